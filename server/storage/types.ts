@@ -1,0 +1,229 @@
+/**
+ * The storage contract the engine and the appliance build on.
+ *
+ * A tenant database is one EAV table of rows (id, up, ord, t, val), exactly as the
+ * PHP engine stores it (spec/legacy-api.md §1). Drivers (MySQL/MariaDB, PGlite)
+ * implement this interface and pass one shared contract suite; SQL dialect
+ * differences live inside the drivers, never in the engine.
+ */
+
+/** One row of a tenant table. */
+export interface Row {
+  id: number;
+  up: number;
+  ord: number;
+  t: number;
+  val: string;
+}
+
+/** A row to insert; `id` only when an import must keep ids. */
+export type NewRow = Omit<Row, 'id'> & { id?: number };
+
+export type RowPatch = Partial<Omit<Row, 'id'>>;
+
+/**
+ * Equality match on row columns. `val` compares the way MySQL's
+ * utf8mb4_unicode_ci does for Latin and Cyrillic: case-insensitive.
+ * Arrays mean "IN (...)"; an empty array matches nothing.
+ */
+export interface RowMatch {
+  id?: number | number[];
+  up?: number | number[];
+  t?: number | number[];
+  ord?: number;
+  val?: string | string[];
+  /** case-insensitive LIKE pattern on val (% and _ wildcards) */
+  valLike?: string;
+  /** rows whose `t` is greater than this (e.g. 17 = "not a base type") */
+  tGreaterThan?: number;
+  /** rows whose `up` is greater than this */
+  upGreaterThan?: number;
+}
+
+export interface FindOptions {
+  /** default: id ascending */
+  orderBy?: 'id' | 'ord,id' | 'val,id';
+  desc?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Set-based record lists (object/{type} and friends): one query for a page of
+// records, whatever the number of filters. The engine turns F_/FR_/TO_ request
+// parameters into this structure; the driver turns it into its own SQL.
+// ---------------------------------------------------------------------------
+
+/** What a filter or an ORDER looks at for each record. */
+export type ListColumn =
+  /** the record's own value (first column) */
+  | { kind: 'first' }
+  /** a scalar cell: child row (up = record.id, t = reqId); value = cell.val */
+  | { kind: 'cell'; reqId: number }
+  /**
+   * a reference cell: child row (up = record.id, val = String(reqId)) whose t is the
+   * target record id; the compared value is the TARGET record's val, and `idIn`
+   * compares the target id.
+   */
+  | { kind: 'ref'; reqId: number };
+
+/**
+ * A predicate on the column value. String comparisons are case-insensitive
+ * (unicode_ci semantics for Latin/Cyrillic). `numeric: true` compares as numbers
+ * the way MySQL casts text ('12abc' -> 12, 'abc' -> 0), without ever erroring.
+ * A record that lacks the cell has value NULL: only `absent`, and the negated
+ * forms (`ne`, `notLike`, `notIn`, `idIn` with negate) match it.
+ */
+export type ValuePredicate =
+  | { op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; value: string; numeric?: boolean }
+  | { op: 'like' | 'notLike'; pattern: string }
+  | { op: 'present' }
+  | { op: 'absent' }
+  | { op: 'in' | 'notIn'; values: string[]; numeric?: boolean }
+  | { op: 'between'; low: string; high: string; numeric?: boolean }
+  | { op: 'regexp'; pattern: string; negate?: boolean }
+  /** record id (first column) or target id (ref column) in the list */
+  | { op: 'idIn'; ids: number[]; negate?: boolean };
+
+export interface ListFilter {
+  column: ListColumn;
+  predicate: ValuePredicate;
+}
+
+export type ListParent =
+  /** independent records: up = 1 */
+  | { kind: 'root' }
+  /** children of one record: up = id */
+  | { kind: 'of'; up: number }
+  /** records of a subordinate type under any real parent: up > 1 */
+  | { kind: 'anyRecordParent' };
+
+export interface ListOrder {
+  /** 'id' = insertion order; 'ord' = sibling order; or a column */
+  by: 'id' | 'ord' | ListColumn;
+  desc?: boolean;
+  numeric?: boolean;
+}
+
+export interface ListQuery {
+  typeId: number;
+  parent: ListParent;
+  /** F_I: only this record */
+  recordId?: number;
+  filters: ListFilter[];
+  /** ties are always broken by id ascending */
+  order: ListOrder;
+  limit?: number;
+  offset?: number;
+}
+
+/** A child row of a listed record, with the referenced target's value when `t` points to a record. */
+export interface CellRow extends Row {
+  /** val of the row whose id = this.t, when that row is not a metadata row (up != 0); else null */
+  targetVal: string | null;
+  /** t (type id) of that target row; else null */
+  targetType: number | null;
+}
+
+/** Operations on one tenant table. Every method is one round trip unless noted. */
+export interface TenantStore {
+  readonly db: string;
+  get(id: number): Promise<Row | null>;
+  find(match: RowMatch, options?: FindOptions): Promise<Row[]>;
+  count(match: RowMatch): Promise<number>;
+  /** MAX(ord) of rows matching, 0 when none */
+  maxOrd(match: RowMatch): Promise<number>;
+  /** inserts and returns the new id (auto-increment order, as in the PHP engine) */
+  insert(row: NewRow): Promise<number>;
+  /** bulk insert, keeping ids when given; returns the ids in order */
+  insertMany(rows: NewRow[]): Promise<number[]>;
+  update(id: number, patch: RowPatch): Promise<void>;
+  /** update every row matching; returns affected row count */
+  updateWhere(match: RowMatch, patch: RowPatch): Promise<number>;
+  /** add `delta` to ord of matching rows (sibling shifts) */
+  shiftOrd(match: RowMatch & { ordFrom?: number; ordTo?: number }, delta: number): Promise<number>;
+  /** delete rows by id (no recursion) */
+  deleteIds(ids: number[]): Promise<number>;
+  /** delete a row and, recursively, every row below it (up = id ...). Returns rows deleted. */
+  deleteTree(id: number): Promise<number>;
+  /** every row of the subtree below these ids (not including them), in one round trip */
+  descendants(ids: number[]): Promise<Row[]>;
+  /** a page of records for a list (one query) */
+  listRecords(query: ListQuery): Promise<Row[]>;
+  /** how many records the query matches, ignoring limit/offset (one query) */
+  countRecords(query: ListQuery): Promise<number>;
+  /** all child rows of these records with their reference targets resolved (one query) */
+  cellsOf(recordIds: number[]): Promise<CellRow[]>;
+  /** highest id in the table, 0 when empty */
+  maxId(): Promise<number>;
+}
+
+/** Rows-file format (phase-0 / bootstrap-rows.json). */
+export interface RowsFile {
+  rows: Row[];
+}
+
+/**
+ * Appliance state (admin account, sessions, organization registry, job runs,
+ * throttling counters) lives in appliance tables next to the tenants, never in
+ * tenant tables. It is a small typed document store: `kind` names the
+ * collection, `id` the document, `ref` an optional indexed secondary key
+ * (a session family, a login ...). Bodies are JSON.
+ */
+export interface ApplianceDoc<T = unknown> {
+  kind: string;
+  id: string;
+  ref: string | null;
+  body: T;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date | null;
+}
+
+export interface ApplianceStore {
+  get<T>(kind: string, id: string): Promise<ApplianceDoc<T> | null>;
+  /** insert or replace */
+  put<T>(kind: string, id: string, body: T, options?: { ref?: string | null; expiresAt?: Date | null }): Promise<void>;
+  /** insert only when absent; false when it already existed (atomic across instances) */
+  create<T>(kind: string, id: string, body: T, options?: { ref?: string | null; expiresAt?: Date | null }): Promise<boolean>;
+  delete(kind: string, id: string): Promise<boolean>;
+  list<T>(kind: string, options?: { ref?: string; limit?: number }): Promise<ApplianceDoc<T>[]>;
+  deleteByRef(kind: string, ref: string): Promise<number>;
+  /** atomically add `by` to a counter document (created at 0) and return the new value */
+  increment(kind: string, id: string, by: number, options?: { expiresAt?: Date | null }): Promise<number>;
+  deleteExpired(now?: Date): Promise<number>;
+}
+
+export type DriverName = 'mysql' | 'pglite';
+
+export interface StoreInfo {
+  driver: DriverName;
+  /** "127.0.0.1:3306" or the PGlite data directory */
+  target: string;
+  /** version of the appliance schema after migrations */
+  schemaVersion: number;
+}
+
+/** The whole store: tenant tables plus appliance tables. */
+export interface Store {
+  readonly info: StoreInfo;
+  listDatabases(): Promise<string[]>;
+  databaseExists(db: string): Promise<boolean>;
+  /** creates an empty tenant table (fails if it exists); `rows` are inserted keeping ids */
+  createDatabase(db: string, rows?: Row[]): Promise<void>;
+  dropDatabase(db: string): Promise<void>;
+  /** the tenant table; the name must already have passed the routing rule */
+  tenant(db: string): TenantStore;
+  /** runs fn in one transaction on this tenant; rolls back if it throws */
+  transaction<T>(db: string, fn: (tx: TenantStore) => Promise<T>): Promise<T>;
+  /** every row, ordered by id */
+  exportRows(db: string): Promise<Row[]>;
+  /** loads rows keeping ids; with replace the table's rows are replaced, atomically */
+  importRows(db: string, rows: Row[], options?: { replace?: boolean }): Promise<void>;
+  readonly appliance: ApplianceStore;
+  /** runs fn while holding a named lock shared by every instance; null when another holder has it */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T | null>;
+  /** round-trip time of a trivial query, in ms; throws when unreachable */
+  ping(): Promise<number>;
+  close(): Promise<void>;
+}
