@@ -1,0 +1,107 @@
+/**
+ * The console's admin API contract (`/api/admin/*`): paths and JSON shapes shared by the server
+ * (server/http/admin) and the console (renderer/, both ConsoleBridge implementations).
+ * Types only: no runtime imports, so the console bundle can use it as is.
+ *
+ * Authentication: `POST /api/admin/login` sets an HttpOnly, SameSite=Strict cookie `integram_admin`
+ * and also returns the token for the Bearer header. Every other route (except `GET /api/admin/setup`
+ * and, while no admin exists and only from loopback, `POST /api/admin/setup`) needs it.
+ * State-changing requests must also carry the header `X-Requested-With: integram-console` (CSRF).
+ * The whole admin API answers only clients in ADMIN_ALLOWED_IPS (default loopback), else 403.
+ * Errors: `{ "error": { "code": string, "message": string, "fields"?: Record<string, string> } }`.
+ */
+
+export const ADMIN_BASE = '/api/admin';
+export const ADMIN_COOKIE = 'integram_admin';
+export const ADMIN_CSRF_HEADER = 'X-Requested-With';
+export const ADMIN_CSRF_VALUE = 'integram-console';
+
+export interface AdminError {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+// GET /api/admin/setup → SetupStatus (no auth)
+export interface SetupStatus {
+  adminExists: boolean;
+  /** true until the wizard (or the CLI) has set an admin password */
+  firstRun: boolean;
+  dataDir: string | null; // only when the caller may see paths (loopback during first run, or admin)
+  lanAddresses: string[]; // e.g. ["http://192.168.1.10:8081"]
+}
+
+// POST /api/admin/setup (no auth; only while no admin exists; only from loopback) → { ok: true }
+export interface SetupRequest {
+  adminPassword: string;
+  /** embedded PGlite or an external MySQL */
+  database: { kind: 'embedded' } | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string };
+  access: 'local' | 'lan';
+  dataDir?: string;
+}
+
+// POST /api/admin/login { password } → LoginResponse; POST /api/admin/logout → { ok: true }
+export interface LoginRequest { password: string }
+export interface LoginResponse { token: string; expiresAt: string }
+
+// GET /api/admin/settings → SettingsView ; POST /api/admin/settings/validate {values} → ValidationResult
+// PUT /api/admin/settings {values} → { ok: true, restartRequired: boolean } (atomic .env write; 422 with fields on error)
+export interface SettingField {
+  key: string;
+  group: string;
+  description: string;
+  /** 'string' | 'number' | 'boolean' | 'enum' | 'url' | 'cron' | 'path' */
+  kind: string;
+  enumValues?: string[];
+  secret: boolean;
+  /** masked ("••••••") for secrets that are set */
+  value: string | null;
+  defaultValue: string | null;
+  source: 'env' | 'file' | 'default' | 'generated';
+  /** changing it needs a server restart */
+  restartRequired: boolean;
+}
+export interface SettingsView { envFile: string; fields: SettingField[] }
+export interface SettingsUpdate { values: Record<string, string | null> }
+export interface ValidationResult { ok: boolean; fields: Record<string, string> }
+
+// POST /api/admin/test-mysql {host,port,user,password,database} → MysqlTestResult
+export interface MysqlTestRequest { host: string; port: number; user: string; password: string; database: string }
+export interface MysqlTestResult { ok: boolean; latencyMs?: number; serverVersion?: string; error?: string }
+
+// GET /api/admin/logs?level=&q=&limit= → { lines: LogLine[] }
+// GET /api/admin/logs/stream (text/event-stream; each event `data: <LogLine JSON>`)
+// GET /api/admin/logs/download → the log file as text/plain attachment
+export interface LogLine { time: string; level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'; msg: string; reqId?: string; [extra: string]: unknown }
+
+// GET /api/admin/backups → { backups: BackupInfo[], schedule: string | null, keep: number }
+// POST /api/admin/backups → 202 { job: JobProgress } (progress via GET /api/admin/jobs/{id})
+// POST /api/admin/backups/{id}/restore { confirm: true } → 202 { job } (takes a backup of the current state first)
+// DELETE /api/admin/backups/{id} → 204
+export interface BackupInfo { id: string; createdAt: string; sizeBytes: number; driver: 'mysql' | 'pglite'; databases: string[]; kind: 'manual' | 'scheduled' | 'pre-restore' }
+
+// GET /api/admin/jobs → { jobs: JobInfo[] } ; GET /api/admin/jobs/{id} → JobProgress ; POST /api/admin/jobs/{name}/run → 202 { job }
+export interface JobInfo { name: string; schedule: string | null; lastRunAt: string | null; lastResult: 'ok' | 'error' | null; nextRunAt: string | null }
+export interface JobProgress { id: string; name: string; state: 'running' | 'done' | 'failed'; percent: number; message: string; startedAt: string; finishedAt: string | null; result?: unknown }
+
+// GET /api/admin/databases → { databases: DatabaseInfo[] }
+// POST /api/admin/databases { name, template? } → 201 DatabaseInfo
+// GET /api/admin/databases/{db}/export → rows JSON ({"rows":[...]}) attachment
+// POST /api/admin/databases/{db}/import { rows: [...], replace?: boolean } → { ok: true, rows: number }
+export interface DatabaseInfo { name: string; rows: number; tables: number }
+
+// GET /api/admin/status → ServerStatus (what the health page shows, one call)
+export interface ServerStatus {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  uptimeSeconds: number;
+  database: { driver: 'mysql' | 'pglite'; connected: boolean; target: string; latencyMs: number | null; reason?: string };
+  disk: { dataDir: string; total: number; free: number };
+  memory: { rss: number; heapUsed: number; total: number; free: number };
+  requests: { total: number; perMinute: number; errorsPerMinute: number };
+  restartRequired: boolean;
+}
+
+// POST /api/admin/restart → 202 { ok: true } (headless: the process exits with code 75 after draining,
+// so a supervisor / systemd / PM2 restarts it; the desktop supervisor restarts it too)
+
+// GET /api/admin/update → UpdateStatus (desktop fills it over IPC; headless answers { supported: false, reason })
+export interface UpdateStatus { supported: boolean; reason?: string; currentVersion: string; available?: string; percent?: number; state: 'idle' | 'checking' | 'available' | 'downloading' | 'downloaded' | 'error' | 'unsupported' }
