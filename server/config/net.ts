@@ -1,0 +1,28 @@
+import { isIP } from 'node:net';
+
+/** Host names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (h.startsWith('::ffff:')) return h.slice(7).startsWith('127.');
+  return false;
+}
+
+/** Addresses that bind every interface (LAN mode). */
+export function isWildcardHost(host: string): boolean {
+  const h = host.trim().replace(/^\[|\]$/g, '');
+  return h === '0.0.0.0' || h === '::' || h === '0:0:0:0:0:0:0:0';
+}
+
+/** An IP address or a CIDR block such as 192.168.1.0/24 or fd00::/8. */
+export function isIpOrCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const family = isIP(address ?? '');
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const n = Number(bits);
+  return n >= 0 && n <= (family === 4 ? 32 : 128);
+}

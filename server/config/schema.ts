@@ -1,0 +1,398 @@
+/**
+ * Every setting of the appliance, declared once (spec/modern-api.md, "Configuration").
+ *
+ * `SETTINGS` is the registry: per key the group, a one-line description, whether it is
+ * a secret, aliases, and the zod type with its default. The zod object `configSchema`,
+ * the `AppConfig` type, `npm run verify-env`, the generated .env example and the
+ * console's settings form are all derived from it, so a new setting is one entry here.
+ */
+import { accessSync, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import { validate as isValidCron } from 'node-cron';
+import { z } from 'zod';
+import { isIpOrCidr, isLoopbackHost } from './net.js';
+
+export const SETTING_GROUPS = ['server', 'database', 'auth', 'upstream', 'ai', 'mail', 'files', 'logs', 'jobs'] as const;
+export type SettingGroup = (typeof SETTING_GROUPS)[number];
+
+export interface SettingMeta {
+  group: SettingGroup;
+  description: string;
+  /** masked in every display (verify-env, console, logs) */
+  secret: boolean;
+  /** older names read when the key itself is absent (e.g. INTEGRAM_SALT) */
+  aliases: readonly string[];
+  /** generated into `${DATA_DIR}/secrets/<file>` at first start when absent */
+  generatedFile?: string;
+  /** an example value for the generated .env example (never a usable secret) */
+  example?: string;
+}
+
+interface SettingSpec<T extends z.ZodType> extends SettingMeta {
+  schema: T;
+}
+
+function setting<T extends z.ZodType>(
+  group: SettingGroup,
+  schema: T,
+  description: string,
+  extra: Partial<Omit<SettingMeta, 'group' | 'description'>> = {},
+): SettingSpec<T> {
+  return {
+    group,
+    description,
+    secret: extra.secret ?? false,
+    aliases: extra.aliases ?? [],
+    generatedFile: extra.generatedFile,
+    example: extra.example,
+    schema: schema.describe(description),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Value types. Values arrive as strings (.env, environment); empty strings have
+// already been dropped by the loader, so "unset" is always `undefined`.
+// ---------------------------------------------------------------------------
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+/** "true/false/1/0/yes/no/on/off" -> boolean; anything else fails with a clear message. */
+function flag(defaultValue: boolean) {
+  return z
+    .preprocess((value) => {
+      if (typeof value !== 'string') return value;
+      const word = value.trim().toLowerCase();
+      if (TRUE_WORDS.has(word)) return true;
+      if (FALSE_WORDS.has(word)) return false;
+      return value;
+    }, z.boolean({ error: 'expected true or false (also 1/0, yes/no)' }))
+    .default(defaultValue);
+}
+
+function integer(min: number, max: number) {
+  return z.coerce
+    .number({ error: 'expected a whole number' })
+    .int({ error: 'expected a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+}
+
+const text = () => z.string().trim().min(1);
+
+const DURATION = /^\d+\s*(ms|s|m|h|d|w|y)?$/i;
+const duration = () => z.string().trim().regex(DURATION, { error: 'expected a duration such as 900, 15m, 12h or 7d' });
+
+const DURATION_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31557600 };
+/** "7d" -> 604800; a bare number is seconds. */
+export function durationToSeconds(value: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  if (!match) throw new Error(`not a duration: ${value}`);
+  const unit = (match[2] || 's').toLowerCase();
+  return Math.round(Number(match[1]) * (DURATION_SECONDS[unit] ?? 1));
+}
+
+function httpUrl() {
+  return z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, { error: 'expected an absolute http:// or https:// URL' });
+}
+
+const commaList = () =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part.length > 0));
+
+const SIZE = /^\d+(\.\d+)?\s*(b|kb|mb|gb|k|m|g)?$/i;
+
+/** Database names follow the legacy routing rule (spec/legacy-api.md). */
+const DB_NAME_RULE = /^[a-z0-9_]{1,15}$/i;
+
+/** Values that are public knowledge and therefore no secret at all. */
+export const WELL_KNOWN_SECRETS: readonly string[] = [
+  'secret',
+  'changeme',
+  'change-me',
+  'change_me',
+  'password',
+  'jwt-secret',
+  'jwt_secret',
+  'your-secret-key',
+  'your_jwt_secret',
+  'your-jwt-secret',
+  'supersecret',
+  'default',
+  'integram',
+];
+
+/** The placeholder the generated .env example carries; refused in production like any weak value. */
+export const EXAMPLE_SECRET_PLACEHOLDER = 'replace-with-the-output-of-npm-run-generate-jwt-secret';
+
+/** Why a secret is too weak for production, or null when it is acceptable. */
+export function weakSecretReason(value: string, minLength: number): string | null {
+  const lower = value.trim().toLowerCase();
+  if (lower === EXAMPLE_SECRET_PLACEHOLDER || WELL_KNOWN_SECRETS.includes(lower)) {
+    return 'is a well-known example value';
+  }
+  if (value.length < minLength) return `is ${value.length} characters long; at least ${minLength} are required in production`;
+  if (new Set(value).size < 10) return 'repeats too few distinct characters to be a secret';
+  return null;
+}
+
+function databaseUrl() {
+  return z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected mysql://user:password@host:3306/database' });
+        return;
+      }
+      if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'PostgreSQL servers are not supported yet; use a mysql:// URL for MySQL/MariaDB, or leave DATABASE_URL unset for the embedded store',
+        });
+        return;
+      }
+      if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+        ctx.addIssue({ code: 'custom', message: `unsupported scheme "${url.protocol}"; expected mysql://user:password@host:3306/database` });
+        return;
+      }
+      if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'the URL names no host' });
+    });
+}
+
+// ---------------------------------------------------------------------------
+// The registry
+// ---------------------------------------------------------------------------
+
+export const SETTINGS = {
+  // server
+  PORT: setting('server', integer(0, 65535).default(8081), 'TCP port of the HTTP server (0 = any free port, for tests)'),
+  HOST: setting(
+    'server',
+    text().default('127.0.0.1'),
+    'Address to listen on: 127.0.0.1 = this PC only; 0.0.0.0 = office LAN (refused until a console admin password exists)',
+  ),
+  PUBLIC_URL: setting('server', httpUrl().optional(), 'Public base URL for absolute links (default: taken from the request Host header)'),
+  SERVER_NAME: setting('server', text().optional(), 'Host name used in the legacy master-admin hash (default: the request host name)'),
+  NODE_ENV: setting('server', z.enum(['production', 'development', 'test']).default('production'), 'Run mode: production, development or test'),
+  HTTPS_ENABLED: setting('server', flag(false), 'Serve HTTPS instead of HTTP (needs SSL_CERT_PATH and SSL_KEY_PATH)'),
+  SSL_CERT_PATH: setting('server', text().optional(), 'PEM certificate file for HTTPS'),
+  SSL_KEY_PATH: setting('server', text().optional(), 'PEM private key file for HTTPS'),
+  CORS_ORIGIN: setting(
+    'server',
+    commaList().optional(),
+    'Comma-separated origins allowed to call /api/* from a browser (the legacy API always sends *; the admin API never)',
+  ),
+  TRUST_PROXY: setting(
+    'server',
+    z
+      .string()
+      .trim()
+      .transform((value): boolean | number | string => {
+        const word = value.toLowerCase();
+        if (TRUE_WORDS.has(word) && word !== '1') return true;
+        if (FALSE_WORDS.has(word) && word !== '0') return false;
+        if (/^\d+$/.test(word)) return Number(word);
+        return value;
+      })
+      .default(false),
+    'Express "trust proxy": false, true, a hop count, or a comma list of proxy addresses (e.g. loopback)',
+  ),
+  ENV_FILE: setting('server', text().optional(), 'The .env file to read (default ./.env; the --env-file argument wins)'),
+  BODY_LIMIT: setting('server', z.string().trim().regex(SIZE, { error: 'expected a size such as 512kb or 8mb' }).default('8mb'), 'Largest accepted JSON or form request body'),
+  SHUTDOWN_TIMEOUT_MS: setting('server', integer(0, 600_000).default(10_000), 'How long a graceful shutdown waits for requests in flight (ms)'),
+
+  // database
+  DATABASE_URL: setting('database', databaseUrl().optional(), 'MySQL/MariaDB as one URL, mysql://user:password@host:3306/database (wins over DB_*)', {
+    secret: true,
+  }),
+  DB_HOST: setting('database', text().optional(), 'MySQL/MariaDB host; with DB_HOST or DB_USER set MySQL is used, otherwise embedded PGlite'),
+  DB_PORT: setting('database', integer(1, 65535).default(3306), 'MySQL/MariaDB port'),
+  DB_NAME: setting('database', z.string().trim().regex(/^[A-Za-z0-9_$]{1,64}$/, { error: 'expected a MySQL database name' }).default('integram'), 'MySQL database (schema) that holds the tables'),
+  DB_USER: setting('database', text().optional(), 'MySQL user'),
+  DB_PASSWORD: setting('database', z.string().optional(), 'MySQL password', { secret: true }),
+  DB_CHARSET: setting('database', z.string().trim().regex(/^[a-z0-9_]+$/i).default('utf8mb4'), 'MySQL connection character set'),
+  DB_PING_INTERVAL_MS: setting('database', integer(500, 600_000).default(5000), 'How often the server checks that the database still answers (ms)'),
+
+  // auth
+  JWT_SECRET: setting('auth', z.string().min(1).optional(), 'Signing key of API tokens, at least 64 characters (generated into the data folder when absent)', {
+    secret: true,
+    generatedFile: 'jwt-secret',
+    example: EXAMPLE_SECRET_PLACEHOLDER,
+  }),
+  SESSION_SECRET: setting('auth', z.string().min(1).optional(), 'Extra signing key for browser sessions, if a feature uses them (at least 32 characters in production)', {
+    secret: true,
+  }),
+  JWT_ACCESS_TOKEN_EXPIRES_IN: setting('auth', duration().default('15m'), 'Lifetime of an API access token'),
+  JWT_REFRESH_TOKEN_EXPIRES_IN: setting('auth', duration().default('7d'), 'Lifetime of an API refresh token'),
+  BCRYPT_ROUNDS: setting('auth', integer(4, 15).default(10), 'bcrypt cost for passwords the appliance owns'),
+  AUTH_SALT: setting(
+    'auth',
+    z.string().min(1).optional(),
+    "The legacy engine's SALT; must equal the PHP engine's to share a MySQL database (generated into the data folder when absent)",
+    { secret: true, aliases: ['INTEGRAM_SALT'], generatedFile: 'auth-salt' },
+  ),
+  AUTH_COOKIE_EXPIRE: setting('auth', integer(0, 315_360_000).default(2_592_000), 'Lifetime of the legacy idb_{db} cookie (seconds)'),
+  TOKEN_TTL: setting(
+    'auth',
+    duration().transform(durationToSeconds).optional(),
+    'Optional lifetime of legacy tokens (seconds or 30d); unset = never expire, as in PHP',
+  ),
+  INTEGRAM_MASTER_PASSWORD: setting('auth', z.string().min(1).optional(), 'Master admin password of the legacy engine (unset = no master admin)', { secret: true }),
+  AUTH_MODE: setting('auth', z.enum(['real', 'mock']).default('real'), 'real; mock is for development only (NODE_ENV=development on a loopback HOST)'),
+  REGISTRATION_ENABLED: setting('auth', flag(false), 'Allow self-registration through POST /api/auth/register'),
+  DEFAULT_DATABASE: setting('auth', z.string().trim().regex(DB_NAME_RULE, { error: 'expected a database name of 1-15 letters, digits or _' }).default('my'), 'Database used by /api/auth when a request names none'),
+  INTEGRAM_TEMPLATES: setting('auth', z.string().trim().regex(/^:([a-z0-9_]+:)+$/i, { error: 'expected a list like :ru:en:' }).default(':ru:en:'), 'Templates offered for new databases'),
+  ADMIN_ALLOWED_IPS: setting(
+    'auth',
+    commaList()
+      .refine((list) => list.every(isIpOrCidr), { error: 'expected a comma list of IP addresses or CIDR blocks' })
+      .default(['127.0.0.1', '::1']),
+    'Addresses allowed to use the admin API (comma list of IPs/CIDRs; default loopback only)',
+  ),
+
+  // upstream Integram
+  INTEGRAM_API_BASE_URL: setting('upstream', httpUrl().optional(), 'Optional remote Integram server used for registration or proxying'),
+  INTEGRAM_AUTH_TOKEN: setting('upstream', z.string().min(1).optional(), 'Token for the remote Integram server', { secret: true }),
+  INTEGRAM_REGISTRATION_USERNAME: setting('upstream', text().optional(), 'Login used to register on the remote Integram server'),
+  INTEGRAM_REGISTRATION_PASSWORD: setting('upstream', z.string().min(1).optional(), 'Password used to register on the remote Integram server', { secret: true }),
+
+  // AI (first present in this order is used)
+  POLZA_AI_API_KEY: setting('ai', z.string().min(1).optional(), 'Polza AI key (first AI key present is used, in this order)', { secret: true }),
+  DEEPSEEK_API_KEY: setting('ai', z.string().min(1).optional(), 'DeepSeek key', { secret: true }),
+  ANTHROPIC_API_KEY: setting('ai', z.string().min(1).optional(), 'Anthropic key', { secret: true }),
+  OPENAI_API_KEY: setting('ai', z.string().min(1).optional(), 'OpenAI key', { secret: true }),
+
+  // mail
+  SMTP_HOST: setting('mail', text().optional(), 'SMTP server for outgoing mail'),
+  SMTP_PORT: setting('mail', integer(1, 65535).default(587), 'SMTP port'),
+  SMTP_SECURE: setting('mail', flag(false), 'Use TLS from the start (port 465) instead of STARTTLS'),
+  SMTP_USER: setting('mail', text().optional(), 'SMTP login'),
+  SMTP_PASSWORD: setting('mail', z.string().min(1).optional(), 'SMTP password', { secret: true }),
+  FROM_EMAIL: setting('mail', z.email({ error: 'expected an e-mail address' }).optional(), 'Sender address of outgoing mail'),
+  FROM_NAME: setting('mail', text().optional(), 'Sender name of outgoing mail'),
+  FRONTEND_URL: setting('mail', httpUrl().optional(), 'Base URL used for links in e-mails'),
+
+  // files
+  DATA_DIR: setting('files', text().default('./data'), 'Data folder: embedded database, generated secrets, logs, backups (desktop: the app-data folder)'),
+  UPLOAD_DIR: setting('files', text().optional(), 'Uploaded files (default DATA_DIR/uploads)'),
+  TEMP_DIR: setting('files', text().optional(), 'Temporary files (default DATA_DIR/tmp)'),
+  WORKSPACE_ROOT: setting('files', text().optional(), 'Workspace folder, outside the program folder (default DATA_DIR/workspace)'),
+
+  // logs
+  LOG_LEVEL: setting('logs', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'), 'Least severe level written: fatal, error, warn, info, debug or trace'),
+  LOG_FILE: setting('logs', text().optional(), 'Log file, rotated daily and by size (default DATA_DIR/logs/server.log; "off" = none)'),
+  LOG_MAX_SIZE: setting('logs', z.string().trim().regex(/^\d+\s*[kmg]?$/i, { error: 'expected a size such as 500k, 10m or 1g' }).default('10m'), 'Size at which the log file is rotated'),
+  LOG_KEEP: setting('logs', integer(1, 1000).default(14), 'How many rotated log files are kept'),
+  LOG_FORMAT: setting('logs', z.enum(['pretty', 'json']).default('pretty'), 'Format of the log on stdout (the file is always JSON lines)'),
+  DISABLE_LOGGING: setting('logs', flag(false), 'Write no log at all (the startup lines still appear on stdout)'),
+
+  // jobs and updates
+  BACKUP_SCHEDULE: setting(
+    'jobs',
+    z.string().trim().refine((value) => isValidCron(value), { error: 'expected a cron expression such as "0 3 * * *"' }).default('0 3 * * *'),
+    'When backups run (cron expression; default daily at 03:00)',
+  ),
+  BACKUP_KEEP: setting('jobs', integer(1, 10_000).default(14), 'How many backups are kept'),
+  UPDATE_URL: setting('jobs', httpUrl().optional(), 'Update feed (electron-updater generic provider; may be a LAN server)'),
+  UPDATE_CHANNEL: setting('jobs', z.string().trim().regex(/^[a-z0-9-]+$/i).default('latest'), 'Update channel'),
+  HTTPS_PROXY: setting('jobs', httpUrl().optional(), 'Proxy for update checks', { secret: true }),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** Registry metadata without the zod type (what the console and verify-env show). */
+export function settingMeta(key: SettingKey): SettingMeta {
+  const { schema: _schema, ...meta } = SETTINGS[key];
+  return meta;
+}
+
+/** The default of a setting as a display string, or undefined when it has none. */
+export function settingDefault(key: SettingKey): unknown {
+  const parsed = SETTINGS[key].schema.safeParse(undefined);
+  return parsed.success ? parsed.data : undefined;
+}
+
+type Shape = { [K in SettingKey]: (typeof SETTINGS)[K]['schema'] };
+const shape = Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].schema])) as Shape;
+
+const settingsObject = z.object(shape);
+type ParsedSettings = z.output<typeof settingsObject>;
+
+function fileReadable(file: string): boolean {
+  try {
+    accessSync(file, fsConstants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Rules that involve more than one setting; issues name the key to blame. */
+function crossFieldRules(c: ParsedSettings, ctx: z.RefinementCtx): void {
+  const issue = (key: SettingKey, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+
+  if (c.NODE_ENV === 'production') {
+    if (c.JWT_SECRET !== undefined) {
+      const weak = weakSecretReason(c.JWT_SECRET, 64);
+      if (weak) issue('JWT_SECRET', `${weak}; run npm run generate-jwt-secret, or remove it to have one generated`);
+    }
+    if (c.SESSION_SECRET !== undefined) {
+      const weak = weakSecretReason(c.SESSION_SECRET, 32);
+      if (weak) issue('SESSION_SECRET', weak);
+    }
+  }
+
+  if (c.AUTH_MODE === 'mock') {
+    if (c.NODE_ENV !== 'development') issue('AUTH_MODE', 'mock is allowed only with NODE_ENV=development');
+    else if (!isLoopbackHost(c.HOST)) issue('AUTH_MODE', `mock is allowed only on a loopback HOST (127.0.0.1), not ${c.HOST}`);
+  }
+
+  if (c.HTTPS_ENABLED) {
+    for (const key of ['SSL_CERT_PATH', 'SSL_KEY_PATH'] as const) {
+      const file = c[key];
+      if (file === undefined) issue(key, 'required when HTTPS_ENABLED=true');
+      else if (!fileReadable(path.resolve(file))) issue(key, `cannot read ${file}`);
+    }
+  }
+}
+
+function resolveDir(dataDir: string, value: string | undefined, fallback: string): string {
+  return value === undefined ? path.join(dataDir, fallback) : path.resolve(value);
+}
+
+/** The complete schema: per-setting types, cross-field rules, derived paths. */
+export const configSchema = settingsObject.superRefine(crossFieldRules).transform((c) => {
+  const dataDir = path.resolve(c.DATA_DIR);
+  const logFile = c.LOG_FILE === undefined ? path.join(dataDir, 'logs', 'server.log') : c.LOG_FILE.toLowerCase() === 'off' ? null : path.resolve(c.LOG_FILE);
+  return {
+    ...c,
+    DATA_DIR: dataDir,
+    UPLOAD_DIR: resolveDir(dataDir, c.UPLOAD_DIR, 'uploads'),
+    TEMP_DIR: resolveDir(dataDir, c.TEMP_DIR, 'tmp'),
+    WORKSPACE_ROOT: resolveDir(dataDir, c.WORKSPACE_ROOT, 'workspace'),
+    LOG_FILE: logFile,
+    // filled by the loader (from the environment, the data folder, or freshly generated)
+    JWT_SECRET: c.JWT_SECRET ?? '',
+    AUTH_SALT: c.AUTH_SALT ?? '',
+  };
+});
+
+/** The validated, typed configuration every server module receives. */
+export type AppConfig = z.output<typeof configSchema>;
