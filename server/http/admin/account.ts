@@ -1,0 +1,131 @@
+/**
+ * The console admin account and its sessions, kept in the appliance store so every instance
+ * sharing one database agrees (ARCHITECTURE.md, "Where the appliance's own state lives").
+ *
+ * - account: kind 'admin', id 'console', body { passwordHash } (bcrypt). The server's LAN-mode
+ *   check reads the same document through `adminExists`.
+ * - sessions: kind 'admin-session', id = SHA-256 of the token (the token itself is never stored),
+ *   with an expiry.
+ * - failed logins: counters of kind 'admin-login-fail' per client address and 15-minute window.
+ *
+ * No Express here: the admin CLI and the router both use it.
+ */
+import bcrypt from 'bcrypt';
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApplianceStore } from '../../storage/types.js';
+
+export const ADMIN_KIND = 'admin';
+export const ADMIN_ID = 'console';
+export const SESSION_KIND = 'admin-session';
+export const LOGIN_FAIL_KIND = 'admin-login-fail';
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const LOGIN_FAIL_WINDOW_MS = 15 * 60 * 1000;
+export const LOGIN_FAIL_LIMIT = 5;
+export const MIN_ADMIN_PASSWORD_LENGTH = 8;
+
+export interface AdminAccountBody {
+  passwordHash: string;
+  passwordSetAt: string;
+}
+
+interface SessionBody {
+  createdAt: string;
+  address: string | null;
+}
+
+export async function adminExists(appliance: ApplianceStore): Promise<boolean> {
+  const doc = await appliance.get<AdminAccountBody>(ADMIN_KIND, ADMIN_ID);
+  return doc !== null && typeof doc.body?.passwordHash === 'string' && doc.body.passwordHash !== '';
+}
+
+/** A human reason why the password is not acceptable, or null. */
+export function adminPasswordProblem(password: unknown): string | null {
+  if (typeof password !== 'string') return 'the password is required';
+  if (password.length < MIN_ADMIN_PASSWORD_LENGTH) return `the password must have at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`;
+  if (password.length > 72) return 'the password must have at most 72 characters (bcrypt limit)';
+  if (password.trim() === '') return 'the password must not be only spaces';
+  return null;
+}
+
+/**
+ * Sets (or replaces) the admin password. With `onlyIfAbsent` the write is atomic across
+ * instances and returns false when an admin already exists (first-run setup).
+ * Existing sessions are revoked when the password changes.
+ */
+export async function setAdminPassword(
+  appliance: ApplianceStore,
+  password: string,
+  options: { bcryptRounds: number; onlyIfAbsent?: boolean },
+): Promise<boolean> {
+  const problem = adminPasswordProblem(password);
+  if (problem) throw new Error(problem);
+  const body: AdminAccountBody = {
+    passwordHash: await bcrypt.hash(password, options.bcryptRounds),
+    passwordSetAt: new Date().toISOString(),
+  };
+  if (options.onlyIfAbsent) {
+    if (await adminExists(appliance)) return false;
+    return appliance.create(ADMIN_KIND, ADMIN_ID, body);
+  }
+  await appliance.put(ADMIN_KIND, ADMIN_ID, body);
+  await revokeAllSessions(appliance);
+  return true;
+}
+
+export async function verifyAdminPassword(appliance: ApplianceStore, password: string): Promise<boolean> {
+  const doc = await appliance.get<AdminAccountBody>(ADMIN_KIND, ADMIN_ID);
+  if (!doc || typeof doc.body?.passwordHash !== 'string') return false;
+  return bcrypt.compare(password, doc.body.passwordHash);
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function createSession(
+  appliance: ApplianceStore,
+  address: string | null,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const body: SessionBody = { createdAt: now.toISOString(), address };
+  await appliance.put(SESSION_KIND, hashToken(token), body, { ref: ADMIN_ID, expiresAt });
+  return { token, expiresAt };
+}
+
+export async function sessionValid(appliance: ApplianceStore, token: string, now = new Date()): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
+  const doc = await appliance.get<SessionBody>(SESSION_KIND, hashToken(token));
+  if (!doc) return false;
+  if (doc.expiresAt && doc.expiresAt.getTime() <= now.getTime()) return false;
+  return true;
+}
+
+export async function revokeSession(appliance: ApplianceStore, token: string): Promise<void> {
+  await appliance.delete(SESSION_KIND, hashToken(token));
+}
+
+export async function revokeAllSessions(appliance: ApplianceStore): Promise<number> {
+  return appliance.deleteByRef(SESSION_KIND, ADMIN_ID);
+}
+
+function failWindow(address: string, now: Date): { id: string; expiresAt: Date } {
+  const start = Math.floor(now.getTime() / LOGIN_FAIL_WINDOW_MS) * LOGIN_FAIL_WINDOW_MS;
+  return { id: `${address}@${start}`, expiresAt: new Date(start + LOGIN_FAIL_WINDOW_MS) };
+}
+
+/** Seconds the client must wait before trying again, or 0 when it may try now. */
+export async function loginRetryAfter(appliance: ApplianceStore, address: string, now = new Date()): Promise<number> {
+  const { id, expiresAt } = failWindow(address, now);
+  // adding 0 reads the counter without knowing how the driver stores it
+  const count = await appliance.increment(LOGIN_FAIL_KIND, id, 0, { expiresAt });
+  if (count < LOGIN_FAIL_LIMIT) return 0;
+  return Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
+}
+
+export async function recordLoginFailure(appliance: ApplianceStore, address: string, now = new Date()): Promise<number> {
+  const { id, expiresAt } = failWindow(address, now);
+  return appliance.increment(LOGIN_FAIL_KIND, id, 1, { expiresAt });
+}

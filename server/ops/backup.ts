@@ -1,0 +1,355 @@
+/**
+ * Backups of the tenant databases, the same for both drivers (MySQL and embedded PGlite).
+ *
+ * Format decision: a backup is the rows of every tenant database, exported through the storage
+ * interface (`store.exportRows`), written as gzip-compressed JSON lines. It does not depend on the
+ * driver, so a backup taken on PGlite restores into MySQL and back, and it can be restored while
+ * the server runs (PGlite's `dumpDataDir()` would need the data folder swapped under a stopped
+ * store). Each database is exported in one query, i.e. it is consistent per database, like the
+ * PHP engine's own table dumps; there is no snapshot across databases.
+ *
+ * Appliance tables (admin account, sessions, job runs) are NOT in the backup: restoring an old
+ * backup must not bring back an old admin password or revoked sessions.
+ *
+ * Files, under `${DATA_DIR}/backups/`:
+ *   <id>.jsonl.gz  line 1: header {format, version, createdAt, driver, kind, databases}
+ *                  then:   {"db": name, "rows": [[id, up, ord, t, val], ...]} (chunks)
+ *                  last:   {"end": true, "rowCounts": {name: n}}   (a truncated file has no end line)
+ *   <id>.json      the manifest (BackupInfo + file name, SHA-256, row counts), written last and
+ *                  atomically: an archive without a manifest is an unfinished backup and not listed.
+ *
+ * Restore: takes a 'pre-restore' backup first, then replaces each database's rows atomically
+ * (`importRows(db, rows, {replace: true})`); a database missing now is created. Databases created
+ * after the backup are kept, not dropped: restoring must never destroy data the backup does not
+ * hold (the pre-restore backup has it, but a silent drop would surprise the admin).
+ */
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { isRoutableDbName } from '../storage/db-names.js';
+import type { DriverName, Row, Store } from '../storage/types.js';
+import { writeFileAtomic } from './env-file.js';
+
+export const BACKUP_FORMAT = 'integram-appliance-backup';
+export const BACKUP_FORMAT_VERSION = 1;
+const CHUNK_ROWS = 5000;
+
+export type BackupKind = 'manual' | 'scheduled' | 'pre-restore';
+export const BACKUP_KINDS: readonly BackupKind[] = ['manual', 'scheduled', 'pre-restore'];
+
+export interface BackupManifest {
+  id: string;
+  createdAt: string;
+  sizeBytes: number;
+  driver: DriverName;
+  databases: string[];
+  kind: BackupKind;
+  format: typeof BACKUP_FORMAT;
+  version: number;
+  file: string;
+  sha256: string;
+  rowCounts: Record<string, number>;
+}
+
+/** Progress callback: percent 0..100 and a short message. */
+export type ProgressFn = (percent: number, message: string) => void | Promise<void>;
+
+const BACKUP_ID = /^\d{8}T\d{6}\d{3}Z-(manual|scheduled|pre-restore)-[0-9a-f]{6}$/;
+
+export class BackupError extends Error {
+  constructor(message: string, readonly code: 'not_found' | 'invalid' | 'corrupt') {
+    super(message);
+    this.name = 'BackupError';
+  }
+}
+
+export function backupsDir(dataDir: string): string {
+  return path.join(dataDir, 'backups');
+}
+
+export function isBackupId(id: string): boolean {
+  return BACKUP_ID.test(id);
+}
+
+function newBackupId(kind: BackupKind, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${kind}-${randomBytes(3).toString('hex')}`;
+}
+
+function archiveName(id: string): string {
+  return `${id}.jsonl.gz`;
+}
+
+/** Writes a backup of every tenant database; returns its manifest. */
+export async function createBackup(
+  store: Store,
+  dir: string,
+  options: { kind: BackupKind; onProgress?: ProgressFn; now?: Date },
+): Promise<BackupManifest> {
+  await fs.mkdir(dir, { recursive: true });
+  const createdAt = options.now ?? new Date();
+  const id = newBackupId(options.kind, createdAt);
+  const databases = (await store.listDatabases()).slice().sort();
+  const rowCounts: Record<string, number> = {};
+  const onProgress = options.onProgress ?? (() => {});
+  await onProgress(0, `backing up ${databases.length} database(s)`);
+
+  async function* lines(): AsyncGenerator<string> {
+    yield JSON.stringify({
+      format: BACKUP_FORMAT, version: BACKUP_FORMAT_VERSION, createdAt: createdAt.toISOString(),
+      driver: store.info.driver, kind: options.kind, databases,
+    }) + '\n';
+    for (let i = 0; i < databases.length; i++) {
+      const db = databases[i];
+      const rows = await store.exportRows(db);
+      rowCounts[db] = rows.length;
+      if (rows.length === 0) yield JSON.stringify({ db, rows: [] }) + '\n';
+      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+        const chunk = rows.slice(start, start + CHUNK_ROWS).map((r) => [r.id, r.up, r.ord, r.t, r.val]);
+        yield JSON.stringify({ db, rows: chunk }) + '\n';
+      }
+      await onProgress(Math.round(((i + 1) / Math.max(databases.length, 1)) * 95), `${db}: ${rows.length} rows`);
+    }
+    yield JSON.stringify({ end: true, rowCounts }) + '\n';
+  }
+
+  const finalPath = path.join(dir, archiveName(id));
+  const tempPath = `${finalPath}.partial`;
+  try {
+    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(tempPath, { mode: 0o600 }));
+    const handle = await fs.open(tempPath, 'r+');
+    try { await handle.sync(); } finally { await handle.close(); }
+    await fs.rename(tempPath, finalPath);
+  } catch (err) {
+    await fs.rm(tempPath, { force: true });
+    throw err;
+  }
+  const manifest: BackupManifest = {
+    id, createdAt: createdAt.toISOString(), sizeBytes: (await fs.stat(finalPath)).size, driver: store.info.driver,
+    databases, kind: options.kind, format: BACKUP_FORMAT, version: BACKUP_FORMAT_VERSION,
+    file: archiveName(id), sha256: await sha256File(finalPath), rowCounts,
+  };
+  await writeFileAtomic(path.join(dir, `${id}.json`), JSON.stringify(manifest, null, 2) + '\n');
+  await onProgress(100, `backup ${id} written`);
+  return manifest;
+}
+
+/** Every finished backup, newest first. */
+export async function listBackups(dir: string): Promise<BackupManifest[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return [];
+    throw err;
+  }
+  const manifests: BackupManifest[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const id = name.slice(0, -'.json'.length);
+    if (!isBackupId(id)) continue;
+    const manifest = await readManifest(dir, id).catch(() => null);
+    if (manifest) manifests.push(manifest);
+  }
+  return manifests.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id.localeCompare(a.id)));
+}
+
+export async function readManifest(dir: string, id: string): Promise<BackupManifest> {
+  if (!isBackupId(id)) throw new BackupError('no such backup', 'not_found');
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(dir, `${id}.json`), 'utf8');
+  } catch {
+    throw new BackupError('no such backup', 'not_found');
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (!isManifest(parsed) || parsed.id !== id) throw new BackupError(`the manifest of backup ${id} is damaged`, 'corrupt');
+  return parsed;
+}
+
+function isManifest(value: unknown): value is BackupManifest {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return m.format === BACKUP_FORMAT && typeof m.id === 'string' && typeof m.createdAt === 'string' &&
+    typeof m.file === 'string' && typeof m.sha256 === 'string' && Array.isArray(m.databases) &&
+    typeof m.kind === 'string' && (BACKUP_KINDS as readonly string[]).includes(m.kind);
+}
+
+export async function deleteBackup(dir: string, id: string): Promise<void> {
+  const manifest = await readManifest(dir, id);
+  // manifest first: a half-deleted backup must not be listed as complete
+  await fs.rm(path.join(dir, `${id}.json`), { force: true });
+  await fs.rm(path.join(dir, manifest.file), { force: true });
+}
+
+/**
+ * Keeps the newest `keep` backups of each kind (manual, scheduled, pre-restore) and deletes the
+ * rest. Per kind, so a burst of manual backups never deletes the last pre-restore safety copy.
+ * Returns the deleted ids.
+ */
+export async function applyRetention(dir: string, keep: number): Promise<string[]> {
+  if (!Number.isInteger(keep) || keep < 1) return [];
+  const deleted: string[] = [];
+  const all = await listBackups(dir);
+  for (const kind of BACKUP_KINDS) {
+    for (const old of all.filter((b) => b.kind === kind).slice(keep)) {
+      await deleteBackup(dir, old.id);
+      deleted.push(old.id);
+    }
+  }
+  return deleted;
+}
+
+type BackupLine =
+  | { kind: 'header'; databases: string[] }
+  | { kind: 'rows'; db: string; rows: Row[] }
+  | { kind: 'end'; rowCounts: Record<string, number> };
+
+async function* readBackupLines(file: string): AsyncGenerator<BackupLine> {
+  const input = createReadStream(file).pipe(createGunzip());
+  const reader = readline.createInterface({ input, crlfDelay: Infinity });
+  let first = true;
+  try {
+    for await (const text of reader) {
+      if (text === '') continue;
+      const line = parseLine(text, first);
+      first = false;
+      yield line;
+    }
+  } catch (err) {
+    if (err instanceof BackupError) throw err;
+    throw new BackupError('the backup file is damaged (not a readable gzip file)', 'corrupt');
+  } finally {
+    reader.close();
+    input.destroy();
+  }
+}
+
+function parseLine(text: string, first: boolean): BackupLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BackupError('the backup file is damaged (a line is not JSON)', 'corrupt');
+  }
+  if (typeof value !== 'object' || value === null) throw new BackupError('the backup file is damaged', 'corrupt');
+  const v = value as Record<string, unknown>;
+  if (first) {
+    if (v.format !== BACKUP_FORMAT) throw new BackupError('not an Integram appliance backup', 'invalid');
+    if (typeof v.version !== 'number' || v.version > BACKUP_FORMAT_VERSION) {
+      throw new BackupError(`backup format version ${String(v.version)} is newer than this server understands`, 'invalid');
+    }
+    const databases = Array.isArray(v.databases) ? v.databases.filter((d): d is string => typeof d === 'string') : [];
+    return { kind: 'header', databases };
+  }
+  if (v.end === true) {
+    const counts: Record<string, number> = {};
+    if (typeof v.rowCounts === 'object' && v.rowCounts !== null) {
+      for (const [db, n] of Object.entries(v.rowCounts)) if (typeof n === 'number') counts[db] = n;
+    }
+    return { kind: 'end', rowCounts: counts };
+  }
+  if (typeof v.db !== 'string' || !isRoutableDbName(v.db) || !Array.isArray(v.rows)) {
+    throw new BackupError('the backup file is damaged (bad database chunk)', 'corrupt');
+  }
+  const rows: Row[] = v.rows.map((r: unknown) => {
+    if (!Array.isArray(r) || r.length !== 5 || typeof r[4] !== 'string' || !r.slice(0, 4).every(Number.isInteger)) {
+      throw new BackupError('the backup file is damaged (bad row)', 'corrupt');
+    }
+    return { id: r[0] as number, up: r[1] as number, ord: r[2] as number, t: r[3] as number, val: r[4] };
+  });
+  return { kind: 'rows', db: v.db, rows };
+}
+
+/** Reads the whole archive once: checksum, structure, end marker and row counts. */
+export async function verifyBackup(dir: string, id: string): Promise<BackupManifest> {
+  const manifest = await readManifest(dir, id);
+  const file = path.join(dir, manifest.file);
+  try {
+    await fs.access(file);
+  } catch {
+    throw new BackupError(`the archive of backup ${id} is missing`, 'corrupt');
+  }
+  if ((await sha256File(file)) !== manifest.sha256) {
+    throw new BackupError(`the archive of backup ${id} does not match its checksum`, 'corrupt');
+  }
+  const seen: Record<string, number> = {};
+  let end: Record<string, number> | null = null;
+  for await (const line of readBackupLines(file)) {
+    if (line.kind === 'rows') seen[line.db] = (seen[line.db] ?? 0) + line.rows.length;
+    if (line.kind === 'end') end = line.rowCounts;
+  }
+  if (!end) throw new BackupError(`the archive of backup ${id} is truncated`, 'corrupt');
+  for (const db of manifest.databases) {
+    if ((seen[db] ?? 0) !== (end[db] ?? -1)) throw new BackupError(`backup ${id}: row count of ${db} does not match`, 'corrupt');
+  }
+  return manifest;
+}
+
+export interface RestoreResult {
+  restored: Record<string, number>;
+  preRestoreBackupId: string;
+  keptDatabases: string[];
+}
+
+/**
+ * Restores a backup: verifies it, takes a 'pre-restore' backup of the current state, then
+ * replaces each backed-up database's rows (one transaction per database).
+ */
+export async function restoreBackup(
+  store: Store,
+  dir: string,
+  id: string,
+  options: { onProgress?: ProgressFn } = {},
+): Promise<RestoreResult> {
+  const onProgress = options.onProgress ?? (() => {});
+  await onProgress(0, `verifying backup ${id}`);
+  const manifest = await verifyBackup(dir, id);
+  await onProgress(5, 'taking a backup of the current state');
+  const pre = await createBackup(store, dir, {
+    kind: 'pre-restore',
+    onProgress: (p) => onProgress(5 + Math.round(p * 0.25), 'taking a backup of the current state'),
+  });
+
+  const restored: Record<string, number> = {};
+  const total = Math.max(manifest.databases.length, 1);
+  let pendingDb: string | null = null;
+  let pendingRows: Row[] = [];
+  const flush = async (): Promise<void> => {
+    if (pendingDb === null) return;
+    const db = pendingDb;
+    if (await store.databaseExists(db)) {
+      await store.importRows(db, pendingRows, { replace: true });
+    } else {
+      await store.createDatabase(db, pendingRows);
+    }
+    restored[db] = pendingRows.length;
+    pendingDb = null;
+    pendingRows = [];
+    const done = Object.keys(restored).length;
+    await onProgress(30 + Math.round((done / total) * 70), `${db}: ${restored[db]} rows restored`);
+  };
+  for await (const line of readBackupLines(path.join(dir, manifest.file))) {
+    if (line.kind !== 'rows') continue;
+    if (line.db !== pendingDb) {
+      await flush();
+      pendingDb = line.db;
+    }
+    for (const row of line.rows) pendingRows.push(row);
+  }
+  await flush();
+  const current = await store.listDatabases();
+  const keptDatabases = current.filter((db) => !manifest.databases.includes(db)).sort();
+  await onProgress(100, `restored ${Object.keys(restored).length} database(s) from ${id}`);
+  return { restored, preRestoreBackupId: pre.id, keptDatabases };
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
