@@ -1,0 +1,400 @@
+/**
+ * TenantStore over any SqlExecutor + Dialect: the one implementation of the tenant
+ * operations and the set-based list queries for both drivers.
+ */
+import type {
+  CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListQuery, NewRow, Row, RowMatch, RowPatch,
+  TenantStore, ValuePredicate,
+} from '../types.js';
+import { type Dialect, intLiteral, type Params } from './dialect.js';
+import { type SqlExecutor, type SqlRow, toInt, toText } from './executor.js';
+
+/** Hooks where the drivers differ in how ids are generated. */
+export interface IdStrategy {
+  /** inserts rows (all with explicit ids, or all without) in one statement; returns their ids in order */
+  insertBatch(ex: SqlExecutor, table: string, rows: NewRow[]): Promise<number[]>;
+}
+
+const ROW_COLUMNS = 'id, up, ord, t, val';
+/** rows per INSERT statement, and a byte budget so a statement stays far below max_allowed_packet */
+const INSERT_BATCH_ROWS = 500;
+const INSERT_BATCH_BYTES = 4 * 1024 * 1024;
+const ID_CHUNK = 1000;
+
+export function rowFromSql(r: SqlRow): Row {
+  return { id: toInt(r.id), up: toInt(r.up), ord: toInt(r.ord), t: toInt(r.t), val: toText(r.val) };
+}
+
+function intList(value: number | number[]): number[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** splits rows into insert batches: same id mode (explicit or generated), bounded rows and bytes */
+export function insertBatches(rows: NewRow[]): NewRow[][] {
+  const batches: NewRow[][] = [];
+  let current: NewRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = Buffer.byteLength(row.val, 'utf8') + 64;
+    const explicit = row.id !== undefined;
+    const sameMode = current.length === 0 || (current[0].id !== undefined) === explicit;
+    if (current.length > 0 && (!sameMode || current.length >= INSERT_BATCH_ROWS || bytes + size > INSERT_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export class SqlTenantStore implements TenantStore {
+  private readonly tbl: string;
+
+  constructor(
+    private readonly ex: SqlExecutor,
+    private readonly d: Dialect,
+    private readonly ids: IdStrategy,
+    /** validated, lower-case table name */
+    readonly db: string,
+  ) {
+    this.tbl = d.quote(db);
+  }
+
+  // ---- plain row access -------------------------------------------------
+
+  async get(id: number): Promise<Row | null> {
+    const p = this.d.newParams();
+    const rows = await this.ex.query(`SELECT ${ROW_COLUMNS} FROM ${this.tbl} WHERE id = ${p.add(id)}`, p.values);
+    return rows.length > 0 ? rowFromSql(rows[0]) : null;
+  }
+
+  async find(match: RowMatch, options: FindOptions = {}): Promise<Row[]> {
+    const p = this.d.newParams();
+    const where = this.matchWhere(match, p, '');
+    const desc = options.desc ? ' DESC' : '';
+    let order: string;
+    switch (options.orderBy ?? 'id') {
+      case 'id': order = `id${desc}`; break;
+      case 'ord,id': order = `ord${desc}, id`; break;
+      case 'val,id': order = `${this.d.textOrderKey('val')}${desc}, id`; break;
+    }
+    const sql = `SELECT ${ROW_COLUMNS} FROM ${this.tbl} WHERE ${where} ORDER BY ${order}${limitOffset(options.limit, options.offset)}`;
+    return (await this.ex.query(sql, p.values)).map(rowFromSql);
+  }
+
+  async count(match: RowMatch): Promise<number> {
+    const p = this.d.newParams();
+    const rows = await this.ex.query(`SELECT COUNT(*) AS n FROM ${this.tbl} WHERE ${this.matchWhere(match, p, '')}`, p.values);
+    return toInt(rows[0].n);
+  }
+
+  async maxOrd(match: RowMatch): Promise<number> {
+    const p = this.d.newParams();
+    const rows = await this.ex.query(
+      `SELECT COALESCE(MAX(ord), 0) AS m FROM ${this.tbl} WHERE ${this.matchWhere(match, p, '')}`, p.values);
+    return toInt(rows[0].m);
+  }
+
+  async maxId(): Promise<number> {
+    const rows = await this.ex.query(`SELECT COALESCE(MAX(id), 0) AS m FROM ${this.tbl}`);
+    return toInt(rows[0].m);
+  }
+
+  async insert(row: NewRow): Promise<number> {
+    const [id] = await this.ids.insertBatch(this.ex, this.db, [row]);
+    return id;
+  }
+
+  async insertMany(rows: NewRow[]): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const batches = insertBatches(rows);
+    const run = async (ex: SqlExecutor) => {
+      const ids: number[] = [];
+      for (const batch of batches) ids.push(...(await this.ids.insertBatch(ex, this.db, batch)));
+      return ids;
+    };
+    return batches.length === 1 ? run(this.ex) : this.ex.inTransaction(run);
+  }
+
+  async update(id: number, patch: RowPatch): Promise<void> {
+    await this.updateWhere({ id }, patch);
+  }
+
+  async updateWhere(match: RowMatch, patch: RowPatch): Promise<number> {
+    const p = this.d.newParams();
+    const sets = this.patchSets(patch, p);
+    if (sets.length === 0) return 0;
+    const result = await this.ex.run(`UPDATE ${this.tbl} SET ${sets.join(', ')} WHERE ${this.matchWhere(match, p, '')}`, p.values);
+    return result.affected;
+  }
+
+  async shiftOrd(match: RowMatch & { ordFrom?: number; ordTo?: number }, delta: number): Promise<number> {
+    const p = this.d.newParams();
+    const setSql = `ord = ord + ${p.add(delta)}`;
+    const conds = [this.matchWhere(match, p, '')];
+    if (match.ordFrom !== undefined) conds.push(`ord >= ${p.add(match.ordFrom)}`);
+    if (match.ordTo !== undefined) conds.push(`ord <= ${p.add(match.ordTo)}`);
+    const result = await this.ex.run(`UPDATE ${this.tbl} SET ${setSql} WHERE ${conds.join(' AND ')}`, p.values);
+    return result.affected;
+  }
+
+  async deleteIds(ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const parts = chunks([...new Set(ids)], ID_CHUNK);
+    const run = async (ex: SqlExecutor) => {
+      let deleted = 0;
+      for (const part of parts) {
+        const p = this.d.newParams();
+        const result = await ex.run(`DELETE FROM ${this.tbl} WHERE id IN (${part.map((id) => p.add(id)).join(', ')})`, p.values);
+        deleted += result.affected;
+      }
+      return deleted;
+    };
+    return parts.length === 1 ? run(this.ex) : this.ex.inTransaction(run);
+  }
+
+  async deleteTree(id: number): Promise<number> {
+    return this.ex.inTransaction(async (ex) => {
+      const below = await this.subtreeIds(ex, [id]);
+      const tx = new SqlTenantStore(ex, this.d, this.ids, this.db);
+      return tx.deleteIds([id, ...below]);
+    });
+  }
+
+  async descendants(ids: number[]): Promise<Row[]> {
+    if (ids.length === 0) return [];
+    const p = this.d.newParams();
+    const sql = `${this.subtreeCte(ids, p)}
+      SELECT r.id, r.up, r.ord, r.t, r.val FROM ${this.tbl} r JOIN sub ON sub.id = r.id
+      WHERE ${notInList('r.id', ids, p)} ORDER BY r.id`;
+    return (await this.ex.query(sql, p.values)).map(rowFromSql);
+  }
+
+  private async subtreeIds(ex: SqlExecutor, ids: number[]): Promise<number[]> {
+    const p = this.d.newParams();
+    const sql = `${this.subtreeCte(ids, p)} SELECT sub.id FROM sub WHERE ${notInList('sub.id', ids, p)}`;
+    return (await ex.query(sql, p.values)).map((r) => toInt(r.id));
+  }
+
+  /**
+   * Ids below the given ones. UNION (not UNION ALL) stops on cycles: row 1 may have up = 1,
+   * and an id = up row must not loop forever.
+   */
+  private subtreeCte(ids: number[], p: Params): string {
+    const list = ids.map((id) => p.add(id)).join(', ');
+    return `WITH RECURSIVE sub (id) AS (
+        SELECT c.id FROM ${this.tbl} c WHERE c.up IN (${list})
+        UNION
+        SELECT c.id FROM ${this.tbl} c JOIN sub ON c.up = sub.id
+      )`;
+  }
+
+  // ---- set-based lists ----------------------------------------------------
+
+  async listRecords(query: ListQuery): Promise<Row[]> {
+    const p = this.d.newParams();
+    const where = this.listWhere(query, p);
+    const order = this.listOrder(query.order, p);
+    const sql = `SELECT r.id, r.up, r.ord, r.t, r.val FROM ${this.tbl} r WHERE ${where} ORDER BY ${order}${limitOffset(query.limit, query.offset)}`;
+    return (await this.ex.query(sql, p.values)).map(rowFromSql);
+  }
+
+  async countRecords(query: ListQuery): Promise<number> {
+    const p = this.d.newParams();
+    const rows = await this.ex.query(`SELECT COUNT(*) AS n FROM ${this.tbl} r WHERE ${this.listWhere(query, p)}`, p.values);
+    return toInt(rows[0].n);
+  }
+
+  async cellsOf(recordIds: number[]): Promise<CellRow[]> {
+    if (recordIds.length === 0) return [];
+    const p = this.d.newParams();
+    const sql = `SELECT c.id, c.up, c.ord, c.t, c.val, tr.val AS target_val, tr.t AS target_type
+      FROM ${this.tbl} c LEFT JOIN ${this.tbl} tr ON tr.id = c.t AND tr.up <> 0
+      WHERE c.up IN (${recordIds.map((id) => p.add(id)).join(', ')})
+      ORDER BY c.up, c.ord, c.id`;
+    return (await this.ex.query(sql, p.values)).map((r) => ({
+      ...rowFromSql(r),
+      targetVal: r.target_val === null || r.target_val === undefined ? null : toText(r.target_val),
+      targetType: r.target_type === null || r.target_type === undefined ? null : toInt(r.target_type),
+    }));
+  }
+
+  private listWhere(query: ListQuery, p: Params): string {
+    const conds = [`r.t = ${p.add(query.typeId)}`];
+    switch (query.parent.kind) {
+      case 'root': conds.push('r.up = 1'); break;
+      case 'of': conds.push(`r.up = ${p.add(query.parent.up)}`); break;
+      case 'anyRecordParent': conds.push('r.up > 1'); break;
+    }
+    if (query.recordId !== undefined) conds.push(`r.id = ${p.add(query.recordId)}`);
+    for (const filter of query.filters) conds.push(this.filterSql(filter, p));
+    return conds.join(' AND ');
+  }
+
+  /**
+   * One filter as a condition on record `r`. A cell/ref column is a set of child rows:
+   * a positive predicate needs one child that satisfies it (EXISTS); a negated one needs
+   * none that satisfies the positive form (NOT EXISTS), so a missing cell matches it.
+   */
+  private filterSql(filter: ListFilter, p: Params): string {
+    const { column, predicate } = filter;
+    const negated = isNegated(predicate);
+    const positive = positiveOf(predicate);
+    if (column.kind === 'first') {
+      if (predicate.op === 'present') return '1 = 1';
+      if (predicate.op === 'absent') return '1 = 0';
+      const cond = this.predicateSql(positive, 'r.val', 'r.id', p);
+      return negated ? `NOT (${cond})` : cond;
+    }
+    const { from, valueExpr, idExpr, reqParam } = this.childSource(column, positive, p);
+    let cond: string;
+    if (positive.op === 'present' || positive.op === 'absent') {
+      cond = '1 = 1';
+    } else {
+      cond = this.predicateSql(positive, valueExpr, idExpr, p);
+    }
+    const exists = `EXISTS (SELECT 1 FROM ${from} WHERE ${reqParam} AND ${cond})`;
+    return negated || predicate.op === 'absent' ? `NOT ${exists}` : exists;
+  }
+
+  /** FROM/WHERE pieces for the child rows of r that hold a cell/ref column */
+  private childSource(column: Exclude<ListColumn, { kind: 'first' }>, predicate: ValuePredicate, p: Params) {
+    if (column.kind === 'cell') {
+      return { from: `${this.tbl} c`, valueExpr: 'c.val', idExpr: 'c.id', reqParam: `c.up = r.id AND c.t = ${p.add(column.reqId)}` };
+    }
+    const refCell = `c.up = r.id AND c.val = ${p.add(String(column.reqId))}`;
+    // idIn on a ref column compares the target id, which the cell row holds in t
+    if (predicate.op === 'idIn') return { from: `${this.tbl} c`, valueExpr: 'c.val', idExpr: 'c.t', reqParam: refCell };
+    return {
+      from: `${this.tbl} c JOIN ${this.tbl} tr ON tr.id = c.t`,
+      valueExpr: 'tr.val', idExpr: 'tr.id', reqParam: refCell,
+    };
+  }
+
+  private predicateSql(pred: ValuePredicate, v: string, idExpr: string, p: Params): string {
+    const d = this.d;
+    const cmp = (op: '=' | CompareOpText, value: string, numeric?: boolean) => {
+      if (numeric) return `${d.number(v)} ${op} ${d.number(p.add(value) + this.textCast())}`;
+      return op === '=' ? d.textEq(v, value, p) : d.textCompare(v, op, value, p);
+    };
+    switch (pred.op) {
+      case 'eq': return cmp('=', pred.value, pred.numeric);
+      case 'lt': return cmp('<', pred.value, pred.numeric);
+      case 'le': return cmp('<=', pred.value, pred.numeric);
+      case 'gt': return cmp('>', pred.value, pred.numeric);
+      case 'ge': return cmp('>=', pred.value, pred.numeric);
+      case 'like': return d.textLike(v, pred.pattern, p);
+      case 'in':
+        if (pred.values.length === 0) return '1 = 0';
+        if (pred.numeric) {
+          return `${d.number(v)} IN (${pred.values.map((x) => d.number(p.add(x) + this.textCast())).join(', ')})`;
+        }
+        return d.textIn(v, pred.values, p);
+      case 'between': return `(${cmp('>=', pred.low, pred.numeric)} AND ${cmp('<=', pred.high, pred.numeric)})`;
+      case 'regexp': return d.regexp(v, pred.pattern, p);
+      case 'idIn':
+        if (pred.ids.length === 0) return '1 = 0';
+        return `${idExpr} IN (${pred.ids.map((id) => p.add(id)).join(', ')})`;
+      case 'present': return '1 = 1';
+      case 'absent': return '1 = 0';
+      default: throw new Error(`predicate ${pred.op} has no positive SQL form`);
+    }
+  }
+
+  private textCast(): string {
+    return this.d.name === 'pglite' ? '::text' : '';
+  }
+
+  private listOrder(order: ListOrder, p: Params): string {
+    const desc = order.desc ? ' DESC' : '';
+    if (order.by === 'id') return `r.id${desc}`;
+    if (order.by === 'ord') return `r.ord${desc}, r.id`;
+    const column = order.by;
+    let value: string;
+    if (column.kind === 'first') {
+      value = 'r.val';
+    } else if (column.kind === 'cell') {
+      value = `(SELECT c.val FROM ${this.tbl} c WHERE c.up = r.id AND c.t = ${p.add(column.reqId)} ORDER BY c.id LIMIT 1)`;
+    } else {
+      value = `(SELECT tr.val FROM ${this.tbl} c JOIN ${this.tbl} tr ON tr.id = c.t
+        WHERE c.up = r.id AND c.val = ${p.add(String(column.reqId))} ORDER BY c.ord, c.id LIMIT 1)`;
+    }
+    const key = order.numeric ? this.d.number(value) : this.d.textOrderKey(value);
+    return `${key}${desc}${this.d.nullsOrder(!!order.desc)}, r.id`;
+  }
+
+  // ---- RowMatch ---------------------------------------------------------
+
+  private matchWhere(m: RowMatch, p: Params, alias: string): string {
+    const col = (name: string) => alias + name;
+    const conds: string[] = [];
+    const ints = (name: string, value: number | number[] | undefined) => {
+      if (value === undefined) return;
+      const list = intList(value);
+      if (list.length === 0) conds.push('1 = 0');
+      else if (list.length === 1) conds.push(`${col(name)} = ${p.add(list[0])}`);
+      else conds.push(`${col(name)} IN (${list.map((x) => p.add(x)).join(', ')})`);
+    };
+    ints('id', m.id);
+    ints('up', m.up);
+    ints('t', m.t);
+    if (m.ord !== undefined) conds.push(`${col('ord')} = ${p.add(m.ord)}`);
+    if (m.val !== undefined) {
+      conds.push(Array.isArray(m.val) ? this.d.textIn(col('val'), m.val, p) : this.d.textEq(col('val'), m.val, p));
+    }
+    if (m.valLike !== undefined) conds.push(this.d.textLike(col('val'), m.valLike, p));
+    if (m.tGreaterThan !== undefined) conds.push(`${col('t')} > ${p.add(m.tGreaterThan)}`);
+    if (m.upGreaterThan !== undefined) conds.push(`${col('up')} > ${p.add(m.upGreaterThan)}`);
+    return conds.length > 0 ? conds.join(' AND ') : '1 = 1';
+  }
+
+  private patchSets(patch: RowPatch, p: Params): string[] {
+    const sets: string[] = [];
+    for (const key of ['up', 'ord', 't', 'val'] as const) {
+      const value = patch[key];
+      if (value !== undefined) sets.push(`${key} = ${p.add(value)}`);
+    }
+    return sets;
+  }
+}
+
+type CompareOpText = '<' | '<=' | '>' | '>=';
+
+function isNegated(pred: ValuePredicate): boolean {
+  switch (pred.op) {
+    case 'ne': case 'notLike': case 'notIn': return true;
+    case 'regexp': case 'idIn': return !!pred.negate;
+    default: return false;
+  }
+}
+
+/** the positive form of a predicate (ne → eq ...), which negated filters exclude */
+function positiveOf(pred: ValuePredicate): ValuePredicate {
+  switch (pred.op) {
+    case 'ne': return { ...pred, op: 'eq' };
+    case 'notLike': return { op: 'like', pattern: pred.pattern };
+    case 'notIn': return { ...pred, op: 'in' };
+    case 'regexp': return { op: 'regexp', pattern: pred.pattern };
+    case 'idIn': return { op: 'idIn', ids: pred.ids };
+    default: return pred;
+  }
+}
+
+function notInList(expr: string, ids: number[], p: Params): string {
+  return `${expr} NOT IN (${ids.map((id) => p.add(id)).join(', ')})`;
+}
+
+function limitOffset(limit: number | undefined, offset: number | undefined): string {
+  if (limit === undefined && !offset) return '';
+  const l = limit === undefined ? 2147483647 : limit;
+  return ` LIMIT ${intLiteral(l)}${offset ? ` OFFSET ${intLiteral(offset)}` : ''}`;
+}
