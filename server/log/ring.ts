@@ -1,0 +1,92 @@
+/**
+ * The most recent log lines in memory, for the console's live log tail
+ * (GET /api/admin/logs and its event stream). Fed by the logger as a pino stream.
+ */
+import type { LogLine } from '../http/admin/contract.js';
+
+export type { LogLine } from '../http/admin/contract.js';
+
+export type LogLevelName = LogLine['level'];
+
+const LEVEL_ORDER: Record<LogLevelName, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+export function isLogLevelName(value: unknown): value is LogLevelName {
+  return typeof value === 'string' && value in LEVEL_ORDER;
+}
+
+export interface RecentQuery {
+  /** least severe level to include */
+  level?: LogLevelName;
+  /** case-insensitive text search in the message and request id */
+  q?: string;
+  /** newest N lines (default all kept) */
+  limit?: number;
+}
+
+export type LogListener = (line: LogLine) => void;
+
+export class LogRing {
+  private readonly lines: LogLine[] = [];
+  private readonly listeners = new Set<LogListener>();
+
+  constructor(readonly capacity = 2000) {}
+
+  /** pino stream interface: one JSON document per call */
+  write(chunk: string): void {
+    for (const text of chunk.split('\n')) {
+      if (text.trim() === '') continue;
+      const line = toLogLine(text);
+      if (line) this.push(line);
+    }
+  }
+
+  push(line: LogLine): void {
+    this.lines.push(line);
+    if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
+    for (const listener of this.listeners) {
+      try {
+        listener(line);
+      } catch {
+        // a broken subscriber must not break logging
+      }
+    }
+  }
+
+  recent(query: RecentQuery = {}): LogLine[] {
+    const minimum = query.level ? LEVEL_ORDER[query.level] : 0;
+    const needle = query.q?.toLowerCase();
+    const matching = this.lines.filter(
+      (line) =>
+        LEVEL_ORDER[line.level] >= minimum &&
+        (!needle || line.msg.toLowerCase().includes(needle) || (line.reqId ?? '').toLowerCase().includes(needle)),
+    );
+    return query.limit !== undefined ? matching.slice(-query.limit) : matching;
+  }
+
+  /** calls `listener` for every new line; returns the unsubscribe function */
+  subscribe(listener: LogListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+const LEVEL_BY_NUMBER: Record<number, LogLevelName> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** A pino JSON line as a LogLine; null when it is not one. */
+export function toLogLine(text: string): LogLine | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const record = parsed as Record<string, unknown>;
+  const level = typeof record.level === 'number' ? LEVEL_BY_NUMBER[record.level] : record.level;
+  if (!isLogLevelName(level)) return null;
+  const time = typeof record.time === 'number' ? new Date(record.time).toISOString() : String(record.time ?? new Date().toISOString());
+  const msg = typeof record.msg === 'string' ? record.msg : '';
+  return { ...record, time, level, msg, reqId: typeof record.reqId === 'string' ? record.reqId : undefined };
+}
