@@ -40,6 +40,8 @@ export interface SupervisorOptions {
   cwd: string;
   port: number;
   host: string;
+  /** Re-read before every (re)start, so a PORT/HOST changed in the settings applies on restart. */
+  endpoint?: () => { port: number; host: string };
   /** Extra environment for the server, re-read at every (re)start so changed settings apply. */
   env?: () => Record<string, string>;
   /** Base environment; default process.env. */
@@ -89,7 +91,7 @@ interface Attempt {
  * with child_process.fork.
  */
 export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
-  private readonly options: Required<Omit<SupervisorOptions, 'log' | 'env'>> & Pick<SupervisorOptions, 'log' | 'env'>;
+  private readonly options: Required<Omit<SupervisorOptions, 'log' | 'env' | 'endpoint'>> & Pick<SupervisorOptions, 'log' | 'env' | 'endpoint'>;
   private current: ServerStatus;
   private attempt: Attempt | undefined;
   private readonly crashes: CrashWindow;
@@ -195,6 +197,11 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
   }
 
   private async launch(): Promise<void> {
+    if (this.options.endpoint) {
+      const { port, host } = this.options.endpoint();
+      Object.assign(this.options, { port, host });
+      Object.assign(this.current, { port, host });
+    }
     const { port, host } = this.options;
     this.setState('starting', this.current.restarts > 0 ? `restart ${this.current.restarts}` : undefined);
     if (this.options.probePort) {
