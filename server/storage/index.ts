@@ -1,0 +1,75 @@
+/**
+ * Opening a store. Which driver to use is the configuration's decision; this module just
+ * opens what it is told: MySQL when `mysql` is given, else PGlite in `pgliteDir`.
+ */
+import { StoreError } from './errors.js';
+import type { Store } from './types.js';
+
+export * from './types.js';
+export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
+export {
+  APPLIANCE_TABLE_PREFIX, checkNewDbName, isRoutableDbName, normalizeDbName, tenantTableName, type NewDbNameCheck,
+} from './db-names.js';
+export { LATEST_SCHEMA_VERSION } from './migrations.js';
+export { folderLockHolder, folderInUseMessage } from './lock-file.js';
+
+export interface MysqlOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** the schema holding every tenant table (DB_NAME, default `integram`); created if missing */
+  database: string;
+  /** DB_CHARSET, default utf8mb4 */
+  charset?: string;
+  /** pool size, default 10 */
+  connectionLimit?: number;
+}
+
+export interface OpenStoreOptions {
+  mysql?: MysqlOptions;
+  pgliteDir?: string;
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.mysql) {
+    const { openMysqlStore } = await import('./mysql/index.js');
+    return openMysqlStore(options.mysql);
+  }
+  if (options.pgliteDir) {
+    const { openPgliteStore } = await import('./pglite/index.js');
+    return openPgliteStore(options.pgliteDir);
+  }
+  throw new StoreError('unsupported', 'openStore: give either mysql options or a pgliteDir');
+}
+
+/**
+ * `mysql://user:pass@host:port/db` → MysqlOptions (port 3306, database `integram`, charset
+ * utf8mb4 unless given; `?charset=` is read). `postgresql://` is refused: not supported yet.
+ */
+export function parseMysqlUrl(url: string): MysqlOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreError('unsupported', 'DATABASE_URL is not a valid URL (expected mysql://user:password@host:port/database)');
+  }
+  const scheme = parsed.protocol.replace(/:$/, '').toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    throw new StoreError('unsupported', 'postgresql:// database URLs are not supported yet; use mysql://… or leave DATABASE_URL unset for the embedded store');
+  }
+  if (scheme !== 'mysql' && scheme !== 'mariadb') {
+    throw new StoreError('unsupported', `DATABASE_URL scheme "${scheme}" is not supported (expected mysql://user:password@host:port/database)`);
+  }
+  if (!parsed.hostname) throw new StoreError('unsupported', 'DATABASE_URL has no host');
+  const port = parsed.port ? Number(parsed.port) : 3306;
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'integram';
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database,
+    charset: parsed.searchParams.get('charset') ?? 'utf8mb4',
+  };
+}
