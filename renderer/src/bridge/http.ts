@@ -1,0 +1,253 @@
+// ConsoleBridge over HTTP against the server's /api/admin (see @contract for paths and shapes).
+// Auth: the HttpOnly cookie the login sets; the returned token is also kept in memory and sent as
+// a Bearer header, so the bridge works where the cookie is not sent (e.g. a desktop window whose
+// origin differs from the server's). State-changing requests carry the CSRF header.
+import {
+  ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
+  type DatabaseInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest,
+  type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupStatus,
+  type UpdateStatus, type ValidationResult,
+} from '../contract.js';
+import { ApiError, CLIENT_ERROR, errorFromBody } from './errors.js';
+import type {
+  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogQuery, LogStreamHandlers, Unsubscribe,
+} from './types.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+const LOG_STREAM_RETRY_MS = 2000;
+
+export class HttpBridge implements ConsoleBridge {
+  readonly kind: 'http' | 'ipc' = 'http';
+  readonly desktop: DesktopActions | null = null;
+  private token: string | null = null;
+
+  /** @param origin '' for the page's own origin, or e.g. 'http://127.0.0.1:8081' */
+  constructor(private readonly origin = '') {}
+
+  private url(path: string): string {
+    return `${this.origin}${ADMIN_BASE}${path}`;
+  }
+
+  private headers(method: Method, json: boolean): Headers {
+    const headers = new Headers({ Accept: 'application/json' });
+    if (method !== 'GET') headers.set(ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE);
+    if (json) headers.set('Content-Type', 'application/json');
+    if (this.token) headers.set('Authorization', `Bearer ${this.token}`);
+    return headers;
+  }
+
+  private async send(method: Method, path: string, body?: unknown): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(this.url(path), {
+        method,
+        headers: this.headers(method, body !== undefined),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'include',
+      });
+    } catch {
+      throw new ApiError('Cannot reach the server', CLIENT_ERROR.network, 0);
+    }
+    if (!response.ok) throw errorFromBody(response.status, await readJson(response));
+    return response;
+  }
+
+  private async call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    if (response.status === 204) return undefined as T;
+    const data = await readJson(response);
+    if (data === undefined) throw new ApiError('The server sent an unreadable answer', CLIENT_ERROR.badResponse, response.status);
+    return data as T;
+  }
+
+  private async download(path: string, fallbackName: string): Promise<DownloadedFile> {
+    const response = await this.send('GET', path);
+    return { filename: filenameFrom(response.headers.get('Content-Disposition')) ?? fallbackName, blob: await response.blob() };
+  }
+
+  getSetupStatus(): Promise<SetupStatus> {
+    return this.call('GET', '/setup');
+  }
+
+  async completeSetup(request: SetupRequest): Promise<void> {
+    await this.call('POST', '/setup', request);
+  }
+
+  testMysql(request: MysqlTestRequest): Promise<MysqlTestResult> {
+    return this.call('POST', '/test-mysql', request);
+  }
+
+  async login(password: string): Promise<void> {
+    const answer = await this.call<LoginResponse>('POST', '/login', { password });
+    this.token = answer.token;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.call('POST', '/logout');
+    } finally {
+      this.token = null;
+    }
+  }
+
+  async isSignedIn(): Promise<boolean> {
+    try {
+      await this.getStatus();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return false;
+      throw error;
+    }
+  }
+
+  getStatus(): Promise<ServerStatus> {
+    return this.call('GET', '/status');
+  }
+
+  async restartServer(): Promise<void> {
+    await this.call('POST', '/restart');
+  }
+
+  getSettings(): Promise<SettingsView> {
+    return this.call('GET', '/settings');
+  }
+
+  validateSettings(values: Record<string, string | null>): Promise<ValidationResult> {
+    return this.call('POST', '/settings/validate', { values });
+  }
+
+  async saveSettings(values: Record<string, string | null>): Promise<{ restartRequired: boolean }> {
+    const answer = await this.call<{ restartRequired?: boolean }>('PUT', '/settings', { values });
+    return { restartRequired: answer.restartRequired === true };
+  }
+
+  async getLogs(query: LogQuery): Promise<LogLine[]> {
+    const params = new URLSearchParams();
+    if (query.level) params.set('level', query.level);
+    if (query.q) params.set('q', query.q);
+    if (query.limit) params.set('limit', String(query.limit));
+    const search = params.toString();
+    const answer = await this.call<{ lines: LogLine[] }>('GET', `/logs${search ? `?${search}` : ''}`);
+    return answer.lines;
+  }
+
+  streamLogs(handlers: LogStreamHandlers): Unsubscribe {
+    // EventSource cannot send headers; it relies on the cookie (same origin). It reconnects by itself
+    // after a network error; a closed stream (e.g. 401) is retried on a timer.
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const open = (): void => {
+      source = new EventSource(this.url('/logs/stream'), { withCredentials: this.origin !== '' });
+      source.onopen = () => handlers.onConnection?.(true);
+      source.onmessage = (event: MessageEvent<string>) => {
+        const line = parseLogLine(event.data);
+        if (line) handlers.onLine(line);
+      };
+      source.onerror = () => {
+        handlers.onConnection?.(false);
+        if (source?.readyState === EventSource.CLOSED && !stopped) {
+          source = null;
+          retry = setTimeout(open, LOG_STREAM_RETRY_MS);
+        }
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      source?.close();
+    };
+  }
+
+  downloadLogs(): Promise<DownloadedFile> {
+    return this.download('/logs/download', 'integram.log');
+  }
+
+  listBackups(): Promise<BackupList> {
+    return this.call('GET', '/backups');
+  }
+
+  async runBackup(): Promise<JobProgress> {
+    return (await this.call<{ job: JobProgress }>('POST', '/backups')).job;
+  }
+
+  async restoreBackup(id: string): Promise<JobProgress> {
+    return (await this.call<{ job: JobProgress }>('POST', `/backups/${encodeURIComponent(id)}/restore`, { confirm: true })).job;
+  }
+
+  async deleteBackup(id: string): Promise<void> {
+    await this.call('DELETE', `/backups/${encodeURIComponent(id)}`);
+  }
+
+  getJob(id: string): Promise<JobProgress> {
+    return this.call('GET', `/jobs/${encodeURIComponent(id)}`);
+  }
+
+  async listDatabases(): Promise<DatabaseInfo[]> {
+    return (await this.call<{ databases: DatabaseInfo[] }>('GET', '/databases')).databases;
+  }
+
+  createDatabase(name: string, template?: string): Promise<DatabaseInfo> {
+    return this.call('POST', '/databases', template ? { name, template } : { name });
+  }
+
+  exportDatabase(name: string): Promise<DownloadedFile> {
+    return this.download(`/databases/${encodeURIComponent(name)}/export`, `${name}.rows.json`);
+  }
+
+  async importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }> {
+    const answer = await this.call<{ rows: number }>('POST', `/databases/${encodeURIComponent(name)}/import`, { rows, replace });
+    return { rows: answer.rows };
+  }
+
+  getUpdateStatus(): Promise<UpdateStatus> {
+    return this.call('GET', '/update');
+  }
+
+  // A headless server updates through its deployment (package manager, image); the browser console
+  // only reports what GET /update says.
+  checkForUpdates(): Promise<UpdateStatus> {
+    return this.getUpdateStatus();
+  }
+
+  downloadUpdate(): Promise<void> {
+    return Promise.reject(new ApiError('Updates are managed by your deployment', 'unsupported', 0));
+  }
+
+  installUpdate(): Promise<void> {
+    return Promise.reject(new ApiError('Updates are managed by your deployment', 'unsupported', 0));
+  }
+
+  onUpdateProgress(_listener: (status: UpdateStatus) => void): Unsubscribe {
+    return () => undefined;
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function parseLogLine(data: string): LogLine | null {
+  try {
+    const value: unknown = JSON.parse(data);
+    if (typeof value === 'object' && value !== null && 'msg' in value && 'level' in value) return value as LogLine;
+  } catch {
+    // a keep-alive comment or a partial line: ignore it
+  }
+  return null;
+}
+
+/** `attachment; filename="x.json"` → x.json (only a plain file name, no path). */
+export function filenameFrom(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  if (!match) return null;
+  const name = decodeURIComponent(match[1]).split(/[\\/]/).pop() ?? '';
+  return name.length > 0 ? name : null;
+}

@@ -1,0 +1,75 @@
+// The one interface every console page talks to. Two implementations: HttpBridge (a browser against
+// a headless server's /api/admin) and IpcBridge (inside Electron: desktop actions over the preload
+// API, admin data still over HTTP because the admin API lives in the server).
+import type {
+  BackupInfo, DatabaseInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus,
+  SettingsView, SetupRequest, SetupStatus, UpdateStatus, ValidationResult,
+} from '../contract.js';
+
+export type LogLevel = LogLine['level'];
+
+export interface LogQuery { level?: LogLevel; q?: string; limit?: number }
+
+export interface BackupList { backups: BackupInfo[]; schedule: string | null; keep: number }
+
+/** A file the console offers to save (log download, database export). */
+export interface DownloadedFile { filename: string; blob: Blob }
+
+/** Stops a subscription (log stream, update progress). */
+export type Unsubscribe = () => void;
+
+export interface LogStreamHandlers {
+  onLine: (line: LogLine) => void;
+  /** connected (true) or lost and retrying (false) */
+  onConnection?: (connected: boolean) => void;
+}
+
+/** What only the desktop app can do; absent in a browser. */
+export interface DesktopActions {
+  openDataFolder(): Promise<void>;
+  quit(): Promise<void>;
+}
+
+export interface ConsoleBridge {
+  readonly kind: 'http' | 'ipc';
+  /** desktop-only actions, or null in a browser */
+  readonly desktop: DesktopActions | null;
+
+  getSetupStatus(): Promise<SetupStatus>;
+  completeSetup(request: SetupRequest): Promise<void>;
+  testMysql(request: MysqlTestRequest): Promise<MysqlTestResult>;
+
+  login(password: string): Promise<void>;
+  logout(): Promise<void>;
+  /** true when the current session may call the admin API */
+  isSignedIn(): Promise<boolean>;
+
+  getStatus(): Promise<ServerStatus>;
+  restartServer(): Promise<void>;
+
+  getSettings(): Promise<SettingsView>;
+  validateSettings(values: Record<string, string | null>): Promise<ValidationResult>;
+  /** throws ApiError with `fields` on a validation failure */
+  saveSettings(values: Record<string, string | null>): Promise<{ restartRequired: boolean }>;
+
+  getLogs(query: LogQuery): Promise<LogLine[]>;
+  streamLogs(handlers: LogStreamHandlers): Unsubscribe;
+  downloadLogs(): Promise<DownloadedFile>;
+
+  listBackups(): Promise<BackupList>;
+  runBackup(): Promise<JobProgress>;
+  restoreBackup(id: string): Promise<JobProgress>;
+  deleteBackup(id: string): Promise<void>;
+  getJob(id: string): Promise<JobProgress>;
+
+  listDatabases(): Promise<DatabaseInfo[]>;
+  createDatabase(name: string, template?: string): Promise<DatabaseInfo>;
+  exportDatabase(name: string): Promise<DownloadedFile>;
+  importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }>;
+
+  getUpdateStatus(): Promise<UpdateStatus>;
+  checkForUpdates(): Promise<UpdateStatus>;
+  downloadUpdate(): Promise<void>;
+  installUpdate(): Promise<void>;
+  onUpdateProgress(listener: (status: UpdateStatus) => void): Unsubscribe;
+}
