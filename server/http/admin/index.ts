@@ -1,0 +1,519 @@
+/**
+ * The console's admin API (`/api/admin/*`), exactly the paths and shapes of ./contract.ts.
+ * Mount: `app.use(ADMIN_BASE, createAdminRouter(deps))` — before any app-wide CORS middleware
+ * is applied to it (the router strips CORS headers anyway and answers OPTIONS itself).
+ *
+ * Every admin capability lives here (PocketBase's lesson, spec/desktop.md §2.3), so a headless
+ * install has the same features as the desktop console.
+ */
+import os from 'node:os';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { AppConfig } from '../../config/index.js';
+import { isStoreError } from '../../storage/errors.js';
+import { checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
+import type { MysqlOptions } from '../../storage/index.js';
+import type { Store } from '../../storage/types.js';
+import type { LogRing } from '../../log/ring.js';
+import { BackupError, backupsDir, deleteBackup, listBackups, readManifest } from '../../ops/backup.js';
+import { JobBusyError, UnknownJobError, errorText, type JobRegistry } from '../../jobs/registry.js';
+import { BACKUP_JOB, RESTORE_JOB, type BackupPolicy } from '../../jobs/appliance-jobs.js';
+import {
+  adminExists, createSession, loginRetryAfter, recordLoginFailure, revokeSession, setAdminPassword, verifyAdminPassword,
+  adminPasswordProblem, sessionValid,
+} from './account.js';
+import {
+  ADMIN_COOKIE, type BackupInfo, type DatabaseInfo, type JobProgress, type LoginResponse, type ServerStatus, type SetupStatus,
+  type UpdateStatus,
+} from './contract.js';
+import { baseGuard, clientAddress, fromLoopback, presentedToken, requireAdmin, sendError } from './guard.js';
+import { parseIpAllowList } from './ip-allow.js';
+import { registerLogRoutes } from './logs.js';
+import { testMysqlConnection } from './mysql-test.js';
+import { LIVE_SETTINGS, planSettingsChange, readSettings, validateSettings, writeSettings, type SettingsContext } from './settings.js';
+import { defaultTemplatesDir, loadTemplate, rowsFileSchema, TemplateError } from './templates.js';
+import { updateEnvFile } from '../../ops/env-file.js';
+
+export { ADMIN_BASE } from './contract.js';
+
+/** The measurements of /api/health that the status page shows (ServerStatus without restartRequired). */
+export type AdminStatusSnapshot = Omit<ServerStatus, 'restartRequired'>;
+
+export interface AdminLogs {
+  /** recent lines and live subscription (server/log/ring.ts) */
+  ring: LogRing;
+  /** the log file being written now, or null (for download) */
+  currentFile(): string | null;
+}
+
+export interface AdminLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface AdminRouterDeps {
+  /** the running configuration (read once; changed settings apply after a restart, except LIVE_SETTINGS) */
+  config: Pick<AppConfig, 'DATA_DIR' | 'ADMIN_ALLOWED_IPS' | 'BCRYPT_ROUNDS' | 'HOST' | 'PORT' | 'DB_CHARSET'>;
+  /** the store, or null while it is unavailable (MySQL down): admin routes then answer 503 */
+  getStore: () => Store | null;
+  /** the job registry, with registerApplianceJobs(...) already applied */
+  jobs: JobRegistry;
+  /** BACKUP_SCHEDULE / BACKUP_KEEP as the running server uses them; updated live by a settings write */
+  backupPolicy: BackupPolicy;
+  /** the .env file the console edits, and the environment that wins over it */
+  settings: SettingsContext;
+  logs: AdminLogs | null;
+  logger: AdminLogger;
+  /** the /api/health measurements (the foundation's health functions) */
+  status(): Promise<AdminStatusSnapshot>;
+  /** drain and exit with code 75 (headless) so systemd/PM2/the desktop supervisor restarts the server */
+  requestRestart(): void;
+  version: string;
+  /** default: resources/templates next to the program */
+  templatesDir?: string;
+  /** URLs LAN clients would use (default: from os.networkInterfaces() and config.PORT) */
+  lanAddresses?(): string[];
+  /** the desktop fills this over IPC; headless answers "unsupported" */
+  update?(): Promise<UpdateStatus>;
+  /** largest JSON body (rows imports); default 64mb */
+  bodyLimit?: string;
+}
+
+/** LAN URLs of this machine for a port (IPv4, non-internal interfaces). */
+export function lanUrls(port: number): string[] {
+  const urls: string[] = [];
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const addr of list ?? []) {
+      if (addr.family === 'IPv4' && !addr.internal) urls.push(`http://${addr.address}:${port}`);
+    }
+  }
+  return urls;
+}
+
+const setupSchema = z.object({
+  adminPassword: z.string(),
+  database: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('embedded') }),
+    z.object({
+      kind: z.literal('mysql'),
+      host: z.string().trim().min(1),
+      port: z.coerce.number().int().min(1).max(65535),
+      user: z.string().trim().min(1),
+      password: z.string(),
+      database: z.string().trim().regex(/^[A-Za-z0-9_$]{1,64}$/),
+    }),
+  ]),
+  access: z.enum(['local', 'lan']),
+  dataDir: z.string().trim().min(1).optional(),
+});
+
+const mysqlTestSchema = z.object({
+  host: z.string().trim().min(1),
+  port: z.coerce.number().int().min(1).max(65535),
+  user: z.string().trim().min(1),
+  password: z.string(),
+  database: z.string().trim().max(64).default(''),
+});
+
+const settingsUpdateSchema = z.object({ values: z.record(z.string(), z.unknown()) });
+const importSchema = rowsFileSchema.extend({ replace: z.boolean().optional() });
+
+/** zod issues -> { field: message } */
+function zodFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '_body';
+    if (!fields[key]) fields[key] = issue.message;
+  }
+  return fields;
+}
+
+function toBackupInfo(m: { id: string; createdAt: string; sizeBytes: number; driver: BackupInfo['driver']; databases: string[]; kind: BackupInfo['kind'] }): BackupInfo {
+  return { id: m.id, createdAt: m.createdAt, sizeBytes: m.sizeBytes, driver: m.driver, databases: m.databases, kind: m.kind };
+}
+
+/** Integram tables of a tenant: type rows (up=0, a base type as t, not a base type itself, named). */
+async function databaseInfo(store: Store, name: string): Promise<DatabaseInfo> {
+  const tenant = store.tenant(name);
+  const [rows, meta] = await Promise.all([tenant.count({}), tenant.find({ up: 0 })]);
+  const tables = meta.filter((r) => r.id !== r.t && r.t <= 17 && r.val !== '').length;
+  return { name, rows, tables };
+}
+
+export function createAdminRouter(deps: AdminRouterDeps): Router {
+  const router = express.Router();
+  const allowList = parseIpAllowList(Array.isArray(deps.config.ADMIN_ALLOWED_IPS) ? deps.config.ADMIN_ALLOWED_IPS.join(',') : deps.config.ADMIN_ALLOWED_IPS);
+  const templatesDir = deps.templatesDir ?? defaultTemplatesDir();
+  const backupDir = backupsDir(deps.config.DATA_DIR);
+  const lanAddresses = deps.lanAddresses ?? (() => lanUrls(deps.config.PORT));
+  /** settings saved that need a restart to apply */
+  let restartPending = false;
+
+  const appliance = () => deps.getStore()?.appliance ?? null;
+  const secureCookie = (req: Request) => req.secure;
+
+  router.use(baseGuard(() => allowList));
+  router.use(express.json({ limit: deps.bodyLimit ?? '64mb' }));
+
+  /** The store or a 503; handlers return early on null. */
+  const storeOr503 = (res: Response): Store | null => {
+    const store = deps.getStore();
+    if (!store) sendError(res, 503, 'store_unavailable', 'the database is not available yet; see the status page');
+    return store;
+  };
+
+  const setSessionCookie = (req: Request, res: Response, token: string, expiresAt: Date) => {
+    res.cookie(ADMIN_COOKIE, token, {
+      httpOnly: true, sameSite: 'strict', secure: secureCookie(req), path: '/api/admin', expires: expiresAt,
+    });
+  };
+
+  // ---- first run --------------------------------------------------------------------------
+
+  router.get('/setup', async (req, res) => {
+    const store = storeOr503(res);
+    if (!store) return;
+    const exists = await adminExists(store.appliance);
+    const authed = exists && (await requireAdminCheck(req));
+    const body: SetupStatus = {
+      adminExists: exists,
+      firstRun: !exists,
+      dataDir: (!exists && fromLoopback(req)) || authed ? deps.config.DATA_DIR : null,
+      lanAddresses: lanAddresses(),
+    };
+    res.json(body);
+  });
+
+  async function requireAdminCheck(req: Request): Promise<boolean> {
+    const token = presentedToken(req);
+    const app = appliance();
+    return token !== null && app !== null && sessionValid(app, token);
+  }
+
+  /** First-run routes are open only from this machine and only while no admin exists. */
+  async function firstRunOpen(req: Request, res: Response, store: Store): Promise<boolean> {
+    if (!fromLoopback(req)) {
+      sendError(res, 403, 'loopback_only', 'first-run setup is possible only on the server machine itself');
+      return false;
+    }
+    if (await adminExists(store.appliance)) {
+      sendError(res, 409, 'already_set_up', 'an admin password is already set; log in instead');
+      return false;
+    }
+    return true;
+  }
+
+  router.post('/setup', async (req, res) => {
+    const store = storeOr503(res);
+    if (!store || !(await firstRunOpen(req, res, store))) return;
+    const parsed = setupSchema.safeParse(req.body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_request', 'the setup request is incomplete', zodFields(parsed.error));
+    const setup = parsed.data;
+    const problem = adminPasswordProblem(setup.adminPassword);
+    if (problem) return sendError(res, 422, 'invalid_settings', problem, { adminPassword: problem });
+
+    const values: Record<string, string | null> = { HOST: setup.access === 'lan' ? '0.0.0.0' : '127.0.0.1' };
+    if (setup.dataDir) values.DATA_DIR = setup.dataDir;
+    if (setup.database.kind === 'mysql') {
+      Object.assign(values, {
+        DATABASE_URL: null, DB_HOST: setup.database.host, DB_PORT: String(setup.database.port),
+        DB_USER: setup.database.user, DB_PASSWORD: setup.database.password, DB_NAME: setup.database.database,
+      });
+    } else {
+      Object.assign(values, { DATABASE_URL: null, DB_HOST: null, DB_USER: null, DB_PASSWORD: null });
+    }
+    const plan = await planSettingsChange(deps.settings, values, { adminExists: true });
+    if (!plan.ok) return sendError(res, 422, 'invalid_settings', 'some settings are not valid', plan.fields);
+
+    // The admin goes into the store the server will use after the restart as well, so the
+    // console does not ask for a first run again after switching to MySQL.
+    if (setup.database.kind === 'mysql') {
+      const target: MysqlOptions = {
+        host: setup.database.host, port: setup.database.port, user: setup.database.user,
+        password: setup.database.password, database: setup.database.database, charset: deps.config.DB_CHARSET,
+      };
+      try {
+        const { openStore } = await import('../../storage/index.js');
+        const mysqlStore = await openStore({ mysql: target });
+        try {
+          await setAdminPassword(mysqlStore.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });
+        } finally {
+          await mysqlStore.close();
+        }
+      } catch (err) {
+        return sendError(res, 422, 'mysql_unreachable', `the MySQL database cannot be used: ${errorText(err)}`, { database: errorText(err) });
+      }
+    }
+    const created = await setAdminPassword(store.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });
+    if (!created) return sendError(res, 409, 'already_set_up', 'an admin password is already set; log in instead');
+    const changed = await updateEnvFile(deps.settings.envFile, plan.changes);
+    if (changed.length > 0) restartPending = true;
+    deps.logger.info({ access: setup.access, database: setup.database.kind }, 'first-run setup completed; console admin password set');
+    const session = await createSession(store.appliance, clientAddress(req));
+    setSessionCookie(req, res, session.token, session.expiresAt);
+    res.json({ ok: true, restartRequired: restartPending, token: session.token, expiresAt: session.expiresAt.toISOString() });
+  });
+
+  // ---- login / logout ---------------------------------------------------------------------
+
+  router.post('/login', async (req, res) => {
+    const store = storeOr503(res);
+    if (!store) return;
+    const address = clientAddress(req);
+    const retryAfter = await loginRetryAfter(store.appliance, address);
+    if (retryAfter > 0) {
+      res.setHeader('Retry-After', String(retryAfter));
+      return sendError(res, 429, 'too_many_attempts', `too many failed logins; try again in ${Math.ceil(retryAfter / 60)} minute(s)`);
+    }
+    const password: unknown = (req.body as { password?: unknown } | undefined)?.password;
+    if (typeof password !== 'string' || password === '') return sendError(res, 400, 'invalid_request', 'the password is required', { password: 'required' });
+    if (!(await adminExists(store.appliance))) return sendError(res, 409, 'setup_required', 'no admin password is set yet; complete the first-run setup');
+    if (!(await verifyAdminPassword(store.appliance, password))) {
+      await recordLoginFailure(store.appliance, address);
+      deps.logger.warn({ ip: address }, 'console admin login failed');
+      return sendError(res, 401, 'bad_password', 'wrong password');
+    }
+    const session = await createSession(store.appliance, address);
+    setSessionCookie(req, res, session.token, session.expiresAt);
+    deps.logger.info({ ip: address }, 'console admin logged in');
+    const body: LoginResponse = { token: session.token, expiresAt: session.expiresAt.toISOString() };
+    res.json(body);
+  });
+
+  // the MySQL test is part of the first-run wizard, so it is open under the first-run rule too
+  router.post('/test-mysql', async (req, res) => {
+    const store = deps.getStore();
+    const firstRun = store !== null && fromLoopback(req) && !(await adminExists(store.appliance));
+    if (!firstRun && !(await requireAdminCheck(req))) return sendError(res, 401, 'unauthorized', 'admin login required');
+    const parsed = mysqlTestSchema.safeParse(req.body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_request', 'host, port, user, password and database are required', zodFields(parsed.error));
+    res.json(await testMysqlConnection(parsed.data));
+  });
+
+  // ---- everything below needs an admin session ----------------------------------------------
+  router.use(requireAdmin(appliance));
+
+  router.post('/logout', async (req, res) => {
+    const token = presentedToken(req);
+    const app = appliance();
+    if (token && app) await revokeSession(app, token);
+    res.clearCookie(ADMIN_COOKIE, { path: '/api/admin', httpOnly: true, sameSite: 'strict', secure: secureCookie(req) });
+    res.json({ ok: true });
+  });
+
+  // ---- settings ---------------------------------------------------------------------------
+
+  router.get('/settings', async (_req, res) => {
+    res.json(await readSettings(deps.settings));
+  });
+
+  router.post('/settings/validate', async (req, res) => {
+    const parsed = settingsUpdateSchema.safeParse(req.body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_request', 'expected {"values": {...}}', zodFields(parsed.error));
+    res.json(await validateSettings(deps.settings, parsed.data.values, { adminExists: true }));
+  });
+
+  router.put('/settings', async (req, res) => {
+    const parsed = settingsUpdateSchema.safeParse(req.body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_request', 'expected {"values": {...}}', zodFields(parsed.error));
+    const store = deps.getStore();
+    const exists = store ? await adminExists(store.appliance) : true;
+    const outcome = await writeSettings(deps.settings, parsed.data.values, { adminExists: exists });
+    if (!outcome.ok) return sendError(res, 422, 'invalid_settings', 'some settings are not valid', outcome.fields);
+    await applyLiveSettings(outcome.changed);
+    if (outcome.restartRequired) restartPending = true;
+    deps.logger.info({ keys: outcome.changed }, 'settings saved from the console');
+    res.json({ ok: true, restartRequired: outcome.restartRequired });
+  });
+
+  /** BACKUP_SCHEDULE and BACKUP_KEEP take effect at once. */
+  async function applyLiveSettings(changed: string[]): Promise<void> {
+    if (!changed.some((key) => LIVE_SETTINGS.has(key as never))) return;
+    const view = await readSettings(deps.settings);
+    const valueOf = (key: string) => view.fields.find((f) => f.key === key);
+    const schedule = valueOf('BACKUP_SCHEDULE');
+    const keep = valueOf('BACKUP_KEEP');
+    if (changed.includes('BACKUP_KEEP')) deps.backupPolicy.keep = Number(keep?.value ?? keep?.defaultValue ?? deps.backupPolicy.keep);
+    if (changed.includes('BACKUP_SCHEDULE')) {
+      deps.backupPolicy.schedule = schedule?.value ?? schedule?.defaultValue ?? null;
+      await deps.jobs.reschedule(BACKUP_JOB, deps.backupPolicy.schedule);
+    }
+  }
+
+  // ---- logs -------------------------------------------------------------------------------
+  registerLogRoutes(router, deps.logs);
+
+  // ---- jobs and backups -------------------------------------------------------------------
+
+  const startJob = async (res: Response, name: string, params?: unknown) => {
+    try {
+      const job: JobProgress = await deps.jobs.runNow(name, params);
+      res.status(202).json({ job });
+    } catch (err) {
+      if (err instanceof JobBusyError) return sendError(res, 409, 'job_running', err.message);
+      if (err instanceof UnknownJobError) return sendError(res, 404, 'not_found', err.message);
+      throw err;
+    }
+  };
+
+  router.get('/jobs', async (_req, res) => {
+    res.json({ jobs: await deps.jobs.list() });
+  });
+  router.get('/jobs/:id', async (req, res) => {
+    const job = await deps.jobs.get(String(req.params.id));
+    if (!job) return sendError(res, 404, 'not_found', 'no such job run');
+    res.json(job);
+  });
+  router.post('/jobs/:name/run', async (req, res) => {
+    const name = String(req.params.name);
+    if (name === RESTORE_JOB) return sendError(res, 400, 'invalid_request', 'a restore needs a backup: POST /api/admin/backups/{id}/restore');
+    await startJob(res, name);
+  });
+
+  router.get('/backups', async (_req, res) => {
+    const backups = (await listBackups(backupDir)).map(toBackupInfo);
+    res.json({ backups, schedule: deps.backupPolicy.schedule, keep: deps.backupPolicy.keep });
+  });
+  router.post('/backups', async (_req, res) => {
+    if (!storeOr503(res)) return;
+    await startJob(res, BACKUP_JOB, { kind: 'manual' });
+  });
+  router.post('/backups/:id/restore', async (req, res) => {
+    if (!storeOr503(res)) return;
+    const id = String(req.params.id);
+    if ((req.body as { confirm?: unknown } | undefined)?.confirm !== true) {
+      return sendError(res, 400, 'confirmation_required', 'a restore replaces the current data; send {"confirm": true}', { confirm: 'required' });
+    }
+    try {
+      await readManifest(backupDir, id);
+    } catch (err) {
+      if (err instanceof BackupError) return sendError(res, err.code === 'not_found' ? 404 : 422, err.code, err.message);
+      throw err;
+    }
+    deps.logger.warn({ backupId: id }, 'restore requested from the console');
+    await startJob(res, RESTORE_JOB, { backupId: id });
+  });
+  router.delete('/backups/:id', async (req, res) => {
+    try {
+      await deleteBackup(backupDir, String(req.params.id));
+    } catch (err) {
+      if (err instanceof BackupError) return sendError(res, err.code === 'not_found' ? 404 : 422, err.code, err.message);
+      throw err;
+    }
+    res.status(204).end();
+  });
+
+  // ---- databases --------------------------------------------------------------------------
+
+  router.get('/databases', async (_req, res) => {
+    const store = storeOr503(res);
+    if (!store) return;
+    const names = (await store.listDatabases()).slice().sort();
+    const databases: DatabaseInfo[] = [];
+    for (const name of names) databases.push(await databaseInfo(store, name));
+    res.json({ databases });
+  });
+
+  router.post('/databases', async (req, res) => {
+    const store = storeOr503(res);
+    if (!store) return;
+    const body = (req.body ?? {}) as { name?: unknown; template?: unknown };
+    if (typeof body.name !== 'string') return sendError(res, 400, 'invalid_request', 'the database name is required', { name: 'required' });
+    const check = checkNewDbName(body.name);
+    if (!check.ok) return sendError(res, 422, 'invalid_name', check.reason, { name: check.reason });
+    const template = typeof body.template === 'string' && body.template !== '' ? body.template : 'en';
+    let rows;
+    try {
+      rows = await loadTemplate(templatesDir, template);
+    } catch (err) {
+      if (err instanceof TemplateError) return sendError(res, 422, 'invalid_template', err.message, { template: err.message });
+      throw err;
+    }
+    if (await store.databaseExists(check.name)) return sendError(res, 409, 'exists', `the database "${check.name}" already exists`, { name: 'already exists' });
+    await store.createDatabase(check.name, rows);
+    deps.logger.info({ db: check.name, template }, 'database created from the console');
+    res.status(201).json(await databaseInfo(store, check.name));
+  });
+
+  const existingDb = async (res: Response, store: Store, db: string): Promise<boolean> => {
+    if (!isRoutableDbName(db) || !(await store.databaseExists(db))) {
+      sendError(res, 404, 'not_found', `no database named "${db}"`);
+      return false;
+    }
+    return true;
+  };
+
+  router.get('/databases/:db/export', async (req, res) => {
+    const store = storeOr503(res);
+    if (!store) return;
+    const db = String(req.params.db).toLowerCase();
+    if (!(await existingDb(res, store, db))) return;
+    const rows = await store.exportRows(db);
+    res.setHeader('Content-Disposition', `attachment; filename="${db}-rows.json"`);
+    res.type('application/json').send(JSON.stringify({ rows }));
+  });
+
+  router.post('/databases/:db/import', async (req, res) => {
+    const store = storeOr503(res);
+    if (!store) return;
+    const db = String(req.params.db).toLowerCase();
+    const parsed = importSchema.safeParse(req.body);
+    if (!parsed.success) return sendError(res, 400, 'invalid_request', 'expected {"rows": [{id, up, ord, t, val}, ...], "replace"?: boolean}', zodFields(parsed.error));
+    const { rows, replace } = parsed.data;
+    if (!isRoutableDbName(db)) return sendError(res, 404, 'not_found', `no database named "${db}"`);
+    if (await store.databaseExists(db)) {
+      await store.importRows(db, rows, { replace: replace === true });
+    } else {
+      const check = checkNewDbName(db);
+      if (!check.ok) return sendError(res, 422, 'invalid_name', check.reason, { name: check.reason });
+      await store.createDatabase(check.name, rows);
+    }
+    deps.logger.info({ db, rows: rows.length, replace: replace === true }, 'rows imported from the console');
+    res.json({ ok: true, rows: rows.length });
+  });
+
+  // ---- status, restart, update ----------------------------------------------------------
+
+  router.get('/status', async (_req, res) => {
+    const snapshot = await deps.status();
+    const body: ServerStatus = { ...snapshot, restartRequired: restartPending };
+    res.json(body);
+  });
+
+  router.post('/restart', (_req, res) => {
+    deps.logger.warn({}, 'restart requested from the console');
+    res.status(202).json({ ok: true });
+    res.on('finish', () => setImmediate(() => deps.requestRestart()));
+  });
+
+  router.get('/update', async (_req, res) => {
+    if (deps.update) return res.json(await deps.update());
+    const body: UpdateStatus = {
+      supported: false, state: 'unsupported', currentVersion: deps.version,
+      reason: 'a headless server is updated by installing the new package (npm, Docker image or system package); the desktop app updates itself',
+    };
+    res.json(body);
+  });
+
+  router.use((_req, res) => sendError(res, 404, 'not_found', 'no such admin route'));
+
+  // errors: a short message, never a stack
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (typeof err === 'object' && err !== null && (err as { type?: unknown }).type === 'entity.parse.failed') {
+      return sendError(res, 400, 'invalid_json', 'the request body is not valid JSON');
+    }
+    if (typeof err === 'object' && err !== null && (err as { type?: unknown }).type === 'entity.too.large') {
+      return sendError(res, 413, 'too_large', 'the request body is too large');
+    }
+    if (isStoreError(err)) {
+      const status = err.code === 'exists' ? 409 : err.code === 'not_found' ? 404 : err.code === 'unreachable' ? 503 : err.code === 'in_use' ? 503 : 422;
+      return sendError(res, status, err.code, err.message);
+    }
+    deps.logger.error({ err: errorText(err), path: req.originalUrl }, 'admin API error');
+    sendError(res, 500, 'internal', 'internal error; see the server log');
+  });
+
+  return router;
+}

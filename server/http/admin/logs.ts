@@ -1,0 +1,90 @@
+/**
+ * Logs for the console: tail with level filter and search (the in-memory ring), a live stream
+ * (Server-Sent Events), and the current log file as a download.
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Request, Response, Router } from 'express';
+import { isLogLevelName, type LogLevelName } from '../../log/ring.js';
+import type { LogLine } from './contract.js';
+import { sendError } from './guard.js';
+import type { AdminLogs } from './index.js';
+
+const LEVEL_ORDER: Record<LogLevelName, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const HEARTBEAT_MS = 15_000;
+
+interface LogFilter { level?: LogLevelName; q?: string; limit?: number }
+
+function parseFilter(req: Request): LogFilter | string {
+  const level = typeof req.query.level === 'string' && req.query.level !== '' ? req.query.level : undefined;
+  if (level !== undefined && !isLogLevelName(level)) return 'level must be one of trace, debug, info, warn, error, fatal';
+  const q = typeof req.query.q === 'string' && req.query.q !== '' ? req.query.q.slice(0, 200) : undefined;
+  let limit: number | undefined = 500;
+  if (typeof req.query.limit === 'string' && req.query.limit !== '') {
+    limit = Number(req.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return 'limit must be a whole number from 1 to 10000';
+  }
+  return { level: level as LogLevelName | undefined, q, limit };
+}
+
+function matches(line: LogLine, filter: LogFilter): boolean {
+  if (filter.level && LEVEL_ORDER[line.level] < LEVEL_ORDER[filter.level]) return false;
+  if (filter.q) {
+    const needle = filter.q.toLowerCase();
+    return line.msg.toLowerCase().includes(needle) || (line.reqId ?? '').toLowerCase().includes(needle);
+  }
+  return true;
+}
+
+export function registerLogRoutes(router: Router, logs: AdminLogs | null): void {
+  router.get('/logs', (req, res) => {
+    const filter = parseFilter(req);
+    if (typeof filter === 'string') return sendError(res, 400, 'invalid_request', filter);
+    const lines: LogLine[] = logs ? logs.ring.recent(filter) : [];
+    res.json({ lines });
+  });
+
+  router.get('/logs/stream', (req: Request, res: Response) => {
+    const filter = parseFilter(req);
+    if (typeof filter === 'string') return sendError(res, 400, 'invalid_request', filter);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Connection', 'keep-alive');
+    // nginx and similar proxies must not buffer the stream
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    res.write('retry: 3000\n\n');
+    if (!logs) {
+      res.write(': this server keeps no in-memory log\n\n');
+    }
+    const unsubscribe = logs?.ring.subscribe((line) => {
+      if (matches(line, filter)) res.write(`data: ${JSON.stringify(line)}\n\n`);
+    }) ?? (() => undefined);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    const stop = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    };
+    req.on('close', stop);
+    res.on('close', stop);
+  });
+
+  router.get('/logs/download', async (_req, res) => {
+    const file = logs?.currentFile() ?? null;
+    if (!file) return sendError(res, 404, 'no_log_file', 'the server writes no log file (LOG_FILE=off or DISABLE_LOGGING)');
+    let size: number;
+    try {
+      size = (await fs.stat(file)).size;
+    } catch {
+      return sendError(res, 404, 'no_log_file', 'the log file does not exist yet');
+    }
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file).replace(/"/g, '')}"`);
+    // only what exists now: the file keeps growing while it is sent
+    res.setHeader('Content-Length', String(size));
+    if (size === 0) return res.end();
+    createReadStream(file, { start: 0, end: size - 1 }).on('error', () => res.destroy()).pipe(res);
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Database templates: the starter databases (`ru`, `en`) kept as rows files under
+ * resources/templates/<name>.json (the PHP engine copies a template table instead).
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Row } from '../../storage/types.js';
+
+const TEMPLATE_NAME = /^[a-z0-9_]{1,32}$/i;
+
+export const rowSchema = z.object({
+  id: z.number().int().min(1).max(4294967295),
+  up: z.number().int().min(0).max(4294967295),
+  ord: z.number().int().min(-2147483648).max(2147483647),
+  t: z.number().int().min(0).max(4294967295),
+  val: z.string(),
+});
+export const rowsFileSchema = z.object({ rows: z.array(rowSchema) });
+
+/** resources/templates, found by walking up from this module (works from server/ and from dist/server/). */
+export function defaultTemplatesDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const candidate = path.join(dir, 'resources', 'templates');
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return path.resolve('resources', 'templates');
+}
+
+export class TemplateError extends Error {}
+
+export async function loadTemplate(templatesDir: string, name: string): Promise<Row[]> {
+  if (!TEMPLATE_NAME.test(name)) throw new TemplateError(`unknown template "${name}"`);
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(templatesDir, `${name.toLowerCase()}.json`), 'utf8');
+  } catch {
+    throw new TemplateError(`unknown template "${name}"`);
+  }
+  const parsed = rowsFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new TemplateError(`the template "${name}" is damaged`);
+  return parsed.data.rows;
+}
+
+export async function listTemplates(templatesDir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(templatesDir)).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).sort();
+  } catch {
+    return [];
+  }
+}
