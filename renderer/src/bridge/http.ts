@@ -8,9 +8,10 @@ import {
   type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupStatus,
   type UpdateStatus, type ValidationResult,
 } from '../contract.js';
+import { filenameFrom } from '../lib/content-disposition.js';
 import { ApiError, CLIENT_ERROR, errorFromBody } from './errors.js';
 import type {
-  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogQuery, LogStreamHandlers, Unsubscribe,
+  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogQuery, LogStreamHandlers, PublicHealth, Unsubscribe,
 } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -103,6 +104,22 @@ export class HttpBridge implements ConsoleBridge {
 
   getStatus(): Promise<ServerStatus> {
     return this.call('GET', '/status');
+  }
+
+  /** GET /api/health: 200 for ok/degraded, 503 with the same body for down. */
+  async getPublicHealth(): Promise<PublicHealth> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.origin}/api/health`, { headers: { Accept: 'application/json' } });
+    } catch {
+      throw new ApiError('Cannot reach the server', CLIENT_ERROR.network, 0);
+    }
+    const body = await readJson(response);
+    if (typeof body === 'object' && body !== null && 'status' in body) {
+      const status = (body as { status: unknown }).status;
+      if (status === 'ok' || status === 'degraded' || status === 'down') return body as PublicHealth;
+    }
+    throw errorFromBody(response.status, body);
   }
 
   async restartServer(): Promise<void> {
@@ -241,13 +258,4 @@ function parseLogLine(data: string): LogLine | null {
     // a keep-alive comment or a partial line: ignore it
   }
   return null;
-}
-
-/** `attachment; filename="x.json"` → x.json (only a plain file name, no path). */
-export function filenameFrom(disposition: string | null): string | null {
-  if (!disposition) return null;
-  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-  if (!match) return null;
-  const name = decodeURIComponent(match[1]).split(/[\\/]/).pop() ?? '';
-  return name.length > 0 ? name : null;
 }

@@ -24,6 +24,19 @@ export interface LogStreamHandlers {
   onConnection?: (connected: boolean) => void;
 }
 
+/**
+ * The public `GET /api/health` answer (spec/modern-api.md "Health"), as far as the console reads it.
+ * The health page falls back to it when the admin API cannot answer (e.g. sessions live in a MySQL
+ * database that is down), so an outage still shows as "degraded" rather than as an error.
+ */
+export interface PublicHealth {
+  status: 'ok' | 'degraded' | 'down';
+  version?: string;
+  uptimeSeconds?: number;
+  database?: { driver: string; connected: boolean; target?: string; latencyMs?: number | null; reason?: string };
+  requests?: { total: number; perMinute: number; errorsPerMinute: number };
+}
+
 /** What only the desktop app can do; absent in a browser. */
 export interface DesktopActions {
   openDataFolder(): Promise<void>;
@@ -45,6 +58,7 @@ export interface ConsoleBridge {
   isSignedIn(): Promise<boolean>;
 
   getStatus(): Promise<ServerStatus>;
+  getPublicHealth(): Promise<PublicHealth>;
   restartServer(): Promise<void>;
 
   getSettings(): Promise<SettingsView>;

@@ -1,15 +1,17 @@
-// The admin password rules the wizard checks before sending (the server checks again and its
-// message wins when it is stricter).
+// The admin password rules the wizard checks before sending; the same limits the server enforces
+// (server/http/admin/account.ts: 8..72 characters, bcrypt's limit, not only spaces). The server's
+// message still wins if it ever becomes stricter.
 
 export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 72;
 
-export type PasswordProblem = 'tooShort' | 'needsLetter' | 'needsDigit' | 'mismatch';
+export type PasswordProblem = 'tooShort' | 'tooLong' | 'onlySpaces' | 'mismatch';
 
 export function passwordProblems(password: string, repeat: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
   if (password.length < PASSWORD_MIN_LENGTH) problems.push('tooShort');
-  if (!/\p{L}/u.test(password)) problems.push('needsLetter');
-  if (!/\d/.test(password)) problems.push('needsDigit');
+  if (password.length > PASSWORD_MAX_LENGTH) problems.push('tooLong');
+  if (password.length > 0 && password.trim() === '') problems.push('onlySpaces');
   if (password !== repeat) problems.push('mismatch');
   return problems;
 }
