@@ -1,0 +1,86 @@
+/**
+ * The Express application: shared middleware, health endpoints, and the mount points the
+ * other layers plug into. Order matters:
+ *
+ *   request id + log line, request counters, body parsers
+ *   /health, /health/ready, /api/health, /api/deployment-info, /api/system-resources
+ *   routers.public   (docs, console assets: anything that works without the database)
+ *   routers.admin    at /api/admin (console; decides itself what needs the store)
+ *   -- store gate: 503 {"error":"Database unavailable: <reason>"} while not connected --
+ *   routers.api      at /api (auth, v2, organizations)
+ *   routers.legacy   at /     LAST: it owns /{db}/... and /api/{db}/...
+ *   JSON 404, error handler (never a stack trace)
+ */
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/index.js';
+import { requestContext } from '../log/request-context.js';
+import type { StoreHandle } from '../runtime/store-handle.js';
+import { databaseUnavailableMessage, errorHandler, sendError } from './errors.js';
+import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
+import { RequestMetrics } from './health/request-metrics.js';
+
+export type { AdminRequestCheck, JobSummary, RuntimeInfo, ListenAddress } from './health/routes.js';
+
+export interface AppRouters {
+  /** mounted at / before the store gate: must not need the database */
+  public?: Router | RequestHandler;
+  /** mounted at /api/admin, before the store gate */
+  admin?: Router | RequestHandler;
+  /** mounted at /api, behind the store gate */
+  api?: Router | RequestHandler;
+  /** mounted at / after everything else, behind the store gate */
+  legacy?: Router | RequestHandler;
+}
+
+export interface AppDeps {
+  config: AppConfig;
+  storeHandle: StoreHandle;
+  logger: Logger;
+  routers?: AppRouters;
+  /** the admin layer's check; default: nobody is an admin */
+  isAdminRequest?: AdminRequestCheck;
+  /** the job registry's summary for /api/health; default none */
+  jobs?: () => JobSummary[] | Promise<JobSummary[]>;
+  /** shared with the server, which fills in the address once listening */
+  runtime?: RuntimeInfo;
+  metrics?: RequestMetrics;
+}
+
+/** 503 for everything behind it while the store is not connected. */
+export function storeGate(storeHandle: StoreHandle): RequestHandler {
+  return (_req, res, next) => {
+    if (storeHandle.current()) return next();
+    res.set('Retry-After', '5');
+    sendError(res, 503, databaseUnavailableMessage(storeHandle.status().reason), 'database_unavailable');
+  };
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, storeHandle, logger, routers = {} } = deps;
+  const metrics = deps.metrics ?? new RequestMetrics();
+  const runtime: RuntimeInfo = deps.runtime ?? { startedAt: new Date(), mode: detectMode(), address: null };
+  const isAdminRequest: AdminRequestCheck = deps.isAdminRequest ?? (() => false);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('json spaces', 0);
+
+  app.use(requestContext(logger));
+  app.use(metrics.middleware());
+  app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ extended: true, limit: config.BODY_LIMIT, parameterLimit: 10_000 }));
+
+  app.use(createHealthRouter({ config, storeHandle, metrics, runtime, isAdminRequest, jobs: deps.jobs ?? (() => []) }));
+  if (routers.public) app.use(routers.public);
+  if (routers.admin) app.use('/api/admin', routers.admin);
+
+  app.use(storeGate(storeHandle));
+  if (routers.api) app.use('/api', routers.api);
+  if (routers.legacy) app.use(routers.legacy);
+
+  app.use((req, res) => sendError(res, 404, `Not found: ${req.method} ${req.path}`, 'not_found'));
+  app.use(errorHandler({ storeHandle }));
+  return app;
+}

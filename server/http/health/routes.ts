@@ -1,0 +1,192 @@
+/**
+ * /health, /health/ready, /api/health, /api/deployment-info, /api/system-resources
+ * (spec/modern-api.md, "Health"). Every figure is measured when asked; none is canned.
+ * None of them needs the database to answer, so they keep working during an outage.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { AppConfig } from '../../config/index.js';
+import { isLoopbackHost, isWildcardHost } from '../../config/net.js';
+import type { StoreHandle } from '../../runtime/store-handle.js';
+import { ADMIN_COOKIE } from '../admin/contract.js';
+import { sendError } from '../errors.js';
+import { buildInfo } from './build-info.js';
+import { eventLoopLagMs, startEventLoopMonitor } from './event-loop.js';
+import type { RequestMetrics } from './request-metrics.js';
+
+/** Installed by the admin layer; until then nobody is an admin. */
+export type AdminRequestCheck = (req: Request) => boolean | Promise<boolean>;
+
+export interface JobSummary {
+  name: string;
+  lastRunAt: string | null;
+  lastResult: 'ok' | 'error' | null;
+  nextRunAt: string | null;
+}
+
+export interface ListenAddress {
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+  /** the URL a person on this machine opens */
+  url: string;
+}
+
+/** Facts about the running process that only exist once it listens. */
+export interface RuntimeInfo {
+  startedAt: Date;
+  mode: 'desktop' | 'headless';
+  address: ListenAddress | null;
+}
+
+export interface HealthDeps {
+  config: AppConfig;
+  storeHandle: StoreHandle;
+  metrics: RequestMetrics;
+  runtime: RuntimeInfo;
+  isAdminRequest: AdminRequestCheck;
+  jobs: () => JobSummary[] | Promise<JobSummary[]>;
+}
+
+/** Desktop when started by Electron (utilityProcess sets process.versions.electron / parentPort). */
+export function detectMode(): 'desktop' | 'headless' {
+  const electron = (process.versions as NodeJS.ProcessVersions & { electron?: string }).electron;
+  return electron || process.env.INTEGRAM_DESKTOP === '1' ? 'desktop' : 'headless';
+}
+
+export function urlHost(host: string): string {
+  if (isWildcardHost(host)) return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The addresses other machines can use: every external interface for 0.0.0.0 / ::, the host itself otherwise. */
+export function lanUrls(address: ListenAddress): string[] {
+  const { protocol, host, port } = address;
+  if (isLoopbackHost(host)) return [];
+  if (!isWildcardHost(host)) return [`${protocol}://${urlHost(host)}:${port}`];
+  const withIpv6 = host.includes(':');
+  const urls: string[] = [];
+  for (const entries of Object.values(os.networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (entry.internal) continue;
+      if (entry.family === 'IPv4') urls.push(`${protocol}://${entry.address}:${port}`);
+      else if (withIpv6 && entry.family === 'IPv6' && !entry.address.toLowerCase().startsWith('fe80')) {
+        urls.push(`${protocol}://[${entry.address}]:${port}`);
+      }
+    }
+  }
+  return urls;
+}
+
+/** Size and free space of the file system holding `dir` (or its nearest existing parent). */
+export async function diskSpace(dir: string): Promise<{ total: number; free: number } | null> {
+  let current = path.resolve(dir);
+  for (let depth = 0; depth < 32; depth++) {
+    try {
+      const stats = await fs.statfs(current);
+      return { total: stats.blocks * stats.bsize, free: stats.bavail * stats.bsize };
+    } catch (err) {
+      const parent = path.dirname(current);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) return null;
+      current = parent;
+    }
+  }
+  return null;
+}
+
+function hasCredentials(req: Request): boolean {
+  if (req.get('authorization') || req.get('x-authorization')) return true;
+  const cookie = req.get('cookie') ?? '';
+  return cookie.split(';').some((part) => part.trim().startsWith(`${ADMIN_COOKIE}=`));
+}
+
+/** 401 without credentials, 403 with credentials that are not an admin's. */
+export function requireAdmin(isAdminRequest: AdminRequestCheck): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (await isAdminRequest(req)) return next();
+    if (hasCredentials(req)) sendError(res, 403, 'Admin access required', 'forbidden');
+    else sendError(res, 401, 'Admin login required', 'unauthorized');
+  };
+}
+
+export function createHealthRouter(deps: HealthDeps): Router {
+  const { config, storeHandle, metrics, runtime } = deps;
+  startEventLoopMonitor();
+  const router = Router();
+
+  const currentAddress = (): ListenAddress => {
+    if (runtime.address) return runtime.address;
+    const protocol = config.HTTPS_ENABLED ? 'https' : 'http';
+    return { protocol, host: config.HOST, port: config.PORT, url: `${protocol}://${urlHost(config.HOST)}:${config.PORT}` };
+  };
+
+  // Liveness: the process serves requests. No database call, ever.
+  router.get('/health', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  router.get('/health/ready', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok', ready: runtime.address !== null });
+  });
+
+  router.get('/api/health', async (req, res) => {
+    const admin = await deps.isAdminRequest(req);
+    const db = storeHandle.status();
+    const status = db.connected ? 'ok' : db.driver === 'mysql' ? 'degraded' : 'down';
+    const disk = await diskSpace(config.DATA_DIR);
+    const body = {
+      status,
+      version: buildInfo().version,
+      schemaVersion: db.schemaVersion,
+      uptimeSeconds: Math.floor((Date.now() - runtime.startedAt.getTime()) / 1000),
+      database: {
+        driver: db.driver,
+        connected: db.connected,
+        target: admin ? db.target : null,
+        latencyMs: db.latencyMs,
+        ...(db.reason !== undefined ? { reason: db.reason } : {}),
+        ...(admin && db.detail !== undefined ? { detail: db.detail } : {}),
+        since: db.since,
+      },
+      storage: { freeBytes: disk?.free ?? null, ...(admin ? { dataDir: config.DATA_DIR } : {}) },
+      requests: metrics.snapshot(),
+      jobs: await deps.jobs(),
+    };
+    res.status(status === 'down' ? 503 : 200).set('Cache-Control', 'no-store').json(body);
+  });
+
+  router.get('/api/deployment-info', (_req, res) => {
+    const info = buildInfo();
+    const address = currentAddress();
+    const electronVersion = (process.versions as NodeJS.ProcessVersions & { electron?: string }).electron;
+    res.set('Cache-Control', 'no-store').json({
+      version: info.version,
+      commit: info.commit,
+      buildTime: info.buildTime,
+      mode: runtime.mode,
+      nodeVersion: process.versions.node,
+      ...(electronVersion ? { electronVersion } : {}),
+      platform: process.platform,
+      arch: process.arch,
+      startedAt: runtime.startedAt.toISOString(),
+      host: address.host,
+      port: address.port,
+      url: address.url,
+      urls: lanUrls(address),
+    });
+  });
+
+  router.get('/api/system-resources', requireAdmin(deps.isAdminRequest), async (_req, res) => {
+    const memory = process.memoryUsage();
+    const disk = await diskSpace(config.DATA_DIR);
+    res.set('Cache-Control', 'no-store').json({
+      cpu: { cores: os.availableParallelism(), loadAvg: os.loadavg() },
+      memory: { total: os.totalmem(), free: os.freemem(), processRss: memory.rss, heapUsed: memory.heapUsed },
+      disk: { dataDir: config.DATA_DIR, total: disk?.total ?? null, free: disk?.free ?? null },
+      eventLoopLagMs: eventLoopLagMs(),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,118 @@
+/**
+ * The server entry: `node dist/server/index.js` (npm start), `tsx server/index.ts` (npm run dev),
+ * and what the desktop supervisor forks.
+ *
+ * Exit codes: 0 after a graceful stop, 1 configuration or startup error, 2 port in use (or not
+ * allowed), 3 LAN mode refused (no console admin password yet), 75 restart requested.
+ * When forked, it reports `{type:'ready', port, host, url}` to the parent (child_process IPC
+ * or Electron's utilityProcess parentPort) and stops gracefully on `{type:'shutdown'}`.
+ */
+import { loadConfig } from './config/index.js';
+import type { AppRouters } from './http/app.js';
+import { EXIT_CONFIG, StartupError } from './http/server.js';
+import { bootServer, type BootedServer, type ServerContext } from './runtime/boot.js';
+
+/**
+ * The API layers. Each helper's router is added here, e.g.
+ *   legacy: createLegacyRouter({ ... context.storeHandle ... })   (mounted last, owns /{db}/...)
+ *   admin:  createAdminRouter(context)                            (mounted at /api/admin)
+ *   api:    createApiRouter(context)                              (mounted at /api)
+ */
+async function buildRouters(_context: ServerContext): Promise<AppRouters> {
+  return {};
+}
+
+interface ParentPortLike {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+}
+
+/** Electron's utilityProcess gives the child `process.parentPort`; plain Node does not. */
+function parentPort(): ParentPortLike | undefined {
+  const port: unknown = (process as NodeJS.Process & { parentPort?: unknown }).parentPort;
+  if (typeof port !== 'object' || port === null) return undefined;
+  const candidate = port as Partial<ParentPortLike>;
+  return typeof candidate.postMessage === 'function' && typeof candidate.on === 'function' ? (port as ParentPortLike) : undefined;
+}
+
+function isShutdownMessage(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'shutdown';
+}
+
+function tellParent(message: Record<string, unknown>): void {
+  process.send?.(message);
+  parentPort()?.postMessage(message);
+}
+
+async function main(): Promise<void> {
+  const loaded = loadConfig();
+  if (!loaded.ok) {
+    for (const error of loaded.errors) process.stderr.write(`Configuration error: ${error}\n`);
+    process.stderr.write('Run `npm run verify-env` to see every setting.\n');
+    process.exit(EXIT_CONFIG);
+  }
+  const config = loaded.config;
+
+  let booted: BootedServer | null = null;
+  let stopping = false;
+  const stop = (exitCode: number, reason: string) => {
+    if (stopping) {
+      process.stderr.write(`${reason} again: exiting now\n`);
+      process.exit(exitCode === 0 ? 1 : exitCode);
+    }
+    stopping = true;
+    const server = booted;
+    if (!server) process.exit(exitCode);
+    server.logs.logger.info({ reason, exitCode }, `Stopping: ${reason}`);
+    // a hard stop if closing hangs well past the drain deadline
+    setTimeout(() => process.exit(exitCode === 0 ? 1 : exitCode), config.SHUTDOWN_TIMEOUT_MS + 5000).unref();
+    server
+      .close(config.SHUTDOWN_TIMEOUT_MS)
+      .catch((err: unknown) => process.stderr.write(`Error while stopping: ${String(err)}\n`))
+      .finally(() => process.exit(exitCode));
+  };
+
+  process.on('SIGTERM', () => stop(0, 'SIGTERM'));
+  process.on('SIGINT', () => stop(0, 'SIGINT'));
+  process.on('message', (message: unknown) => {
+    if (isShutdownMessage(message)) stop(0, 'shutdown requested by the parent process');
+  });
+  parentPort()?.on('message', (event) => {
+    if (isShutdownMessage(event.data)) stop(0, 'shutdown requested by the desktop app');
+  });
+
+  try {
+    booted = await bootServer({
+      config,
+      routers: buildRouters,
+      requestShutdown: (exitCode, reason) => stop(exitCode, reason),
+      onFatal: (message, exitCode) => {
+        process.stderr.write(`${message}\n`);
+        stop(exitCode, message);
+      },
+    });
+  } catch (err) {
+    if (err instanceof StartupError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    throw err;
+  }
+
+  const logger = booted.logs.logger;
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; stopping');
+    stop(1, 'uncaught exception');
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+
+  const { address } = booted.running;
+  tellParent({ type: 'ready', port: address.port, host: address.host, url: address.url });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Server failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+/**
+ * Starting the whole server from a loaded configuration: log, store (per policy), LAN check,
+ * HTTP. Used by the entry (server/index.ts) and by tests that want a server in-process.
+ */
+import type { AppConfig } from '../config/index.js';
+import { isWildcardHost } from '../config/net.js';
+import { createApp, type AdminRequestCheck, type AppRouters, type JobSummary, type RuntimeInfo } from '../http/app.js';
+import { detectMode } from '../http/health/routes.js';
+import { RequestMetrics } from '../http/health/request-metrics.js';
+import { lanUrls } from '../http/health/routes.js';
+import { EXIT_CONFIG, EXIT_LAN_REFUSED, StartupError, startServer, type RunningServer } from '../http/server.js';
+import { createLogSystem, type LogSystem } from '../log/logger.js';
+import { isStoreError } from '../storage/errors.js';
+import { checkLanMode, lanModeRequested } from './lan-policy.js';
+import { startStoreHandle, type StoreHandle } from './store-handle.js';
+import { storeTargetFromConfig, type StoreOpener, type StoreTarget } from './store-target.js';
+
+/** What router factories get to build the API layers. */
+export interface ServerContext {
+  config: AppConfig;
+  storeHandle: StoreHandle;
+  logs: LogSystem;
+  runtime: RuntimeInfo;
+  metrics: RequestMetrics;
+  /** graceful stop with this exit code (the admin API's restart uses 75) */
+  requestShutdown(exitCode: number, reason: string): void;
+}
+
+export interface BootOptions {
+  config: AppConfig;
+  /** builds the routers once the store handle exists */
+  routers?: (context: ServerContext) => AppRouters | Promise<AppRouters>;
+  isAdminRequest?: (context: ServerContext) => AdminRequestCheck;
+  jobs?: (context: ServerContext) => () => JobSummary[] | Promise<JobSummary[]>;
+  /** called when the server must stop on its own (LAN refused after a late connect, shutdown request) */
+  onFatal?: (message: string, exitCode: number) => void;
+  requestShutdown?: (exitCode: number, reason: string) => void;
+  /** how long start waits for the first database attempt before listening anyway */
+  firstAttemptWaitMs?: number;
+  stdout?: NodeJS.WritableStream;
+  open?: StoreOpener;
+}
+
+export interface BootedServer {
+  url: string;
+  running: RunningServer;
+  storeHandle: StoreHandle;
+  logs: LogSystem;
+  context: ServerContext;
+  /** graceful: stop accepting, wait for requests in flight (deadline), close the store, flush logs */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+function targetOrStartupError(config: AppConfig): StoreTarget {
+  try {
+    return storeTargetFromConfig(config);
+  } catch (err) {
+    if (isStoreError(err)) throw new StartupError(err.message, EXIT_CONFIG);
+    throw err;
+  }
+}
+
+export async function bootServer(options: BootOptions): Promise<BootedServer> {
+  const { config } = options;
+  const target = targetOrStartupError(config);
+  const logs = await createLogSystem(config, { stdout: options.stdout });
+  const logger = logs.logger;
+  const storeHandle = startStoreHandle({
+    target,
+    logger,
+    announce: (message) => logs.announce(message),
+    open: options.open,
+    pingIntervalMs: config.DB_PING_INTERVAL_MS,
+  });
+
+  const abort = async (error: unknown): Promise<never> => {
+    await storeHandle.close().catch(() => undefined);
+    await logs.close();
+    throw error;
+  };
+
+  // Give the database a moment so its line comes before "listening"; never block on it.
+  const waitMs = options.firstAttemptWaitMs ?? 3000;
+  await Promise.race([storeHandle.firstAttempt(), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+
+  const fatal = options.onFatal ?? ((message: string) => logger.fatal(message));
+  if (lanModeRequested(config.HOST)) {
+    const store = storeHandle.current();
+    if (store) {
+      const refusal = await checkLanMode(config.HOST, store).catch((err: unknown) => {
+        storeHandle.reportFailure(err);
+        return null;
+      });
+      if (refusal) return abort(new StartupError(refusal, EXIT_LAN_REFUSED));
+    } else {
+      // cannot ask the database yet: everything but health answers 503 meanwhile; decide on connect
+      const stop = storeHandle.onChange((status) => {
+        if (!status.connected) return;
+        stop();
+        const connectedStore = storeHandle.current();
+        if (!connectedStore) return;
+        void checkLanMode(config.HOST, connectedStore).then((refusal) => {
+          if (refusal) fatal(refusal, EXIT_LAN_REFUSED);
+        });
+      });
+    }
+  }
+
+  const runtime: RuntimeInfo = { startedAt: new Date(), mode: detectMode(), address: null };
+  const metrics = new RequestMetrics();
+  const context: ServerContext = {
+    config,
+    storeHandle,
+    logs,
+    runtime,
+    metrics,
+    requestShutdown: options.requestShutdown ?? ((exitCode, reason) => fatal(reason, exitCode)),
+  };
+
+  let running: RunningServer;
+  try {
+    const app = createApp({
+      config,
+      storeHandle,
+      logger,
+      runtime,
+      metrics,
+      routers: options.routers ? await options.routers(context) : {},
+      isAdminRequest: options.isAdminRequest?.(context),
+      jobs: options.jobs?.(context),
+    });
+    running = await startServer({ config, app });
+  } catch (err) {
+    return abort(err);
+  }
+  runtime.address = running.address;
+  logs.announce(`Integram server listening on ${running.url}`);
+  if (isWildcardHost(config.HOST)) {
+    const urls = lanUrls(running.address);
+    logs.announce(urls.length > 0 ? `LAN addresses: ${urls.join(', ')}` : 'LAN mode, but this machine has no network address yet');
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: running.url,
+    running,
+    storeHandle,
+    logs,
+    context,
+    close(deadlineMs?: number) {
+      closing ??= (async () => {
+        await running.close(deadlineMs);
+        await storeHandle.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
+        await logs.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Which store the configuration asks for, and how to open it. The only module of the runtime
+ * that imports the storage package, so a change of its entry point is one edit here.
+ *
+ * Policy (ARCHITECTURE.md, "Storage"): MySQL when DATABASE_URL, DB_HOST or DB_USER is set;
+ * otherwise embedded PGlite at `${DATA_DIR}/pglite`. Never a silent fallback between them.
+ */
+import path from 'node:path';
+import type { AppConfig } from '../config/index.js';
+import { openStore, parseMysqlUrl, type MysqlOptions } from '../storage/index.js';
+import type { DriverName, Store } from '../storage/types.js';
+
+export type StoreTarget =
+  | { driver: 'mysql'; mysql: MysqlOptions; /** host:port, for people */ target: string }
+  | { driver: 'pglite'; dir: string; target: string };
+
+export type StoreOpener = (target: StoreTarget) => Promise<Store>;
+
+export type DatabaseSettings = Pick<
+  AppConfig,
+  'DATABASE_URL' | 'DB_HOST' | 'DB_PORT' | 'DB_NAME' | 'DB_USER' | 'DB_PASSWORD' | 'DB_CHARSET' | 'DATA_DIR'
+>;
+
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export function storeTargetFromConfig(config: DatabaseSettings): StoreTarget {
+  if (config.DATABASE_URL) {
+    const mysql = parseMysqlUrl(config.DATABASE_URL);
+    return { driver: 'mysql', mysql, target: hostPort(mysql.host, mysql.port) };
+  }
+  if (config.DB_HOST || config.DB_USER) {
+    const mysql: MysqlOptions = {
+      host: config.DB_HOST ?? '127.0.0.1',
+      port: config.DB_PORT,
+      user: config.DB_USER ?? 'root',
+      password: config.DB_PASSWORD ?? '',
+      database: config.DB_NAME,
+      charset: config.DB_CHARSET,
+    };
+    return { driver: 'mysql', mysql, target: hostPort(mysql.host, mysql.port) };
+  }
+  const dir = path.join(config.DATA_DIR, 'pglite');
+  return { driver: 'pglite', dir, target: dir };
+}
+
+export const openStoreTarget: StoreOpener = (target) =>
+  target.driver === 'mysql' ? openStore({ mysql: target.mysql }) : openStore({ pgliteDir: target.dir });
+
+export type { DriverName, Store };
