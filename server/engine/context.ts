@@ -1,0 +1,181 @@
+/**
+ * One request's state while the engine answers it: the parsed parameters, the
+ * authenticated user, and helpers that end the request the way the PHP engine
+ * does (`my_die`, `die`, `api_dump`, redirects) by throwing an EngineExit.
+ */
+import type { Store, TenantStore } from '../storage/types.js';
+import type { LegacyBody, LegacyRequest, LegacyResponse, ResponseCookie } from './types.js';
+import type { TenantMeta } from './meta.js';
+import type { GrantTable } from './grants.js';
+import type { FormatEnv } from './format.js';
+import type { EngineCore } from './core.js';
+
+export class EngineExit extends Error {
+  constructor(readonly response: LegacyResponse) {
+    super('engine exit');
+  }
+}
+
+export interface Session {
+  /** lower-cased login ("admin" for the master admin) */
+  user: string;
+  userId: number;
+  role: string;
+  roleId: number;
+  xsrf: string;
+  token: string;
+  grants: GrantTable;
+  guest?: boolean;
+}
+
+export type Params = Record<string, unknown>;
+
+export class RequestContext {
+  readonly db: string;
+  readonly store: Store;
+  readonly t: TenantStore;
+  readonly get: Params;
+  readonly post: Params;
+  readonly cookiesOut: ResponseCookie[] = [];
+  readonly headersOut: Record<string, string> = {};
+  readonly nowMs: number;
+  session: Session | null = null;
+  meta!: TenantMeta;
+  warning: string | undefined;
+  tzone = 0;
+  private merged: Params | null = null;
+
+  constructor(readonly core: EngineCore, readonly req: LegacyRequest, store: Store) {
+    this.db = req.db;
+    this.store = store;
+    this.t = store.tenant(req.db);
+    this.get = { ...req.query };
+    this.post = { ...req.post };
+    this.nowMs = core.clock.now();
+    const tz = req.cookies.tzone;
+    if (tz !== undefined && /^-?\d+$/.test(tz)) this.tzone = Number(tz);
+  }
+
+  get nowSec(): number {
+    return Math.floor(this.nowMs / 1000);
+  }
+
+  /** PHP isApi(): any GET or POST key that starts with "JSON" (or the /api/ prefix) */
+  get api(): boolean {
+    if (this.req.forceJson) return true;
+    for (const k of Object.keys(this.get)) if (k.startsWith('JSON')) return true;
+    for (const k of Object.keys(this.post)) if (k.startsWith('JSON')) return true;
+    return false;
+  }
+
+  /** PHP $_REQUEST after authentication: POST ∪ GET, GET wins, POST key order first */
+  get request(): Params {
+    if (!this.merged) {
+      const m: Params = {};
+      for (const [k, v] of Object.entries(this.post)) m[k] = v;
+      for (const [k, v] of Object.entries(this.get)) m[k] = v;
+      this.merged = m;
+    }
+    return this.merged;
+  }
+
+  /** mutate $_REQUEST (the engine injects defaults into it) */
+  setRequest(key: string, value: unknown): void {
+    this.request[key] = value;
+  }
+
+  has(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.request, key);
+  }
+
+  /** a request parameter as a string ("" when absent; arrays joined with ",") */
+  str(key: string): string {
+    return paramString(this.request[key]);
+  }
+
+  postStr(key: string): string | undefined {
+    if (!Object.prototype.hasOwnProperty.call(this.post, key)) return undefined;
+    return paramString(this.post[key]);
+  }
+
+  getStr(key: string): string | undefined {
+    if (!Object.prototype.hasOwnProperty.call(this.get, key)) return undefined;
+    return paramString(this.get[key]);
+  }
+
+  warn(text: string): void {
+    this.warning = (this.warning ?? '') + text;
+  }
+
+  setCookie(name: string, value: string, maxAge?: number): void {
+    this.cookiesOut.push({ name, value, maxAge, path: '/' });
+  }
+
+  formatEnv(): FormatEnv {
+    const s = this.session;
+    return {
+      nowSec: this.nowSec,
+      tzone: this.tzone,
+      user: s?.user ?? '',
+      userId: s ? String(s.userId) : '',
+      role: s?.role ?? '',
+      roleId: s ? String(s.roleId) : '',
+      remoteAddr: this.req.remoteAddr,
+      host: this.req.host,
+      uri: this.req.uri,
+      userAgent: this.req.headers['user-agent'] ?? '',
+      referer: this.req.headers.referer ?? '',
+      warn: (text: string) => this.warn(text),
+    };
+  }
+
+  response(status: number, body: LegacyBody): LegacyResponse {
+    return { status, headers: { ...this.headersOut }, cookies: [...this.cookiesOut], body };
+  }
+
+  /** PHP api_dump(): JSON, HTTP 200 unless a status was set */
+  apiDump(value: unknown, filename = 'api.json', status = 200): never {
+    throw new EngineExit(this.response(status, { kind: 'json', value, filename }));
+  }
+
+  /** a JSON body the PHP engine prints with die() (text/html there) */
+  dieJson(value: unknown, status = 200): never {
+    throw new EngineExit(this.response(status, { kind: 'json', value }));
+  }
+
+  /** PHP die("text"): HTTP 200 plain text */
+  dieText(text: string, status = 200): never {
+    throw new EngineExit(this.response(status, { kind: 'text', text }));
+  }
+
+  /** PHP my_die($msg, $code): API → [{"error":msg}] with the code (400 by default); browser → text */
+  myDie(msg: string, status = 400): never {
+    if (this.api) throw new EngineExit(this.response(status, { kind: 'json', value: [{ error: msg }] }));
+    throw new EngineExit(this.response(status, { kind: 'text', text: msg }));
+  }
+
+  redirect(location: string): never {
+    throw new EngineExit(this.response(302, { kind: 'redirect', location }));
+  }
+
+  /** PHP login($z, $u, $message, $details) */
+  login(message: string, login = '', details = ''): never {
+    if (this.api) this.apiDump({ message, db: this.db, login, details }, 'login.json');
+    let p = '?';
+    if (this.db) p += `db=${this.db}&`;
+    if (login) p += `login=${login}&`;
+    if (message) p += `r=${message}&`;
+    if (message === 'reenter') this.redirect(this.req.uri);
+    if (!this.req.uri.toLowerCase().includes('auth.asp')) p += `uri=${this.req.uri}&`;
+    if (details) p += `d=${encodeURIComponent(details)}&`;
+    this.redirect(`/start.html${p.slice(0, -1)}`);
+  }
+}
+
+export function paramString(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return typeof v === 'boolean' ? (v ? '1' : '') : String(v);
+  if (Array.isArray(v)) return v.map(paramString).join(',');
+  return '';
+}

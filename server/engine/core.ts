@@ -1,0 +1,217 @@
+/**
+ * The engine: routing of one legacy request to its command, the PHP engine's
+ * top-level control flow (db-name rule, db existence, id resolution, auth,
+ * XSRF, type-editor gate, generic answer), and the per-db caches.
+ */
+import type { Store, TenantStore } from '../storage/types.js';
+import type { EngineClock, EngineLogger, EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
+import { EngineExit, RequestContext } from './context.js';
+import { TenantMeta } from './meta.js';
+import { sha1hex, sha512hex } from './format.js';
+import { authAction, validateToken, checkXsrf, exitAction, xsrfAction, type CachedSession } from './auth.js';
+import { typesGrant } from './grants.js';
+import { REPORT } from './ids.js';
+import { runCommand, type CommandState } from './commands.js';
+
+const DB_NAME = /^[a-z0-9_]{1,15}$/i;
+
+export const ENGINE_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store, no-cache, must-revalidate',
+  Pragma: 'no-cache',
+  'Access-Control-Allow-Headers': 'X-Authorization, x-authorization,Content-Type,content-type,Origin,Authorization,authorization',
+  'Access-Control-Allow-Methods': '*',
+  'Access-Control-Allow-Origin': '*',
+};
+
+export class EngineCore {
+  readonly clock: EngineClock;
+  readonly salt: string;
+  readonly masterPassword?: string;
+  readonly serverName: string;
+  readonly logger?: EngineLogger;
+  readonly metaTtlMs: number;
+  readonly activityIntervalMs: number;
+  private readonly storeFn: () => Store;
+  private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number; loading?: Promise<TenantMeta> }>();
+  private readonly metaGeneration = new Map<string, number>();
+  readonly sessions = new Map<string, CachedSession>();
+  readonly activityWritten = new Map<string, number>();
+
+  constructor(opts: EngineOptions) {
+    this.storeFn = opts.store;
+    this.salt = opts.salt;
+    this.masterPassword = opts.masterPassword || undefined;
+    this.serverName = opts.serverName ?? '127.0.0.1';
+    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.logger = opts.logger;
+    this.metaTtlMs = opts.metaTtlMs ?? 2000;
+    this.activityIntervalMs = opts.activityIntervalMs ?? 5000;
+  }
+
+  store(): Store {
+    return this.storeFn();
+  }
+
+  /** sha512(SALT + db + value): passwords; its first 22 chars are the xsrf */
+  saltedHash(db: string, value: string): string {
+    return sha512hex(this.salt + db + value);
+  }
+
+  /** the older engine's hash: sha1(SALT + UPPER(login) + db + pwd) */
+  legacySha1(db: string, login: string, pwd: string): string {
+    return sha1hex(this.salt + login.toUpperCase() + db + pwd);
+  }
+
+  xsrfFor(db: string, seed: string): string {
+    return this.saltedHash(db, seed).slice(0, 22);
+  }
+
+  /** ADMINHASH = sha1(SERVER_NAME + db + master password); null when no master password is set */
+  adminHash(db: string): string | null {
+    if (!this.masterPassword) return null;
+    return sha1hex(this.serverName + db + this.masterPassword);
+  }
+
+  async meta(db: string, t: TenantStore): Promise<TenantMeta> {
+    const now = this.clock.now();
+    const cached = this.metaCache.get(db);
+    if (cached && cached.expires > now) return cached.meta;
+    const generation = this.metaGeneration.get(db) ?? 0;
+    const meta = await TenantMeta.load(t, now);
+    if ((this.metaGeneration.get(db) ?? 0) === generation) this.metaCache.set(db, { meta, expires: now + this.metaTtlMs });
+    return meta;
+  }
+
+  /** called after every write that may change metadata in this process */
+  invalidateMeta(db: string): void {
+    this.metaCache.delete(db);
+    this.metaGeneration.set(db, (this.metaGeneration.get(db) ?? 0) + 1);
+  }
+
+  invalidateSessions(db: string): void {
+    for (const k of this.sessions.keys()) if (k.startsWith(`${db}\u0000`)) this.sessions.delete(k);
+  }
+
+  async handle(req: LegacyRequest): Promise<LegacyResponse> {
+    const withHeaders = (r: LegacyResponse): LegacyResponse => ({ ...r, headers: { ...ENGINE_HEADERS, ...r.headers } });
+    if (!DB_NAME.test(req.db)) return withHeaders(textResponse(200, 'Invalid database'));
+    let store: Store;
+    try {
+      store = this.store();
+    } catch (err) {
+      this.logger?.warn({ err: String(err) }, 'store unavailable');
+      return withHeaders(jsonResponse(503, [{ error: 'Storage unavailable' }]));
+    }
+    const ctx = new RequestContext(this, req, store);
+    try {
+      await this.run(ctx);
+      return withHeaders(ctx.response(200, { kind: 'empty' }));
+    } catch (err) {
+      if (err instanceof EngineExit) return withHeaders(err.response);
+      this.logger?.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), db: req.db, action: req.action }, 'engine failure');
+      return withHeaders(jsonResponse(500, [{ error: 'Internal error' }]));
+    }
+  }
+
+  private async run(ctx: RequestContext): Promise<void> {
+    const { req } = ctx;
+    if (!(await ctx.store.databaseExists(ctx.db))) {
+      const msg = `База «${ctx.db}» не найдена`;
+      if (ctx.api) ctx.myDie(msg, 404);
+      ctx.login('dBNotExists', '', msg);
+    }
+    if (req.method.toUpperCase() === 'OPTIONS') {
+      ctx.headersOut.Allow = 'GET,POST,OPTIONS';
+      throw new EngineExit(ctx.response(200, { kind: 'empty' }));
+    }
+    ctx.meta = await this.meta(ctx.db, ctx.t);
+    const action = req.action;
+    const state: CommandState = { a: action, id: '', obj: undefined, arg: '', nextAct: '' };
+    state.nextAct = ctx.has('next_act') ? ctx.str('next_act') : '';
+    await this.resolveId(ctx, state);
+
+    if (action === 'auth') await authAction(ctx);
+    if (action === 'jwt') ctx.dieJson({ error: 'JWT verification failed' });
+    if (action === 'restore_admin') ctx.myDie('restore_admin требует прав мастер-администратора', 403);
+
+    const ok = await validateToken(ctx);
+    if (!ok) {
+      if (ctx.api) ctx.myDie(`Ошибка проверки токена ${ctx.db}`);
+      ctx.login('');
+    }
+    const session = ctx.session!;
+    if (action.startsWith('_m_')) checkXsrf(ctx);
+    else if (action.startsWith('_d_') || isUnprefixedDdlAlias(action)) {
+      // compat.md: every state-changing alias checks both the type-editor grant and XSRF
+      if (typesGrant(session) === 'WRITE' && checkXsrf(ctx)) state.nextAct = state.nextAct === '' ? 'edit_types' : state.nextAct;
+      else ctx.dieText(`${session.role}: У вас нет прав на редактирование типов(${session.grants.levels.get('0') ?? ''}).`);
+    }
+    if (action === 'xsrf') xsrfAction(ctx);
+    if (action === 'exit') await exitAction(ctx);
+    await runCommand(ctx, state);
+    this.genericTail(ctx, state);
+  }
+
+  /** PHP id resolution: numeric id, report name, type name (+ record name) */
+  private async resolveId(ctx: RequestContext, state: CommandState): Promise<void> {
+    const raw = ctx.req.id;
+    if (raw === undefined) return;
+    if (/^\s*[+-]?\d+(\.\d+)?\s*$/.test(raw) || /^\s*[+-]?\.\d+\s*$/.test(raw)) {
+      state.id = Math.trunc(Number(raw));
+      return;
+    }
+    let name: string;
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      name = raw;
+    }
+    if (state.a === 'report' || state.a === 'smartq' || state.a === 'sql') {
+      const rows = await ctx.t.find({ t: REPORT, val: name }, { limit: 1 });
+      if (!rows.length) ctx.myDie('Запрос не найден');
+      state.id = rows[0].id;
+      return;
+    }
+    const types = await ctx.t.find({ up: 0, val: name }, { limit: 1 });
+    if (!types.length) return;
+    state.id = types[0].id;
+    state.idFromName = true;
+    if (ctx.req.extra !== undefined) {
+      let recName: string;
+      try {
+        recName = decodeURIComponent(ctx.req.extra);
+      } catch {
+        recName = ctx.req.extra;
+      }
+      const recs = await ctx.t.find({ t: types[0].id, val: recName }, { limit: 1 });
+      if (recs.length) state.id = recs[0].id;
+    }
+  }
+
+  /** PHP's generic answer after a command (index.php:13114) */
+  private genericTail(ctx: RequestContext, s: CommandState): never {
+    let next = s.nextAct;
+    if (next === 'nul') {
+      ctx.dieJson({ id: String(s.id), obj: s.obj === undefined || s.obj === null ? '' : String(s.obj), a: s.a, args: s.arg });
+    } else if (next === '') next = s.a;
+    else next = next.split('[id]').join(s.obj === undefined || s.obj === null ? '' : String(s.obj));
+    let arg = s.arg;
+    if (s.a.startsWith('_d_')) arg += 'ext';
+    if (ctx.api) {
+      ctx.apiDump({ id: s.id, obj: s.obj === undefined ? null : s.obj, next_act: next, args: arg, warnings: ctx.warning ?? '' });
+    }
+    ctx.redirect(`/${ctx.db}/${next}/${s.id}${arg.length ? `/?${arg}` : ''}${s.obj !== undefined && s.obj !== null ? `#${s.obj}` : ''}`);
+  }
+}
+
+function isUnprefixedDdlAlias(action: string): boolean {
+  return ['_attributes', '_patchterm', '_setalias', '_settablealias', '_t_alias', '_terms', '_references', '_setnull',
+    '_setmulti', '_setkey', '_modifiers', '_moveup', '_setorder', '_deleteterm', '_deletereq'].includes(action);
+}
+
+export function textResponse(status: number, text: string): LegacyResponse {
+  return { status, headers: {}, cookies: [], body: { kind: 'text', text } };
+}
+export function jsonResponse(status: number, value: unknown): LegacyResponse {
+  return { status, headers: {}, cookies: [], body: { kind: 'json', value } };
+}

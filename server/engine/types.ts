@@ -1,0 +1,82 @@
+/**
+ * The engine's request/response shapes. No HTTP framework types here: the
+ * legacy HTTP adapter (server/http/legacy) converts Express requests into a
+ * LegacyRequest and writes a LegacyResponse back.
+ */
+import type { Store } from '../storage/types.js';
+
+export type ParamValue = string | ParamValue[] | { [key: string]: ParamValue } | number | boolean | null;
+
+export interface LegacyRequest {
+  /** database name exactly as it appeared in the URL path (lower-cased by the adapter) */
+  db: string;
+  /** segment 2 (may be empty) */
+  action: string;
+  /** segment 3, raw (not yet resolved to a number or a name) */
+  id?: string;
+  /** segment 4, raw */
+  extra?: string;
+  /** every path segment after the db, lower-cased */
+  segments: string[];
+  /** query string parameters, NOT lower-cased */
+  query: Record<string, string | string[]>;
+  /** form fields and/or the merged JSON body, in arrival order */
+  post: Record<string, unknown>;
+  cookies: Record<string, string>;
+  /** header names lower-cased */
+  headers: Record<string, string>;
+  method: string;
+  remoteAddr: string;
+  host: string;
+  /** the original request URI (path + query) */
+  uri: string;
+  /** /api/{db}/... requests are always in JSON mode (compat.md) */
+  forceJson?: boolean;
+}
+
+export interface ResponseCookie {
+  name: string;
+  value: string;
+  /** seconds; undefined = session cookie; 0 or negative = delete */
+  maxAge?: number;
+  path: string;
+}
+
+export type LegacyBody =
+  | { kind: 'json'; value: unknown; filename?: string }
+  /** text exactly as the engine prints it (plain `die()` answers, hand-built JSON) */
+  | { kind: 'text'; text: string; contentType?: string }
+  | { kind: 'redirect'; location: string }
+  | { kind: 'empty' };
+
+export interface LegacyResponse {
+  status: number;
+  headers: Record<string, string>;
+  cookies: ResponseCookie[];
+  body: LegacyBody;
+}
+
+export interface EngineClock {
+  /** milliseconds since the epoch */
+  now(): number;
+}
+
+export interface EngineLogger {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface EngineOptions {
+  store: () => Store;
+  salt: string;
+  /** master admin only exists when this is set (compat.md) */
+  masterPassword?: string;
+  serverName?: string;
+  clock?: EngineClock;
+  logger?: EngineLogger;
+  /** metadata cache lifetime in ms (default 2000) */
+  metaTtlMs?: number;
+  /** minimum interval between activity-timestamp writes per user, ms (default 5000) */
+  activityIntervalMs?: number;
+}

@@ -1,0 +1,86 @@
+/**
+ * PHP's parsing of query strings, url-encoded bodies and cookies
+ * (parse_str semantics: `a[]=` appends, `a[k]=` nests, the last plain key wins,
+ * dots and spaces in names become underscores).
+ */
+
+function decode(s: string): string {
+  const plus = s.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    // keep undecodable sequences as PHP does (it decodes byte-wise); fall back per escape
+    return plus.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+}
+
+type Bag = Record<string, unknown>;
+
+function assign(target: Bag, rawKey: string, value: string): void {
+  const bracket = rawKey.indexOf('[');
+  let base = bracket > 0 ? rawKey.slice(0, bracket) : rawKey;
+  base = base.replace(/[. ]/g, '_');
+  if (bracket <= 0 || !rawKey.endsWith(']')) {
+    target[bracket > 0 ? rawKey.replace(/[. []/g, '_') : base] = value;
+    return;
+  }
+  const path = rawKey.slice(bracket + 1, -1).split('][');
+  let node: Bag = target;
+  let key = base;
+  for (const part of path) {
+    let child = node[key];
+    if (child === null || typeof child !== 'object') {
+      child = [];
+      node[key] = child;
+    }
+    const container = child as Bag | unknown[];
+    if (part === '') {
+      if (Array.isArray(container)) {
+        key = String(container.length);
+        node = container as unknown as Bag;
+      } else {
+        const next = Object.keys(container).filter((k) => /^\d+$/.test(k)).reduce((m, k) => Math.max(m, Number(k) + 1), 0);
+        key = String(next);
+        node = container;
+      }
+    } else {
+      if (Array.isArray(container) && !/^\d+$/.test(part)) {
+        const obj: Bag = { ...container };
+        node[key] = obj;
+        node = obj;
+      } else node = container as Bag;
+      key = part;
+    }
+  }
+  node[key] = value;
+}
+
+export function parseQueryString(qs: string): Record<string, string | string[]> {
+  const out: Bag = {};
+  if (!qs) return out as Record<string, string | string[]>;
+  for (const pair of qs.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const k = decode(eq >= 0 ? pair.slice(0, eq) : pair);
+    const v = eq >= 0 ? decode(pair.slice(eq + 1)) : '';
+    if (k === '') continue;
+    assign(out, k, v);
+  }
+  return out as Record<string, string | string[]>;
+}
+
+export function parseFormBody(body: string): Record<string, unknown> {
+  return parseQueryString(body);
+}
+
+export function parseCookies(header: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!name || name in out) continue;
+    out[name.replace(/[. ]/g, '_')] = decode(part.slice(eq + 1).trim());
+  }
+  return out;
+}

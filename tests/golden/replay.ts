@@ -1,0 +1,188 @@
+/**
+ * Golden replay: sends every recorded exchange to a running server in order and
+ * compares the answers by the rules of ../shared/golden/README.md and
+ * spec/compat.md (status; JSON body after normalising tokens, activity
+ * timestamps and today's dates; plain text trimmed; 302 by status only;
+ * Set-Cookie names and paths).
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Store } from '../../server/storage/types.js';
+import { createLegacyRouter } from '../../server/http/legacy/index.js';
+
+export const FIXTURES = new URL('./fixtures/', import.meta.url);
+
+export interface Exchange {
+  seq: number;
+  name: string;
+  note?: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+  status: number;
+  response_headers: Record<string, string | string[]>;
+  response_is_json: boolean;
+  response: unknown;
+}
+
+export function loadExchanges(file: string): Exchange[] {
+  return readFileSync(new URL(file, FIXTURES), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Exchange);
+}
+
+export function loadRows(file: string): { id: number; up: number; ord: number; t: number; val: string }[] {
+  const parsed = JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as { rows: { id: number; up: number; ord: number; t: number; val: string }[] };
+  return parsed.rows;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export const ORACLE = { salt: 'oracle-salt', masterPassword: 'oracle-master', serverName: '127.0.0.1' };
+
+export async function startLegacyServer(getStore: () => Store): Promise<RunningServer> {
+  const app = express();
+  app.use(createLegacyRouter({ getStore, ...ORACLE }));
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const HEX = /^[0-9a-f]{64}$|^[0-9a-f]{128}$/;
+const ACTIVITY_TS = /^\d{9,11}\.\d{1,6}$/;
+
+function todayForms(): Set<string> {
+  const out = new Set<string>();
+  for (const d of [new Date(), new Date(Date.UTC(2026, 10, 26))]) {
+    const dd = String(d.getUTCDate()).padStart(2, '0');
+    const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+    const yyyy = String(d.getUTCFullYear());
+    out.add(`${dd}.${mm}.${yyyy}`);
+    out.add(`${yyyy}${mm}${dd}`);
+    out.add(`${yyyy}-${mm}-${dd}`);
+  }
+  return out;
+}
+
+export function normalise(value: unknown, today = todayForms()): unknown {
+  if (typeof value === 'string') {
+    if (HEX.test(value)) return '<hex>';
+    if (ACTIVITY_TS.test(value)) return '<activity>';
+    if (today.has(value)) return '<today>';
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => normalise(v, today));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = normalise((value as Record<string, unknown>)[k], today);
+    return out;
+  }
+  return value;
+}
+
+/** a short path-wise diff of two normalised JSON values */
+export function jsonDiff(expected: unknown, actual: unknown, path = '$', out: string[] = []): string[] {
+  if (out.length > 12) return out;
+  if (JSON.stringify(expected) === JSON.stringify(actual)) return out;
+  if (expected && actual && typeof expected === 'object' && typeof actual === 'object' && Array.isArray(expected) === Array.isArray(actual)) {
+    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+    for (const k of keys) {
+      const e = (expected as Record<string, unknown>)[k];
+      const a = (actual as Record<string, unknown>)[k];
+      if (!(k in (expected as object))) out.push(`${path}.${k}: unexpected ${JSON.stringify(a)?.slice(0, 200)}`);
+      else if (!(k in (actual as object))) out.push(`${path}.${k}: missing (expected ${JSON.stringify(e)?.slice(0, 200)})`);
+      else jsonDiff(e, a, `${path}.${k}`, out);
+    }
+    return out;
+  }
+  out.push(`${path}: expected ${JSON.stringify(expected)?.slice(0, 300)} got ${JSON.stringify(actual)?.slice(0, 300)}`);
+  return out;
+}
+
+export interface Mismatch {
+  seq: number;
+  name: string;
+  problems: string[];
+}
+
+function cookieNames(v: string | string[] | undefined): string[] {
+  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  return [...new Set(list.map((c) => {
+    const name = c.split('=')[0].trim();
+    const path = /;\s*path=([^;]*)/i.exec(c)?.[1] ?? '';
+    return `${name}@${path}`;
+  }))].sort();
+}
+
+export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ passed: number; mismatches: Mismatch[] }> {
+  const tokenMap = new Map<string, string>();
+  const substitute = (s: string): string => {
+    let out = s;
+    for (const [from, to] of tokenMap) out = out.split(from).join(to);
+    return out;
+  };
+  const mismatches: Mismatch[] = [];
+  let passed = 0;
+  for (const ex of exchanges) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ex.headers ?? {})) headers[k] = substitute(v);
+    const init: RequestInit = { method: ex.method, headers, redirect: 'manual' };
+    if (ex.body !== null && ex.body !== undefined) init.body = substitute(typeof ex.body === 'string' ? ex.body : JSON.stringify(ex.body));
+    const problems: string[] = [];
+    let status = 0;
+    let text = '';
+    let setCookie: string[] = [];
+    try {
+      const res = await fetch(baseUrl + substitute(ex.url), init);
+      status = res.status;
+      text = await res.text();
+      setCookie = res.headers.getSetCookie();
+    } catch (err) {
+      problems.push(`request failed: ${String(err)}`);
+    }
+    if (status !== ex.status) problems.push(`status: expected ${ex.status} got ${status}`);
+    let actualJson: unknown;
+    let actualIsJson = false;
+    try {
+      actualJson = JSON.parse(text);
+      actualIsJson = true;
+    } catch {
+      actualIsJson = false;
+    }
+    if (ex.status !== 302) {
+      if (ex.response_is_json) {
+        if (!actualIsJson) problems.push(`body: expected JSON, got text ${JSON.stringify(text.slice(0, 300))}`);
+        else problems.push(...jsonDiff(normalise(ex.response), normalise(actualJson)));
+      } else {
+        const expected = String(ex.response ?? '').trim();
+        if (text.trim() !== expected) problems.push(`text: expected ${JSON.stringify(expected.slice(0, 300))} got ${JSON.stringify(text.trim().slice(0, 300))}`);
+      }
+    }
+    const expectedCookies = cookieNames(ex.response_headers['set-cookie']);
+    const actualCookies = cookieNames(setCookie);
+    if (JSON.stringify(expectedCookies) !== JSON.stringify(actualCookies)) {
+      problems.push(`set-cookie: expected ${expectedCookies.join(',')} got ${actualCookies.join(',')}`);
+    }
+    // learn token pairs (recorded → ours) for later requests
+    const rec = ex.response as Record<string, unknown> | null;
+    if (ex.response_is_json && rec && typeof rec === 'object' && typeof rec.token === 'string' && actualIsJson) {
+      const ours = (actualJson as Record<string, unknown>)?.token;
+      if (typeof ours === 'string' && rec.token !== ours) tokenMap.set(rec.token, ours);
+    }
+    if (problems.length) mismatches.push({ seq: ex.seq, name: ex.name, problems });
+    else passed++;
+  }
+  return { passed, mismatches };
+}
+
+export function formatMismatches(file: string, mismatches: Mismatch[]): string {
+  return mismatches.map((m) => `${file} #${m.seq} ${m.name}\n  ${m.problems.join('\n  ')}`).join('\n');
+}
