@@ -1,0 +1,164 @@
+/**
+ * An in-process admin API on 127.0.0.1 with a real store (PGlite in a temp DATA_DIR, or a fresh
+ * MySQL schema when TEST_MYSQL_URL is given), a real log ring and job registry.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import type { Server } from 'node:http';
+import mysql from 'mysql2/promise';
+import pino from 'pino';
+import { openStore, parseMysqlUrl } from '../../../server/storage/index.js';
+import type { Store } from '../../../server/storage/types.js';
+import { LogRing } from '../../../server/log/ring.js';
+import { JobRegistry } from '../../../server/jobs/registry.js';
+import { registerApplianceJobs, type BackupPolicy } from '../../../server/jobs/appliance-jobs.js';
+import { createAdminRouter, type AdminStatusSnapshot } from '../../../server/http/admin/index.js';
+import { ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE } from '../../../server/http/admin/contract.js';
+
+export interface Harness {
+  url: string;
+  dataDir: string;
+  envFile: string;
+  store: Store;
+  ring: LogRing;
+  logFile: string;
+  jobs: JobRegistry;
+  policy: BackupPolicy;
+  restarts: number;
+  logger: pino.Logger;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  allowedIps?: string[];
+  envText?: string;
+  mysqlUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-test-'));
+  const envFile = path.join(dataDir, '.env');
+  if (options.envText !== undefined) writeFileSync(envFile, options.envText);
+  let store: Store;
+  let dropSchema: (() => Promise<void>) | null = null;
+  if (options.mysqlUrl) {
+    const schema = `t_${randomBytes(5).toString('hex')}`;
+    const base = parseMysqlUrl(options.mysqlUrl);
+    store = await openStore({ mysql: { ...base, database: schema } });
+    dropSchema = async () => {
+      const conn = await mysql.createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
+      await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
+      await conn.end();
+    };
+  } else {
+    store = await openStore({ pgliteDir: path.join(dataDir, 'pglite') });
+  }
+  const ring = new LogRing(500);
+  const logFile = path.join(dataDir, 'logs', 'server.log');
+  const logger = pino({ level: 'info', base: undefined, formatters: { level: (label) => ({ level: label }) } }, pino.multistream([{ stream: ring }]));
+  const policy: BackupPolicy = { schedule: '0 3 * * *', keep: 3 };
+  const jobs = new JobRegistry({ getStore: () => store, logger });
+  registerApplianceJobs(jobs, { getStore: () => store, dataDir, policy });
+  jobs.start();
+
+  const state = { restarts: 0 };
+  const status = async (): Promise<AdminStatusSnapshot> => {
+    const latency = await store.ping();
+    return {
+      status: 'ok', version: '0.0.0-test', uptimeSeconds: Math.round(process.uptime()),
+      database: { driver: store.info.driver, connected: true, target: store.info.target, latencyMs: latency },
+      disk: { dataDir, total: 0, free: 0 },
+      memory: { rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, total: os.totalmem(), free: os.freemem() },
+      requests: { total: 0, perMinute: 0, errorsPerMinute: 0 },
+    };
+  };
+
+  const app = express();
+  app.set('trust proxy', false);
+  app.use('/api/admin', createAdminRouter({
+    config: {
+      DATA_DIR: dataDir, ADMIN_ALLOWED_IPS: options.allowedIps ?? ['127.0.0.1', '::1'], BCRYPT_ROUNDS: 4,
+      HOST: '127.0.0.1', PORT: 8081, DB_CHARSET: 'utf8mb4',
+    },
+    getStore: () => store,
+    jobs,
+    backupPolicy: policy,
+    settings: { envFile, env: options.env ?? { DATA_DIR: dataDir, NODE_ENV: 'test' }, cwd: dataDir },
+    logs: { ring, currentFile: () => logFile },
+    logger,
+    status,
+    requestRestart: () => { state.restarts++; },
+    version: '0.0.0-test',
+  }));
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/api/admin`,
+    dataDir, envFile, store, ring, logFile, jobs, policy, logger,
+    get restarts() { return state.restarts; },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.stop();
+      await store.close();
+      if (dropSchema) await dropSchema();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CallResult<T = unknown> { status: number; body: T; headers: Headers }
+
+/** A small client: JSON in and out, the CSRF header on every state-changing call, optional Bearer. */
+export async function call<T = unknown>(
+  h: { url: string }, method: string, route: string, options: { body?: unknown; token?: string; csrf?: boolean; cookie?: string } = {},
+): Promise<CallResult<T>> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.csrf !== false && method !== 'GET') headers[ADMIN_CSRF_HEADER] = ADMIN_CSRF_VALUE;
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.cookie) headers.Cookie = options.cookie;
+  const res = await fetch(`${h.url}${route}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = text === '' ? null : JSON.parse(text); } catch { /* text */ }
+  return { status: res.status, body: body as T, headers: res.headers };
+}
+
+export const ADMIN_PASSWORD = 'correct-horse-battery';
+
+/** First-run setup (embedded, local) and a login; returns the token. */
+export async function setupAndLogin(h: Harness): Promise<string> {
+  const setup = await call(h, 'POST', '/setup', { body: { adminPassword: ADMIN_PASSWORD, database: { kind: 'embedded' }, access: 'local' } });
+  if (setup.status !== 200) throw new Error(`setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
+  const login = await call<{ token: string }>(h, 'POST', '/login', { body: { password: ADMIN_PASSWORD } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body.token;
+}
+
+/** Polls a job until it has finished. */
+export async function waitForJob(h: Harness, token: string, id: string, timeoutMs = 30_000): Promise<{ state: string; percent: number; message: string; result?: unknown }> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call<{ state: string; percent: number; message: string; result?: unknown }>(h, 'GET', `/jobs/${id}`, { token });
+    if (r.status === 200 && r.body.state !== 'running') return r.body;
+    if (Date.now() > until) throw new Error(`job ${id} did not finish: ${JSON.stringify(r.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** An admin created directly in the store (as the CLI does), then a login; leaves the .env file alone. */
+export async function createAdminAndLogin(h: Harness): Promise<string> {
+  const { setAdminPassword } = await import('../../../server/http/admin/account.js');
+  await setAdminPassword(h.store.appliance, ADMIN_PASSWORD, { bcryptRounds: 4 });
+  const login = await call<{ token: string }>(h, 'POST', '/login', { body: { password: ADMIN_PASSWORD } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body.token;
+}
