@@ -11,6 +11,17 @@ import { toInt } from './sql/executor.js';
 export const SCHEMA_TABLE = 'integram_appliance_schema';
 export const MIGRATION_LOCK = 'integram_appliance_migrate';
 
+/**
+ * The leading number of a text, like MySQL: '12abc' -> 12, 'abc' -> 0, NULL -> NULL; never
+ * raises (only the first 100 chars are read, so a huge digit string cannot overflow numeric).
+ */
+const NUMBER_CAST_FUNCTION = `CREATE OR REPLACE FUNCTION integram_num(v text) RETURNS numeric
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT COALESCE(
+      substring(left(v, 100) from '^[[:space:]]*([-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,4})?)')::numeric,
+      0)
+  $fn$`;
+
 export interface Migration {
   version: number;
   name: string;
@@ -58,17 +69,13 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: {
       // MySQL casts text itself ('12abc' + 0)
       mysql: [],
-      // the leading number of the text, like MySQL: '12abc' -> 12, 'abc' -> 0; never raises
-      // (only the first 100 chars are read, so a huge digit string cannot overflow numeric)
-      pglite: [
-        `CREATE OR REPLACE FUNCTION integram_num(v text) RETURNS numeric
-          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-            SELECT COALESCE(
-              substring(left(v, 100) from '^[[:space:]]*([-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,4})?)')::numeric,
-              0)
-          $fn$`,
-      ],
+      pglite: [NUMBER_CAST_FUNCTION],
     },
+  },
+  {
+    version: 3,
+    name: 'text to number cast keeps NULL (a missing cell sorts as NULL, not 0)',
+    sql: { mysql: [], pglite: [NUMBER_CAST_FUNCTION] },
   },
 ];
 

@@ -87,7 +87,9 @@ function createTableStatements(table: string): string[] {
       up integer NOT NULL DEFAULT 0,
       ord integer NOT NULL DEFAULT 0,
       t integer NOT NULL DEFAULT 0,
-      val text NOT NULL DEFAULT ''
+      val text NOT NULL DEFAULT '',
+      -- MySQL's INT UNSIGNED refuses negatives in strict mode; so do we
+      CHECK (up >= 0 AND t >= 0 AND id >= 1)
     )`,
     `CREATE INDEX ON ${q} (up, t)`,
     `CREATE INDEX ON ${q} (t, up)`,

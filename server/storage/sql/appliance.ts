@@ -61,20 +61,21 @@ export class SqlApplianceStore implements ApplianceStore {
 
   async create<T>(kind: string, id: string, body: T, options: DocOptions = {}): Promise<boolean> {
     const now = Date.now();
-    return this.ex.inTransaction(async (tx) => {
-      // an expired document is as good as absent: clear it first, in the same transaction
-      const del = this.d.newParams();
-      await tx.run(`DELETE FROM ${this.tbl} WHERE kind = ${del.add(kind)} AND id = ${del.add(id)}
-        AND expires_at IS NOT NULL AND expires_at <= ${del.add(now)}`, del.values);
-      const p = this.d.newParams();
-      const values = [kind, id, options.ref ?? null, JSON.stringify(body), now, now, msOrNull(options.expiresAt)]
-        .map((v) => p.add(v)).join(', ');
-      const sql = this.mysql
-        ? `INSERT IGNORE INTO ${this.tbl} (kind, id, ref, body, created_at, updated_at, expires_at) VALUES (${values})`
-        : `INSERT INTO ${this.tbl} (kind, id, ref, body, created_at, updated_at, expires_at) VALUES (${values}) ON CONFLICT (kind, id) DO NOTHING`;
-      const result = await tx.run(sql, p.values);
-      return result.affected === 1;
-    });
+    const p = this.d.newParams();
+    const values = [kind, id, options.ref ?? null, JSON.stringify(body), now, now, msOrNull(options.expiresAt)]
+      .map((v) => p.add(v)).join(', ');
+    const sql = this.mysql
+      ? `INSERT IGNORE INTO ${this.tbl} (kind, id, ref, body, created_at, updated_at, expires_at) VALUES (${values})`
+      : `INSERT INTO ${this.tbl} (kind, id, ref, body, created_at, updated_at, expires_at) VALUES (${values}) ON CONFLICT (kind, id) DO NOTHING`;
+    if ((await this.ex.run(sql, p.values)).affected === 1) return true;
+    // it exists; an expired one is as good as absent: take it over. The row lock makes one racer win.
+    const u = this.d.newParams();
+    const taken = await this.ex.run(
+      `UPDATE ${this.tbl} SET ref = ${u.add(options.ref ?? null)}, body = ${u.add(JSON.stringify(body))},
+         created_at = ${u.add(now)}, updated_at = ${u.add(now)}, expires_at = ${u.add(msOrNull(options.expiresAt))}
+       WHERE kind = ${u.add(kind)} AND id = ${u.add(id)} AND expires_at IS NOT NULL AND expires_at <= ${u.add(now)}`,
+      u.values);
+    return taken.affected === 1;
   }
 
   async delete(kind: string, id: string): Promise<boolean> {
@@ -116,14 +117,14 @@ export class SqlApplianceStore implements ApplianceStore {
       const insertValues = `${kindPh}, ${idPh}, NULL, ${p.add(String(by))}, ${p.add(now)}, ${p.add(now)}, ${p.add(expires)}`;
       let sql: string;
       if (this.mysql) {
-        // assignments run left to right: body is computed while expires_at still holds the old value
-        const expired = `(expires_at IS NOT NULL AND expires_at <= ${p.add(now)})`;
-        const expired2 = `(expires_at IS NOT NULL AND expires_at <= ${p.add(now)})`;
+        // '?' placeholders bind in text order, so each p.add call sits where its '?' appears.
+        // Assignments run left to right: body is computed while expires_at still holds the old value.
+        const expired = () => `(expires_at IS NOT NULL AND expires_at <= ${p.add(now)})`;
+        const bodySql = `body = IF(${expired()}, ${p.add(String(by))}, CAST(CAST(body AS DECIMAL(30,6)) + ${p.add(by)} AS CHAR))`;
+        const expiresSql = `expires_at = IF(${expired()}, ${p.add(expires)}, COALESCE(expires_at, ${p.add(expires)}))`;
+        const updatedSql = `updated_at = ${p.add(now)}`;
         sql = `INSERT INTO ${this.tbl} (kind, id, ref, body, created_at, updated_at, expires_at) VALUES (${insertValues})
-          ON DUPLICATE KEY UPDATE
-            body = IF(${expired}, ${p.add(String(by))}, CAST(CAST(body AS DECIMAL(30,6)) + ${p.add(by)} AS CHAR)),
-            expires_at = IF(${expired2}, ${p.add(expires)}, COALESCE(expires_at, ${p.add(expires)})),
-            updated_at = ${p.add(now)}`;
+          ON DUPLICATE KEY UPDATE ${bodySql}, ${expiresSql}, ${updatedSql}`;
       } else {
         sql = `INSERT INTO ${this.tbl} AS d (kind, id, ref, body, created_at, updated_at, expires_at) VALUES (${insertValues})
           ON CONFLICT (kind, id) DO UPDATE SET

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RowDataPacket } from 'mysql2/promise';
+import { openMysqlStore } from '../../../server/storage/mysql/index.js';
+import { isStoreError, openStore, type MysqlOptions, type Store } from '../../../server/storage/index.js';
+import { storeContract } from './contract.js';
+import { dropSchema, privateSchemaOptions, rawConnection, TEST_MYSQL_URL } from './mysql-harness.js';
+
+if (!TEST_MYSQL_URL) console.warn('MySQL storage suites SKIPPED: TEST_MYSQL_URL is not set');
+
+storeContract('mysql', async () => {
+  const options = privateSchemaOptions();
+  return { open: () => openMysqlStore(options), destroy: () => dropSchema(options) };
+}, { skip: !TEST_MYSQL_URL });
+
+describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
+  let options: MysqlOptions;
+  let store: Store;
+
+  beforeAll(async () => {
+    options = privateSchemaOptions();
+    store = await openMysqlStore(options);
+  });
+  afterAll(async () => {
+    await store?.close();
+    if (options) await dropSchema(options);
+  });
+
+  it('creates tenant tables exactly like the PHP engine (§1.1)', async () => {
+    await store.createDatabase('phpshape');
+    const conn = await rawConnection(options);
+    try {
+      const [rows] = await conn.query<RowDataPacket[]>('SHOW CREATE TABLE `phpshape`');
+      const ddl = String(rows[0]['Create Table']).replace(/\s+/g, ' ');
+      expect(ddl).toMatch(/`id` int(\(10\))? unsigned NOT NULL AUTO_INCREMENT/);
+      expect(ddl).toMatch(/`up` int(\(10\))? unsigned NOT NULL DEFAULT '?0'?/);
+      expect(ddl).toMatch(/`ord` int(\(11\))? NOT NULL DEFAULT '?0'?/);
+      expect(ddl).toMatch(/`t` int(\(10\))? unsigned NOT NULL DEFAULT '?0'?/);
+      expect(ddl).toMatch(/`val` mediumtext (COLLATE utf8mb4_unicode_ci )?NOT NULL/);
+      expect(ddl).toContain('PRIMARY KEY (`id`)');
+      expect(ddl).toContain('KEY `up_t` (`up`,`t`)');
+      expect(ddl).toContain('KEY `t_up` (`t`,`up`)');
+      expect(ddl).toContain('KEY `t_val` (`t`,`val`(191))');
+      expect(ddl).toContain('KEY `up_ord` (`up`,`ord`)');
+      expect(ddl).toContain('ENGINE=InnoDB');
+      expect(ddl).toContain('CHARSET=utf8mb4');
+      expect(ddl).toContain('utf8mb4_unicode_ci');
+      const [mode] = await conn.query<RowDataPacket[]>('SELECT @@SESSION.sql_mode AS m');
+      expect(typeof mode[0].m).toBe('string');
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it('uses a PHP-created table in place and lists it', async () => {
+    const conn = await rawConnection(options);
+    try {
+      await conn.query(`CREATE TABLE phpmade (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, up INT UNSIGNED NOT NULL DEFAULT 0,
+        ord INT NOT NULL DEFAULT 0, t INT UNSIGNED NOT NULL DEFAULT 0, val MEDIUMTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+      await conn.query(`INSERT INTO phpmade (id, up, ord, t, val) VALUES (1, 0, 0, 1, 'x'), (1014, 1, 0, 18, 'Тест')`);
+      await conn.query('CREATE TABLE not_eav (a INT)');
+    } finally {
+      await conn.end();
+    }
+    const dbs = await store.listDatabases();
+    expect(dbs).toContain('phpmade');
+    expect(dbs).not.toContain('not_eav');
+    expect((await store.tenant('phpmade').find({ val: 'тест' }))[0].id).toBe(1014);
+    expect(await store.tenant('phpmade').insert({ up: 1, ord: 0, t: 3, val: 'y' })).toBe(1015);
+  });
+
+  it('session sql_mode is the PHP one', async () => {
+    const rows = await store.transaction('phpshape', async () => null);
+    expect(rows).toBeNull();
+    // strict mode: a value outside INT UNSIGNED is an error, not a silent clamp
+    await expect(store.tenant('phpshape').insert({ up: -1, ord: 0, t: 0, val: '' })).rejects.toThrow();
+  });
+
+  it('unreachable and wrong-password connects give a short reason', async () => {
+    await expect(openStore({ mysql: { ...options, port: 1 } })).rejects.toSatisfy(
+      (e) => isStoreError(e, 'unreachable') && (e as Error).message === 'ECONNREFUSED 127.0.0.1:1');
+    await expect(openStore({ mysql: { ...options, password: 'wrong-password' } })).rejects.toSatisfy(
+      (e) => isStoreError(e, 'unreachable') && /^Access denied for user/.test((e as Error).message));
+  });
+
+  it('two instances starting at once apply each migration once', async () => {
+    const fresh = privateSchemaOptions();
+    try {
+      const [a, b] = await Promise.all([openMysqlStore(fresh), openMysqlStore(fresh)]);
+      expect(a.info.schemaVersion).toBe(b.info.schemaVersion);
+      const conn = await rawConnection(fresh);
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT version, COUNT(*) AS n FROM integram_appliance_schema GROUP BY version');
+      await conn.end();
+      expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+      expect(rows.length).toBe(a.info.schemaVersion);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await dropSchema(fresh);
+    }
+  });
+});
