@@ -281,6 +281,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     if (attempt.ready || attempt !== this.attempt || attempt.expectedExit) return;
     attempt.ready = true;
     this.readyAt = Date.now();
+    this.current.pid = attempt.handle.pid; // utilityProcess knows its pid only after 'spawn'
     this.current.url = url ?? `http://${this.probeHost()}:${this.options.port}`;
     this.options.log?.event('info', `server ready at ${this.current.url}`);
     this.setState('running', this.current.restarts > 0 ? `recovered after ${this.current.restarts} restart(s)` : undefined);

@@ -1,0 +1,326 @@
+/**
+ * Electron main: lifecycle wiring only. Decisions live in plain modules (supervisor,
+ * port-probe, settings-store, trusted-url, updater-policy, lan) that are tested under Node.
+ */
+import { app, BrowserWindow, dialog, session, shell, type WebContents } from 'electron';
+import log from 'electron-log/main.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { setLinuxAutostart } from './autostart-linux.js';
+import { readEnvFile, resolveEndpoint } from './env-file.js';
+import { IPC_CHANNELS, type DesktopInfo, type ServerStateSnapshot } from './ipc-contract.js';
+import { broadcast, registerIpc } from './ipc.js';
+import { isLanBind, lanUrls } from './lan.js';
+import { RotatingLog } from './rotating-log.js';
+import { DesktopSettingsSchema, SettingsStore } from './settings-store.js';
+import { ElectronSpawner } from './spawner-electron.js';
+import { ServerSupervisor } from './supervisor.js';
+import { AppTray } from './tray.js';
+import { classifyNavigation, consoleOrigin, consoleUrl, isConsoleUrl } from './trusted-url.js';
+import { DesktopUpdater } from './updater.js';
+import { detectPackageType, updatePolicy } from './updater-policy.js';
+
+const APP_ID = 'ru.integram.appliance';
+const PRODUCT_NAME = 'Integram Appliance';
+
+// 1. Single instance, before anything binds a port or starts a server. app.exit, not app.quit:
+//    quit() lets startup continue and a second server would race the first for the port.
+if (!app.requestSingleInstanceLock()) {
+  app.exit(0);
+} else {
+  main();
+}
+
+function main(): void {
+  log.initialize();
+  log.transports.file.maxSize = 10 * 1024 * 1024;
+  process.on('uncaughtException', (error) => log.error('uncaught exception in main', error));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection in main', reason));
+
+  const startHidden = process.argv.includes('--hidden');
+  const userData = app.getPath('userData');
+  const settingsStore = new SettingsStore(join(userData, 'desktop-settings.json'), DesktopSettingsSchema);
+  const { settings, warnings } = settingsStore.load();
+  for (const warning of warnings) log.warn(`desktop settings: ${warning}`);
+
+  const dataDir = settings.dataDir ?? process.env.DATA_DIR ?? join(userData, 'data');
+  const envFile = join(dataDir, '.env');
+  const logsDir = app.getPath('logs');
+  const endpoint = () => resolveEndpoint(readEnvFile(envFile));
+  let port = endpoint().port;
+
+  const packageType = detectPackageType({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    env: process.env,
+    packageTypeFile: readOptional(join(process.resourcesPath, 'package-type')),
+  });
+
+  let window: BrowserWindow | undefined;
+  let tray: AppTray | undefined;
+  let quitting = false;
+
+  const serverOutput = new RotatingLog({ file: join(logsDir, 'server-output.log'), maxBytes: 5 * 1024 * 1024, keep: 3 });
+  const supervisor = new ServerSupervisor({
+    spawner: new ElectronSpawner(),
+    entry: join(app.getAppPath(), 'dist', 'server', 'index.js'),
+    cwd: dataDir,
+    port,
+    host: endpoint().host,
+    endpoint,
+    env: () => ({
+      DATA_DIR: dataDir,
+      ENV_FILE: envFile,
+      INTEGRAM_DESKTOP: '1',
+      INTEGRAM_APP_VERSION: app.getVersion(),
+      ELECTRON_VERSION: process.versions.electron,
+    }),
+    healthPollMs: 5_000,
+    log: serverOutput,
+  });
+
+  const updater = new DesktopUpdater(
+    updatePolicy(
+      packageType,
+      settings.updateUrl ?? readEnvFile(envFile).UPDATE_URL ?? process.env.UPDATE_URL,
+      settings.updateChannel ?? readEnvFile(envFile).UPDATE_CHANNEL ?? 'latest',
+    ),
+    app.getVersion(),
+    log,
+    (event) => broadcast(IPC_CHANNELS.updateEvent, event, port),
+  );
+
+  const desktopInfo = (): DesktopInfo => {
+    const status = supervisor.status();
+    return {
+      appVersion: app.getVersion(),
+      electronVersion: process.versions.electron,
+      platform: process.platform,
+      dataDir,
+      logsDir,
+      lanUrls: isLanBind(status.host) ? lanUrls(status.port) : [],
+      startAtLogin: settingsStore.get().startAtLogin,
+      packageType,
+    };
+  };
+
+  const applyStartAtLogin = (enabled: boolean): void => {
+    if (process.platform === 'linux') {
+      setLinuxAutostart(enabled, {
+        configHome: process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
+        appId: APP_ID,
+        name: PRODUCT_NAME,
+        exec: process.env.APPIMAGE ?? process.execPath,
+        args: ['--hidden'],
+      });
+    } else {
+      app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
+    }
+  };
+
+  const openConsole = (): void => {
+    const status = supervisor.status();
+    if (window && !window.isDestroyed()) {
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+      return;
+    }
+    window = createConsoleWindow(port);
+    if (status.state !== 'running' && status.state !== 'degraded') showServerProblem(window, status);
+    window.on('closed', () => {
+      window = undefined;
+    });
+  };
+
+  const openDataFolder = async (): Promise<void> => {
+    mkdirSync(dataDir, { recursive: true });
+    const error = await shell.openPath(dataDir);
+    if (error) log.warn(`could not open the data folder: ${error}`);
+  };
+
+  const quit = (): void => {
+    app.quit(); // before-quit stops the server gracefully
+  };
+
+  registerIpc({
+    consolePort: () => port,
+    openDataFolder,
+    openLogsFolder: async () => {
+      const error = await shell.openPath(logsDir);
+      if (error) log.warn(`could not open the logs folder: ${error}`);
+    },
+    restartServer: () => supervisor.restart(),
+    quit: async () => quit(),
+    getServerState: () => supervisor.status(),
+    getDesktopInfo: desktopInfo,
+    setStartAtLogin: (enabled) => {
+      settingsStore.update({ startAtLogin: enabled });
+      applyStartAtLogin(enabled);
+      return desktopInfo();
+    },
+    checkForUpdates: () => updater.check(),
+    downloadUpdate: () => updater.download(),
+    installUpdate: async () => {
+      // Stop the server first so the installer can replace its files and the data is closed cleanly.
+      quitting = true;
+      await supervisor.stop('installing an update');
+      updater.install();
+    },
+  });
+
+  let lastProblem = '';
+  supervisor.on('state', (status) => {
+    port = status.port;
+    log.info(`server: ${status.state}${status.reason ? ` (${status.reason.split('\n')[0]})` : ''}`);
+    tray?.update(status);
+    broadcast(IPC_CHANNELS.serverStateEvent, status, port);
+    if (status.state === 'running') lastProblem = '';
+    if (status.state === 'running' && window && !window.isDestroyed() && !isConsoleUrl(window.webContents.getURL(), port)) {
+      void window.loadURL(consoleUrl(port)); // back from the problem page once the server serves again
+    }
+    if ((status.state === 'failed' || status.state === 'crash-loop') && !quitting && status.reason !== lastProblem) {
+      lastProblem = status.reason ?? '';
+      if (window && !window.isDestroyed()) showServerProblem(window, status);
+      void notifyProblem(status);
+    }
+  });
+
+  const notifyProblem = async (status: ServerStateSnapshot): Promise<void> => {
+    const { response } = await dialog.showMessageBox({
+      type: 'error',
+      title: PRODUCT_NAME,
+      message: status.state === 'crash-loop' ? 'The Integram server keeps crashing' : 'The Integram server could not start',
+      detail: status.reason ?? '',
+      buttons: ['Restart server', 'Open data folder', 'Open logs', 'Close'],
+      defaultId: 0,
+      cancelId: 3,
+    });
+    if (response === 0) void supervisor.restart();
+    if (response === 1) void openDataFolder();
+    if (response === 2) void shell.openPath(logsDir);
+  };
+
+  app.on('second-instance', () => openConsole());
+  // An appliance: the server keeps serving the office with no window open; the tray stays.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => openConsole());
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, () => port));
+
+  app.on('before-quit', (event) => {
+    if (quitting && supervisor.status().state === 'stopped') return;
+    event.preventDefault();
+    if (quitting) return; // stop already under way
+    quitting = true;
+    log.info('quitting: stopping the server');
+    void supervisor.stop('application quit').finally(() => {
+      serverOutput.close();
+      tray?.destroy();
+      app.quit();
+    });
+  });
+
+  void app.whenReady().then(async () => {
+    mkdirSync(dataDir, { recursive: true });
+    installContentSecurityPolicy(() => port);
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
+    session.defaultSession.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
+
+    tray = new AppTray(join(app.getAppPath(), 'resources', 'tray'), {
+      openConsole,
+      openDataFolder: () => void openDataFolder(),
+      restartServer: () => void supervisor.restart(),
+      quit,
+    });
+    applyStartAtLogin(settingsStore.get().startAtLogin);
+
+    const status = await supervisor.start();
+    if (!startHidden && settingsStore.get().openConsoleOnStart) openConsole();
+    else if (status.state !== 'running' && status.state !== 'degraded') openConsole();
+  });
+}
+
+function createConsoleWindow(port: number): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: PRODUCT_NAME,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: join(app.getAppPath(), 'dist', 'main', 'preload', 'index.js'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(consoleUrl(port)).catch((error: Error) => log.warn(`console did not load: ${error.message}`));
+  return window;
+}
+
+/** Shown in the window while the server is not serving; the tray and the dialog offer the actions. */
+function showServerProblem(window: BrowserWindow, status: ServerStateSnapshot): void {
+  const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const html = `<!doctype html><meta charset="utf-8"><title>${PRODUCT_NAME}</title>
+<body style="font:14px system-ui;margin:40px;color:#222"><h2>The server is ${escape(status.state)}</h2>
+<pre style="white-space:pre-wrap;background:#f4f4f4;padding:12px">${escape(status.reason ?? '')}</pre>
+<p>Use the tray icon to restart the server, open the data folder, or quit.</p></body>`;
+  void window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+  window.show();
+}
+
+/** No navigation away from the console, no new windows, no webviews; web links open in the browser. */
+function hardenWebContents(contents: WebContents, port: () => number): void {
+  const route = (event: { preventDefault(): void }, url: string): void => {
+    const verdict = classifyNavigation(url, port());
+    if (verdict === 'allow') return;
+    event.preventDefault();
+    if (verdict === 'external') void shell.openExternal(url);
+    else log.warn(`blocked navigation to ${url}`);
+  };
+  contents.on('will-navigate', route);
+  contents.on('will-redirect', route);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // The console lives in its one window; web links go to the system browser.
+    if (classifyNavigation(url, port()) === 'external') void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+/** A CSP on every response from our server, in addition to whatever the server itself sends. */
+function installContentSecurityPolicy(port: () => number): void {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    if (!details.url.startsWith(`${consoleOrigin(port())}/`)) {
+      callback({ responseHeaders: details.responseHeaders });
+      return;
+    }
+    const policy = [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "font-src 'self' data:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'self'",
+    ].join('; ');
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+  });
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
