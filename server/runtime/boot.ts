@@ -11,7 +11,8 @@ import { lanUrls } from '../http/health/routes.js';
 import { EXIT_CONFIG, EXIT_LAN_REFUSED, StartupError, startServer, type RunningServer } from '../http/server.js';
 import { createLogSystem, type LogSystem } from '../log/logger.js';
 import { isStoreError } from '../storage/errors.js';
-import { checkLanMode, lanModeRequested } from './lan-policy.js';
+import { isLoopbackHost } from '../config/net.js';
+import { checkLanMode } from '../http/admin/lan-rule.js';
 import { startStoreHandle, type StoreHandle } from './store-handle.js';
 import { storeTargetFromConfig, type StoreOpener, type StoreTarget } from './store-target.js';
 
@@ -84,10 +85,10 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
   await Promise.race([storeHandle.firstAttempt(), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
 
   const fatal = options.onFatal ?? ((message: string) => logger.fatal(message));
-  if (lanModeRequested(config.HOST)) {
+  if (!isLoopbackHost(config.HOST)) {
     const store = storeHandle.current();
     if (store) {
-      const refusal = await checkLanMode(config.HOST, store).catch((err: unknown) => {
+      const refusal = await checkLanMode(config.HOST, store.appliance).catch((err: unknown) => {
         storeHandle.reportFailure(err);
         return null;
       });
@@ -99,7 +100,7 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
         stop();
         const connectedStore = storeHandle.current();
         if (!connectedStore) return;
-        void checkLanMode(config.HOST, connectedStore).then((refusal) => {
+        void checkLanMode(config.HOST, connectedStore.appliance).then((refusal) => {
           if (refusal) fatal(refusal, EXIT_LAN_REFUSED);
         });
       });

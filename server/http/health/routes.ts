@@ -10,7 +10,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import type { AppConfig } from '../../config/index.js';
 import { isLoopbackHost, isWildcardHost } from '../../config/net.js';
 import type { StoreHandle } from '../../runtime/store-handle.js';
-import { ADMIN_COOKIE } from '../admin/contract.js';
+import { ADMIN_COOKIE, type ServerStatus } from '../admin/contract.js';
 import { sendError } from '../errors.js';
 import { buildInfo } from './build-info.js';
 import { eventLoopLagMs, startEventLoopMonitor } from './event-loop.js';
@@ -111,6 +111,40 @@ export function requireAdmin(isAdminRequest: AdminRequestCheck): RequestHandler 
   };
 }
 
+/** ok while connected; degraded while MySQL is away (retrying); down when no store can be used at all. */
+export function healthStatus(storeHandle: StoreHandle): 'ok' | 'degraded' | 'down' {
+  const db = storeHandle.status();
+  if (db.connected) return 'ok';
+  return db.driver === 'mysql' && db.state !== 'closed' ? 'degraded' : 'down';
+}
+
+/**
+ * The console's status page figures (GET /api/admin/status), from the same measurements as
+ * /api/health. Wire it as the admin router's `status`.
+ */
+export function createStatusProbe(deps: Pick<HealthDeps, 'config' | 'storeHandle' | 'metrics' | 'runtime'>): () => Promise<Omit<ServerStatus, 'restartRequired'>> {
+  return async () => {
+    const db = deps.storeHandle.status();
+    const disk = await diskSpace(deps.config.DATA_DIR);
+    const memory = process.memoryUsage();
+    return {
+      status: healthStatus(deps.storeHandle),
+      version: buildInfo().version,
+      uptimeSeconds: Math.floor((Date.now() - deps.runtime.startedAt.getTime()) / 1000),
+      database: {
+        driver: db.driver,
+        connected: db.connected,
+        target: db.target,
+        latencyMs: db.latencyMs,
+        ...(db.reason !== undefined ? { reason: db.reason } : {}),
+      },
+      disk: { dataDir: deps.config.DATA_DIR, total: disk?.total ?? 0, free: disk?.free ?? 0 },
+      memory: { rss: memory.rss, heapUsed: memory.heapUsed, total: os.totalmem(), free: os.freemem() },
+      requests: deps.metrics.snapshot(),
+    };
+  };
+}
+
 export function createHealthRouter(deps: HealthDeps): Router {
   const { config, storeHandle, metrics, runtime } = deps;
   startEventLoopMonitor();
@@ -133,7 +167,7 @@ export function createHealthRouter(deps: HealthDeps): Router {
   router.get('/api/health', async (req, res) => {
     const admin = await deps.isAdminRequest(req);
     const db = storeHandle.status();
-    const status = db.connected ? 'ok' : db.driver === 'mysql' ? 'degraded' : 'down';
+    const status = healthStatus(storeHandle);
     const disk = await diskSpace(config.DATA_DIR);
     const body = {
       status,
