@@ -1,0 +1,79 @@
+// Steps the console tests share: a small admin API client for arranging state from the test
+// side, and browser steps (open, sign in, go to a section) keyed on data-testid attributes.
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { JobProgress } from '../../../server/http/admin/contract.js';
+import { sleep } from './net.js';
+
+const CSRF = { 'X-Requested-With': 'integram-console' };
+
+/** An admin API client for the test itself (Bearer token, CSRF header). */
+export class AdminClient {
+  private token = '';
+  constructor(private readonly baseUrl: string) {}
+
+  async login(password: string): Promise<void> {
+    const answer = await this.request<{ token: string }>('POST', '/login', { password });
+    this.token = answer.token;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/api/admin${path}`, {
+      method,
+      headers: {
+        ...(method === 'GET' ? {} : CSRF),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async waitForJob(job: JobProgress, timeoutMs = 60_000): Promise<JobProgress> {
+    const deadline = Date.now() + timeoutMs;
+    let current = job;
+    while (current.state === 'running' && Date.now() < deadline) {
+      await sleep(200);
+      current = await this.request<JobProgress>('GET', `/jobs/${current.id}`);
+    }
+    return current;
+  }
+}
+
+/** First-run setup through the API (for suites that are not about the wizard). */
+export async function setupAdminViaApi(baseUrl: string, password: string): Promise<void> {
+  const client = new AdminClient(baseUrl);
+  await client.request('POST', '/setup', { adminPassword: password, database: { kind: 'embedded' }, access: 'local' });
+}
+
+export async function openConsole(page: Page, baseUrl: string): Promise<void> {
+  const response = await page.goto(`${baseUrl}/console/`);
+  expect(response?.status(), 'the server must serve the built console at /console/').toBe(200);
+}
+
+export async function signIn(page: Page, password: string): Promise<void> {
+  await page.getByTestId('login').waitFor();
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('page-health').waitFor();
+}
+
+export async function goTo(page: Page, section: 'health' | 'settings' | 'logs' | 'backups' | 'databases' | 'updates'): Promise<void> {
+  await page.getByTestId(`nav-${section}`).click();
+  await page.getByTestId(`page-${section}`).waitFor();
+}
+
+/** Waits until `read()` returns something `accept` likes; fails with the last value seen. */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await sleep(200);
+    last = await read();
+  }
+  return last;
+}
