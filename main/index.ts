@@ -77,6 +77,10 @@ function main(): void {
       ELECTRON_VERSION: process.versions.electron,
     }),
     healthPollMs: 5_000,
+    // The server's exit-code contract (server/index.ts): 75 = restart requested from the console,
+    // 2 = port in use / not allowed, 3 = LAN mode refused. Anything else non-zero is a crash.
+    restartExitCodes: [75],
+    fatalExitCodes: [2, 3],
     log: serverOutput,
   });
 

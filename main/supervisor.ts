@@ -58,6 +58,10 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   /** Probe the port before each start and name the owner of a conflict. */
   probePort?: boolean;
+  /** Exit codes that mean "start me again now" (not a crash; e.g. the server's 75 after an admin restart request). */
+  restartExitCodes?: number[];
+  /** Exit codes that mean "retrying cannot help" (e.g. port in use, LAN mode refused): reported as failed at once. */
+  fatalExitCodes?: number[];
   log?: RotatingLog;
 }
 
@@ -114,6 +118,8 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
       healthPollMs: 0,
       stableAfterMs: 30_000,
       probePort: true,
+      restartExitCodes: [],
+      fatalExitCodes: [],
       ...options,
     };
     this.crashes = new CrashWindow(this.options.crashLoop);
@@ -302,6 +308,18 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     if (exit.code === 0 && !exit.signal) {
       // The server chose to exit (e.g. a fatal config error it reported itself); looping would hide that.
       this.setState('stopped', `the server exited on its own (code 0) and was not restarted${this.stderrSuffix()}`);
+      return;
+    }
+    if (exit.code !== null && !exit.signal && this.options.restartExitCodes.includes(exit.code)) {
+      this.setState('restarting', `the server asked to be restarted (exit code ${exit.code})`);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        void this.launch();
+      }, 0);
+      return;
+    }
+    if (exit.code !== null && !exit.signal && this.options.fatalExitCodes.includes(exit.code)) {
+      this.setState('failed', `the server stopped with exit code ${exit.code} and was not restarted (retrying cannot help)${this.stderrSuffix()}`);
       return;
     }
     if (this.readyAt && Date.now() - this.readyAt >= this.options.stableAfterMs) this.backoffAttempt = 0;

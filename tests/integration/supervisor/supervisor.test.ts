@@ -178,6 +178,29 @@ describe('ServerSupervisor with real child processes', () => {
     expect(readFileSync(`${log.file}.1`).length).toBeLessThanOrEqual(64 * 1024);
   });
 
+  it('treats a restart exit code as a request: starts again at once, no crash counted', async () => {
+    const state = tempDir('exit-state-');
+    cleanups.push(state.remove);
+    const { supervisor, states } = await makeSupervisor('exit-code.mjs', {
+      env: () => ({ EXIT_CODE: '75', EXIT_STATE_FILE: join(state.path, 'done') }),
+      restartExitCodes: [75],
+    });
+    await supervisor.start();
+    const restarting = await supervisor.waitFor((s) => s.state === 'restarting', 5_000);
+    expect(restarting.reason).toBe('the server asked to be restarted (exit code 75)');
+    await supervisor.waitFor((s) => s.state === 'running', 5_000);
+    expect(states.map((s) => s.state)).toEqual(['starting', 'running', 'restarting', 'starting', 'running']);
+    expect(supervisor.status().restarts).toBe(0);
+  });
+
+  it('does not retry a fatal exit code and shows why', async () => {
+    const { supervisor } = await makeSupervisor('exit-code.mjs', { env: () => ({ EXIT_CODE: '2' }), fatalExitCodes: [2, 3] });
+    await supervisor.start();
+    const failed = await supervisor.waitFor((s) => s.state === 'failed', 5_000);
+    expect(failed.reason).toMatch(/exit code 2 and was not restarted/);
+    expect(failed.reason).toMatch(/exiting with 2/);
+  });
+
   it('restart() replaces the process and comes back running', async () => {
     const { supervisor, port } = await makeSupervisor('graceful.mjs');
     await supervisor.start();
