@@ -1,27 +1,9 @@
-// The preload API (`window.integramDesktop`) as far as the console uses it.
-// PROVISIONAL: main/ipc-contract.ts (written by the desktop side) is the source of truth; once it
-// exists, this file should re-export its types instead of declaring them here.
-import type { UpdateStatus } from '../contract.js';
+// The preload API (`window.integramDesktop`), typed by the desktop side's contract.
+import type { IntegramDesktopApi } from '../../../main/ipc-contract.js';
 
-export interface DesktopServerState {
-  /** e.g. 'running' | 'starting' | 'stopped' | 'crash-loop' */
-  state: string;
-  /** the server's base URL, e.g. http://127.0.0.1:8081 */
-  url?: string;
-  reason?: string;
-}
-
-export interface IntegramDesktopApi {
-  openDataFolder(): Promise<void>;
-  restartServer(): Promise<void>;
-  quit(): Promise<void>;
-  getServerState(): Promise<DesktopServerState>;
-  onServerState(listener: (state: DesktopServerState) => void): () => void;
-  checkForUpdates(): Promise<UpdateStatus>;
-  downloadUpdate(): Promise<void>;
-  installUpdate(): Promise<void>;
-  onUpdateProgress(listener: (status: UpdateStatus) => void): () => void;
-}
+export type {
+  IntegramDesktopApi, ServerStateSnapshot, UpdateEvent, UpdateStatus as DesktopUpdateStatus,
+} from '../../../main/ipc-contract.js';
 
 declare global {
   interface Window {

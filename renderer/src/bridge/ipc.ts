@@ -2,6 +2,7 @@
 // server process, updates) go over the preload API; admin data still goes over HTTP to the local
 // server, because the admin API lives in the server (a headless install has the same features).
 import type { UpdateStatus } from '../contract.js';
+import { applyUpdateEvent, fromDesktopStatus } from '../lib/desktop-update.js';
 import type { IntegramDesktopApi } from './desktop-api.js';
 import { HttpBridge } from './http.js';
 import type { DesktopActions, Unsubscribe } from './types.js';
@@ -9,6 +10,8 @@ import type { DesktopActions, Unsubscribe } from './types.js';
 export class IpcBridge extends HttpBridge {
   override readonly kind = 'ipc' as const;
   override readonly desktop: DesktopActions;
+  /** the last update state, so progress events (which carry only their own facts) can be merged */
+  private update: UpdateStatus | null = null;
 
   constructor(private readonly api: IntegramDesktopApi, origin = '') {
     super(origin);
@@ -19,22 +22,27 @@ export class IpcBridge extends HttpBridge {
   }
 
   /** The supervisor restarts the server process; this works even when the server is unhealthy. */
-  override restartServer(): Promise<void> {
-    return this.api.restartServer();
+  override async restartServer(): Promise<void> {
+    await this.api.restartServer();
   }
 
-  /** The updater lives in the desktop main process; the server only knows its own version. */
+  /**
+   * The updater lives in the desktop main process, which offers no "status without a check";
+   * until the admin checks, the page shows the running version and an idle updater.
+   */
   override async getUpdateStatus(): Promise<UpdateStatus> {
+    if (this.update) return this.update;
     const status = await this.getStatus();
     return { supported: true, currentVersion: status.version, state: 'idle' };
   }
 
-  override checkForUpdates(): Promise<UpdateStatus> {
-    return this.api.checkForUpdates();
+  override async checkForUpdates(): Promise<UpdateStatus> {
+    this.update = fromDesktopStatus(await this.api.checkForUpdates());
+    return this.update;
   }
 
-  override downloadUpdate(): Promise<void> {
-    return this.api.downloadUpdate();
+  override async downloadUpdate(): Promise<void> {
+    this.update = fromDesktopStatus(await this.api.downloadUpdate());
   }
 
   override installUpdate(): Promise<void> {
@@ -42,6 +50,10 @@ export class IpcBridge extends HttpBridge {
   }
 
   override onUpdateProgress(listener: (status: UpdateStatus) => void): Unsubscribe {
-    return this.api.onUpdateProgress(listener);
+    return this.api.onUpdateProgress((event) => {
+      const previous = this.update ?? { supported: true, currentVersion: '', state: 'idle' as const };
+      this.update = applyUpdateEvent(previous, event);
+      listener(this.update);
+    });
   }
 }
