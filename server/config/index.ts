@@ -10,6 +10,8 @@ import {
   SETTINGS,
   SETTING_KEYS,
   configSchema,
+  crossFieldIssues,
+  parseLeniently,
   settingDefault,
   settingMeta,
   type AppConfig,
@@ -201,6 +203,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
       } else {
         otherErrors.push(issue.message);
       }
+    }
+    // zod skips the cross-field rules when a field is invalid; run them anyway so every error shows at once
+    for (const { key, message } of crossFieldIssues(parseLeniently(input))) {
+      const list = issues.get(key) ?? [];
+      if (!list.includes(message)) issues.set(key, [...list, message]);
     }
   }
   for (const [key, message] of secretErrors) issues.set(key, [...(issues.get(key) ?? []), message]);

@@ -333,7 +333,6 @@ type Shape = { [K in SettingKey]: (typeof SETTINGS)[K]['schema'] };
 const shape = Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].schema])) as Shape;
 
 const settingsObject = z.object(shape);
-type ParsedSettings = z.output<typeof settingsObject>;
 
 function fileReadable(file: string): boolean {
   try {
@@ -344,9 +343,17 @@ function fileReadable(file: string): boolean {
   }
 }
 
-/** Rules that involve more than one setting; issues name the key to blame. */
-function crossFieldRules(c: ParsedSettings, ctx: z.RefinementCtx): void {
-  const issue = (key: SettingKey, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+export type ParsedSettings = z.output<typeof settingsObject>;
+
+export interface CrossFieldIssue {
+  key: SettingKey;
+  message: string;
+}
+
+/** Rules that involve more than one setting; each issue names the key to blame. */
+export function crossFieldIssues(c: ParsedSettings): CrossFieldIssue[] {
+  const issues: CrossFieldIssue[] = [];
+  const issue = (key: SettingKey, message: string) => issues.push({ key, message });
 
   if (c.NODE_ENV === 'production') {
     if (c.JWT_SECRET !== undefined) {
@@ -371,6 +378,24 @@ function crossFieldRules(c: ParsedSettings, ctx: z.RefinementCtx): void {
       else if (!fileReadable(path.resolve(file))) issue(key, `cannot read ${file}`);
     }
   }
+  return issues;
+}
+
+function crossFieldRules(c: ParsedSettings, ctx: z.RefinementCtx): void {
+  for (const { key, message } of crossFieldIssues(c)) ctx.addIssue({ code: 'custom', path: [key], message });
+}
+
+/**
+ * Each setting parsed on its own, invalid ones replaced by their default: lets the loader run
+ * the cross-field rules even when some field is invalid, so every error is reported at once.
+ */
+export function parseLeniently(input: Record<string, unknown>): ParsedSettings {
+  const out: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const parsed = SETTINGS[key].schema.safeParse(input[key]);
+    out[key] = parsed.success ? parsed.data : SETTINGS[key].schema.safeParse(undefined).data;
+  }
+  return out as ParsedSettings;
 }
 
 function resolveDir(dataDir: string, value: string | undefined, fallback: string): string {
