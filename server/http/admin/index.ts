@@ -6,7 +6,6 @@
  * Every admin capability lives here (PocketBase's lesson, spec/desktop.md §2.3), so a headless
  * install has the same features as the desktop console.
  */
-import os from 'node:os';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/index.js';
@@ -33,6 +32,7 @@ import { testMysqlConnection } from './mysql-test.js';
 import { LIVE_SETTINGS, planSettingsChange, readSettings, validateSettings, writeSettings, type SettingsContext } from './settings.js';
 import { defaultTemplatesDir, loadTemplate, rowsFileSchema, TemplateError } from './templates.js';
 import { updateEnvFile } from '../../ops/env-file.js';
+import { lanUrls } from '../health/routes.js';
 
 export { ADMIN_BASE } from './contract.js';
 
@@ -72,23 +72,12 @@ export interface AdminRouterDeps {
   version: string;
   /** default: resources/templates next to the program */
   templatesDir?: string;
-  /** URLs LAN clients would use (default: from os.networkInterfaces() and config.PORT) */
+  /** URLs LAN clients would use (default: every external IPv4 interface with config.PORT) */
   lanAddresses?(): string[];
   /** the desktop fills this over IPC; headless answers "unsupported" */
   update?(): Promise<UpdateStatus>;
   /** largest JSON body (rows imports); default 64mb */
   bodyLimit?: string;
-}
-
-/** LAN URLs of this machine for a port (IPv4, non-internal interfaces). */
-export function lanUrls(port: number): string[] {
-  const urls: string[] = [];
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const addr of list ?? []) {
-      if (addr.family === 'IPv4' && !addr.internal) urls.push(`http://${addr.address}:${port}`);
-    }
-  }
-  return urls;
 }
 
 const setupSchema = z.object({
@@ -146,7 +135,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   const allowList = parseIpAllowList(Array.isArray(deps.config.ADMIN_ALLOWED_IPS) ? deps.config.ADMIN_ALLOWED_IPS.join(',') : deps.config.ADMIN_ALLOWED_IPS);
   const templatesDir = deps.templatesDir ?? defaultTemplatesDir();
   const backupDir = backupsDir(deps.config.DATA_DIR);
-  const lanAddresses = deps.lanAddresses ?? (() => lanUrls(deps.config.PORT));
+  const lanAddresses = deps.lanAddresses ?? (() => lanUrls({ protocol: 'http', host: '0.0.0.0', port: deps.config.PORT, url: '' }));
   /** settings saved that need a restart to apply */
   let restartPending = false;
 
