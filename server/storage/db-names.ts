@@ -80,6 +80,21 @@ export function checkNewDbName(name: string): NewDbNameCheck {
 }
 
 /**
+ * Rules for a database an administrator loads from a file (import): the routing rule and
+ * not reserved, but not the 3-character minimum of self-service creation, so the system
+ * databases `my`, `ru`, `en` of a PHP installation can be imported under their own names.
+ */
+export function checkImportDbName(name: string): NewDbNameCheck {
+  if (!isRoutableDbName(name)) {
+    return { ok: false, reason: `invalid database name "${name}": use 1 to 15 letters, digits or underscores` };
+  }
+  const lower = normalizeDbName(name);
+  if (RESERVED_TENANT_NAMES.has(lower)) return { ok: false, reason: `the database name "${name}" is reserved by the appliance` };
+  if (MYSQL_RESERVED_WORDS.has(lower)) return { ok: false, reason: `the database name "${name}" is a MySQL reserved word` };
+  return { ok: true, name: lower };
+}
+
+/**
  * The table name for a tenant, lower-cased; throws when the name does not pass
  * the routing rule. Every driver uses this before a name reaches SQL.
  */

@@ -1,0 +1,216 @@
+/**
+ * `npm run db -- <command>`: import, export, create, list and drop tenant databases.
+ *
+ *   import --db NAME --file rows.json [--replace]   load a rows file keeping ids (atomic); a new
+ *                                                   name needs the routing rule and must not be reserved
+ *   export --db NAME [--file out.json]              rows ordered by id (stdout without --file)
+ *   create --db NAME [--template FILE]              a new database, empty or from a rows file
+ *   list                                            tenant databases, one per line
+ *   drop --db NAME --yes                            delete a database
+ *
+ * The store is the one the configuration names (environment > .env file): MySQL when
+ * DATABASE_URL, DB_HOST or DB_USER is set, else PGlite in ${DATA_DIR}/pglite. With PGlite
+ * the CLI refuses while a running server holds the folder. Any mistake: one line on stderr,
+ * exit code 1, no change to the database.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.js';
+import { storeTargetFromConfig, openStoreTarget } from '../runtime/store-target.js';
+import { checkImportDbName, checkNewDbName, isRoutableDbName, normalizeDbName } from '../storage/db-names.js';
+import { writeRowsFileAtomic } from '../storage/json-files.js';
+import { serializeRowsFile, parseRowsFile } from './rows-file.js';
+import type { Row, Store } from '../storage/types.js';
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run db -- <command>
+  import --db NAME --file rows.json [--replace]
+  export --db NAME [--file out.json]
+  create --db NAME [--template rows.json]
+  list
+  drop --db NAME --yes`;
+
+interface Args {
+  command: string;
+  db?: string;
+  file?: string;
+  template?: string;
+  replace: boolean;
+  yes: boolean;
+}
+
+function parseCommandLine(argv: string[]): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        file: { type: 'string' },
+        template: { type: 'string' },
+        replace: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        'env-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no command given' : `unexpected argument "${positionals[1]}"`);
+  return {
+    command: positionals[0],
+    db: values.db,
+    file: values.file,
+    template: values.template,
+    replace: values.replace ?? false,
+    yes: values.yes ?? false,
+  };
+}
+
+function requireDb(args: Args): string {
+  if (!args.db) throw new UsageError(`${args.command} needs --db NAME`);
+  return args.db;
+}
+
+/** An existing database must pass the PHP routing rule. */
+function existingName(name: string): string {
+  if (!isRoutableDbName(name)) throw new UsageError(`invalid database name "${name}": 1 to 15 letters, digits or underscores`);
+  return normalizeDbName(name);
+}
+
+/** A new database must pass the creation rules (letter first, 3-15 chars, not reserved). */
+function newName(name: string): string {
+  const check = checkNewDbName(name);
+  if (!check.ok) throw new UsageError(check.reason);
+  return check.name;
+}
+
+/** A database loaded from a file: routable and not reserved (so `my`, `ru`, `en` can be imported). */
+function importName(name: string): string {
+  const check = checkImportDbName(name);
+  if (!check.ok) throw new UsageError(check.reason);
+  return check.name;
+}
+
+async function readRows(file: string): Promise<Row[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `the file ${file} does not exist` : `cannot read ${file} (${code ?? 'error'})`);
+  }
+  return parseRowsFile(text, file);
+}
+
+async function openConfiguredStore(): Promise<Store> {
+  const loaded = loadConfig({ persistSecrets: false });
+  if (!loaded.ok) throw new UsageError(`configuration error: ${loaded.errors[0]}`);
+  return openStoreTarget(storeTargetFromConfig(loaded.config));
+}
+
+async function run(args: Args): Promise<void> {
+  // validate everything that needs no store before opening it
+  let rows: Row[] | undefined;
+  let db: string | undefined;
+  switch (args.command) {
+    case 'import':
+      db = requireDb(args);
+      if (!isRoutableDbName(db)) existingName(db);
+      if (!args.file) throw new UsageError('import needs --file rows.json');
+      rows = await readRows(args.file);
+      break;
+    case 'export':
+      db = existingName(requireDb(args));
+      break;
+    case 'create':
+      db = newName(requireDb(args));
+      rows = args.template ? await readRows(args.template) : [];
+      break;
+    case 'drop':
+      db = existingName(requireDb(args));
+      if (!args.yes) throw new UsageError(`dropping ${db} deletes all its data; add --yes to confirm`);
+      break;
+    case 'list':
+      break;
+    default:
+      throw new UsageError(`unknown command "${args.command}"`);
+  }
+
+  const store = await openConfiguredStore();
+  try {
+    switch (args.command) {
+      case 'import': {
+        const name = db as string;
+        const exists = await store.databaseExists(name);
+        if (exists && !args.replace) throw new UsageError(`the database ${normalizeDbName(name)} already exists; add --replace to overwrite it`);
+        const target = exists ? existingName(name) : importName(name);
+        await store.importRows(target, rows as Row[], { replace: args.replace });
+        const nextId = (await store.tenant(target).maxId()) + 1;
+        process.stderr.write(`imported ${(rows as Row[]).length} rows into ${target} (${store.info.driver}); the next new row gets id ${nextId}\n`);
+        break;
+      }
+      case 'export': {
+        const name = db as string;
+        if (!(await store.databaseExists(name))) throw new UsageError(`the database ${name} does not exist`);
+        const exported = await store.exportRows(name);
+        if (args.file) {
+          await writeRowsFileAtomic(args.file, exported);
+          process.stderr.write(`exported ${exported.length} rows of ${name} to ${args.file}\n`);
+        } else {
+          await writeStdout(serializeRowsFile(exported));
+        }
+        break;
+      }
+      case 'create': {
+        const name = db as string;
+        if (await store.databaseExists(name)) throw new UsageError(`the database ${name} already exists`);
+        await store.createDatabase(name, rows);
+        process.stderr.write(`created ${name}${args.template ? ` from ${args.template} (${(rows as Row[]).length} rows)` : ''}\n`);
+        break;
+      }
+      case 'list':
+        await writeStdout((await store.listDatabases()).map((name) => `${name}\n`).join(''));
+        break;
+      case 'drop': {
+        const name = db as string;
+        if (!(await store.databaseExists(name))) throw new UsageError(`the database ${name} does not exist`);
+        await store.dropDatabase(name);
+        process.stderr.write(`dropped ${name}\n`);
+        break;
+      }
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** One line, no stack trace: the message of what went wrong. */
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
+}
+
+try {
+  await run(parseCommandLine(process.argv.slice(2)));
+} catch (error) {
+  process.stderr.write(`db: ${oneLine(error)}\n`);
+  if (error instanceof UsageError && /no command|unknown command|unexpected argument|Unknown option/i.test(error.message)) {
+    process.stderr.write(`${USAGE}\n`);
+  }
+  process.exitCode = 1;
+}
