@@ -10,7 +10,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import type { AppConfig } from '../../config/index.js';
 import { isStoreError } from '../../storage/errors.js';
-import { checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
+import { checkImportDbName, checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
 import type { MysqlOptions } from '../../storage/index.js';
 import type { Store } from '../../storage/types.js';
 import type { LogRing } from '../../log/ring.js';
@@ -454,7 +454,8 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     if (await store.databaseExists(db)) {
       await store.importRows(db, rows, { replace: replace === true });
     } else {
-      const check = checkNewDbName(db);
+      // an import may bring back names a new database could not take (my, ru, en)
+      const check = checkImportDbName(db);
       if (!check.ok) return sendError(res, 422, 'invalid_name', check.reason, { name: check.reason });
       await store.createDatabase(check.name, rows);
     }

@@ -38,10 +38,12 @@ export interface HarnessOptions {
   envText?: string;
   mysqlUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /** use this data folder (kept on close) instead of a fresh temp folder */
+  dataDir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'integram-admin-test-'));
   const envFile = path.join(dataDir, '.env');
   if (options.envText !== undefined) writeFileSync(envFile, options.envText);
   let store: Store;
@@ -109,7 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await jobs.stop();
       await store.close();
       if (dropSchema) await dropSchema();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call, startHarness, type Harness } from './harness.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = path.join(ROOT, 'server', 'ops', 'admin-cli.ts');
+
+let h: Harness | null = null;
+let dataDir: string | null = null;
+afterEach(async () => {
+  await h?.close();
+  h = null;
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = null;
+});
+
+function runCli(args: string[], input: string | null, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // cwd is the data folder, so no .env of the project is read
+    const child = spawn(TSX, [CLI, ...args], { cwd: env.DATA_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    if (input !== null) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
+
+describe('npm run admin -- set-password', () => {
+  it('sets the password from stdin; then the console login works with it', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-cli-'));
+    const env = { DATA_DIR: dataDir, BCRYPT_ROUNDS: '4', NODE_ENV: 'test' };
+    const before = await runCli(['status'], null, env);
+    expect(before.stdout).toMatch(/no console admin password yet/);
+
+    const short = await runCli(['set-password', '--password-stdin'], 'short\n', env);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/at least 8 characters/);
+
+    const set = await runCli(['set-password', '--password-stdin'], 'from-the-cli-42\n', env);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/Console admin password set \(pglite\)/);
+
+    // the server opens the same data folder: the password works, the trailing newline was not part of it
+    h = await startHarness({ dataDir });
+    const login = await call<{ token: string }>(h, 'POST', '/login', { body: { password: 'from-the-cli-42' } });
+    expect(login.status).toBe(200);
+    expect((await call(h, 'POST', '/setup', { body: { adminPassword: 'another-one-1', database: { kind: 'embedded' }, access: 'local' } })).status).toBe(409);
+
+    // while the server holds the embedded store the CLI refuses with a clear message
+    const busy = await runCli(['set-password', '--password-stdin'], 'yet-another-pw\n', env);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/Stop the server first/);
+    expect(busy.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('without a terminal and without --password-stdin it explains what to do', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-cli-'));
+    const r = await runCli(['set-password'], null, { DATA_DIR: dataDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--password-stdin/);
+    const unknown = await runCli(['frobnicate'], null, { DATA_DIR: dataDir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown command/);
+  });
+});
