@@ -81,9 +81,14 @@ export function databaseErrorReason(error: unknown): string {
     const code = codeOf(item);
     if (code && REASONS[code] && code !== 'unreachable') return REASONS[code];
   }
+  // drivers may wrap the original error into a message ("ECONNREFUSED 127.0.0.1:3306")
   for (const item of chain(error)) {
-    if (/closed state|connection.*closed|pool is closed/i.test(messageOf(item))) return 'connection lost';
-    if (/timed? ?out/i.test(messageOf(item))) return 'connection timed out';
+    const message = messageOf(item);
+    const token = /\b(E[A-Z]{3,}|ER_[A-Z_]+|PROTOCOL_[A-Z_]+)\b/.exec(message)?.[1];
+    if (token && REASONS[token]) return REASONS[token];
+    if (/access denied/i.test(message)) return REASONS.ER_ACCESS_DENIED_ERROR;
+    if (/closed state|connection.*closed|pool is closed/i.test(message)) return 'connection lost';
+    if (/timed? ?out/i.test(message)) return 'connection timed out';
   }
   const code = codeOf(error);
   if (code && REASONS[code]) return REASONS[code];

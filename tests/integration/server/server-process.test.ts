@@ -1,0 +1,234 @@
+/**
+ * The real server as a child process on the embedded store (PGlite): start on a new data
+ * folder, health endpoints, JSON errors, request ids, secrets, logs, graceful stop,
+ * port in use, configuration errors.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, freePort, getJson, sleep, spawnServer, waitForHttp, type ServerProcess } from './harness.js';
+
+const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('server process on the embedded store', () => {
+  let server: ServerProcess;
+  let healthAfterMs = 0;
+
+  beforeAll(async () => {
+    server = await spawnServer({ env: { BODY_LIMIT: '64kb' } });
+    healthAfterMs = await waitForHttp(`${server.url}/health`, 10_000);
+    await server.waitForLine(/Integram server listening on/);
+  }, 30_000);
+
+  afterAll(async () => {
+    await server.stop();
+    server.cleanup();
+  });
+
+  it('answers /health within 10 s on a new data folder, without touching the database', async () => {
+    expect(healthAfterMs).toBeLessThan(10_000);
+    const res = await getJson(`${server.url}/health`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('writes exactly one database line and the listening line, in the documented wording', () => {
+    const lines = server.stdout().split('\n');
+    const dbLines = lines.filter((line) => / INFO {2}Database: /.test(line));
+    expect(dbLines).toHaveLength(1);
+    const pgliteDir = path.join(server.dataDir, 'pglite');
+    expect(dbLines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO {2}Database: embedded pglite at ${escape(pgliteDir)} \\(MySQL not configured\\)$`));
+    expect(lines.some((line) => line.endsWith(` INFO  Integram server listening on http://127.0.0.1:${server.port}`))).toBe(true);
+    expect(server.stderr()).toBe('');
+  });
+
+  it('sends the ready message to the parent process', async () => {
+    for (let i = 0; i < 50 && server.messages.length === 0; i++) await sleep(100);
+    expect(server.messages).toContainEqual({ type: 'ready', port: server.port, host: '127.0.0.1', url: `http://127.0.0.1:${server.port}` });
+  });
+
+  it('/api/health reports measured figures and names the driver', async () => {
+    await fetch(`${server.url}/health`);
+    const res = await getJson<{
+      status: string; version: string; schemaVersion: number; uptimeSeconds: number;
+      database: { driver: string; connected: boolean; target: string | null; latencyMs: number };
+      storage: { freeBytes: number }; requests: { total: number; perMinute: number; errorsPerMinute: number }; jobs: unknown[];
+    }>(`${server.url}/api/health`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.version).toBe(VERSION);
+    expect(res.body.schemaVersion).toBeGreaterThan(0);
+    expect(res.body.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(res.body.database).toMatchObject({ driver: 'pglite', connected: true });
+    expect(res.body.database.latencyMs).toBeGreaterThanOrEqual(0);
+    // paths only for an admin; no admin layer is installed here
+    expect(res.body.database.target).toBeNull();
+    expect(JSON.stringify(res.body)).not.toContain(server.dataDir);
+    expect(res.body.storage.freeBytes).toBeGreaterThan(0);
+    expect(res.body.requests.total).toBeGreaterThanOrEqual(1);
+    expect(res.body.requests.perMinute).toBeGreaterThanOrEqual(1);
+    expect(res.body.jobs).toEqual([]);
+
+    const before = res.body.requests.total;
+    await fetch(`${server.url}/health`);
+    await fetch(`${server.url}/health`);
+    const after = await getJson<{ requests: { total: number } }>(`${server.url}/api/health`);
+    expect(after.body.requests.total).toBe(before + 3);
+  });
+
+  it('/api/deployment-info describes this process', async () => {
+    const res = await getJson<Record<string, unknown>>(`${server.url}/api/deployment-info`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      version: VERSION,
+      mode: 'headless',
+      nodeVersion: process.versions.node,
+      platform: process.platform,
+      host: '127.0.0.1',
+      port: server.port,
+      urls: [],
+    });
+    expect(Date.parse(String(res.body.startedAt))).not.toBeNaN();
+    expect(res.body.commit === null || /^[0-9a-f]{40}$/.test(String(res.body.commit))).toBe(true);
+  });
+
+  it('/api/system-resources needs an admin: 401 without credentials, 403 with foreign ones', async () => {
+    const anonymous = await getJson(`${server.url}/api/system-resources`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toEqual({ error: 'Admin login required', code: 'unauthorized' });
+    const stranger = await getJson(`${server.url}/api/system-resources`, { headers: { Authorization: 'Bearer nope' } });
+    expect(stranger.status).toBe(403);
+  });
+
+  it('answers unknown routes with JSON 404', async () => {
+    const res = await getJson(`${server.url}/no/such/route`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: 'Not found: GET /no/such/route', code: 'not_found' });
+  });
+
+  it('turns malformed and oversized bodies into 400/413 JSON, never a stack trace', async () => {
+    const bad = await getJson(`${server.url}/anything`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ error: 'The request body is not valid JSON' });
+    const big = await getJson(`${server.url}/anything`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `a=${'x'.repeat(100_000)}` });
+    expect(big.status).toBe(413);
+    expect(String((big.body as { error: string }).error)).toMatch(/too large/);
+    expect(JSON.stringify([bad.body, big.body])).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it('keeps a sane X-Request-Id, replaces an insane one, and logs it with the request', async () => {
+    const kept = await fetch(`${server.url}/health`, { headers: { 'X-Request-Id': 'trace-abc.123' } });
+    expect(kept.headers.get('x-request-id')).toBe('trace-abc.123');
+    const replaced = await fetch(`${server.url}/health`, { headers: { 'X-Request-Id': 'bad id <script>' } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await fetch(`${server.url}/missing-page?token=topsecret&x=1`, { headers: { 'X-Request-Id': 'req-404-check' } });
+    await server.waitForLine(/request \[req-404-check\]/);
+    const line = server.stdout().split('\n').find((text) => text.includes('[req-404-check]')) ?? '';
+    expect(line).toContain('status=404');
+    expect(line).toContain('url=/missing-page?token=[redacted]&x=1');
+    expect(line).not.toContain('topsecret');
+  });
+
+  it('writes the log file as JSON lines with request ids, and the generated secrets with mode 0600', async () => {
+    const logDir = path.join(server.dataDir, 'logs');
+    await sleep(300);
+    const files = readdirSync(logDir).filter((name) => name.startsWith('server.') && name.endsWith('.log'));
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    const text = files.map((name) => readFileSync(path.join(logDir, name), 'utf8')).join('');
+    const records = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.some((record) => record.msg === 'request' && record.reqId === 'req-404-check')).toBe(true);
+    expect(text).not.toContain('topsecret');
+    for (const name of ['jwt-secret', 'auth-salt']) {
+      expect(statSync(path.join(server.dataDir, 'secrets', name)).mode & 0o777).toBe(0o600);
+    }
+  });
+});
+
+describe('server process: stopping and restarting', () => {
+  it('finishes a request in flight on SIGTERM, exits 0, and the next start reuses secrets and data', async () => {
+    const first = await spawnServer({ env: { SHUTDOWN_TIMEOUT_MS: '5000' } });
+    try {
+      await waitForHttp(`${first.url}/health`, 10_000);
+      await first.waitForLine(/Integram server listening on/);
+      const jwt = readFileSync(path.join(first.dataDir, 'secrets', 'jwt-secret'), 'utf8');
+
+      // a request whose body is still arriving when the signal comes
+      const socket = net.connect(first.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      const body = '{"slow":"request body"}';
+      socket.write(`POST /slow-upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+      await sleep(300);
+      first.child.kill('SIGTERM');
+      await first.waitForLine(/Stopping: SIGTERM/);
+      // new connections are refused while the old one drains
+      await sleep(200);
+      const refused = await fetch(`${first.url}/health`).then(() => false, () => true);
+      expect(refused).toBe(true);
+      socket.write(body.slice(5));
+      const result = await first.exited;
+      expect(result).toEqual({ code: 0, signal: null });
+      expect(answer).toMatch(/^HTTP\/1\.1 404 Not Found/);
+      expect(answer).toContain('"error":"Not found: POST /slow-upload"');
+      socket.destroy();
+
+      const second = await spawnServer({ dataDir: first.dataDir });
+      try {
+        await waitForHttp(`${second.url}/health`, 10_000);
+        const health = await getJson<{ status: string }>(`${second.url}/api/health`);
+        expect(health.body.status).toBe('ok');
+        expect(readFileSync(path.join(first.dataDir, 'secrets', 'jwt-secret'), 'utf8')).toBe(jwt);
+        expect(second.stdout()).toContain('(MySQL not configured)');
+      } finally {
+        await second.stop();
+        second.cleanup();
+      }
+    } finally {
+      await first.stop();
+      first.cleanup();
+    }
+  }, 60_000);
+
+  it('names the port in one line and exits 2 when the port is in use', async () => {
+    const port = await freePort();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', () => resolve()));
+    const server = await spawnServer({ port });
+    try {
+      const result = await server.exited;
+      expect(result.code).toBe(2);
+      expect(server.stderr()).toBe(`Port ${port} on 127.0.0.1 is already in use; stop the other program or set PORT\n`);
+    } finally {
+      server.cleanup();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 30_000);
+
+  it('prints configuration errors one per line and exits 1', async () => {
+    const server = await spawnServer({ env: { PORT: 'eighty', NODE_ENV: 'production', JWT_SECRET: 'secret' } });
+    try {
+      const result = await server.exited;
+      expect(result.code).toBe(1);
+      const lines = server.stderr().trim().split('\n');
+      expect(lines).toContain('Configuration error: PORT: expected a whole number');
+      expect(lines.some((line) => line.startsWith('Configuration error: JWT_SECRET: is a well-known example value'))).toBe(true);
+      expect(server.stderr()).not.toMatch(/\n\s+at /);
+    } finally {
+      server.cleanup();
+    }
+  }, 30_000);
+
+  it('refuses AUTH_MODE=mock outside development', async () => {
+    const server = await spawnServer({ env: { AUTH_MODE: 'mock', NODE_ENV: 'production' } });
+    try {
+      expect((await server.exited).code).toBe(1);
+      expect(server.stderr()).toContain('Configuration error: AUTH_MODE: mock is allowed only with NODE_ENV=development');
+    } finally {
+      server.cleanup();
+    }
+  }, 30_000);
+});
