@@ -58,6 +58,12 @@ export interface SupervisorOptions {
   stableAfterMs?: number;
   /** Probe the port before each start and name the owner of a conflict. */
   probePort?: boolean;
+  /**
+   * How to ask for a graceful stop: 'signal' = SIGTERM (POSIX), 'message' = `{type:'shutdown'}`
+   * over the IPC channel (Windows, where SIGTERM cannot be caught). Only one of them: a server
+   * may treat a second stop request as "force it now". Default: by platform.
+   */
+  gracefulStop?: 'signal' | 'message';
   /** Exit codes that mean "start me again now" (not a crash; e.g. the server's 75 after an admin restart request). */
   restartExitCodes?: number[];
   /** Exit codes that mean "retrying cannot help" (e.g. port in use, LAN mode refused): reported as failed at once. */
@@ -90,7 +96,7 @@ interface Attempt {
 /**
  * Runs the server in its own process and keeps it alive: readiness handshake or health probe
  * with a start timeout, restart with exponential backoff after a crash, crash-loop detection,
- * graceful stop (shutdown message + SIGTERM, SIGKILL after a deadline). A clean exit the
+ * graceful stop (SIGTERM or a shutdown message, SIGKILL after a deadline). A clean exit the
  * supervisor did not ask for is reported, not restarted. No Electron import: tests drive it
  * with child_process.fork.
  */
@@ -118,6 +124,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
       healthPollMs: 0,
       stableAfterMs: 30_000,
       probePort: true,
+      gracefulStop: process.platform === 'win32' ? 'message' : 'signal',
       restartExitCodes: [],
       fatalExitCodes: [],
       ...options,
@@ -338,11 +345,11 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     }, delay);
   }
 
-  /** Asks the child to shut down (message + SIGTERM); SIGKILL after the deadline. */
+  /** Asks the child to shut down (SIGTERM or a shutdown message); SIGKILL after the deadline. */
   private async terminate(attempt: Attempt, deadlineMs = this.options.stopTimeoutMs): Promise<ChildExit> {
     attempt.expectedExit = true;
-    attempt.handle.postMessage({ type: 'shutdown' });
-    attempt.handle.kill('SIGTERM');
+    const asked = this.options.gracefulStop === 'message' && attempt.handle.postMessage({ type: 'shutdown' });
+    if (!asked) attempt.handle.kill('SIGTERM');
     const killer = setTimeout(() => {
       this.options.log?.event('warn', `server did not stop within ${deadlineMs} ms; sending SIGKILL`);
       attempt.handle.kill('SIGKILL');

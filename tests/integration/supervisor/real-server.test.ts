@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NodeSpawner } from '../../../main/spawner-node.js';
+import { ServerSupervisor } from '../../../main/supervisor.js';
+import { freePort, getHealth, isAlive, tempDir } from './helpers.js';
+
+const entry = resolve('dist/server/index.js');
+const built = existsSync(entry);
+if (!built) console.log(`[supervisor] SKIP real-server test: ${entry} is missing; build it with "npx tsc -p tsconfig.build.json"`);
+
+/** Opens a connection and sends half a request, so the server is mid-request when it dies. */
+function halfRequest(port: number): Promise<{ closed: Promise<string> }> {
+  return new Promise((resolveConnected, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    const closed = new Promise<string>((resolveClosed) => socket.on('close', () => resolveClosed(received)));
+    socket.on('error', () => undefined);
+    socket.once('connect', () => {
+      socket.write('POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"login":');
+      resolveConnected({ closed });
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe.skipIf(!built)('supervisor with the real built server (dist/server/index.js)', () => {
+  const data = tempDir('real-server-');
+  afterAll(() => data.remove());
+
+  it('comes back healthy after a SIGKILL in the middle of a request, and stops gracefully', async () => {
+    const port = await freePort();
+    const supervisor = new ServerSupervisor({
+      spawner: new NodeSpawner(),
+      entry,
+      cwd: data.path,
+      port,
+      host: '127.0.0.1',
+      // Only what a process needs: no DB_HOST/DATABASE_URL from the developer's shell.
+      baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, SystemRoot: process.env.SystemRoot },
+      env: () => ({ DATA_DIR: data.path, NODE_ENV: 'production', LOG_LEVEL: 'warn' }),
+      startTimeoutMs: 90_000, // a fresh PGlite data folder is initialised on first start
+      stopTimeoutMs: 10_000,
+      restartExitCodes: [75],
+      fatalExitCodes: [2, 3],
+    });
+    try {
+      const t0 = Date.now();
+      const first = await supervisor.start();
+      expect(first.state, first.reason).toBe('running');
+      console.log(`[supervisor] real server first start (fresh data folder) ready in ${Date.now() - t0} ms`);
+      const firstPid = first.pid as number;
+      expect(await getHealth(port)).toBe(200);
+
+      const pending = await halfRequest(port);
+      const killedAt = Date.now();
+      process.kill(firstPid, 'SIGKILL');
+      const answer = await pending.closed;
+      expect(answer).toBe(''); // the request died with the process: no response at all
+
+      const restarting = await supervisor.waitFor((s) => s.state === 'restarting', 10_000);
+      expect(restarting.reason).toMatch(/killed by SIGKILL; restarting in 250 ms/);
+      const back = await supervisor.waitFor((s) => s.state === 'running' || s.state === 'crash-loop' || s.state === 'failed', 90_000);
+      expect(back.state, back.reason).toBe('running');
+      expect(await getHealth(port)).toBe(200);
+      const recoveredMs = Date.now() - killedAt;
+      console.log(`[supervisor] real server: SIGKILL mid-request -> healthy again in ${recoveredMs} ms`);
+      // 250 ms backoff + the server's own warm start (PGlite open, ~1.7 s on a 2-core box): the 2 s
+      // target is met by the fixture test; here the bound only catches a supervisor that dawdles.
+      expect(recoveredMs).toBeLessThan(10_000);
+      expect(back.pid).not.toBe(firstPid);
+      expect(isAlive(firstPid)).toBe(false);
+
+      const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { status: string; database: { driver: string; connected: boolean } };
+      expect(health.database).toMatchObject({ driver: 'pglite', connected: true });
+
+      const pid = back.pid as number;
+      const stopped = await supervisor.stop();
+      expect(stopped.lastExit).toEqual({ code: 0, signal: null });
+      expect(isAlive(pid)).toBe(false);
+    } finally {
+      await supervisor.stop('test cleanup');
+    }
+  }, 240_000);
+});
