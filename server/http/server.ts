@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { AppConfig } from '../config/index.js';
@@ -52,6 +52,22 @@ function readPem(file: string | undefined, what: string, key: string): Buffer {
 
 export function portInUseMessage(port: number, host: string): string {
   return `Port ${port} on ${host} is already in use; stop the other program or set PORT`;
+}
+
+/**
+ * Fails fast with the one-line message when the port is taken, before slower start-up work
+ * (opening the database). The real listen() still reports a race that happens after this.
+ */
+export async function assertPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new StartupError(portInUseMessage(port, host), EXIT_PORT_IN_USE));
+      else resolve(); // other problems are reported by the real listen()
+    });
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 export async function startServer(options: { config: ServerSettings; app: Express }): Promise<RunningServer> {

@@ -8,7 +8,7 @@ import { createApp, type AdminRequestCheck, type AppRouters, type JobSummary, ty
 import { detectMode } from '../http/health/routes.js';
 import { RequestMetrics } from '../http/health/request-metrics.js';
 import { lanUrls } from '../http/health/routes.js';
-import { EXIT_CONFIG, EXIT_LAN_REFUSED, StartupError, startServer, type RunningServer } from '../http/server.js';
+import { EXIT_CONFIG, EXIT_LAN_REFUSED, StartupError, assertPortFree, startServer, type RunningServer } from '../http/server.js';
 import { createLogSystem, type LogSystem } from '../log/logger.js';
 import { isStoreError } from '../storage/errors.js';
 import { isLoopbackHost } from '../config/net.js';
@@ -64,6 +64,8 @@ function targetOrStartupError(config: AppConfig): StoreTarget {
 export async function bootServer(options: BootOptions): Promise<BootedServer> {
   const { config } = options;
   const target = targetOrStartupError(config);
+  // (not for LAN hosts: nothing binds a LAN address before the admin-password check)
+  if (isLoopbackHost(config.HOST)) await assertPortFree(config.PORT, config.HOST);
   const logs = await createLogSystem(config, { stdout: options.stdout });
   const logger = logs.logger;
   const storeHandle = startStoreHandle({
