@@ -1,0 +1,83 @@
+/**
+ * The admin layer wired into the real server (bootServer + adminLayerFor), the way
+ * server/index.ts mounts it: health details for an admin, job summaries in /api/health,
+ * the status page from the health measurements, restart -> exit code 75.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/config/index.js';
+import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
+import { adminLayerFor, EXIT_RESTART } from '../../../server/http/admin/wire.js';
+import type { ServerStatus } from '../../../server/http/admin/contract.js';
+import { ADMIN_PASSWORD, call } from './harness.js';
+
+let booted: BootedServer | null = null;
+let dataDir: string | null = null;
+afterEach(async () => {
+  if (booted) {
+    await adminLayerFor(booted.context).stop();
+    await booted.close(1000);
+  }
+  booted = null;
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = null;
+});
+
+describe('admin layer in the real server', () => {
+  it('setup, login, status, health details, job summaries and restart through the booted server', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-wired-'));
+    // the console edits the .env file the server read (ENV_FILE), never one in the test's cwd
+    const envFile = path.join(dataDir, '.env');
+    writeFileSync(envFile, '# test\n');
+    const loaded = loadConfig({
+      env: { ENV_FILE: envFile, DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'test', BCRYPT_ROUNDS: '4', LOG_FILE: 'off', LOG_LEVEL: 'info' },
+      argv: [], cwd: dataDir,
+    });
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const shutdowns: Array<[number, string]> = [];
+    booted = await bootServer({
+      config: loaded.config,
+      stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
+      routers: (ctx) => ({ admin: adminLayerFor(ctx).router }),
+      isAdminRequest: (ctx) => (req) => adminLayerFor(ctx).isAdminRequest(req),
+      jobs: (ctx) => () => adminLayerFor(ctx).jobSummaries(),
+      requestShutdown: (code, reason) => { shutdowns.push([code, reason]); },
+    });
+    await booted.storeHandle.ready(30_000);
+    const admin = { url: `${booted.url}/api/admin` };
+
+    const setup = await call<{ firstRun: boolean; dataDir: string }>(admin, 'GET', '/setup');
+    expect(setup.body).toMatchObject({ firstRun: true, dataDir: loaded.config.DATA_DIR });
+    expect((await call(admin, 'POST', '/setup', { body: { adminPassword: ADMIN_PASSWORD, database: { kind: 'embedded' }, access: 'local' } })).status).toBe(200);
+    const login = await call<{ token: string }>(admin, 'POST', '/login', { body: { password: ADMIN_PASSWORD } });
+    expect(login.status).toBe(200);
+    const token = login.body.token;
+
+    const status = await call<ServerStatus>(admin, 'GET', '/status', { token });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ status: 'ok', database: { driver: 'pglite', connected: true } });
+    expect(status.body.disk.total).toBeGreaterThan(0);
+    expect(status.body.restartRequired).toBe(true); // the wizard wrote HOST into the .env file
+    expect(readFileSync(envFile, 'utf8')).toBe('# test\nHOST=127.0.0.1\n');
+
+    // /api/health: the jobs come from the registry; paths only for the admin
+    const anonymous = await (await fetch(`${booted.url}/api/health`)).json() as { database: { target: string | null }; jobs: Array<{ name: string; nextRunAt: string | null }> };
+    expect(anonymous.database.target).toBeNull();
+    expect(anonymous.jobs.map((j) => j.name).sort()).toEqual(['backup', 'cleanup', 'restore']);
+    expect(anonymous.jobs.find((j) => j.name === 'backup')?.nextRunAt).toBeTruthy();
+    const asAdmin = await (await fetch(`${booted.url}/api/health`, { headers: { Authorization: `Bearer ${token}` } })).json() as { database: { target: string | null } };
+    expect(asAdmin.database.target).toContain(dataDir);
+    expect((await fetch(`${booted.url}/api/system-resources`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    // the server's own request log reaches the console's log tail
+    const logs = await call<{ lines: Array<{ msg: string; url?: string }> }>(admin, 'GET', '/logs?q=first-run', { token });
+    expect(logs.body.lines.some((l) => l.msg.includes('first-run setup completed'))).toBe(true);
+
+    expect((await call(admin, 'POST', '/restart', { token })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shutdowns).toEqual([[EXIT_RESTART, 'restart requested from the console']]);
+  });
+});
