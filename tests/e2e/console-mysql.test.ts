@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { openConsole, signIn } from './support/console.js';
+import { goTo, openConsole, signIn } from './support/console.js';
 import { MARIADBD, startPrivateMariadb, type PrivateMariadb } from './support/mariadb.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
@@ -26,6 +26,8 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     [mariadb, server, browser] = await Promise.all([startPrivateMariadb(), startServer(), launchChromium()]);
     mariadb.sql(`CREATE DATABASE IF NOT EXISTS ${DB_NAME} CHARACTER SET utf8mb4`);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } });
+    // fail a step well before the test's own timeout, so the report names the step
+    context.setDefaultTimeout(10_000);
     page = await context.newPage();
   }, 120_000);
 
@@ -70,7 +72,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     await page.reload();
     await page.getByTestId('login').or(page.getByTestId('page-health')).waitFor({ timeout: 15_000 });
     if (await page.getByTestId('login').isVisible()) await signIn(page, PASSWORD);
-    await page.getByTestId('page-health').waitFor();
+    await goTo(page, 'health');
     await expect.poll(() => page.getByTestId('health-db').textContent(), { timeout: 10_000 }).toContain('mysql');
     await expect.poll(() => page.getByTestId('health-status').getAttribute('data-status')).toBe('ok');
   });

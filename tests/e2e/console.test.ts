@@ -25,6 +25,8 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchChromium()]);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    // fail a step well before the test's own timeout, so the report names the step
+    context.setDefaultTimeout(10_000);
     page = await context.newPage();
   }, 90_000);
 
@@ -191,6 +193,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
   });
 
   it('switches to Russian and keeps the choice after a reload', async () => {
+    await goTo(page, 'health');
     await page.getByTestId('language').selectOption('ru');
     await expect.poll(() => page.getByTestId('nav-health').textContent()).toBe('Состояние');
     await page.reload();

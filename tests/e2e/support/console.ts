@@ -58,7 +58,8 @@ export async function signIn(page: Page, password: string): Promise<void> {
   await page.getByTestId('login').waitFor();
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('page-health').waitFor();
+  // the console opens on the section in the URL; its navigation shows whichever it is
+  await page.getByTestId('nav-health').waitFor();
 }
 
 export async function goTo(page: Page, section: 'health' | 'settings' | 'logs' | 'backups' | 'databases' | 'updates'): Promise<void> {

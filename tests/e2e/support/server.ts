@@ -13,8 +13,13 @@ const DIST_ENTRY = path.join(REPO_ROOT, 'dist', 'server', 'index.js');
 const SOURCE_ENTRY = path.join(REPO_ROOT, 'server', 'index.ts');
 const TSX_LOADER = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
-/** How to start the server: the built entry (npm test builds first), else the TypeScript source via tsx. */
+/**
+ * How to start the server: E2E_SERVER_ENTRY when set (a .js or .ts file), else the built entry
+ * (npm test builds first), else the TypeScript source via tsx.
+ */
 export function serverCommand(): string[] | null {
+  const override = process.env.E2E_SERVER_ENTRY;
+  if (override) return /\.m?ts$/.test(override) ? ['--import', pathToImport(TSX_LOADER), override] : [override];
   const preferSource = process.env.E2E_SERVER_FROM_SOURCE === '1';
   if (existsSync(DIST_ENTRY) && !preferSource) return [DIST_ENTRY];
   if (existsSync(SOURCE_ENTRY)) return ['--import', pathToImport(TSX_LOADER), SOURCE_ENTRY];
@@ -78,6 +83,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   let child: ChildProcess | null = null;
   let restarts = 0;
   let stopping = false;
+  /** set when the server exited on its own with a code other than "restart" */
+  let exitedWith: number | null = null;
 
   const launch = (): void => {
     const proc = spawn(process.execPath, command, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,9 +97,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     proc.stderr?.on('data', keep);
     proc.on('exit', (code) => {
       if (child === proc) child = null;
-      if (!stopping && code === RESTART_EXIT_CODE) {
+      if (stopping) return;
+      if (code === RESTART_EXIT_CODE) {
         restarts += 1;
         launch();
+      } else {
+        exitedWith = code ?? -1;
       }
     });
   };
@@ -108,6 +118,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const waitHealthy = async (timeoutMs = 30_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (exitedWith !== null) throw new Error(`the server exited with code ${exitedWith}; its output:\n${output.slice(-4000)}`);
       if (await healthy()) return;
       await sleep(150);
     }
