@@ -192,6 +192,7 @@ export async function deleteBackup(dir: string, id: string): Promise<void> {
  * Returns the deleted ids.
  */
 export async function applyRetention(dir: string, keep: number): Promise<string[]> {
+  await removeLeftovers(dir);
   if (!Number.isInteger(keep) || keep < 1) return [];
   const deleted: string[] = [];
   const all = await listBackups(dir);
@@ -202,6 +203,27 @@ export async function applyRetention(dir: string, keep: number): Promise<string[
     }
   }
   return deleted;
+}
+
+/** A backup interrupted by a crash leaves a `.partial` file or an archive without manifest. */
+const LEFTOVER_AGE_MS = 6 * 60 * 60 * 1000;
+
+async function removeLeftovers(dir: string, now = Date.now()): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const manifests = new Set(names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)));
+  for (const name of names) {
+    const orphan = name.endsWith('.jsonl.gz') && !manifests.has(name.slice(0, -'.jsonl.gz'.length));
+    if (!name.endsWith('.jsonl.gz.partial') && !orphan) continue;
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => null);
+    // old enough that no backup running right now can own it
+    if (stat && now - stat.mtimeMs > LEFTOVER_AGE_MS) await fs.rm(file, { force: true });
+  }
 }
 
 type BackupLine =

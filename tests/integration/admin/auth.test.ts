@@ -161,3 +161,43 @@ describe('admin API: first run, login, access rules', () => {
     expect(typeof status.body.restartRequired).toBe('boolean');
   });
 });
+
+const MYSQL_URL = process.env.TEST_MYSQL_URL;
+if (!MYSQL_URL) console.log('first-run setup with MySQL SKIPPED: TEST_MYSQL_URL is not set');
+
+describe.skipIf(!MYSQL_URL)('first-run setup choosing MySQL', () => {
+  it('writes the DB_* settings and creates the admin in the MySQL store too', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('dotenv');
+    const mysql = (await import('mysql2/promise')).default;
+    const { openStore } = await import('../../../server/storage/index.js');
+    const { verifyAdminPassword } = await import('../../../server/http/admin/account.js');
+    const url = new URL(MYSQL_URL!);
+    const schema = `t_setup_${Date.now().toString(36)}`;
+    const database = { kind: 'mysql', host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: schema };
+    h = await startHarness();
+    try {
+      const unreachable = await call<{ error: { code: string } }>(h, 'POST', '/setup', {
+        body: { adminPassword: ADMIN_PASSWORD, database: { ...database, password: 'wrong' }, access: 'local' },
+      });
+      expect(unreachable.status).toBe(422);
+      expect(unreachable.body.error.code).toBe('mysql_unreachable');
+      expect((await call<{ adminExists: boolean }>(h, 'GET', '/setup')).body.adminExists).toBe(false);
+
+      const ok = await call(h, 'POST', '/setup', { body: { adminPassword: ADMIN_PASSWORD, database, access: 'local' } });
+      expect(ok.status).toBe(200);
+      const env = parse(readFileSync(h.envFile, 'utf8'));
+      expect(env).toMatchObject({ DB_HOST: url.hostname, DB_PORT: url.port, DB_NAME: schema, DB_USER: database.user, DB_PASSWORD: database.password, HOST: '127.0.0.1' });
+      const target = await openStore({ mysql: { host: database.host, port: database.port, user: database.user, password: database.password, database: schema } });
+      try {
+        expect(await verifyAdminPassword(target.appliance, ADMIN_PASSWORD)).toBe(true);
+      } finally {
+        await target.close();
+      }
+    } finally {
+      const conn = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: database.user, password: database.password });
+      await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
+      await conn.end();
+    }
+  });
+});

@@ -101,6 +101,18 @@ describe('backups (embedded PGlite)', () => {
     // the files of deleted backups are gone too
     expect(readdirSync(dir).filter((n) => deleted.some((id) => n.startsWith(id)))).toEqual([]);
 
+    // leftovers of a crashed backup are cleaned up once they are old
+    const { utimesSync } = await import('node:fs');
+    const partial = path.join(dir, '20250101T000000000Z-manual-aaaaaa.jsonl.gz.partial');
+    const orphan = path.join(dir, '20250101T000000000Z-manual-bbbbbb.jsonl.gz');
+    const fresh = path.join(dir, '20250101T000000000Z-manual-cccccc.jsonl.gz.partial');
+    for (const f of [partial, orphan, fresh]) writeFileSync(f, 'x');
+    const old = new Date(Date.now() - 7 * 3600 * 1000);
+    utimesSync(partial, old, old);
+    utimesSync(orphan, old, old);
+    await applyRetention(dir, 3);
+    expect(readdirSync(dir).filter((n) => n.startsWith('2025'))).toEqual([path.basename(fresh)]);
+
     // a corrupted archive fails verification and a restore leaves the data alone
     const victim = left[1];
     const file = path.join(dir, `${victim.id}.jsonl.gz`);
