@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isStoreError, openStore, parseMysqlUrl } from '../../../server/storage/index.js';
+import { exportTenantToJson, importTenantFromJson, listJsonTenants, phase0RowsPath } from '../../../server/storage/json-files.js';
+
+describe('parseMysqlUrl', () => {
+  it('reads user, password, host, port, database with defaults', () => {
+    expect(parseMysqlUrl('mysql://root:p%40ss@127.0.0.1:33306/crm')).toEqual({
+      host: '127.0.0.1', port: 33306, user: 'root', password: 'p@ss', database: 'crm', charset: 'utf8mb4',
+    });
+    expect(parseMysqlUrl('mysql://u@db.local')).toMatchObject({ host: 'db.local', port: 3306, database: 'integram', password: '' });
+    expect(parseMysqlUrl('mariadb://u:p@h:1/x?charset=utf8mb4_bin')).toMatchObject({ charset: 'utf8mb4_bin' });
+  });
+
+  it('refuses postgresql:// and other schemes clearly', () => {
+    expect(() => parseMysqlUrl('postgresql://u:p@h/db')).toThrow(/not supported yet/);
+    expect(() => parseMysqlUrl('postgres://u:p@h/db')).toThrow(/not supported yet/);
+    expect(() => parseMysqlUrl('redis://h')).toThrow(/scheme "redis" is not supported/);
+    expect(() => parseMysqlUrl('not a url')).toThrow(/not a valid URL/);
+  });
+});
+
+describe('openStore and phase-0 JSON files (PGlite)', () => {
+  it('opens PGlite, exports a tenant to DATA_DIR/integram/{db}/tables/rows.json and imports it back', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'integram-json-'));
+    try {
+      await expect(openStore({})).rejects.toSatisfy((e) => isStoreError(e, 'unsupported'));
+      const store = await openStore({ pgliteDir: path.join(dataDir, 'pglite') });
+      expect(store.info.driver).toBe('pglite');
+      const rows = (JSON.parse(readFileSync('/work/shared/golden/bootstrap-rows.json', 'utf8')) as { rows: [] }).rows;
+      await store.createDatabase('My', rows);
+      const file = await exportTenantToJson(store, dataDir, 'My');
+      expect(file).toBe(path.join(dataDir, 'integram', 'my', 'tables', 'rows.json'));
+      expect(phase0RowsPath(dataDir, 'my')).toBe(file);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(await listJsonTenants(dataDir)).toEqual(['my']);
+      await store.dropDatabase('my');
+      expect(await importTenantFromJson(store, dataDir, 'my')).toBe(59);
+      expect(await store.exportRows('my')).toEqual(rows);
+      await store.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
