@@ -1,0 +1,180 @@
+/**
+ * The server assembled in-process (bootServer) on a real PGlite store, with small routers in
+ * the mount points: mount order, the admin hook, the error handler, HTTPS, the LAN rule.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../../../server/config/index.js';
+import { HttpError } from '../../../server/http/errors.js';
+import { StartupError, startServer } from '../../../server/http/server.js';
+import { setAdminPassword } from '../../../server/http/admin/account.js';
+import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
+import { openStore } from '../../../server/storage/index.js';
+import { getJson } from './harness.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'integram-inproc-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function configFor(env: Record<string, string>): AppConfig {
+  const cwd = tempDir();
+  const loaded = loadConfig({ env: { DATA_DIR: path.join(cwd, 'data'), PORT: '0', NODE_ENV: 'test', LOG_FILE: 'off', ...env }, argv: [], cwd });
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  return loaded.config;
+}
+
+const silent = { write: () => true } as unknown as NodeJS.WritableStream;
+
+afterAll(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('createApp mount points and error handling', () => {
+  let booted: BootedServer;
+  let url: string;
+
+  beforeAll(async () => {
+    const config = configFor({});
+    booted = await bootServer({
+      config,
+      stdout: silent,
+      isAdminRequest: () => (req) => req.get('x-test-admin') === 'yes',
+      jobs: () => () => [{ name: 'backup', lastRunAt: null, lastResult: null, nextRunAt: '2030-01-01T03:00:00.000Z' }],
+      routers: () => {
+        const publicRouter = express.Router();
+        publicRouter.get('/docs-like', (_req, res) => res.json({ public: true }));
+        const admin = express.Router();
+        admin.get('/ping', (_req, res) => res.json({ admin: true }));
+        const api = express.Router();
+        api.get('/boom', () => {
+          throw new Error('kaboom: a bug');
+        });
+        api.get('/db-down', () => {
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+        });
+        api.get('/user-error', () => {
+          throw new HttpError(422, 'the name is too long', 'invalid_name');
+        });
+        const legacy = express.Router();
+        legacy.all('/{*rest}', (req, res) => res.json({ legacy: req.path }));
+        return { public: publicRouter, admin, api, legacy };
+      },
+    });
+    url = booted.url;
+  }, 30_000);
+
+  afterAll(async () => {
+    await booted.close();
+  });
+
+  it('matches the server routes before the legacy catch-all, which gets the rest', async () => {
+    expect((await getJson(`${url}/health`)).body).toEqual({ status: 'ok' });
+    expect((await getJson<{ status: string }>(`${url}/api/health`)).body.status).toBe('ok');
+    expect((await getJson(`${url}/docs-like`)).body).toEqual({ public: true });
+    expect((await getJson(`${url}/api/admin/ping`)).body).toEqual({ admin: true });
+    expect((await getJson(`${url}/mydb/object/18`)).body).toEqual({ legacy: '/mydb/object/18' });
+    expect((await getJson(`${url}/api/mydb/object/18`)).body).toEqual({ legacy: '/api/mydb/object/18' });
+  });
+
+  it('shows targets, paths and system resources to an admin only', async () => {
+    const admin = await getJson<{ database: { target: string; driver: string }; storage: { dataDir: string }; jobs: unknown[] }>(`${url}/api/health`, { headers: { 'x-test-admin': 'yes' } });
+    expect(admin.body.database.target).toBe(path.join(booted.context.config.DATA_DIR, 'pglite'));
+    expect(admin.body.storage.dataDir).toBe(booted.context.config.DATA_DIR);
+    expect(admin.body.jobs).toEqual([{ name: 'backup', lastRunAt: null, lastResult: null, nextRunAt: '2030-01-01T03:00:00.000Z' }]);
+    const resources = await getJson<{ cpu: { cores: number; loadAvg: number[] }; memory: Record<string, number>; disk: { dataDir: string; total: number; free: number }; eventLoopLagMs: number }>(
+      `${url}/api/system-resources`,
+      { headers: { 'x-test-admin': 'yes' } },
+    );
+    expect(resources.status).toBe(200);
+    expect(resources.body.cpu.cores).toBeGreaterThan(0);
+    expect(resources.body.cpu.loadAvg).toHaveLength(3);
+    expect(resources.body.memory.total).toBeGreaterThan(resources.body.memory.processRss);
+    expect(resources.body.memory.heapUsed).toBeGreaterThan(0);
+    expect(resources.body.disk.total).toBeGreaterThan(resources.body.disk.free);
+    expect(resources.body.eventLoopLagMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers a bug with 500, the request id and no stack trace, and logs the detail', async () => {
+    const res = await getJson<{ error: string }>(`${url}/api/boom`, { headers: { 'X-Request-Id': 'bug-1' } });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'Internal server error (request id bug-1)' });
+    const logged = booted.logs.ring.recent({ q: 'bug-1', level: 'error' });
+    expect(logged.some((line) => line.msg === 'unhandled error' && JSON.stringify(line).includes('kaboom'))).toBe(true);
+  });
+
+  it('answers a deliberate HttpError with its status, and a lost database with 503 (then re-checks it)', async () => {
+    const user = await getJson(`${url}/api/user-error`);
+    expect(user.status).toBe(422);
+    expect(user.body).toEqual({ error: 'the name is too long', code: 'invalid_name' });
+    const down = await getJson(`${url}/api/db-down`);
+    expect(down.status).toBe(503);
+    expect(down.body).toEqual({ error: 'Database unavailable: connection refused' });
+    // the handle was told, pinged the (healthy) store again and is connected once more
+    for (let i = 0; i < 50 && !booted.storeHandle.status().connected; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(booted.storeHandle.status().connected).toBe(true);
+  });
+
+  it('counts 5xx answers as errors per minute', async () => {
+    const health = await getJson<{ requests: { errorsPerMinute: number } }>(`${url}/api/health`);
+    expect(health.body.requests.errorsPerMinute).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('HTTPS and startup errors', () => {
+  it('serves HTTPS with the configured certificate', async () => {
+    const dir = tempDir();
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    const booted = await bootServer({ config: configFor({ HTTPS_ENABLED: 'true', SSL_CERT_PATH: cert, SSL_KEY_PATH: key }), stdout: silent });
+    try {
+      expect(booted.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const body = await new Promise<string>((resolve, reject) => {
+        https
+          .get(`${booted.url}/health`, { rejectUnauthorized: false }, (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+          })
+          .on('error', reject);
+      });
+      expect(JSON.parse(body)).toEqual({ status: 'ok' });
+    } finally {
+      await booted.close();
+    }
+  }, 30_000);
+
+  it('names an unreadable certificate in one line', async () => {
+    const app = express();
+    const attempt = startServer({
+      app,
+      config: { PORT: 0, HOST: '127.0.0.1', HTTPS_ENABLED: true, SSL_CERT_PATH: '/nonexistent/cert.pem', SSL_KEY_PATH: '/nonexistent/key.pem', SHUTDOWN_TIMEOUT_MS: 1000 },
+    });
+    await expect(attempt).rejects.toThrow(new StartupError('Cannot read the HTTPS certificate /nonexistent/cert.pem (ENOENT); check SSL_CERT_PATH', 1));
+  });
+});
+
+describe('LAN mode needs a console admin password', () => {
+  // 192.0.2.1 (TEST-NET-1) is no address of this machine: nothing can ever be bound to it, so
+  // the test proves the refusal comes first without opening anything beyond 127.0.0.1.
+  it('refuses a LAN HOST while no admin exists (exit code 3), and lets it pass once one does', async () => {
+    const config = configFor({ HOST: '192.0.2.1' });
+    const refused = bootServer({ config, stdout: silent });
+    await expect(refused).rejects.toMatchObject({ name: 'StartupError', exitCode: 3, message: expect.stringMatching(/HOST=192\.0\.2\.1 .*console admin password/) });
+
+    const store = await openStore({ pgliteDir: path.join(config.DATA_DIR, 'pglite') });
+    await setAdminPassword(store.appliance, 'long-enough-password', { bcryptRounds: 4 });
+    await store.close();
+
+    const passed = bootServer({ config, stdout: silent });
+    // past the admin check, listen() itself fails: that address is not on this machine
+    await expect(passed).rejects.toMatchObject({ name: 'StartupError', exitCode: 1, message: expect.stringMatching(/EADDRNOTAVAIL/) });
+  }, 60_000);
+});
