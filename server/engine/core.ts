@@ -169,12 +169,13 @@ export class EngineCore {
     if (state.a === 'report' || state.a === 'smartq' || state.a === 'sql') {
       const rows = await ctx.t.find({ t: REPORT, val: name }, { limit: 1 });
       if (!rows.length) ctx.myDie('Запрос не найден');
-      state.id = rows[0].id;
+      state.id = String(rows[0].id);
       return;
     }
     const types = await ctx.t.find({ up: 0, val: name }, { limit: 1 });
     if (!types.length) return;
-    state.id = types[0].id;
+    // ids found by a SELECT are strings in the PHP engine's answers
+    state.id = String(types[0].id);
     state.idFromName = true;
     if (ctx.req.extra !== undefined) {
       let recName: string;
@@ -184,7 +185,7 @@ export class EngineCore {
         recName = ctx.req.extra;
       }
       const recs = await ctx.t.find({ t: types[0].id, val: recName }, { limit: 1 });
-      if (recs.length) state.id = recs[0].id;
+      if (recs.length) state.id = String(recs[0].id);
     }
   }
 

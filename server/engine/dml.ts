@@ -1,6 +1,717 @@
+/**
+ * Data commands `_m_*` (spec/legacy-api.md §4.2). `_xsrf` was checked by the
+ * caller. Parameter iteration follows PHP's $_REQUEST order (POST keys, then
+ * GET keys), because that order decides which ids new rows get.
+ */
+import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
-import type { CommandState } from './commands.js';
+import { paramString } from './context.js';
+import { numId, firstLevel, type CommandState } from './commands.js';
+import { checkGrantOrDie, grantOk } from './access.js';
+import { builtIn, formatVal, formatView } from './format.js';
+import { htmlentities, isNumeric, looseNotEqual, looseNotZero, toFloat, toInt, floatToString } from './php.js';
+import { BASE_NAMES, type ReqInfo } from './meta.js';
+import { NO_BUILTIN_REQS, PASSWORD, PASSWORD_STARS, TOKEN, USER, XSRF } from './ids.js';
+import { moveToOrder } from './ddl.js';
 
-export async function runDml(ctx: RequestContext, _s: CommandState): Promise<void> {
-  ctx.dieText('not implemented');
+/** what the engine knows about one record's columns and current cells (PHP GetObjectReqs + Get_Current_Values) */
+export interface RecordState {
+  reqs: Map<number, ReqInfo>;
+  /** reqId -> current scalar/ref value ("" when none); array columns: child count */
+  values: Map<number, string>;
+  /** reqId -> current cell row id (0 when none) */
+  cellIds: Map<number, number>;
+  /** multi-select reqId -> current cells */
+  multi: Map<number, { id: number; target: number; ord: number; refVal: string }[]>;
+  booleans: Set<number>;
+  notNull: Set<number>;
+}
+
+export async function recordState(ctx: RequestContext, typ: number, id: number, children?: Row[]): Promise<RecordState> {
+  const reqs = new Map<number, ReqInfo>();
+  for (const r of ctx.meta.reqsOf(typ)) reqs.set(r.id, r);
+  const rows = children ?? (id > 0 ? await ctx.t.find({ up: id }, { orderBy: 'ord,id' }) : []);
+  const targets = new Map<number, Row>();
+  const refTargetIds = rows.filter((c) => reqs.get(toInt(c.val))?.refTarget != null).map((c) => c.t);
+  if (refTargetIds.length) for (const r of await ctx.t.find({ id: [...new Set(refTargetIds)] })) targets.set(r.id, r);
+  const values = new Map<number, string>();
+  const cellIds = new Map<number, number>();
+  const multi = new Map<number, { id: number; target: number; ord: number; refVal: string }[]>();
+  const arrCounts = new Map<number, number>();
+  for (const c of rows) {
+    const asRef = reqs.get(toInt(c.val));
+    if (asRef && asRef.refTarget !== null && isNumeric(c.val) && targets.has(c.t)) {
+      const list = multi.get(asRef.id) ?? [];
+      list.push({ id: c.id, target: c.t, ord: c.ord, refVal: targets.get(c.t)!.val });
+      multi.set(asRef.id, list);
+      if (!values.has(asRef.id)) {
+        values.set(asRef.id, String(c.t));
+        cellIds.set(asRef.id, c.id);
+      }
+      continue;
+    }
+    if (ctx.meta.isTypeRow(c.t) && ctx.meta.get(c.t)!.up === 0 && !reqs.has(c.t)) {
+      arrCounts.set(c.t, (arrCounts.get(c.t) ?? 0) + 1);
+      continue;
+    }
+    values.set(c.t, c.val);
+    cellIds.set(c.t, c.id);
+  }
+  const booleans = new Set<number>();
+  const notNull = new Set<number>();
+  for (const r of reqs.values()) {
+    if (r.parsed.required) notNull.add(r.id);
+    if (r.arrType !== null) values.set(r.id, String(arrCounts.get(r.arrType) ?? 0));
+    if (!values.has(r.id)) {
+      values.set(r.id, '');
+      cellIds.set(r.id, 0);
+    }
+    if (r.refTarget === null && BASE_NAMES[r.base ?? 0] === 'BOOLEAN' && values.get(r.id) === '1') booleans.add(r.id);
+  }
+  return { reqs, values, cellIds, multi, booleans, notNull };
+}
+
+function baseNameOf(r: ReqInfo | undefined): string {
+  if (!r) return '';
+  if (r.refTarget !== null) return 'REFERENCE';
+  return BASE_NAMES[r.base ?? 0] ?? '';
+}
+
+function valueString(v: unknown): string {
+  return paramString(v);
+}
+
+function valueList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(paramString);
+  return paramString(v).split(',');
+}
+
+export async function runDml(ctx: RequestContext, s: CommandState): Promise<void> {
+  switch (s.a) {
+    case '_m_new':
+      return mNew(ctx, s);
+    case '_m_set':
+      return mSet(ctx, s);
+    case '_m_save':
+      return mSave(ctx, s);
+    case '_m_del':
+      return mDel(ctx, s);
+    case '_m_del_batch':
+      return mDelBatch(ctx, s);
+    case '_m_move':
+      return mMove(ctx, s);
+    case '_m_up':
+      return mUp(ctx, s);
+    case '_m_ord':
+      return mOrd(ctx, s);
+    case '_m_id':
+      return mId(ctx, s);
+    default:
+      ctx.dieText('');
+  }
+}
+
+/** find a record of a table by its value, or create it when the user may write there */
+async function refByText(ctx: RequestContext, target: number, text: string): Promise<number | null> {
+  const found = await ctx.t.find({ val: text, t: target }, { limit: 1 });
+  if (found.length) return found[0].id;
+  if (firstLevel(ctx, target) === 'WRITE') return ctx.t.insert({ up: 1, ord: 1, t: target, val: text });
+  return null;
+}
+
+async function uniqueDuplicate(ctx: RequestContext, typ: number, skipId: number, up: number, val: string, includeVal: boolean): Promise<Row | null> {
+  const keyReqs = ctx.meta.reqsOf(typ).filter((r) => r.parsed.key);
+  const env = ctx.formatEnv();
+  const wanted = new Map<number, { ref: boolean; values: string[] }>();
+  const stored = skipId > 0 ? await ctx.t.find({ up: skipId }) : [];
+  for (const r of keyReqs) {
+    const field = `t${r.id}`;
+    if (r.refTarget !== null) {
+      let ids = stored.filter((c) => c.val === String(r.id)).map((c) => String(c.t));
+      if (ctx.has(field)) ids = valueList(ctx.request[field]).map((x) => x.trim()).filter((x) => x !== '' && toInt(x) > 0).map((x) => String(toInt(x)));
+      wanted.set(r.id, { ref: true, values: [...new Set(ids)].sort() });
+    } else {
+      let v = stored.filter((c) => c.t === r.id).sort((a, b) => b.id - a.id)[0]?.val ?? '';
+      if (ctx.has(field)) {
+        const raw = valueString(ctx.request[field]);
+        v = formatVal(baseNameOf(r), NO_BUILTIN_REQS.has(r.id) ? raw : builtIn(raw, env), env);
+      }
+      wanted.set(r.id, { ref: false, values: v === '' ? [] : [v] });
+    }
+  }
+  if (!includeVal && ![...wanted.values()].some((w) => w.values.length)) return null;
+  let candidates = await ctx.t.find({ t: typ, up });
+  if (includeVal) candidates = candidates.filter((c) => c.val.toLowerCase() === val.toLowerCase());
+  candidates = candidates.filter((c) => c.id !== skipId);
+  if (!candidates.length) return null;
+  if (!wanted.size) return candidates[0];
+  const cells = await ctx.t.find({ up: candidates.map((c) => c.id) });
+  for (const cand of candidates) {
+    const own = cells.filter((c) => c.up === cand.id);
+    let same = true;
+    for (const [reqId, w] of wanted) {
+      const have = w.ref
+        ? [...new Set(own.filter((c) => c.val === String(reqId)).map((c) => String(c.t)))].sort()
+        : own.filter((c) => c.t === reqId && c.val !== '').map((c) => c.val);
+      if (w.ref ? JSON.stringify(have) !== JSON.stringify(w.values) : (w.values.length ? !have.some((h) => h.toLowerCase() === w.values[0].toLowerCase()) : have.length > 0)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cand;
+  }
+  return null;
+}
+
+async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
+  const up = ctx.has('up') ? toInt(ctx.str('up')) : 0;
+  const id = numId(s);
+  const env = ctx.formatEnv();
+  if (up === 0) ctx.myDie('Недопустимые данные: up=0. Установите значение=1 для независимых объектов.');
+  if (s.id === 0) ctx.myDie('Недопустимый id=0.');
+  if (s.id === '') ctx.myDie('Недопустимый пустой id');
+  const typeRow = await ctx.t.get(id);
+  if (!typeRow || typeRow.up !== 0) ctx.dieText('Проверка типа неуспешна');
+  let val = ctx.has(`t${id}`) ? valueString(ctx.request[`t${id}`]) : '';
+  const baseTyp = typeRow.t;
+  const baseName = BASE_NAMES[baseTyp] ?? '';
+  const unique = typeRow.ord;
+  const reqRows = ctx.meta.childRows(id).filter((r) => r.t !== r.up);
+  const hasReqs = reqRows.length > 0;
+  const reqList = new Map<number, ReqInfo>();
+  const defaulted = new Set<number>();
+  for (const row of reqRows) {
+    const info = ctx.meta.describeReq(row);
+    reqList.set(row.id, info);
+    const defBase = ctx.meta.get(row.t);
+    if (!ctx.has(`t${row.id}`) && BASE_NAMES[defBase?.t ?? 0] !== 'BUTTON') {
+      const def = info.parsed.default;
+      if (def !== '') {
+        defaulted.add(row.id);
+        ctx.setRequest(`t${row.id}`, builtIn(def, env));
+      }
+    }
+  }
+  let ord = 1;
+  if (up !== 1) {
+    const parent = await ctx.t.get(up);
+    if (!parent) ctx.myDie(`Родительский объект ${up} не найден.`);
+    if (parent.up === 0) ctx.myDie(`Родительский объект ${up} - метаданные.`);
+    await checkGrantOrDie(ctx, up, id);
+    ord = (await ctx.t.maxOrd({ t: id, up })) + 1;
+  } else if (firstLevel(ctx, id) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
+  let numericUniqueMax: number | undefined;
+  if (val === '') {
+    if (baseName === 'NUMBER') {
+      if (unique) {
+        const same = await ctx.t.find({ t: id, up });
+        numericUniqueMax = Math.max(0, ...same.map((r) => Math.max(0, toInt(r.val))));
+        const empties = same.filter((r) => toInt(r.val) === numericUniqueMax && String(r.val) === String(numericUniqueMax));
+        for (const e of empties) {
+          if ((await ctx.t.count({ up: e.id })) === 0) {
+            s.id = e.id;
+            s.a = 'edit_obj';
+            return;
+          }
+        }
+        val = String(numericUniqueMax + 1);
+      } else val = '1';
+    } else if (baseName === 'DATE') val = formatVal('DATE', String(new Date((ctx.nowSec + ctx.tzone) * 1000).getUTCDate()).padStart(2, '0'), env);
+    else if (baseName === 'DATETIME') val = String(ctx.nowSec);
+    else if (baseName === 'SIGNED') val = '1';
+    else val = String(ord);
+  } else val = formatVal(baseName, builtIn(val, env), env);
+  const keyed = reqRows.some((r) => ctx.meta.describeReq(r).parsed.key);
+  if (numericUniqueMax === undefined && (unique || (!unique && keyed))) {
+    const dup = await uniqueDuplicate(ctx, id, 0, up, val, !!unique);
+    if (dup) {
+      if (ctx.api) {
+        ctx.dieJson({ id: dup.id, obj: id, ord: dup.ord, next_act: 'edit_obj', args: 'exists1=1', val: htmlentities(val), warning: 'Запись уже существует' });
+      }
+      s.arg = 'exists1=1';
+      if (hasReqs) {
+        s.obj = id;
+        s.id = dup.id;
+        s.a = 'edit_obj';
+      } else {
+        s.a = 'object';
+        if (up !== 1) s.arg += `&F_U=${up}`;
+      }
+      return;
+    }
+  }
+  const i = await ctx.t.insert({ up, ord, t: id, val });
+  const created = new Set<string>();
+  for (const [rawKey, rawValue] of Object.entries(ctx.request)) {
+    let key = rawKey;
+    let value: unknown = rawValue;
+    if (key === `t${id}` || created.has(key)) continue;
+    let t: number;
+    if (key.startsWith('NEW_')) {
+      t = toInt(key.slice(4));
+      const info = reqList.get(t);
+      const text = valueString(value);
+      if (!(text.length && info && info.refTarget !== null)) continue;
+      const ref = await refByText(ctx, info.refTarget, text);
+      if (ref === null) ctx.dieText(`У вас нет прав на создание объектов этого типа (${info.refTarget}).`);
+      value = String(ref);
+      key = `t${t}`;
+      created.add(key);
+    } else {
+      if (!key.startsWith('t')) continue;
+      const rest = key.slice(1);
+      if (!/^\d+$/.test(rest)) continue;
+      t = Number(rest);
+    }
+    const info = reqList.get(t);
+    if (!info || t === 0) continue;
+    const text = valueString(value);
+    const base = baseNameOf(info);
+    const v = NO_BUILTIN_REQS.has(t) ? formatVal(base, text, env) : formatVal(base, builtIn(text, env), env);
+    await checkGrantOrDie(ctx, i, t);
+    if (text.length === 0) continue;
+    if (info.refTarget !== null) {
+      for (const part of valueList(Array.isArray(value) ? value : v)) {
+        let refId: number;
+        if (!isNumeric(part)) {
+          if (info.refTarget === 1) continue;
+          const found = await refByText(ctx, info.refTarget, text.trim());
+          if (found === null) continue;
+          refId = found;
+        } else refId = toInt(part);
+        const target = refId > 0 ? await ctx.t.get(refId) : null;
+        if (!target || target.t !== info.refTarget) continue;
+        await ctx.t.insert({ up: i, ord: 1, t: refId, val: String(t) });
+        if (!info.multi) break;
+      }
+    } else if (t === PASSWORD) await ctx.t.insert({ up: i, ord: 1, t, val: ctx.core.saltedHash(ctx.db, v) });
+    else await ctx.t.insert({ up: i, ord: 1, t, val: v });
+  }
+  if (hasReqs) {
+    s.a = 'edit_obj';
+    s.id = i;
+    s.arg = `new1=1&${s.arg}`;
+  } else {
+    s.a = 'object';
+    if (up !== 1) s.arg = `F_U=${up}`;
+  }
+  s.obj = i;
+  if (ctx.api) {
+    ctx.dieJson({ id: i, obj: i, ord, next_act: s.a, args: s.arg, val: htmlentities(formatView(baseName, val, ctx, true)) });
+  }
+}
+
+async function mSet(ctx: RequestContext, s: CommandState): Promise<void> {
+  const obj = numId(s);
+  s.obj = s.id;
+  s.id = '';
+  const env = ctx.formatEnv();
+  let t = 0;
+  let lastKey = '';
+  let lastVal = '';
+  const record = await ctx.t.get(obj);
+  for (const [key, rawValue] of Object.entries(ctx.request)) {
+    lastKey = key;
+    lastVal = valueString(rawValue);
+    if (!key.startsWith('t') || toInt(key.slice(1)) === 0) continue;
+    t = toInt(key.slice(1));
+    await checkGrantOrDie(ctx, obj, t);
+    if (!record) continue;
+    const reqRow = ctx.meta.childRows(record.t).find((r) => r.id === t);
+    if (!reqRow) continue;
+    const info = ctx.meta.describeReq(reqRow);
+    const def = ctx.meta.get(reqRow.t);
+    if (!def) continue;
+    const cells = (await ctx.t.find({ up: obj }, { orderBy: 'ord,id' })).filter((c) => c.t === t || c.val === String(t));
+    if (info.refTarget !== null) {
+      const targetType = info.refTarget;
+      if (info.multi) {
+        const current = new Map<number, { id: number; ord: number }>();
+        for (const c of cells) if (!current.has(c.t)) current.set(c.t, { id: c.id, ord: c.ord });
+        for (const part of valueList(rawValue)) {
+          const ref = toInt(part);
+          if (current.has(ref)) {
+            current.delete(ref);
+            continue;
+          }
+          const target = ref ? await ctx.t.get(ref) : null;
+          if (!ref || !target || (target.t !== targetType && targetType !== 1)) {
+            ctx.warn(` Неверная ссылка: ${t} - ${ref}`);
+            continue;
+          }
+          const refOrd = (await ctx.t.maxOrd({ up: obj, val: String(t) })) + 1;
+          s.id = await ctx.t.insert({ up: obj, ord: refOrd, t: ref, val: String(t) });
+        }
+        for (const gone of current.values()) {
+          await ctx.t.deleteIds([gone.id]);
+          await ctx.t.shiftOrd({ up: obj, val: String(t), ordFrom: gone.ord + 1 }, -1);
+        }
+      } else {
+        const cur = cells[0];
+        const ref = toInt(valueString(rawValue));
+        if (ref) {
+          const target = await ctx.t.get(ref);
+          if (!target || (target.t !== targetType && targetType !== 1)) ctx.dieText(`Неверная ссылка ${ref}:${targetType}`);
+        }
+        if (cur) {
+          if (ref) {
+            s.id = String(cur.id);
+            if (ref !== cur.t) await ctx.t.update(cur.id, { t: ref });
+          } else await ctx.t.deleteTree(cur.id);
+        } else if (ref) {
+          s.id = await ctx.t.insert({ up: obj, ord: 1, t: ref, val: String(t) });
+          await dropDuplicateCells(ctx, obj, t);
+        }
+      }
+      continue;
+    }
+    const base = BASE_NAMES[def.t] ?? '';
+    const cur = cells[0];
+    let val = lastVal;
+    if (!NO_BUILTIN_REQS.has(t)) val = builtIn(val, env);
+    if (t === PASSWORD) val = ctx.core.saltedHash(ctx.db, val);
+    else if (base === 'NUMBER' && looseNotZero(val)) val = val === '' ? '' : String(toInt(val));
+    else if (base === 'SIGNED' && looseNotZero(val)) val = val === '' ? '' : floatToString(toFloat(val.replace(/,/g, '.')));
+    else val = formatVal(base, val, env);
+    if (cur) {
+      s.id = String(cur.id);
+      if (val === '') await ctx.t.deleteTree(cur.id);
+      else {
+        val = formatVal(base, val, env);
+        if (looseNotEqual(val, cur.val)) await ctx.t.update(cur.id, { val });
+      }
+    } else if (val !== '') {
+      s.id = await ctx.t.insert({ up: obj, ord: 1, t, val });
+      await dropDuplicateCells(ctx, obj, t);
+    }
+  }
+  if (t === 0) ctx.dieText(`Нет набора атрибутов (${lastKey}) или пустое значение (${lastVal}) `);
+  s.a = 'nul';
+}
+
+/** PHP checkDuplicatedReqs: keep the newest cell of (record, t) */
+async function dropDuplicateCells(ctx: RequestContext, up: number, t: number): Promise<void> {
+  const rows = await ctx.t.find({ up, t }, { orderBy: 'id', desc: true });
+  for (const r of rows.slice(1)) await ctx.t.deleteTree(r.id);
+}
+
+async function mSave(ctx: RequestContext, s: CommandState): Promise<void> {
+  if (s.id === '') ctx.myDie('Неверный ID');
+  let id = numId(s);
+  const env = ctx.formatEnv();
+  const rec = await ctx.t.get(id);
+  const typeRow = rec ? await ctx.t.get(rec.t) : null;
+  if (!rec || !typeRow) ctx.dieText('No such record');
+  if (rec.up === 0) ctx.dieText('Cannot update meta-data');
+  const typ = rec.t;
+  const baseName = BASE_NAMES[typeRow.t] ?? '';
+  const unique = typeRow.ord;
+  const up = rec.up;
+  let curVal = rec.val;
+  s.arg = up > 1 ? `F_U=${up}` : '';
+  let copy = false;
+  if (ctx.has('copybtn')) {
+    await checkGrantOrDie(ctx, id);
+    copy = true;
+    const ord = up > 1 ? (await ctx.t.maxOrd({ up, t: typ })) + 1 : 1;
+    const oldId = id;
+    if (valueString(ctx.request[`t${typ}`]).length) curVal = valueString(ctx.request[`t${typ}`]);
+    id = await ctx.t.insert({ up, ord, t: typ, val: curVal });
+    await copyChildren(ctx, oldId, id);
+    s.arg = 'copied1=1&';
+  } else s.arg = 'saved1=1&';
+  const state = await recordState(ctx, typ, id);
+  state.values.set(typ, curVal);
+  state.cellIds.set(typ, id);
+  if (!copy) {
+    const keyReqs = unique ? [] : [...state.reqs.values()].filter((r) => r.parsed.key);
+    const submittedKey = keyReqs.some((r) => ctx.has(`t${r.id}`) || ctx.has(`NEW_${r.id}`));
+    if (unique || submittedKey) {
+      let uniqueVal = curVal;
+      const field = ctx.request[`t${typ}`];
+      if (field !== undefined && !((typ === TOKEN || typ === XSRF || typ === PASSWORD) && valueString(field) === PASSWORD_STARS)) {
+        uniqueVal = formatVal(baseName, builtIn(valueString(field), env), env);
+      }
+      const dup = await uniqueDuplicate(ctx, typ, id, up, uniqueVal, !!unique);
+      if (dup) ctx.myDie(`Запись с таким ключом уже существует #${dup.id}`);
+    }
+  }
+  const handledBooleans = new Set<number>();
+  for (const [key, rawValue] of Object.entries(ctx.request)) {
+    if (!key.startsWith('t')) continue;
+    const rest = key.slice(1);
+    if (!isNumeric(rest) || toInt(rest) === 0) continue;
+    const t = toInt(rest);
+    const info = state.reqs.get(t);
+    const isType = t === typ;
+    if (!info && !isType) continue;
+    const reqId = state.cellIds.get(t) ?? 0;
+    let value: unknown = rawValue;
+    let text = valueString(value);
+    if (!NO_BUILTIN_REQS.has(t)) text = builtIn(text, env);
+    const isRef = !!info && info.refTarget !== null;
+    let v = isRef ? text : formatVal(isType ? baseName : baseNameOf(info), text, env);
+    if ((t === TOKEN || t === XSRF || t === PASSWORD) && v === PASSWORD_STARS) continue;
+    if (isRef && ctx.has(`NEW_${t}`) && valueString(ctx.request[`NEW_${t}`]).length) {
+      const newText = valueString(ctx.request[`NEW_${t}`]);
+      value = newText;
+      const ref = await refByText(ctx, info.refTarget!, newText);
+      if (ref === null) ctx.dieText(`У вас нет прав на создание объектов этого типа (${info.refTarget}).`);
+      v = String(ref);
+    }
+    const curMulti = info?.multi ? (state.multi.get(t) ?? []) : [];
+    const curMultiSet = new Set(curMulti.map((m) => String(m.target)));
+    const current = info?.multi ? [...curMultiSet].join(',') : (state.values.get(t) ?? '');
+    if (looseNotEqual(v, current)) {
+      if (isType) {
+        await checkGrantOrDie(ctx, id);
+        if (typ === USER && current === ctx.db) ctx.myDie('Нельзя изменить имя администратора, лучше создайте нового');
+      } else if (!(await grantOk(ctx, id, t, 'WRITE'))) ctx.myDie(`У вас нет доступа к реквизиту объекта: ${id}, ${t} ()`);
+      const nonEmpty = Array.isArray(value) ? value.length > 0 : valueString(value).length !== 0;
+      if (nonEmpty) {
+        if (isRef) {
+          for (const part of valueList(Array.isArray(value) ? value : v)) {
+            const ref = toInt(part);
+            if (ref <= 0) continue;
+            const target = await ctx.t.get(ref);
+            if (!target || (target.t !== info!.refTarget && info!.refTarget !== 1)) ctx.myDie(`Неверный тип объекта с ID=${v} или объект не найден`);
+            if (info!.multi) {
+              if (curMultiSet.has(String(ref))) {
+                curMultiSet.delete(String(ref));
+                continue;
+              }
+              await ctx.t.insert({ up: id, ord: 1, t: ref, val: String(t) });
+              await dropDuplicateCells(ctx, id, t);
+            } else if (reqId === 0) {
+              await ctx.t.insert({ up: id, ord: 1, t: ref, val: String(t) });
+              await dropDuplicateCells(ctx, id, t);
+              break;
+            } else {
+              await ctx.t.update(reqId, { t: ref });
+              break;
+            }
+          }
+          if (info!.multi) for (const gone of curMultiSet) await deleteRefCells(ctx, id, t, toInt(gone));
+        } else {
+          let stored = v;
+          if (t === PASSWORD) stored = ctx.core.saltedHash(ctx.db, v);
+          if (reqId === 0) {
+            await ctx.t.insert({ up: id, ord: 1, t, val: stored });
+            await dropDuplicateCells(ctx, id, t);
+          } else await ctx.t.update(reqId, { val: stored });
+        }
+      } else if (info?.multi) {
+        for (const gone of curMultiSet) await deleteRefCells(ctx, id, t, toInt(gone));
+      } else if (reqId === 0) ctx.warn('Пустой тип реквизита!<br>');
+      else if (!isType) {
+        await ctx.t.deleteTree(reqId);
+      } else ctx.warn('Нельзя оставить пустым имя объекта!<br>');
+    }
+    if (info && baseNameOf(info) === 'BOOLEAN') handledBooleans.add(t);
+  }
+  for (const b of state.booleans) {
+    if (handledBooleans.has(b) || !ctx.has(`b${b}`)) continue;
+    if (await grantOk(ctx, id, b, 'WRITE')) await ctx.t.deleteIds([state.cellIds.get(b) ?? 0]);
+  }
+  for (const key of state.notNull) {
+    if (!(await grantOk(ctx, typ, key, 'WRITE'))) continue;
+    const submitted = ctx.has(`t${key}`) ? valueString(ctx.request[`t${key}`]).length > 0 : true;
+    const info = state.reqs.get(key);
+    if (submitted || (ctx.has(`NEW_${key}`) && valueString(ctx.request[`NEW_${key}`]).length > 0)
+      || (info?.arrType != null && looseNotZero(state.values.get(key) ?? ''))
+      || ctx.has('copybtn') || (info?.multi && (state.multi.get(key)?.length ?? 0) > 0)) continue;
+    ctx.warn('Данные сохранены. Необходимо заполнить реквизиты, выделенные красным!<br>');
+    s.nextAct = '';
+    break;
+  }
+  if (ctx.warning !== undefined) {
+    s.a = 'edit_obj';
+    s.arg += `${ctx.has('tab') ? `tab=${toInt(ctx.str('tab'))}` : ''}&warning=${ctx.warning}`;
+    s.obj = id;
+    s.id = id;
+  } else {
+    s.arg += `F_U=${up}&F_I=${id}`;
+    s.a = 'object';
+    s.obj = id;
+    s.id = String(typ);
+  }
+}
+
+async function deleteRefCells(ctx: RequestContext, up: number, reqId: number, target: number): Promise<void> {
+  const rows = await ctx.t.find({ up, t: target, val: String(reqId) });
+  await ctx.t.deleteIds(rows.map((r) => r.id));
+}
+
+/** copy every child row (recursively) of a record under a new parent (PHP Populate_Reqs) */
+async function copyChildren(ctx: RequestContext, from: number, to: number): Promise<void> {
+  const children = await ctx.t.find({ up: from }, { orderBy: 'id' });
+  for (const ch of children) {
+    if (ctx.has(`t${ch.t}`)) continue;
+    const newId = await ctx.t.insert({ up: to, ord: ch.ord, t: ch.t, val: ch.val });
+    if ((await ctx.t.count({ up: ch.id })) > 0) await copyChildren(ctx, ch.id, newId);
+  }
+}
+
+/** incoming references to a record and to the subordinate records below it */
+async function treeRefCount(ctx: RequestContext, id: number): Promise<number> {
+  let count = await ctx.t.count({ t: id });
+  const rec = await ctx.t.get(id);
+  if (!rec) return count;
+  const arrTypes = ctx.meta.childRows(rec.t).filter((r) => r.t !== r.up).map((r) => r.t);
+  if (!arrTypes.length) return count;
+  const children = await ctx.t.find({ up: id, t: arrTypes });
+  for (const c of children) count += await treeRefCount(ctx, c.id);
+  return count;
+}
+
+async function mDel(ctx: RequestContext, s: CommandState): Promise<void> {
+  const id = numId(s);
+  if (id === 0) ctx.myDie(`Неверный id: ${id}`);
+  await checkGrantOrDie(ctx, id);
+  if (id === ctx.session!.userId) ctx.myDie('Нельзя удалить себя как пользователя');
+  const obj = await ctx.t.get(id);
+  const par = obj ? await ctx.t.get(obj.up) : null;
+  if (!obj || !par) ctx.dieText('Объект не найден');
+  if (par.up === 0) ctx.myDie(`Нельзя удалить метаданные (реквизит ${id} типа `);
+  const refs = await ctx.t.count({ t: id });
+  if (refs > 0) ctx.myDie(`Нельзя удалить объект, на который существует ссылки (всего: ${refs})!`, 409);
+  const treeRefs = await treeRefCount(ctx, id);
+  if (treeRefs > 0) ctx.myDie(`Нельзя удалить объект, на который существует ссылки (всего: ${treeRefs})!`, 409);
+  if (obj.up > 1) {
+    const type = ctx.meta.get(obj.t) ?? (await ctx.t.get(obj.t));
+    if (type && type.up === 0) {
+      s.arg = `F_U=${obj.up}`;
+      await ctx.t.shiftOrd({ up: obj.up, t: obj.t, ordFrom: obj.ord + 1 }, -1);
+    } else if (isNumeric(obj.val)) await ctx.t.shiftOrd({ up: obj.up, val: obj.val, ordFrom: obj.ord + 1 }, -1);
+  }
+  await ctx.t.deleteTree(id);
+  s.obj = id;
+  s.id = String(obj.t);
+  s.a = 'object';
+}
+
+async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
+  const typeId = numId(s);
+  if (ctx.req.method.toUpperCase() !== 'POST') ctx.myDie('Для массового удаления используйте POST', 405);
+  if (typeId === 0) ctx.myDie('Не указан тип записей (table id)');
+  const raw = ctx.post.ids !== undefined ? ctx.post.ids : ctx.request.ids;
+  const list = Array.isArray(raw) ? raw.map(paramString) : typeof raw === 'string' && raw !== '' ? raw.split(',') : raw !== undefined && raw !== null && typeof raw !== 'object' ? paramString(raw).split(',') : [];
+  const ids: number[] = [];
+  for (const r of list) {
+    const n = toInt(r);
+    if (n > 0 && !ids.includes(n)) ids.push(n);
+  }
+  if (!ids.length) ctx.myDie('Пустой список идентификаторов');
+  if (ids.length > 10000) ctx.myDie('Слишком большой батч (max 10000)');
+  const g = ctx.session!;
+  if (!g.grants.deletable.has('1') && !g.grants.deletable.has(String(typeId)) && g.user !== 'admin' && firstLevel(ctx, typeId) !== 'WRITE') {
+    ctx.myDie('У вас нет прав на массовое удаление объектов этого типа', 403);
+  }
+  const rows = (await ctx.t.find({ id: ids, t: typeId })).filter((r) => r.t !== r.up);
+  const parents = new Map((await ctx.t.find({ id: [...new Set(rows.map((r) => r.up))] })).map((r) => [r.id, r]));
+  const deleted: number[] = [];
+  const errors: Record<string, string> = {};
+  const found = new Set<number>();
+  for (const row of rows) {
+    found.add(row.id);
+    const par = parents.get(row.up);
+    if (!par || par.up === 0) {
+      errors[String(row.id)] = 'Нельзя удалить метаданные';
+      continue;
+    }
+    if (row.id === g.userId) {
+      errors[String(row.id)] = 'Нельзя удалить себя как пользователя';
+      continue;
+    }
+    const refCnt = await treeRefCount(ctx, row.id);
+    if (refCnt > 0) {
+      errors[String(row.id)] = `Нельзя удалить объект, на который существуют ссылки (всего: ${refCnt})`;
+      continue;
+    }
+    if (row.up > 1) await ctx.t.shiftOrd({ up: row.up, t: row.t, ordFrom: row.ord + 1 }, -1);
+    await ctx.t.deleteTree(row.id);
+    deleted.push(row.id);
+  }
+  for (const id of ids) if (!found.has(id)) errors[String(id)] = 'Не найден или другой тип';
+  ctx.apiDump({ deleted, errors }, 'del_batch.json');
+}
+
+async function mMove(ctx: RequestContext, s: CommandState): Promise<void> {
+  const id = numId(s);
+  const up = ctx.has('up') ? toInt(ctx.str('up')) : 0;
+  if (id === 0) ctx.dieText(`Неверный id: ${id}`);
+  await checkGrantOrDie(ctx, id);
+  const a = await ctx.t.get(id);
+  const parent = a ? await ctx.t.get(a.up) : null;
+  const target = await ctx.t.get(up);
+  const hasChildren = up > 0 && (await ctx.t.count({ up })) > 0;
+  if (!a || !parent || !target || !hasChildren) ctx.dieText('No such record');
+  s.arg = 'moved&';
+  let ord = 1;
+  if (up !== 1) {
+    await checkGrantOrDie(ctx, up, a.t);
+    s.arg += `&F_U=${up}`;
+    ord = (await ctx.t.maxOrd({ up })) + 1;
+  } else if (firstLevel(ctx, a.t) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
+  if (a.up === 0) ctx.dieText('Cannot update meta-data');
+  if (parent.t !== target.t) {
+    const has = ctx.meta.childRows(target.t).some((r) => r.t === a.t);
+    if (!has) ctx.dieText(`Types mismatch ${parent.t}!==${target.t}`);
+  }
+  if (a.up !== up) {
+    await ctx.t.update(id, { ord, up });
+    await ctx.t.shiftOrd({ up: a.up, t: a.t, ordFrom: a.ord + 1 }, -1);
+  }
+  s.a = 'object';
+}
+
+async function mUp(ctx: RequestContext, s: CommandState): Promise<void> {
+  const id = numId(s);
+  await checkGrantOrDie(ctx, id);
+  const obj = await ctx.t.get(id);
+  if (!obj) ctx.dieText('No arr recs');
+  const peers = (await ctx.t.find({ up: obj.up, t: obj.t })).filter((p) => p.ord < obj.ord);
+  const newOrd = peers.length ? Math.max(...peers.map((p) => p.ord)) : 0;
+  if (newOrd > 0) {
+    const rows = (await ctx.t.find({ up: obj.up })).filter((r) => r.ord === obj.ord || r.ord === newOrd);
+    for (const r of rows) await ctx.t.update(r.id, { ord: r.ord === obj.ord ? newOrd : obj.ord });
+  }
+  s.id = String(obj.t);
+  s.arg = `F_U=${obj.up}`;
+  s.a = 'object';
+}
+
+async function mOrd(ctx: RequestContext, s: CommandState): Promise<void> {
+  const order = ctx.str('order');
+  if (!isNumeric(order) || toInt(order) < 1) ctx.dieText('Invalid order');
+  const id = numId(s);
+  await checkGrantOrDie(ctx, id);
+  const newOrd = toInt(order);
+  const obj = await ctx.t.get(id);
+  const par = obj ? await ctx.t.get(obj.up) : null;
+  if (!obj || !par || par.up === 0) ctx.myDie(`Не найден id=${id} `);
+  if (newOrd !== obj.ord) {
+    await moveToOrder(ctx, obj.id, obj.up, obj.ord, newOrd);
+    s.id = String(obj.up);
+  }
+  s.obj = s.id;
+}
+
+async function mId(ctx: RequestContext, s: CommandState): Promise<void> {
+  const newIdRaw = ctx.str('new_id');
+  if (!isNumeric(newIdRaw) || toInt(newIdRaw) < 1) ctx.dieText('Invalid ID');
+  const id = numId(s);
+  await checkGrantOrDie(ctx, id);
+  const newId = toInt(newIdRaw);
+  const occupied = await ctx.t.get(newId);
+  const self = await ctx.t.get(id);
+  if (self && self.up === 0) ctx.myDie('Это id метаданных');
+  if (occupied) ctx.myDie('Новый id занят');
+  if (!self) ctx.myDie('Новый id занят');
+  await ctx.t.insert({ id: newId, up: self.up, ord: self.ord, t: self.t, val: self.val });
+  await ctx.t.updateWhere({ up: id }, { up: newId });
+  await ctx.t.updateWhere({ t: id }, { t: newId });
+  await ctx.t.deleteIds([id]);
+  s.obj = newId;
+  s.id = newId;
 }

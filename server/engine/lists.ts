@@ -1,15 +1,593 @@
+/**
+ * Read commands over records: object lists (`object/{type}` in the JSON,
+ * JSON_DATA, JSON_OBJ shapes and `_count`), the record card (`edit_obj`),
+ * `get_record` and `_ref_reqs`.
+ *
+ * A list costs one listRecords query and one cellsOf query (plus a count only
+ * for `_count`); metadata comes from the cache. The JSON shape reproduces the
+ * PHP engine's answer including the template "noise" keys its clients see.
+ */
+import type { CellRow, ListColumn, ListFilter, ListOrder, ListParent, ListQuery, Row, ValuePredicate } from '../storage/types.js';
 import type { RequestContext } from './context.js';
-import type { CommandState } from './commands.js';
+import { paramString } from './context.js';
+import { numId, firstLevel, type CommandState } from './commands.js';
+import { checkGrantOrDie, grantOk } from './access.js';
+import { alignOf, builtIn, formatVal, formatView } from './format.js';
+import { htmlspecialchars, isNumeric, toInt } from './php.js';
+import { BASE_NAMES, type ReqInfo } from './meta.js';
+import { DEFAULT_PAGE_SIZE } from './ids.js';
+import { attrsAlias } from './attrs.js';
+import { editObjCard } from './card.js';
 
-export async function objectList(ctx: RequestContext, _s: CommandState): Promise<never> {
-  ctx.dieText('not implemented');
+const VAL_LIM = 127;
+const RANGE_BASES = new Set(['DATE', 'NUMBER', 'SIGNED', 'DATETIME']);
+
+/** one column of a list: requisite id, or the child type id for a subordinate table */
+export interface ListCol {
+  key: number;
+  req: ReqInfo;
+  /** column name (alias applied for references only, as the engine does) */
+  name: string;
+  baseId: number | null;
+  baseName: string;
+  isRef: boolean;
+  isArr: boolean;
 }
-export async function editObj(ctx: RequestContext, _s: CommandState): Promise<never> {
-  ctx.dieText('not implemented');
+
+export function listColumns(ctx: RequestContext, typeId: number): ListCol[] {
+  const grants = ctx.session!.grants;
+  const out: ListCol[] = [];
+  for (const req of ctx.meta.reqsOf(typeId)) {
+    if (grants.levels.get(String(req.id)) === 'BARRED') continue;
+    const isRef = req.refTarget !== null;
+    const isArr = req.arrType !== null;
+    out.push({
+      key: isArr ? req.arrType! : req.id,
+      req,
+      name: isRef ? attrsAlias(req.attrs, req.name) : req.name,
+      baseId: req.base,
+      baseName: BASE_NAMES[req.base ?? 0] ?? '',
+      isRef,
+      isArr,
+    });
+  }
+  return out;
 }
-export async function getRecord(ctx: RequestContext, _s: CommandState): Promise<never> {
-  ctx.dieText('not implemented');
+
+/** PHP's JSON-ish escaping of record values in API list mode */
+function apiEscape(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, '\\n');
 }
-export async function refReqs(ctx: RequestContext, _s: CommandState): Promise<never> {
-  ctx.dieText('not implemented');
+
+function defaultLimit(ctx: RequestContext): number {
+  const c = toInt(ctx.req.cookies.default_limit ?? '');
+  return c > 4 && c < 1001 ? c : DEFAULT_PAGE_SIZE;
+}
+
+/** parse a filter value (PHP Construct_WHERE syntax) into a predicate */
+export function parseFilter(raw: string, column: ListColumn, base: string, ctx: RequestContext, numeric: boolean): ValuePredicate | null {
+  let value = raw;
+  let not = false;
+  let cmp: 'ge' | 'le' | 'gt' | 'lt' | null = null;
+  if (value.startsWith('!')) {
+    not = true;
+    value = value.slice(1);
+  } else {
+    const lt = value.trimStart();
+    if (lt.startsWith('>=') || lt.startsWith('<=')) {
+      cmp = lt.startsWith('>=') ? 'ge' : 'le';
+      value = lt.slice(2);
+    } else if (value.trim().startsWith('>') || value.trim().startsWith('<')) {
+      cmp = lt.startsWith('>') ? 'gt' : 'lt';
+      value = lt.slice(1);
+    }
+  }
+  value = builtIn(value, ctx.formatEnv());
+  const upper = value.trim().toUpperCase();
+  if (value === '%') return not ? { op: 'absent' } : { op: 'present' };
+  if (upper.startsWith('@IN(') && value.trim().endsWith(')')) {
+    const ids = value.trim().slice(4, -1).split(',').map((x) => x.trim());
+    if (ids.some((x) => !isNumeric(x))) ctx.myDie('Недопустимы нечисловые ID');
+    return { op: 'idIn', ids: ids.map(toInt), negate: not };
+  }
+  if (value.startsWith('@')) return { op: 'idIn', ids: [toInt(value.slice(1).replace(/ /g, ''))], negate: not };
+  if (upper.startsWith('IN(') && value.trim().endsWith(')')) {
+    const values = value.trim().slice(3, -1).split(',').map((x) => x.trim().replace(/^'(.*)'$/, '$1'));
+    return { op: not ? 'notIn' : 'in', values, numeric };
+  }
+  if (upper.startsWith('REGEXP:')) return { op: 'regexp', pattern: value.trim().slice(7), negate: not };
+  if (column.kind !== 'ref' && (base === 'DATE' || base === 'DATETIME') && value !== '' && !value.includes('%')) {
+    value = formatVal(base, value, { ...ctx.formatEnv(), warn: () => undefined });
+  }
+  const between = /^(-?[\d.]+)\.\.(-?[\d.]+)$/.exec(value.trim());
+  if (between && !cmp) return { op: 'between', low: between[1], high: between[2], numeric: true };
+  if (cmp) return { op: cmp, value, numeric };
+  if (value.includes('%')) return { op: not ? 'notLike' : 'like', pattern: value };
+  return { op: not ? 'ne' : 'eq', value, numeric };
+}
+
+interface ListPlan {
+  query: ListQuery;
+  cols: ListCol[];
+  filterString: string;
+  fu: number | string;
+  parentObj: number | null;
+  title: string;
+  typ: number;
+  unique: string;
+}
+
+async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan> {
+  const id = numId(s);
+  if (id === 0) ctx.dieText('Ошибка: id=0 или не задан');
+  const obj = ctx.meta.get(id);
+  let parentObj: number | null = null;
+  if (obj && obj.up === 0) {
+    for (const [up, list] of ctx.meta.children) {
+      const owner = ctx.meta.get(up);
+      if (owner && owner.up === 0 && list.some((r) => r.t === id)) {
+        parentObj = up;
+        break;
+      }
+    }
+  }
+  if (!obj || obj.up !== 0) ctx.dieText(`Тип ${id} не найден`);
+  const req = ctx.request;
+  const fu: number | string = ctx.has('F_U') ? toInt(builtIn(ctx.str('F_U'), ctx.formatEnv())) : '1';
+  const fuNum = typeof fu === 'number' ? fu : 1;
+  if (fuNum > 1) {
+    if (!(await grantOk(ctx, fuNum, id, 'READ'))) {
+      ctx.myDie(`У вас нет доступа на чтение записей объекта ${id} (родитель ${fuNum})`, 403);
+    }
+  } else if (!firstLevel(ctx, id)) {
+    if (parentObj) await checkGrantOrDie(ctx, parentObj, id, 'READ');
+    else ctx.myDie(`У вас нет доступа на чтение этой таблицы (${id})`, 403);
+  }
+  const cols = listColumns(ctx, id);
+  // filter string kept in links
+  let f = '';
+  for (const [k, v] of Object.entries(req)) {
+    const sv = paramString(v);
+    if (sv !== '' && /(F_|FR_|TO_)/.test(k)) f += `&${k}=${sv.replace(/"/g, '&#34;')}`;
+  }
+  if (ctx.has('f_show_all')) f += '&f_show_all=1';
+  if (ctx.has('full')) f += '&full=0';
+  if (ctx.has('lnx') && ctx.str('lnx') === '1') f += '&lnx=1';
+  // order
+  let orderVal: number | 'val' | 0 = 0;
+  let desc = ctx.has('desc');
+  if (ctx.has('order_val')) orderVal = ctx.str('order_val') === 'val' ? 'val' : toInt(ctx.str('order_val'));
+  else if (ctx.has('ORDER')) {
+    let o = toInt(ctx.str('ORDER'));
+    if (o < 1) {
+      o = Math.abs(o);
+      desc = true;
+    }
+    orderVal = o === id ? 'val' : o;
+  }
+  // filters
+  const baseName = BASE_NAMES[obj.t] ?? '';
+  const filters: ListFilter[] = [];
+  let recordId: number | undefined;
+  let byIdOnly: number | undefined;
+  let otherConds = false;
+  let noParent = false;
+  const byName = new Map(cols.map((c) => [c.req.name.replace(/[ .]/g, '_'), c]));
+  for (const [k, v] of Object.entries(req)) {
+    const value = paramString(v);
+    if (value === '' || !/(F_|FR_|TO_)/.test(k)) continue;
+    const us = k.indexOf('_');
+    const pre = k.slice(0, us);
+    let colKey = k.slice(us + 1);
+    if (pre !== 'F' && pre !== 'FR' && pre !== 'TO') continue;
+    const named = byName.get(colKey);
+    if (named && !/^\d+$/.test(colKey)) colKey = String(named.key);
+    else if (colKey === obj.val.replace(/[ .]/g, '_')) colKey = String(id);
+    if (value.startsWith('@')) noParent = true;
+    if (colKey === 'U') continue;
+    if (colKey === 'I') {
+      if (pre === 'F' && toInt(value) !== 0) byIdOnly = toInt(value);
+      continue;
+    }
+    const keyNum = toInt(colKey);
+    if (keyNum === 0) continue;
+    otherConds = true;
+    let column: ListColumn;
+    let colBase: string;
+    if (keyNum === id) {
+      column = { kind: 'first' };
+      colBase = baseName;
+    } else {
+      const col = cols.find((c) => c.key === keyNum);
+      if (!col) continue;
+      column = col.isRef ? { kind: 'ref', reqId: col.req.id } : { kind: 'cell', reqId: col.key };
+      colBase = col.baseName;
+    }
+    const numeric = colBase === 'NUMBER' || colBase === 'SIGNED';
+    let predicate: ValuePredicate | null;
+    if (pre === 'F') predicate = parseFilter(value, column, colBase, ctx, numeric);
+    else {
+      const bound = RANGE_BASES.has(colBase) ? formatVal(colBase === 'DATETIME' ? 'DATETIME' : colBase, value, { ...ctx.formatEnv(), warn: () => undefined }) : value;
+      predicate = { op: pre === 'FR' ? 'ge' : 'le', value: bound, numeric: numeric || colBase === 'DATE' || colBase === 'DATETIME' };
+    }
+    if (predicate) filters.push({ column, predicate });
+  }
+  if (!otherConds && byIdOnly !== undefined) recordId = byIdOnly;
+  let parent: ListParent = { kind: 'root' };
+  if (ctx.has('F_U') && parentObj) parent = fuNum > 0 ? { kind: 'of', up: fuNum } : { kind: 'anyRecordParent' };
+  else if ((ctx.has('F_I') && toInt(ctx.str('F_I')) > 0) || noParent) {
+    parent = { kind: 'anyRecordParent' };
+    if (recordId !== undefined) {
+      const rec = await ctx.t.get(recordId);
+      parent = rec && rec.up === 1 ? { kind: 'root' } : rec ? { kind: 'of', up: rec.up } : { kind: 'root' };
+    }
+  } else if (parentObj && !ctx.has('F_U')) parent = { kind: 'root' };
+  if (noParent && parent.kind === 'anyRecordParent' && filters.some((x) => x.column.kind === 'first' && x.predicate.op === 'idIn')) {
+    const idf = filters.find((x) => x.column.kind === 'first' && x.predicate.op === 'idIn')!;
+    const ids = (idf.predicate as { ids: number[] }).ids;
+    if (ids.length === 1 && !(idf.predicate as { negate?: boolean }).negate) {
+      const rec = await ctx.t.get(ids[0]);
+      if (rec) parent = rec.up === 1 ? { kind: 'root' } : { kind: 'of', up: rec.up };
+    }
+  }
+  let order: ListOrder = { by: 'id' };
+  if (orderVal === 'val') order = { by: { kind: 'first' }, desc, numeric: baseName === 'NUMBER' || baseName === 'SIGNED' };
+  else if (orderVal !== 0) {
+    const col = cols.find((c) => c.key === orderVal);
+    if (col && !col.isArr) {
+      order = { by: col.isRef ? { kind: 'ref', reqId: col.req.id } : { kind: 'cell', reqId: col.key }, desc, numeric: col.baseName === 'NUMBER' || col.baseName === 'SIGNED' };
+    }
+  } else if (fuNum > 1) order = { by: 'ord' };
+  const pageSize = defaultLimit(ctx);
+  const pg = Math.max(ctx.has('pg') ? toInt(ctx.str('pg')) : 1, 1);
+  let offset = pageSize * (pg - 1);
+  let limit = pageSize;
+  if (ctx.has('LIMIT')) {
+    const parts = ctx.str('LIMIT').split(',');
+    if (parts.length > 1) {
+      offset = toInt(parts[0]);
+      limit = toInt(parts[1]);
+    } else limit = toInt(parts[0]);
+  }
+  if (ctx.has('csv')) limit = 1_000_000;
+  const query: ListQuery = { typeId: id, parent, filters, order, limit: Math.max(0, limit), offset: Math.max(0, offset) };
+  if (recordId !== undefined) query.recordId = recordId;
+  const filterString = !ctx.has('desc') && orderVal === 'val' ? `${f}&desc=0` : f;
+  return { query, cols, filterString, fu, parentObj, title: obj.val, typ: obj.t, unique: String(obj.ord) };
+}
+
+/** one record's cells grouped the way the engine's list reads them */
+interface RecordCells {
+  scalar: Map<number, CellRow>;
+  refs: Map<number, CellRow[]>;
+  arrCount: Map<number, number>;
+}
+
+function groupCells(cells: CellRow[], cols: ListCol[]): Map<number, RecordCells> {
+  const colKeys = new Set(cols.filter((c) => !c.isRef).map((c) => c.key));
+  const refReqs = new Set(cols.filter((c) => c.isRef).map((c) => c.req.id));
+  const arrKeys = new Set(cols.filter((c) => c.isArr).map((c) => c.key));
+  const out = new Map<number, RecordCells>();
+  const sorted = [...cells].sort((a, b) => a.up - b.up || a.t - b.t || a.id - b.id);
+  for (const c of sorted) {
+    let rc = out.get(c.up);
+    if (!rc) {
+      rc = { scalar: new Map(), refs: new Map(), arrCount: new Map() };
+      out.set(c.up, rc);
+    }
+    if (arrKeys.has(c.t)) rc.arrCount.set(c.t, (rc.arrCount.get(c.t) ?? 0) + 1);
+    else if (colKeys.has(c.t)) rc.scalar.set(c.t, c);
+    else if (c.targetVal !== null && refReqs.has(toInt(c.val))) {
+      const list = rc.refs.get(toInt(c.val)) ?? [];
+      list.push(c);
+      rc.refs.set(toInt(c.val), list);
+    }
+  }
+  return out;
+}
+
+export async function objectList(ctx: RequestContext, s: CommandState): Promise<never> {
+  if (ctx.has('_m_del_select')) return deleteSelection(ctx, s);
+  const plan = await planList(ctx, s);
+  const id = numId(s);
+  const { cols } = plan;
+  if (ctx.getStr('_count') !== undefined) {
+    const n = await ctx.t.countRecords(plan.query);
+    ctx.apiDump({ count: String(n) }, 'count.json');
+  }
+  const records = await ctx.t.listRecords(plan.query);
+  const cells = records.length && cols.length ? await ctx.t.cellsOf(records.map((r) => r.id)) : [];
+  const grouped = groupCells(cells, cols);
+  const baseName = BASE_NAMES[plan.typ] ?? '';
+  const jsonData = ctx.has('JSON_DATA');
+  const jsonObj = !jsonData && ctx.has('JSON_OBJ');
+  const full = ctx.has('full');
+  const fuNum = typeof plan.fu === 'number' ? plan.fu : 1;
+
+  // per-record cell values as the API shows them
+  const rowsOut: { rec: Row; api: Record<string, string>; data: unknown[]; html: string[]; view: { align: string; base: string; val: string }[]; ms: { id: string; val: string; ord: string; name: string }[] }[] = [];
+  for (const rec of records) {
+    const rc: RecordCells = grouped.get(rec.id) ?? { scalar: new Map(), refs: new Map(), arrCount: new Map() };
+    const api: Record<string, string> = {};
+    const data: unknown[] = [];
+    const html: string[] = [];
+    const view: { align: string; base: string; val: string }[] = [];
+    const ms: { id: string; val: string; ord: string; name: string }[] = [];
+    for (const col of cols) {
+      const literal = col.isArr ? 'ARRAY' : col.baseName;
+      const viewBase = BASE_NAMES[col.baseId ?? 0] && !col.isArr ? col.baseName : 'SHORT';
+      let v: string | number = '';
+      if (col.isArr) {
+        v = rc.arrCount.has(col.key) ? rc.arrCount.get(col.key)! : '';
+      } else if (col.isRef) {
+        const refs = rc.refs.get(col.req.id);
+        if (refs && refs.length) {
+          v = refs.map((r) => (r.targetVal ?? '').replace(/,/g, '&comma;')).join(',');
+          api[`ref_${col.key}`] = `${refs[0].targetType}:${refs.map((r) => r.t).join(',')}`;
+        }
+      } else {
+        const cell = rc.scalar.get(col.key);
+        if (cell) v = formatView(literal, cell.val, ctx, true);
+        else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
+      }
+      if (v !== '') api[String(col.key)] = String(v);
+      const refs = col.isRef ? rc.refs.get(col.req.id) : undefined;
+      if (jsonData) data.push(refs && refs.length ? `${refs.map((r) => r.t).join(',')}:${v}` : String(v));
+      else if (jsonObj) data.push(refs && refs.length ? `${refs.map((r) => r.t).join(',')}:${v}` : v);
+      // HTML cell (the engine's &object_reqs)
+      let cellHtml = '';
+      const flags = ctx.str('lnx') === '1' ? '&lnx=1' : '';
+      if (col.isArr) cellHtml = `<A HREF="/${ctx.db}/object/${col.key}/?F_U=${rec.id}${flags}">(${rc.arrCount.get(col.key) ?? 0})</A>`;
+      else if (col.isRef) {
+        if (refs && refs.length) {
+          if (col.req.multi || refs.length > 1) {
+            for (const r of refs) {
+              const name = formatView(viewBase, htmlspecialchars(r.targetVal ?? ''), ctx, true);
+              ms.push({
+                id: String(r.id), val: String(r.t), ord: String(r.ord),
+                name: firstLevel(ctx, col.key) ? `<A HREF="/${ctx.db}/object/${col.req.refTarget}/?F_I=${r.t}" class="ms-link">${name}</A>` : name,
+              });
+            }
+          } else {
+            const shown = formatView(viewBase, htmlspecialchars(refs[0].targetVal ?? ''), ctx, true);
+            cellHtml = firstLevel(ctx, col.key) ? `<A HREF="/${ctx.db}/object/${refs[0].targetType}/?F_I=${refs[0].t}${flags}">${shown}</A>` : shown;
+          }
+        }
+      } else {
+        const cell = rc.scalar.get(col.key);
+        if (cell) {
+          if (!full && [...cell.val].length > VAL_LIM) cellHtml = `${formatView(viewBase, htmlspecialchars([...cell.val].slice(0, VAL_LIM).join('')), ctx, true)}...`;
+          else cellHtml = formatView(viewBase, htmlspecialchars(cell.val), ctx, true);
+        } else if (literal === 'BUTTON') cellHtml = ` <A HREF="/${ctx.db}/${buttonLink(col, rec)}">***</A>`;
+      }
+      html.push(cellHtml);
+      view.push({ align: alignOf(viewBase), base: viewBase, val: cellHtml });
+    }
+    rowsOut.push({ rec, api, data, html, view, ms });
+  }
+
+  if (jsonData) {
+    ctx.dieJson(rowsOut.map((r) => ({ i: r.rec.id, u: r.rec.up, o: r.rec.ord, r: [r.rec.val.replace(/\r\n|\r/g, '\n'), ...r.data] })));
+  }
+  if (jsonObj) {
+    ctx.apiDump(rowsOut.map((r) => ({ i: r.rec.id, u: r.rec.up, o: r.rec.ord, r: [formatView(baseName, r.rec.val, ctx, true), ...r.data] })), `object_${s.id}.json`);
+  }
+  const api: Record<string, unknown> = {};
+  api['&main.a'] = { '_parent_.title': [plan.title] };
+  api.type = { id: s.id, up: fuNum > 1 ? fuNum : 1, val: plan.title, base: baseName };
+  api.base = { id: String(plan.typ), unique: plan.unique === '1' ? 'unique' : '' };
+  const createGranted = firstLevel(ctx, id) === 'WRITE' || (await grantOk(ctx, fuNum, id, 'WRITE'));
+  api['&main.a.&uni_obj'] = {
+    create_granted: [createGranted ? 'block' : 'none'],
+    id: [String(s.id)], f_u: [ctx.has('F_U') ? String(plan.fu) : ''], up: [String(fuNum > 1 ? fuNum : 1)],
+    unique: [plan.unique === '1' ? 'unique' : ''], base_typ: [String(plan.typ)], filter: [plan.filterString, plan.filterString],
+    val: [plan.title], typ: [String(s.id)], f_i: [ctx.has('F_I') ? String(toInt(ctx.str('F_I'))) : ''],
+    lnx: [ctx.has('lnx') ? String(toInt(ctx.str('lnx'))) : '0'],
+  };
+  if (fuNum > 1) {
+    const par = await ctx.t.get(fuNum);
+    const parType = par ? ctx.meta.get(par.t) : undefined;
+    if (par && parType) api.parent = { id: String(parType.id), name: par.val, type: parType.val, up: String(par.up) };
+  }
+  if (baseName !== 'REPORT_COLUMN' && baseName !== 'GRANT') {
+    api['&main.a.&uni_obj.&new_req'] = { new_req: [''], '_parent_.typ': [String(s.id)], '_parent_.val': [plan.title] };
+  }
+  if (cols.length) {
+    const reqBase: Record<string, string> = {};
+    const reqBaseId: Record<string, string> = {};
+    const reqAttrs: Record<string, string> = {};
+    const reqType: Record<string, string> = {};
+    const refType: Record<string, string> = {};
+    const arrType: Record<string, string> = {};
+    for (const c of cols) {
+      reqBase[c.key] = c.baseId === 0 ? 'TAB_DELIMITER' : (BASE_NAMES[c.baseId ?? 0] ?? '');
+      reqBaseId[c.key] = c.baseId === null ? '' : String(c.baseId);
+      reqAttrs[c.key] = c.req.attrs;
+      reqType[c.key] = c.name;
+      if (c.isRef) refType[c.key] = String(c.req.refTarget);
+      if (c.isArr) arrType[c.key] = String(ctx.meta.childRows(c.key).find((r) => r.ord === 1)?.id ?? '');
+    }
+    api.req_base = reqBase;
+    api.req_base_id = reqBaseId;
+    api.req_attrs = reqAttrs;
+    api.req_type = reqType;
+    api.req_order = cols.map((c) => String(c.key));
+    if (Object.keys(refType).length) api.ref_type = refType;
+    if (Object.keys(arrType).length) api.arr_type = arrType;
+    const g = ctx.session!.grants;
+    api['&main.a.&uni_obj.&uni_obj_head'] = {
+      ref: cols.map((c) => (c.isRef ? 't-ref' : '')),
+      multi: cols.map((c) => (c.isRef && c.req.multi ? 't-multi' : '')),
+      array: cols.map((c) => (c.isArr ? 'arr' : '')),
+      mandatory: cols.map((c) => (c.req.parsed.required ? 'mandatory' : '')),
+      grant: cols.map((c) => g.levels.get(String(c.req.id)) ?? ''),
+      arr_type: cols.map((c) => (c.isArr ? `arr-type="${c.key}"` : '')),
+      ref_type: cols.map((c) => (c.isRef ? `ref-type="${c.req.refTarget}"` : '')),
+      typ: cols.map((c) => String(c.req.id)),
+      base_typ: cols.map((c) => (c.baseId === null ? '' : String(c.baseId))),
+      id: cols.map(() => String(s.id)),
+      filter: cols.map((c) => (!ctx.has('desc') && c.key === (ctx.has('ORDER') ? toInt(ctx.str('ORDER')) : -1) ? `${plan.filterString}&desc=0` : plan.filterString)),
+      val: cols.map((c) => c.name),
+    };
+  }
+  Object.assign(api, filterBlock(ctx, '&main.a.&uni_obj', [{ key: id, base: baseName, ref: null }], 'val'));
+  if (cols.length) {
+    api['&main.a.&uni_obj.&uni_obj_head_filter'] = { typ: cols.map((c) => String(c.key)) };
+    Object.assign(api, filterBlock(ctx, '&main.a.&uni_obj.&uni_obj_head_filter', cols.map((c) => ({
+      key: c.key, base: c.isArr ? 'ARRAY' : c.baseName, ref: c.isRef ? c.req.refTarget : null,
+    })), 'req'));
+  }
+  if (rowsOut.length) {
+    api.object = rowsOut.map((r) => {
+      const o: Record<string, string> = {};
+      if (fuNum > 1) o.ord = String(r.rec.ord);
+      o.id = String(r.rec.id);
+      o.up = String(r.rec.up);
+      o.val = formatView(baseName, apiEscape(r.rec.val), ctx, true);
+      if (baseName === 'REPORT_COLUMN' || baseName === 'GRANT') o.ref = apiEscape(r.rec.val);
+      o.base = String(r.rec.t);
+      return o;
+    });
+    api['&main.a.&uni_obj.&uni_obj_all'] = {
+      id: rowsOut.map((r) => String(r.rec.id)),
+      align: rowsOut.map(() => alignOf(baseName)),
+      val: rowsOut.map((r) => {
+        const v = apiEscape(r.rec.val);
+        return formatView(baseName, v.trim() === '' ? '&nbsp;' : v, ctx, true);
+      }),
+    };
+    if (cols.length) {
+      const reqs: Record<string, Record<string, string>> = {};
+      for (const r of rowsOut) if (Object.keys(r.api).length) reqs[String(r.rec.id)] = r.api;
+      if (Object.keys(reqs).length) api.reqs = reqs;
+      const objectReqs: Record<string, string[]> = {};
+      for (const r of rowsOut) objectReqs[String(r.rec.id)] = r.html;
+      api['&object_reqs'] = objectReqs;
+      const views = rowsOut.flatMap((r) => r.view);
+      api['&main.a.&uni_obj.&uni_obj_all.&uni_object_view_reqs'] = {
+        align: views.map((v) => v.align), base: views.map((v) => v.base), val: views.map((v) => v.val),
+      };
+      const ms = rowsOut.flatMap((r) => r.ms);
+      if (ms.length) {
+        api['&main.a.&uni_obj.&uni_obj_all.&uni_object_view_reqs.&multiselectcell'] = {
+          id: ms.map((m) => m.id), val: ms.map((m) => m.val), ord: ms.map((m) => m.ord), name: ms.map((m) => m.name),
+        };
+      }
+    }
+  }
+  const fuParam = requestParamCaseless(ctx, 'f_u');
+  if (fuParam !== undefined) api['&main.a._noobj'] = { '_request_.f_u': [fuParam] };
+  ctx.dieJson(api);
+}
+
+function buttonLink(col: ListCol, rec: Row): string {
+  return col.req.parsed.default.split('[VAL]').join(rec.val).split('[ID]').join(String(rec.id));
+}
+
+function requestParamCaseless(ctx: RequestContext, name: string): string | undefined {
+  let found: string | undefined;
+  for (const [k, v] of Object.entries(ctx.get)) if (k.toLowerCase() === name) found = paramString(v);
+  for (const [k, v] of Object.entries(ctx.post)) if (k.toLowerCase() === name) found = paramString(v);
+  return found;
+}
+
+/** the filter-input blocks: &filter_val_rcm/dns (first column) and &filter_req_rcm/dns (columns) */
+function filterBlock(ctx: RequestContext, parent: string, cols: { key: number; base: string; ref: number | null }[], kind: 'val' | 'req'): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const rcm: Record<string, string[]> = kind === 'val' ? { f_typ: [], filter: [] } : { f_typ: [], '_parent_.ref': [], filter: [], '_parent_.dd': [] };
+  const dns: Record<string, string[]> = { f_typ_fr: [], filter_fr: [], f_typ_to: [], filter_to: [] };
+  let anyRcm = false;
+  let anyDns = false;
+  for (const c of cols) {
+    if (RANGE_BASES.has(c.base)) {
+      anyDns = true;
+      dns.f_typ_fr.push(`FR_${c.key}`);
+      dns.filter_fr.push(ctx.has(`FR_${c.key}`) ? ctx.str(`FR_${c.key}`).replace(/ /g, '') : '');
+      dns.f_typ_to.push(`TO_${c.key}`);
+      dns.filter_to.push(ctx.has(`TO_${c.key}`) ? ctx.str(`TO_${c.key}`).replace(/ /g, '') : '');
+    } else {
+      anyRcm = true;
+      rcm.f_typ.push(`F_${c.key}`);
+      const value = ctx.has(`F_${c.key}`) ? ctx.str(`F_${c.key}`) : ctx.has(`FR_${c.key}`) ? ctx.str(`FR_${c.key}`) : '';
+      if (kind === 'req') {
+        rcm['_parent_.ref'].push(String(c.ref ?? c.key));
+        rcm.filter.push(value.replace(/"/g, '&#34;'));
+        rcm['_parent_.dd'].push(c.ref !== null ? 'dropdown-toggle' : '');
+      } else rcm.filter.push(value.replace(/"/g, '&#34;'));
+    }
+  }
+  if (anyRcm) out[`${parent}.&filter_${kind}_rcm`] = rcm;
+  if (anyDns) out[`${parent}.&filter_${kind}_dns`] = dns;
+  return out;
+}
+
+/** POST object/{type}?_m_del_select: delete every filtered record without incoming references */
+async function deleteSelection(ctx: RequestContext, s: CommandState): Promise<never> {
+  if (ctx.req.method.toUpperCase() !== 'POST') ctx.dieText('Для удаления записей используйте метод POST');
+  const { checkXsrf } = await import('./auth.js');
+  checkXsrf(ctx);
+  const plan = await planList(ctx, s);
+  const g = ctx.session!;
+  if (!g.grants.deletable.has('1') && !g.grants.deletable.has(String(numId(s))) && g.user !== 'admin' && g.user !== ctx.db) {
+    ctx.dieText('У вас нет прав на массовое удаление объектов этого типа');
+  }
+  const records = await ctx.t.listRecords({ ...plan.query, limit: undefined, offset: undefined });
+  let deleted = 0;
+  for (const r of records) {
+    if (r.t === 18 && r.id === g.userId) continue;
+    if ((await ctx.t.count({ t: r.id })) > 0) continue;
+    await ctx.t.deleteTree(r.id);
+    deleted++;
+  }
+  ctx.core.invalidateSessions(ctx.db);
+  if (ctx.api) ctx.apiDump({ deleted }, 'deleted.json');
+  ctx.redirect(`/${ctx.db}/object/${s.id}/?deleted=${deleted}&${plan.filterString}`);
+}
+
+export async function editObj(ctx: RequestContext, s: CommandState): Promise<never> {
+  return editObjCard(ctx, s);
+}
+
+export async function getRecord(ctx: RequestContext, s: CommandState): Promise<never> {
+  const id = numId(s);
+  if (id === 0) ctx.dieText('Ошибка: id=0 или не задан');
+  await checkGrantOrDie(ctx, id, 0, 'READ');
+  const rec = await ctx.t.get(id);
+  const typ = rec && rec.up !== 0 ? await ctx.t.get(rec.t) : null;
+  if (!rec || !typ || typ.up !== 0) {
+    ctx.apiDump({ error: `Запись ${id} не найдена, вероятно, она была удалена или не является данными` }, `rec_${id}.json`);
+  }
+  ctx.apiDump({ id: String(rec.id), val: rec.val, up: String(rec.up), obj: String(rec.t), type: typ.val, base: String(typ.t) }, `rec_${id}.json`);
+}
+
+/** GET _ref_reqs/{reqId}: dropdown options of a reference column (at most 80, ordered by value) */
+export async function refReqs(ctx: RequestContext, s: CommandState): Promise<never> {
+  const id = numId(s);
+  if (id === 0) ctx.dieJson({ error: 'Invalid id' });
+  const req = ctx.meta.req(id);
+  if (!req || req.refTarget === null || req.refTarget === 1) ctx.dieJson({});
+  const target = req.refTarget;
+  const extraCols = ctx.meta.reqsOf(target).filter((c) => c.refTarget !== null && c.refTarget !== 1);
+  const q = ctx.str('q');
+  const filters: ListFilter[] = [];
+  if (q.startsWith('@') && isNumeric(q.slice(1))) filters.push({ column: { kind: 'first' }, predicate: { op: 'idIn', ids: [toInt(q.slice(1))] } });
+  else if (q !== '') filters.push({ column: { kind: 'first' }, predicate: { op: 'like', pattern: `%${q.split('/')[0].replace(/[%_]/g, '\\$&')}%` } });
+  if (ctx.str('r') !== '' && extraCols.length) {
+    const ids = ctx.str('r').split(',').map(toInt).filter((n) => n > 0);
+    if (ids.length) filters.push({ column: { kind: 'ref', reqId: extraCols[0].id }, predicate: { op: 'idIn', ids } });
+  }
+  const rows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'anyRecordParent' }, filters, order: { by: { kind: 'first' } }, limit: 80 });
+  const rootRows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'root' }, filters, order: { by: { kind: 'first' } }, limit: 80 });
+  const all = [...rootRows, ...rows].sort((a, b) => (a.val < b.val ? -1 : a.val > b.val ? 1 : a.id - b.id)).slice(0, 80);
+  const cells = extraCols.length && all.length ? await ctx.t.cellsOf(all.map((r) => r.id)) : [];
+  const out: Record<string, string> = {};
+  for (const r of all) {
+    let text = r.val;
+    for (const c of extraCols) {
+      const vals = cells.filter((x) => x.up === r.id && x.val === String(c.id) && x.targetVal !== null).map((x) => x.targetVal);
+      text += ` / ${vals.length ? vals.join(',') : '--'}`;
+    }
+    out[String(r.id)] = text;
+  }
+  ctx.dieJson(out);
 }
