@@ -24,6 +24,10 @@ import { detectPackageType, updatePolicy } from './updater-policy.js';
 const APP_ID = 'ru.integram.appliance';
 const PRODUCT_NAME = 'Integram Appliance';
 
+// A separate profile (tests, a second office setup on one PC): set before the lock, which is
+// per userData folder.
+if (process.env.INTEGRAM_USER_DATA_DIR) app.setPath('userData', process.env.INTEGRAM_USER_DATA_DIR);
+
 // 1. Single instance, before anything binds a port or starts a server. app.exit, not app.quit:
 //    quit() lets startup continue and a second server would race the first for the port.
 if (!app.requestSingleInstanceLock()) {
