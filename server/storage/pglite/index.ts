@@ -88,8 +88,9 @@ function createTableStatements(table: string): string[] {
       ord integer NOT NULL DEFAULT 0,
       t integer NOT NULL DEFAULT 0,
       val text NOT NULL DEFAULT '',
-      -- MySQL's INT UNSIGNED refuses negatives in strict mode; so do we
-      CHECK (up >= 0 AND t >= 0 AND id >= 1)
+      -- what MySQL strict mode refuses: negatives in INT UNSIGNED, more than MEDIUMTEXT's 16 MB
+      CHECK (up >= 0 AND t >= 0 AND id >= 1),
+      CHECK (octet_length(val) <= 16777215)
     )`,
     `CREATE INDEX ON ${q} (up, t)`,
     `CREATE INDEX ON ${q} (t, up)`,
