@@ -71,7 +71,7 @@ describe.skipIf(skipReason !== undefined)('desktop app smoke test (Playwright _e
 
       // Navigation away from the console is refused.
       await window.evaluate(() => {
-        location.href = 'file:///etc/hostname';
+        (globalThis as unknown as { location: { href: string } }).location.href = 'file:///etc/hostname';
       });
       await new Promise((settle) => setTimeout(settle, 500));
       expect(window.url()).toBe(`http://127.0.0.1:${port}/console`);
