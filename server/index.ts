@@ -13,10 +13,20 @@ import { EXIT_CONFIG, StartupError } from './http/server.js';
 import { bootServer, type BootedServer, type ServerContext } from './runtime/boot.js';
 
 /**
- * The API layers. Each helper's router is added here, e.g.
- *   legacy: createLegacyRouter({ ... context.storeHandle ... })   (mounted last, owns /{db}/...)
- *   admin:  createAdminRouter(context)                            (mounted at /api/admin)
- *   api:    createApiRouter(context)                              (mounted at /api)
+ * The API layers, built once the store handle exists. The lead wires them here, e.g.:
+ *
+ *   const admin = adminLayerFor(context);                 // server/http/admin/wire.ts
+ *   context.onShutdown(() => admin.stop());
+ *   return {
+ *     public: docsRouter,                                 // at /, before the store gate (no DB needed)
+ *     admin: admin.router,                                // at /api/admin, before the store gate
+ *     api: createApiRouter({ ... }),                      // at /api, behind the store gate
+ *     legacy: createLegacyRouter({ ... }),                // at /, LAST: owns /{db}/... and /api/{db}/...
+ *   };
+ *
+ * plus, in bootServer({...}) below: `isAdminRequest: (ctx) => adminLayerFor(ctx).isAdminRequest`,
+ * `jobs: (ctx) => () => adminLayerFor(ctx).jobSummaries()`, and
+ * `earlyMiddleware: (ctx) => [securityMiddleware(ctx.config)]`.
  */
 async function buildRouters(_context: ServerContext): Promise<AppRouters> {
   return {};

@@ -2,7 +2,9 @@
  * The Express application: shared middleware, health endpoints, and the mount points the
  * other layers plug into. Order matters:
  *
- *   request id + log line, request counters, body parsers
+ *   request id + log line, request counters
+ *   earlyMiddleware (security headers, CORS, per-area size limits: before any body is read)
+ *   body parsers
  *   /health, /health/ready, /api/health, /api/deployment-info, /api/system-resources
  *   routers.public   (docs, console assets: anything that works without the database)
  *   routers.admin    at /api/admin (console; decides itself what needs the store)
@@ -38,6 +40,8 @@ export interface AppDeps {
   storeHandle: StoreHandle;
   logger: Logger;
   routers?: AppRouters;
+  /** mounted after the request id and counters, before the body parsers (e.g. securityMiddleware(config)) */
+  earlyMiddleware?: Array<Router | RequestHandler>;
   /** the admin layer's check; default: nobody is an admin */
   isAdminRequest?: AdminRequestCheck;
   /** the job registry's summary for /api/health; default none */
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestContext(logger));
   app.use(metrics.middleware());
+  for (const middleware of deps.earlyMiddleware ?? []) app.use(middleware);
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: true, limit: config.BODY_LIMIT, parameterLimit: 10_000 }));
 

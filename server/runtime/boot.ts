@@ -4,6 +4,7 @@
  */
 import type { AppConfig } from '../config/index.js';
 import { isWildcardHost } from '../config/net.js';
+import type { RequestHandler, Router } from 'express';
 import { createApp, type AdminRequestCheck, type AppRouters, type JobSummary, type RuntimeInfo } from '../http/app.js';
 import { detectMode } from '../http/health/routes.js';
 import { RequestMetrics } from '../http/health/request-metrics.js';
@@ -25,12 +26,16 @@ export interface ServerContext {
   metrics: RequestMetrics;
   /** graceful stop with this exit code (the admin API's restart uses 75) */
   requestShutdown(exitCode: number, reason: string): void;
+  /** runs `task` on close, after the HTTP server drained and before the store closes (stop cron timers ...) */
+  onShutdown(task: () => void | Promise<void>): void;
 }
 
 export interface BootOptions {
   config: AppConfig;
   /** builds the routers once the store handle exists */
   routers?: (context: ServerContext) => AppRouters | Promise<AppRouters>;
+  /** middleware before the body parsers (security headers, CORS, size limits) */
+  earlyMiddleware?: (context: ServerContext) => Array<Router | RequestHandler>;
   isAdminRequest?: (context: ServerContext) => AdminRequestCheck;
   jobs?: (context: ServerContext) => () => JobSummary[] | Promise<JobSummary[]>;
   /** called when the server must stop on its own (LAN refused after a late connect, shutdown request) */
@@ -111,6 +116,16 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
 
   const runtime: RuntimeInfo = { startedAt: new Date(), mode: detectMode(), address: null };
   const metrics = new RequestMetrics();
+  const shutdownTasks: Array<() => void | Promise<void>> = [];
+  const runShutdownTasks = async () => {
+    for (const task of shutdownTasks.splice(0)) {
+      try {
+        await task();
+      } catch (err) {
+        logger.error({ err }, 'a shutdown task failed');
+      }
+    }
+  };
   const context: ServerContext = {
     config,
     storeHandle,
@@ -118,6 +133,9 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
     runtime,
     metrics,
     requestShutdown: options.requestShutdown ?? ((exitCode, reason) => fatal(reason, exitCode)),
+    onShutdown: (task) => {
+      shutdownTasks.push(task);
+    },
   };
 
   let running: RunningServer;
@@ -129,11 +147,13 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
       runtime,
       metrics,
       routers: options.routers ? await options.routers(context) : {},
+      earlyMiddleware: options.earlyMiddleware?.(context),
       isAdminRequest: options.isAdminRequest?.(context),
       jobs: options.jobs?.(context),
     });
     running = await startServer({ config, app });
   } catch (err) {
+    await runShutdownTasks();
     return abort(err);
   }
   runtime.address = running.address;
@@ -153,6 +173,7 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
     close(deadlineMs?: number) {
       closing ??= (async () => {
         await running.close(deadlineMs);
+        await runShutdownTasks();
         await storeHandle.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
         await logs.close();
       })();
