@@ -132,16 +132,23 @@ export class MysqlStore implements Store {
       supportBigNumbers: true,
       dateStrings: true,
     };
-    // the schema may not exist yet: create it on a plain connection first
+    // the schema may not exist yet: create it then (a user with rights on an existing schema
+    // only, as on shared hosting, never needs CREATE DATABASE)
     try {
-      const bootstrap = await mysql.createConnection(common);
-      try {
-        await bootstrap.query(`CREATE DATABASE IF NOT EXISTS \`${schema}\` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      } finally {
-        await bootstrap.end().catch(() => undefined);
-      }
+      const probe = await mysql.createConnection({ ...common, database: schema });
+      await probe.end().catch(() => undefined);
     } catch (error) {
-      throw new StoreError('unreachable', connectFailureReason(error, host, port));
+      if (!isMysqlError(error, 'ER_BAD_DB_ERROR')) throw new StoreError('unreachable', connectFailureReason(error, host, port));
+      try {
+        const bootstrap = await mysql.createConnection(common);
+        try {
+          await bootstrap.query(`CREATE DATABASE IF NOT EXISTS \`${schema}\` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+        } finally {
+          await bootstrap.end().catch(() => undefined);
+        }
+      } catch (createError) {
+        throw new StoreError('unreachable', connectFailureReason(createError, host, port));
+      }
     }
     const pool = mysql.createPool({
       ...common,
