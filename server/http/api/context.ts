@@ -1,0 +1,178 @@
+/**
+ * What the /api routers share: their dependencies, the services built from them, the
+ * `{success, data}` / `{success: false, error, code}` envelope of /api/auth and
+ * /api/organizations, and the Bearer-token guard.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../../config/index.js';
+import type { Engine } from '../../engine/index.js';
+import type { Store } from '../../storage/types.js';
+import { LoginThrottle, type ThrottlePolicy } from '../security.js';
+import { IntegramOps } from './integram-ops.js';
+import { TokenError, TokenService, type SessionFamily, type TokenClaims } from './tokens.js';
+
+export type ApiConfig = Pick<
+  AppConfig,
+  | 'JWT_SECRET' | 'JWT_ACCESS_TOKEN_EXPIRES_IN' | 'JWT_REFRESH_TOKEN_EXPIRES_IN' | 'REGISTRATION_ENABLED' | 'DEFAULT_DATABASE'
+  | 'AUTH_MODE' | 'AUTH_SALT' | 'DATA_DIR' | 'INTEGRAM_TEMPLATES'
+>;
+
+export interface ApiRouterDeps {
+  config: ApiConfig;
+  /** the connected store, or null while it is unavailable (then 503) */
+  getStore: () => Store | null;
+  /** the engine the legacy router uses (share it: one metadata and session cache) */
+  engine: Engine;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** default: resources/templates next to the program */
+  templatesDir?: string;
+  throttlePolicy?: ThrottlePolicy;
+  now?: () => number;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly code: string, readonly details?: Record<string, string>) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiServices {
+  deps: ApiRouterDeps;
+  store(): Store;
+  ops: IntegramOps;
+  tokens: TokenService;
+  throttle: LoginThrottle;
+}
+
+export function createServices(deps: ApiRouterDeps): ApiServices {
+  const store = (): Store => {
+    const current = deps.getStore();
+    if (!current) throw new ApiError(503, 'Database unavailable; try again shortly', 'database_unavailable');
+    return current;
+  };
+  return {
+    deps,
+    store,
+    ops: new IntegramOps({ engine: deps.engine, getStore: store, salt: deps.config.AUTH_SALT, now: deps.now }),
+    tokens: new TokenService({
+      secret: deps.config.JWT_SECRET,
+      accessTtl: deps.config.JWT_ACCESS_TOKEN_EXPIRES_IN,
+      refreshTtl: deps.config.JWT_REFRESH_TOKEN_EXPIRES_IN,
+      appliance: () => store().appliance,
+      now: deps.now,
+    }),
+    throttle: new LoginThrottle(() => store().appliance, deps.throttlePolicy, deps.now),
+  };
+}
+
+export function ok(res: Response, data: unknown, status = 200): void {
+  res.status(status).json({ success: true, data });
+}
+
+export function fail(res: Response, status: number, error: string, code?: string, details?: Record<string, string>): void {
+  if (res.headersSent) return;
+  const body: Record<string, unknown> = { success: false, error };
+  if (code) body.code = code;
+  if (details) body.details = details;
+  res.status(status).json(body);
+}
+
+/** Express 5 passes rejected promises on; this keeps the handler types simple. */
+export function route(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return (req, res, next) => {
+    handler(req, res).catch(next);
+  };
+}
+
+export function bearerToken(req: Request): string | null {
+  const header = req.get('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+/** A JWT is three base64url parts; a legacy token is 64 hex characters. */
+export function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
+}
+
+export interface AuthenticatedCaller {
+  claims: TokenClaims;
+  /** null for mock tokens */
+  family: SessionFamily | null;
+  accessToken: string;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** set by requireAccessToken */
+      apiCaller?: AuthenticatedCaller;
+    }
+  }
+}
+
+export function tokenErrorStatus(err: TokenError): number {
+  return err.code === 'session_revoked' || err.code === 'token_expired' || err.code === 'token_invalid' || err.code === 'wrong_token_type' || err.code === 'refresh_token_reused'
+    ? 401
+    : 400;
+}
+
+/** Needs `Authorization: Bearer <access JWT>` of a live session. */
+export function requireAccessToken(services: ApiServices): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const token = bearerToken(req);
+    if (!token) {
+      res.set('WWW-Authenticate', 'Bearer');
+      fail(res, 401, 'Authorization: Bearer <access token> is required (POST /api/auth/login gives one)', 'unauthorized');
+      return;
+    }
+    let claims: TokenClaims;
+    try {
+      claims = services.tokens.verify(token, 'access');
+    } catch (err) {
+      if (err instanceof TokenError) {
+        res.set('WWW-Authenticate', `Bearer error="invalid_token"`);
+        fail(res, 401, err.message, err.code);
+        return;
+      }
+      next(err);
+      return;
+    }
+    services.tokens
+      .session(claims)
+      .then((family) => {
+        req.apiCaller = { claims, family, accessToken: token };
+        next();
+      })
+      .catch((err: unknown) => {
+        if (err instanceof TokenError) fail(res, 401, err.message, err.code);
+        else next(err);
+      });
+  };
+}
+
+/** The envelope for errors thrown by /api/auth and /api/organizations handlers. */
+export function envelopeErrors(logger?: Pick<Logger, 'error'>) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (err instanceof ApiError) {
+      if (err.status === 503) res.set('Retry-After', '5');
+      fail(res, err.status, err.message, err.code, err.details);
+      return;
+    }
+    if (err instanceof TokenError) {
+      fail(res, tokenErrorStatus(err), err.message, err.code);
+      return;
+    }
+    if (typeof err === 'object' && err !== null && 'type' in err) {
+      // body-parser errors: let the app's error handler word them (4xx, never a stack)
+      next(err);
+      return;
+    }
+    (req.log ?? logger)?.error({ err }, 'api request failed');
+    next(err);
+  };
+}

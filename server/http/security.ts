@@ -1,0 +1,188 @@
+/**
+ * HTTP hardening shared by every route: security headers (helmet, with a CSP the console at
+ * /console and Swagger UI at /api/docs work under), CORS for the modern API only, request body
+ * size limits per area, and login throttling whose counters live in the shared appliance store.
+ *
+ * CORS policy (spec/modern-api.md, CORS_ORIGIN):
+ *   - the modern API (/api/auth, /api/v2, /api/organizations, docs, health) answers the origins
+ *     listed in CORS_ORIGIN (none when unset: same-origin only);
+ *   - the legacy URL API (/{db}/..., /api/{db}/...) keeps the PHP engine's `*` (the engine sets it);
+ *   - the admin API (/api/admin) sends no CORS headers at all.
+ *
+ * Mount `securityMiddleware(config)` first, before the body parsers, so a declared oversized body
+ * is refused before it is read.
+ */
+import cors from 'cors';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import helmet from 'helmet';
+import type { AppConfig } from '../config/index.js';
+import type { ApplianceStore } from '../storage/types.js';
+
+/** First path segments under /api/ that belong to the modern API (everything else there is legacy /api/{db}). */
+export const MODERN_API_SEGMENTS: ReadonlySet<string> = new Set([
+  'auth', 'v2', 'organizations', 'openapi.json', 'docs', 'health', 'deployment-info', 'system-resources',
+]);
+
+/** Is this path part of the modern API (CORS from CORS_ORIGIN applies)? */
+export function isModernApiPath(path: string): boolean {
+  const match = /^\/api\/([^/?#]+)/i.exec(path);
+  return match !== null && MODERN_API_SEGMENTS.has(match[1].toLowerCase());
+}
+
+/** Largest declared body per area; the app-wide parser limit (BODY_LIMIT) still applies on top. */
+export const BODY_LIMITS: readonly { prefix: string; bytes: number }[] = [
+  { prefix: '/api/auth', bytes: 16 * 1024 },
+  { prefix: '/api/organizations', bytes: 64 * 1024 },
+  { prefix: '/api/v2', bytes: 1024 * 1024 },
+];
+
+export type SecurityConfig = Pick<AppConfig, 'CORS_ORIGIN' | 'HTTPS_ENABLED'>;
+
+export function contentSecurityPolicy(httpsEnabled: boolean): Record<string, string[] | null> {
+  return {
+    'default-src': ["'self'"],
+    'base-uri': ["'self'"],
+    // no inline scripts anywhere: the console is a built bundle, Swagger UI starts from a file we serve
+    'script-src': ["'self'"],
+    // Vue transitions and Swagger UI set style attributes
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'self'"],
+    'form-action': ["'self'"],
+    // on plain HTTP in an office LAN, upgrading sub-requests to https would break every page
+    'upgrade-insecure-requests': httpsEnabled ? [] : null,
+  };
+}
+
+function bodyLimitGuard(req: Request, res: Response, next: NextFunction): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (!Number.isFinite(declared) || declared <= 0) return next();
+  const path = req.path.toLowerCase();
+  const limit = BODY_LIMITS.find((entry) => path === entry.prefix || path.startsWith(`${entry.prefix}/`));
+  if (!limit || declared <= limit.bytes) return next();
+  res.status(413).json({ success: false, error: `The request body is too large (limit ${limit.bytes} bytes)`, code: 'payload_too_large' });
+}
+
+/** helmet + CORS for the modern API + body size limits, as one router for `app.use(...)`. */
+export function securityMiddleware(config: SecurityConfig): Router {
+  const router = express.Router();
+  router.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config.HTTPS_ENABLED) },
+      // the legacy API is called from other origins (CORS *); do not block its cross-origin reads
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: config.HTTPS_ENABLED ? { maxAge: 15552000, includeSubDomains: false } : false,
+    }),
+  );
+
+  const origins = config.CORS_ORIGIN ?? [];
+  const corsHandler = cors({
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'X-Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],
+    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  router.use((req, res, next) => {
+    if (!isModernApiPath(req.path)) return next();
+    if (origins.length === 0) {
+      // no CORS_ORIGIN: same-origin only; a preflight gets a plain 204 without allow headers
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        res.status(204).end();
+        return;
+      }
+      return next();
+    }
+    corsHandler(req, res, next);
+  });
+  router.use(bodyLimitGuard);
+  return router;
+}
+
+// ---------------------------------------------------------------------------
+// Login throttling (compat.md: per login and per address, never locking out an office)
+// ---------------------------------------------------------------------------
+
+export interface ThrottlePolicy {
+  /** failures of one login allowed without delay */
+  freeFailures: number;
+  /** delay after the first throttled failure; doubles with each further failure */
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  /** failures of one login are forgotten this long after the first */
+  loginWindowSeconds: number;
+  /** failed logins from one address per window before it is refused (generous: one NAT = a whole office) */
+  addressLimit: number;
+  addressWindowSeconds: number;
+}
+
+export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
+  freeFailures: 3,
+  baseDelaySeconds: 2,
+  maxDelaySeconds: 15 * 60,
+  loginWindowSeconds: 30 * 60,
+  addressLimit: 200,
+  addressWindowSeconds: 15 * 60,
+};
+
+export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number; reason: 'login' | 'address' };
+
+const LOGIN_KIND = 'api-login-failures';
+const ADDRESS_KIND = 'api-login-address';
+
+/**
+ * Counters in the appliance store (shared by every instance). Per login: after `freeFailures`
+ * failures each further attempt waits 2^n × base seconds after the last failure. Per address: a
+ * fixed window with a high limit. A success clears the login's counter, not the address's.
+ */
+export class LoginThrottle {
+  constructor(
+    private readonly appliance: () => ApplianceStore,
+    private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private loginKey(db: string, login: string): string {
+    return `${db.toLowerCase()}:${login.trim().toLowerCase()}`;
+  }
+
+  private delayFor(failures: number): number {
+    const over = failures - this.policy.freeFailures;
+    if (over < 0) return 0;
+    return Math.min(this.policy.maxDelaySeconds, this.policy.baseDelaySeconds * 2 ** Math.min(over, 30));
+  }
+
+  async check(db: string, login: string, address: string): Promise<ThrottleVerdict> {
+    const store = this.appliance();
+    const now = this.now();
+    const addressDoc = await store.get<number>(ADDRESS_KIND, address);
+    if (addressDoc && Number(addressDoc.body) >= this.policy.addressLimit) {
+      const until = addressDoc.expiresAt ? addressDoc.expiresAt.getTime() : now + this.policy.addressWindowSeconds * 1000;
+      return { allowed: false, reason: 'address', retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
+    }
+    const loginDoc = await store.get<number>(LOGIN_KIND, this.loginKey(db, login));
+    if (loginDoc) {
+      const delay = this.delayFor(Number(loginDoc.body));
+      const until = loginDoc.updatedAt.getTime() + delay * 1000;
+      if (delay > 0 && until > now) {
+        return { allowed: false, reason: 'login', retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
+      }
+    }
+    return { allowed: true };
+  }
+
+  async recordFailure(db: string, login: string, address: string): Promise<void> {
+    const store = this.appliance();
+    const now = this.now();
+    await store.increment(LOGIN_KIND, this.loginKey(db, login), 1, { expiresAt: new Date(now + this.policy.loginWindowSeconds * 1000) });
+    await store.increment(ADDRESS_KIND, address, 1, { expiresAt: new Date(now + this.policy.addressWindowSeconds * 1000) });
+  }
+
+  async recordSuccess(db: string, login: string): Promise<void> {
+    await this.appliance().delete(LOGIN_KIND, this.loginKey(db, login));
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * A real server for the modern API's tests, composed exactly as the product composes it:
+ * createApp (server/http/app.ts) with the security middleware and docs as `routers.public`, the
+ * API router at /api, the legacy router last; a real store (PGlite in a temp DATA_DIR, or a
+ * private MariaDB schema when TEST_MYSQL_URL is set) behind a real StoreHandle; a real config
+ * from loadConfig. Listens on 127.0.0.1 on a free port.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import mysql from 'mysql2/promise';
+import pino from 'pino';
+import { loadConfig, type AppConfig } from '../../../server/config/index.js';
+import { createApp } from '../../../server/http/app.js';
+import { createApiRouter } from '../../../server/http/api/index.js';
+import { IntegramOps } from '../../../server/http/api/integram-ops.js';
+import { createDocsRouter } from '../../../server/http/docs/index.js';
+import { createLegacyRouter } from '../../../server/http/legacy/index.js';
+import { securityMiddleware, type ThrottlePolicy } from '../../../server/http/security.js';
+import { startStoreHandle, type StoreHandle } from '../../../server/runtime/store-handle.js';
+import { storeTargetFromConfig } from '../../../server/runtime/store-target.js';
+import { parseMysqlUrl } from '../../../server/storage/index.js';
+import type { Store } from '../../../server/storage/types.js';
+import { defaultTemplatesDir, loadTemplate } from '../../../server/http/admin/templates.js';
+
+export const MYSQL_URL = process.env.TEST_MYSQL_URL;
+
+export type StoreKind = 'pglite' | 'mysql';
+
+export interface ApiHarness {
+  url: string;
+  config: AppConfig;
+  store: Store;
+  storeHandle: StoreHandle;
+  ops: IntegramOps;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface ApiHarnessOptions {
+  kind?: StoreKind;
+  env?: Record<string, string>;
+  throttlePolicy?: ThrottlePolicy;
+  /** databases created from the ru template before start */
+  databases?: string[];
+}
+
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+  const kind = options.kind ?? 'pglite';
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-api-test-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir, NODE_ENV: 'test', LOG_FILE: 'off', REGISTRATION_ENABLED: 'true', ...options.env,
+  };
+  let schema: string | null = null;
+  if (kind === 'mysql') {
+    if (!MYSQL_URL) throw new Error('TEST_MYSQL_URL is not set');
+    schema = `t_${randomBytes(5).toString('hex')}`;
+    const base = new URL(MYSQL_URL);
+    base.pathname = `/${schema}`;
+    env.DATABASE_URL = base.toString();
+  }
+  const loaded = loadConfig({ env, argv: [], cwd: dataDir });
+  if (!loaded.ok) throw new Error(`config: ${loaded.errors.join('; ')}`);
+  const config = loaded.config;
+  const logger = pino({ level: 'silent' });
+  const storeHandle = startStoreHandle({ target: storeTargetFromConfig(config), logger, announce: () => undefined });
+  const store = await storeHandle.ready(60_000);
+  if (!store) throw new Error(`store did not connect: ${storeHandle.status().reason ?? ''}`);
+
+  const rows = await loadTemplate(defaultTemplatesDir(), 'ru');
+  for (const db of options.databases ?? ['my']) await store.createDatabase(db, rows);
+
+  const legacy = createLegacyRouter({ getStore: () => storeHandle.current()!, salt: config.AUTH_SALT });
+  const publicRouter = express.Router();
+  publicRouter.use(securityMiddleware(config));
+  publicRouter.use(createDocsRouter({ serverUrl: undefined }));
+  const app = createApp({
+    config,
+    storeHandle,
+    logger,
+    routers: {
+      public: publicRouter,
+      api: createApiRouter({
+        config, getStore: () => storeHandle.current(), engine: legacy.engine, logger, throttlePolicy: options.throttlePolicy,
+      }),
+      legacy,
+    },
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const ops = new IntegramOps({ engine: legacy.engine, getStore: () => store, salt: config.AUTH_SALT });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config, store, storeHandle, ops, dataDir,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await storeHandle.close();
+      if (schema && MYSQL_URL) {
+        const base = parseMysqlUrl(MYSQL_URL);
+        const conn = await mysql.createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
+        await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
+        await conn.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The store kinds to run a suite on: PGlite always, MariaDB when TEST_MYSQL_URL is set. */
+export const STORE_KINDS: StoreKind[] = ['pglite', 'mysql'];
+
+export function skipReason(kind: StoreKind): string | null {
+  return kind === 'mysql' && !MYSQL_URL ? 'TEST_MYSQL_URL is not set: the MariaDB variant of this suite is skipped' : null;
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+  text: string;
+}
+
+export async function http<T = unknown>(
+  base: string, method: string, route: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string>; contentType?: string; raw?: string } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let payload: string | undefined;
+  if (options.raw !== undefined) payload = options.raw;
+  else if (options.body !== undefined) payload = JSON.stringify(options.body);
+  if (payload !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  const res = await fetch(`${base}${route}`, { method, headers, body: payload });
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = text === '' ? null : JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, body: body as T, headers: res.headers, text };
+}
+
+/** A user with a sha512 password in `db` (through the API's own row writer). */
+export async function addUser(h: ApiHarness, db: string, login: string, password: string, roleName: 'user' | 'admin' = 'user'): Promise<number> {
+  const { userId } = await h.ops.insertUser(db, { login, password, roleName });
+  return userId;
+}
+
+export interface LoginData {
+  user: { id: number; login: string; role: string; database: string };
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: string;
+  legacy?: { token: string; _xsrf: string };
+}
+
+export async function login(h: ApiHarness, login: string, password: string, database?: string): Promise<LoginData> {
+  const r = await http<{ success: boolean; data: LoginData }>(h.url, 'POST', '/api/auth/login', { body: { login, password, database } });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
+  return r.body.data;
+}
