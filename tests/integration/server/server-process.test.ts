@@ -3,9 +3,11 @@
  * folder, health endpoints, JSON errors, request ids, secrets, logs, graceful stop,
  * port in use, configuration errors.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { openStore } from '../../../server/storage/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, freePort, getJson, sleep, spawnServer, waitForHttp, type ServerProcess } from './harness.js';
 
@@ -190,6 +192,34 @@ describe('server process: stopping and restarting', () => {
     } finally {
       await first.stop();
       first.cleanup();
+    }
+  }, 60_000);
+
+  it('is "down" (503) while the embedded data folder is held by another process, and recovers when it is released', async () => {
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'integram-down-test-'));
+    const dataDir = path.join(workDir, 'data');
+    const holder = await openStore({ pgliteDir: path.join(dataDir, 'pglite') });
+    let released = false;
+    const server = await spawnServer({ dataDir });
+    try {
+      await waitForHttp(`${server.url}/health`, 15_000);
+      const line = await server.waitForLine(/Database: /);
+      expect(line).toMatch(/INFO {2}Database: embedded pglite at .*pglite could not be opened \(the data folder is in use by another process\); retrying, API answers 503 until it opens$/);
+      const health = await getJson<{ status: string; database: { connected: boolean; reason: string } }>(`${server.url}/api/health`);
+      expect(health.status).toBe(503);
+      expect(health.body.status).toBe('down');
+      expect(health.body.database).toMatchObject({ connected: false, reason: 'the data folder is in use by another process' });
+      expect((await getJson(`${server.url}/health`)).status).toBe(200);
+
+      await holder.close();
+      released = true;
+      await server.waitForLine(/Database: Connected to .*pglite \(pglite\)/, 30_000);
+      expect((await getJson<{ status: string }>(`${server.url}/api/health`)).body.status).toBe('ok');
+    } finally {
+      if (!released) await holder.close();
+      await server.stop();
+      server.cleanup();
+      rmSync(workDir, { recursive: true, force: true });
     }
   }, 60_000);
 
