@@ -2,10 +2,10 @@
 // (with a successful connection test), the server restarts onto it, and the health page turns
 // "degraded" when MariaDB stops and "ok" again when it starts. Skips visibly without mariadbd or
 // Chromium.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { goTo, openConsole, signIn } from './support/console.js';
+import { goTo, openConsole, poll, signIn } from './support/console.js';
 import { MARIADBD, startPrivateMariadb, type PrivateMariadb } from './support/mariadb.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
@@ -15,7 +15,7 @@ if (serverMissing) console.warn(`[e2e] console MariaDB test SKIPPED: ${serverMis
 const PASSWORD = 'office admin 2026';
 const DB_NAME = 'integram_e2e';
 
-describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console health follows a MariaDB outage', () => {
+describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console health follows a MariaDB outage', { timeout: 180_000 }, () => {
   let mariadb: PrivateMariadb;
   let server: TestServer;
   let browser: Browser;
@@ -27,7 +27,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     mariadb.sql(`CREATE DATABASE IF NOT EXISTS ${DB_NAME} CHARACTER SET utf8mb4`);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } });
     // fail a step well before the test's own timeout, so the report names the step
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000);
     page = await context.newPage();
   }, 120_000);
 
@@ -49,7 +49,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     await page.getByTestId('mysql-password').fill(mariadb.password);
     await page.getByTestId('mysql-database').fill(DB_NAME);
     await page.getByTestId('mysql-test').click();
-    await expect.poll(() => page.getByTestId('mysql-test-result').textContent(), { timeout: 15_000 }).toContain('Connected in');
+    await poll(() => page.getByTestId('mysql-test-result').textContent()).toContain('Connected in');
     await screenshot(page, 'wizard-2-database-mysql-ok');
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('wizard-next').click();
@@ -61,11 +61,11 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
 
     // The database choice applies after a restart: the health page offers it.
     await page.getByTestId('page-health').waitFor();
-    await page.getByTestId('restart-banner').waitFor({ timeout: 10_000 });
+    await page.getByTestId('restart-banner').waitFor();
     await screenshot(page, 'health-restart-banner');
     const restartsBefore = server.restarts();
     await page.getByTestId('restart-server').click();
-    await expect.poll(() => server.restarts(), { timeout: 15_000 }).toBe(restartsBefore + 1);
+    await poll(() => server.restarts()).toBe(restartsBefore + 1);
     await server.waitHealthy();
 
     // The session lived in the embedded store; on MySQL the console asks to sign in again.
@@ -73,19 +73,19 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     await page.getByTestId('login').or(page.getByTestId('page-health')).waitFor({ timeout: 15_000 });
     if (await page.getByTestId('login').isVisible()) await signIn(page, PASSWORD);
     await goTo(page, 'health');
-    await expect.poll(() => page.getByTestId('health-db').textContent(), { timeout: 10_000 }).toContain('mysql');
-    await expect.poll(() => page.getByTestId('health-status').getAttribute('data-status')).toBe('ok');
+    await poll(() => page.getByTestId('health-db').textContent()).toContain('mysql');
+    await poll(() => page.getByTestId('health-status').getAttribute('data-status')).toBe('ok');
   });
 
   it('turns degraded when MariaDB stops and recovers when it starts again', async () => {
     await mariadb.stop();
-    await expect.poll(() => page.getByTestId('health-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('degraded');
-    await expect.poll(() => page.getByTestId('health-db').getAttribute('data-connected')).toBe('false');
+    await poll(() => page.getByTestId('health-status').getAttribute('data-status'), 30_000).toBe('degraded');
+    await poll(() => page.getByTestId('health-db').getAttribute('data-connected')).toBe('false');
     await screenshot(page, 'health-degraded');
 
     await mariadb.start();
-    await expect.poll(() => page.getByTestId('health-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('ok');
-    await expect.poll(() => page.getByTestId('health-db').getAttribute('data-connected')).toBe('true');
+    await poll(() => page.getByTestId('health-status').getAttribute('data-status'), 60_000).toBe('ok');
+    await poll(() => page.getByTestId('health-db').getAttribute('data-connected')).toBe('true');
     await screenshot(page, 'health-recovered');
   });
 });

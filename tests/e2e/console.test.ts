@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { AdminClient, goTo, openConsole, signIn } from './support/console.js';
+import { AdminClient, goTo, openConsole, poll, signIn } from './support/console.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 import { freePort } from './support/net.js';
 
@@ -15,7 +15,7 @@ if (serverMissing) console.warn(`[e2e] console browser tests SKIPPED: ${serverMi
 
 const PASSWORD = 'correct horse battery';
 
-describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser against a headless server', () => {
+describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser against a headless server', { timeout: 120_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -26,7 +26,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     [server, browser] = await Promise.all([startServer(), launchChromium()]);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     // fail a step well before the test's own timeout, so the report names the step
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000);
     page = await context.newPage();
   }, 90_000);
 
@@ -39,7 +39,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
   it('completes the first-run wizard and lands in the console', async () => {
     await openConsole(page, server.url);
     await page.getByTestId('wizard').waitFor();
-    await expect.poll(() => page.getByTestId('wizard-data-dir').inputValue()).toBe(server.dataDir);
+    await poll(() => page.getByTestId('wizard-data-dir').inputValue()).toBe(server.dataDir);
     await screenshot(page, 'wizard-1-folder');
     await page.getByTestId('wizard-next').click();
 
@@ -48,9 +48,9 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('mysql-port').fill(String(await freePort()));
     await page.getByTestId('mysql-user').fill('nobody');
     await page.getByTestId('wizard-next').click();
-    await expect.poll(() => page.getByTestId('wizard-error').textContent()).toContain('Test the connection');
+    await poll(() => page.getByTestId('wizard-error').textContent()).toContain('Test the connection');
     await page.getByTestId('mysql-test').click();
-    await expect.poll(() => page.getByTestId('mysql-test-result').textContent(), { timeout: 15_000 }).toContain('Connection failed');
+    await poll(() => page.getByTestId('mysql-test-result').textContent()).toContain('Connection failed');
     await screenshot(page, 'wizard-2-database-mysql-failed');
     await page.getByTestId('wizard-db-embedded').check();
     await screenshot(page, 'wizard-2-database');
@@ -65,7 +65,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('wizard-password-1').fill(PASSWORD);
     await page.getByTestId('wizard-password-2').fill(`${PASSWORD}!`);
     await page.getByTestId('wizard-finish').click();
-    await expect.poll(() => page.getByTestId('wizard-password-problems').textContent()).toContain('differ');
+    await poll(() => page.getByTestId('wizard-password-problems').textContent()).toContain('differ');
     await screenshot(page, 'wizard-4-password-mismatch');
     await page.getByTestId('wizard-password-2').fill(PASSWORD);
     await page.getByTestId('wizard-finish').click();
@@ -80,13 +80,10 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
 
   it('shows health with a live chart', async () => {
     await goTo(page, 'health');
-    await expect.poll(() => page.getByTestId('health-status').getAttribute('data-status')).toBe('ok');
-    await expect.poll(() => page.getByTestId('health-db').textContent()).toContain('pglite');
+    await poll(() => page.getByTestId('health-status').getAttribute('data-status')).toBe('ok');
+    await poll(() => page.getByTestId('health-db').textContent()).toContain('pglite');
     // two samples at least (polling every 2 s) make a visible line
-    await expect.poll(
-      () => page.locator('[data-testid="health-chart"] polyline').first().getAttribute('points'),
-      { timeout: 10_000 },
-    ).toMatch(/\S+ \S+/);
+    await poll(() => page.locator('[data-testid="health-chart"] polyline').first().getAttribute('points')).toMatch(/\S+ \S+/);
     await screenshot(page, 'health');
   });
 
@@ -94,46 +91,49 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await goTo(page, 'settings');
     const input = page.getByTestId('input-BACKUP_KEEP');
     await input.waitFor();
-    await screenshot(page, 'settings');
+    await screenshot(page, 'settings', { fullPage: false });
     await input.fill('lots');
     const error = page.getByTestId('error-BACKUP_KEEP');
-    await expect.poll(() => error.isVisible(), { timeout: 5000 }).toBe(true);
+    await poll(() => error.isVisible()).toBe(true);
     expect((await error.textContent())?.trim().length).toBeGreaterThan(0);
     expect(await input.getAttribute('aria-invalid')).toBe('true');
-    await screenshot(page, 'settings-invalid');
+    await page.getByTestId('settings-group-jobs').scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, 250);
+    await screenshot(page, 'settings-invalid', { fullPage: false });
 
     await page.getByTestId('settings-save').click();
-    await expect.poll(() => page.getByTestId('settings-error').textContent()).toContain('Fix the marked fields');
+    await poll(() => page.getByTestId('settings-error').textContent()).toContain('Fix the marked fields');
 
     await input.fill('5');
-    await expect.poll(() => error.isVisible()).toBe(false);
+    await poll(() => error.isVisible()).toBe(false);
     await page.getByTestId('settings-save').click();
-    await expect.poll(() => page.getByTestId('settings-notice').textContent()).toContain('Saved');
+    await poll(() => page.getByTestId('settings-notice').textContent()).toContain('Saved');
     expect(readFileSync(server.envFile, 'utf8')).toMatch(/^BACKUP_KEEP=5$/m);
   });
 
   it('shows a new log line live, filters, pauses and resumes', async () => {
     await goTo(page, 'logs');
-    await expect.poll(() => page.getByTestId('logs-live').getAttribute('data-connected'), { timeout: 10_000 }).toBe('true');
+    await poll(() => page.getByTestId('logs-live').getAttribute('data-connected')).toBe('true');
     const client = api();
     await client.login(PASSWORD);
 
     const first = `live${Date.now().toString(36).slice(-6)}`;
     await client.request('POST', '/databases', { name: first });
     const lines = page.getByTestId('log-line');
-    await expect.poll(() => lines.filter({ hasText: first }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await poll(() => lines.filter({ hasText: first }).count()).toBeGreaterThan(0);
+    await screenshot(page, 'logs', { fullPage: false });
 
     await page.getByTestId('logs-search').fill(first);
-    await expect.poll(async () => (await lines.allTextContents()).every((text) => text.includes(first))).toBe(true);
-    await screenshot(page, 'logs');
+    await poll(async () => (await lines.allTextContents()).every((text) => text.includes(first))).toBe(true);
+    await screenshot(page, 'logs-search', { fullPage: false });
 
     await page.getByTestId('logs-pause').click();
     const second = `${first}b`;
     await client.request('POST', '/databases', { name: second });
-    await expect.poll(() => page.getByTestId('logs-paused').textContent(), { timeout: 10_000 }).toMatch(/[1-9]\d* new lines/);
+    await poll(() => page.getByTestId('logs-paused').textContent()).toMatch(/[1-9]\d* new lines/);
     expect(await lines.filter({ hasText: second }).count()).toBe(0);
     await page.getByTestId('logs-pause').click();
-    await expect.poll(() => lines.filter({ hasText: second }).count()).toBeGreaterThan(0);
+    await poll(() => lines.filter({ hasText: second }).count()).toBeGreaterThan(0);
     await page.getByTestId('logs-search').fill('');
   });
 
@@ -142,7 +142,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('database-name').fill('shop');
     await page.getByTestId('database-template').selectOption('en');
     await page.getByTestId('database-create-submit').click();
-    await expect.poll(() => page.getByTestId('databases-notice').textContent()).toContain('shop');
+    await poll(() => page.getByTestId('databases-notice').textContent()).toContain('shop');
     const shopRows = page.locator('[data-testid="database-row"][data-database="shop"] [data-testid="database-rows"]');
     const originalRows = Number(await shopRows.textContent());
     expect(originalRows).toBeGreaterThan(4);
@@ -157,8 +157,8 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
 
     await goTo(page, 'backups');
     await page.getByTestId('backup-run').click();
-    await expect.poll(() => page.getByTestId('backup-result').textContent(), { timeout: 60_000 }).toContain('Done');
-    await expect.poll(() => page.locator('[data-testid="backup-row"][data-kind="manual"]').count()).toBe(1);
+    await poll(() => page.getByTestId('backup-result').textContent(), 60_000).toContain('Done');
+    await poll(() => page.locator('[data-testid="backup-row"][data-kind="manual"]').count()).toBe(1);
     await screenshot(page, 'backups');
 
     // change the data: replace shop's rows with a smaller set through the import
@@ -169,8 +169,8 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('database-import-file').setInputFiles({
       name: 'shop-fewer.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ rows: fewer })),
     });
-    await expect.poll(() => page.getByTestId('databases-notice').textContent()).toContain(`Imported ${fewer.length} rows`);
-    await expect.poll(async () => Number(await shopRows.textContent())).toBe(fewer.length);
+    await poll(() => page.getByTestId('databases-notice').textContent()).toContain(`Imported ${fewer.length} rows`);
+    await poll(async () => Number(await shopRows.textContent())).toBe(fewer.length);
     await screenshot(page, 'databases-after-import');
 
     await goTo(page, 'backups');
@@ -178,31 +178,31 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('confirm-dialog').waitFor();
     await screenshot(page, 'backups-confirm-restore');
     await page.getByTestId('confirm-ok').click();
-    await expect.poll(() => page.getByTestId('backup-result').textContent(), { timeout: 60_000 }).toContain('Done');
+    await poll(() => page.getByTestId('backup-result').textContent(), 60_000).toContain('Done');
     // the restore took a backup of the state before it
-    await expect.poll(() => page.locator('[data-testid="backup-row"][data-kind="pre-restore"]').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('[data-testid="backup-row"][data-kind="pre-restore"]').count()).toBeGreaterThan(0);
 
     await goTo(page, 'databases');
-    await expect.poll(async () => Number(await shopRows.textContent()), { timeout: 10_000 }).toBe(originalRows);
+    await poll(async () => Number(await shopRows.textContent())).toBe(originalRows);
   });
 
   it('says that a headless server is updated by its deployment', async () => {
     await goTo(page, 'updates');
-    await expect.poll(() => page.getByTestId('updates-unsupported').textContent()).toContain('managed by your deployment');
+    await poll(() => page.getByTestId('updates-unsupported').textContent()).toContain('managed by your deployment');
     await screenshot(page, 'updates');
   });
 
   it('switches to Russian and keeps the choice after a reload', async () => {
     await goTo(page, 'health');
     await page.getByTestId('language').selectOption('ru');
-    await expect.poll(() => page.getByTestId('nav-health').textContent()).toBe('Состояние');
+    await poll(() => page.getByTestId('nav-health').textContent()).toBe('Состояние');
     await page.reload();
     await page.getByTestId('page-health').waitFor();
     expect(await page.getByTestId('nav-settings').textContent()).toBe('Настройки');
-    await expect.poll(() => page.getByTestId('health-status').getAttribute('data-status')).toBe('ok');
+    await poll(() => page.getByTestId('health-status').getAttribute('data-status')).toBe('ok');
     await screenshot(page, 'health-ru');
     await goTo(page, 'settings');
-    await screenshot(page, 'settings-ru');
+    await screenshot(page, 'settings-ru', { fullPage: false });
     await page.getByTestId('language').selectOption('en');
   });
 
@@ -211,7 +211,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('login').waitFor();
     await page.getByTestId('login-password').fill('not the password');
     await page.getByTestId('login-submit').click();
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('wrong password');
+    await poll(() => page.getByTestId('login-error').textContent()).toContain('wrong password');
     const text = (await page.getByTestId('login-error').textContent()) ?? '';
     expect(text).not.toMatch(/\bat \S+:\d+:\d+/);
     await screenshot(page, 'login');

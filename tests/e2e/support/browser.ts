@@ -20,10 +20,13 @@ export function launchChromium(): Promise<Browser> {
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'tests', 'artifacts', 'screenshots');
 
-/** Saves a full-page screenshot as tests/artifacts/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot as tests/artifacts/screenshots/<name>.png: the whole page, or only the
+ * window (for long pages, after scrolling to what matters).
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true });
   return file;
 }

@@ -67,6 +67,14 @@ export async function goTo(page: Page, section: 'health' | 'settings' | 'logs' |
   await page.getByTestId(`page-${section}`).waitFor();
 }
 
+/**
+ * expect.poll with a timeout fit for a loaded CI machine (vitest's default is 1 s): the console
+ * polls every 2 s, and servers, browsers and databases share two cores here.
+ */
+export function poll<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
+  return expect.poll(read, { timeout: timeoutMs, interval: 100 });
+}
+
 /** Waits until `read()` returns something `accept` likes; fails with the last value seen. */
 export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
