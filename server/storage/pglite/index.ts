@@ -19,16 +19,45 @@ import type { ApplianceStore, NewRow, Row, Store, StoreInfo, TenantStore } from 
 /** Postgres int4: the ids, up and t of a PGlite tenant fit in it (MySQL's are unsigned 32-bit). */
 const PG_MAX_INT = 2147483647;
 
+/**
+ * Postgres text cannot hold U+0000, MySQL text can (and the PHP engine stores whatever it is
+ * given). So text crosses into PGlite escaped: U+0000 → U+FFFF '0', U+FFFF → U+FFFF U+FFFF.
+ * The mapping is injective and applied to every string parameter, so equality, IN and LIKE
+ * still compare correctly; results are unescaped.
+ */
+const ESCAPE = '\uFFFF';
+const NUL = '\u0000';
+export function escapePgText(value: string): string {
+  if (!value.includes(NUL) && !value.includes(ESCAPE)) return value;
+  return value.replaceAll(ESCAPE, ESCAPE + ESCAPE).replaceAll(NUL, `${ESCAPE}0`);
+}
+export function unescapePgText(value: string): string {
+  if (!value.includes(ESCAPE)) return value;
+  return value.replace(/\uFFFF([0\uFFFF])/g, (_, c: string) => (c === '0' ? NUL : ESCAPE));
+}
+
+function escapeParams(params: readonly unknown[]): unknown[] {
+  return params.map((p) => (typeof p === 'string' ? escapePgText(p) : p));
+}
+
+function unescapeRow(row: SqlRow): SqlRow {
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    if (typeof value === 'string' && value.includes(ESCAPE)) row[key] = unescapePgText(value);
+  }
+  return row;
+}
+
 class PgExecutor implements SqlExecutor {
   constructor(private readonly conn: PGlite | Transaction, private readonly root: PGlite | null) {}
 
   async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    const result = await this.conn.query<SqlRow>(sql, [...params]);
-    return result.rows;
+    const result = await this.conn.query<SqlRow>(sql, escapeParams(params));
+    return result.rows.map(unescapeRow);
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
-    const result = await this.conn.query(sql, [...params]);
+    const result = await this.conn.query(sql, escapeParams(params));
     return { affected: result.affectedRows ?? 0, insertId: null };
   }
 

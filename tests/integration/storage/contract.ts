@@ -239,6 +239,15 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(ids(await t.find({ valLike: '%😀%' }))).toEqual([emoji]);
         expect(ids(await t.find({ valLike: 'прив%' }))).toEqual([emoji]);
         expect(ids(await t.find({ val: 'Test' }))).toEqual([]);
+        // NUL bytes (which Postgres text cannot hold) and U+FFFF round-trip and compare exactly
+        const odd = 'a\u0000b\uFFFFc\uFFFF0\u0000';
+        const oddId = await t.insert({ up: 1, ord: 0, t: 3, val: odd });
+        expect((await t.get(oddId))?.val).toBe(odd);
+        expect(ids(await t.find({ val: odd }))).toEqual([oddId]);
+        expect(ids(await t.find({ val: 'a\u0000b' }))).toEqual([]);
+        expect(ids(await t.find({ valLike: 'a\u0000%' }))).toEqual([oddId]);
+        await store.appliance.put('odd', 'x\u0000', { v: odd });
+        expect((await store.appliance.get<{ v: string }>('odd', 'x\u0000'))?.body.v).toBe(odd);
         await store.dropDatabase('unicode');
       });
 
