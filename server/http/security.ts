@@ -108,7 +108,7 @@ export function securityMiddleware(config: SecurityConfig): Router {
 // ---------------------------------------------------------------------------
 
 export interface ThrottlePolicy {
-  /** failures of one login allowed without delay */
+  /** failures of one login that cost nothing; each further one makes the next attempt wait */
   freeFailures: number;
   /** delay after the first throttled failure; doubles with each further failure */
   baseDelaySeconds: number;
@@ -152,8 +152,8 @@ export class LoginThrottle {
 
   private delayFor(failures: number): number {
     const over = failures - this.policy.freeFailures;
-    if (over < 0) return 0;
-    return Math.min(this.policy.maxDelaySeconds, this.policy.baseDelaySeconds * 2 ** Math.min(over, 30));
+    if (over <= 0) return 0;
+    return Math.min(this.policy.maxDelaySeconds, this.policy.baseDelaySeconds * 2 ** Math.min(over - 1, 30));
   }
 
   async check(db: string, login: string, address: string): Promise<ThrottleVerdict> {
