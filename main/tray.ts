@@ -1,21 +1,13 @@
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import { join } from 'node:path';
 import type { ServerStateSnapshot } from './ipc-contract.js';
-
-export type TrayLook = 'running' | 'degraded' | 'stopped';
+import { trayLook, type TrayLook } from './tray-look.js';
 
 export interface TrayActions {
   openConsole(): void;
   openDataFolder(): void;
   restartServer(): void;
   quit(): void;
-}
-
-/** running = serving; degraded = up but not well, or on its way (starting/restarting); stopped = not serving. */
-export function trayLook(state: ServerStateSnapshot['state']): TrayLook {
-  if (state === 'running') return 'running';
-  if (state === 'degraded' || state === 'starting' || state === 'restarting') return 'degraded';
-  return 'stopped';
 }
 
 const LABELS: Record<TrayLook, string> = { running: 'running', degraded: 'needs attention', stopped: 'stopped' };
