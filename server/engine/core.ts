@@ -4,6 +4,7 @@
  * XSRF, type-editor gate, generic answer), and the per-db caches.
  */
 import type { Store, TenantStore } from '../storage/types.js';
+import { isStoreError } from '../storage/errors.js';
 import type { EngineClock, EngineLogger, EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
 import { EngineExit, RequestContext } from './context.js';
 import { TenantMeta } from './meta.js';
@@ -108,6 +109,7 @@ export class EngineCore {
       return withHeaders(ctx.response(200, { kind: 'empty' }));
     } catch (err) {
       if (err instanceof EngineExit) return withHeaders(err.response);
+      if (isStoreError(err, 'unreachable')) return withHeaders(jsonResponse(503, [{ error: 'Storage unavailable' }]));
       this.logger?.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), db: req.db, action: req.action }, 'engine failure');
       return withHeaders(jsonResponse(500, [{ error: 'Internal error' }]));
     }

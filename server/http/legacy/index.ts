@@ -8,7 +8,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Store } from '../../storage/types.js';
 import { createEngine, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
-import { parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { cleanText, cleanValue, parseCookies, parseFormBody, parseQueryString } from './params.js';
 
 export interface LegacyRouterDeps {
   getStore: () => Store;
@@ -68,7 +68,7 @@ export function toLegacyRequest(req: Request): LegacyRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined) continue;
-    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    headers[k.toLowerCase()] = cleanText(Array.isArray(v) ? v.join(', ') : v);
   }
   return {
     db: db === '' ? '' : db,
@@ -94,7 +94,7 @@ function bodyParams(req: Request): Record<string, unknown> {
   let raw = '';
   if (Buffer.isBuffer(body)) raw = body.toString('utf8');
   else if (typeof body === 'string') raw = body;
-  else if (body && typeof body === 'object') return { ...(body as Record<string, unknown>) };
+  else if (body && typeof body === 'object') return cleanValue(body) as Record<string, unknown>;
   const post: Record<string, unknown> = {};
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (type.startsWith('application/x-www-form-urlencoded')) Object.assign(post, parseFormBody(raw));
@@ -103,7 +103,7 @@ function bodyParams(req: Request): Record<string, unknown> {
       const json: unknown = JSON.parse(raw);
       if (json !== null && typeof json === 'object') {
         const entries = Array.isArray(json) ? json.map((v, i) => [String(i), v] as const) : Object.entries(json);
-        for (const [k, v] of entries) post[k] = v;
+        for (const [k, v] of entries) post[cleanText(k)] = cleanValue(v);
       }
     } catch {
       /* not JSON */

@@ -4,14 +4,35 @@
  * dots and spaces in names become underscores).
  */
 
+/**
+ * Text the stores can hold: NUL characters are dropped and lone surrogates replaced
+ * (PostgreSQL text cannot store NUL; a NUL in a field is never meaningful input).
+ */
+export function cleanText(s: string): string {
+  const noNul = s.includes('\u0000') ? s.split('\u0000').join('') : s;
+  return noNul.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 function decode(s: string): string {
   const plus = s.replace(/\+/g, ' ');
   try {
-    return decodeURIComponent(plus);
+    return cleanText(decodeURIComponent(plus));
   } catch {
     // keep undecodable sequences as PHP does (it decodes byte-wise); fall back per escape
-    return plus.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return cleanText(plus.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
   }
+}
+
+/** cleanText applied to every string of a parsed JSON value */
+export function cleanValue(v: unknown): unknown {
+  if (typeof v === 'string') return cleanText(v);
+  if (Array.isArray(v)) return v.map(cleanValue);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[cleanText(k)] = cleanValue(x);
+    return out;
+  }
+  return v;
 }
 
 type Bag = Record<string, unknown>;

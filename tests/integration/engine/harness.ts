@@ -1,0 +1,164 @@
+/**
+ * Test harness for engine integration suites: a real store (PGlite, or MariaDB
+ * when TEST_MYSQL_URL is set) loaded with the golden start state, our legacy
+ * router on 127.0.0.1, and a tiny client that speaks the PHP engine's API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { openStore, parseMysqlUrl, type Store } from '../../../server/storage/index.js';
+import { createLegacyRouter } from '../../../server/http/legacy/index.js';
+import { loadRows } from '../../golden/replay.js';
+
+export interface StoreKind {
+  name: 'PGlite' | 'MariaDB';
+  enabled: boolean;
+  open(): Promise<{ store: Store; cleanup(): Promise<void> }>;
+}
+
+export const MYSQL_URL = process.env.TEST_MYSQL_URL;
+
+export const STORES: StoreKind[] = [
+  {
+    name: 'PGlite',
+    enabled: true,
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'engine-it-'));
+      const store = await openStore({ pgliteDir: dir });
+      return { store, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+    },
+  },
+  {
+    name: 'MariaDB',
+    enabled: !!MYSQL_URL,
+    async open() {
+      const schema = `t_${randomBytes(4).toString('hex')}`;
+      const opts = parseMysqlUrl(`${MYSQL_URL!.replace(/\/$/, '')}/${schema}`);
+      const store = await openStore({ mysql: opts });
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          const mysql2 = await import('mysql2/promise');
+          const conn = await mysql2.createConnection({ host: opts.host, port: opts.port, user: opts.user, password: opts.password });
+          await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
+          await conn.end();
+        },
+      };
+    },
+  },
+];
+
+if (!MYSQL_URL) console.log('engine integration suites on MariaDB skipped: TEST_MYSQL_URL is not set');
+
+export interface Answer {
+  status: number;
+  text: string;
+  json: unknown;
+  headers: Headers;
+}
+
+export class TestServer {
+  url = '';
+  private server?: Server;
+  store!: Store;
+  private cleanupStore?: () => Promise<void>;
+
+  static async start(kind: StoreKind, options: { masterPassword?: string; rows?: string } = {}): Promise<TestServer> {
+    const ts = new TestServer();
+    const opened = await kind.open();
+    ts.store = opened.store;
+    ts.cleanupStore = opened.cleanup;
+    await ts.store.importRows('my', loadRows(options.rows ?? 'start-rows.json'));
+    const app = express();
+    app.use(createLegacyRouter({
+      getStore: () => ts.store, salt: 'oracle-salt', serverName: '127.0.0.1',
+      masterPassword: 'masterPassword' in options ? options.masterPassword : 'oracle-master',
+    }));
+    ts.server = createServer(app);
+    await new Promise<void>((resolve) => ts.server!.listen(0, '127.0.0.1', resolve));
+    ts.url = `http://127.0.0.1:${(ts.server.address() as AddressInfo).port}`;
+    return ts;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.cleanupStore?.();
+  }
+
+  async request(method: string, path: string, opts: { form?: Record<string, string | string[]>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    let body: string | undefined;
+    if (opts.form) {
+      const p = new URLSearchParams();
+      for (const [k, v] of Object.entries(opts.form)) {
+        if (Array.isArray(v)) for (const x of v) p.append(`${k}[]`, x);
+        else p.append(k, v);
+      }
+      body = p.toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (opts.json !== undefined) {
+      body = typeof opts.json === 'string' ? opts.json : JSON.stringify(opts.json);
+      headers['Content-Type'] = 'application/json';
+    }
+    const res = await fetch(this.url + path, { method, headers, body, redirect: 'manual' });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, text, json, headers: res.headers };
+  }
+}
+
+export class Client {
+  token = '';
+  xsrf = '';
+  constructor(readonly server: TestServer, readonly db = 'my') {}
+
+  async login(login: string, pwd: string): Promise<Answer> {
+    const a = await this.server.request('POST', `/${this.db}/auth?JSON`, { form: { login, pwd } });
+    const j = a.json as { token?: string; _xsrf?: string };
+    if (a.status === 200 && j?.token) {
+      this.token = j.token;
+      this.xsrf = j._xsrf ?? '';
+    }
+    return a;
+  }
+
+  get(path: string): Promise<Answer> {
+    return this.server.request('GET', `/${this.db}/${path}`, { headers: { 'X-Authorization': this.token } });
+  }
+
+  post(path: string, form: Record<string, string | string[]> = {}): Promise<Answer> {
+    return this.server.request('POST', `/${this.db}/${path}`, { form: { _xsrf: this.xsrf, ...form }, headers: { 'X-Authorization': this.token } });
+  }
+
+  postJson(path: string, json: Record<string, unknown>): Promise<Answer> {
+    return this.server.request('POST', `/${this.db}/${path}`, { json: { _xsrf: this.xsrf, ...json }, headers: { 'X-Authorization': this.token } });
+  }
+
+  /** create a table with scalar columns; returns the type id and column requisite ids */
+  async table(name: string, base: number, columns: { name: string; base: number }[], unique = false): Promise<{ type: number; cols: number[] }> {
+    const t = await this.post('_d_new?JSON', { val: name, t: String(base), ...(unique ? { unique: '1' } : {}) });
+    const type = Number((t.json as { obj: number }).obj);
+    const cols: number[] = [];
+    for (const c of columns) {
+      const term = await this.post('_d_new?JSON', { val: c.name, t: String(c.base) });
+      const req = await this.post(`_d_req/${type}?JSON`, { t: String((term.json as { obj: number }).obj) });
+      cols.push(Number((req.json as { id: number }).id));
+    }
+    return { type, cols };
+  }
+
+  async record(type: number, values: Record<string, string | string[]>, up = 1): Promise<number> {
+    const a = await this.post(`_m_new/${type}?JSON`, { up: String(up), ...values });
+    return Number((a.json as { id: number }).id);
+  }
+}
