@@ -64,6 +64,7 @@ function main(): void {
   let window: BrowserWindow | undefined;
   let tray: AppTray | undefined;
   let quitting = false;
+  let consoleLoadFailed = false;
 
   const serverOutput = new RotatingLog({ file: join(logsDir, 'server-output.log'), maxBytes: 5 * 1024 * 1024, keep: 3 });
   const supervisor = new ServerSupervisor({
@@ -136,6 +137,13 @@ function main(): void {
       return;
     }
     window = createConsoleWindow(port);
+    consoleLoadFailed = false;
+    window.webContents.on('did-fail-load', (_event, _code, _description, _url, isMainFrame) => {
+      if (isMainFrame) consoleLoadFailed = true;
+    });
+    window.webContents.on('did-finish-load', () => {
+      consoleLoadFailed = false;
+    });
     if (status.state !== 'running' && status.state !== 'degraded') showServerProblem(window, status);
     window.on('closed', () => {
       window = undefined;
@@ -171,6 +179,7 @@ function main(): void {
     checkForUpdates: () => updater.check(),
     downloadUpdate: () => updater.download(),
     installUpdate: async () => {
+      if (!updater.isDownloaded()) throw new Error('no downloaded update to install');
       // Stop the server first so the installer can replace its files and the data is closed cleanly.
       quitting = true;
       await supervisor.stop('installing an update');
@@ -185,8 +194,9 @@ function main(): void {
     tray?.update(status);
     broadcast(IPC_CHANNELS.serverStateEvent, status, port);
     if (status.state === 'running') lastProblem = '';
-    if (status.state === 'running' && window && !window.isDestroyed() && !isConsoleUrl(window.webContents.getURL(), port)) {
-      void window.loadURL(consoleUrl(port)); // back from the problem page once the server serves again
+    const showingConsole = window && !window.isDestroyed() && isConsoleUrl(window.webContents.getURL(), port) && !consoleLoadFailed;
+    if (status.state === 'running' && window && !window.isDestroyed() && !showingConsole) {
+      void window.loadURL(consoleUrl(port)); // back from the problem page (or a failed load) once the server serves again
     }
     if ((status.state === 'failed' || status.state === 'crash-loop') && !quitting && status.reason !== lastProblem) {
       lastProblem = status.reason ?? '';
@@ -213,7 +223,9 @@ function main(): void {
   app.on('second-instance', () => openConsole());
   // An appliance: the server keeps serving the office with no window open; the tray stays.
   app.on('window-all-closed', () => undefined);
-  app.on('activate', () => openConsole());
+  app.on('activate', () => {
+    if (app.isReady()) openConsole();
+  });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, () => port));
 
   app.on('before-quit', (event) => {
