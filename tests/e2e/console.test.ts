@@ -92,13 +92,15 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     const input = page.getByTestId('input-BACKUP_KEEP');
     await input.waitFor();
     await screenshot(page, 'settings', { fullPage: false });
+    // PORT comes from the server's environment: shown read-only with the reason
+    expect(await page.getByTestId('input-PORT').getAttribute('readonly')).not.toBeNull();
+    await page.getByTestId('env-note-PORT').waitFor();
     await input.fill('lots');
     const error = page.getByTestId('error-BACKUP_KEEP');
     await poll(() => error.isVisible()).toBe(true);
     expect((await error.textContent())?.trim().length).toBeGreaterThan(0);
     expect(await input.getAttribute('aria-invalid')).toBe('true');
-    await page.getByTestId('settings-group-jobs').scrollIntoViewIfNeeded();
-    await page.mouse.wheel(0, 250);
+    await page.getByTestId('setting-BACKUP_SCHEDULE').scrollIntoViewIfNeeded();
     await screenshot(page, 'settings-invalid', { fullPage: false });
 
     await page.getByTestId('settings-save').click();

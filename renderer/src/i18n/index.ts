@@ -24,4 +24,9 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return format(LOCALES[locale.value][key], params);
 }
 
+/** For texts keyed by data from the server (e.g. setting groups): known keys only. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(LOCALES.en, key);
+}
+
 export type { Locale, MessageKey };
