@@ -39,7 +39,12 @@ export interface Dialect {
   number(expr: string): string;
   /** appended to an ORDER BY key so NULL sorts first ascending, as in MySQL */
   nullsOrder(desc: boolean): string;
+  /** the largest value the integer columns hold (a bigger one in a WHERE can only match nothing) */
+  readonly maxInt: number;
 }
+
+/** the smallest value of the integer columns (ord is a signed INT) */
+export const MIN_INT = -2147483648;
 
 /** Safe integer literal for LIMIT/OFFSET (validated, then inlined). */
 export function intLiteral(n: number): string {
@@ -61,6 +66,7 @@ export const mysqlDialect: Dialect = {
   // string + 0 is MySQL's own text-to-number cast: leading number or 0, a warning at most
   number: (expr) => `(${expr} + 0)`,
   nullsOrder: () => '',
+  maxInt: 4294967295,
 };
 
 /** Prefix length of the t_val index, as in the PHP schema's val(191). */
@@ -90,5 +96,6 @@ export function pgDialect(orderCollation: string): Dialect {
     textOrderKey: (expr) => `${folded(expr)} COLLATE ${quote(orderCollation)}`,
     number: (expr) => `integram_num(${expr})`,
     nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
+    maxInt: 2147483647,
   };
 }

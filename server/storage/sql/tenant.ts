@@ -6,7 +6,7 @@ import type {
   CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListQuery, NewRow, Row, RowMatch, RowPatch,
   TenantStore, ValuePredicate,
 } from '../types.js';
-import { type Dialect, intLiteral, type Params } from './dialect.js';
+import { type Dialect, intLiteral, MIN_INT, type Params } from './dialect.js';
 import { type SqlExecutor, type SqlRow, toInt, toText } from './executor.js';
 
 /** Hooks where the drivers differ in how ids are generated. */
@@ -69,9 +69,55 @@ export class SqlTenantStore implements TenantStore {
     this.tbl = d.quote(db);
   }
 
+  // ---- integer conditions ------------------------------------------------
+  // Ids and types come from URLs: a value no column can hold (out of range, fractional, NaN)
+  // must match nothing rather than make Postgres raise "out of range" (MySQL just finds nothing).
+
+  private isColumnInt(n: number): boolean {
+    return Number.isInteger(n) && n >= MIN_INT && n <= this.d.maxInt;
+  }
+
+  private ints(values: number[]): number[] {
+    return values.filter((n) => this.isColumnInt(n));
+  }
+
+  private intEq(expr: string, value: number, p: Params): string {
+    return this.isColumnInt(value) ? `${expr} = ${p.add(value)}` : '1 = 0';
+  }
+
+  private intIn(expr: string, values: number[], p: Params): string {
+    const valid = this.ints(values);
+    if (valid.length === 0) return '1 = 0';
+    return valid.length === 1 ? `${expr} = ${p.add(valid[0])}` : `${expr} IN (${valid.map((x) => p.add(x)).join(', ')})`;
+  }
+
+  /** expr > value / >= / <= for any number, on integer columns; bounds decided here, never sent out of range */
+  private intCompare(expr: string, op: '>' | '>=' | '<=', value: number, p: Params): string {
+    if (Number.isNaN(value)) return '1 = 0';
+    const min = MIN_INT;
+    const max = this.d.maxInt;
+    if (op === '>') {
+      const whole = Math.floor(value);
+      if (whole >= max) return '1 = 0';
+      if (whole < min) return '1 = 1';
+      return `${expr} > ${p.add(whole)}`;
+    }
+    if (op === '>=') {
+      const whole = Math.ceil(value);
+      if (whole > max) return '1 = 0';
+      if (whole <= min) return '1 = 1';
+      return `${expr} >= ${p.add(whole)}`;
+    }
+    const whole = Math.floor(value);
+    if (whole < min) return '1 = 0';
+    if (whole >= max) return '1 = 1';
+    return `${expr} <= ${p.add(whole)}`;
+  }
+
   // ---- plain row access -------------------------------------------------
 
   async get(id: number): Promise<Row | null> {
+    if (!this.isColumnInt(id)) return null;
     const p = this.d.newParams();
     const rows = await this.ex.query(`SELECT ${ROW_COLUMNS} FROM ${this.tbl} WHERE id = ${p.add(id)}`, p.values);
     return rows.length > 0 ? rowFromSql(rows[0]) : null;
@@ -141,15 +187,16 @@ export class SqlTenantStore implements TenantStore {
     const p = this.d.newParams();
     const setSql = `ord = ord + ${p.add(delta)}`;
     const conds = [this.matchWhere(match, p, '')];
-    if (match.ordFrom !== undefined) conds.push(`ord >= ${p.add(match.ordFrom)}`);
-    if (match.ordTo !== undefined) conds.push(`ord <= ${p.add(match.ordTo)}`);
+    if (match.ordFrom !== undefined) conds.push(this.intCompare('ord', '>=', match.ordFrom, p));
+    if (match.ordTo !== undefined) conds.push(this.intCompare('ord', '<=', match.ordTo, p));
     const result = await this.ex.run(`UPDATE ${this.tbl} SET ${setSql} WHERE ${conds.join(' AND ')}`, p.values);
     return result.affected;
   }
 
   async deleteIds(ids: number[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const parts = chunks([...new Set(ids)], ID_CHUNK);
+    const valid = this.ints([...new Set(ids)]);
+    if (valid.length === 0) return 0;
+    const parts = chunks(valid, ID_CHUNK);
     const run = async (ex: SqlExecutor) => {
       let deleted = 0;
       for (const part of parts) {
@@ -163,6 +210,7 @@ export class SqlTenantStore implements TenantStore {
   }
 
   async deleteTree(id: number): Promise<number> {
+    if (!this.isColumnInt(id)) return 0;
     return this.ex.inTransaction(async (ex) => {
       const below = await this.subtreeIds(ex, [id]);
       const tx = new SqlTenantStore(ex, this.d, this.ids, this.db);
@@ -170,7 +218,8 @@ export class SqlTenantStore implements TenantStore {
     });
   }
 
-  async descendants(ids: number[]): Promise<Row[]> {
+  async descendants(requested: number[]): Promise<Row[]> {
+    const ids = this.ints(requested);
     if (ids.length === 0) return [];
     const p = this.d.newParams();
     const sql = `${this.subtreeCte(ids, p)}
@@ -214,7 +263,8 @@ export class SqlTenantStore implements TenantStore {
     return toInt(rows[0].n);
   }
 
-  async cellsOf(recordIds: number[]): Promise<CellRow[]> {
+  async cellsOf(requested: number[]): Promise<CellRow[]> {
+    const recordIds = this.ints(requested);
     if (recordIds.length === 0) return [];
     const p = this.d.newParams();
     const sql = `SELECT c.id, c.up, c.ord, c.t, c.val, tr.val AS target_val, tr.t AS target_type
@@ -229,13 +279,13 @@ export class SqlTenantStore implements TenantStore {
   }
 
   private listWhere(query: ListQuery, p: Params): string {
-    const conds = [`r.t = ${p.add(query.typeId)}`];
+    const conds = [this.intEq('r.t', query.typeId, p)];
     switch (query.parent.kind) {
       case 'root': conds.push('r.up = 1'); break;
-      case 'of': conds.push(`r.up = ${p.add(query.parent.up)}`); break;
+      case 'of': conds.push(this.intEq('r.up', query.parent.up, p)); break;
       case 'anyRecordParent': conds.push('r.up > 1'); break;
     }
-    if (query.recordId !== undefined) conds.push(`r.id = ${p.add(query.recordId)}`);
+    if (query.recordId !== undefined) conds.push(this.intEq('r.id', query.recordId, p));
     for (const filter of query.filters) conds.push(this.filterSql(filter, p));
     return conds.join(' AND ');
   }
@@ -269,7 +319,7 @@ export class SqlTenantStore implements TenantStore {
   /** FROM/WHERE pieces for the child rows of r that hold a cell/ref column */
   private childSource(column: Exclude<ListColumn, { kind: 'first' }>, predicate: ValuePredicate, p: Params) {
     if (column.kind === 'cell') {
-      return { from: `${this.tbl} c`, valueExpr: 'c.val', idExpr: 'c.id', reqParam: `c.up = r.id AND c.t = ${p.add(column.reqId)}` };
+      return { from: `${this.tbl} c`, valueExpr: 'c.val', idExpr: 'c.id', reqParam: `c.up = r.id AND ${this.intEq('c.t', column.reqId, p)}` };
     }
     const refCell = `c.up = r.id AND c.val = ${p.add(String(column.reqId))}`;
     // idIn on a ref column compares the target id, which the cell row holds in t
@@ -302,8 +352,7 @@ export class SqlTenantStore implements TenantStore {
       case 'between': return `(${cmp('>=', pred.low, pred.numeric)} AND ${cmp('<=', pred.high, pred.numeric)})`;
       case 'regexp': return d.regexp(v, pred.pattern, p);
       case 'idIn':
-        if (pred.ids.length === 0) return '1 = 0';
-        return `${idExpr} IN (${pred.ids.map((id) => p.add(id)).join(', ')})`;
+        return this.intIn(idExpr, pred.ids, p);
       case 'present': return '1 = 1';
       case 'absent': return '1 = 0';
       default: throw new Error(`predicate ${pred.op} has no positive SQL form`);
@@ -323,7 +372,7 @@ export class SqlTenantStore implements TenantStore {
     if (column.kind === 'first') {
       value = 'r.val';
     } else if (column.kind === 'cell') {
-      value = `(SELECT c.val FROM ${this.tbl} c WHERE c.up = r.id AND c.t = ${p.add(column.reqId)} ORDER BY c.id LIMIT 1)`;
+      value = `(SELECT c.val FROM ${this.tbl} c WHERE c.up = r.id AND ${this.intEq('c.t', column.reqId, p)} ORDER BY c.id LIMIT 1)`;
     } else {
       value = `(SELECT tr.val FROM ${this.tbl} c JOIN ${this.tbl} tr ON tr.id = c.t
         WHERE c.up = r.id AND c.val = ${p.add(String(column.reqId))} ORDER BY c.ord, c.id LIMIT 1)`;
@@ -338,22 +387,18 @@ export class SqlTenantStore implements TenantStore {
     const col = (name: string) => alias + name;
     const conds: string[] = [];
     const ints = (name: string, value: number | number[] | undefined) => {
-      if (value === undefined) return;
-      const list = intList(value);
-      if (list.length === 0) conds.push('1 = 0');
-      else if (list.length === 1) conds.push(`${col(name)} = ${p.add(list[0])}`);
-      else conds.push(`${col(name)} IN (${list.map((x) => p.add(x)).join(', ')})`);
+      if (value !== undefined) conds.push(this.intIn(col(name), intList(value), p));
     };
     ints('id', m.id);
     ints('up', m.up);
     ints('t', m.t);
-    if (m.ord !== undefined) conds.push(`${col('ord')} = ${p.add(m.ord)}`);
+    if (m.ord !== undefined) conds.push(this.intEq(col('ord'), m.ord, p));
     if (m.val !== undefined) {
       conds.push(Array.isArray(m.val) ? this.d.textIn(col('val'), m.val, p) : this.d.textEq(col('val'), m.val, p));
     }
     if (m.valLike !== undefined) conds.push(this.d.textLike(col('val'), m.valLike, p));
-    if (m.tGreaterThan !== undefined) conds.push(`${col('t')} > ${p.add(m.tGreaterThan)}`);
-    if (m.upGreaterThan !== undefined) conds.push(`${col('up')} > ${p.add(m.upGreaterThan)}`);
+    if (m.tGreaterThan !== undefined) conds.push(this.intCompare(col('t'), '>', m.tGreaterThan, p));
+    if (m.upGreaterThan !== undefined) conds.push(this.intCompare(col('up'), '>', m.upGreaterThan, p));
     return conds.length > 0 ? conds.join(' AND ') : '1 = 1';
   }
 

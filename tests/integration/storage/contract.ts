@@ -167,6 +167,26 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(await t.maxId()).toBe(1303);
       });
 
+      it('ids no column can hold (from URLs) match nothing instead of failing', async () => {
+        const t = store.tenant('fx');
+        for (const bad of [3_000_000_000, 99_999_999_999, 1e30, 1.5, -1e12, Number.NaN]) {
+          expect(await t.get(bad)).toBeNull();
+          expect(await t.find({ id: bad })).toEqual([]);
+          expect(await t.count({ up: [bad, 1001], t: bad })).toBe(0);
+          expect(await t.cellsOf([bad])).toEqual([]);
+          expect(await t.descendants([bad])).toEqual([]);
+          expect(await t.deleteIds([bad])).toBe(0);
+          expect(await t.deleteTree(bad)).toBe(0);
+          expect(await t.listRecords({ typeId: bad, parent: { kind: 'of', up: bad }, recordId: bad, filters: [
+            { column: { kind: 'cell', reqId: bad }, predicate: { op: 'absent' } },
+            { column: { kind: 'first' }, predicate: { op: 'idIn', ids: [bad] } },
+          ], order: { by: { kind: 'cell', reqId: bad } } })).toEqual([]);
+        }
+        expect(ids(await t.find({ id: [1001, 5e9], tGreaterThan: -1e12 }))).toEqual([1001]);
+        expect(await t.count({ t: CLIENT, upGreaterThan: 1e12 })).toBe(0);
+        expect(await t.shiftOrd({ up: 424242, ordFrom: -1e12, ordTo: 1e12 }, 1)).toBe(0);
+      });
+
       it('insert / update / updateWhere / shiftOrd / deleteIds', async () => {
         await store.createDatabase('rowops');
         const t = store.tenant('rowops');
