@@ -261,7 +261,14 @@ export function createV2Router(services: ApiServices): Router {
 
   async function loadType(r: Resolved, typeParam: string): Promise<TypeInfo> {
     if (!/^\d+$/.test(typeParam)) throw new JsonApiError(404, 'type_not_found', `Type "${typeParam}" not found (use the numeric type id)`);
-    const value = await engine(r.db, 'metadata', r.creds, { id: typeParam });
+    let value: unknown;
+    try {
+      value = await engine(r.db, 'metadata', r.creds, { id: typeParam });
+    } catch (err) {
+      // the engine answers an unknown id with an empty or error body
+      if (err instanceof JsonApiError && err.status === 422) throw new JsonApiError(404, 'type_not_found', `Type ${typeParam} not found in database "${r.db}"`);
+      throw err;
+    }
     const meta = value as EngineType | null;
     if (!meta || typeof meta !== 'object' || Array.isArray(meta) || String(meta.id) !== typeParam) {
       throw new JsonApiError(404, 'type_not_found', `Type ${typeParam} not found in database "${r.db}"`);
