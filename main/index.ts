@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setLinuxAutostart } from './autostart-linux.js';
+import { desktopServerEnv } from './server-env.js';
 import { readEnvFile, resolveEndpoint } from './env-file.js';
 import { IPC_CHANNELS, type DesktopInfo, type ServerStateSnapshot } from './ipc-contract.js';
 import { broadcast, registerIpc } from './ipc.js';
@@ -74,13 +75,7 @@ function main(): void {
     port,
     host: endpoint().host,
     endpoint,
-    env: () => ({
-      DATA_DIR: dataDir,
-      ENV_FILE: envFile,
-      INTEGRAM_DESKTOP: '1',
-      INTEGRAM_APP_VERSION: app.getVersion(),
-      ELECTRON_VERSION: process.versions.electron,
-    }),
+    env: () => desktopServerEnv({ dataDir, appVersion: app.getVersion(), electronVersion: process.versions.electron }),
     healthPollMs: 5_000,
     // The server's exit-code contract (server/index.ts): 75 = restart requested from the console,
     // 2 = port in use / not allowed, 3 = LAN mode refused. Anything else non-zero is a crash.

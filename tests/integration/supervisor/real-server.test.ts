@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { desktopServerEnv } from '../../../main/server-env.js';
 import { NodeSpawner } from '../../../main/spawner-node.js';
 import { ServerSupervisor } from '../../../main/supervisor.js';
 import { freePort, getHealth, isAlive, tempDir } from './helpers.js';
@@ -41,7 +42,8 @@ describe.skipIf(!built)('supervisor with the real built server (dist/server/inde
       host: '127.0.0.1',
       // Only what a process needs: no DB_HOST/DATABASE_URL from the developer's shell.
       baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, SystemRoot: process.env.SystemRoot },
-      env: () => ({ DATA_DIR: data.path, NODE_ENV: 'production', LOG_LEVEL: 'warn' }),
+      // Exactly what the desktop app passes (main/index.ts), on a first start without any .env.
+      env: () => ({ ...desktopServerEnv({ dataDir: data.path, appVersion: '0.0.0-test' }), LOG_LEVEL: 'warn' }),
       startTimeoutMs: 90_000, // a fresh PGlite data folder is initialised on first start
       stopTimeoutMs: 10_000,
       restartExitCodes: [75],
@@ -73,6 +75,9 @@ describe.skipIf(!built)('supervisor with the real built server (dist/server/inde
       expect(recoveredMs).toBeLessThan(10_000);
       expect(back.pid).not.toBe(firstPid);
       expect(isAlive(firstPid)).toBe(false);
+
+      const info = (await (await fetch(`http://127.0.0.1:${port}/api/deployment-info`)).json()) as { mode?: string };
+      expect(info.mode).toBe('desktop');
 
       const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { status: string; database: { driver: string; connected: boolean } };
       expect(health.database).toMatchObject({ driver: 'pglite', connected: true });
