@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { goTo, openConsole, poll, signIn } from './support/console.js';
+import { assertConsoleServed, goTo, openConsole, poll, signIn } from './support/console.js';
 import { MARIADBD, startPrivateMariadb, type PrivateMariadb } from './support/mariadb.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
@@ -24,6 +24,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
 
   beforeAll(async () => {
     [mariadb, server, browser] = await Promise.all([startPrivateMariadb(), startServer(), launchChromium()]);
+    await assertConsoleServed(server.url);
     mariadb.sql(`CREATE DATABASE IF NOT EXISTS ${DB_NAME} CHARACTER SET utf8mb4`);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } });
     // fail a step well before the test's own timeout, so the report names the step

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { AdminClient, goTo, openConsole, poll, signIn } from './support/console.js';
+import { AdminClient, assertConsoleServed, goTo, openConsole, poll, signIn } from './support/console.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 import { freePort } from './support/net.js';
 
@@ -24,6 +24,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchChromium()]);
+    await assertConsoleServed(server.url);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     // fail a step well before the test's own timeout, so the report names the step
     context.setDefaultTimeout(20_000);

@@ -49,6 +49,22 @@ export async function setupAdminViaApi(baseUrl: string, password: string): Promi
   await client.request('POST', '/setup', { adminPassword: password, database: { kind: 'embedded' }, access: 'local' });
 }
 
+/**
+ * Fails with a sentence naming the missing server piece, instead of every step timing out:
+ * the built console at /console/ and the admin API at /api/admin must both be mounted.
+ */
+export async function assertConsoleServed(baseUrl: string): Promise<void> {
+  const page = await fetch(`${baseUrl}/console/`);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('<div id="app">')) {
+    throw new Error(`GET /console/ answered ${page.status}: the server does not serve the built console (dist/renderer) at /console yet`);
+  }
+  const setup = await fetch(`${baseUrl}/api/admin/setup`);
+  if (setup.status !== 200) {
+    throw new Error(`GET /api/admin/setup answered ${setup.status}: the admin API (createAdminRouter) is not mounted at /api/admin yet`);
+  }
+}
+
 export async function openConsole(page: Page, baseUrl: string): Promise<void> {
   const response = await page.goto(`${baseUrl}/console/`);
   expect(response?.status(), 'the server must serve the built console at /console/').toBe(200);
