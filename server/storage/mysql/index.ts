@@ -52,22 +52,32 @@ class MysqlExecutor implements SqlExecutor {
     return { affected: result.affectedRows, insertId: result.insertId || null };
   }
 
+  /**
+   * One transaction on one pooled connection. InnoDB may pick it as a deadlock victim; it has
+   * then rolled everything back, so fn is run again (up to 3 times) instead of failing the
+   * request. fn must therefore only touch the database.
+   */
   async inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     if (!this.pool) return fn(this);
-    const conn = await this.pool.getConnection();
-    try {
-      await conn.beginTransaction();
-      const result = await fn(new MysqlExecutor(conn, null));
-      await conn.commit();
-      return result;
-    } catch (error) {
-      await conn.rollback().catch(() => undefined);
-      throw error;
-    } finally {
-      conn.release();
+    for (let attempt = 1; ; attempt++) {
+      const conn = await this.pool.getConnection();
+      try {
+        await conn.beginTransaction();
+        const result = await fn(new MysqlExecutor(conn, null));
+        await conn.commit();
+        return result;
+      } catch (error) {
+        await conn.rollback().catch(() => undefined);
+        if (!isMysqlError(error, 'ER_LOCK_DEADLOCK') || attempt >= DEADLOCK_ATTEMPTS) throw error;
+      } finally {
+        conn.release();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
   }
 }
+
+const DEADLOCK_ATTEMPTS = 3;
 
 function mysqlIds(autoIncrementStep: number): IdStrategy {
   return {

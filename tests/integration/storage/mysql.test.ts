@@ -75,6 +75,30 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
     await expect(store.tenant('phpshape').insert({ up: -1, ord: 0, t: 0, val: '' })).rejects.toThrow();
   });
 
+  it('a transaction chosen as deadlock victim is run again and both commit', async () => {
+    await store.createDatabase('deadlock', [
+      { id: 1, up: 1, ord: 0, t: 3, val: 'one' },
+      { id: 2, up: 1, ord: 0, t: 3, val: 'two' },
+    ]);
+    const barrier = () => { let open!: () => void; const p = new Promise<void>((r) => { open = r; }); return { p, open }; };
+    const aHolds = barrier();
+    const bHolds = barrier();
+    let runs = 0;
+    const cross = (first: number, second: number, mine: ReturnType<typeof barrier>, theirs: ReturnType<typeof barrier>, tag: string) =>
+      store.transaction('deadlock', async (tx) => {
+        runs++;
+        await tx.update(first, { val: `${tag} first` });
+        mine.open();
+        await theirs.p;
+        await tx.update(second, { val: `${tag} second` });
+      });
+    await Promise.all([cross(1, 2, aHolds, bHolds, 'a'), cross(2, 1, bHolds, aHolds, 'b')]);
+    expect(runs).toBe(3);
+    const vals = (await store.exportRows('deadlock')).map((r) => r.val);
+    // whichever ran last wrote both rows
+    expect([['a first', 'a second'], ['b second', 'b first']]).toContainEqual(vals);
+  });
+
   it('unreachable and wrong-password connects give a short reason', async () => {
     await expect(openStore({ mysql: { ...options, port: 1 } })).rejects.toSatisfy(
       (e) => isStoreError(e, 'unreachable') && (e as Error).message === 'ECONNREFUSED 127.0.0.1:1');
