@@ -223,6 +223,18 @@ describe('ServerSupervisor with real child processes', () => {
     expect(recovered.restarts).toBe(0);
   });
 
+  it('re-reads PORT/HOST before each start, so a changed port applies on restart', async () => {
+    const [first, second] = [await freePort(), await freePort()];
+    let port = first;
+    const { supervisor } = await makeSupervisor('graceful.mjs', { port: first, endpoint: () => ({ port, host: '127.0.0.1' }) });
+    expect((await supervisor.start()).url).toBe(`http://127.0.0.1:${first}`);
+    port = second;
+    const restarted = await supervisor.restart();
+    expect(restarted).toMatchObject({ state: 'running', port: second, url: `http://127.0.0.1:${second}` });
+    expect(await getHealth(second)).toBe(200);
+    expect(await getHealth(first)).toBe(0);
+  });
+
   it('restart() replaces the process and comes back running', async () => {
     const { supervisor, port } = await makeSupervisor('graceful.mjs');
     await supervisor.start();
