@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// opens its own embedded stores: slow on a busy machine
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 import { call, startHarness, type Harness } from './harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');

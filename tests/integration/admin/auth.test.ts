@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_COOKIE } from '../../../server/http/admin/contract.js';
-import { ADMIN_PASSWORD, call, setupAndLogin, startHarness, type Harness } from './harness.js';
+import { ADMIN_PASSWORD, call, setupAndLogin, startHarness, type Harness, useSharedPglite } from './harness.js';
 
+const sharedStore = useSharedPglite();
 let h: Harness | null = null;
 afterEach(async () => {
   await h?.close();
@@ -35,7 +36,7 @@ const PROTECTED: Array<[string, string, unknown?]> = [
 
 describe('admin API: first run, login, access rules', () => {
   it('first-run setup works once, from loopback, and then answers 409', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const before = await call<{ adminExists: boolean; firstRun: boolean; dataDir: string | null; lanAddresses: string[] }>(h, 'GET', '/setup');
     expect(before.status).toBe(200);
     expect(before.body).toMatchObject({ adminExists: false, firstRun: true, dataDir: h.dataDir });
@@ -70,7 +71,7 @@ describe('admin API: first run, login, access rules', () => {
   });
 
   it('setup and login need the CSRF header', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const noCsrf = await call<{ error: { code: string } }>(h, 'POST', '/setup', {
       csrf: false, body: { adminPassword: ADMIN_PASSWORD, database: { kind: 'embedded' }, access: 'local' },
     });
@@ -79,7 +80,7 @@ describe('admin API: first run, login, access rules', () => {
   });
 
   it('login sets an HttpOnly SameSite=Strict cookie, the cookie and the Bearer token both work, logout revokes', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     await setupAndLogin(h);
     const login = await call<{ token: string; expiresAt: string }>(h, 'POST', '/login', { body: { password: ADMIN_PASSWORD } });
     expect(login.status).toBe(200);
@@ -104,7 +105,7 @@ describe('admin API: first run, login, access rules', () => {
   });
 
   it('wrong passwords are throttled per address', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     await setupAndLogin(h);
     for (let i = 0; i < 5; i++) {
       const r = await call(h, 'POST', '/login', { body: { password: `wrong-${i}` } });
@@ -117,7 +118,7 @@ describe('admin API: first run, login, access rules', () => {
   });
 
   it('every protected route answers 401 without a session', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     await setupAndLogin(h);
     for (const [method, route, body] of PROTECTED) {
       const r = await call<{ error?: { code: string } }>(h, method, route, { body });
@@ -130,7 +131,7 @@ describe('admin API: first run, login, access rules', () => {
 
   it('every route, public ones included, answers 403 to an address outside ADMIN_ALLOWED_IPS', async () => {
     // 127.0.0.1 is left out of the list to play the part of a foreign address
-    h = await startHarness({ allowedIps: ['10.0.0.0/8', 'fd00::/8'] });
+    h = await startHarness({ allowedIps: ['10.0.0.0/8', 'fd00::/8'], store: sharedStore() });
     const routes: Array<[string, string, unknown?]> = [['GET', '/setup'], ['POST', '/setup', {}], ['POST', '/login', { password: 'x' }], ...PROTECTED];
     for (const [method, route, body] of routes) {
       const r = await call<{ error?: { code: string } }>(h, method, route, { body });
@@ -140,7 +141,7 @@ describe('admin API: first run, login, access rules', () => {
   });
 
   it('sends no CORS headers, even to a cross-origin preflight', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const res = await fetch(`${h.url}/status`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'GET' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const get = await fetch(`${h.url}/setup`, { headers: { Origin: 'http://evil.example' } });
@@ -148,7 +149,7 @@ describe('admin API: first run, login, access rules', () => {
   });
 
   it('restart is accepted and handed to the process owner', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const token = await setupAndLogin(h);
     const r = await call(h, 'POST', '/restart', { token });
     expect(r.status).toBe(202);
@@ -175,7 +176,7 @@ describe.skipIf(!MYSQL_URL)('first-run setup choosing MySQL', () => {
     const url = new URL(MYSQL_URL!);
     const schema = `t_setup_${Date.now().toString(36)}`;
     const database = { kind: 'mysql', host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: schema };
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     try {
       const unreachable = await call<{ error: { code: string } }>(h, 'POST', '/setup', {
         body: { adminPassword: ADMIN_PASSWORD, database: { ...database, password: 'wrong' }, access: 'local' },

@@ -4,11 +4,12 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupInfo, JobInfo, JobProgress } from '../../../server/http/admin/contract.js';
 import { applyRetention, backupsDir, createBackup, listBackups, restoreBackup, verifyBackup } from '../../../server/ops/backup.js';
-import { call, createAdminAndLogin, startHarness, waitForJob, type Harness } from './harness.js';
+import { call, createAdminAndLogin, startHarness, waitForJob, type Harness, useSharedPglite } from './harness.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
 if (!MYSQL_URL) console.log('admin backup tests on MySQL SKIPPED: TEST_MYSQL_URL is not set');
 
+const sharedStore = useSharedPglite();
 let h: Harness | null = null;
 afterEach(async () => {
   await h?.close();
@@ -19,7 +20,7 @@ const TEMPLATE = JSON.parse(readFileSync(path.resolve('resources/templates/en.js
 
 function backupRoundTrip(label: string, mysqlUrl: string | undefined) {
   it(`${label}: backup -> change data -> restore through the API brings the data back`, async () => {
-    h = await startHarness({ mysqlUrl });
+    h = await startHarness(mysqlUrl ? { mysqlUrl } : { store: sharedStore() });
     const token = await createAdminAndLogin(h);
     expect((await call(h, 'POST', '/databases', { token, body: { name: 'shop', template: 'en' } })).status).toBe(201);
     const shop = h.store.tenant('shop');
@@ -85,7 +86,7 @@ describe('backups (embedded PGlite)', () => {
   backupRoundTrip('pglite', undefined);
 
   it('retention keeps BACKUP_KEEP backups per kind; damaged archives are refused', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     await h.store.createDatabase('alpha', []);
     await h.store.tenant('alpha').insert({ up: 0, ord: 0, t: 3, val: 'SHORT' });
     const dir = backupsDir(h.dataDir);
@@ -125,7 +126,7 @@ describe('backups (embedded PGlite)', () => {
   });
 
   it('jobs list shows schedule, last and next run; run now records the result', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const before = await call<{ jobs: JobInfo[] }>(h, 'GET', '/jobs', { token });
     const backupJob = before.body.jobs.find((j) => j.name === 'backup');
@@ -152,7 +153,7 @@ describe('backups (embedded PGlite)', () => {
   });
 
   it('a job whose lock another instance holds is reported, not run twice', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const token = await createAdminAndLogin(h);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => { release = resolve; });
@@ -177,7 +178,7 @@ describe.skipIf(!MYSQL_URL)('backups (MySQL/MariaDB)', () => {
     try {
       await source.store.createDatabase('crossdb', [{ id: 1, up: 0, ord: 0, t: 1, val: 'FREE_LINK' }, { id: 200, up: 1, ord: 1, t: 1, val: 'Привет' }]);
       const manifest = await createBackup(source.store, backupsDir(source.dataDir), { kind: 'manual' });
-      h = await startHarness();
+      h = await startHarness({ store: sharedStore() });
       const { cpSync } = await import('node:fs');
       cpSync(backupsDir(source.dataDir), backupsDir(h.dataDir), { recursive: true });
       const result = await restoreBackup(h.store, backupsDir(h.dataDir), manifest.id);

@@ -3,11 +3,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseInfo, LogLine, MysqlTestResult } from '../../../server/http/admin/contract.js';
-import { call, createAdminAndLogin, startHarness, type Harness } from './harness.js';
+import { call, createAdminAndLogin, startHarness, type Harness, useSharedPglite } from './harness.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
 if (!MYSQL_URL) console.log('admin test-mysql against a real MariaDB SKIPPED: TEST_MYSQL_URL is not set');
 
+const sharedStore = useSharedPglite();
 let h: Harness | null = null;
 afterEach(async () => {
   await h?.close();
@@ -18,7 +19,7 @@ const TEMPLATE = JSON.parse(readFileSync(path.resolve('resources/templates/ru.js
 
 describe('admin API: databases', () => {
   it('create from a template, list, export, import (replace and new), name rules', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const created = await call<DatabaseInfo>(h, 'POST', '/databases', { token, body: { name: 'Office', template: 'ru' } });
     expect(created.status).toBe(201);
@@ -57,7 +58,7 @@ describe('admin API: databases', () => {
 
 describe('admin API: logs', () => {
   it('tail with level filter and search, live stream over SSE, download', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const token = await createAdminAndLogin(h);
     h.logger.info('first ordinary line');
     h.logger.warn('disk almost full');
@@ -112,7 +113,7 @@ describe('admin API: logs', () => {
 
 describe('admin API: MySQL connection test', () => {
   it('a closed port gives a short, clear error and no stack', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const port = await closedPort();
     const r = await call<MysqlTestResult>(h, 'POST', '/test-mysql', { token, body: { host: '127.0.0.1', port, user: 'root', password: 'x', database: 'integram' } });
@@ -125,7 +126,7 @@ describe('admin API: MySQL connection test', () => {
   });
 
   it('is open during first run from loopback only while no admin exists', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const port = await closedPort();
     const body = { host: '127.0.0.1', port, user: 'root', password: 'x', database: 'integram' };
     expect((await call(h, 'POST', '/test-mysql', { body })).status).toBe(200);
@@ -134,7 +135,7 @@ describe('admin API: MySQL connection test', () => {
   });
 
   it.skipIf(!MYSQL_URL)('connects to the real MariaDB and reports version and latency; wrong password and missing database are explained', async () => {
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const url = new URL(MYSQL_URL!);
     const base = { host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };

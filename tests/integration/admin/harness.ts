@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import express from 'express';
 import type { Server } from 'node:http';
 import mysql from 'mysql2/promise';
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** use this data folder (kept on close) instead of a fresh temp folder */
   dataDir?: string;
+  /** an already open store (shared by the tests of a file; not closed by the harness) */
+  store?: Store;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -48,7 +51,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (options.envText !== undefined) writeFileSync(envFile, options.envText);
   let store: Store;
   let dropSchema: (() => Promise<void>) | null = null;
-  if (options.mysqlUrl) {
+  const ownsStore = !options.store;
+  if (options.store) {
+    store = options.store;
+  } else if (options.mysqlUrl) {
     const schema = `t_${randomBytes(5).toString('hex')}`;
     const base = parseMysqlUrl(options.mysqlUrl);
     store = await openStore({ mysql: { ...base, database: schema } });
@@ -109,7 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await jobs.stop();
-      await store.close();
+      if (ownsStore) await store.close();
       if (dropSchema) await dropSchema();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
@@ -163,4 +169,44 @@ export async function createAdminAndLogin(h: Harness): Promise<string> {
   const login = await call<{ token: string }>(h, 'POST', '/login', { body: { password: ADMIN_PASSWORD } });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return login.body.token;
+}
+
+/** Appliance document kinds the admin layer writes (cleared between tests sharing a store). */
+const APPLIANCE_KINDS = ['admin', 'admin-session', 'admin-login-fail', 'job-run', 'job-state'];
+
+/** Drops every tenant database and the admin layer's appliance documents. */
+export async function resetStore(store: Store): Promise<void> {
+  for (const db of await store.listDatabases()) await store.dropDatabase(db);
+  for (const kind of APPLIANCE_KINDS) {
+    for (;;) {
+      const docs = await store.appliance.list(kind, { limit: 500 });
+      if (docs.length === 0) break;
+      for (const doc of docs) await store.appliance.delete(kind, doc.id);
+    }
+  }
+}
+
+/**
+ * One embedded store for all tests of a file (opening PGlite costs seconds, far more on a busy
+ * machine), emptied before each test. Also raises the timeouts of the file for slow machines.
+ */
+export function useSharedPglite(): () => Store {
+  vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
+  let dir: string | null = null;
+  let shared: Store | null = null;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-store-'));
+    shared = await openStore({ pgliteDir: path.join(dir, 'pglite') });
+  });
+  beforeEach(async () => {
+    if (shared) await resetStore(shared);
+  });
+  afterAll(async () => {
+    await shared?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!shared) throw new Error('the shared store is not open yet');
+    return shared;
+  };
 }

@@ -2,8 +2,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../server/http/admin/contract.js';
 import { SECRET_PLACEHOLDER } from '../../../server/http/admin/settings.js';
-import { call, createAdminAndLogin, setupAndLogin, startHarness, type Harness } from './harness.js';
+import { call, createAdminAndLogin, setupAndLogin, startHarness, type Harness, useSharedPglite } from './harness.js';
 
+const sharedStore = useSharedPglite();
 let h: Harness | null = null;
 afterEach(async () => {
   await h?.close();
@@ -27,7 +28,7 @@ function field(view: SettingsView, key: string) {
 
 describe('admin API: settings', () => {
   it('reads every setting of the schema with secrets masked', async () => {
-    h = await startHarness({ envText: ENV_TEXT });
+    h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const r = await call<SettingsView>(h, 'GET', '/settings', { token });
     expect(r.status).toBe(200);
@@ -48,7 +49,7 @@ describe('admin API: settings', () => {
   });
 
   it('round trip: writes known keys atomically, keeps comments/order, leaves masked secrets unchanged', async () => {
-    h = await startHarness({ envText: ENV_TEXT });
+    h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const view = (await call<SettingsView>(h, 'GET', '/settings', { token })).body;
     // send the whole form back as the console does, with two edits
@@ -93,7 +94,7 @@ LOG_LEVEL=debug
   });
 
   it('a validation error leaves the file unchanged and names the field', async () => {
-    h = await startHarness({ envText: ENV_TEXT });
+    h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const bad = { values: { PORT: 'eighty', LOG_LEVEL: 'loud', NO_SUCH_SETTING: 'x', SMTP_HOST: 'changed.example' } };
     const validate = await call<{ ok: boolean; fields: Record<string, string> }>(h, 'POST', '/settings/validate', { token, body: bad });
@@ -116,7 +117,7 @@ LOG_LEVEL=debug
   });
 
   it('BACKUP_SCHEDULE and BACKUP_KEEP apply at once, without a restart', async () => {
-    h = await startHarness({ envText: ENV_TEXT });
+    h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const put = await call<{ ok: boolean; restartRequired: boolean }>(h, 'PUT', '/settings', {
       token, body: { values: { BACKUP_SCHEDULE: '30 2 * * 0', BACKUP_KEEP: '7' } },
@@ -140,7 +141,7 @@ describe('LAN mode needs an admin password', () => {
     expect(lanModeRefusal('0.0.0.0', true)).toBeNull();
     expect(lanModeRefusal('127.0.0.1', false)).toBeNull();
     expect(lanModeRefusal('localhost', false)).toBeNull();
-    h = await startHarness();
+    h = await startHarness({ store: sharedStore() });
     expect(await checkLanMode('0.0.0.0', h.store.appliance)).toMatch(/admin password/);
     await setupAndLogin(h);
     expect(await checkLanMode('0.0.0.0', h.store.appliance)).toBeNull();
@@ -148,7 +149,7 @@ describe('LAN mode needs an admin password', () => {
 
   it('the settings validation applies it when no admin exists', async () => {
     const { validateSettings } = await import('../../../server/http/admin/settings.js');
-    h = await startHarness({ envText: ENV_TEXT });
+    h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const ctx = { envFile: h.envFile, env: { DATA_DIR: h.dataDir, NODE_ENV: 'test' }, cwd: h.dataDir };
     const without = await validateSettings(ctx, { HOST: '0.0.0.0' }, { adminExists: false });
     expect(without.ok).toBe(false);

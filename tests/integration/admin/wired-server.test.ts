@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// opens its own embedded stores: slow on a busy machine
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 import { loadConfig } from '../../../server/config/index.js';
 import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
 import { adminLayerFor, EXIT_RESTART } from '../../../server/http/admin/wire.js';
