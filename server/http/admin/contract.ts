@@ -5,7 +5,8 @@
  *
  * Authentication: `POST /api/admin/login` sets an HttpOnly, SameSite=Strict cookie `integram_admin`
  * and also returns the token for the Bearer header. Every other route (except `GET /api/admin/setup`
- * and, while no admin exists and only from loopback, `POST /api/admin/setup`) needs it.
+ * and, while no admin exists and only from loopback, `POST /api/admin/setup` and
+ * `POST /api/admin/test-mysql` for the wizard's "test connection") needs it.
  * State-changing requests must also carry the header `X-Requested-With: integram-console` (CSRF).
  * The whole admin API answers only clients in ADMIN_ALLOWED_IPS (default loopback), else 403.
  * Errors: `{ "error": { "code": string, "message": string, "fields"?: Record<string, string> } }`.
@@ -29,7 +30,8 @@ export interface SetupStatus {
   lanAddresses: string[]; // e.g. ["http://192.168.1.10:8081"]
 }
 
-// POST /api/admin/setup (no auth; only while no admin exists; only from loopback) → { ok: true }
+// POST /api/admin/setup (no auth; only while no admin exists; only from loopback) → SetupResponse
+// (403 loopback_only from elsewhere, 409 already_set_up once an admin exists, 422 with fields)
 export interface SetupRequest {
   adminPassword: string;
   /** embedded PGlite or an external MySQL */
@@ -38,7 +40,11 @@ export interface SetupRequest {
   dataDir?: string;
 }
 
-// POST /api/admin/login { password } → LoginResponse; POST /api/admin/logout → { ok: true }
+/** Also signs the wizard in: sets the session cookie like a login and returns the token. */
+export interface SetupResponse { ok: true; restartRequired: boolean; token: string; expiresAt: string }
+
+// POST /api/admin/login { password } → LoginResponse (401 bad_password, 409 setup_required,
+// 429 too_many_attempts with Retry-After after 5 failures from one address in 15 minutes); POST /api/admin/logout → { ok: true }
 export interface LoginRequest { password: string }
 export interface LoginResponse { token: string; expiresAt: string }
 

@@ -22,7 +22,7 @@ import {
   adminPasswordProblem, sessionValid,
 } from './account.js';
 import {
-  ADMIN_COOKIE, type BackupInfo, type DatabaseInfo, type JobProgress, type LoginResponse, type ServerStatus, type SetupStatus,
+  ADMIN_COOKIE, type BackupInfo, type DatabaseInfo, type JobProgress, type LoginResponse, type ServerStatus, type SetupResponse, type SetupStatus,
   type UpdateStatus,
 } from './contract.js';
 import { baseGuard, clientAddress, fromLoopback, presentedToken, requireAdmin, sendError } from './guard.js';
@@ -241,7 +241,8 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     deps.logger.info({ access: setup.access, database: setup.database.kind }, 'first-run setup completed; console admin password set');
     const session = await createSession(store.appliance, clientAddress(req));
     setSessionCookie(req, res, session.token, session.expiresAt);
-    res.json({ ok: true, restartRequired: restartPending, token: session.token, expiresAt: session.expiresAt.toISOString() });
+    const body: SetupResponse = { ok: true, restartRequired: restartPending, token: session.token, expiresAt: session.expiresAt.toISOString() };
+    res.json(body);
   });
 
   // ---- login / logout ---------------------------------------------------------------------
@@ -318,7 +319,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
 
   /** BACKUP_SCHEDULE and BACKUP_KEEP take effect at once. */
   async function applyLiveSettings(changed: string[]): Promise<void> {
-    if (!changed.some((key) => LIVE_SETTINGS.has(key as never))) return;
+    if (!changed.some((key) => (LIVE_SETTINGS as ReadonlySet<string>).has(key))) return;
     const view = await readSettings(deps.settings);
     const valueOf = (key: string) => view.fields.find((f) => f.key === key);
     const schedule = valueOf('BACKUP_SCHEDULE');

@@ -21,7 +21,12 @@ import { clientAddress, presentedToken } from './guard.js';
 import { createAdminRouter } from './index.js';
 import { parseIpAllowList } from './ip-allow.js';
 
-/** Exit code that asks the supervisor (desktop, systemd Restart=on-failure, PM2) to start the server again. */
+/**
+ * Exit code of a console restart request: the server drains (SHUTDOWN_TIMEOUT_MS) and exits with
+ * 75, which every supervisor treats as "start me again": the desktop supervisor restarts at once,
+ * systemd with `Restart=on-failure` (any non-zero code), PM2 by default (autorestart). A plain
+ * `node dist/server/index.js` in a terminal just ends; the console then says to start it again.
+ */
 export const EXIT_RESTART = 75;
 
 export interface AdminLayer {
