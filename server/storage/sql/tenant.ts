@@ -438,8 +438,13 @@ function notInList(expr: string, ids: number[], p: Params): string {
   return `${expr} NOT IN (${ids.map((id) => p.add(id)).join(', ')})`;
 }
 
+/** LIMIT/OFFSET from request input: clamped to what SQL accepts rather than failing (NaN limit = none) */
 function limitOffset(limit: number | undefined, offset: number | undefined): string {
-  if (limit === undefined && !offset) return '';
-  const l = limit === undefined ? 2147483647 : limit;
-  return ` LIMIT ${intLiteral(l)}${offset ? ` OFFSET ${intLiteral(offset)}` : ''}`;
+  const clamp = (n: number) => intLiteral(Math.min(Math.max(Math.floor(n), 0), MAX_LIMIT));
+  const hasLimit = limit !== undefined && !Number.isNaN(limit);
+  const hasOffset = offset !== undefined && !Number.isNaN(offset) && offset > 0;
+  if (!hasLimit && !hasOffset) return '';
+  return ` LIMIT ${hasLimit ? clamp(limit) : MAX_LIMIT}${hasOffset ? ` OFFSET ${clamp(offset)}` : ''}`;
 }
+
+const MAX_LIMIT = 2147483647;

@@ -421,6 +421,11 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(await order({ by: 'id', desc: true })).toEqual([1005, 1004, 1003, 1002, 1001]);
         expect(ids(await t.listRecords(base([], { order: { by: first }, limit: 2, offset: 1 })))).toEqual([1003, 1002]);
         expect(await t.countRecords(base([], { limit: 2 }))).toBe(5);
+        // limits from request input are clamped, never an SQL error
+        expect(ids(await t.listRecords(base([], { limit: -5 })))).toEqual([]);
+        expect(ids(await t.listRecords(base([], { limit: 1.7, offset: -3 })))).toEqual([1001]);
+        expect((await t.listRecords(base([], { limit: Number.NaN, offset: 1e20 })))).toEqual([]);
+        expect((await t.find({ t: CLIENT }, { limit: Infinity })).length).toBe(5);
       });
 
       it('parents and a single record', async () => {
