@@ -87,12 +87,15 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
     throw error;
   };
 
-  // Give the database a moment so its line comes before "listening"; never block on it.
+  // Give the database a moment so its line comes before "listening"; never block on it for long.
+  // LAN mode waits for the whole first attempt: the admin-password check must come before binding.
+  const lanMode = !isLoopbackHost(config.HOST);
   const waitMs = options.firstAttemptWaitMs ?? 3000;
-  await Promise.race([storeHandle.firstAttempt(), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+  if (lanMode) await storeHandle.firstAttempt();
+  else await Promise.race([storeHandle.firstAttempt(), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
 
   const fatal = options.onFatal ?? ((message: string) => logger.fatal(message));
-  if (!isLoopbackHost(config.HOST)) {
+  if (lanMode) {
     const store = storeHandle.current();
     if (store) {
       const refusal = await checkLanMode(config.HOST, store.appliance).catch((err: unknown) => {

@@ -69,7 +69,7 @@ describe('createApp mount points and error handling', () => {
       },
     });
     url = booted.url;
-  }, 30_000);
+  }, 120_000);
 
   afterAll(async () => {
     await booted.close();
@@ -149,7 +149,7 @@ describe('HTTPS and startup errors', () => {
     } finally {
       await booted.close();
     }
-  }, 30_000);
+  }, 120_000);
 
   it('names an unreadable certificate in one line', async () => {
     const app = express();
@@ -176,5 +176,5 @@ describe('LAN mode needs a console admin password', () => {
     const passed = bootServer({ config, stdout: silent });
     // past the admin check, listen() itself fails: that address is not on this machine
     await expect(passed).rejects.toMatchObject({ name: 'StartupError', exitCode: 1, message: expect.stringMatching(/EADDRNOTAVAIL/) });
-  }, 60_000);
+  }, 180_000);
 });

@@ -34,9 +34,9 @@ describe('MySQL configured but unreachable', () => {
   beforeAll(async () => {
     dbPort = await freePort(); // nothing listens there
     server = await spawnServer({ env: { DB_HOST: '127.0.0.1', DB_PORT: String(dbPort), DB_USER: 'root', DB_PING_INTERVAL_MS: '500' } });
-    await waitForHttp(`${server.url}/health`, 10_000);
-    await server.waitForLine(/Integram server listening on/);
-  }, 30_000);
+    await waitForHttp(`${server.url}/health`, 60_000);
+    await server.waitForLine(/Integram server listening on/, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await server.stop();
@@ -87,9 +87,9 @@ describe.skipIf(!mysqlUrl)('server on TEST_MYSQL_URL', () => {
 
   beforeAll(async () => {
     server = await spawnServer({ env: { DATABASE_URL: `${mysqlUrl}/${schema}` } });
-    await waitForHttp(`${server.url}/health`, 10_000);
-    await server.waitForLine(/Integram server listening on/);
-  }, 30_000);
+    await waitForHttp(`${server.url}/health`, 60_000);
+    await server.waitForLine(/Integram server listening on/, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await server.stop();
@@ -128,13 +128,13 @@ describe.skipIf(!canRunOwn)('MySQL outage on a private MariaDB', () => {
       },
     });
     try {
-      await waitForHttp(`${server.url}/health`, 10_000);
+      await waitForHttp(`${server.url}/health`, 60_000);
       await server.waitForLine(new RegExp(`Database: MySQL at 127\\.0\\.0\\.1:${port} unreachable \\(connection refused\\)`));
       expect((await getJson<Health>(`${server.url}/api/health`)).body.status).toBe('degraded');
 
       // MySQL appears: the server connects by itself
       await db.start();
-      await server.waitForLine(new RegExp(`Database: Connected to 127\\.0\\.0\\.1:${port} \\(mysql\\)$`), 30_000);
+      await server.waitForLine(new RegExp(`Database: Connected to 127\\.0\\.0\\.1:${port} \\(mysql\\)$`), 60_000);
       const up = await waitForHealth(server.url, (h) => h.status === 'ok', 15_000);
       expect(up.database.connected).toBe(true);
       expect((await getJson(`${server.url}/api/anything`)).status).toBe(404);
@@ -151,7 +151,7 @@ describe.skipIf(!canRunOwn)('MySQL outage on a private MariaDB', () => {
 
       // it comes back: so does the server, without a restart
       await db.start();
-      const back = await waitForHealth(server.url, (h) => h.status === 'ok', 30_000);
+      const back = await waitForHealth(server.url, (h) => h.status === 'ok', 60_000);
       expect(back.database.connected).toBe(true);
       await server.waitForLine(new RegExp(`Database: reconnected to 127\\.0\\.0\\.1:${port} \\(mysql\\)`));
       expect((await getJson(`${server.url}/api/anything`)).status).toBe(404);
