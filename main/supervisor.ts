@@ -111,6 +111,8 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
   private healthTimer: NodeJS.Timeout | undefined;
   private stderrTail: string[] = [];
   private stderrPartial = '';
+  private pendingRestart: Promise<ServerStatus> | undefined;
+  private stopEpoch = 0;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -139,6 +141,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
 
   /** Starts the server; resolves once it is running or has settled in a failure state. */
   async start(): Promise<ServerStatus> {
+    if (this.pendingRestart) return this.pendingRestart;
     if (this.attempt || this.restartTimer) {
       return SETTLED.has(this.current.state) ? this.status() : this.waitForSettled();
     }
@@ -152,6 +155,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
 
   /** Graceful stop; resolves when the process is gone. */
   async stop(reason = 'stopped on request'): Promise<ServerStatus> {
+    this.stopEpoch += 1;
     this.clearRestartTimer();
     this.stopHealthPoll();
     const attempt = this.attempt;
@@ -163,15 +167,24 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     return this.status();
   }
 
-  /** Manual restart: stops gracefully, forgets past crashes, starts again. */
-  async restart(): Promise<ServerStatus> {
+  /** Manual restart: stops gracefully, forgets past crashes, starts again. Concurrent calls share one restart. */
+  restart(): Promise<ServerStatus> {
+    this.pendingRestart ??= this.doRestart().finally(() => {
+      this.pendingRestart = undefined;
+    });
+    return this.pendingRestart;
+  }
+
+  private async doRestart(): Promise<ServerStatus> {
     this.clearRestartTimer();
     this.stopHealthPoll();
     const attempt = this.attempt;
+    const epoch = this.stopEpoch;
     if (attempt) {
       this.setState('restarting', 'restart requested');
       await this.terminate(attempt);
     }
+    if (epoch !== this.stopEpoch) return this.status(); // stop() (e.g. quit) came in meanwhile: stay stopped
     this.crashes.reset();
     this.backoffAttempt = 0;
     this.current.restarts = 0;

@@ -235,6 +235,27 @@ describe('ServerSupervisor with real child processes', () => {
     expect(await getHealth(first)).toBe(0);
   });
 
+  it('concurrent restart requests (tray + console) start one new process, not two', async () => {
+    const { supervisor, states } = await makeSupervisor('graceful.mjs');
+    await supervisor.start();
+    const [a, b] = await Promise.all([supervisor.restart(), supervisor.restart()]);
+    expect(a.pid).toBe(b.pid);
+    expect(states.filter((s) => s.state === 'starting')).toHaveLength(2); // the first start and one restart
+    expect(states.filter((s) => s.state === 'running')).toHaveLength(2);
+  });
+
+  it('a stop during a restart wins: nothing is started afterwards', async () => {
+    const { supervisor } = await makeSupervisor('graceful.mjs');
+    await supervisor.start();
+    const restarting = supervisor.restart();
+    const stopped = await supervisor.stop('application quit');
+    await restarting;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(stopped.state).toBe('stopped');
+    expect(supervisor.status()).toMatchObject({ state: 'stopped', reason: 'application quit' });
+    expect(supervisor.status().pid).toBeUndefined();
+  });
+
   it('restart() replaces the process and comes back running', async () => {
     const { supervisor, port } = await makeSupervisor('graceful.mjs');
     await supervisor.start();
