@@ -26,6 +26,10 @@ import { storeTargetFromConfig } from '../../../server/runtime/store-target.js';
 import { parseMysqlUrl } from '../../../server/storage/index.js';
 import type { Store } from '../../../server/storage/types.js';
 import { defaultTemplatesDir, loadTemplate } from '../../../server/http/admin/templates.js';
+import { createAdminRouter } from '../../../server/http/admin/index.js';
+import { LogRing } from '../../../server/log/ring.js';
+import { JobRegistry } from '../../../server/jobs/registry.js';
+import { registerApplianceJobs } from '../../../server/jobs/appliance-jobs.js';
 
 export const MYSQL_URL = process.env.TEST_MYSQL_URL;
 
@@ -47,6 +51,8 @@ export interface ApiHarnessOptions {
   throttlePolicy?: ThrottlePolicy;
   /** databases created from the ru template before start */
   databases?: string[];
+  /** also mount the console admin API at /api/admin (for the every-route check) */
+  withAdmin?: boolean;
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -78,11 +84,31 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const publicRouter = express.Router();
   publicRouter.use(securityMiddleware(config));
   publicRouter.use(createDocsRouter({ serverUrl: undefined }));
+  let jobs: JobRegistry | null = null;
+  let adminRouter: express.Router | undefined;
+  if (options.withAdmin) {
+    jobs = new JobRegistry({ getStore: () => store, logger });
+    const policy = { schedule: '0 3 * * *', keep: 3 };
+    registerApplianceJobs(jobs, { getStore: () => store, dataDir, policy });
+    adminRouter = createAdminRouter({
+      config, getStore: () => storeHandle.current(), jobs, backupPolicy: policy,
+      settings: { envFile: path.join(dataDir, '.env'), env: { DATA_DIR: dataDir, NODE_ENV: 'test' }, cwd: dataDir },
+      logs: { ring: new LogRing(100), currentFile: () => null }, logger,
+      status: async () => ({
+        status: 'ok', version: '0.0.0-test', uptimeSeconds: 1,
+        database: { driver: store.info.driver, connected: true, target: store.info.target, latencyMs: 1 },
+        disk: { dataDir, total: 0, free: 0 }, memory: { rss: 0, heapUsed: 0, total: 0, free: 0 }, requests: { total: 0, perMinute: 0, errorsPerMinute: 0 },
+      }),
+      requestRestart: () => undefined,
+      version: '0.0.0-test',
+    });
+  }
   const app = createApp({
     config,
     storeHandle,
     logger,
     routers: {
+      admin: adminRouter,
       public: publicRouter,
       api: createApiRouter({
         config, getStore: () => storeHandle.current(), engine: legacy.engine, logger, throttlePolicy: options.throttlePolicy,
@@ -101,6 +127,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (jobs) await jobs.stop();
       await storeHandle.close();
       if (schema && MYSQL_URL) {
         const base = parseMysqlUrl(MYSQL_URL);
