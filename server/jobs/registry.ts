@@ -6,7 +6,7 @@
  * so every instance shows the same last run and progress.
  */
 import { randomBytes } from 'node:crypto';
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Store } from '../storage/types.js';
 
 export const JOB_RUN_KIND = 'job-run';
@@ -120,9 +120,15 @@ export class JobRegistry {
     if (entry.def.schedule === null) return;
     const task = cron.createTask(entry.def.schedule, async () => {
       await this.execute(entry, this.newRunId(entry.def.name), 'scheduled', undefined).catch(() => undefined);
-    }, { name: `integram:${entry.def.name}`, timezone: this.options.timezone, noOverlap: true });
+    }, { name: `integram:${entry.def.name}`, timezone: this.options.timezone, noOverlap: true, logger: this.cronLogger(entry.def.name) });
     void task.start();
     entry.task = task;
+  }
+
+  /** node-cron's own messages go to our log (warnings only), never straight to stderr. */
+  private cronLogger(job: string): CronLogger {
+    const warn = (message: string | Error) => this.options.logger?.warn({ job }, `scheduler: ${message instanceof Error ? message.message : message}`);
+    return { info: () => undefined, debug: () => undefined, warn, error: warn };
   }
 
   private entry(name: string): Entry {
