@@ -236,6 +236,18 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     ctx.tzone = Math.round((Math.trunc(Number(tz) || 0) - ctx.nowSec) / 1800) * 1800;
     ctx.setCookie('tzone', String(ctx.tzone), COOKIE_30_DAYS);
   }
+  const loginKey = `${ctx.db}\u0000${u}`;
+  const addrKey = `${ctx.db}\u0000${ctx.req.remoteAddr}`;
+  const wait = Math.max(core.loginThrottle.blockedFor(loginKey, ctx.nowMs), core.addressThrottle.blockedFor(addrKey, ctx.nowMs));
+  if (wait > 0) {
+    const msg = `Слишком много неудачных попыток входа. Повторите через ${Math.ceil(wait / 1000)} с.`;
+    if (ctx.api) ctx.apiDump({ error: msg }, 'api.json', 429);
+    ctx.dieText(msg, 429);
+  }
+  const failed = (): void => {
+    core.loginThrottle.fail(loginKey, ctx.nowMs);
+    core.addressThrottle.fail(addrKey, ctx.nowMs);
+  };
   const p = ctx.postStr('pwd') ?? '';
   const hash = core.saltedHash(ctx.db, p);
   const users = await usersByLogin(ctx, u);
@@ -267,6 +279,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     }
   }
   if (found) {
+    core.loginThrottle.succeed(loginKey);
     const retries = found.children.find((c) => c.t === RETRIES);
     if (retries && Math.trunc(Number(retries.val) || 0) > 0) await ctx.t.update(retries.id, { val: '0' });
     if (ctx.post.change !== undefined) {
@@ -306,6 +319,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     if (ctx.api) ctx.apiDump({ _xsrf: sha512hex(ctx.db + adminHash), token, id: 0, msg }, 'login.json');
     ctx.redirect(postLoginUri(ctx));
   }
+  failed();
   if (ctx.api) {
     ctx.apiDump({
       error: `Неверный логин или пароль ${u} @ ${ctx.db} `,

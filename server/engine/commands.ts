@@ -11,6 +11,7 @@ import { runDdl } from './ddl.js';
 import { runDml } from './dml.js';
 import { objectList, editObj, getRecord, refReqs } from './lists.js';
 import { checkGrantOrDie } from './access.js';
+import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export interface CommandState {
   /** the action ($a); commands may change it (e.g. to "object" or "edit_obj") */
@@ -34,13 +35,21 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
   const a = s.a;
   if (a.startsWith('_d_') || a.startsWith('_m_')) {
     if (a.startsWith('_d_')) {
-      await runDdl(ctx, s);
-      ctx.core.invalidateMeta(ctx.db);
+      try {
+        await runDdl(ctx, s);
+      } finally {
+        ctx.core.invalidateMeta(ctx.db);
+        ctx.core.invalidateSessions(ctx.db);
+      }
     } else {
-      await runDml(ctx, s);
-      if (a === '_m_id' || a === '_m_move') ctx.core.invalidateMeta(ctx.db);
+      const sessionsSafe = await writeLeavesSessionsAlone(ctx, s);
+      try {
+        await runDml(ctx, s);
+      } finally {
+        if (a === '_m_id' || a === '_m_move') ctx.core.invalidateMeta(ctx.db);
+        if (!sessionsSafe) ctx.core.invalidateSessions(ctx.db);
+      }
     }
-    ctx.core.invalidateSessions(ctx.db);
     return;
   }
   switch (a) {
@@ -69,6 +78,29 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       if (ctx.api) ctx.dieJson({});
       ctx.dieText('');
   }
+}
+
+/** users, roles, grant records and levels: writes there change who may do what */
+const SECURITY_TYPES = new Set([USER, ROLE, ROLE_OBJECT, LEVEL]);
+
+/**
+ * Cached sessions (auth.ts) stay valid across writes that cannot touch users,
+ * roles or grants: record writes on other tables. Anything else drops the cache.
+ */
+async function writeLeavesSessionsAlone(ctx: RequestContext, s: CommandState): Promise<boolean> {
+  const id = numId(s);
+  if (s.a === '_m_new') {
+    if (SECURITY_TYPES.has(id)) return false;
+    const up = ctx.has('up') ? Math.trunc(Number(ctx.str('up')) || 0) : 0;
+    if (up <= 1) return true;
+    const parent = await ctx.t.get(up);
+    return !!parent && !SECURITY_TYPES.has(parent.t);
+  }
+  if (s.a === '_m_set' || s.a === '_m_save') {
+    const rec = id > 0 ? await ctx.t.get(id) : null;
+    return !!rec && rec.up === 1 && !SECURITY_TYPES.has(rec.t);
+  }
+  return false;
 }
 
 /** tables that have a reference column pointing at `typeId` (Grant_1level's fallback) */

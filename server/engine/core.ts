@@ -13,6 +13,7 @@ import { authAction, validateToken, checkXsrf, exitAction, xsrfAction, type Cach
 import { typesGrant } from './grants.js';
 import { REPORT } from './ids.js';
 import { runCommand, type CommandState } from './commands.js';
+import { ADDRESS_RULE, FailureThrottle, LOGIN_RULE } from './throttle.js';
 
 const DB_NAME = /^[a-z0-9_]{1,15}$/i;
 
@@ -36,7 +37,11 @@ export class EngineCore {
   private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number; loading?: Promise<TenantMeta> }>();
   private readonly metaGeneration = new Map<string, number>();
   readonly sessions = new Map<string, CachedSession>();
+  /** databases seen to exist, until the given time (a query per request otherwise) */
+  private readonly existing = new Map<string, number>();
   readonly activityWritten = new Map<string, number>();
+  readonly loginThrottle = new FailureThrottle(LOGIN_RULE);
+  readonly addressThrottle = new FailureThrottle(ADDRESS_RULE);
 
   constructor(opts: EngineOptions) {
     this.storeFn = opts.store;
@@ -86,7 +91,17 @@ export class EngineCore {
   /** called after every write that may change metadata in this process */
   invalidateMeta(db: string): void {
     this.metaCache.delete(db);
+    this.existing.delete(db);
     this.metaGeneration.set(db, (this.metaGeneration.get(db) ?? 0) + 1);
+  }
+
+  async databaseExists(store: Store, db: string): Promise<boolean> {
+    const now = this.clock.now();
+    if ((this.existing.get(db) ?? 0) > now) return true;
+    const exists = await store.databaseExists(db);
+    if (exists) this.existing.set(db, now + this.metaTtlMs);
+    else this.existing.delete(db);
+    return exists;
   }
 
   invalidateSessions(db: string): void {
@@ -117,7 +132,7 @@ export class EngineCore {
 
   private async run(ctx: RequestContext): Promise<void> {
     const { req } = ctx;
-    if (!(await ctx.store.databaseExists(ctx.db))) {
+    if (!(await this.databaseExists(ctx.store, ctx.db))) {
       const msg = `База «${ctx.db}» не найдена`;
       if (ctx.api) ctx.myDie(msg, 404);
       ctx.login('dBNotExists', '', msg);

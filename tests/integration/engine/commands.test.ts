@@ -234,6 +234,16 @@ for (const kind of STORES) {
       expect(noXsrf.json).toEqual([{ error: 'Неверный или устаревший токен CSRF<br/>' }]);
     });
 
+    it('failed logins are throttled per login with a clear error (compat)', async () => {
+      const g = new Client(server);
+      for (let i = 0; i < 10; i++) expect((await g.login('ghost', `guess-${i}`)).status).toBe(401);
+      const blocked = await g.login('ghost', 'guess-x');
+      expect(blocked.status).toBe(429);
+      expect((blocked.json as { error: string }).error).toMatch(/^Слишком много неудачных попыток входа/);
+      // other logins from the same address are not blocked
+      expect((await g.login('tester', 'tester-pass-1')).status).toBe(200);
+    });
+
     it('bad input never produces a 5xx', async () => {
       const hostile = ["'; DROP TABLE my; --", '<script>x</script>', '%', '@', '@IN(1,x)', '..', 'IN(', 'REGEXP:(', 'x'.repeat(70000), '\u0000', '[TODAY]'];
       const paths = ['object/18?JSON&F_18=', 'object/18?JSON_OBJ&ORDER=', 'object/18?JSON&LIMIT=', 'edit_obj/', 'metadata/', 'get_record/', '_ref_reqs/', 'object/'];

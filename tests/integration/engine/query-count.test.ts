@@ -1,0 +1,109 @@
+/**
+ * A list request costs a constant number of store round trips (issue #3:
+ * at most 3), whatever the number of rows and columns. The store is the real
+ * PGlite store; a thin counting wrapper records which tenant methods run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { openStore, type Store, type TenantStore } from '../../../server/storage/index.js';
+import { createLegacyRouter } from '../../../server/http/legacy/index.js';
+import { loadRows } from '../../golden/replay.js';
+
+function counting(store: Store, calls: string[]): Store {
+  const wrapTenant = (t: TenantStore): TenantStore => new Proxy(t, {
+    get(target, prop, receiver) {
+      const v: unknown = Reflect.get(target, prop, receiver);
+      if (typeof v === 'function') {
+        return (...args: unknown[]) => {
+          calls.push(String(prop));
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return v;
+    },
+  });
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'tenant') return (db: string) => wrapTenant(target.tenant(db));
+      if (prop === 'databaseExists') return (db: string) => { calls.push('databaseExists'); return target.databaseExists(db); };
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+describe('queries per request', () => {
+  let dir: string;
+  let store: Store;
+  let server: Server;
+  let url = '';
+  const calls: string[] = [];
+  let token = '';
+  let xsrf = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'engine-qc-'));
+    store = await openStore({ pgliteDir: dir });
+    await store.importRows('my', loadRows('start-rows.json'));
+    const wrapped = counting(store, calls);
+    const app = express();
+    app.use(createLegacyRouter({ getStore: () => wrapped, salt: 'oracle-salt', serverName: '127.0.0.1' }));
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const login = await fetch(`${url}/my/auth?JSON`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=tester&pwd=tester-pass-1' });
+    ({ token, _xsrf: xsrf } = (await login.json()) as { token: string; _xsrf: string });
+    // a table with 6 columns (one reference) and 60 records
+    const post = async (path: string, body: Record<string, string>): Promise<Record<string, unknown>> => {
+      const res = await fetch(`${url}/my/${path}`, { method: 'POST', headers: { 'X-Authorization': token, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _xsrf: xsrf, ...body }).toString() });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const type = Number((await post('_d_new?JSON', { val: 'Wide', t: '3' })).obj);
+    const cols: number[] = [];
+    for (const [name, base] of [['c1', '3'], ['c2', '13'], ['c3', '9'], ['c4', '14'], ['c5', '11']]) {
+      const term = Number((await post('_d_new?JSON', { val: name, t: base })).obj);
+      cols.push(Number((await post(`_d_req/${type}?JSON`, { t: String(term) })).id));
+    }
+    const ref = Number((await post('_d_ref/18?JSON', {})).obj);
+    cols.push(Number((await post(`_d_req/${type}?JSON`, { t: String(ref) })).id));
+    for (let i = 0; i < 60; i++) {
+      await post(`_m_new/${type}?JSON`, { up: '1', [`t${type}`]: `row ${i}`, [`t${cols[0]}`]: `x${i}`, [`t${cols[1]}`]: String(i), [`t${cols[2]}`]: '2024-01-01', [`t${cols[3]}`]: '1.5', [`t${cols[4]}`]: '1', [`t${cols[5]}`]: '1012' });
+    }
+    (globalThis as Record<string, unknown>).__wide = type;
+  }, 120_000);
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const measure = async (path: string): Promise<string[]> => {
+    await fetch(url + path, { headers: { 'X-Authorization': token } }); // warm the caches
+    calls.length = 0;
+    const res = await fetch(url + path, { headers: { 'X-Authorization': token } });
+    expect(res.status).toBe(200);
+    await res.text();
+    return [...calls];
+  };
+
+  it('object list (JSON, JSON_OBJ, filtered, limited) costs at most 3 queries', async () => {
+    const type = (globalThis as Record<string, unknown>).__wide as number;
+    for (const q of ['JSON', 'JSON_OBJ', 'JSON_KV&LIMIT=0,50', `JSON_OBJ&F_${type}=%25row 1%25`, 'JSON_DATA&LIMIT=20&ORDER=-' + type]) {
+      const used = await measure(`/my/object/${type}?${q}`);
+      expect(used.length, `${q}: ${used.join(',')}`).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('metadata, dict, terms and xsrf cost at most one query (the activity write)', async () => {
+    for (const p of ['/my/metadata/18?JSON', '/my/dict?JSON', '/my/terms?JSON', '/my/xsrf?JSON']) {
+      const used = await measure(p);
+      expect(used.length, `${p}: ${used.join(',')}`).toBeLessThanOrEqual(1);
+    }
+  });
+});
