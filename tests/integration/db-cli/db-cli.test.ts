@@ -74,7 +74,7 @@ function cliSuite(label: string, makeEnv: () => Promise<{ env: NodeJS.ProcessEnv
       expect((await cli('export', '--db', 'MY', '--file', outFile)).code).toBe(0);
       expect(readFileSync(outFile, 'utf8')).toBe(exported.stdout);
       expect((await cli('list')).stdout.split('\n')).toContain('my');
-    }, 120_000);
+    }, 240_000);
 
     it('refuses to import over an existing database without --replace; --replace swaps it', async () => {
       const again = await cli('import', '--db', 'my', '--file', bootstrapFile);
@@ -84,7 +84,7 @@ function cliSuite(label: string, makeEnv: () => Promise<{ env: NodeJS.ProcessEnv
       expect((await cli('import', '--db', 'cli_small', '--file', small)).code).toBe(0);
       expect((await cli('import', '--db', 'cli_small', '--file', bootstrapFile, '--replace')).code).toBe(0);
       expect((JSON.parse((await cli('export', '--db', 'cli_small')).stdout) as { rows: unknown[] }).rows).toEqual(goldenRows());
-    }, 120_000);
+    }, 240_000);
 
     it('bad JSON, duplicate ids and bad names: exit 1, one line, database unchanged', async () => {
       const before = (await cli('export', '--db', 'my')).stdout;
@@ -106,7 +106,7 @@ function cliSuite(label: string, makeEnv: () => Promise<{ env: NodeJS.ProcessEnv
       expectOneLineError(await cli('frobnicate'), /unknown command "frobnicate"/);
       expect((await cli('export', '--db', 'my')).stdout).toBe(before);
       expect((await cli('list')).stdout).not.toMatch(/bad-name|select|admin/);
-    }, 120_000);
+    }, 240_000);
 
     it('create from a template, list, drop', async () => {
       expect((await cli('create', '--db', 'Shop1', '--template', bootstrapFile)).code).toBe(0);
@@ -114,7 +114,7 @@ function cliSuite(label: string, makeEnv: () => Promise<{ env: NodeJS.ProcessEnv
       expect((await cli('list')).stdout.split('\n')).toContain('shop1');
       expect((await cli('drop', '--db', 'shop1', '--yes')).code).toBe(0);
       expect((await cli('list')).stdout.split('\n')).not.toContain('shop1');
-    }, 120_000);
+    }, 240_000);
   });
 }
 
@@ -151,5 +151,5 @@ describe('db CLI and a running server', () => {
     await new Promise((resolve) => holder!.once('exit', resolve));
     const after = await runCli(['import', '--db', 'my', '--file', bootstrapFile], baseEnv({ DATA_DIR: dataDir }), work);
     expect(after.code).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });

@@ -63,7 +63,7 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
       harness = await makeHarness();
       store = await harness.open();
       await store.createDatabase('fx', fixtureRows());
-    });
+    }, 180_000); // a new PGlite folder runs initdb: slow on a busy machine
 
     afterAll(async () => {
       await store?.close();
@@ -532,7 +532,7 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(await store.tenant('fx').count({ t: CLIENT })).toBe(5);
         expect(await store.tenant('fx').insert({ up: 1, ord: 1, t: 3, val: 'after reopen' })).toBe(1304);
         await store.tenant('fx').deleteIds([1304]);
-      });
+      }, 120_000);
     });
   });
 }

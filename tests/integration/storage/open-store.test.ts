@@ -43,5 +43,5 @@ describe('openStore and phase-0 JSON files (PGlite)', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -28,5 +28,5 @@ describe('pglite folder lock', () => {
     expect(await again.ping()).toBeGreaterThanOrEqual(0);
     await again.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000); // a new PGlite folder runs initdb: slow on a busy machine
 });
