@@ -38,6 +38,25 @@ export function errorText(error: unknown): string {
   return t('error.generic', { message: 'unexpected error' });
 }
 
+/**
+ * After a restart request: waits until the server answers its public health check again (it
+ * drains, exits and is started again by its supervisor). False when it is not back in time.
+ */
+export async function waitForServerBack(bridge: ConsoleBridge, timeoutMs = 90_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  // give the old process a moment to stop answering, so we do not see it instead of the new one
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  while (Date.now() < deadline) {
+    try {
+      await bridge.getPublicHealth();
+      return true;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  return false;
+}
+
 /** Saves a downloaded file through a temporary link (works for cookie and Bearer auth alike). */
 export function saveFile(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);

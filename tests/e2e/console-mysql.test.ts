@@ -23,8 +23,12 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
   let page: Page;
 
   beforeAll(async () => {
-    [mariadb, server, browser] = await Promise.all([startPrivateMariadb(), startServer(), launchChromium()]);
-    await assertConsoleServed(server.url);
+    // MariaDB first: it binds its port only after its install step
+    [mariadb, browser] = await Promise.all([startPrivateMariadb(), launchChromium()]);
+    server = await startServer();
+    await assertConsoleServed(server.url).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nserver output:\n${server.output().slice(-3000)}`);
+    });
     mariadb.sql(`CREATE DATABASE IF NOT EXISTS ${DB_NAME} CHARACTER SET utf8mb4`);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } });
     // fail a step well before the test's own timeout, so the report names the step

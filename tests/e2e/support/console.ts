@@ -59,10 +59,16 @@ export async function assertConsoleServed(baseUrl: string): Promise<void> {
   if (page.status !== 200 || !html.includes('<div id="app">')) {
     throw new Error(`GET /console/ answered ${page.status}: the server does not serve the built console (dist/renderer) at /console yet`);
   }
-  const setup = await fetch(`${baseUrl}/api/admin/setup`);
-  if (setup.status !== 200) {
-    throw new Error(`GET /api/admin/setup answered ${setup.status}: the admin API (createAdminRouter) is not mounted at /api/admin yet`);
+  // 503 while the store is still opening (a loaded machine): wait for it; 404: not mounted
+  const deadline = Date.now() + 30_000;
+  let status = 0;
+  while (Date.now() < deadline) {
+    status = await fetch(`${baseUrl}/api/admin/setup`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (status === 404) throw new Error('GET /api/admin/setup answered 404: the admin API (createAdminRouter) is not mounted at /api/admin yet');
+    await sleep(300);
   }
+  throw new Error(`GET /api/admin/setup still answered ${status} after 30 s (the store did not open?)`);
 }
 
 export async function openConsole(page: Page, baseUrl: string): Promise<void> {

@@ -53,6 +53,27 @@ describe('admin API: databases', () => {
     const invalid = await call(h, 'POST', '/databases/copy/import', { token, body: { rows: [{ id: -1, up: 0, ord: 0, t: 1, val: 'x' }] } });
     expect(invalid.status).toBe(400);
     expect(await h.store.exportRows('copy')).toHaveLength(3);
+
+    // CSV: export, then import into a new database and replace an existing one
+    await h.store.tenant('copy').insert({ up: 1, ord: 1, t: 3, val: 'comma, "quote"\nnew line' });
+    const csv = await fetch(`${h.url}/databases/copy/export?format=csv`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(/filename="copy-rows.csv"/);
+    const csvText = await csv.text();
+    expect(csvText.startsWith('id,up,ord,t,val\r\n')).toBe(true);
+    const postCsv = (route: string, text: string) => fetch(`${h!.url}${route}`, {
+      method: 'POST', body: text,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv', 'X-Requested-With': 'integram-console' },
+    });
+    const csvImport = await postCsv('/databases/fromcsv/import', csvText);
+    expect(await csvImport.json()).toEqual({ ok: true, rows: 4 });
+    expect(await h.store.exportRows('fromcsv')).toEqual(await h.store.exportRows('copy'));
+    expect((await postCsv('/databases/fromcsv/import?replace=true', 'id,up,ord,t,val\r\n1,0,0,1,FREE_LINK\r\n')).status).toBe(200);
+    expect(await h.store.exportRows('fromcsv')).toEqual([{ id: 1, up: 0, ord: 0, t: 1, val: 'FREE_LINK' }]);
+    const badCsv = await postCsv('/databases/fromcsv/import?replace=true', 'id,up,ord,t,val\r\n1,0,0\r\n');
+    expect(badCsv.status).toBe(400);
+    expect(((await badCsv.json()) as { error: { message: string } }).error.message).toMatch(/record 2/);
+    expect(await h.store.exportRows('fromcsv')).toHaveLength(1);
   });
 });
 

@@ -234,6 +234,28 @@ for (const kind of STORES) {
       expect(noXsrf.json).toEqual([{ error: 'Неверный или устаревший токен CSRF<br/>' }]);
     });
 
+    it('_t_alias sets the first column alias; unprefixed aliases (_setnull) run the same command', async () => {
+      const { type, cols } = await c.table('Supplier', 3, [{ name: 'Vat', base: 3 }]);
+      const alias = await c.post(`_t_alias/${type}?JSON`, { val: 'Company' });
+      expect(alias.status).toBe(200);
+      const terms = (await c.get('terms?JSON')).json as { id: number; alias?: string }[];
+      expect(terms.find((x) => x.id === type)?.alias).toBe('Company');
+      const meta = (await c.get(`metadata/${type}?JSON`)).json as { alias?: string; reqs: { attrs?: string }[] };
+      expect(meta.alias).toBe('Company');
+      expect((await c.post(`_setnull/${cols[0]}?JSON`)).status).toBe(200);
+      expect(((await c.get(`metadata/${type}?JSON`)).json as { reqs: { attrs?: string }[] }).reqs[0].attrs).toBe('{"required":true}');
+    });
+
+    it('restore_admin needs the master admin (compat)', async () => {
+      expect((await c.post('restore_admin?JSON')).status).toBe(403);
+      const m = new Client(server);
+      expect((await m.login('admin', 'oracle-master')).status).toBe(200);
+      const ok = await m.post('restore_admin?JSON');
+      expect(ok.json).toEqual({ result: 'ok' });
+      const owner = (await c.get('object/18?JSON_OBJ&F_18=my')).json as { r: string[] }[];
+      expect(owner[0].r[0]).toBe('my');
+    });
+
     it('failed logins are throttled per login with a clear error (compat)', async () => {
       const g = new Client(server);
       for (let i = 0; i < 10; i++) expect((await g.login('ghost', `guess-${i}`)).status).toBe(401);

@@ -49,6 +49,9 @@ describe.skipIf(!built)('supervisor with the real built server (dist/server/inde
       restartExitCodes: [75],
       fatalExitCodes: [2, 3],
     });
+    const timeline: string[] = [];
+    const started = Date.now();
+    supervisor.on('state', (s) => timeline.push(`+${Date.now() - started} ms ${s.state}${s.reason ? `: ${s.reason.split('\n').slice(0, 3).join(' | ')}` : ''}`));
     try {
       const t0 = Date.now();
       const first = await supervisor.start();
@@ -66,13 +69,17 @@ describe.skipIf(!built)('supervisor with the real built server (dist/server/inde
       const restarting = await supervisor.waitFor((s) => s.state === 'restarting', 10_000);
       expect(restarting.reason).toMatch(/killed by SIGKILL; restarting in 250 ms/);
       const back = await supervisor.waitFor((s) => s.state === 'running' || s.state === 'crash-loop' || s.state === 'failed', 90_000);
-      expect(back.state, back.reason).toBe('running');
+      expect(back.state, timeline.join('\n')).toBe('running');
       expect(await getHealth(port)).toBe(200);
       const recoveredMs = Date.now() - killedAt;
       console.log(`[supervisor] real server: SIGKILL mid-request -> healthy again in ${recoveredMs} ms`);
-      // 250 ms backoff + the server's own warm start (PGlite open, ~1.7 s on a 2-core box): the 2 s
-      // target is met by the fixture test; here the bound only catches a supervisor that dawdles.
-      expect(recoveredMs).toBeLessThan(10_000);
+      // Recovery = 250 ms backoff + the server's own warm start (PGlite open: ~1.7 s on an idle
+      // 2-core box, 5+ s while other suites load it). The 2 s target is asserted on the fixture
+      // server; here: one restart, and the supervisor relaunched within backoff + 1 s of the crash.
+      const events = supervisor.listenerCount('state') > 0 ? timeline : [];
+      expect(events.filter((line) => line.includes(' restarting:')), events.join('\n')).toHaveLength(1);
+      const at = (prefix: string): number => Number(/^\+(\d+) ms/.exec(events.find((line) => line.includes(prefix)) ?? '')?.[1]);
+      expect(at(' starting: restart 1') - at(' restarting:'), events.join('\n')).toBeLessThan(1_250);
       expect(back.pid).not.toBe(firstPid);
       expect(isAlive(firstPid)).toBe(false);
 
@@ -87,6 +94,7 @@ describe.skipIf(!built)('supervisor with the real built server (dist/server/inde
       expect(stopped.lastExit).toEqual({ code: 0, signal: null });
       expect(isAlive(pid)).toBe(false);
     } finally {
+      console.log(`[supervisor] real server timeline:\n${timeline.join('\n')}`);
       await supervisor.stop('test cleanup');
     }
   }, 240_000);
