@@ -91,7 +91,9 @@ export interface JobProgress { id: string; name: string; state: 'running' | 'don
 // GET /api/admin/databases → { databases: DatabaseInfo[] }
 // POST /api/admin/databases { name, template? } → 201 DatabaseInfo
 // GET /api/admin/databases/{db}/export → rows JSON ({"rows":[...]}) attachment
+//   (?format=csv → text/csv attachment, header id,up,ord,t,val, UTF-8, RFC 4180)
 // POST /api/admin/databases/{db}/import { rows: [...], replace?: boolean } → { ok: true, rows: number }
+//   (or a text/csv body in the export's CSV format, with ?replace=true)
 export interface DatabaseInfo { name: string; rows: number; tables: number }
 
 // GET /api/admin/status → ServerStatus (what the health page shows, one call)

@@ -12,7 +12,7 @@ import type { AppConfig } from '../../config/index.js';
 import { isStoreError } from '../../storage/errors.js';
 import { checkImportDbName, checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
 import type { MysqlOptions } from '../../storage/index.js';
-import type { Store } from '../../storage/types.js';
+import type { Row, Store } from '../../storage/types.js';
 import type { LogRing } from '../../log/ring.js';
 import { BackupError, backupsDir, deleteBackup, listBackups, readManifest } from '../../ops/backup.js';
 import { JobBusyError, UnknownJobError, errorText, type JobRegistry } from '../../jobs/registry.js';
@@ -30,6 +30,7 @@ import { parseIpAllowList } from './ip-allow.js';
 import { registerLogRoutes } from './logs.js';
 import { testMysqlConnection } from './mysql-test.js';
 import { LIVE_SETTINGS, planSettingsChange, readSettings, validateSettings, writeSettings, type SettingsContext } from './settings.js';
+import { CsvError, csvToRows, rowsToCsv } from './rows-csv.js';
 import { defaultTemplatesDir, loadTemplate, rowsFileSchema, TemplateError } from './templates.js';
 import { updateEnvFile } from '../../ops/env-file.js';
 import { lanUrls } from '../health/routes.js';
@@ -440,27 +441,51 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     const db = String(req.params.db).toLowerCase();
     if (!(await existingDb(res, store, db))) return;
     const rows = await store.exportRows(db);
+    if (req.query.format === 'csv') {
+      res.setHeader('Content-Disposition', `attachment; filename="${db}-rows.csv"`);
+      return res.type('text/csv; charset=utf-8').send(rowsToCsv(rows));
+    }
     res.setHeader('Content-Disposition', `attachment; filename="${db}-rows.json"`);
     res.type('application/json').send(JSON.stringify({ rows }));
   });
 
-  router.post('/databases/:db/import', async (req, res) => {
+  /** JSON {rows, replace?} or CSV (Content-Type text/csv, `?replace=true`) -> validated rows. */
+  const importedRows = (req: Request): { rows: Row[]; replace: boolean } | { error: string; fields?: Record<string, string> } => {
+    if (req.is('text/csv')) {
+      if (typeof req.body !== 'string') return { error: 'expected CSV text with the header id,up,ord,t,val' };
+      let rows: Row[];
+      try {
+        rows = csvToRows(req.body);
+      } catch (err) {
+        if (err instanceof CsvError) return { error: err.message };
+        throw err;
+      }
+      const checked = rowsFileSchema.safeParse({ rows });
+      if (!checked.success) return { error: 'a row is out of range', fields: zodFields(checked.error) };
+      return { rows: checked.data.rows, replace: req.query.replace === 'true' || req.query.replace === '1' };
+    }
+    const parsed = importSchema.safeParse(req.body);
+    if (!parsed.success) return { error: 'expected {"rows": [{id, up, ord, t, val}, ...], "replace"?: boolean}', fields: zodFields(parsed.error) };
+    return { rows: parsed.data.rows, replace: parsed.data.replace === true };
+  };
+
+  router.post('/databases/:db/import', express.text({ type: 'text/csv', limit: deps.bodyLimit ?? '64mb' }), async (req, res) => {
     const store = storeOr503(res);
     if (!store) return;
     const db = String(req.params.db).toLowerCase();
-    const parsed = importSchema.safeParse(req.body);
-    if (!parsed.success) return sendError(res, 400, 'invalid_request', 'expected {"rows": [{id, up, ord, t, val}, ...], "replace"?: boolean}', zodFields(parsed.error));
-    const { rows, replace } = parsed.data;
+    const input = importedRows(req);
+    if ('error' in input) return sendError(res, 400, 'invalid_request', input.error, input.fields);
+    const { rows, replace } = input;
     if (!isRoutableDbName(db)) return sendError(res, 404, 'not_found', `no database named "${db}"`);
     if (await store.databaseExists(db)) {
-      await store.importRows(db, rows, { replace: replace === true });
+      await store.importRows(db, rows, { replace });
     } else {
       // an import may bring back names a new database could not take (my, ru, en)
       const check = checkImportDbName(db);
       if (!check.ok) return sendError(res, 422, 'invalid_name', check.reason, { name: check.reason });
       await store.createDatabase(check.name, rows);
     }
-    deps.logger.info({ db, rows: rows.length, replace: replace === true }, 'rows imported from the console');
+    deps.logger.info({ db, rows: rows.length, replace }, 'rows imported from the console');
     res.json({ ok: true, rows: rows.length });
   });
 
