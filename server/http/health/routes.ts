@@ -102,10 +102,20 @@ function hasCredentials(req: Request): boolean {
   return cookie.split(';').some((part) => part.trim().startsWith(`${ADMIN_COOKIE}=`));
 }
 
+/** The admin check, where a failure (e.g. the store is down, so no session can be read) means "not an admin". */
+async function askIsAdmin(isAdminRequest: AdminRequestCheck, req: Request): Promise<boolean> {
+  try {
+    return (await isAdminRequest(req)) === true;
+  } catch (err) {
+    req.log?.debug({ err }, 'admin check failed; treating the request as anonymous');
+    return false;
+  }
+}
+
 /** 401 without credentials, 403 with credentials that are not an admin's. */
 export function requireAdmin(isAdminRequest: AdminRequestCheck): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    if (await isAdminRequest(req)) return next();
+    if (await askIsAdmin(isAdminRequest, req)) return next();
     if (hasCredentials(req)) sendError(res, 403, 'Admin access required', 'forbidden');
     else sendError(res, 401, 'Admin login required', 'unauthorized');
   };
@@ -165,7 +175,7 @@ export function createHealthRouter(deps: HealthDeps): Router {
   });
 
   router.get('/api/health', async (req, res) => {
-    const admin = await deps.isAdminRequest(req);
+    const admin = await askIsAdmin(deps.isAdminRequest, req);
     const db = storeHandle.status();
     const status = healthStatus(storeHandle);
     const disk = await diskSpace(config.DATA_DIR);
@@ -185,7 +195,12 @@ export function createHealthRouter(deps: HealthDeps): Router {
       },
       storage: { freeBytes: disk?.free ?? null, ...(admin ? { dataDir: config.DATA_DIR } : {}) },
       requests: metrics.snapshot(),
-      jobs: await deps.jobs(),
+      jobs: await Promise.resolve()
+        .then(() => deps.jobs())
+        .catch((err: unknown) => {
+          req.log?.warn({ err }, 'job summaries unavailable');
+          return [];
+        }),
     };
     res.status(status === 'down' ? 503 : 200).set('Cache-Control', 'no-store').json(body);
   });

@@ -37,7 +37,7 @@ afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('createApp mount points and error handling', () => {
+describe('createApp mount points and error handling', { timeout: 120_000 }, () => {
   let booted: BootedServer;
   let url: string;
 

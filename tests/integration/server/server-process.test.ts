@@ -16,7 +16,7 @@ const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
 const STARTUP_TIMEOUT_MS = 60_000;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-describe('server process on the embedded store', () => {
+describe('server process on the embedded store', { timeout: 120_000 }, () => {
   let server: ServerProcess;
   let healthAfterMs = 0;
 
