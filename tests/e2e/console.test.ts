@@ -138,6 +138,13 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('logs-pause').click();
     await poll(() => lines.filter({ hasText: second }).count()).toBeGreaterThan(0);
     await page.getByTestId('logs-search').fill('');
+
+    const downloadPromise = page.waitForEvent('download');
+    await page.getByTestId('logs-download').click();
+    const download = await downloadPromise;
+    expect(download.suggestedFilename()).toMatch(/\.log$/);
+    // the file as written so far: at least the start-up lines
+    expect(readFileSync(await download.path(), 'utf8')).toContain('listening on');
   });
 
   it('runs a backup, changes data, restores it and shows the data back', async () => {
@@ -182,8 +189,13 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await screenshot(page, 'backups-confirm-restore');
     await page.getByTestId('confirm-ok').click();
     await poll(() => page.getByTestId('backup-result').textContent(), 60_000).toContain('Done');
-    // the restore took a backup of the state before it
-    await poll(() => page.locator('[data-testid="backup-row"][data-kind="pre-restore"]').count()).toBeGreaterThan(0);
+    // the restore took a backup of the state before it; that one can be deleted again
+    const preRestore = page.locator('[data-testid="backup-row"][data-kind="pre-restore"]');
+    await poll(() => preRestore.count()).toBe(1);
+    await preRestore.getByTestId('backup-delete').click();
+    await page.getByTestId('confirm-ok').click();
+    await poll(() => preRestore.count()).toBe(0);
+    await poll(() => page.locator('[data-testid="backup-row"][data-kind="manual"]').count()).toBe(1);
 
     await goTo(page, 'databases');
     await poll(async () => Number(await shopRows.textContent())).toBe(originalRows);
