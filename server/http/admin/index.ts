@@ -131,7 +131,10 @@ async function databaseInfo(store: Store, name: string): Promise<DatabaseInfo> {
   return { name, rows, tables };
 }
 
-export function createAdminRouter(deps: AdminRouterDeps): Router {
+/** The router, plus `closeStreams()` to end live log streams before a shutdown. */
+export type AdminRouter = Router & { closeStreams(): void };
+
+export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   const router = express.Router();
   const allowList = parseIpAllowList(Array.isArray(deps.config.ADMIN_ALLOWED_IPS) ? deps.config.ADMIN_ALLOWED_IPS.join(',') : deps.config.ADMIN_ALLOWED_IPS);
   const templatesDir = deps.templatesDir ?? defaultTemplatesDir();
@@ -333,7 +336,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   }
 
   // ---- logs -------------------------------------------------------------------------------
-  registerLogRoutes(router, deps.logs);
+  const logRoutes = registerLogRoutes(router, deps.logs);
 
   // ---- jobs and backups -------------------------------------------------------------------
 
@@ -500,7 +503,11 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   router.post('/restart', (_req, res) => {
     deps.logger.warn({}, 'restart requested from the console');
     res.status(202).json({ ok: true });
-    res.on('finish', () => setImmediate(() => deps.requestRestart()));
+    res.on('finish', () => setImmediate(() => {
+      // live log streams would hold the drain open until its deadline
+      logRoutes.closeStreams();
+      deps.requestRestart();
+    }));
   });
 
   router.get('/update', async (_req, res) => {
@@ -531,5 +538,5 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     sendError(res, 500, 'internal', 'internal error; see the server log');
   });
 
-  return router;
+  return Object.assign(router, { closeStreams: () => logRoutes.closeStreams() });
 }

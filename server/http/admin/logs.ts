@@ -36,7 +36,13 @@ function matches(line: LogLine, filter: LogFilter): boolean {
   return true;
 }
 
-export function registerLogRoutes(router: Router, logs: AdminLogs | null): void {
+export interface LogRoutes {
+  /** ends every open live stream (before a shutdown, so draining does not wait for them) */
+  closeStreams(): void;
+}
+
+export function registerLogRoutes(router: Router, logs: AdminLogs | null): LogRoutes {
+  const streams = new Set<Response>();
   router.get('/logs', (req, res) => {
     const filter = parseFilter(req);
     if (typeof filter === 'string') return sendError(res, 400, 'invalid_request', filter);
@@ -63,9 +69,11 @@ export function registerLogRoutes(router: Router, logs: AdminLogs | null): void 
     }) ?? (() => undefined);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
+    streams.add(res);
     const stop = () => {
       clearInterval(heartbeat);
       unsubscribe();
+      streams.delete(res);
     };
     req.on('close', stop);
     res.on('close', stop);
@@ -87,4 +95,11 @@ export function registerLogRoutes(router: Router, logs: AdminLogs | null): void 
     if (size === 0) return res.end();
     createReadStream(file, { start: 0, end: size - 1 }).on('error', () => res.destroy()).pipe(res);
   });
+
+  return {
+    closeStreams() {
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  };
 }

@@ -7,10 +7,11 @@
  *   routers: (ctx) => ({ admin: adminLayerFor(ctx).router, ... }),
  *   isAdminRequest: (ctx) => adminLayerFor(ctx).isAdminRequest,
  *   jobs: (ctx) => adminLayerFor(ctx).jobSummaries,
- * and on shutdown `await adminLayerFor(ctx).stop()` (stops the cron timers).
+ * and on shutdown `await adminLayerFor(ctx).stop()` before closing the HTTP server (stops the
+ * cron timers, ends live log streams so the drain does not wait for them).
  */
 import path from 'node:path';
-import type { Request, Router } from 'express';
+import type { Request } from 'express';
 import { BACKUP_JOB, registerApplianceJobs, type BackupPolicy } from '../../jobs/appliance-jobs.js';
 import { JobRegistry } from '../../jobs/registry.js';
 import type { ServerContext } from '../../runtime/boot.js';
@@ -18,7 +19,7 @@ import { buildInfo } from '../health/build-info.js';
 import { createStatusProbe, lanUrls, type JobSummary } from '../health/routes.js';
 import { sessionValid } from './account.js';
 import { clientAddress, presentedToken } from './guard.js';
-import { createAdminRouter } from './index.js';
+import { createAdminRouter, type AdminRouter } from './index.js';
 import { parseIpAllowList } from './ip-allow.js';
 
 /**
@@ -30,12 +31,13 @@ import { parseIpAllowList } from './ip-allow.js';
 export const EXIT_RESTART = 75;
 
 export interface AdminLayer {
-  router: Router;
+  router: AdminRouter;
   jobs: JobRegistry;
   backupPolicy: BackupPolicy;
   /** true for a request with a valid admin session from an allowed address */
   isAdminRequest(req: Request): Promise<boolean>;
   jobSummaries(): Promise<JobSummary[]>;
+  /** stops the cron timers and ends live log streams; call before closing the HTTP server */
   stop(): Promise<void>;
 }
 
@@ -91,7 +93,10 @@ export function createAdminLayer(context: ServerContext): AdminLayer {
     async jobSummaries() {
       return (await jobs.list()).map(({ name, lastRunAt, lastResult, nextRunAt }) => ({ name, lastRunAt, lastResult, nextRunAt }));
     },
-    stop: () => jobs.stop(),
+    async stop() {
+      router.closeStreams();
+      await jobs.stop();
+    },
   };
 }
 
