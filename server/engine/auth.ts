@@ -20,7 +20,6 @@ export interface CachedSession {
   expires: number;
 }
 
-const SESSION_TTL_MS = 2000;
 
 function secureToken(): string {
   return randomBytes(32).toString('hex');
@@ -70,7 +69,7 @@ export async function validateToken(ctx: RequestContext): Promise<boolean> {
     const found = await sessionByToken(ctx, tok, typ);
     if (found) {
       if (found.roleId === 0) ctx.myDie(`Пользователю ${found.session.user} не задана роль`);
-      const entry: CachedSession = { session: found.session, activityRowId: found.activityRowId, expires: ctx.nowMs + SESSION_TTL_MS };
+      const entry: CachedSession = { session: found.session, activityRowId: found.activityRowId, expires: ctx.nowMs + ctx.core.metaTtlMs };
       ctx.session = { ...found.session };
       await touchActivity(ctx, entry, true);
       if (typ === SECRET) {

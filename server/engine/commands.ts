@@ -7,7 +7,7 @@ import type { Row } from '../storage/types.js';
 import { BASE_NAMES, BASE_ORDER, collateCompare, isBaseTypeId } from './meta.js';
 import { grantFirstLevel, typesGrant } from './grants.js';
 import { htmlspecialchars } from './php.js';
-import { runDdl } from './ddl.js';
+import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
 import { objectList, editObj, getRecord, refReqs } from './lists.js';
 import { checkGrantOrDie } from './access.js';
@@ -33,8 +33,8 @@ export function numId(s: CommandState): number {
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
   const a = s.a;
-  if (a.startsWith('_d_') || a.startsWith('_m_')) {
-    if (a.startsWith('_d_')) {
+  if (a.startsWith('_d_') || a.startsWith('_m_') || a === '_t_alias' || DDL_ALIASES[a] !== undefined) {
+    if (!a.startsWith('_m_')) {
       try {
         await runDdl(ctx, s);
       } finally {

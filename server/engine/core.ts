@@ -11,7 +11,7 @@ import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
 import { authAction, validateToken, checkXsrf, exitAction, xsrfAction, type CachedSession } from './auth.js';
 import { typesGrant } from './grants.js';
-import { REPORT } from './ids.js';
+import { ADMIN_ROLE, REPORT, USER } from './ids.js';
 import { runCommand, type CommandState } from './commands.js';
 import { ADDRESS_RULE, FailureThrottle, LOGIN_RULE } from './throttle.js';
 
@@ -149,7 +149,6 @@ export class EngineCore {
 
     if (action === 'auth') await authAction(ctx);
     if (action === 'jwt') ctx.dieJson({ error: 'JWT verification failed' });
-    if (action === 'restore_admin') ctx.myDie('restore_admin требует прав мастер-администратора', 403);
 
     const ok = await validateToken(ctx);
     if (!ok) {
@@ -157,6 +156,8 @@ export class EngineCore {
       ctx.login('');
     }
     const session = ctx.session!;
+    // compat.md: restore_admin needs the master admin (the PHP engine answers it without authentication)
+    if (action === 'restore_admin') await restoreAdmin(ctx);
     if (action.startsWith('_m_')) checkXsrf(ctx);
     else if (action.startsWith('_d_') || isUnprefixedDdlAlias(action)) {
       // compat.md: every state-changing alias checks both the type-editor grant and XSRF
@@ -220,6 +221,25 @@ export class EngineCore {
     }
     ctx.redirect(`/${ctx.db}/${next}/${s.id}${arg.length ? `/?${arg}` : ''}${s.obj !== undefined && s.obj !== null ? `#${s.obj}` : ''}`);
   }
+}
+
+/** ensure the owner user (login = db name) exists and has the admin role */
+async function restoreAdmin(ctx: RequestContext): Promise<never> {
+  const s = ctx.session!;
+  if (!(s.user === 'admin' && s.userId === 0)) ctx.myDie('restore_admin требует прав мастер-администратора', 403);
+  if (ctx.req.method.toUpperCase() !== 'POST') ctx.dieText('{"result":"error, use POST"}');
+  const owner = (await ctx.t.find({ t: USER, val: ctx.db }, { limit: 1 }))[0];
+  if (owner) {
+    const roleCell = (await ctx.t.find({ up: owner.id, val: '115' }, { limit: 1 }))[0];
+    if (roleCell) {
+      if (roleCell.t !== ADMIN_ROLE) await ctx.t.update(roleCell.id, { t: ADMIN_ROLE });
+    } else await ctx.t.insert({ up: owner.id, ord: 1, t: ADMIN_ROLE, val: '115' });
+  } else {
+    const id = await ctx.t.insert({ up: 1, ord: 1, t: USER, val: ctx.db });
+    await ctx.t.insert({ up: id, ord: 1, t: ADMIN_ROLE, val: '115' });
+  }
+  ctx.core.invalidateSessions(ctx.db);
+  ctx.dieText('{"result":"ok"}');
 }
 
 function isUnprefixedDdlAlias(action: string): boolean {

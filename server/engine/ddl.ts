@@ -5,11 +5,18 @@
  * insert, strings from a SELECT).
  */
 import type { RequestContext } from './context.js';
-import { numId, type CommandState } from './commands.js';
+import { numId, firstLevel, type CommandState } from './commands.js';
 import { BASE_NAMES, isBaseTypeId } from './meta.js';
 import { buildAttrs, setAttrAlias, toggleAttrFlag, type AttrFlag } from './attrs.js';
 import { htmlentities, isNumeric, toInt } from './php.js';
 import { REP_COLS, ROLE, ROLE_OBJECT } from './ids.js';
+
+/** the engine's alternative names of the structure commands */
+export const DDL_ALIASES: Record<string, string> = {
+  _attributes: '_d_req', _patchterm: '_d_save', _setalias: '_d_alias', _settablealias: '_t_alias', _terms: '_d_new',
+  _references: '_d_ref', _setnull: '_d_null', _setmulti: '_d_multi', _setkey: '_d_key', _modifiers: '_d_attrs',
+  _moveup: '_d_up', _setorder: '_d_ord', _deleteterm: '_d_del', _deletereq: '_d_del_req',
+};
 
 export async function runDdl(ctx: RequestContext, s: CommandState): Promise<void> {
   const id = numId(s);
@@ -17,7 +24,19 @@ export async function runDdl(ctx: RequestContext, s: CommandState): Promise<void
   const val = ctx.str('val');
   const unique = ctx.has('unique') ? 1 : 0;
   const store = ctx.t;
-  switch (s.a) {
+  const action = DDL_ALIASES[s.a] ?? s.a;
+  switch (action) {
+    case '_t_alias': {
+      if (val.includes(':')) ctx.myDie(`Недопустимый символ &laquo;:&raquo; в псевдониме ${val} `);
+      const table = await store.get(id);
+      if (!table || table.up !== 0 || table.id === table.t || table.t === 0) ctx.myDie(`Таблица ${id} не найдена `);
+      if (firstLevel(ctx, id) !== 'WRITE') ctx.myDie('У вас нет прав на изменение структуры таблицы');
+      const desc = (await store.find({ up: id, t: id, ord: 0 }, { limit: 1 }))[0];
+      if (desc) await store.update(desc.id, { val: setAttrAlias(desc.val, val) });
+      else await store.insert({ up: id, ord: 0, t: id, val: setAttrAlias('', val) });
+      s.obj = id;
+      return;
+    }
     case '_d_new': {
       if (val === '') ctx.myDie('Пустой тип');
       if (!ctx.has('t')) ctx.myDie('Не задан базовый тип');
@@ -77,7 +96,7 @@ export async function runDdl(ctx: RequestContext, s: CommandState): Promise<void
     case '_d_null':
     case '_d_multi':
     case '_d_key': {
-      const flag: AttrFlag = s.a === '_d_null' ? 'required' : s.a === '_d_multi' ? 'multi' : 'key';
+      const flag: AttrFlag = action === '_d_null' ? 'required' : action === '_d_multi' ? 'multi' : 'key';
       const req = await store.get(id);
       const obj = req ? await store.get(req.up) : null;
       if (!req || !obj || obj.up !== 0) ctx.myDie(`Неверный реквизит ${id} `);

@@ -75,7 +75,7 @@ export interface EngineOptions {
   serverName?: string;
   clock?: EngineClock;
   logger?: EngineLogger;
-  /** metadata cache lifetime in ms (default 2000) */
+  /** lifetime of cached metadata, sessions and db existence in ms (default 2000) */
   metaTtlMs?: number;
   /** minimum interval between activity-timestamp writes per user, ms (default 5000) */
   activityIntervalMs?: number;

@@ -15,6 +15,8 @@ export interface LegacyRouterDeps {
   salt: string;
   masterPassword?: string;
   serverName?: string;
+  /** lifetime of cached metadata/sessions in ms (default 2000; see server/engine/README.md) */
+  cacheTtlMs?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
@@ -28,6 +30,7 @@ export function createLegacyRouter(deps: LegacyRouterDeps): LegacyRouter {
     salt: deps.salt,
     masterPassword: deps.masterPassword,
     serverName: deps.serverName,
+    metaTtlMs: deps.cacheTtlMs,
     logger: deps.logger ? {
       info: (o, m) => deps.logger!.info(o, m),
       warn: (o, m) => deps.logger!.warn(o, m),

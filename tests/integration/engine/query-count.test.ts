@@ -52,7 +52,8 @@ describe('queries per request', () => {
     await store.importRows('my', loadRows('start-rows.json'));
     const wrapped = counting(store, calls);
     const app = express();
-    app.use(createLegacyRouter({ getStore: () => wrapped, salt: 'oracle-salt', serverName: '127.0.0.1' }));
+    // long cache lifetimes so a slow CI machine cannot expire them between the two requests
+    app.use(createLegacyRouter({ getStore: () => wrapped, salt: 'oracle-salt', serverName: '127.0.0.1', cacheTtlMs: 60_000 }));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
