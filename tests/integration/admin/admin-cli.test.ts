@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -73,5 +73,53 @@ describe('npm run admin -- set-password', () => {
     const unknown = await runCli(['frobnicate'], null, { DATA_DIR: dataDir });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown command/);
+  });
+});
+
+/** util-linux `script` gives the CLI a real terminal (pty), so the hidden prompts can be tested. */
+const SCRIPT = '/usr/bin/script';
+if (!existsSync(SCRIPT)) console.log('admin CLI terminal prompt test SKIPPED: /usr/bin/script (util-linux) is not installed');
+
+function runOnTerminal(answers: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SCRIPT, ['-qec', `${TSX} ${CLI} set-password`, '/dev/null'], {
+      cwd: env.DATA_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'dumb', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const pending = [...answers];
+    let prompts = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      // answer each prompt once it is shown (the terminal is in raw mode by then)
+      const seen = (output.match(/password: /g) ?? []).length;
+      while (prompts < seen && pending.length > 0) {
+        prompts++;
+        const answer = pending.shift()!;
+        setTimeout(() => child.stdin.write(`${answer}\r`), 200);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe.skipIf(!existsSync(SCRIPT))('npm run admin -- set-password on a terminal', () => {
+  it('asks twice without echoing; different answers change nothing; equal answers set the password', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-tty-'));
+    const env = { DATA_DIR: dataDir, BCRYPT_ROUNDS: '4', NODE_ENV: 'test' };
+    const differ = await runOnTerminal(['first-answer-1', 'second-answer-2'], env);
+    expect(differ.output).toMatch(/New console admin password: /);
+    expect(differ.output).toMatch(/Repeat the password: /);
+    expect(differ.output).toMatch(/the two passwords differ/);
+    expect(differ.output).not.toContain('first-answer-1');
+    expect(differ.code).toBe(1);
+    expect((await runCli(['status'], null, env)).stdout).toMatch(/no console admin password yet/);
+
+    const same = await runOnTerminal(['typed-on-a-tty-3', 'typed-on-a-tty-3'], env);
+    expect(same.output).toMatch(/Console admin password set/);
+    expect(same.output).not.toContain('typed-on-a-tty-3');
+    expect(same.code).toBe(0);
+    h = await startHarness({ dataDir });
+    expect((await call(h, 'POST', '/login', { body: { password: 'typed-on-a-tty-3' } })).status).toBe(200);
   });
 });
