@@ -199,6 +199,19 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
 
     await goTo(page, 'databases');
     await poll(async () => Number(await shopRows.textContent())).toBe(originalRows);
+
+    // CSV round trip: export, then import it back over the same database
+    const csvDownload = page.waitForEvent('download');
+    await page.getByTestId('database-export-csv-shop').click();
+    const csvFile = await csvDownload;
+    expect(csvFile.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync(await csvFile.path(), 'utf8');
+    expect(csv.split(/\r?\n/)[0].replace(/^\uFEFF/, '')).toBe('id,up,ord,t,val');
+    await page.getByTestId('database-import-shop').click();
+    await page.getByTestId('database-import-replace').check();
+    await page.getByTestId('database-import-file').setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await poll(() => page.getByTestId('databases-notice').textContent()).toContain(`Imported ${originalRows} rows`);
+    await poll(async () => Number(await shopRows.textContent())).toBe(originalRows);
   });
 
   it('says that a headless server is updated by its deployment', async () => {

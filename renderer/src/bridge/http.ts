@@ -30,21 +30,23 @@ export class HttpBridge implements ConsoleBridge {
     return `${this.origin}${ADMIN_BASE}${path}`;
   }
 
-  private headers(method: Method, json: boolean): Headers {
+  private headers(method: Method, contentType: string | null): Headers {
     const headers = new Headers({ Accept: 'application/json' });
     if (method !== 'GET') headers.set(ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE);
-    if (json) headers.set('Content-Type', 'application/json');
+    if (contentType) headers.set('Content-Type', contentType);
     if (this.token) headers.set('Authorization', `Bearer ${this.token}`);
     return headers;
   }
 
+  /** `body` is sent as JSON, or as is when it is a RawBody (e.g. CSV). */
   private async send(method: Method, path: string, body?: unknown): Promise<Response> {
+    const raw = body instanceof RawBody ? body : null;
     let response: Response;
     try {
       response = await fetch(this.url(path), {
         method,
-        headers: this.headers(method, body !== undefined),
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: this.headers(method, raw ? raw.type : body === undefined ? null : 'application/json'),
+        body: raw ? raw.text : body === undefined ? undefined : JSON.stringify(body),
         credentials: 'include',
       });
     } catch {
@@ -210,12 +212,19 @@ export class HttpBridge implements ConsoleBridge {
     return this.call('POST', '/databases', template ? { name, template } : { name });
   }
 
-  exportDatabase(name: string): Promise<DownloadedFile> {
-    return this.download(`/databases/${encodeURIComponent(name)}/export`, `${name}.rows.json`);
+  exportDatabase(name: string, format: 'json' | 'csv'): Promise<DownloadedFile> {
+    const path = `/databases/${encodeURIComponent(name)}/export${format === 'csv' ? '?format=csv' : ''}`;
+    return this.download(path, `${name}-rows.${format}`);
   }
 
   async importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }> {
     const answer = await this.call<{ rows: number }>('POST', `/databases/${encodeURIComponent(name)}/import`, { rows, replace });
+    return { rows: answer.rows };
+  }
+
+  async importDatabaseCsv(name: string, csv: string, replace: boolean): Promise<{ rows: number }> {
+    const path = `/databases/${encodeURIComponent(name)}/import${replace ? '?replace=true' : ''}`;
+    const answer = await this.call<{ rows: number }>('POST', path, new RawBody(csv, 'text/csv; charset=utf-8'));
     return { rows: answer.rows };
   }
 
@@ -240,6 +249,11 @@ export class HttpBridge implements ConsoleBridge {
   onUpdateProgress(_listener: (status: UpdateStatus) => void): Unsubscribe {
     return () => undefined;
   }
+}
+
+/** A request body sent as text with its own content type (not JSON-encoded). */
+class RawBody {
+  constructor(readonly text: string, readonly type: string) {}
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -78,8 +78,10 @@ export interface ConsoleBridge {
 
   listDatabases(): Promise<DatabaseInfo[]>;
   createDatabase(name: string, template?: string): Promise<DatabaseInfo>;
-  exportDatabase(name: string): Promise<DownloadedFile>;
+  exportDatabase(name: string, format: 'json' | 'csv'): Promise<DownloadedFile>;
   importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }>;
+  /** the export's CSV format (header id,up,ord,t,val) */
+  importDatabaseCsv(name: string, csv: string, replace: boolean): Promise<{ rows: number }>;
 
   getUpdateStatus(): Promise<UpdateStatus>;
   checkForUpdates(): Promise<UpdateStatus>;
