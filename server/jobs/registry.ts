@@ -14,9 +14,10 @@ export const JOB_STATE_KIND = 'job-state';
 /** finished runs are kept this long in the appliance store */
 const RUN_RECORD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-/** Same shapes as the console contract (server/http/admin/contract.ts). */
-export interface JobInfo { name: string; schedule: string | null; lastRunAt: string | null; lastResult: 'ok' | 'error' | null; nextRunAt: string | null }
-export interface JobProgress { id: string; name: string; state: 'running' | 'done' | 'failed'; percent: number; message: string; startedAt: string; finishedAt: string | null; result?: unknown }
+// the console contract is types only, so the registry speaks its shapes directly
+import type { JobInfo, JobProgress } from '../http/admin/contract.js';
+
+export type { JobInfo, JobProgress };
 
 export interface JobContext {
   runId: string;
