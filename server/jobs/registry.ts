@@ -8,16 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Store } from '../storage/types.js';
+// the console contract is types only, so the registry speaks its shapes directly
+import type { JobInfo, JobProgress } from '../http/admin/contract.js';
+
+export type { JobInfo, JobProgress };
 
 export const JOB_RUN_KIND = 'job-run';
 export const JOB_STATE_KIND = 'job-state';
 /** finished runs are kept this long in the appliance store */
 const RUN_RECORD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-// the console contract is types only, so the registry speaks its shapes directly
-import type { JobInfo, JobProgress } from '../http/admin/contract.js';
-
-export type { JobInfo, JobProgress };
 
 export interface JobContext {
   runId: string;
