@@ -18,7 +18,6 @@ export const JOB_STATE_KIND = 'job-state';
 /** finished runs are kept this long in the appliance store */
 const RUN_RECORD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-
 export interface JobContext {
   runId: string;
   reason: 'scheduled' | 'manual';
