@@ -7,6 +7,8 @@
  * serves both APIs. Logins are throttled per login and per address (server/http/security.ts).
  */
 import express, { type Request, type Router } from 'express';
+import { checkNewDbName } from '../../storage/db-names.js';
+import { defaultTemplatesDir, loadTemplate } from '../admin/templates.js';
 import { ApiError, fail, ok, requireAccessToken, route, type ApiServices } from './context.js';
 import { IntegramCallError } from './integram-ops.js';
 import {
@@ -29,6 +31,24 @@ function sessionBody(who: SessionIdentity, pair: TokenPair, mock: boolean, legac
     ...(mock ? { mock: true } : {}),
     ...(legacy ? { legacy: { token: legacy.token, _xsrf: legacy.xsrf } } : {}),
   };
+}
+
+/**
+ * Creates the default database from the first offered template (INTEGRAM_TEMPLATES, usually `ru`)
+ * when it does not exist yet, under a store-wide lock; true when it exists afterwards.
+ */
+async function createDefaultDatabase(services: ApiServices, db: string): Promise<boolean> {
+  const store = services.store();
+  const check = checkNewDbName(db);
+  const name = check.ok ? check.name : db;
+  const template = services.deps.config.INTEGRAM_TEMPLATES.split(':').filter(Boolean)[0] ?? 'ru';
+  const rows = await loadTemplate(services.deps.templatesDir ?? defaultTemplatesDir(), template);
+  await store.withLock(`database:${name}`, async () => {
+    if (!(await store.databaseExists(name))) await store.createDatabase(name, rows);
+  });
+  const exists = await store.databaseExists(name);
+  if (exists) (services.deps.logger)?.info({ database: name, template }, 'default database created for the first registration');
+  return exists;
 }
 
 export function createAuthRouter(services: ApiServices): Router {
@@ -80,6 +100,12 @@ export function createAuthRouter(services: ApiServices): Router {
       if (err instanceof IntegramCallError) {
         if (err.status === 404) return fail(res, 404, `Database "${db}" not found`, 'database_not_found');
         if (err.status === 409) return fail(res, 409, 'Several users have this login; ask the administrator', 'ambiguous_login');
+        if (err.status === 429) {
+          // the engine's own (per-process) throttle of the legacy login
+          const seconds = Number(/(\d+)/.exec(err.message)?.[1] ?? 60);
+          res.set('Retry-After', String(seconds));
+          return fail(res, 429, `Too many failed logins for "${login}"; try again in ${seconds} s`, 'too_many_attempts');
+        }
         await services.throttle.recordFailure(db, login, address);
         return fail(res, 401, 'Invalid login or password', 'invalid_credentials');
       }
@@ -108,7 +134,9 @@ export function createAuthRouter(services: ApiServices): Router {
     if (problems.length) return fail(res, 422, problems.join(' '), 'weak_password', { password: problems.join(' ') });
     const store = services.store();
     if (!(await store.databaseExists(db))) {
-      return fail(res, 404, `Database "${db}" does not exist; create it first (console, or npm run db -- create)`, 'database_not_found');
+      // a fresh appliance: the default database (the PHP engine's cabinet `my`) starts from the template
+      const created = await createDefaultDatabase(services, db);
+      if (!created) return fail(res, 503, `The database "${db}" could not be created; try again`, 'database_unavailable');
     }
     try {
       await services.ops.insertUser(db, { login, password: body.password, email: body.email, roleName: 'user' });

@@ -27,6 +27,8 @@ import { parseMysqlUrl } from '../../../server/storage/index.js';
 import type { Store } from '../../../server/storage/types.js';
 import { defaultTemplatesDir, loadTemplate } from '../../../server/http/admin/templates.js';
 import { createAdminRouter } from '../../../server/http/admin/index.js';
+import { sessionValid } from '../../../server/http/admin/account.js';
+import { presentedToken } from '../../../server/http/admin/guard.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
 import { registerApplianceJobs } from '../../../server/jobs/appliance-jobs.js';
@@ -107,6 +109,13 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     config,
     storeHandle,
     logger,
+    // as server/http/admin/wire.ts does: a valid console session makes a request an admin's
+    isAdminRequest: options.withAdmin
+      ? async (req) => {
+        const token = presentedToken(req);
+        return token ? sessionValid(store.appliance, token).catch(() => false) : false;
+      }
+      : undefined,
     routers: {
       admin: adminRouter,
       public: publicRouter,
