@@ -234,6 +234,67 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('language').selectOption('en');
   });
 
+  it('inside the desktop app uses the preload API for desktop actions and updates', async () => {
+    // Electron cannot run here; a stand-in for the preload script's window.integramDesktop
+    // (main/ipc-contract.ts) makes the console pick its IPC bridge, against the same real server.
+    const desktop = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } });
+    desktop.setDefaultTimeout(20_000);
+    await desktop.addInitScript(() => {
+      type Listener = (event: unknown) => void;
+      const calls: string[] = [];
+      const listeners: Listener[] = [];
+      const emit = (event: unknown) => listeners.forEach((listener) => listener(event));
+      const base = { enabled: true, currentVersion: '0.1.0', packageType: 'AppImage' };
+      const record = (name: string) => async () => { calls.push(name); };
+      Object.assign(globalThis, {
+        desktopCalls: calls,
+        integramDesktop: {
+          openDataFolder: record('openDataFolder'),
+          openLogsFolder: record('openLogsFolder'),
+          quit: record('quit'),
+          installUpdate: record('installUpdate'),
+          restartServer: async () => { calls.push('restartServer'); return { state: 'running', port: 0, host: '127.0.0.1', since: '', restarts: 1, recentStderr: [] }; },
+          getServerState: async () => ({ state: 'running', port: 0, host: '127.0.0.1', since: '', restarts: 0, recentStderr: [] }),
+          onServerState: () => () => undefined,
+          getDesktopInfo: async () => ({}),
+          setStartAtLogin: async () => ({}),
+          checkForUpdates: async () => {
+            emit({ kind: 'checking' });
+            return { ...base, last: { kind: 'available', version: '0.2.0' } };
+          },
+          downloadUpdate: async () => {
+            for (const percent of [20, 60]) {
+              emit({ kind: 'progress', percent, transferred: percent, total: 100, bytesPerSecond: 1 });
+              await new Promise((resolve) => setTimeout(resolve, 400));
+            }
+            emit({ kind: 'downloaded', version: '0.2.0' });
+            return { ...base, last: { kind: 'downloaded', version: '0.2.0' } };
+          },
+          onUpdateProgress: (listener: Listener) => { listeners.push(listener); return () => undefined; },
+        },
+      });
+    });
+    const desk = await desktop.newPage();
+    try {
+      await openConsole(desk, server.url);
+      await signIn(desk, PASSWORD);
+      await desk.getByTestId('open-data-folder').click();
+      await goTo(desk, 'updates');
+      await poll(() => desk.getByTestId('updates-current').textContent()).toBe('0.1.0');
+      await desk.getByTestId('updates-check').click();
+      await poll(() => desk.getByTestId('updates-available').textContent()).toBe('0.2.0');
+      await desk.getByTestId('updates-download').click();
+      await desk.getByTestId('updates-progress').waitFor();
+      await screenshot(desk, 'updates-desktop-downloading', { fullPage: false });
+      await poll(() => desk.getByTestId('updates-state').getAttribute('data-state')).toBe('downloaded');
+      await screenshot(desk, 'updates-desktop', { fullPage: false });
+      await desk.getByTestId('updates-install').click();
+      await poll(() => desk.evaluate(() => (globalThis as unknown as { desktopCalls: string[] }).desktopCalls)).toEqual(['openDataFolder', 'installUpdate']);
+    } finally {
+      await desktop.close();
+    }
+  });
+
   it('signs out, rejects a wrong password with a clear message, signs in again', async () => {
     await page.getByTestId('logout').click();
     await page.getByTestId('login').waitFor();
