@@ -6,12 +6,13 @@
  * Every admin capability lives here (PocketBase's lesson, spec/desktop.md §2.3), so a headless
  * install has the same features as the desktop console.
  */
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/index.js';
 import { isStoreError } from '../../storage/errors.js';
 import { checkImportDbName, checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
-import type { MysqlOptions } from '../../storage/index.js';
+import { openStoreTarget, storeTargetFromConfig, type StoreTarget } from '../../runtime/store-target.js';
 import type { Row, Store } from '../../storage/types.js';
 import type { LogRing } from '../../log/ring.js';
 import { BackupError, backupsDir, deleteBackup, listBackups, readManifest } from '../../ops/backup.js';
@@ -197,6 +198,23 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     return true;
   }
 
+  /** The store the server opens after the wizard's restart, when it is not the one open now. */
+  function targetAfterSetup(setup: z.infer<typeof setupSchema>, current: Store): StoreTarget | null {
+    const dataDir = setup.dataDir ? path.resolve(deps.settings.cwd ?? process.cwd(), setup.dataDir) : deps.config.DATA_DIR;
+    if (setup.database.kind === 'mysql') {
+      const { host, port, user, password, database } = setup.database;
+      return storeTargetFromConfig({
+        DATABASE_URL: undefined, DB_HOST: host, DB_PORT: port, DB_USER: user, DB_PASSWORD: password, DB_NAME: database,
+        DB_CHARSET: deps.config.DB_CHARSET, DATA_DIR: dataDir,
+      });
+    }
+    if (current.info.driver === 'pglite' && dataDir === deps.config.DATA_DIR) return null;
+    return storeTargetFromConfig({
+      DATABASE_URL: undefined, DB_HOST: undefined, DB_PORT: 3306, DB_USER: undefined, DB_PASSWORD: undefined, DB_NAME: 'integram',
+      DB_CHARSET: deps.config.DB_CHARSET, DATA_DIR: dataDir,
+    });
+  }
+
   router.post('/setup', async (req, res) => {
     const store = storeOr503(res);
     if (!store || !(await firstRunOpen(req, res, store))) return;
@@ -219,23 +237,21 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     const plan = await planSettingsChange(deps.settings, values, { adminExists: true });
     if (!plan.ok) return sendError(res, 422, 'invalid_settings', 'some settings are not valid', plan.fields);
 
-    // The admin goes into the store the server will use after the restart as well, so the
-    // console does not ask for a first run again after switching to MySQL.
-    if (setup.database.kind === 'mysql') {
-      const target: MysqlOptions = {
-        host: setup.database.host, port: setup.database.port, user: setup.database.user,
-        password: setup.database.password, database: setup.database.database, charset: deps.config.DB_CHARSET,
-      };
+    // The admin also goes into the store the server will use after the restart (MySQL, or the
+    // embedded store of another data folder), so the console does not ask for a first run again.
+    const nextTarget = targetAfterSetup(setup, store);
+    if (nextTarget) {
       try {
-        const { openStore } = await import('../../storage/index.js');
-        const mysqlStore = await openStore({ mysql: target });
+        const next = await openStoreTarget(nextTarget);
         try {
-          await setAdminPassword(mysqlStore.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });
+          await setAdminPassword(next.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });
         } finally {
-          await mysqlStore.close();
+          await next.close();
         }
       } catch (err) {
-        return sendError(res, 422, 'mysql_unreachable', `the MySQL database cannot be used: ${errorText(err)}`, { database: errorText(err) });
+        const where = nextTarget.driver === 'mysql' ? 'the MySQL database' : `the data folder ${nextTarget.dir}`;
+        return sendError(res, 422, nextTarget.driver === 'mysql' ? 'mysql_unreachable' : 'store_unusable', `${where} cannot be used: ${errorText(err)}`,
+          nextTarget.driver === 'mysql' ? { database: errorText(err) } : { dataDir: errorText(err) });
       }
     }
     const created = await setAdminPassword(store.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });

@@ -70,6 +70,29 @@ describe('admin API: first run, login, access rules', () => {
     expect((await call(h, 'GET', '/status', { token: ok.body.token })).status).toBe(200);
   });
 
+  it('setup choosing another data folder creates the admin in that folder\'s embedded store', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { openStore } = await import('../../../server/storage/index.js');
+    const { verifyAdminPassword } = await import('../../../server/http/admin/account.js');
+    h = await startHarness({ store: sharedStore() });
+    const newDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-newdata-'));
+    try {
+      const ok = await call(h, 'POST', '/setup', { body: { adminPassword: ADMIN_PASSWORD, database: { kind: 'embedded' }, access: 'local', dataDir: newDir } });
+      expect(ok.status).toBe(200);
+      expect(readFileSync(h.envFile, 'utf8')).toContain(`DATA_DIR=${newDir}`);
+      const next = await openStore({ pgliteDir: path.join(newDir, 'pglite') });
+      try {
+        expect(await verifyAdminPassword(next.appliance, ADMIN_PASSWORD)).toBe(true);
+      } finally {
+        await next.close();
+      }
+    } finally {
+      rmSync(newDir, { recursive: true, force: true });
+    }
+  });
+
   it('setup and login need the CSRF header', async () => {
     h = await startHarness({ store: sharedStore() });
     const noCsrf = await call<{ error: { code: string } }>(h, 'POST', '/setup', {
