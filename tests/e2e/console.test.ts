@@ -279,6 +279,10 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
       await openConsole(desk, server.url);
       await signIn(desk, PASSWORD);
       await desk.getByTestId('open-data-folder').click();
+      // quitting stops the server for everyone: it asks first
+      await desk.getByTestId('quit').click();
+      await desk.getByTestId('confirm-dialog').waitFor();
+      await desk.getByTestId('confirm-cancel').click();
       await goTo(desk, 'updates');
       await poll(() => desk.getByTestId('updates-current').textContent()).toBe('0.1.0');
       await desk.getByTestId('updates-check').click();

@@ -4,20 +4,23 @@
  * that the page causes no CSP violation and no console error.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
+import { REPO_ROOT } from './support/paths.js';
 import { startApiHarness, type ApiHarness } from '../integration/api/harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
+const CONSOLE_DIR = path.join(REPO_ROOT, 'dist', 'renderer');
 if (missing) console.warn(`[e2e/swagger] SKIPPED: no Chromium at ${CHROMIUM}`);
 
 describe.skipIf(missing)('Swagger UI offline', () => {
   let h: ApiHarness;
   let browser: Browser;
   beforeAll(async () => {
-    h = await startApiHarness();
+    h = await startApiHarness({ withAdmin: true, consoleDir: existsSync(CONSOLE_DIR) ? CONSOLE_DIR : undefined });
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
@@ -57,4 +60,20 @@ describe.skipIf(missing)('Swagger UI offline', () => {
       await context.close();
     }, 60_000);
   }
+
+  it.skipIf(!existsSync(path.join(CONSOLE_DIR, 'index.html')))('the console at /console runs under the same CSP', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
+    });
+    page.on('pageerror', (err) => violations.push(err.message));
+    const response = await page.goto(`${h.url}/console/`, { waitUntil: 'load' });
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    // the first-run wizard (no admin yet) renders its password field
+    await page.waitForSelector('#app input', { timeout: 20_000 });
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

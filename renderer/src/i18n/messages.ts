@@ -10,6 +10,8 @@ export const en = {
   'app.logout': 'Sign out',
   'app.openDataFolder': 'Open data folder',
   'app.quit': 'Quit',
+  'app.quitTitle': 'Quit Integram?',
+  'app.quitText': 'The server stops too: colleagues on the network lose access until it is started again. Closing the window instead keeps the server running.',
   'app.sessionExpired': 'Your session has ended. Please sign in again.',
 
   'nav.label': 'Console sections',
@@ -226,6 +228,8 @@ export const ru: Messages = {
   'app.logout': 'Выйти',
   'app.openDataFolder': 'Открыть папку данных',
   'app.quit': 'Завершить',
+  'app.quitTitle': 'Завершить Integram?',
+  'app.quitText': 'Сервер тоже остановится: коллеги в сети потеряют доступ, пока его снова не запустят. Если просто закрыть окно, сервер продолжит работать.',
   'app.sessionExpired': 'Сеанс завершён. Войдите снова.',
 
   'nav.label': 'Разделы консоли',
