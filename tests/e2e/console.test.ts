@@ -20,6 +20,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  const cspViolations: string[] = [];
   const api = () => new AdminClient(server.url);
 
   beforeAll(async () => {
@@ -29,6 +30,10 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     // fail a step well before the test's own timeout, so the report names the step
     context.setDefaultTimeout(20_000);
     page = await context.newPage();
+    // the server's CSP (no inline scripts) must not block anything the console does
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -309,5 +314,9 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     expect(text).not.toMatch(/\bat \S+:\d+:\d+/);
     await screenshot(page, 'login');
     await signIn(page, PASSWORD);
+  });
+
+  it('ran without a Content-Security-Policy violation', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -71,8 +71,8 @@ describe.skipIf(missing)('Swagger UI offline', () => {
     page.on('pageerror', (err) => violations.push(err.message));
     const response = await page.goto(`${h.url}/console/`, { waitUntil: 'load' });
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-    // the first-run wizard (no admin yet) renders its password field
-    await page.waitForSelector('#app input', { timeout: 20_000 });
+    // the console renders its shell (the first-run wizard, as no admin exists yet)
+    await page.waitForSelector('#app .shell', { timeout: 30_000 });
     expect(violations).toEqual([]);
     await context.close();
   }, 60_000);
