@@ -55,6 +55,8 @@ export interface ApiHarnessOptions {
   databases?: string[];
   /** also mount the console admin API at /api/admin (for the every-route check) */
   withAdmin?: boolean;
+  /** serve a built console (dist/renderer) at /console, as the product does */
+  consoleDir?: string;
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -86,6 +88,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const publicRouter = express.Router();
   publicRouter.use(securityMiddleware(config));
   publicRouter.use(createDocsRouter({ serverUrl: undefined }));
+  if (options.consoleDir) {
+    const consoleDir = options.consoleDir;
+    publicRouter.use('/console', express.static(consoleDir));
+    publicRouter.get(/^\/console(\/.*)?$/, (_req, res) => res.sendFile(path.join(consoleDir, 'index.html')));
+  }
   let jobs: JobRegistry | null = null;
   let adminRouter: express.Router | undefined;
   if (options.withAdmin) {
