@@ -10,10 +10,12 @@ import type { GrantTable } from './grants.js';
 import type { FormatEnv } from './format.js';
 import type { EngineCore } from './core.js';
 
-export class EngineExit extends Error {
-  constructor(readonly response: LegacyResponse) {
-    super('engine exit');
-  }
+/**
+ * Thrown to end a request with a finished answer (PHP's die/exit). Not an Error:
+ * it is control flow, and capturing a stack trace on every answer costs time.
+ */
+export class EngineExit {
+  constructor(readonly response: LegacyResponse) {}
 }
 
 export interface Session {

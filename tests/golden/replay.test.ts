@@ -62,11 +62,11 @@ for (const factory of [pglite, mysql]) {
           opened = await factory.open();
           await opened.store.importRows('my', loadRows(c.rows));
           server = await startLegacyServer(() => opened.store);
-        });
+        }, 120_000);
         afterAll(async () => {
           await server?.close();
           await opened?.cleanup();
-        });
+        }, 120_000);
         it('matches every recorded exchange', async () => {
           const exchanges = loadExchanges(c.file);
           const { passed, mismatches } = await replay(server.url, exchanges);

@@ -19,8 +19,8 @@ for (const kind of STORES) {
       server = await TestServer.start(kind);
       c = new Client(server);
       expect((await c.login('tester', 'tester-pass-1')).status).toBe(200);
-    });
-    afterAll(async () => server?.stop());
+    }, 120_000);
+    afterAll(async () => server?.stop(), 120_000);
 
     it('_d_key toggles the key flag and composite keys refuse duplicates in _m_new', async () => {
       const { type, cols } = await c.table('Device', 3, [{ name: 'Serial', base: 3 }]);
@@ -256,6 +256,26 @@ for (const kind of STORES) {
       expect(owner[0].r[0]).toBe('my');
     });
 
+    it('credentials: cookie beats headers, POST secret logs in, a guest user serves unknown tokens', async () => {
+      const cookieFirst = await server.request('GET', '/my/xsrf?JSON', { headers: { Cookie: `idb_my=${c.token}`, 'X-Authorization': 'bogus' } });
+      expect((cookieFirst.json as { user: string }).user).toBe('tester');
+      const t = server.store.tenant('my');
+      await t.insert({ up: 1012, ord: 1, t: 130, val: 'api-secret-1' });
+      const viaSecret = await server.request('POST', '/my/xsrf?JSON', { form: { secret: 'api-secret-1' } });
+      expect((viaSecret.json as { user: string }).user).toBe('tester');
+      expect(viaSecret.headers.get('set-cookie')).toContain('idb_my=');
+      const bare = await server.request('GET', '/my/xsrf?JSON', { headers: { Authorization: c.token } });
+      expect((bare.json as { user: string }).user).toBe('tester');
+      const guest = await t.insert({ up: 1, ord: 1, t: 18, val: 'guest' });
+      await t.insert({ up: guest, ord: 1, t: 164, val: '115' });
+      // as in the PHP engine, an API call without any credential is refused; an unknown token runs as guest
+      expect((await server.request('GET', '/my/xsrf?JSON')).status).toBe(401);
+      const anon = await server.request('GET', '/my/xsrf?JSON', { headers: { 'X-Authorization': 'unknown-token' } });
+      expect(anon.json).toMatchObject({ user: 'guest', token: 'gtuoeksetn', _xsrf: createHash('sha512').update('oracle-saltmyguest').digest('hex').slice(0, 22) });
+      expect((await server.request('GET', '/my/object/18?JSON_OBJ', { headers: { 'X-Authorization': 'unknown-token' } })).status).toBe(200);
+      await t.deleteTree(guest);
+    });
+
     it('failed logins are throttled per login with a clear error (compat)', async () => {
       const g = new Client(server);
       for (let i = 0; i < 10; i++) expect((await g.login('ghost', `guess-${i}`)).status).toBe(401);
@@ -296,5 +316,5 @@ describe('master admin exists only when a master password is configured (compat)
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 });

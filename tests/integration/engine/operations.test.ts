@@ -17,7 +17,7 @@ describe('engine operations', () => {
     store = await openStore({ pgliteDir: dir });
     await store.importRows('my', loadRows('start-rows.json'));
     engine = createEngine({ store: () => store, salt: 'oracle-salt' });
-  });
+  }, 120_000);
   afterAll(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
