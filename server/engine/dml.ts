@@ -703,6 +703,8 @@ async function mId(ctx: RequestContext, s: CommandState): Promise<void> {
   const id = numId(s);
   await checkGrantOrDie(ctx, id);
   const newId = toInt(newIdRaw);
+  // ids are INT columns in both stores (PostgreSQL: signed 32-bit)
+  if (newId > 2147483647) ctx.dieText('Invalid ID');
   const occupied = await ctx.t.get(newId);
   const self = await ctx.t.get(id);
   if (self && self.up === 0) ctx.myDie('Это id метаданных');

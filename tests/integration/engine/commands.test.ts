@@ -301,6 +301,17 @@ for (const kind of STORES) {
           expect(a.status, `${cmd} ${h.slice(0, 20)}`).toBeLessThan(500);
         }
       }
+      const huge = '99999999999999999999';
+      for (const path of [`object/18?JSON&pg=${huge}`, `object/18?JSON&F_I=${huge}`, `object/18?JSON&F_U=${huge}`, `object/${huge}?JSON`,
+        `edit_obj/${huge}?JSON`, `get_record/${huge}?JSON`, `metadata/${huge}?JSON`, `obj_meta/${huge}?JSON`, `_ref_reqs/${huge}?JSON`,
+        `object/18?JSON_OBJ&LIMIT=${huge},${huge}`, `object/18?JSON&F_18=@${huge}`, `object/18?JSON&ORDER=${huge}`, 'object/18?JSON&F_115=@IN(1,2)']) {
+        const a = await c.get(path);
+        expect(a.status, path).toBeLessThan(500);
+      }
+      for (const cmd of [`_m_set/${huge}`, `_m_del/${huge}`, `_m_new/18`, `_m_move/1012`, `_d_req/${huge}`, `_d_ord/${huge}`, `_m_id/1012`]) {
+        const a = await c.post(`${cmd}?JSON`, { up: huge, t: huge, t115: huge, order: huge, new_id: huge, ids: huge });
+        expect(a.status, cmd).toBeLessThan(500);
+      }
       const malformed = await server.request('POST', '/my/_m_new/18?JSON', { json: '{"_xsrf": ', headers: { 'X-Authorization': c.token } });
       expect(malformed.status).toBeLessThan(500);
     });
