@@ -212,6 +212,14 @@ export function createV2Router(services: ApiServices): Router {
   const { ops } = services;
   const router = express.Router();
   router.use(express.json({ type: JSONAPI_MEDIA_TYPE, limit: '1mb' }));
+  // JSON:API 1.1: 406 when every JSON:API media type the client accepts carries parameters
+  router.use((req, res, next) => {
+    const accepted = (req.get('accept') ?? '').split(',').map((part) => part.trim()).filter((part) => part.toLowerCase().startsWith(JSONAPI_MEDIA_TYPE));
+    if (accepted.length > 0 && accepted.every((part) => part.split(';').slice(1).some((p) => p.trim() !== '' && !/^(ext|profile|q)=/i.test(p.trim())))) {
+      return sendErrors(res, [new JsonApiError(406, 'not_acceptable', `Accept ${JSONAPI_MEDIA_TYPE} without media type parameters`, { header: 'Accept' })]);
+    }
+    next();
+  });
 
   /** The caller's legacy credentials for this database (JWT, SSO to owned organizations, or a legacy token). */
   async function credentials(req: Request, db: string): Promise<Resolved> {

@@ -155,7 +155,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<O
 
   // -- v2 ------------------------------------------------------------------------------
   const v2Security: Record<string, string[]>[] = [{ bearerAuth: [] }, { legacyToken: [] }];
-  const v2Errors = (codes: number[]) => Object.fromEntries(codes.map((c) => [c, jsonapi(jsonapiErrors, ({ 400: 'Bad request', 401: 'Not authenticated', 403: 'Not allowed (grants)', 404: 'Not found', 409: 'Conflict (duplicate, referenced, type/id mismatch)', 415: 'Content-Type must be application/vnd.api+json', 422: 'Invalid attributes or refused by the engine' } as Record<number, string>)[c])]));
+  const v2Errors = (codes: number[]) => Object.fromEntries(codes.map((c) => [c, jsonapi(jsonapiErrors, ({ 400: 'Bad request', 401: 'Not authenticated', 403: 'Not allowed (grants)', 404: 'Not found', 406: 'Accept names the JSON:API media type only with parameters', 409: 'Conflict (duplicate, referenced, type/id mismatch)', 415: 'Content-Type must be application/vnd.api+json', 422: 'Invalid attributes or refused by the engine' } as Record<number, string>)[c])]));
   const V2 = '/api/v2/integram/databases/{db}';
   const typeParams = dbParam.extend({ type: z.string().describe('Type (table) id') });
   const objectParams = dbParam.extend({ id: z.string().describe('Object (record) id') });

@@ -1,6 +1,6 @@
 /**
  * A real server for the modern API's tests, composed exactly as the product composes it:
- * createApp (server/http/app.ts) with the security middleware and docs as `routers.public`, the
+ * createApp (server/http/app.ts) with the security middleware as `earlyMiddleware`, docs as `routers.public`, the
  * API router at /api, the legacy router last; a real store (PGlite in a temp DATA_DIR, or a
  * private MariaDB schema when TEST_MYSQL_URL is set) behind a real StoreHandle; a real config
  * from loadConfig. Listens on 127.0.0.1 on a free port.
@@ -86,7 +86,6 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
 
   const legacy = createLegacyRouter({ getStore: () => storeHandle.current()!, salt: config.AUTH_SALT });
   const publicRouter = express.Router();
-  publicRouter.use(securityMiddleware(config));
   publicRouter.use(createDocsRouter({ serverUrl: undefined }));
   if (options.consoleDir) {
     const consoleDir = options.consoleDir;
@@ -116,6 +115,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     config,
     storeHandle,
     logger,
+    earlyMiddleware: [securityMiddleware(config)],
     // as server/http/admin/wire.ts does: a valid console session makes a request an admin's
     isAdminRequest: options.withAdmin
       ? async (req) => {

@@ -24,8 +24,7 @@ describe('security middleware', () => {
   });
 
   it('sends helmet headers and a CSP that allows only same-origin scripts', async () => {
-    // (health routes come before routers.public in createApp; the lead mounts securityMiddleware first in production)
-    const r = await fetch(`${h.url}/api/openapi.json`);
+    const r = await fetch(`${h.url}/api/deployment-info`);
     const csp = r.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -59,6 +58,11 @@ describe('security middleware', () => {
     const admin = await fetch(`${h.url}/api/admin/setup`, { headers: { Origin: 'http://app.example.test' } });
     expect(admin.status).toBe(200);
     expect(admin.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('covers the liveness probe too (mounted before everything)', async () => {
+    const r = await fetch(`${h.url}/health`);
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
   it('refuses oversized bodies per area with 413, never a 500', async () => {

@@ -161,7 +161,7 @@ for (const kind of STORE_KINDS) {
       expect((await send('DELETE', `${V2}/objects/${newStatus}`)).status).toBe(204);
     });
 
-    it('answers 415 for a body that is not application/vnd.api+json', async () => {
+    it('answers 415 for a body that is not application/vnd.api+json, 406 for a parameterised Accept', async () => {
       const body = { data: { type: 'integram-object', attributes: { value: 'X' } } };
       const plain = await http<Errors>(h.url, 'POST', `${V2}/types/${client}/objects`, { body, token: boss.accessToken });
       expect(plain.status).toBe(415);
@@ -171,6 +171,10 @@ for (const kind of STORE_KINDS) {
       expect(withParam.status).toBe(415);
       const patch = await http<Errors>(h.url, 'PATCH', `${V2}/objects/1`, { body, token: boss.accessToken, contentType: 'text/plain' });
       expect(patch.status).toBe(415);
+      const notAcceptable = await http<Errors>(h.url, 'GET', `${V2}/types`, { token: boss.accessToken, headers: { Accept: `${MEDIA}; charset=utf-8` } });
+      expect(notAcceptable.status).toBe(406);
+      const acceptable = await http<Errors>(h.url, 'GET', `${V2}/types`, { token: boss.accessToken, headers: { Accept: `${MEDIA}; charset=utf-8, ${MEDIA}` } });
+      expect(acceptable.status).toBe(200);
     });
 
     it('answers 409 for a duplicate in a unique table and 422 without a type', async () => {
