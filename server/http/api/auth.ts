@@ -83,6 +83,7 @@ export function createAuthRouter(services: ApiServices): Router {
 
     const verdict = await services.throttle.check(db, login, address);
     if (!verdict.allowed) {
+      req.log?.warn({ db, login, address, reason: verdict.reason, retryAfter: verdict.retryAfterSeconds }, 'api login throttled');
       res.set('Retry-After', String(verdict.retryAfterSeconds));
       return fail(
         res, 429,
@@ -107,6 +108,7 @@ export function createAuthRouter(services: ApiServices): Router {
           return fail(res, 429, `Too many failed logins for "${login}"; try again in ${seconds} s`, 'too_many_attempts');
         }
         await services.throttle.recordFailure(db, login, address);
+        req.log?.info({ db, login, address }, 'api login failed');
         return fail(res, 401, 'Invalid login or password', 'invalid_credentials');
       }
       if (err instanceof ApiError && err.code === 'invalid_credentials') await services.throttle.recordFailure(db, login, address);
@@ -145,6 +147,7 @@ export function createAuthRouter(services: ApiServices): Router {
       if (err instanceof IntegramCallError) return fail(res, err.status, err.message, 'registration_failed');
       throw err;
     }
+    req.log?.info({ db, login }, 'api user registered');
     const session = await legacyLogin(db, login, body.password, clientAddress(req));
     return ok(res, session, 201);
   }));

@@ -156,7 +156,7 @@ export function requireAccessToken(services: ApiServices): RequestHandler {
 }
 
 /** The envelope for errors thrown by /api/auth and /api/organizations handlers. */
-export function envelopeErrors(logger?: Pick<Logger, 'error'>) {
+export function envelopeErrors(logger?: Pick<Logger, 'error' | 'warn'>) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (err instanceof ApiError) {
       if (err.status === 503) res.set('Retry-After', '5');
@@ -164,6 +164,7 @@ export function envelopeErrors(logger?: Pick<Logger, 'error'>) {
       return;
     }
     if (err instanceof TokenError) {
+      if (err.code === 'refresh_token_reused') (req.log ?? logger)?.warn?.({ code: err.code }, 'a spent refresh token came back: its session family is revoked');
       fail(res, tokenErrorStatus(err), err.message, err.code);
       return;
     }
