@@ -8,29 +8,9 @@
  * or Electron's utilityProcess parentPort) and stops gracefully on `{type:'shutdown'}`.
  */
 import { loadConfig } from './config/index.js';
-import type { AppRouters } from './http/app.js';
 import { EXIT_CONFIG, StartupError } from './http/server.js';
-import { bootServer, type BootedServer, type ServerContext } from './runtime/boot.js';
-
-/**
- * The API layers, built once the store handle exists. The lead wires them here, e.g.:
- *
- *   const admin = adminLayerFor(context);                 // server/http/admin/wire.ts
- *   context.onShutdown(() => admin.stop());
- *   return {
- *     public: docsRouter,                                 // at /, before the store gate (no DB needed)
- *     admin: admin.router,                                // at /api/admin, before the store gate
- *     api: createApiRouter({ ... }),                      // at /api, behind the store gate
- *     legacy: createLegacyRouter({ ... }),                // at /, LAST: owns /{db}/... and /api/{db}/...
- *   };
- *
- * plus, in bootServer({...}) below: `isAdminRequest: (ctx) => adminLayerFor(ctx).isAdminRequest`,
- * `jobs: (ctx) => () => adminLayerFor(ctx).jobSummaries()`, and
- * `earlyMiddleware: (ctx) => [securityMiddleware(ctx.config)]`.
- */
-async function buildRouters(_context: ServerContext): Promise<AppRouters> {
-  return {};
-}
+import { bootServer, type BootedServer } from './runtime/boot.js';
+import { productBootOptions } from './runtime/compose.js';
 
 interface ParentPortLike {
   postMessage(message: unknown): void;
@@ -98,7 +78,7 @@ async function main(): Promise<void> {
   try {
     booted = await bootServer({
       config,
-      routers: buildRouters,
+      ...productBootOptions(),
       requestShutdown: (exitCode, reason) => stop(exitCode, reason),
       onFatal: (message, exitCode) => {
         process.stderr.write(`${message}\n`);

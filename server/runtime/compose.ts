@@ -1,0 +1,97 @@
+/**
+ * How the product composes its HTTP layers — in one place, so the server entry and the tests that
+ * want "the real server" build exactly the same thing:
+ *
+ *   public  /api/openapi.json, /api/docs, /console (static, no database needed)
+ *   admin   /api/admin/*   (console API; its own auth and IP allow list)
+ *   api     /api/auth, /api/v2, /api/organizations (behind the store gate)
+ *   legacy  /{db}/... and /api/{db}/...   (the PHP engine's URL API; mounted last)
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Router } from 'express';
+import type { AppRouters } from '../http/app.js';
+import { adminLayerFor } from '../http/admin/wire.js';
+import { createApiRouter } from '../http/api/index.js';
+import { createDocsRouter } from '../http/docs/index.js';
+import { createLegacyRouter } from '../http/legacy/index.js';
+import { securityMiddleware } from '../http/security.js';
+import type { Store } from '../storage/types.js';
+import type { BootOptions, ServerContext } from './boot.js';
+
+/**
+ * The built console (Vite output). From dist/server/runtime/ or server/runtime/ (tsx) the
+ * project root is two levels up; CONSOLE_DIR overrides it (packaged layouts).
+ */
+export function consoleDir(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    process.env.CONSOLE_DIR,
+    path.resolve(here, '..', 'renderer'), // dist/server/runtime -> dist/renderer
+    path.resolve(here, '..', '..', 'dist', 'renderer'), // server/runtime -> dist/renderer
+    path.resolve(here, '..', '..', '..', 'dist', 'renderer'),
+  ].filter((dir): dir is string => typeof dir === 'string' && dir !== '');
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? null;
+}
+
+function consoleRouter(dir: string | null): Router {
+  const router = express.Router();
+  if (dir) {
+    router.use('/console', express.static(dir, { index: 'index.html', fallthrough: true }));
+    // hash routes only, but a reload of /console/anything still gets the app
+    router.get(/^\/console(\/.*)?$/, (_req, res) => res.sendFile(path.join(dir, 'index.html')));
+  } else {
+    router.get(/^\/console(\/.*)?$/, (_req, res) => {
+      res.status(404).json({ error: 'The console is not built. Run `npm run build` and restart the server.' });
+    });
+  }
+  return router;
+}
+
+export function productRouters(context: ServerContext): AppRouters {
+  const { config, storeHandle, logs } = context;
+  const admin = adminLayerFor(context);
+  context.onShutdown(() => admin.stop());
+
+  // The legacy router throws when the store is gone mid-request; the engine turns that into a 503.
+  const requireStore = (): Store => {
+    const store = storeHandle.current();
+    if (!store) throw new Error('database unavailable');
+    return store;
+  };
+  const legacy = createLegacyRouter({
+    getStore: requireStore,
+    salt: config.AUTH_SALT,
+    masterPassword: config.INTEGRAM_MASTER_PASSWORD,
+    serverName: config.SERVER_NAME,
+    logger: logs.logger.child({ component: 'legacy' }),
+  });
+
+  const publicRouter = express.Router();
+  publicRouter.use(createDocsRouter({ serverUrl: config.PUBLIC_URL }));
+  publicRouter.use(consoleRouter(consoleDir()));
+  publicRouter.get('/', (_req, res) => res.redirect(302, '/console/'));
+
+  return {
+    public: publicRouter,
+    admin: admin.router,
+    api: createApiRouter({
+      config,
+      getStore: () => storeHandle.current(),
+      engine: legacy.engine,
+      logger: logs.logger.child({ component: 'api' }),
+    }),
+    legacy,
+  };
+}
+
+/** bootServer options of the product, minus the process-level callbacks the entry adds. */
+export function productBootOptions(): Pick<BootOptions, 'routers' | 'earlyMiddleware' | 'isAdminRequest' | 'jobs'> {
+  return {
+    routers: productRouters,
+    earlyMiddleware: (context) => [securityMiddleware(context.config)],
+    isAdminRequest: (context) => adminLayerFor(context).isAdminRequest,
+    jobs: (context) => adminLayerFor(context).jobSummaries,
+  };
+}
