@@ -1,0 +1,182 @@
+/**
+ * The real server (bootServer: health, security middleware, body parsers, store gate, error
+ * handler) with the legacy router mounted, in-process on 127.0.0.1 — for the fuzz test and the
+ * benchmark. server/index.ts does not mount the legacy router yet (the lead wires it there); this
+ * is the same wiring, kept in one place for the tests. tests/bench/server-entry.mjs mirrors it
+ * for the compiled server (dist/) in a child process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../server/config/index.js';
+import { securityMiddleware } from '../../server/http/security.js';
+import { createLegacyRouter, type LegacyRouter } from '../../server/http/legacy/index.js';
+import { bootServer, type BootedServer } from '../../server/runtime/boot.js';
+import type { Store } from '../../server/storage/types.js';
+
+/** the golden transcripts' salt: the start rows' password hashes depend on it */
+export const GOLDEN_SALT = 'oracle-salt';
+
+export interface LegacyApp {
+  url: string;
+  booted: BootedServer;
+  router: LegacyRouter;
+  store(): Store;
+  close(): Promise<void>;
+}
+
+export interface LegacyAppOptions {
+  /** mysql://user:pw@host:port/schema; unset = embedded PGlite in a temp data folder */
+  databaseUrl?: string;
+  salt?: string;
+  port?: number;
+}
+
+export async function bootLegacyApp(options: LegacyAppOptions = {}): Promise<LegacyApp> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-legacy-app-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir, PORT: String(options.port ?? 0), HOST: '127.0.0.1', NODE_ENV: 'test',
+    LOG_FILE: 'off', LOG_LEVEL: 'warn', AUTH_SALT: options.salt ?? GOLDEN_SALT,
+  };
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  const loaded = loadConfig({ env, argv: [], cwd: dataDir });
+  if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+  const config = loaded.config;
+  let router: LegacyRouter | null = null;
+  const booted = await bootServer({
+    config,
+    stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
+    earlyMiddleware: () => [securityMiddleware(config)],
+    routers: (ctx) => {
+      router = createLegacyRouter({
+        getStore: () => {
+          const store = ctx.storeHandle.current();
+          if (!store) throw new Error('store not connected');
+          return store;
+        },
+        salt: config.AUTH_SALT,
+        masterPassword: config.INTEGRAM_MASTER_PASSWORD,
+        serverName: config.SERVER_NAME,
+        logger: ctx.logs.logger,
+      });
+      return { legacy: router };
+    },
+  });
+  const store = await booted.storeHandle.ready(120_000);
+  if (!store || !router) {
+    await booted.close(1000);
+    throw new Error(`the store did not open: ${booted.storeHandle.status().reason ?? 'unknown reason'}`);
+  }
+  const legacy: LegacyRouter = router;
+  return {
+    url: booted.url,
+    booted,
+    router: legacy,
+    store: () => {
+      const current = booted.storeHandle.current();
+      if (!current) throw new Error('store not connected');
+      return current;
+    },
+    close: async () => {
+      await booted.close(5000);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+  json: unknown;
+  headers: Headers;
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A logged-in legacy API user (X-Authorization + _xsrf), with helpers to build a schema. */
+export class LegacyClient {
+  token = '';
+  xsrf = '';
+  userId = '';
+  constructor(readonly baseUrl: string, readonly db = 'my') {}
+
+  async request(method: string, pathAndQuery: string, opts: { form?: Record<string, string>; json?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    let body: string | undefined;
+    if (opts.form) {
+      body = new URLSearchParams(opts.form).toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['Content-Type'] = 'application/json';
+    } else if (opts.rawBody !== undefined) {
+      body = opts.rawBody;
+    }
+    const res = await fetch(this.baseUrl + pathAndQuery, { method, headers, body, redirect: 'manual' });
+    const text = await res.text();
+    return { status: res.status, text, json: parseJson(text), headers: res.headers };
+  }
+
+  async login(login: string, pwd: string): Promise<void> {
+    const a = await this.request('POST', `/${this.db}/auth?JSON`, { form: { login, pwd } });
+    const j = a.json as { token?: string; _xsrf?: string; id?: string } | undefined;
+    if (a.status !== 200 || !j?.token) throw new Error(`login ${login} failed: ${a.status} ${a.text.slice(0, 200)}`);
+    this.token = j.token;
+    this.xsrf = j._xsrf ?? '';
+    this.userId = String(j.id ?? '');
+  }
+
+  get(pathAndQuery: string): Promise<Answer> {
+    return this.request('GET', `/${this.db}/${pathAndQuery}`, { headers: { 'X-Authorization': this.token } });
+  }
+
+  post(pathAndQuery: string, form: Record<string, string> = {}): Promise<Answer> {
+    return this.request('POST', `/${this.db}/${pathAndQuery}`, { form: { _xsrf: this.xsrf, ...form }, headers: { 'X-Authorization': this.token } });
+  }
+
+  /** a command that must succeed; returns its JSON answer */
+  async command(pathAndQuery: string, form: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    const a = await this.post(pathAndQuery, form);
+    const j = a.json as Record<string, unknown> | undefined;
+    if (a.status !== 200 || !j || typeof j !== 'object' || 'error' in j || Array.isArray(j)) {
+      throw new Error(`${pathAndQuery} failed: ${a.status} ${a.text.slice(0, 300)}`);
+    }
+    return j;
+  }
+
+  /** a new type (table); returns its id */
+  async type(name: string, base: number, unique = false): Promise<number> {
+    const j = await this.command('_d_new?JSON', { val: name, t: String(base), ...(unique ? { unique: '1' } : {}) });
+    return Number(j.obj);
+  }
+
+  /** a scalar column: a new term of that base attached to the type; returns the requisite id */
+  async column(type: number, name: string, base: number): Promise<number> {
+    const term = await this.type(name, base);
+    return this.attach(type, term);
+  }
+
+  /** attaches a term (or a reference type, or a subordinate table type); returns the requisite id */
+  async attach(type: number, term: number, multiselect = false): Promise<number> {
+    const j = await this.command(`_d_req/${type}?JSON`, { t: String(term), ...(multiselect ? { multiselect: '1' } : {}) });
+    return Number(j.id);
+  }
+
+  /** a reference column to `target`; returns the requisite id */
+  async reference(type: number, target: number, multiselect = false): Promise<number> {
+    const ref = await this.command(`_d_ref/${target}?JSON`);
+    return this.attach(type, Number(ref.obj), multiselect);
+  }
+
+  async record(type: number, values: Record<string, string>, up = 1): Promise<number> {
+    const j = await this.command(`_m_new/${type}?JSON`, { up: String(up), ...values });
+    return Number(j.id);
+  }
+}
