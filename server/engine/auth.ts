@@ -150,6 +150,9 @@ async function sessionByToken(ctx: RequestContext, tok: string, typ: number): Pr
   const role = await roleOf(ctx, children);
   const xsrfRow = children.find((c) => c.t === XSRF);
   const act = children.find((c) => c.t === ACTIVITY);
+  const ttl = ctx.core.tokenTtlSeconds;
+  // TOKEN_TTL (compat.md): an idle token stops working; login issues it again
+  if (ttl !== undefined && typ === TOKEN && act && Number(act.val) > 0 && ctx.nowSec - Number(act.val) > ttl) return null;
   const session: Session = {
     user: user.val.toLowerCase(), userId: user.id, role: role ? role.val.toLowerCase() : '', roleId: role ? role.id : 0,
     xsrf: xsrfRow ? xsrfRow.val : ctx.core.xsrfFor(ctx.db, 'guest'), token: tok,

@@ -33,6 +33,7 @@ export class EngineCore {
   readonly logger?: EngineLogger;
   readonly metaTtlMs: number;
   readonly activityIntervalMs: number;
+  readonly tokenTtlSeconds?: number;
   private readonly storeFn: () => Store;
   private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number; loading?: Promise<TenantMeta> }>();
   private readonly metaGeneration = new Map<string, number>();
@@ -52,6 +53,7 @@ export class EngineCore {
     this.logger = opts.logger;
     this.metaTtlMs = opts.metaTtlMs ?? 2000;
     this.activityIntervalMs = opts.activityIntervalMs ?? 5000;
+    this.tokenTtlSeconds = opts.tokenTtlSeconds && opts.tokenTtlSeconds > 0 ? opts.tokenTtlSeconds : undefined;
   }
 
   store(): Store {

@@ -77,6 +77,11 @@ export interface EngineOptions {
   logger?: EngineLogger;
   /** lifetime of cached metadata, sessions and db existence in ms (default 2000) */
   metaTtlMs?: number;
+  /**
+   * compat.md TOKEN_TTL: when set, a token whose user has been inactive longer than this many
+   * seconds no longer authenticates (the engine's tokens never expire; default off)
+   */
+  tokenTtlSeconds?: number;
   /** minimum interval between activity-timestamp writes per user, ms (default 5000) */
   activityIntervalMs?: number;
 }

@@ -17,6 +17,8 @@ export interface LegacyRouterDeps {
   serverName?: string;
   /** lifetime of cached metadata/sessions in ms (default 2000; see server/engine/README.md) */
   cacheTtlMs?: number;
+  /** compat.md TOKEN_TTL in seconds (idle tokens stop working); unset = never expire */
+  tokenTtlSeconds?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
@@ -31,6 +33,7 @@ export function createLegacyRouter(deps: LegacyRouterDeps): LegacyRouter {
     masterPassword: deps.masterPassword,
     serverName: deps.serverName,
     metaTtlMs: deps.cacheTtlMs,
+    tokenTtlSeconds: deps.tokenTtlSeconds,
     logger: deps.logger ? {
       info: (o, m) => deps.logger!.info(o, m),
       warn: (o, m) => deps.logger!.warn(o, m),

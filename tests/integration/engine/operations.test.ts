@@ -44,6 +44,18 @@ describe('engine operations', () => {
     await expect(engine.operations.deleteObject('my', creds, 999999)).rejects.toMatchObject({ status: 403 });
   });
 
+  it('TOKEN_TTL: an idle token stops authenticating (compat), login brings it back', async () => {
+    let now = Date.now();
+    const timed = createEngine({ store: () => store, salt: 'oracle-salt', tokenTtlSeconds: 60, metaTtlMs: 0, clock: { now: () => now } });
+    const creds = await timed.operations.login('my', 'tester', 'tester-pass-1');
+    expect((await timed.operations.listTypes('my', creds)).length).toBeGreaterThan(0);
+    now += 120_000;
+    await expect(timed.operations.listTypes('my', creds)).rejects.toMatchObject({ status: 400 });
+    const again = await timed.operations.login('my', 'tester', 'tester-pass-1');
+    expect(again.token).toBe(creds.token);
+    expect((await timed.operations.listTypes('my', again)).length).toBeGreaterThan(0);
+  });
+
   it('an unavailable store is a 503, not a crash', async () => {
     const broken = createEngine({ store: () => { throw new Error('degraded'); }, salt: 'x' });
     const res = await broken.handle({ db: 'my', action: 'xsrf', segments: ['xsrf'], query: { JSON: '' }, post: {}, cookies: {}, headers: {}, method: 'GET', remoteAddr: '127.0.0.1', host: 'h', uri: '/my/xsrf?JSON' });
