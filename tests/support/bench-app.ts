@@ -1,17 +1,16 @@
 /**
- * The real server (bootServer: health, security middleware, body parsers, store gate, error
- * handler) with the legacy router mounted, in-process on 127.0.0.1 — for the fuzz test and the
- * benchmark. server/index.ts does not mount the legacy router yet (the lead wires it there); this
- * is the same wiring, kept in one place for the tests. tests/bench/server-entry.mjs mirrors it
- * for the compiled server (dist/) in a child process.
+ * The real server, in-process on 127.0.0.1: bootServer with the product's composition
+ * (server/runtime/compose.ts: security middleware, docs, admin, modern API, legacy URL API), in a
+ * temp data folder — for the fuzz test. Also a small client of the legacy API that logs in and
+ * builds a schema, shared with the benchmark.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../server/config/index.js';
-import { securityMiddleware } from '../../server/http/security.js';
-import { createLegacyRouter, type LegacyRouter } from '../../server/http/legacy/index.js';
+import type { LegacyRouter } from '../../server/http/legacy/index.js';
+import { productBootOptions, productRouters } from '../../server/runtime/compose.js';
 import { bootServer, type BootedServer } from '../../server/runtime/boot.js';
 import type { Store } from '../../server/storage/types.js';
 
@@ -44,23 +43,15 @@ export async function bootLegacyApp(options: LegacyAppOptions = {}): Promise<Leg
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
   const config = loaded.config;
   let router: LegacyRouter | null = null;
+  const product = productBootOptions();
   const booted = await bootServer({
     config,
     stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
-    earlyMiddleware: () => [securityMiddleware(config)],
+    ...product,
     routers: (ctx) => {
-      router = createLegacyRouter({
-        getStore: () => {
-          const store = ctx.storeHandle.current();
-          if (!store) throw new Error('store not connected');
-          return store;
-        },
-        salt: config.AUTH_SALT,
-        masterPassword: config.INTEGRAM_MASTER_PASSWORD,
-        serverName: config.SERVER_NAME,
-        logger: ctx.logs.logger,
-      });
-      return { legacy: router };
+      const routers = productRouters(ctx);
+      router = routers.legacy as LegacyRouter;
+      return routers;
     },
   });
   const store = await booted.storeHandle.ready(120_000);
