@@ -41,8 +41,6 @@ export interface BootOptions {
   /** called when the server must stop on its own (LAN refused after a late connect, shutdown request) */
   onFatal?: (message: string, exitCode: number) => void;
   requestShutdown?: (exitCode: number, reason: string) => void;
-  /** how long start waits for the first database attempt before listening anyway */
-  firstAttemptWaitMs?: number;
   stdout?: NodeJS.WritableStream;
   open?: StoreOpener;
 }
@@ -87,12 +85,13 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
     throw error;
   };
 
-  // Give the database a moment so its line comes before "listening"; never block on it for long.
+  // On loopback the server listens at once, while the store opens: /health answers as soon as
+  // the process runs (the first start of the embedded store creates a database, which can take
+  // a while on a slow PC; the supervisor must not take that for a hang). APIs answer 503
+  // "Database unavailable: starting" meanwhile.
   // LAN mode waits for the whole first attempt: the admin-password check must come before binding.
   const lanMode = !isLoopbackHost(config.HOST);
-  const waitMs = options.firstAttemptWaitMs ?? 3000;
   if (lanMode) await storeHandle.firstAttempt();
-  else await Promise.race([storeHandle.firstAttempt(), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
 
   const fatal = options.onFatal ?? ((message: string) => logger.fatal(message));
   if (lanMode) {

@@ -24,7 +24,7 @@ export interface StoreStatus {
   state: StoreState;
   /** round trip of the last successful ping */
   latencyMs: number | null;
-  /** why it is not connected, safe to show anyone */
+  /** why it is not connected, safe to show anyone ('starting' during the first attempt) */
   reason?: string;
   /** the full error, for admins and the log */
   detail?: string;
@@ -99,7 +99,7 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
     connected,
     state,
     latencyMs,
-    ...(reason !== undefined ? { reason } : {}),
+    ...(reason !== undefined ? { reason } : state === 'connecting' ? { reason: 'starting' } : {}),
     ...(detail !== undefined ? { detail } : {}),
     since: since.toISOString(),
     schemaVersion: store && connected ? store.info.schemaVersion : null,

@@ -121,11 +121,16 @@ export function requireAdmin(isAdminRequest: AdminRequestCheck): RequestHandler 
   };
 }
 
-/** ok while connected; degraded while MySQL is away (retrying); down when no store can be used at all. */
+/**
+ * ok while connected; degraded while MySQL is away (retrying) or while the store is still opening
+ * at start; down when the embedded store cannot be opened (or the store is closed).
+ */
 export function healthStatus(storeHandle: StoreHandle): 'ok' | 'degraded' | 'down' {
   const db = storeHandle.status();
   if (db.connected) return 'ok';
-  return db.driver === 'mysql' && db.state !== 'closed' ? 'degraded' : 'down';
+  if (db.state === 'closed') return 'down';
+  if (db.driver === 'mysql') return 'degraded';
+  return db.reason === 'starting' ? 'degraded' : 'down';
 }
 
 /**

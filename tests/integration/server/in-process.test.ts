@@ -69,6 +69,8 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
       },
     });
     url = booted.url;
+    // the server listens before the store is open; these tests need it open
+    expect(await booted.storeHandle.ready(60_000)).not.toBeNull();
   }, 120_000);
 
   afterAll(async () => {
@@ -126,6 +128,46 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
     const health = await getJson<{ requests: { errorsPerMinute: number } }>(`${url}/api/health`);
     expect(health.body.requests.errorsPerMinute).toBeGreaterThanOrEqual(2);
   });
+});
+
+describe('while the store is still opening', () => {
+  it('answers /health at once, /api/health "degraded: starting", the APIs 503, then ok', async () => {
+    const config = configFor({});
+    let letOpen: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (letOpen = resolve));
+    const booted = await bootServer({
+      config,
+      stdout: silent,
+      // the real store, opened only when the test says so (a slow first start)
+      open: async (target) => {
+        await gate;
+        if (target.driver !== 'pglite') throw new Error('expected the embedded store');
+        return openStore({ pgliteDir: target.dir });
+      },
+    });
+    try {
+      expect((await getJson(`${booted.url}/health`)).body).toEqual({ status: 'ok' });
+      const starting = await getJson<{ status: string; database: { connected: boolean; reason: string } }>(`${booted.url}/api/health`);
+      expect(starting.status).toBe(200);
+      expect(starting.body.status).toBe('degraded');
+      expect(starting.body.database).toMatchObject({ connected: false, reason: 'starting' });
+      const api = await getJson(`${booted.url}/api/anything`);
+      expect(api.status).toBe(503);
+      expect(api.body).toEqual({ error: 'Database unavailable: starting', code: 'database_unavailable' });
+
+      letOpen();
+      expect(await booted.storeHandle.ready(60_000)).not.toBeNull();
+      expect((await getJson<{ status: string }>(`${booted.url}/api/health`)).body.status).toBe('ok');
+      // no router mounted: a path nobody owns is a JSON 404
+      const missing = await getJson(`${booted.url}/api/anything`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(missing.body).toEqual({ error: 'Not found: GET /api/anything', code: 'not_found' });
+    } finally {
+      letOpen();
+      await booted.close();
+    }
+  }, 120_000);
 });
 
 describe('HTTPS and startup errors', () => {

@@ -36,6 +36,7 @@ describe('MySQL configured but unreachable', () => {
     server = await spawnServer({ env: { DB_HOST: '127.0.0.1', DB_PORT: String(dbPort), DB_USER: 'root', DB_PING_INTERVAL_MS: '500' } });
     await waitForHttp(`${server.url}/health`, 60_000);
     await server.waitForLine(/Integram server listening on/, 60_000);
+    await server.waitForLine(/ Database: /, 60_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -89,6 +90,7 @@ describe.skipIf(!mysqlUrl)('server on TEST_MYSQL_URL', () => {
     server = await spawnServer({ env: { DATABASE_URL: `${mysqlUrl}/${schema}` } });
     await waitForHttp(`${server.url}/health`, 60_000);
     await server.waitForLine(/Integram server listening on/, 60_000);
+    await server.waitForLine(/ Database: /, 60_000);
   }, 120_000);
 
   afterAll(async () => {
