@@ -219,6 +219,13 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
     }
   }
 
+  function onChange(listener: StoreStatusListener): () => void {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  }
+
   const firstAttempt = tick();
   void firstAttempt;
 
@@ -231,7 +238,7 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
       if (connected && store) return Promise.resolve(store);
       return new Promise<Store | null>((resolve) => {
         let timeout: NodeJS.Timeout | null = null;
-        const unsubscribe = this.onChange((next) => {
+        const unsubscribe = onChange((next) => {
           if (next.connected || next.state === 'closed') {
             if (timeout) clearTimeout(timeout);
             unsubscribe();
@@ -253,12 +260,7 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
       markDisconnected(error);
       schedule(0);
     },
-    onChange(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onChange,
     async close() {
       if (state === 'closed') return;
       state = 'closed';
