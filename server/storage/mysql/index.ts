@@ -255,6 +255,9 @@ export class MysqlStore implements Store {
     await this.ex.run(createTenantTableSql(stage));
     try {
       await this.ex.inTransaction((tx) => new SqlTenantStore(tx, mysqlDialect, this.ids, stage).insertMany(rows));
+      // fresh index statistics: right after a bulk load InnoDB's estimates are stale and the
+      // optimizer picks full scans (seen: 82 ms instead of 0.8 ms for up = 0 on 60,000 rows)
+      await this.ex.run(`ANALYZE TABLE \`${stage}\``);
       if (exists) {
         await this.ex.run(`RENAME TABLE \`${table}\` TO \`${old}\`, \`${stage}\` TO \`${table}\``);
         await this.ex.run(`DROP TABLE \`${old}\``);
