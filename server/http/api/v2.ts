@@ -466,6 +466,11 @@ export function createV2Router(services: ApiServices): Router {
       const match = /^filter\[(.+)\]$/.exec(key);
       if (!match) continue;
       const name = match[1];
+      if (name === 'id') {
+        if (!/^\d+$/.test(value)) throw new JsonApiError(400, 'invalid_filter', 'filter[id] must be an object id', { parameter: key });
+        filters.F_I = value;
+        continue;
+      }
       if (name === 'parent') {
         if (!/^\d+$/.test(value)) throw new JsonApiError(400, 'invalid_filter', 'filter[parent] must be an object id', { parameter: key });
         filters.F_U = value;

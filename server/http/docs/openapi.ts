@@ -163,7 +163,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<O
   add({ method: 'get', path: `${V2}/types/{type}`, tags: ['Integram v2'], summary: 'One table with its columns', security: v2Security, request: { params: typeParams }, responses: { 200: jsonapi(typeDocument, 'The table'), ...v2Errors([401, 403, 404]) } });
   add({
     method: 'get', path: `${V2}/types/{type}/objects`, tags: ['Integram v2'], summary: 'Objects of a table', security: v2Security,
-    description: 'filter[<column>]=value (the legacy filter syntax: text, %, !x, >x, a..b, @id; filter[parent]=id for subordinate tables), sort=<column> or -<column>, page[number], page[size] (≤ 1000).',
+    description: 'filter[<column>]=value (the legacy filter syntax: text, %, !x, >x, a..b, @id; filter[parent]=id for subordinate tables, filter[id]=id for one object), sort=<column> or -<column>, page[number], page[size] (≤ 1000).',
     request: {
       params: typeParams,
       query: z.object({

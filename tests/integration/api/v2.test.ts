@@ -124,6 +124,8 @@ for (const kind of STORE_KINDS) {
       expect(filtered.body.meta?.total).toBe(1);
       const like = await send<Doc>('GET', `${V2}/types/${client}/objects?filter[value]=${encodeURIComponent('%a')}`);
       expect((like.body.data as Resource[]).map((o) => o.attributes.value).sort()).toEqual(['Acme', 'Beta', 'Delta', 'Gamma'].filter((n) => n.endsWith('a')).sort());
+      const byId = await send<Doc>('GET', `${V2}/types/${client}/objects?filter[id]=${acme}`);
+      expect((byId.body.data as Resource[]).map((o) => o.id)).toEqual([acme]);
       const badFilter = await send<Errors>('GET', `${V2}/types/${client}/objects?filter[nope]=1`);
       expect(badFilter.status).toBe(400);
       expect(badFilter.body.errors[0].source?.parameter).toBe('filter[nope]');
