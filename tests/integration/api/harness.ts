@@ -39,6 +39,8 @@ export type StoreKind = 'pglite' | 'mysql';
 
 export interface ApiHarness {
   url: string;
+  /** the private MySQL schema, or null on PGlite */
+  schema: string | null;
   config: AppConfig;
   store: Store;
   storeHandle: StoreHandle;
@@ -57,6 +59,8 @@ export interface ApiHarnessOptions {
   withAdmin?: boolean;
   /** serve a built console (dist/renderer) at /console, as the product does */
   consoleDir?: string;
+  /** MySQL: use this existing schema (a second instance of another harness); it is not dropped on close */
+  sharedSchema?: string;
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -68,7 +72,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   let schema: string | null = null;
   if (kind === 'mysql') {
     if (!MYSQL_URL) throw new Error('TEST_MYSQL_URL is not set');
-    schema = `t_${randomBytes(5).toString('hex')}`;
+    schema = options.sharedSchema ?? `t_${randomBytes(5).toString('hex')}`;
     const base = new URL(MYSQL_URL);
     base.pathname = `/${schema}`;
     env.DATABASE_URL = base.toString();
@@ -139,13 +143,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const ops = new IntegramOps({ engine: legacy.engine, getStore: () => store, salt: config.AUTH_SALT });
   return {
     url: `http://127.0.0.1:${port}`,
+    schema,
     config, store, storeHandle, ops, dataDir,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (jobs) await jobs.stop();
       await storeHandle.close();
-      if (schema && MYSQL_URL) {
+      if (schema && MYSQL_URL && !options.sharedSchema) {
         const base = parseMysqlUrl(MYSQL_URL);
         const conn = await mysql.createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
         await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
