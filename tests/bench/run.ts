@@ -1,0 +1,351 @@
+/**
+ * `npm run bench` (issue 3, requirement 5): the legacy URL API under load, on loopback only.
+ *
+ * For MariaDB (TEST_MYSQL_URL, or a throw-away server from tests/support/start-mariadb.mjs) and
+ * PGlite: seeds 10,000 records of a 5-column type and 50,000 records of a type referencing it
+ * (seed.ts), boots the compiled server as its own process (`node dist/server/index.js`), and
+ * measures each scenario with autocannon (32 connections, keep-alive, BENCH_DURATION seconds,
+ * default 10), next to a bare node:http server answering "ok". Prints req/s, p50, p99, the
+ * ratio to the bare server and the server's resident memory; writes
+ * tests/artifacts/bench-results.json and the results section of docs/benchmarks.md.
+ *
+ * Environment: BENCH_DURATION (s), BENCH_CONNECTIONS (32), BENCH_STORES ("mysql,pglite"),
+ * BENCH_ITEMS (10000), BENCH_ORDERS (50000), BENCH_SKIP_BUILD=1 (use the existing dist/),
+ * BENCH_LOG_LEVEL (server LOG_LEVEL, default: the product default), TEST_MYSQL_URL.
+ */
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseMysqlUrl } from '../../server/storage/index.js';
+import { LegacyClient } from '../support/bench-app.js';
+import { ROOT, SERVER_ENTRY, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child } from './processes.js';
+import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, bulkRecords, createSchema, startRows, withStore, type StoreSpec } from './seed.js';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const STORES = (process.env.BENCH_STORES ?? 'mysql,pglite').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const COUNTS = { items: Number(process.env.BENCH_ITEMS ?? 10_000), orders: Number(process.env.BENCH_ORDERS ?? 50_000) };
+const SALT = 'bench-salt-not-a-secret';
+const RESULTS_FILE = path.join(ROOT, 'tests/artifacts/bench-results.json');
+const DOCS_FILE = path.join(ROOT, 'docs/benchmarks.md');
+const DOCS_BEGIN = '<!-- bench-results:begin -->';
+const DOCS_END = '<!-- bench-results:end -->';
+
+/** issue 3's targets on MySQL (2-core machine, bare server ~30,000 req/s); PHP engine figures for context */
+const TARGETS: Record<string, { rps: number; ratio: number; p99?: number; php: number }> = {
+  list: { rps: 2400, ratio: 0.08, p99: 40, php: 121 },
+  filtered: { rps: 600, ratio: 0.02, php: 60 },
+  dict: { rps: 5000, ratio: 0.17, php: 498 },
+  metadata: { rps: 5000, ratio: 0.17, php: 657 },
+  _m_new: { rps: 1400, ratio: 0.05, php: 287 },
+  xsrf: { rps: 6000, ratio: 0.2, php: 538 },
+};
+const RSS_TARGET_MYSQL_IDLE = 120;
+const RSS_TARGET_PGLITE_ABOVE_ALONE = 80;
+
+interface Scenario {
+  name: string;
+  what: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+interface Row {
+  store: string;
+  scenario: string;
+  what: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ratio: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  queriesPerRequest: number | null;
+  load: string;
+  target: { rps: number; ratio: number; p99?: number; php: number } | null;
+  pass: { rps: boolean; ratio: boolean; p99: boolean } | null;
+}
+
+interface StoreResult {
+  store: string;
+  rows: Row[];
+  records: { items: number; orders: number };
+  rss: { idle: number; underLoad: number; pgliteAlone: number | null };
+  rssPass: boolean | null;
+  sample: Record<string, string>;
+}
+
+const log = (message: string) => process.stdout.write(`${message}\n`);
+const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+async function cannon(url: string, scenario: { method: 'GET' | 'POST'; body?: string }, headers: Record<string, string>): Promise<autocannon.Result> {
+  return autocannon({
+    url, connections: CONNECTIONS, duration: DURATION, pipelining: 1, timeout: 30, method: scenario.method, headers,
+    body: scenario.body,
+  });
+}
+
+function scenarios(schema: Awaited<ReturnType<typeof createSchema>>['schema'], xsrf: string): Scenario[] {
+  const { item, itemCols, order, orderCols } = schema;
+  return [
+    { name: 'list', what: `object/{order}?JSON_KV&LIMIT=20 (50,000 records, a reference column)`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=20` },
+    { name: 'filtered', what: `object/{order}?JSON_KV&LIMIT=0,100&F_{comment}=%abc%`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=0,100&F_${orderCols.comment}=%25abc%25` },
+    { name: 'list-items', what: `object/{item}?JSON_KV&LIMIT=20 (10,000 records, 5 columns)`, method: 'GET', path: `object/${item}?JSON_KV&LIMIT=20` },
+    { name: 'filtered-items', what: `object/{item}?JSON_KV&LIMIT=0,100&F_{code}=%abc%`, method: 'GET', path: `object/${item}?JSON_KV&LIMIT=0,100&F_${itemCols.code}=%25abc%25` },
+    { name: 'dict', what: 'dict?JSON', method: 'GET', path: 'dict?JSON' },
+    { name: 'metadata', what: 'metadata/{order}?JSON', method: 'GET', path: `metadata/${order}?JSON` },
+    {
+      name: '_m_new', what: `_m_new/{item}?JSON (POST, _xsrf, 2 cells)`, method: 'POST', path: `_m_new/${item}?JSON`,
+      body: new URLSearchParams({ _xsrf: xsrf, up: '1', [`t${item}`]: 'bench new', [`t${itemCols.code}`]: 'new-code' }).toString(),
+    },
+    { name: 'xsrf', what: 'xsrf?JSON', method: 'GET', path: 'xsrf?JSON' },
+  ];
+}
+
+/** MariaDB's global Questions counter (statements the server ran), null without MySQL */
+type QuestionCounter = () => Promise<number>;
+
+async function questionCounter(databaseUrl: string): Promise<{ read: QuestionCounter; close(): Promise<void> }> {
+  const mysql2 = await import('mysql2/promise');
+  const o = parseMysqlUrl(databaseUrl);
+  const conn = await mysql2.createConnection({ host: o.host, port: o.port, user: o.user, password: o.password });
+  return {
+    read: async () => {
+      const [rows] = await conn.query("SHOW GLOBAL STATUS LIKE 'Questions'");
+      return Number((rows as Array<{ Value: string }>)[0].Value);
+    },
+    close: () => conn.end(),
+  };
+}
+
+interface MariaDb {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function mariadb(): Promise<MariaDb> {
+  if (process.env.TEST_MYSQL_URL) return { url: process.env.TEST_MYSQL_URL, stop: async () => undefined };
+  const modulePath = path.join(ROOT, 'tests/support/start-mariadb.mjs');
+  const mod = (await import(modulePath)) as { startMariadb(o?: { log?: (m: string) => void }): Promise<MariaDb>; findMariadbd(): string | null };
+  if (!mod.findMariadbd()) throw new Error('TEST_MYSQL_URL is not set and mariadbd is not installed');
+  log('starting a throw-away MariaDB (tests/support/start-mariadb.mjs)');
+  return mod.startMariadb({ log });
+}
+
+async function dropSchema(databaseUrl: string): Promise<void> {
+  const mysql2 = await import('mysql2/promise');
+  const o = parseMysqlUrl(databaseUrl);
+  const conn = await mysql2.createConnection({ host: o.host, port: o.port, user: o.user, password: o.password });
+  await conn.query(`DROP DATABASE IF EXISTS \`${o.database}\``);
+  await conn.end();
+}
+
+async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<StoreResult> {
+  const label = kind === 'mysql' ? 'MariaDB' : 'PGlite';
+  log(`\n== ${label} ==`);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `integram-bench-${kind}-`));
+  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: SALT, NODE_ENV: 'production' };
+  if (process.env.BENCH_LOG_LEVEL) env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL;
+  let db: MariaDb | null = null;
+  let spec: StoreSpec;
+  let databaseUrl: string | null = null;
+  if (kind === 'mysql') {
+    db = await mariadb();
+    databaseUrl = `${db.url.replace(/\/$/, '')}/bench_${randomBytes(4).toString('hex')}`;
+    env.DATABASE_URL = databaseUrl;
+    spec = { mysql: parseMysqlUrl(databaseUrl) };
+  } else {
+    spec = { pgliteDir: path.join(dataDir, 'pglite') };
+  }
+  let server: Child | null = null;
+  try {
+    log('seeding: start state, schema through the API, then bulk records through the store');
+    await withStore(spec, (store) => store.importRows(BENCH_DB, startRows(SALT)));
+    server = await startServer(env, BENCH_DB);
+    const setup = new LegacyClient(server.url, BENCH_DB);
+    await setup.login(BENCH_LOGIN, BENCH_PASSWORD);
+    const { schema, samples } = await createSchema(setup);
+    await server.stop();
+    server = null;
+    const records = await withStore(spec, (store) => bulkRecords(store, schema, samples, COUNTS, log));
+
+    let pgliteAlone: number | null = null;
+    if (kind === 'pglite') {
+      const alone = await startPgliteAlone(path.join(dataDir, 'pglite'), BENCH_DB);
+      await sleep(3000);
+      pgliteAlone = rssMb(alone.pid);
+      await alone.stop();
+      log(`PGlite alone (a process that only opens the store): ${pgliteAlone?.toFixed(0)} MB`);
+    }
+
+    server = await startServer(env, BENCH_DB);
+    const c = new LegacyClient(server.url, BENCH_DB);
+    await c.login(BENCH_LOGIN, BENCH_PASSWORD);
+    const headers = { 'X-Authorization': c.token };
+    const list = scenarios(schema, c.xsrf);
+    const sample: Record<string, string> = {};
+    for (const s of list) {
+      // warm-up, and a look at one answer: a benchmark of error answers would be worthless
+      for (let i = 0; i < 20; i++) {
+        const a = await c.request(s.method, `/${BENCH_DB}/${s.path}`, {
+          headers: { ...headers, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) }, rawBody: s.body,
+        });
+        if (i === 0) sample[s.name] = `${a.status} ${a.text.slice(0, 300)}`;
+        if (a.status !== 200) throw new Error(`${s.name}: ${a.status} ${a.text.slice(0, 300)}`);
+      }
+    }
+    await sleep(3000);
+    const idle = rssMb(server.pid) ?? 0;
+    log(`server idle: ${idle.toFixed(0)} MB resident`);
+
+    const questions = databaseUrl ? await questionCounter(databaseUrl) : null;
+    const sampler = sampleRss(server.pid);
+    const rows: Row[] = [];
+    for (const s of list) {
+      const before = questions ? await questions.read() : 0;
+      const result = await cannon(`${server.url}/${BENCH_DB}/${s.path}`, s, {
+        ...headers, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+      });
+      const after = questions ? await questions.read() : 0;
+      const requests = result.requests.total;
+      const target = kind === 'mysql' ? (TARGETS[s.name] ?? null) : null;
+      const rps = result.requests.average;
+      const ratio = bareRps > 0 ? rps / bareRps : 0;
+      const row: Row = {
+        store: label, scenario: s.name, what: s.what, rps, p50: result.latency.p50, p99: result.latency.p99, ratio, requests,
+        non2xx: result.non2xx, errors: result.errors,
+        queriesPerRequest: questions && requests > 0 ? Math.max(0, after - before - 1) / requests : null,
+        load: loadAverage(), target,
+        pass: target ? { rps: rps >= target.rps, ratio: ratio >= target.ratio, p99: target.p99 === undefined || result.latency.p99 <= target.p99 } : null,
+      };
+      rows.push(row);
+      log(formatRow(row));
+    }
+    const underLoad = sampler.stop();
+    await questions?.close();
+    log(`server under load: up to ${underLoad.toFixed(0)} MB resident`);
+    const rssPass = kind === 'mysql' ? idle <= RSS_TARGET_MYSQL_IDLE : pgliteAlone !== null ? idle - pgliteAlone <= RSS_TARGET_PGLITE_ABOVE_ALONE : null;
+    return { store: label, rows, records, rss: { idle, underLoad, pgliteAlone }, rssPass, sample };
+  } finally {
+    await server?.stop();
+    if (databaseUrl) await dropSchema(databaseUrl).catch(() => undefined);
+    await db?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const mark = (ok: boolean) => (ok ? 'pass' : 'FAIL');
+
+function formatRow(r: Row): string {
+  const q = r.queriesPerRequest === null ? '' : `  ${r.queriesPerRequest.toFixed(2)} q/req`;
+  const bad = r.non2xx || r.errors ? `  (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
+  return `  ${r.scenario.padEnd(15)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  ${pct(r.ratio).padStart(7)} of bare${q}${bad}  [load ${r.load}]`;
+}
+
+function targetText(r: Row): string {
+  if (!r.target) return '—';
+  return `≥ ${fmt(r.target.rps)} (≥ ${Math.round(r.target.ratio * 100)} %)${r.target.p99 !== undefined ? `, p99 ≤ ${r.target.p99} ms` : ''}`;
+}
+
+function verdict(r: Row): string {
+  if (!r.pass) return '—';
+  const parts = [`abs ${mark(r.pass.rps)}`, `ratio ${mark(r.pass.ratio)}`];
+  if (r.target?.p99 !== undefined) parts.push(`p99 ${mark(r.pass.p99)}`);
+  return parts.join(', ');
+}
+
+function markdown(bare: { rps: number[]; p99: number }, stores: StoreResult[], started: Date, host: string): string {
+  const lines: string[] = [];
+  lines.push(`Run ${started.toISOString()} on ${host}; ${CONNECTIONS} connections, keep-alive, ${DURATION} s per row; ` +
+    `load average (1/5/15 min) is recorded per row — this machine was shared with other test runs.`);
+  lines.push('');
+  lines.push(`Bare node:http server ("ok"): ${bare.rps.map((x) => fmt(x)).join(' / ')} req/s (before / after the stores; the ratios use the mean), p99 ${fmt(bare.p99, 1)} ms.`);
+  for (const s of stores) {
+    lines.push('');
+    lines.push(`### ${s.store}`);
+    lines.push('');
+    lines.push(`${fmt(s.records.items)} BenchItem records (5 columns), ${fmt(s.records.orders)} BenchOrder records (reference to BenchItem + 3 columns).`);
+    lines.push('');
+    const withQueries = s.rows.some((r) => r.queriesPerRequest !== null);
+    lines.push(`| scenario | req/s | p50 ms | p99 ms | of bare | ${withQueries ? 'SQL/req | ' : ''}target (MySQL) | PHP req/s | verdict | load avg |`);
+    lines.push(`|---|---:|---:|---:|---:|${withQueries ? '---:|' : ''}---|---:|---|---|`);
+    for (const r of s.rows) {
+      const errors = r.non2xx || r.errors ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
+      lines.push(`| \`${r.what}\`${errors} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${pct(r.ratio)} | ` +
+        `${withQueries ? `${r.queriesPerRequest === null ? '' : r.queriesPerRequest.toFixed(2)} | ` : ''}${targetText(r)} | ${r.target ? fmt(r.target.php) : '—'} | ${verdict(r)} | ${r.load} |`);
+    }
+    lines.push('');
+    const rssTarget = s.rss.pgliteAlone !== null
+      ? `PGlite alone ${fmt(s.rss.pgliteAlone)} MB, so the server adds ${fmt(s.rss.idle - s.rss.pgliteAlone)} MB (target ≤ ${RSS_TARGET_PGLITE_ABOVE_ALONE} MB above PGlite alone)`
+      : `target ≤ ${RSS_TARGET_MYSQL_IDLE} MB idle`;
+    lines.push(`Resident memory of the server process: ${fmt(s.rss.idle)} MB idle, up to ${fmt(s.rss.underLoad)} MB under load; ${rssTarget}: ` +
+      `${s.rssPass === null ? 'n/a' : mark(s.rssPass)}.`);
+  }
+  return lines.join('\n');
+}
+
+function writeDocs(section: string): void {
+  const block = `${DOCS_BEGIN}\n${section}\n${DOCS_END}`;
+  const current = existsSync(DOCS_FILE) ? readFileSync(DOCS_FILE, 'utf8') : '';
+  const begin = current.indexOf(DOCS_BEGIN);
+  const end = current.indexOf(DOCS_END);
+  const next = begin >= 0 && end > begin
+    ? current.slice(0, begin) + block + current.slice(end + DOCS_END.length)
+    : `${current || '# Benchmarks\n'}\n## Latest results\n\n${block}\n`;
+  writeFileSync(DOCS_FILE, next);
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  log(`npm run bench: ${CONNECTIONS} connections, ${DURATION} s per scenario, stores ${STORES.join(', ')}; load average ${loadAverage()}`);
+  if (process.env.BENCH_SKIP_BUILD !== '1' || !existsSync(SERVER_ENTRY)) {
+    log('building the server (npm run build:ts) ...');
+    execFileSync('npm', ['run', 'build:ts'], { cwd: ROOT, stdio: 'inherit' });
+  }
+
+  const bare = await startBareServer();
+  const bareBefore = await cannon(bare.url, { method: 'GET' }, {});
+  log(`bare node:http "ok": ${fmt(bareBefore.requests.average)} req/s, p99 ${bareBefore.latency.p99} ms [load ${loadAverage()}]`);
+  const results: StoreResult[] = [];
+  for (const kind of STORES) {
+    if (kind !== 'mysql' && kind !== 'pglite') throw new Error(`unknown store ${kind} in BENCH_STORES (mysql, pglite)`);
+    results.push(await benchStore(kind, bareBefore.requests.average));
+  }
+  const bareAfter = await cannon(bare.url, { method: 'GET' }, {});
+  await bare.stop();
+  const bareMean = (bareBefore.requests.average + bareAfter.requests.average) / 2;
+  log(`bare node:http "ok" again: ${fmt(bareAfter.requests.average)} req/s [load ${loadAverage()}]; ratios use the mean ${fmt(bareMean)}`);
+  for (const s of results) for (const r of s.rows) {
+    r.ratio = r.rps / bareMean;
+    if (r.pass && r.target) r.pass.ratio = r.ratio >= r.target.ratio;
+  }
+
+  log('\n== results ==');
+  for (const s of results) {
+    log(`${s.store}: idle ${fmt(s.rss.idle)} MB, under load ${fmt(s.rss.underLoad)} MB${s.rss.pgliteAlone !== null ? `, PGlite alone ${fmt(s.rss.pgliteAlone)} MB` : ''}`);
+    log('  scenario           req/s      p50      p99   of bare  target                           verdict');
+    for (const r of s.rows) {
+      log(`  ${r.scenario.padEnd(15)} ${fmt(r.rps).padStart(8)} ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p99, 1).padStart(8)} ${pct(r.ratio).padStart(9)}  ${targetText(r).padEnd(32)} ${verdict(r)}`);
+    }
+  }
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  const host = `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({
+    started: started.toISOString(), host, connections: CONNECTIONS, durationSeconds: DURATION,
+    bare: { rps: [bareBefore.requests.average, bareAfter.requests.average], mean: bareMean, p99: bareBefore.latency.p99 }, stores: results,
+  }, null, 2)}\n`);
+  writeDocs(markdown({ rps: [bareBefore.requests.average, bareAfter.requests.average], p99: bareBefore.latency.p99 }, results, started, host));
+  log(`\nwritten: ${path.relative(ROOT, RESULTS_FILE)}, ${path.relative(ROOT, DOCS_FILE)} (results section)`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
