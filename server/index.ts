@@ -35,6 +35,12 @@ function tellParent(message: Record<string, unknown>): void {
 }
 
 async function main(): Promise<void> {
+  // a closed stdout/stderr pipe (`npm start | head`, a supervisor gone) must not crash the server
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   const loaded = loadConfig();
   if (!loaded.ok) {
     for (const error of loaded.errors) process.stderr.write(`Configuration error: ${error}\n`);
