@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** A database (tenant) name as the legacy routing rule allows it. */
-export const databaseName = z.string().regex(/^[a-z0-9_]{1,15}$/i, { error: 'a database name is 1 to 15 letters, digits or underscores' });
+export const databaseName = z.string().regex(/^[A-Za-z0-9_]{1,15}$/, { error: 'a database name is 1 to 15 letters, digits or underscores' });
 
 // ---------------------------------------------------------------------------
 // Envelopes
@@ -36,7 +36,8 @@ export const loginRequest = z
   })
   .refine((body) => body.login !== undefined || body.identifier !== undefined, { error: 'login (or identifier) is required', path: ['login'] });
 
-export const LOGIN_RULE = /^[a-z0-9][a-z0-9._@-]{2,63}$/i;
+// character classes spelled out instead of the i flag: the OpenAPI pattern carries no flags
+export const LOGIN_RULE = /^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/;
 /** Logins with a meaning in the legacy engine: `admin` bypasses every grant, `guest` is anonymous access. */
 export const RESERVED_LOGINS: ReadonlySet<string> = new Set(['admin', 'guest']);
 
@@ -102,7 +103,7 @@ export const meResponse = z.object({
 
 export const organizationCreate = z.object({
   name: z.string().trim().describe('Database name: 3 to 15 letters, digits or _, starting with a letter'),
-  template: z.string().trim().regex(/^[a-z0-9_]{1,32}$/i).optional().describe('Template (resources/templates/<name>.json); default ru'),
+  template: z.string().trim().regex(/^[A-Za-z0-9_]{1,32}$/).optional().describe('Template (resources/templates/<name>.json); default ru'),
   description: z.string().max(1000).optional(),
   password: z
     .string()
