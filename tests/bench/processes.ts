@@ -92,9 +92,9 @@ async function waitFor(check: () => Promise<boolean>, child: ChildProcess, what:
 }
 
 /** The compiled server with the given environment; resolves once the legacy API answers. */
-export async function startServer(env: Record<string, string>, db: string): Promise<Child> {
+export async function startServer(env: Record<string, string>, db: string, nodeFlags: string[] = []): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...nodeFlags, SERVER_ENTRY], {
     cwd: env.DATA_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

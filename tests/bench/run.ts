@@ -11,7 +11,10 @@
  *
  * Environment: BENCH_DURATION (s), BENCH_CONNECTIONS (32), BENCH_STORES ("mysql,pglite"),
  * BENCH_ITEMS (10000), BENCH_ORDERS (50000), BENCH_SKIP_BUILD=1 (use the existing dist/),
- * BENCH_LOG_LEVEL (server LOG_LEVEL, default: the product default), TEST_MYSQL_URL.
+ * BENCH_LOG_LEVEL (server LOG_LEVEL, default: the product default), BENCH_SCENARIOS (comma list of
+ * scenario names to run), BENCH_KEEP=1 (keep the seeded schema / data folder and say where),
+ * BENCH_CPU_PROF=<dir> (the measured server runs with `node --cpu-prof`,
+ * profiles land in <dir>), TEST_MYSQL_URL.
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -28,6 +31,9 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STORES = (process.env.BENCH_STORES ?? 'mysql,pglite').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
 const COUNTS = { items: Number(process.env.BENCH_ITEMS ?? 10_000), orders: Number(process.env.BENCH_ORDERS ?? 50_000) };
+const ONLY = process.env.BENCH_SCENARIOS ? new Set(process.env.BENCH_SCENARIOS.split(',').map((s) => s.trim())) : null;
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
+const KEEP = process.env.BENCH_KEEP === '1';
 const SALT = 'bench-salt-not-a-secret';
 const RESULTS_FILE = path.join(ROOT, 'tests/artifacts/bench-results.json');
 const DOCS_FILE = path.join(ROOT, 'docs/benchmarks.md');
@@ -123,6 +129,20 @@ async function questionCounter(databaseUrl: string): Promise<{ read: QuestionCou
   };
 }
 
+/**
+ * Waits until the server has worked off the requests still queued when the load generator
+ * stopped (a slow scenario can leave a backlog that would otherwise be charged to the next one).
+ */
+async function drain(c: LegacyClient): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const started = Date.now();
+    await c.get('xsrf?JSON').catch(() => undefined);
+    if (Date.now() - started < 200) return;
+    await sleep(500);
+  }
+}
+
 interface MariaDb {
   url: string;
   stop(): Promise<void>;
@@ -183,35 +203,42 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
       log(`PGlite alone (a process that only opens the store): ${pgliteAlone?.toFixed(0)} MB`);
     }
 
-    server = await startServer(env, BENCH_DB);
+    server = await startServer(env, BENCH_DB, CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []);
     const c = new LegacyClient(server.url, BENCH_DB);
     await c.login(BENCH_LOGIN, BENCH_PASSWORD);
     const headers = { 'X-Authorization': c.token };
-    const list = scenarios(schema, c.xsrf);
+    const list = scenarios(schema, c.xsrf).filter((s) => !ONLY || ONLY.has(s.name));
     const sample: Record<string, string> = {};
+    // SQL statements per request, counted on sequential requests after a warm-up (under load the
+    // periodic work — session and metadata cache refreshes, pings — would blur a per-request figure)
+    const questions = databaseUrl ? await questionCounter(databaseUrl) : null;
+    const sqlPerRequest = new Map<string, number>();
     for (const s of list) {
-      // warm-up, and a look at one answer: a benchmark of error answers would be worthless
-      for (let i = 0; i < 20; i++) {
-        const a = await c.request(s.method, `/${BENCH_DB}/${s.path}`, {
-          headers: { ...headers, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) }, rawBody: s.body,
-        });
+      const send = () => c.request(s.method, `/${BENCH_DB}/${s.path}`, {
+        headers: { ...headers, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) }, rawBody: s.body,
+      });
+      for (let i = 0; i < 10; i++) {
+        const a = await send();
         if (i === 0) sample[s.name] = `${a.status} ${a.text.slice(0, 300)}`;
+        // a benchmark of error answers would be worthless
         if (a.status !== 200) throw new Error(`${s.name}: ${a.status} ${a.text.slice(0, 300)}`);
+      }
+      if (questions) {
+        const before = await questions.read();
+        for (let i = 0; i < 10; i++) await send();
+        sqlPerRequest.set(s.name, (await questions.read() - before - 1) / 10);
       }
     }
     await sleep(3000);
     const idle = rssMb(server.pid) ?? 0;
     log(`server idle: ${idle.toFixed(0)} MB resident`);
 
-    const questions = databaseUrl ? await questionCounter(databaseUrl) : null;
     const sampler = sampleRss(server.pid);
     const rows: Row[] = [];
     for (const s of list) {
-      const before = questions ? await questions.read() : 0;
       const result = await cannon(`${server.url}/${BENCH_DB}/${s.path}`, s, {
         ...headers, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
       });
-      const after = questions ? await questions.read() : 0;
       const requests = result.requests.total;
       const target = kind === 'mysql' ? (TARGETS[s.name] ?? null) : null;
       const rps = result.requests.average;
@@ -219,12 +246,13 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
       const row: Row = {
         store: label, scenario: s.name, what: s.what, rps, p50: result.latency.p50, p99: result.latency.p99, ratio, requests,
         non2xx: result.non2xx, errors: result.errors,
-        queriesPerRequest: questions && requests > 0 ? Math.max(0, after - before - 1) / requests : null,
+        queriesPerRequest: sqlPerRequest.get(s.name) ?? null,
         load: loadAverage(), target,
         pass: target ? { rps: rps >= target.rps, ratio: ratio >= target.ratio, p99: target.p99 === undefined || result.latency.p99 <= target.p99 } : null,
       };
       rows.push(row);
       log(formatRow(row));
+      await drain(c);
     }
     const underLoad = sampler.stop();
     await questions?.close();
@@ -233,9 +261,13 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     return { store: label, rows, records, rss: { idle, underLoad, pgliteAlone }, rssPass, sample };
   } finally {
     await server?.stop();
-    if (databaseUrl) await dropSchema(databaseUrl).catch(() => undefined);
-    await db?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (KEEP) {
+      log(`kept (BENCH_KEEP=1): ${databaseUrl ?? dataDir}`);
+    } else {
+      if (databaseUrl) await dropSchema(databaseUrl).catch(() => undefined);
+      await db?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
 }
 
