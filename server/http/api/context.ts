@@ -156,7 +156,7 @@ export function requireAccessToken(services: ApiServices): RequestHandler {
 }
 
 /** The envelope for errors thrown by /api/auth and /api/organizations handlers. */
-export function envelopeErrors(logger?: Pick<Logger, 'error' | 'warn'>) {
+export function envelopeErrors(logger?: Pick<Logger, 'warn'>) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (err instanceof ApiError) {
       if (err.status === 503) res.set('Retry-After', '5');
@@ -168,12 +168,8 @@ export function envelopeErrors(logger?: Pick<Logger, 'error' | 'warn'>) {
       fail(res, tokenErrorStatus(err), err.message, err.code);
       return;
     }
-    if (typeof err === 'object' && err !== null && 'type' in err) {
-      // body-parser errors: let the app's error handler word them (4xx, never a stack)
-      next(err);
-      return;
-    }
-    (req.log ?? logger)?.error({ err }, 'api request failed');
+    // anything else (body-parser errors, a lost database, a bug): the app's error handler words
+    // it (4xx/503, or a logged 500 without details) and logs it once
     next(err);
   };
 }
