@@ -6,8 +6,7 @@
  *   /api/v2/integram     JSON:API 1.1 over the engine                  (./v2.ts)
  *   /api/organizations   tenant databases registered in the appliance  (./organizations.ts)
  *
- * Wiring (server/index.ts):
- *   const legacy = createLegacyRouter({...});
+ * Wired in server/runtime/compose.ts (routers.api), sharing the legacy router's engine:
  *   api: createApiRouter({ config, getStore: () => storeHandle.current(), engine: legacy.engine, logger })
  */
 import express, { type Router } from 'express';

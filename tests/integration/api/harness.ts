@@ -212,3 +212,38 @@ export async function login(h: ApiHarness, login: string, password: string, data
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
   return r.body.data;
 }
+
+/**
+ * The product itself, in process: bootServer with the product's composition
+ * (server/runtime/compose.ts), a fresh data folder, PGlite, port 0, and a .env of its own (the
+ * console's settings writes go there, never to the repository's).
+ */
+export interface ProductServer {
+  url: string;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+export async function startProduct(env: Record<string, string> = {}): Promise<ProductServer> {
+  const { writeFileSync } = await import('node:fs');
+  const { PassThrough } = await import('node:stream');
+  const { bootServer } = await import('../../../server/runtime/boot.js');
+  const { productBootOptions } = await import('../../../server/runtime/compose.js');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-api-product-'));
+  const envFile = path.join(dataDir, '.env');
+  writeFileSync(envFile, '');
+  const loaded = loadConfig({
+    env: { DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'test', LOG_FILE: 'off', ENV_FILE: envFile, ...env }, argv: [], cwd: dataDir,
+  });
+  if (!loaded.ok) throw new Error(`config: ${loaded.errors.join('; ')}`);
+  const booted = await bootServer({ config: loaded.config, stdout: new PassThrough(), ...productBootOptions() });
+  await booted.storeHandle.ready(60_000);
+  return {
+    url: booted.url,
+    config: loaded.config,
+    async close() {
+      await booted.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,6 +1,6 @@
 /**
- * docs/api.md's examples, run as written against a fresh server (no database yet, registration
- * on): every ```bash block marked `<!-- example: name -->` runs in one bash session, in order,
+ * docs/api.md's examples, run as written against a fresh server (the product's own composition,
+ * no database yet, registration on): every ```bash block marked `<!-- example: name -->` runs in one bash session, in order,
  * with the documented address replaced by the test server's. curl is wrapped to fail on HTTP
  * errors, so an example that stops working fails here. Needs bash, curl and jq (skips visibly
  * without them).
@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from './harness.js';
+import { startProduct, type ProductServer } from './harness.js';
 
 const DOC = path.resolve(import.meta.dirname, '../../../docs/api.md');
 const DOCUMENTED_BASE = 'http://127.0.0.1:8081';
@@ -34,12 +34,13 @@ const SEED_TABLE = [
 ];
 
 describe.skipIf(tools.length > 0)('docs/api.md examples against a fresh server', () => {
-  let h: ApiHarness;
+  let h: ProductServer;
   const markdown = readFileSync(DOC, 'utf8');
   const all = examples(markdown);
 
   beforeAll(async () => {
-    h = await startApiHarness({ databases: [], withAdmin: true, env: { REGISTRATION_ENABLED: 'true' } });
+    // the product exactly as `REGISTRATION_ENABLED=true npm start` composes it, on a fresh data folder
+    h = await startProduct({ REGISTRATION_ENABLED: 'true' });
   }, 120_000);
   afterAll(async () => h?.close());
 
