@@ -86,8 +86,17 @@ describe.skipIf(!built)('supervisor with the real built server (dist/server/inde
       const info = (await (await fetch(`http://127.0.0.1:${port}/api/deployment-info`)).json()) as { mode?: string };
       expect(info.mode).toBe('desktop');
 
-      const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { status: string; database: { driver: string; connected: boolean } };
-      expect(health.database).toMatchObject({ driver: 'pglite', connected: true });
+      // The server answers (ready) before its store is open; the embedded store then opens
+      // (taking over the lock the killed process left behind) without another restart.
+      type Health = { status: string; database: { driver: string; connected: boolean; reason?: string } };
+      let health: Health | null = null;
+      for (const until = Date.now() + 60_000; Date.now() < until;) {
+        health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as Health;
+        if (health.database.connected) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(health?.database).toMatchObject({ driver: 'pglite', connected: true });
+      expect(supervisor.status().pid).toBe(back.pid); // no restart while the store opened
 
       const pid = back.pid as number;
       const stopped = await supervisor.stop();
