@@ -238,18 +238,15 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     ctx.tzone = Math.round((Math.trunc(Number(tz) || 0) - ctx.nowSec) / 1800) * 1800;
     ctx.setCookie('tzone', String(ctx.tzone), COOKIE_30_DAYS);
   }
-  const loginKey = `${ctx.db}\u0000${u}`;
-  const addrKey = `${ctx.db}\u0000${ctx.req.remoteAddr}`;
-  const wait = Math.max(core.loginThrottle.blockedFor(loginKey, ctx.nowMs), core.addressThrottle.blockedFor(addrKey, ctx.nowMs));
-  if (wait > 0) {
-    const msg = `Слишком много неудачных попыток входа. Повторите через ${Math.ceil(wait / 1000)} с.`;
+  // compat.md: failed logins are throttled per login and per address (counters shared by every
+  // instance when the host gives a store-backed throttle); the refusal is a clear error
+  const verdict = await core.loginThrottle.check(ctx.db, u, ctx.req.remoteAddr);
+  if (!verdict.allowed) {
+    const msg = `Слишком много неудачных попыток входа. Повторите через ${verdict.retryAfterSeconds} с.`;
+    ctx.headersOut['Retry-After'] = String(verdict.retryAfterSeconds);
     if (ctx.api) ctx.apiDump({ error: msg }, 'api.json', 429);
     ctx.dieText(msg, 429);
   }
-  const failed = (): void => {
-    core.loginThrottle.fail(loginKey, ctx.nowMs);
-    core.addressThrottle.fail(addrKey, ctx.nowMs);
-  };
   const p = ctx.postStr('pwd') ?? '';
   const hash = core.saltedHash(ctx.db, p);
   const users = await usersByLogin(ctx, u);
@@ -267,10 +264,13 @@ export async function authAction(ctx: RequestContext): Promise<never> {
   }
   let found: (typeof candidates)[number] | null = candidates[0] ?? null;
   let msg = '';
+  let failureRecorded = false;
   if (found) {
     const retries = found.children.find((c) => c.t === RETRIES);
     const legacyOk = found.pwd.val === core.legacySha1(ctx.db, u, p);
     if (found.pwd.val !== hash && !legacyOk) {
+      await core.loginThrottle.recordFailure(ctx.db, u, ctx.req.remoteAddr);
+      failureRecorded = true;
       const count = retries ? Math.trunc(Number(retries.val) || 0) : 0;
       if (count >= RETRIES_LIMIT) {
         msg += 'Превышено количество попыток авторизации. Рекомендуем сбросить пароль.';
@@ -281,36 +281,42 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     }
   }
   if (found) {
-    core.loginThrottle.succeed(loginKey);
-    const retries = found.children.find((c) => c.t === RETRIES);
-    if (retries && Math.trunc(Number(retries.val) || 0) > 0) await ctx.t.update(retries.id, { val: '0' });
-    if (ctx.post.change !== undefined) {
-      const npw1 = ctx.postStr('npw1') ?? '';
-      const npw2 = ctx.postStr('npw2') ?? '';
-      if ([...npw1].length < 6) msg += 'Новый пароль должен быть не короче 6 символов [errShort]. ';
-      else if (npw1 === p) msg += 'Новый пароль должен отличаться от старого [errOld]. ';
-      else if (npw1 !== npw2) msg += 'Введите новый пароль дважды одинаково [errDiffer]. ';
-      else {
-        await ctx.t.update(found.pwd.id, { val: core.saltedHash(ctx.db, npw1) });
-        msg = 'Пароль успешно изменен';
+    const user = found;
+    await core.loginThrottle.recordSuccess(ctx.db, u);
+    // the login's writes (retries reset, password change, token, xsrf, activity) are one transaction
+    const { token, xsrf } = await ctx.inTransaction(async () => {
+      msg = '';
+      const retries = user.children.find((c) => c.t === RETRIES);
+      if (retries && Math.trunc(Number(retries.val) || 0) > 0) await ctx.t.update(retries.id, { val: '0' });
+      if (ctx.post.change !== undefined) {
+        const npw1 = ctx.postStr('npw1') ?? '';
+        const npw2 = ctx.postStr('npw2') ?? '';
+        if ([...npw1].length < 6) msg += 'Новый пароль должен быть не короче 6 символов [errShort]. ';
+        else if (npw1 === p) msg += 'Новый пароль должен отличаться от старого [errOld]. ';
+        else if (npw1 !== npw2) msg += 'Введите новый пароль дважды одинаково [errDiffer]. ';
+        else {
+          await ctx.t.update(user.pwd.id, { val: core.saltedHash(ctx.db, npw1) });
+          msg = 'Пароль успешно изменен';
+        }
       }
-    }
-    const tokRow = found.children.find((c) => c.t === TOKEN);
-    const token = tokRow ? tokRow.val : secureToken();
-    if (!tokRow) await ctx.t.insert({ up: found.user.id, ord: 1, t: TOKEN, val: token });
-    const xsrf = core.xsrfFor(ctx.db, ctx.db);
-    ctx.setCookie(`idb_${ctx.db}`, token, COOKIE_30_DAYS * 12);
-    const xsrfRow = found.children.find((c) => c.t === XSRF);
-    if (xsrfRow) await ctx.t.update(xsrfRow.id, { val: xsrf });
-    else await ctx.t.insert({ up: found.user.id, ord: 1, t: XSRF, val: xsrf });
-    const act = found.children.find((c) => c.t === ACTIVITY);
-    const now = microtimeString(ctx.nowMs);
-    if (act) await ctx.t.update(act.id, { val: now });
-    else await ctx.t.insert({ up: found.user.id, ord: 1, t: ACTIVITY, val: now });
-    core.activityWritten.set(`${ctx.db}\u0000${found.user.id}`, ctx.nowMs);
-    ctx.setCookie(`idb_${ctx.db}`, token, COOKIE_30_DAYS);
+      const tokRow = user.children.find((c) => c.t === TOKEN);
+      const token = tokRow ? tokRow.val : secureToken();
+      if (!tokRow) await ctx.t.insert({ up: user.user.id, ord: 1, t: TOKEN, val: token });
+      const xsrf = core.xsrfFor(ctx.db, ctx.db);
+      const xsrfRow = user.children.find((c) => c.t === XSRF);
+      if (xsrfRow) await ctx.t.update(xsrfRow.id, { val: xsrf });
+      else await ctx.t.insert({ up: user.user.id, ord: 1, t: XSRF, val: xsrf });
+      const act = user.children.find((c) => c.t === ACTIVITY);
+      const now = microtimeString(ctx.nowMs);
+      if (act) await ctx.t.update(act.id, { val: now });
+      else await ctx.t.insert({ up: user.user.id, ord: 1, t: ACTIVITY, val: now });
+      return { token, xsrf };
+    });
+    core.activityWritten.set(`${ctx.db}\u0000${user.user.id}`, ctx.nowMs);
     core.invalidateSessions(ctx.db);
-    if (ctx.api) ctx.apiDump({ _xsrf: xsrf, token, id: String(found.user.id), msg }, 'login.json');
+    ctx.setCookie(`idb_${ctx.db}`, token, COOKIE_30_DAYS * 12);
+    ctx.setCookie(`idb_${ctx.db}`, token, COOKIE_30_DAYS);
+    if (ctx.api) ctx.apiDump({ _xsrf: xsrf, token, id: String(user.user.id), msg }, 'login.json');
     if (msg !== '') ctx.dieText(`${msg} <A href="#" onclick="history.back();">Go back</A>`);
     ctx.redirect(postLoginUri(ctx));
   }
@@ -321,7 +327,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     if (ctx.api) ctx.apiDump({ _xsrf: sha512hex(ctx.db + adminHash), token, id: 0, msg }, 'login.json');
     ctx.redirect(postLoginUri(ctx));
   }
-  failed();
+  if (!failureRecorded) await core.loginThrottle.recordFailure(ctx.db, u, ctx.req.remoteAddr);
   if (ctx.api) {
     ctx.apiDump({
       error: `Неверный логин или пароль ${u} @ ${ctx.db} `,

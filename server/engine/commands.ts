@@ -2,14 +2,14 @@
  * Command dispatch after authentication, plus the metadata read commands
  * (terms, dict, metadata, obj_meta, edit_types).
  */
-import type { RequestContext } from './context.js';
+import { EngineExit, type RequestContext } from './context.js';
 import type { Row } from '../storage/types.js';
 import { BASE_NAMES, BASE_ORDER, collateCompare, isBaseTypeId } from './meta.js';
 import { grantFirstLevel, typesGrant } from './grants.js';
 import { htmlspecialchars } from './php.js';
 import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
-import { objectList, editObj, getRecord, refReqs } from './lists.js';
+import { objectList, editObj, getRecord, refReqs, deleteSelection } from './lists.js';
 import { checkGrantOrDie } from './access.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
@@ -35,22 +35,21 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
   const a = s.a;
   if (a.startsWith('_d_') || a.startsWith('_m_') || a === '_t_alias' || DDL_ALIASES[a] !== undefined) {
     if (!a.startsWith('_m_')) {
-      try {
-        await runDdl(ctx, s);
-      } finally {
+      await runWrite(ctx, s, () => runDdl(ctx, s), () => {
         ctx.core.invalidateMeta(ctx.db);
         ctx.core.invalidateSessions(ctx.db);
-      }
+      });
     } else {
       const sessionsSafe = await writeLeavesSessionsAlone(ctx, s);
-      try {
-        await runDml(ctx, s);
-      } finally {
+      await runWrite(ctx, s, () => runDml(ctx, s), () => {
         if (a === '_m_id' || a === '_m_move') ctx.core.invalidateMeta(ctx.db);
         if (!sessionsSafe) ctx.core.invalidateSessions(ctx.db);
-      }
+      });
     }
     return;
+  }
+  if (a === 'object' && ctx.has('_m_del_select')) {
+    return runWrite(ctx, s, () => deleteSelection(ctx, s), () => ctx.core.invalidateSessions(ctx.db));
   }
   switch (a) {
     case 'terms':
@@ -78,6 +77,32 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       if (ctx.api) ctx.dieJson({});
       ctx.dieText('');
   }
+}
+
+/**
+ * Runs a state-changing command in one transaction (ARCHITECTURE.md; compat.md "rejected"):
+ * the command reads and writes through `ctx.t`, bound to the transaction. A refusal (any
+ * EngineExit not marked as a success) or an exception rolls every write back; a success answer
+ * given from inside the command (`successJson`) commits first. `afterCommit` (cache
+ * invalidation) runs only once the transaction has committed. On a MySQL deadlock the store runs
+ * the command again: the request state and the command state are reset before each attempt.
+ */
+export async function runWrite(ctx: RequestContext, s: CommandState, command: () => Promise<unknown>, afterCommit: () => void): Promise<void> {
+  const restoreRequest = ctx.checkpoint();
+  const initial = { ...s };
+  const exit = await ctx.inTransaction(async () => {
+    restoreRequest();
+    Object.assign(s, initial);
+    try {
+      await command();
+      return null;
+    } catch (err) {
+      if (err instanceof EngineExit && err.commits) return err;
+      throw err;
+    }
+  });
+  afterCommit();
+  if (exit) throw exit;
 }
 
 /** users, roles, grant records and levels: writes there change who may do what */

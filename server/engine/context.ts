@@ -15,7 +15,16 @@ import type { EngineCore } from './core.js';
  * it is control flow, and capturing a stack trace on every answer costs time.
  */
 export class EngineExit {
-  constructor(readonly response: LegacyResponse) {}
+  /**
+   * true for the success answers a state-changing command gives from inside its transaction:
+   * the transaction commits before the answer is sent. Every other exit (an error, a plain-text
+   * refusal) rolls the command's writes back (compat.md: a rejected request changes nothing).
+   */
+  readonly commits: boolean;
+
+  constructor(readonly response: LegacyResponse, commits = false) {
+    this.commits = commits;
+  }
 }
 
 export interface Session {
@@ -35,7 +44,6 @@ export type Params = Record<string, unknown>;
 export class RequestContext {
   readonly db: string;
   readonly store: Store;
-  readonly t: TenantStore;
   readonly get: Params;
   readonly post: Params;
   readonly cookiesOut: ResponseCookie[] = [];
@@ -46,16 +54,54 @@ export class RequestContext {
   warning: string | undefined;
   tzone = 0;
   private merged: Params | null = null;
+  /** the tenant table; inside a write transaction, bound to the transaction's connection */
+  private tenantStore: TenantStore;
 
   constructor(readonly core: EngineCore, readonly req: LegacyRequest, store: Store) {
     this.db = req.db;
     this.store = store;
-    this.t = store.tenant(req.db);
+    this.tenantStore = store.tenant(req.db);
     this.get = { ...req.query };
     this.post = { ...req.post };
     this.nowMs = core.clock.now();
     const tz = req.cookies.tzone;
     if (tz !== undefined && /^-?\d+$/.test(tz)) this.tzone = Number(tz);
+  }
+
+  get t(): TenantStore {
+    return this.tenantStore;
+  }
+
+  /**
+   * Runs fn in one store transaction with `ctx.t` bound to it; rolls back when fn throws.
+   * On MySQL a deadlock victim runs fn again, so fn must only touch the database (and undo
+   * its own changes to the request state: see `checkpoint`).
+   */
+  async inTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    const outside = this.tenantStore;
+    try {
+      return await this.store.transaction(this.db, (tx) => {
+        this.tenantStore = tx;
+        return fn();
+      });
+    } finally {
+      this.tenantStore = outside;
+    }
+  }
+
+  /** captures what a command may change in the request state; the returned function puts it back */
+  checkpoint(): () => void {
+    const warning = this.warning;
+    const merged = this.merged ? { ...this.merged } : null;
+    const cookieCount = this.cookiesOut.length;
+    const headers = { ...this.headersOut };
+    return () => {
+      this.warning = warning;
+      this.merged = merged ? { ...merged } : null;
+      this.cookiesOut.length = cookieCount;
+      for (const k of Object.keys(this.headersOut)) delete this.headersOut[k];
+      Object.assign(this.headersOut, headers);
+    };
   }
 
   get nowSec(): number {
@@ -138,6 +184,16 @@ export class RequestContext {
   /** PHP api_dump(): JSON, HTTP 200 unless a status was set */
   apiDump(value: unknown, filename = 'api.json', status = 200): never {
     throw new EngineExit(this.response(status, { kind: 'json', value, filename }));
+  }
+
+  /** a success answer given from inside a write transaction (it commits first); JSON */
+  successJson(value: unknown, filename?: string): never {
+    throw new EngineExit(this.response(200, { kind: 'json', value, ...(filename === undefined ? {} : { filename }) }), true);
+  }
+
+  /** a success redirect given from inside a write transaction (it commits first) */
+  successRedirect(location: string): never {
+    throw new EngineExit(this.response(302, { kind: 'redirect', location }), true);
   }
 
   /** a JSON body the PHP engine prints with die() (text/html there) */

@@ -5,7 +5,7 @@
  */
 import type { Store, TenantStore } from '../storage/types.js';
 import { isStoreError } from '../storage/errors.js';
-import type { EngineClock, EngineLogger, EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
+import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
 import { EngineExit, RequestContext } from './context.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
@@ -13,7 +13,7 @@ import { authAction, validateToken, checkXsrf, exitAction, xsrfAction, type Cach
 import { typesGrant } from './grants.js';
 import { ADMIN_ROLE, REPORT, USER } from './ids.js';
 import { runCommand, type CommandState } from './commands.js';
-import { ADDRESS_RULE, FailureThrottle, LOGIN_RULE } from './throttle.js';
+import { inProcessLoginThrottle } from './throttle.js';
 
 const DB_NAME = /^[a-z0-9_]{1,15}$/i;
 
@@ -41,8 +41,7 @@ export class EngineCore {
   /** databases seen to exist, until the given time (a query per request otherwise) */
   private readonly existing = new Map<string, number>();
   readonly activityWritten = new Map<string, number>();
-  readonly loginThrottle = new FailureThrottle(LOGIN_RULE);
-  readonly addressThrottle = new FailureThrottle(ADDRESS_RULE);
+  readonly loginThrottle: EngineLoginThrottle;
 
   constructor(opts: EngineOptions) {
     this.storeFn = opts.store;
@@ -54,6 +53,7 @@ export class EngineCore {
     this.metaTtlMs = opts.metaTtlMs ?? 2000;
     this.activityIntervalMs = opts.activityIntervalMs ?? 5000;
     this.tokenTtlSeconds = opts.tokenTtlSeconds && opts.tokenTtlSeconds > 0 ? opts.tokenTtlSeconds : undefined;
+    this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
   }
 
   store(): Store {
@@ -230,16 +230,18 @@ async function restoreAdmin(ctx: RequestContext): Promise<never> {
   const s = ctx.session!;
   if (!(s.user === 'admin' && s.userId === 0)) ctx.myDie('restore_admin требует прав мастер-администратора', 403);
   if (ctx.req.method.toUpperCase() !== 'POST') ctx.dieText('{"result":"error, use POST"}');
-  const owner = (await ctx.t.find({ t: USER, val: ctx.db }, { limit: 1 }))[0];
-  if (owner) {
-    const roleCell = (await ctx.t.find({ up: owner.id, val: '115' }, { limit: 1 }))[0];
-    if (roleCell) {
-      if (roleCell.t !== ADMIN_ROLE) await ctx.t.update(roleCell.id, { t: ADMIN_ROLE });
-    } else await ctx.t.insert({ up: owner.id, ord: 1, t: ADMIN_ROLE, val: '115' });
-  } else {
-    const id = await ctx.t.insert({ up: 1, ord: 1, t: USER, val: ctx.db });
-    await ctx.t.insert({ up: id, ord: 1, t: ADMIN_ROLE, val: '115' });
-  }
+  await ctx.inTransaction(async () => {
+    const owner = (await ctx.t.find({ t: USER, val: ctx.db }, { limit: 1 }))[0];
+    if (owner) {
+      const roleCell = (await ctx.t.find({ up: owner.id, val: '115' }, { limit: 1 }))[0];
+      if (roleCell) {
+        if (roleCell.t !== ADMIN_ROLE) await ctx.t.update(roleCell.id, { t: ADMIN_ROLE });
+      } else await ctx.t.insert({ up: owner.id, ord: 1, t: ADMIN_ROLE, val: '115' });
+    } else {
+      const id = await ctx.t.insert({ up: 1, ord: 1, t: USER, val: ctx.db });
+      await ctx.t.insert({ up: id, ord: 1, t: ADMIN_ROLE, val: '115' });
+    }
+  });
   ctx.core.invalidateSessions(ctx.db);
   ctx.dieText('{"result":"ok"}');
 }

@@ -322,7 +322,7 @@ async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
   }
   s.obj = i;
   if (ctx.api) {
-    ctx.dieJson({ id: i, obj: i, ord, next_act: s.a, args: s.arg, val: htmlentities(formatView(baseName, val, ctx, true)) });
+    ctx.successJson({ id: i, obj: i, ord, next_act: s.a, args: s.arg, val: htmlentities(formatView(baseName, val, ctx, true)) });
   }
 }
 
@@ -658,7 +658,7 @@ async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
     deleted.push(row.id);
   }
   for (const id of ids) if (!found.has(id)) errors[String(id)] = 'Не найден или другой тип';
-  ctx.apiDump({ deleted, errors }, 'del_batch.json');
+  ctx.successJson({ deleted, errors }, 'del_batch.json');
 }
 
 async function mMove(ctx: RequestContext, s: CommandState): Promise<void> {

@@ -287,7 +287,6 @@ function groupCells(cells: CellRow[], cols: ListCol[]): Map<number, RecordCells>
 }
 
 export async function objectList(ctx: RequestContext, s: CommandState): Promise<never> {
-  if (ctx.has('_m_del_select')) return deleteSelection(ctx, s);
   const plan = await planList(ctx, s);
   const id = numId(s);
   const { cols } = plan;
@@ -522,7 +521,7 @@ function filterBlock(ctx: RequestContext, parent: string, cols: { key: number; b
 }
 
 /** POST object/{type}?_m_del_select: delete every filtered record without incoming references */
-async function deleteSelection(ctx: RequestContext, s: CommandState): Promise<never> {
+export async function deleteSelection(ctx: RequestContext, s: CommandState): Promise<never> {
   if (ctx.req.method.toUpperCase() !== 'POST') ctx.dieText('Для удаления записей используйте метод POST');
   const { checkXsrf } = await import('./auth.js');
   checkXsrf(ctx);
@@ -539,9 +538,8 @@ async function deleteSelection(ctx: RequestContext, s: CommandState): Promise<ne
     await ctx.t.deleteTree(r.id);
     deleted++;
   }
-  ctx.core.invalidateSessions(ctx.db);
-  if (ctx.api) ctx.apiDump({ deleted }, 'deleted.json');
-  ctx.redirect(`/${ctx.db}/object/${s.id}/?deleted=${deleted}&${plan.filterString}`);
+  if (ctx.api) ctx.successJson({ deleted }, 'deleted.json');
+  ctx.successRedirect(`/${ctx.db}/object/${s.id}/?deleted=${deleted}&${plan.filterString}`);
 }
 
 export async function editObj(ctx: RequestContext, s: CommandState): Promise<never> {

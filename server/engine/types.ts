@@ -67,6 +67,20 @@ export interface EngineLogger {
   error(obj: unknown, msg?: string): void;
 }
 
+/** the answer of a login throttle: refused attempts say how long to wait */
+export type LoginThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Failed-login throttling of `auth` (compat.md). Given by the host (server/http/legacy passes
+ * one whose counters live in the shared appliance store, so several instances agree); without
+ * it the engine counts per process (throttle.ts).
+ */
+export interface EngineLoginThrottle {
+  check(db: string, login: string, address: string): Promise<LoginThrottleVerdict>;
+  recordFailure(db: string, login: string, address: string): Promise<void>;
+  recordSuccess(db: string, login: string): Promise<void>;
+}
+
 export interface EngineOptions {
   store: () => Store;
   salt: string;
@@ -84,4 +98,6 @@ export interface EngineOptions {
   tokenTtlSeconds?: number;
   /** minimum interval between activity-timestamp writes per user, ms (default 5000) */
   activityIntervalMs?: number;
+  /** failed-login throttle shared by every instance; default: per-process counters */
+  loginThrottle?: EngineLoginThrottle;
 }

@@ -131,9 +131,6 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number; reason: 'login' | 'address' };
 
-const LOGIN_KIND = 'api-login-failures';
-const ADDRESS_KIND = 'api-login-address';
-
 /**
  * Counters in the appliance store (shared by every instance). Per login: after `freeFailures`
  * failures each further attempt waits 2^n × base seconds after the last failure. Per address: a
@@ -144,7 +141,15 @@ export class LoginThrottle {
     private readonly appliance: () => ApplianceStore,
     private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** names the counters' collections: the legacy engine's login keeps its own ('legacy') */
+    counterPrefix = 'api',
+  ) {
+    this.loginKind = `${counterPrefix}-login-failures`;
+    this.addressKind = `${counterPrefix}-login-address`;
+  }
+
+  private readonly loginKind: string;
+  private readonly addressKind: string;
 
   private loginKey(db: string, login: string): string {
     return `${db.toLowerCase()}:${login.trim().toLowerCase()}`;
@@ -159,12 +164,12 @@ export class LoginThrottle {
   async check(db: string, login: string, address: string): Promise<ThrottleVerdict> {
     const store = this.appliance();
     const now = this.now();
-    const addressDoc = await store.get<number>(ADDRESS_KIND, address);
+    const addressDoc = await store.get<number>(this.addressKind, address);
     if (addressDoc && Number(addressDoc.body) >= this.policy.addressLimit) {
       const until = addressDoc.expiresAt ? addressDoc.expiresAt.getTime() : now + this.policy.addressWindowSeconds * 1000;
       return { allowed: false, reason: 'address', retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
     }
-    const loginDoc = await store.get<number>(LOGIN_KIND, this.loginKey(db, login));
+    const loginDoc = await store.get<number>(this.loginKind, this.loginKey(db, login));
     if (loginDoc) {
       const delay = this.delayFor(Number(loginDoc.body));
       const until = loginDoc.updatedAt.getTime() + delay * 1000;
@@ -178,11 +183,11 @@ export class LoginThrottle {
   async recordFailure(db: string, login: string, address: string): Promise<void> {
     const store = this.appliance();
     const now = this.now();
-    await store.increment(LOGIN_KIND, this.loginKey(db, login), 1, { expiresAt: new Date(now + this.policy.loginWindowSeconds * 1000) });
-    await store.increment(ADDRESS_KIND, address, 1, { expiresAt: new Date(now + this.policy.addressWindowSeconds * 1000) });
+    await store.increment(this.loginKind, this.loginKey(db, login), 1, { expiresAt: new Date(now + this.policy.loginWindowSeconds * 1000) });
+    await store.increment(this.addressKind, address, 1, { expiresAt: new Date(now + this.policy.addressWindowSeconds * 1000) });
   }
 
   async recordSuccess(db: string, login: string): Promise<void> {
-    await this.appliance().delete(LOGIN_KIND, this.loginKey(db, login));
+    await this.appliance().delete(this.loginKind, this.loginKey(db, login));
   }
 }

@@ -9,6 +9,22 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Store } from '../../storage/types.js';
 import { createEngine, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
 import { cleanText, cleanValue, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { LoginThrottle, type ThrottlePolicy } from '../security.js';
+
+/**
+ * Failed logins of the legacy `auth` (compat.md): after 10 failures of one login each further
+ * attempt waits 1, 2, 4, then 5 minutes at most; one address gets 100 failures per 5 minutes,
+ * so an office behind one NAT is never blocked for long. Counters live in the appliance store
+ * (collections `legacy-login-*`), so every instance on one MySQL agrees.
+ */
+export const LEGACY_LOGIN_POLICY: ThrottlePolicy = {
+  freeFailures: 9,
+  baseDelaySeconds: 60,
+  maxDelaySeconds: 5 * 60,
+  loginWindowSeconds: 15 * 60,
+  addressLimit: 100,
+  addressWindowSeconds: 5 * 60,
+};
 
 export interface LegacyRouterDeps {
   getStore: () => Store;
@@ -34,6 +50,7 @@ export function createLegacyRouter(deps: LegacyRouterDeps): LegacyRouter {
     serverName: deps.serverName,
     metaTtlMs: deps.cacheTtlMs,
     tokenTtlSeconds: deps.tokenTtlSeconds,
+    loginThrottle: new LoginThrottle(() => deps.getStore().appliance, LEGACY_LOGIN_POLICY, Date.now, 'legacy'),
     logger: deps.logger ? {
       info: (o, m) => deps.logger!.info(o, m),
       warn: (o, m) => deps.logger!.warn(o, m),
