@@ -33,6 +33,7 @@ import { testMysqlConnection } from './mysql-test.js';
 import { LIVE_SETTINGS, planSettingsChange, readSettings, validateSettings, writeSettings, type SettingsContext } from './settings.js';
 import { CsvError, csvToRows, rowsToCsv } from './rows-csv.js';
 import { defaultTemplatesDir, loadTemplate, rowsFileSchema, TemplateError } from './templates.js';
+import { ensureDefaultDatabase, DEFAULT_ADMIN_LOGIN } from '../../ops/default-database.js';
 import { updateEnvFile } from '../../ops/env-file.js';
 import { lanUrls } from '../health/routes.js';
 
@@ -56,7 +57,7 @@ export interface AdminLogger {
 
 export interface AdminRouterDeps {
   /** the running configuration (read once; changed settings apply after a restart, except LIVE_SETTINGS) */
-  config: Pick<AppConfig, 'DATA_DIR' | 'ADMIN_ALLOWED_IPS' | 'BCRYPT_ROUNDS' | 'HOST' | 'PORT' | 'DB_CHARSET'>;
+  config: Pick<AppConfig, 'DATA_DIR' | 'ADMIN_ALLOWED_IPS' | 'BCRYPT_ROUNDS' | 'HOST' | 'PORT' | 'DB_CHARSET' | 'DB_NAME' | 'DEFAULT_DATABASE' | 'INTEGRAM_TEMPLATES' | 'AUTH_SALT'>;
   /** the store, or null while it is unavailable (MySQL down): admin routes then answer 503 */
   getStore: () => Store | null;
   /** the job registry, with registerApplianceJobs(...) already applied */
@@ -203,6 +204,8 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     const dataDir = setup.dataDir ? path.resolve(deps.settings.cwd ?? process.cwd(), setup.dataDir) : deps.config.DATA_DIR;
     if (setup.database.kind === 'mysql') {
       const { host, port, user, password, database } = setup.database;
+      const sameAsCurrent = current.info.driver === 'mysql' && current.info.target === `${host}:${port}` && deps.config.DB_NAME === database;
+      if (sameAsCurrent) return null;
       return storeTargetFromConfig({
         DATABASE_URL: undefined, DB_HOST: host, DB_PORT: port, DB_USER: user, DB_PASSWORD: password, DB_NAME: database,
         DB_CHARSET: deps.config.DB_CHARSET, DATA_DIR: dataDir,
@@ -256,6 +259,14 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     }
     const created = await setAdminPassword(store.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });
     if (!created) return sendError(res, 409, 'already_set_up', 'an admin password is already set; log in instead');
+    // Something to log in to at once (the store in use now; a newly chosen one gets it on its first setup).
+    if (!nextTarget) {
+      const made = await ensureDefaultDatabase(store, {
+        name: deps.config.DEFAULT_DATABASE, templatesDir, templates: deps.config.INTEGRAM_TEMPLATES,
+        salt: deps.config.AUTH_SALT, adminPassword: setup.adminPassword,
+      });
+      if (made) deps.logger.info({ db: deps.config.DEFAULT_DATABASE }, `default database created; Integram user "${DEFAULT_ADMIN_LOGIN}" has the console admin password`);
+    }
     const changed = await updateEnvFile(deps.settings.envFile, plan.changes);
     if (changed.length > 0) restartPending = true;
     deps.logger.info({ access: setup.access, database: setup.database.kind }, 'first-run setup completed; console admin password set');

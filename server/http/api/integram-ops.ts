@@ -9,10 +9,11 @@
  * authorise `_m_new`) and the owner of a new database (PHP `newDb`). Both insert the same rows
  * the PHP engine inserts (spec/legacy-api.md §1.8, §3.4) and then drop the engine's caches.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Engine, LegacyRequest, LegacyResponse } from '../../engine/index.js';
-import { ACTIVITY, EMAIL, GUEST_TOKEN, PASSWORD, ROLE, TOKEN, USER, XSRF } from '../../engine/ids.js';
+import { GUEST_TOKEN, TOKEN, USER, XSRF } from '../../engine/ids.js';
 import type { Row, Store, TenantStore } from '../../storage/types.js';
+import { insertUser, legacyPasswordHash, UserWriteError } from '../../engine/users.js';
 
 /** A failure the engine reported, with its HTTP status and message. */
 export class IntegramCallError extends Error {
@@ -49,12 +50,6 @@ export interface IntegramOpsDeps {
   /** AUTH_SALT: the legacy engine's SALT (for the rows written here) */
   salt: string;
   now?: () => number;
-}
-
-/** Date cell format of the user table (DATE: YYYYMMDD). */
-function ymd(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 function responseValue(res: LegacyResponse): unknown {
@@ -161,26 +156,11 @@ export class IntegramOps {
   }
 
   saltedHash(db: string, password: string): string {
-    return createHash('sha512').update(this.deps.salt + db + password, 'utf8').digest('hex');
+    return legacyPasswordHash(this.deps.salt, db, password);
   }
 
   xsrfFor(db: string, seed: string): string {
     return this.saltedHash(db, seed).slice(0, 22);
-  }
-
-  /** The requisite of the user table that links to a role (115 in the templates). */
-  private async roleRequisite(t: TenantStore): Promise<number | null> {
-    const reqs = await t.find({ up: USER });
-    if (reqs.length === 0) return null;
-    const terms = await t.find({ id: [...new Set(reqs.map((r) => r.t))], up: 0, t: ROLE });
-    const refTypes = new Set(terms.map((r) => r.id));
-    const link = reqs.find((r) => refTypes.has(r.t));
-    return link ? link.id : null;
-  }
-
-  async roleId(t: TenantStore, roleName: string): Promise<number | null> {
-    const roles = await t.find({ t: ROLE, up: 1, val: roleName }, { limit: 1 });
-    return roles.length ? roles[0].id : null;
   }
 
   async usersByLogin(t: TenantStore, login: string): Promise<Row[]> {
@@ -198,31 +178,20 @@ export class IntegramOps {
     roleName: 'user' | 'admin';
     withToken?: boolean;
   }): Promise<{ userId: number; token: string | null; xsrf: string }> {
-    const store = this.store();
-    const xsrf = this.xsrfFor(db, db);
     const token = user.withToken ? randomBytes(32).toString('hex') : null;
-    const result = await store.transaction(db, async (tx) => {
-      if ((await this.usersByLogin(tx, user.login)).length > 0) throw new IntegramCallError(409, `The login "${user.login}" is taken`, null);
-      const roleReq = await this.roleRequisite(tx);
-      const roleId = await this.roleId(tx, user.roleName);
-      if (roleReq === null || roleId === null) {
-        throw new IntegramCallError(422, `The database "${db}" has no user table with roles; it cannot hold API users`, null);
+    const result = await this.store().transaction(db, async (tx) => {
+      try {
+        return await insertUser(tx, {
+          db, salt: this.deps.salt, login: user.login, password: user.password, email: user.email,
+          roleName: user.roleName, token: token ?? undefined, now: this.now(),
+        });
+      } catch (err) {
+        if (err instanceof UserWriteError) throw new IntegramCallError(err.status, err.message, null);
+        throw err;
       }
-      const userId = await tx.insert({ up: 1, ord: 1, t: USER, val: user.login });
-      if (user.password !== undefined) await tx.insert({ up: userId, ord: 1, t: PASSWORD, val: this.saltedHash(db, user.password) });
-      if (user.email) await tx.insert({ up: userId, ord: 1, t: EMAIL, val: user.email });
-      await tx.insert({ up: userId, ord: 1, t: roleId, val: String(roleReq) });
-      const dateReq = (await tx.find({ up: USER, t: 9 }, { limit: 1 }))[0];
-      if (dateReq) await tx.insert({ up: userId, ord: 1, t: dateReq.id, val: ymd(this.now()) });
-      if (token !== null) {
-        await tx.insert({ up: userId, ord: 1, t: TOKEN, val: token });
-        await tx.insert({ up: userId, ord: 1, t: XSRF, val: xsrf });
-        await tx.insert({ up: userId, ord: 0, t: ACTIVITY, val: (this.now() / 1000).toFixed(4) });
-      }
-      return { userId, token, xsrf };
     });
     this.deps.engine.invalidate(db);
-    return result;
+    return { ...result, token };
   }
 
   /** The legacy token of a user, created when the user has none yet (as the engine's login does). */

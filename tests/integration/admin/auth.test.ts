@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_COOKIE } from '../../../server/http/admin/contract.js';
 import { ADMIN_PASSWORD, call, setupAndLogin, startHarness, type Harness, useSharedPglite } from './harness.js';
+import { PASSWORD, ROLE, USER } from '../../../server/engine/ids.js';
+import { legacyPasswordHash } from '../../../server/engine/users.js';
 
 const sharedStore = useSharedPglite();
 let h: Harness | null = null;
@@ -68,6 +70,16 @@ describe('admin API: first run, login, access rules', () => {
     expect(after.body).toMatchObject({ adminExists: true, dataDir: null });
     // the wizard's session works
     expect((await call(h, 'GET', '/status', { token: ok.body.token })).status).toBe(200);
+
+    // something to log in to: the default database `my`, with the Integram user `admin`
+    // holding the console admin password (hashed as the PHP engine does) and the admin role
+    const store = sharedStore();
+    const users = await store.tenant('my').find({ t: USER, val: 'admin' });
+    expect(users).toHaveLength(1);
+    const cells = await store.tenant('my').find({ up: users[0].id });
+    expect(cells.find((c) => c.t === PASSWORD)?.val).toBe(legacyPasswordHash('admin-test-salt', 'my', ADMIN_PASSWORD));
+    const adminRole = (await store.tenant('my').find({ t: ROLE, up: 1, val: 'admin' }))[0];
+    expect(cells.some((c) => c.t === adminRole.id)).toBe(true);
   });
 
   it('setup choosing another data folder creates the admin in that folder\'s embedded store', async () => {

@@ -91,7 +91,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   app.use('/api/admin', createAdminRouter({
     config: {
       DATA_DIR: dataDir, ADMIN_ALLOWED_IPS: options.allowedIps ?? ['127.0.0.1', '::1'], BCRYPT_ROUNDS: 4,
-      HOST: '127.0.0.1', PORT: 8081, DB_CHARSET: 'utf8mb4',
+      HOST: '127.0.0.1', PORT: 8081, DB_CHARSET: 'utf8mb4', DB_NAME: 'integram',
+      DEFAULT_DATABASE: 'my', INTEGRAM_TEMPLATES: ':ru:en:', AUTH_SALT: 'admin-test-salt',
     },
     getStore: () => store,
     jobs,
