@@ -1,5 +1,5 @@
 /**
- * docs/api.md's examples, run as written against a fresh server (the product's own composition,
+ * The README's API examples, run as written against a fresh server (the product's own composition,
  * no database yet, registration on): every ```bash block marked `<!-- example: name -->` runs in one bash session, in order,
  * with the documented address replaced by the test server's. curl is wrapped to fail on HTTP
  * errors, so an example that stops working fails here. Needs bash, curl and jq (skips visibly
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProduct, type ProductServer } from './harness.js';
 
-const DOC = path.resolve(import.meta.dirname, '../../../docs/api.md');
+const DOC = path.resolve(import.meta.dirname, '../../../README.md');
 const DOCUMENTED_BASE = 'http://127.0.0.1:8081';
 const tools = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
 if (tools.length) console.warn(`[api/readme-examples] SKIPPED: missing ${tools.join(', ')}`);
@@ -33,7 +33,7 @@ const SEED_TABLE = [
   'http://127.0.0.1:8081/api/deployment-info', 'http://127.0.0.1:8081/api/system-resources', '/api/docs',
 ];
 
-describe.skipIf(tools.length > 0)('docs/api.md examples against a fresh server', () => {
+describe.skipIf(tools.length > 0)('README API examples against a fresh server', () => {
   let h: ProductServer;
   const markdown = readFileSync(DOC, 'utf8');
   const all = examples(markdown);
