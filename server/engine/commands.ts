@@ -11,7 +11,7 @@ import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
 import { objectList, editObj, getRecord, refReqs, deleteSelection } from './lists.js';
 import { checkGrantOrDie } from './access.js';
-import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
+import { LEVEL, REPORT, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export interface CommandState {
   /** the action ($a); commands may change it (e.g. to "object" or "edit_obj") */
@@ -393,7 +393,11 @@ function editTypes(ctx: RequestContext): never {
 async function report(ctx: RequestContext, s: CommandState): Promise<never> {
   const id = numId(s);
   await checkGrantOrDie(ctx, id, 0, 'READ');
-  ctx.myDie('Отчёты пока не поддерживаются', 501);
+  // a readable record that is not a report gets the same answer as a report name not found
+  const record = id > 0 ? await ctx.t.get(id) : null;
+  if (!record || record.t !== REPORT) ctx.myDie('Запрос не найден');
+  // the report compiler does not exist yet: a clear JSON error in every mode
+  ctx.dieJson([{ error: 'Отчёты пока не поддерживаются' }], 501);
 }
 
 export { isBaseTypeId };

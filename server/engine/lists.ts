@@ -286,15 +286,32 @@ function groupCells(cells: CellRow[], cols: ListCol[]): Map<number, RecordCells>
   return out;
 }
 
+/**
+ * A REGEXP: filter's pattern is the database's business (MySQL's and PostgreSQL's regular
+ * expressions differ from JavaScript's), so an invalid one is only found when the query runs:
+ * its regexp error becomes the engine's error answer instead of a 500.
+ */
+async function withFilterErrors<T>(ctx: RequestContext, query: ListQuery, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const regexpFilter = query.filters.find((f) => f.predicate.op === 'regexp');
+    if (regexpFilter && err instanceof Error && /regex|regular expression/i.test(err.message)) {
+      ctx.myDie(`Неверное регулярное выражение в фильтре: ${htmlspecialchars(regexpFilter.predicate.op === 'regexp' ? regexpFilter.predicate.pattern : '')}`);
+    }
+    throw err;
+  }
+}
+
 export async function objectList(ctx: RequestContext, s: CommandState): Promise<never> {
   const plan = await planList(ctx, s);
   const id = numId(s);
   const { cols } = plan;
   if (ctx.getStr('_count') !== undefined) {
-    const n = await ctx.t.countRecords(plan.query);
+    const n = await withFilterErrors(ctx, plan.query, () => ctx.t.countRecords(plan.query));
     ctx.apiDump({ count: String(n) }, 'count.json');
   }
-  const records = await ctx.t.listRecords(plan.query);
+  const records = await withFilterErrors(ctx, plan.query, () => ctx.t.listRecords(plan.query));
   const cells = records.length && cols.length ? await ctx.t.cellsOf(records.map((r) => r.id)) : [];
   const grouped = groupCells(cells, cols);
   const baseName = BASE_NAMES[plan.typ] ?? '';
@@ -530,7 +547,8 @@ export async function deleteSelection(ctx: RequestContext, s: CommandState): Pro
   if (!g.grants.deletable.has('1') && !g.grants.deletable.has(String(numId(s))) && g.user !== 'admin' && g.user !== ctx.db) {
     ctx.dieText('У вас нет прав на массовое удаление объектов этого типа');
   }
-  const records = await ctx.t.listRecords({ ...plan.query, limit: undefined, offset: undefined });
+  const everything = { ...plan.query, limit: undefined, offset: undefined };
+  const records = await withFilterErrors(ctx, everything, () => ctx.t.listRecords(everything));
   let deleted = 0;
   for (const r of records) {
     if (r.t === 18 && r.id === g.userId) continue;

@@ -8,7 +8,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Store } from '../../storage/types.js';
 import { createEngine, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
-import { cleanText, cleanValue, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
 import { LoginThrottle, type ThrottlePolicy } from '../security.js';
 
 /**
@@ -117,11 +117,19 @@ function bodyParams(req: Request): Record<string, unknown> {
   let raw = '';
   if (Buffer.isBuffer(body)) raw = body.toString('utf8');
   else if (typeof body === 'string') raw = body;
-  else if (body && typeof body === 'object') return cleanValue(body) as Record<string, unknown>;
+  else if (body && typeof body === 'object') {
+    // parsed by an earlier middleware: the same depth rule as for a raw body
+    try {
+      return cleanValue(body) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof JsonTooDeep) return {};
+      throw err;
+    }
+  }
   const post: Record<string, unknown> = {};
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (type.startsWith('application/x-www-form-urlencoded')) Object.assign(post, parseFormBody(raw));
-  if (raw.length) {
+  if (raw.length && !jsonNestsDeeperThan(raw, JSON_MAX_DEPTH)) {
     try {
       const json: unknown = JSON.parse(raw);
       if (json !== null && typeof json === 'object') {

@@ -23,16 +23,43 @@ function decode(s: string): string {
   }
 }
 
-/** cleanText applied to every string of a parsed JSON value */
-export function cleanValue(v: unknown): unknown {
+/** cleanText applied to every string of a parsed JSON value; null when it nests deeper than PHP accepts */
+export function cleanValue(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return cleanText(v);
-  if (Array.isArray(v)) return v.map(cleanValue);
+  if (depth >= JSON_MAX_DEPTH && v && typeof v === 'object') throw new JsonTooDeep();
+  if (Array.isArray(v)) return v.map((x) => cleanValue(x, depth + 1));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[cleanText(k)] = cleanValue(x);
+    for (const [k, x] of Object.entries(v)) out[cleanText(k)] = cleanValue(x, depth + 1);
     return out;
   }
   return v;
+}
+
+/** thrown by cleanValue: the value is not JSON to PHP (json_decode gives up past its depth) */
+export class JsonTooDeep extends Error {}
+
+/** PHP json_decode's default depth: a body nested deeper is not JSON to the engine */
+export const JSON_MAX_DEPTH = 512;
+
+/**
+ * Whether JSON text nests arrays/objects deeper than `max` (scanned without recursion, so a
+ * hostile body cannot overflow the stack before it is even parsed).
+ */
+export function jsonNestsDeeperThan(raw: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 type Bag = Record<string, unknown>;
