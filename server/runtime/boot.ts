@@ -28,6 +28,8 @@ export interface ServerContext {
   requestShutdown(exitCode: number, reason: string): void;
   /** runs `task` on close, after the HTTP server drained and before the store closes (stop cron timers ...) */
   onShutdown(task: () => void | Promise<void>): void;
+  /** runs `task` when closing starts, before the drain: end long-lived responses (live log streams) so the drain need not wait for them */
+  onDrain(task: () => void): void;
 }
 
 export interface BootOptions {
@@ -119,6 +121,7 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
   const runtime: RuntimeInfo = { startedAt: new Date(), mode: detectMode(), address: null };
   const metrics = new RequestMetrics();
   const shutdownTasks: Array<() => void | Promise<void>> = [];
+  const drainTasks: Array<() => void> = [];
   const runShutdownTasks = async () => {
     for (const task of shutdownTasks.splice(0)) {
       try {
@@ -137,6 +140,9 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
     requestShutdown: options.requestShutdown ?? ((exitCode, reason) => fatal(reason, exitCode)),
     onShutdown: (task) => {
       shutdownTasks.push(task);
+    },
+    onDrain: (task) => {
+      drainTasks.push(task);
     },
   };
 
@@ -174,6 +180,13 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
     context,
     close(deadlineMs?: number) {
       closing ??= (async () => {
+        for (const task of drainTasks.splice(0)) {
+          try {
+            task();
+          } catch (err) {
+            logger.error({ err }, 'a drain task failed');
+          }
+        }
         await running.close(deadlineMs);
         await runShutdownTasks();
         await storeHandle.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));

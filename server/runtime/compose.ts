@@ -52,6 +52,7 @@ function consoleRouter(dir: string | null): Router {
 export function productRouters(context: ServerContext): AppRouters {
   const { config, storeHandle, logs } = context;
   const admin = adminLayerFor(context);
+  context.onDrain(() => admin.router.closeStreams());
   context.onShutdown(() => admin.stop());
 
   // The legacy router throws when the store is gone mid-request; the engine turns that into a 503.

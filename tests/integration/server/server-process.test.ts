@@ -268,3 +268,34 @@ describe('server process: stopping and restarting', () => {
     }
   }, STARTUP_TIMEOUT_MS);
 });
+
+describe('server process: long-lived responses do not hold up a stop', () => {
+  it('ends an open live-log stream when SIGTERM comes, instead of waiting out the drain deadline', async () => {
+    const server = await spawnServer({ env: { SHUTDOWN_TIMEOUT_MS: '60000' } });
+    try {
+      await waitForHttp(`${server.url}/health`, STARTUP_TIMEOUT_MS);
+      await server.waitForLine(/ Database: /, STARTUP_TIMEOUT_MS);
+      const headers = { 'Content-Type': 'application/json', 'X-Requested-With': 'integram-console' };
+      const setup = await getJson<{ token: string }>(`${server.url}/api/admin/setup`, {
+        method: 'POST', headers,
+        body: JSON.stringify({ adminPassword: 'stream-test-password', database: { kind: 'embedded' }, access: 'local' }),
+      });
+      expect(setup.status).toBe(200);
+      const stream = await fetch(`${server.url}/api/admin/logs/stream`, { headers: { Authorization: `Bearer ${setup.body.token}` } });
+      expect(stream.status).toBe(200);
+      const reader = stream.body!.getReader();
+      await reader.read(); // the stream is open and has sent something
+
+      const stopAt = Date.now();
+      server.child.kill('SIGTERM');
+      const result = await server.exited;
+      expect(result).toEqual({ code: 0, signal: null });
+      // far below SHUTDOWN_TIMEOUT_MS: the stream was ended before the drain began
+      expect(Date.now() - stopAt).toBeLessThan(20_000);
+      await reader.cancel().catch(() => undefined);
+    } finally {
+      await server.stop();
+      server.cleanup();
+    }
+  }, 3 * STARTUP_TIMEOUT_MS);
+});
