@@ -8,7 +8,9 @@ import { EngineCore } from './core.js';
 import type { EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
 import { createOperations, type EngineOperations } from './operations.js';
 
-export type { EngineOptions, LegacyRequest, LegacyResponse, LegacyBody, ResponseCookie, EngineClock, EngineLogger } from './types.js';
+export type {
+  EngineOptions, LegacyRequest, LegacyResponse, LegacyBody, ResponseCookie, EngineClock, EngineLogger, EngineLoginThrottle, LoginThrottleVerdict,
+} from './types.js';
 export type { EngineOperations } from './operations.js';
 export { ENGINE_HEADERS } from './core.js';
 

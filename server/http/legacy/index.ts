@@ -7,7 +7,8 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Store } from '../../storage/types.js';
-import { createEngine, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
+import { createHash } from 'node:crypto';
+import { createEngine, type Engine, type EngineLoginThrottle, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
 import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
 import { LoginThrottle, type ThrottlePolicy } from '../security.js';
 
@@ -38,6 +39,21 @@ export interface LegacyRouterDeps {
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
+/**
+ * The engine's login throttle backed by the appliance store. A login reaches it as typed, of any
+ * length, and the counters' keys are at most 191 characters: a long login is counted under its
+ * digest (no real login is that long; the counting still works against guessing).
+ */
+export function legacyLoginThrottle(getStore: () => Store): EngineLoginThrottle {
+  const shared = new LoginThrottle(() => getStore().appliance, LEGACY_LOGIN_POLICY, Date.now, 'legacy');
+  const keyOf = (login: string): string => (login.length > 64 ? `sha256:${createHash('sha256').update(login).digest('hex')}` : login);
+  return {
+    check: (db, login, address) => shared.check(db, keyOf(login), address),
+    recordFailure: (db, login, address) => shared.recordFailure(db, keyOf(login), address),
+    recordSuccess: (db, login) => shared.recordSuccess(db, keyOf(login)),
+  };
+}
+
 export interface LegacyRouter extends Router {
   engine: Engine;
 }
@@ -50,7 +66,7 @@ export function createLegacyRouter(deps: LegacyRouterDeps): LegacyRouter {
     serverName: deps.serverName,
     metaTtlMs: deps.cacheTtlMs,
     tokenTtlSeconds: deps.tokenTtlSeconds,
-    loginThrottle: new LoginThrottle(() => deps.getStore().appliance, LEGACY_LOGIN_POLICY, Date.now, 'legacy'),
+    loginThrottle: legacyLoginThrottle(deps.getStore),
     logger: deps.logger ? {
       info: (o, m) => deps.logger!.info(o, m),
       warn: (o, m) => deps.logger!.warn(o, m),

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createLegacyRouter } from '../../../server/http/legacy/index.js';
-import type { Row } from '../../../server/storage/types.js';
+import type { Row, Store } from '../../../server/storage/types.js';
 import { Client, STORES, TestServer } from './harness.js';
 
 const ACTIVITY = 124;
@@ -123,6 +123,65 @@ for (const kind of STORES) {
         const text = await g.server.request('POST', '/my/auth', { form: { login: 'phantom', pwd: 'guess-y' } });
         expect(text.status).toBe(429);
         expect(text.text).toMatch(/^Слишком много неудачных попыток входа/);
+      } finally {
+        await new Promise<void>((resolve) => other.close(() => resolve()));
+      }
+    });
+
+    it('a failed login with a huge or array login is counted, not a 500', async () => {
+      const g = new Client(server);
+      const huge = 'x'.repeat(70_000);
+      expect((await g.login(huge, 'pw')).status).toBe(401);
+      const array = await server.request('POST', '/my/auth?JSON', { form: { login: ['%'.repeat(4000), 'b'], pwd: 'pw' } });
+      expect(array.status).toBe(401);
+      for (let i = 0; i < 9; i++) await g.login(huge, 'pw');
+      expect((await g.login(huge, 'pw')).status).toBe(429);
+    });
+
+    it('a write retried after a deadlock (MySQL runs the transaction again) answers as if run once', async () => {
+      // the store's own retry of a deadlock victim: the first attempt runs fully, is rolled back,
+      // and the command runs again on a fresh transaction
+      class DeadlockVictim extends Error {}
+      let victims = 0;
+      const real = server.store;
+      const retrying = new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop !== 'transaction') return Reflect.get(target, prop, receiver) as unknown;
+          return async <T>(db: string, fn: Parameters<Store['transaction']>[1]): Promise<T> => {
+            try {
+              await real.transaction(db, async (tx) => {
+                await fn(tx);
+                throw new DeadlockVictim();
+              });
+            } catch (err) {
+              if (!(err instanceof DeadlockVictim)) throw err;
+              victims++;
+            }
+            return real.transaction(db, fn) as Promise<T>;
+          };
+        },
+      }) as Store;
+      const app = express();
+      app.use(createLegacyRouter({ getStore: () => retrying, salt: 'oracle-salt', serverName: '127.0.0.1' }));
+      const other = createServer(app);
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const post = async (path: string, form: Record<string, string>): Promise<unknown> => {
+        const res = await fetch(`${url}/my/${path}`, {
+          method: 'POST', headers: { 'X-Authorization': c.token }, body: new URLSearchParams({ _xsrf: c.xsrf, ...form }),
+        });
+        return res.json();
+      };
+      try {
+        const made = await post(`_m_new/${client}?JSON`, { up: '1', [`t${client}`]: 'Retried Rita', [`t${note}`]: 'once' }) as { id: number };
+        const copies = await server.store.tenant('my').find({ t: client, val: 'Retried Rita' });
+        expect(copies.map((r) => r.id)).toEqual([made.id]);
+        expect((await server.store.tenant('my').find({ up: made.id })).map((r) => r.val)).toEqual(['once']);
+        // a warning added by the command appears once, not once per attempt
+        const saved = await post(`_m_save/${made.id}?JSON`, { [`t${client}`]: '' }) as { warnings: string; args: string };
+        expect(saved.warnings).toBe('Нельзя оставить пустым имя объекта!<br>');
+        expect(saved.args).toBe('saved1=1&&warning=Нельзя оставить пустым имя объекта!<br>');
+        expect(victims).toBe(2);
       } finally {
         await new Promise<void>((resolve) => other.close(() => resolve()));
       }
