@@ -2,9 +2,10 @@
  * Minimal reproductions of the engine bugs the legacy fuzz test found (legacy-fuzz.test.ts),
  * on the real server over PGlite, and over MariaDB when TEST_MYSQL_URL is set.
  *
- * A case still marked `it.fails` is a KNOWN OPEN BUG: the test documents the expected answer and
- * passes only while the engine still gets it wrong. When the engine is fixed the case starts
- * failing: then drop `.fails` (and the matching entry of KNOWN_BUGS in legacy-fuzz.test.ts).
+ * A case marked `it.fails` is a KNOWN OPEN BUG: it documents the expected answer and passes only
+ * while the engine still gets it wrong (listed in KNOWN_BUGS of legacy-fuzz.test.ts too). When the
+ * engine is fixed the case starts failing: then drop `.fails` and the KNOWN_BUGS entry. Every case
+ * below was found by the fuzz test on 2026-11-26 and has been fixed since; they stay as guards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
@@ -50,11 +51,11 @@ for (const kind of STORES) {
       if (kind.databaseUrl) await dropSchema(kind.databaseUrl);
     }, 120_000);
 
-    // BUG deep-json-body: a JSON request body nested 5000 levels deep overflows the stack while the
-    // legacy adapter copies it (server/http/legacy/params.ts cleanValue, recursive) -> 500. PHP's
+    // FIXED deep-json-body: a JSON request body nested 5000 levels deep overflowed the stack while the
+    // legacy adapter copied it (server/http/legacy/params.ts cleanValue, recursive) -> 500. PHP's
     // json_decode gives up past depth 512 and the body is simply not JSON: the request is answered as
     // if it had no JSON body.
-    it.fails('BUG deep-json-body: a JSON body nested 5000 deep is ignored like any non-JSON body, not a 500', async () => {
+    it('deep-json-body: a JSON body nested 5000 deep is ignored like any non-JSON body, not a 500', async () => {
       const a = await c.request('POST', '/my/dict?JSON', {
         headers: { 'X-Authorization': c.token, 'Content-Type': 'application/json' },
         rawBody: `${'['.repeat(5000)}${']'.repeat(5000)}`,
@@ -63,10 +64,9 @@ for (const kind of STORES) {
       expect(a.json).toMatchObject({ 18: 'Пользователь' });
     });
 
-    // BUG invalid-regexp-filter: F_{col}=REGEXP:<invalid pattern> reaches the database, whose regex
-    // error escapes as a 500. Expected: the engine's error answer (4xx JSON in API mode), as for any
-    // other bad filter value.
-    it.fails('BUG invalid-regexp-filter: object list with F_=REGEXP:( answers an error, not a 500', async () => {
+    // FIXED invalid-regexp-filter: F_{col}=REGEXP:<invalid pattern> reached the database, whose regex
+    // error escaped as a 500. Expected: the engine's error answer, as for any other bad filter value.
+    it('invalid-regexp-filter: object list with F_=REGEXP:( answers an error, not a 500', async () => {
       const a = await c.get(`object/${client}?JSON&F_${client}=${encodeURIComponent('REGEXP:(')}`);
       expect(a.status).toBeLessThan(500);
       const b = await c.get(`object/${client}?JSON&F_${client}=${encodeURIComponent('!REGEXP:*')}`);
@@ -84,10 +84,10 @@ for (const kind of STORES) {
       expect(forbiddenChanges(rowsBefore, await app.store().exportRows('my'))).toEqual([]);
     });
 
-    // BUG report-placeholder-501: report/{id} where the id is not a report (t != 22) answers
+    // FIXED report-placeholder-501: report/{id} where the id is not a report (t != 22) answered
     // 501 "Отчёты пока не поддерживаются" instead of the engine's report-not-found answer
     // (server/engine/commands.ts report(): no check that the record is a report before the 501).
-    it.fails('BUG report-placeholder-501: report/{id of a non-report record} answers not-found, not 501', async () => {
+    it('report-placeholder-501: report/{id of a non-report record} answers not-found, not 501', async () => {
       const a = await c.get(`report/${alice}?JSON`);
       expect(a.status).toBeLessThan(500);
     });
