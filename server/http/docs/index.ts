@@ -7,7 +7,9 @@
  * Needs no database: mount it as (part of) `routers.public`.
  */
 import express, { type Router } from 'express';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+// Only the path helper: the package's main entry would load the whole Swagger UI browser bundle
+// into the server (about 38 MB of resident memory) just to tell where its files are.
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
 import { buildOpenApiDocument, type OpenApiOptions } from './openapi.js';
 
 export { buildOpenApiDocument } from './openapi.js';
