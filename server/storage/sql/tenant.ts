@@ -292,8 +292,17 @@ export class SqlTenantStore implements TenantStore {
 
   /**
    * One filter as a condition on record `r`. A cell/ref column is a set of child rows:
-   * a positive predicate needs one child that satisfies it (EXISTS); a negated one needs
-   * none that satisfies the positive form (NOT EXISTS), so a missing cell matches it.
+   * a positive predicate needs one child that satisfies it; a negated one needs none that
+   * satisfies the positive form, so a missing cell matches it.
+   *
+   * The SQL shape decides the plan. When an index finds the matching cells from the
+   * predicate alone (see cellsFoundByIndex) it is EXISTS / NOT EXISTS: the optimizer
+   * estimates those few cells and semi-joins from them (0.8 ms for one hit in 50,000).
+   * Otherwise (LIKE '%x%', ranges, numbers, regexps, a reference target's value) it is a
+   * scalar `(SELECT 1 ... LIMIT 1) IS [NOT] NULL`: neither MariaDB nor Postgres flattens
+   * that into a semi-join, so they walk the records in id order and probe each one's cells
+   * through the (up, t) index, stopping when the page is full; as EXISTS they materialised
+   * every matching cell of the column first (235 → 24 ms on MariaDB, see README).
    */
   private filterSql(filter: ListFilter, p: Params): string {
     const { column, predicate } = filter;
@@ -312,8 +321,11 @@ export class SqlTenantStore implements TenantStore {
     } else {
       cond = this.predicateSql(positive, valueExpr, idExpr, p);
     }
-    const exists = `EXISTS (SELECT 1 FROM ${from} WHERE ${reqParam} AND ${cond})`;
-    return negated || predicate.op === 'absent' ? `NOT ${exists}` : exists;
+    const none = negated || predicate.op === 'absent';
+    const matching = `SELECT 1 FROM ${from} WHERE ${reqParam} AND ${cond}`;
+    if (cellsFoundByIndex(column, positive)) return none ? `NOT EXISTS (${matching})` : `EXISTS (${matching})`;
+    const probe = `(${matching} LIMIT 1)`;
+    return none ? `${probe} IS NULL` : `${probe} IS NOT NULL`;
   }
 
   /** FROM/WHERE pieces for the child rows of r that hold a cell/ref column */
@@ -432,6 +444,18 @@ function positiveOf(pred: ValuePredicate): ValuePredicate {
     case 'idIn': return { op: 'idIn', ids: pred.ids };
     default: return pred;
   }
+}
+
+/**
+ * Whether an index finds the cells a positive predicate matches without looking at the
+ * record: text equality / IN on a scalar cell (t_val index on (t, val) or its lower()
+ * twin), cell ids (primary key), reference target ids (the cell's t, with val = the
+ * requisite: t_val again). A reference target's value is never: the target row's t is unknown.
+ */
+function cellsFoundByIndex(column: Exclude<ListColumn, { kind: 'first' }>, pred: ValuePredicate): boolean {
+  if (pred.op === 'idIn') return true;
+  if (column.kind !== 'cell') return false;
+  return (pred.op === 'eq' || pred.op === 'in') && !pred.numeric;
 }
 
 function notInList(expr: string, ids: number[], p: Params): string {

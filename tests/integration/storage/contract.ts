@@ -410,6 +410,26 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(await store.tenant('fx').countRecords(query)).toBe(2);
       });
 
+      it('pages of a filtered list (probe per record, stops when the page is full) match the whole list', async () => {
+        const t = store.tenant('fx');
+        const cases: ListFilter[] = [
+          { column: phone, predicate: { op: 'like', pattern: '%1%' } },
+          { column: phone, predicate: { op: 'notLike', pattern: '%1%' } },
+          { column: city, predicate: { op: 'like', pattern: '%e%' } },
+          { column: city, predicate: { op: 'ne', value: 'berlin' } },
+          { column: phone, predicate: { op: 'eq', value: 'abc' } },
+          { column: phone, predicate: { op: 'absent' } },
+        ];
+        for (const filter of cases) {
+          const all = ids(await t.listRecords(base([filter])));
+          const paged: number[] = [];
+          for (let offset = 0; offset < 6; offset += 2) paged.push(...ids(await t.listRecords(base([filter], { limit: 2, offset }))));
+          expect(paged).toEqual(all);
+          const desc = ids(await t.listRecords(base([filter], { order: { by: 'id', desc: true }, limit: 1 })));
+          expect(desc).toEqual(all.slice(-1));
+        }
+      });
+
       it('orders by first / cell / ref columns, NULLs first ascending, ties by id ascending', async () => {
         const t = store.tenant('fx');
         const order = async (by: ListQuery['order']) => ids(await t.listRecords(base([], { order: by })));
