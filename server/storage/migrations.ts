@@ -5,6 +5,7 @@
  * migration once: the second waits, then finds the versions recorded.
  */
 import type { DriverName } from './types.js';
+import { listTenantTables } from './sql/common.js';
 import type { SqlExecutor } from './sql/executor.js';
 import { toInt } from './sql/executor.js';
 
@@ -26,6 +27,16 @@ export interface Migration {
   version: number;
   name: string;
   sql: Record<DriverName, string[]>;
+  /** statements that depend on what is in the store (e.g. one per tenant table), run after `sql` */
+  perTenant?: Partial<Record<DriverName, (table: string) => string[]>>;
+}
+
+/**
+ * The id-ordered list index of a PGlite tenant: `t = ? AND up = ? ORDER BY id LIMIT n` reads
+ * n entries. InnoDB's (t, up) carries the primary key implicitly; a Postgres index does not.
+ */
+export function pgliteListIndexSql(table: string): string {
+  return `CREATE INDEX IF NOT EXISTS "${table}_t_up_id_idx" ON "${table}" (t, up, id)`;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -77,6 +88,16 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'text to number cast keeps NULL (a missing cell sorts as NULL, not 0)',
     sql: { mysql: [], pglite: [NUMBER_CAST_FUNCTION] },
   },
+  {
+    version: 4,
+    name: 'PGlite tenant index (t, up, id) replaces (t, up); planner statistics',
+    sql: { mysql: [], pglite: [] },
+    perTenant: {
+      // IF [NOT] EXISTS: re-runnable; the name of the old index is the one CREATE INDEX gave it.
+      // ANALYZE: folders written before the driver analyzed tables have empty-table statistics
+      pglite: (table) => [pgliteListIndexSql(table), `DROP INDEX IF EXISTS "${table}_t_up_idx"`, `ANALYZE "${table}"`],
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -95,6 +116,13 @@ export async function runMigrations(ex: SqlExecutor, dialect: DriverName): Promi
     const record = `INSERT INTO ${SCHEMA_TABLE} (version, name, applied_at) VALUES (${placeholder(1)}, ${placeholder(2)}, ${placeholder(3)})`;
     const apply = async (tx: SqlExecutor) => {
       for (const statement of migration.sql[dialect]) await tx.run(statement);
+      const perTenant = migration.perTenant?.[dialect];
+      if (perTenant) {
+        const schema = dialect === 'mysql' ? 'DATABASE()' : 'current_schema()';
+        for (const table of await listTenantTables(tx, schema)) {
+          for (const statement of perTenant(table)) await tx.run(statement);
+        }
+      }
       await tx.run(record, [migration.version, migration.name, Date.now()]);
     };
     // Postgres DDL is transactional; MySQL commits DDL implicitly, so there each statement

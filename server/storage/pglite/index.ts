@@ -8,7 +8,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { tenantTableName } from '../db-names.js';
 import { StoreError } from '../errors.js';
 import { acquireFolderLock } from '../lock-file.js';
-import { runMigrations } from '../migrations.js';
+import { pgliteListIndexSql, runMigrations } from '../migrations.js';
 import { SqlApplianceStore } from '../sql/appliance.js';
 import { listTenantTables, validateRows } from '../sql/common.js';
 import { type Dialect, pgDialect } from '../sql/dialect.js';
@@ -67,6 +67,98 @@ class PgExecutor implements SqlExecutor {
   }
 }
 
+const WRITE_STATEMENT = /^\s*(INSERT|UPDATE|DELETE)\b/i;
+
+/** Reports how many rows each write statement changed (for the statistics below). */
+class CountingExecutor implements SqlExecutor {
+  constructor(private readonly inner: SqlExecutor, private readonly onWrite: (rows: number) => void) {}
+
+  async query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]> {
+    const rows = await this.inner.query(sql, params);
+    if (WRITE_STATEMENT.test(sql)) this.onWrite(rows.length);
+    return rows;
+  }
+
+  async run(sql: string, params?: readonly unknown[]): Promise<RunResult> {
+    const result = await this.inner.run(sql, params);
+    if (WRITE_STATEMENT.test(sql)) this.onWrite(result.affected);
+    return result;
+  }
+
+  inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inner.inTransaction((tx) => fn(new CountingExecutor(tx, this.onWrite)));
+  }
+}
+
+/** rows written since the last ANALYZE that make a table's statistics stale: max(this, 10 % of its rows) */
+const ANALYZE_MIN_WRITES = 1000;
+const ANALYZE_FRACTION = 0.1;
+
+/**
+ * Planner statistics of the tenant tables. PGlite is one embedded backend: no autovacuum
+ * worker ever analyzes a table, so without this the planner keeps the estimates of an empty
+ * table (6 rows for 50,000) and picks hash joins over whole tables (docs/benchmarks.md, 3).
+ * Rows written are counted per table; past the threshold an ANALYZE runs after the write has
+ * returned, outside any transaction (PGlite queues a plain query behind an open transaction),
+ * at most one per table at a time. A failed ANALYZE only leaves the old statistics.
+ */
+class TableStatistics {
+  private readonly writes = new Map<string, number>();
+  private readonly rowsAtAnalyze = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly pg: PGlite) {}
+
+  written(table: string, rows: number): void {
+    if (rows <= 0) return;
+    this.writes.set(table, (this.writes.get(table) ?? 0) + rows);
+    if (this.isStale(table)) setImmediate(() => void this.analyzeIfStale(table));
+  }
+
+  private isStale(table: string): boolean {
+    const threshold = Math.max(ANALYZE_MIN_WRITES, ANALYZE_FRACTION * (this.rowsAtAnalyze.get(table) ?? 0));
+    return (this.writes.get(table) ?? 0) > threshold;
+  }
+
+  private analyzeIfStale(table: string): Promise<void> {
+    if (this.running.has(table) || !this.isStale(table)) return Promise.resolve();
+    return this.analyze(table);
+  }
+
+  /** analyzes now (or joins the one running); never rejects */
+  analyze(table: string): Promise<void> {
+    const current = this.running.get(table);
+    if (current) return current;
+    this.writes.set(table, 0);
+    const run = (async () => {
+      try {
+        await this.pg.query(`ANALYZE "${table}"`);
+        const rows = await this.pg.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [`"${table}"`]);
+        this.rowsAtAnalyze.set(table, Math.max(0, Number(rows.rows[0]?.n ?? 0)));
+      } catch {
+        // the table was dropped meanwhile, or the store is closing: the old statistics stay
+      } finally {
+        this.running.delete(table);
+      }
+      // writes that arrived while this one ran may already be past the threshold again
+      if (this.isStale(table)) await this.analyzeIfStale(table);
+    })();
+    this.running.set(table, run);
+    return run;
+  }
+
+  forget(table: string): void {
+    this.writes.delete(table);
+    this.rowsAtAnalyze.delete(table);
+  }
+
+  /** resolves when no ANALYZE is running or scheduled by a write that has returned */
+  async settled(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+}
+
 function sequenceOf(table: string): string {
   return `pg_get_serial_sequence('${table}', 'id')`;
 }
@@ -122,7 +214,7 @@ function createTableStatements(table: string): string[] {
       CHECK (octet_length(val) <= 16777215)
     )`,
     `CREATE INDEX ON ${q} (up, t)`,
-    `CREATE INDEX ON ${q} (t, up)`,
+    pgliteListIndexSql(table),
     `CREATE INDEX ON ${q} (t, lower(left(val, 191)))`,
     `CREATE INDEX ON ${q} (up, ord)`,
   ];
@@ -144,6 +236,7 @@ export class PgliteStore implements Store {
   readonly appliance: ApplianceStore;
   private readonly ex: PgExecutor;
   private readonly heldLocks = new Set<string>();
+  private readonly statistics: TableStatistics;
   private closed = false;
 
   private constructor(
@@ -154,6 +247,7 @@ export class PgliteStore implements Store {
     schemaVersion: number,
   ) {
     this.ex = new PgExecutor(pg, pg);
+    this.statistics = new TableStatistics(pg);
     this.info = { driver: 'pglite', target: dir, schemaVersion };
     this.appliance = new SqlApplianceStore(this.ex, d);
   }
@@ -192,6 +286,18 @@ export class PgliteStore implements Store {
       await new SqlTenantStore(tx, this.d, pgIds, table).insertMany(rows);
       await resetSequence(tx, table);
     });
+    this.statistics.forget(table);
+    if (rows.length > 0) await this.statistics.analyze(table);
+  }
+
+  /** resolves when no planner-statistics update is running (tests, measurements) */
+  statisticsSettled(): Promise<void> {
+    return this.statistics.settled();
+  }
+
+  /** the tenant store over an executor that counts the rows it writes */
+  private tenantOn(ex: SqlExecutor, table: string): SqlTenantStore {
+    return new SqlTenantStore(new CountingExecutor(ex, (rows) => this.statistics.written(table, rows)), this.d, pgIds, table);
   }
 
   private async createTable(tx: SqlExecutor, table: string): Promise<void> {
@@ -204,15 +310,17 @@ export class PgliteStore implements Store {
     const table = tenantTableName(db);
     if (!(await this.databaseExists(table))) throw new StoreError('not_found', `the database ${table} does not exist`);
     await this.ex.run(`DROP TABLE "${table}"`);
+    this.statistics.forget(table);
   }
 
   tenant(db: string): TenantStore {
-    return new SqlTenantStore(this.ex, this.d, pgIds, tenantTableName(db));
+    return this.tenantOn(this.ex, tenantTableName(db));
   }
 
   transaction<T>(db: string, fn: (tx: TenantStore) => Promise<T>): Promise<T> {
     const table = tenantTableName(db);
-    return this.ex.inTransaction((tx) => fn(new SqlTenantStore(tx, this.d, pgIds, table)));
+    // writes inside count too; an ANALYZE they trigger waits until the transaction has ended
+    return this.ex.inTransaction((tx) => fn(this.tenantOn(tx, table)));
   }
 
   async exportRows(db: string): Promise<Row[]> {
@@ -237,6 +345,8 @@ export class PgliteStore implements Store {
       await new SqlTenantStore(tx, this.d, pgIds, table).insertMany(rows);
       await resetSequence(tx, table);
     });
+    this.statistics.forget(table);
+    await this.statistics.analyze(table);
   }
 
   /** One process holds a PGlite folder, so an in-process lock is a lock for every holder. */
@@ -260,6 +370,7 @@ export class PgliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     try {
+      await this.statistics.settled();
       await this.pg.close();
     } finally {
       this.releaseFolder();

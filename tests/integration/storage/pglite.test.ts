@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPgliteStore } from '../../../server/storage/pglite/index.js';
+import { PGlite } from '@electric-sql/pglite';
+import { openPgliteStore, type PgliteStore } from '../../../server/storage/pglite/index.js';
+import type { Row } from '../../../server/storage/types.js';
 import { isStoreError } from '../../../server/storage/errors.js';
 import { storeContract } from './contract.js';
 
@@ -29,4 +31,84 @@ describe('pglite folder lock', () => {
     await again.close();
     rmSync(dir, { recursive: true, force: true });
   }, 180_000); // a new PGlite folder runs initdb: slow on a busy machine
+});
+
+describe('pglite planner statistics and the list index', () => {
+  const TYPE = 200;
+  const rowsOf = (from: number, n: number): Row[] =>
+    Array.from({ length: n }, (_, i) => ({ id: from + i, up: 1, ord: 1, t: TYPE, val: `r${from + i}` }));
+  /** statistics and plans are not part of the Store contract: read them on the store's own backend */
+  const backend = (store: PgliteStore) => (store as unknown as { pg: PGlite }).pg;
+  const reltuples = async (store: PgliteStore, table: string) =>
+    Number((await backend(store).query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [table])).rows[0].n);
+  const indexes = async (pg: PGlite, table: string) =>
+    (await pg.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE tablename = $1 ORDER BY indexname`, [table])).rows.map((r) => r.def);
+
+  it('analyzes after create/import and after writes past the threshold, in the background, never failing a write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-stats-'));
+    const store = await openPgliteStore(dir);
+    try {
+      await store.createDatabase('stats', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }, ...rowsOf(100, 50)]);
+      expect(await reltuples(store, 'stats')).toBe(51); // a never-analyzed table reads -1
+      const t = store.tenant('stats');
+      await t.insertMany(rowsOf(1000, 1500).map(({ id: _id, ...row }) => row));
+      await store.statisticsSettled();
+      expect(await reltuples(store, 'stats')).toBe(1551);
+      // 600 more rows: under max(1000, 10 % of 1551), no new ANALYZE
+      await store.transaction('stats', async (tx) => { await tx.insertMany(rowsOf(5000, 600)); });
+      await store.statisticsSettled();
+      expect(await reltuples(store, 'stats')).toBe(1551);
+      // updates and deletes count too; these cross the threshold
+      await t.updateWhere({ t: TYPE }, { ord: 2 });
+      await store.statisticsSettled();
+      expect(await reltuples(store, 'stats')).toBe(2151);
+      await store.importRows('stats', rowsOf(1, 10), { replace: true });
+      expect(await reltuples(store, 'stats')).toBe(10);
+      // an ANALYZE of a table dropped meanwhile fails quietly; the write has already succeeded
+      await store.createDatabase('gone');
+      await store.tenant('gone').insertMany(rowsOf(1, 1200));
+      await store.dropDatabase('gone');
+      await store.statisticsSettled();
+      expect(await store.databaseExists('gone')).toBe(false);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('the page query reads the (t, up, id) index with the LIMIT in it; migration 4 replaces (t, up) in old folders', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-index-'));
+    let store = await openPgliteStore(dir);
+    try {
+      await store.createDatabase('idx', [...rowsOf(2, 3000), ...rowsOf(10_000, 3000).map((r) => ({ ...r, t: TYPE + 1 }))]);
+      const defs = await indexes(backend(store), 'idx');
+      expect(defs.some((d) => d.endsWith('(t, up, id)'))).toBe(true);
+      expect(defs.some((d) => d.endsWith('(t, up)'))).toBe(false);
+      const plan = (await backend(store).query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (COSTS OFF) SELECT r.id FROM idx r WHERE r.t = ${TYPE} AND r.up = 1 ORDER BY r.id LIMIT 20`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index (Only )?Scan using idx_t_up_id_idx/);
+      expect(plan).not.toMatch(/Sort/);
+      expect((await store.tenant('idx').listRecords({ typeId: TYPE, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 3 })).map((r) => r.id)).toEqual([2, 3, 4]);
+
+      // a folder from before migration 4: the old index, no statistics, version 3
+      await store.close();
+      const pg = await PGlite.create(dir);
+      await pg.exec(`DROP INDEX idx_t_up_id_idx; CREATE INDEX ON idx (t, up); DELETE FROM integram_appliance_schema WHERE version = 4;
+        CREATE TABLE legacy (id integer PRIMARY KEY, up integer NOT NULL, ord integer NOT NULL, t integer NOT NULL, val text NOT NULL);
+        CREATE INDEX ON legacy (t, up); INSERT INTO legacy VALUES (1, 1, 0, 1, 'x');`);
+      await pg.close();
+      store = await openPgliteStore(dir);
+      expect(store.info.schemaVersion).toBe(4);
+      for (const table of ['idx', 'legacy']) {
+        const after = await indexes(backend(store), table);
+        expect(after.filter((d) => d.endsWith('(t, up, id)'))).toHaveLength(1);
+        expect(after.some((d) => d.endsWith('(t, up)'))).toBe(false);
+      }
+      expect(await reltuples(store, 'legacy')).toBe(1);
+      expect(await store.tenant('idx').count({ t: TYPE })).toBe(3000);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
