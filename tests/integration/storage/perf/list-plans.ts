@@ -2,7 +2,7 @@
  * Plans and timings of the list queries on a tenant of realistic size, on one driver.
  * Not a test (vitest ignores it): a measuring tool for server/storage/README.md.
  *
- *   npx tsx tests/integration/storage/perf/list-plans.ts pglite [--orders 50000] [--runs 15] [--no-plans]
+ *   npx tsx tests/integration/storage/perf/list-plans.ts pglite [--orders 50000] [--runs 15] [--no-plans] [--only 'NOT LIKE']
  *   TEST_MYSQL_URL=... npx tsx tests/integration/storage/perf/list-plans.ts mysql
  *
  * Seeds the shape of tests/bench (items with 5 cells, orders with 4 cells of which one is a
@@ -32,6 +32,8 @@ const ORDERS = option('orders', 50_000);
 const ITEMS = option('items', 10_000);
 const RUNS = option('runs', 15);
 const PLANS = !args.includes('--no-plans');
+/** only the cases whose name contains this */
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const DB = 'perf';
 
 // metadata ids (up = 0 rows), as the engine lays them out
@@ -185,7 +187,7 @@ async function main() {
     ];
 
     const results: string[] = [];
-    for (const c of cases) {
+    for (const c of cases.filter((x) => x.name.includes(ONLY))) {
       const records = await t.listRecords(c.q);
       const list = await median(() => t.listRecords(c.q));
       const ids = records.map((r) => r.id);
