@@ -41,6 +41,8 @@ export interface Dialect {
   nullsOrder(desc: boolean): string;
   /** the largest value the integer columns hold (a bigger one in a WHERE can only match nothing) */
   readonly maxInt: number;
+  /** after `FROM table r` of a page `t = ? AND up = ? ORDER BY id`: read it in id order from the (t, up) index */
+  readonly idOrderFromTypeIndex: string;
 }
 
 /** the smallest value of the integer columns (ord is a signed INT) */
@@ -67,6 +69,10 @@ export const mysqlDialect: Dialect = {
   number: (expr) => `(${expr} + 0)`,
   nullsOrder: () => '',
   maxInt: 4294967295,
+  // InnoDB's t_up/up_t end in the primary key, so t = ? AND up = ? comes out in id order. Left
+  // alone, MariaDB walks the primary key instead, guessing the type's records are spread evenly:
+  // a type added after 60,000 other rows cost 60,000 index reads for a page of 20 (36 ms)
+  idOrderFromTypeIndex: ' IGNORE INDEX FOR ORDER BY (PRIMARY)',
 };
 
 /** Prefix length of the t_val index, as in the PHP schema's val(191). */
@@ -97,5 +103,7 @@ export function pgDialect(orderCollation: string): Dialect {
     number: (expr) => `integram_num(${expr})`,
     nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
     maxInt: 2147483647,
+    // the (t, up, id) index serves it; the planner finds that itself once the table is analyzed
+    idOrderFromTypeIndex: '',
   };
 }

@@ -253,7 +253,9 @@ export class SqlTenantStore implements TenantStore {
     const p = this.d.newParams();
     const where = this.listWhere(query, p);
     const order = this.listOrder(query.order, p);
-    const sql = `SELECT r.id, r.up, r.ord, r.t, r.val FROM ${this.tbl} r WHERE ${where} ORDER BY ${order}${limitOffset(query.limit, query.offset)}`;
+    const byId = query.order.by === 'id' && query.parent.kind !== 'anyRecordParent';
+    const hint = byId ? this.d.idOrderFromTypeIndex : '';
+    const sql = `SELECT r.id, r.up, r.ord, r.t, r.val FROM ${this.tbl} r${hint} WHERE ${where} ORDER BY ${order}${limitOffset(query.limit, query.offset)}`;
     return (await this.ex.query(sql, p.values)).map(rowFromSql);
   }
 

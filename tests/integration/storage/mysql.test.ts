@@ -99,6 +99,24 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
     expect([['a first', 'a second'], ['b second', 'b first']]).toContainEqual(vals);
   });
 
+  it('a page by id reads the type\'s records from (t, up) in id order, not the whole primary key', async () => {
+    const other = Array.from({ length: 3000 }, (_, i) => ({ id: i + 2, up: 1, ord: 1, t: 300, val: `o${i}` }));
+    const mine = Array.from({ length: 300 }, (_, i) => ({ id: i + 5000, up: 1, ord: 1, t: 400, val: `m${i}` }));
+    await store.importRows('pageplan', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }, ...other, ...mine]);
+    const query = { typeId: 400, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 20 } as const;
+    expect((await store.tenant('pageplan').listRecords(query)).map((r) => r.id)).toEqual(mine.slice(0, 20).map((r) => r.id));
+    const conn = await rawConnection(options);
+    try {
+      const [plan] = await conn.query<RowDataPacket[]>(
+        'ANALYZE SELECT r.id, r.val FROM pageplan r IGNORE INDEX FOR ORDER BY (PRIMARY) WHERE r.t = 400 AND r.up = 1 ORDER BY r.id LIMIT 20');
+      expect(['up_t', 't_up']).toContain(plan[0].key);
+      expect(String(plan[0].Extra)).not.toMatch(/filesort/);
+      expect(Number(plan[0].r_rows)).toBeLessThanOrEqual(20);
+    } finally {
+      await conn.end();
+    }
+  });
+
   it('unreachable and wrong-password connects give a short reason', async () => {
     await expect(openStore({ mysql: { ...options, port: 1 } })).rejects.toSatisfy(
       (e) => isStoreError(e, 'unreachable') && (e as Error).message === 'ECONNREFUSED 127.0.0.1:1');

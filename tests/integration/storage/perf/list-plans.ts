@@ -2,7 +2,7 @@
  * Plans and timings of the list queries on a tenant of realistic size, on one driver.
  * Not a test (vitest ignores it): a measuring tool for server/storage/README.md.
  *
- *   npx tsx tests/integration/storage/perf/list-plans.ts pglite [--orders 50000] [--runs 15] [--no-plans] [--only 'NOT LIKE']
+ *   npx tsx tests/integration/storage/perf/list-plans.ts pglite [--orders 50000] [--runs 15] [--no-plans] [--only 'NOT LIKE'] [--keep]
  *   TEST_MYSQL_URL=... npx tsx tests/integration/storage/perf/list-plans.ts mysql
  *
  * Seeds the shape of tests/bench (items with 5 cells, orders with 4 cells of which one is a
@@ -33,6 +33,8 @@ const ITEMS = option('items', 10_000);
 const RUNS = option('runs', 15);
 const PLANS = !args.includes('--no-plans');
 /** only the cases whose name contains this */
+/** keep the seeded schema / data folder for hand-run EXPLAINs */
+const KEEP = args.includes('--keep');
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const DB = 'perf';
 
@@ -140,7 +142,11 @@ async function main() {
       run: async (sql) => { await pg.query(sql); },
       close: async () => undefined,
     };
-    cleanup = async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); };
+    cleanup = async () => {
+      await store.close();
+      if (KEEP) console.log(`# kept data folder ${join(dir, 'pglite')}`);
+      else rmSync(dir, { recursive: true, force: true });
+    };
   } else {
     const options = privateSchemaOptions('perf');
     store = await openMysqlStore(options);
@@ -155,7 +161,12 @@ async function main() {
       run: async (sql) => { await conn.query(sql); },
       close: () => conn.end(),
     };
-    cleanup = async () => { await conn.end().catch(() => undefined); await store.close(); await dropSchema(options); };
+    cleanup = async () => {
+      await conn.end().catch(() => undefined);
+      await store.close();
+      if (KEEP) console.log(`# kept schema ${options.database}`);
+      else await dropSchema(options);
+    };
   }
 
   try {
