@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RowDataPacket } from 'mysql2/promise';
 import { openMysqlStore } from '../../../server/storage/mysql/index.js';
-import { isStoreError, openStore, type MysqlOptions, type Store } from '../../../server/storage/index.js';
+import { isStoreError, openStore, type ListQuery, type MysqlOptions, type Store } from '../../../server/storage/index.js';
 import { storeContract } from './contract.js';
 import { dropSchema, privateSchemaOptions, rawConnection, TEST_MYSQL_URL } from './mysql-harness.js';
 
@@ -103,7 +103,7 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
     const other = Array.from({ length: 3000 }, (_, i) => ({ id: i + 2, up: 1, ord: 1, t: 300, val: `o${i}` }));
     const mine = Array.from({ length: 300 }, (_, i) => ({ id: i + 5000, up: 1, ord: 1, t: 400, val: `m${i}` }));
     await store.importRows('pageplan', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }, ...other, ...mine]);
-    const query = { typeId: 400, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 20 } as const;
+    const query: ListQuery = { typeId: 400, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 20 };
     expect((await store.tenant('pageplan').listRecords(query)).map((r) => r.id)).toEqual(mine.slice(0, 20).map((r) => r.id));
     const conn = await rawConnection(options);
     try {
