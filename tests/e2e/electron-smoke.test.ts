@@ -5,11 +5,11 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.js';
 
 function electronBinary(): { path?: string; reason?: string } {
   try {
@@ -20,17 +20,6 @@ function electronBinary(): { path?: string; reason?: string } {
   } catch (error) {
     return { reason: `no Electron binary installed (${(error as Error).message.split('\n')[0]})` };
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const binary = electronBinary();

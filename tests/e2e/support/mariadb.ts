@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canConnect, freePort, sleep } from './net.js';
+import { canConnect, freePort, sleep } from '../../support/net.js';
 
 const CANDIDATES = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd', '/usr/sbin/mysqld'];
 export const MARIADBD = CANDIDATES.find((p) => existsSync(p)) ?? null;

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './paths.js';
-import { freePort, sleep } from './net.js';
+import { freePort, sleep } from '../../support/net.js';
 
 const RESTART_EXIT_CODE = 75;
 const DIST_ENTRY = path.join(REPO_ROOT, 'dist', 'server', 'index.js');
