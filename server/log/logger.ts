@@ -1,7 +1,8 @@
 /**
  * The server log: pino to stdout (readable lines, or JSON with LOG_FORMAT=json), to a
  * rotating JSON-lines file (pino-roll: daily and by size, LOG_KEEP files kept) and to an
- * in-memory ring for the console. Secrets are redacted before any of them sees a line.
+ * in-memory ring for the console. Secrets are redacted (redact.ts, by key name) before any of
+ * them sees a line.
  *
  * pino-roll runs in this thread (its stream is used directly, not as a worker transport),
  * so nothing depends on worker threads resolving modules inside an Electron package.
@@ -13,42 +14,9 @@ import pinoRoll from 'pino-roll';
 import type { SonicBoom } from 'sonic-boom';
 import type { AppConfig } from '../config/index.js';
 import { LogRing, toLogLine } from './ring.js';
+import { redactSecrets } from './redact.js';
 
 export type { Logger } from 'pino';
-
-/** Values under these keys never reach a log line. */
-const SECRET_KEYS = [
-  'password',
-  'pwd',
-  'pass',
-  'passwd',
-  'newPassword',
-  'oldPassword',
-  'token',
-  'accessToken',
-  'refreshToken',
-  'secret',
-  '_xsrf',
-  'xsrf',
-  'apiKey',
-  'authorization',
-  'cookie',
-];
-
-export const REDACT_PATHS: string[] = [
-  'req.headers.authorization',
-  'req.headers["x-authorization"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers["x-authorization"]',
-  'headers.cookie',
-  'headers["set-cookie"]',
-  ...SECRET_KEYS.flatMap((key) => {
-    const ref = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`;
-    return [ref.slice(ref.startsWith('.') ? 1 : 0), `*${ref}`, `body${ref}`, `req.body${ref}`, `query${ref}`];
-  }),
-];
 
 export type LogSettings = Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FILE' | 'LOG_MAX_SIZE' | 'LOG_KEEP' | 'LOG_FORMAT' | 'DISABLE_LOGGING'>;
 
@@ -160,8 +128,11 @@ export async function createLogSystem(settings: LogSettings, options: LogSystemO
       level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (bindings) => redactSecrets(bindings),
+        log: (object) => redactSecrets(object),
+      },
       serializers: { err: pino.stdSerializers.err },
     },
     pino.multistream(streams),

@@ -25,8 +25,13 @@ export interface RecentQuery {
 
 export type LogListener = (line: LogLine) => void;
 
+/**
+ * Lines are kept as the JSON text pino wrote and parsed only when somebody reads them (the
+ * console's tail or a live subscriber): a busy server logs a line per request, and parsing each
+ * one up front cost more than everything else the ring does.
+ */
 export class LogRing {
-  private readonly lines: LogLine[] = [];
+  private readonly entries: Array<{ text: string; line?: LogLine | null }> = [];
   private readonly listeners = new Set<LogListener>();
 
   constructor(readonly capacity = 2000) {}
@@ -35,14 +40,26 @@ export class LogRing {
   write(chunk: string): void {
     for (const text of chunk.split('\n')) {
       if (text.trim() === '') continue;
-      const line = toLogLine(text);
-      if (line) this.push(line);
+      if (this.listeners.size === 0) this.keep({ text });
+      else {
+        const line = toLogLine(text);
+        this.keep({ text, line });
+        if (line) this.notify(line);
+      }
     }
   }
 
   push(line: LogLine): void {
-    this.lines.push(line);
-    if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
+    this.keep({ text: '', line });
+    this.notify(line);
+  }
+
+  private keep(entry: { text: string; line?: LogLine | null }): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+  }
+
+  private notify(line: LogLine): void {
     for (const listener of this.listeners) {
       try {
         listener(line);
@@ -55,11 +72,14 @@ export class LogRing {
   recent(query: RecentQuery = {}): LogLine[] {
     const minimum = query.level ? LEVEL_ORDER[query.level] : 0;
     const needle = query.q?.toLowerCase();
-    const matching = this.lines.filter(
-      (line) =>
-        LEVEL_ORDER[line.level] >= minimum &&
-        (!needle || line.msg.toLowerCase().includes(needle) || (line.reqId ?? '').toLowerCase().includes(needle)),
-    );
+    const matching: LogLine[] = [];
+    for (const entry of this.entries) {
+      if (entry.line === undefined) entry.line = toLogLine(entry.text);
+      const line = entry.line;
+      if (!line || LEVEL_ORDER[line.level] < minimum) continue;
+      if (needle && !line.msg.toLowerCase().includes(needle) && !(line.reqId ?? '').toLowerCase().includes(needle)) continue;
+      matching.push(line);
+    }
     return query.limit !== undefined ? matching.slice(-query.limit) : matching;
   }
 

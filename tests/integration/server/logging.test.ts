@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RequestMetrics } from '../../../server/http/health/request-metrics.js';
 import { createLogSystem, formatPretty, type LogSettings } from '../../../server/log/logger.js';
 import { redactUrl } from '../../../server/log/request-context.js';
+import { CENSOR, redactSecrets } from '../../../server/log/redact.js';
 import type { LogLine } from '../../../server/log/ring.js';
 import { databaseErrorReason, isConnectionError } from '../../../server/runtime/db-errors.js';
 import { StoreError } from '../../../server/storage/errors.js';
@@ -48,6 +49,28 @@ describe('log system', () => {
       for (const secret of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']) expect(text).not.toMatch(new RegExp(`\\b${secret}\\b`));
       expect(text).toContain('[redacted]');
     }
+  });
+
+  it('redacts by key name at any depth and in arrays, without touching the caller\'s objects', () => {
+    const clean = { method: 'GET', url: '/my/xsrf', nested: { list: [1, { a: 'b' }] } };
+    expect(redactSecrets(clean)).toBe(clean); // nothing to hide: no copy
+    const input = {
+      Authorization: 'Bearer t1',
+      deep: { a: { b: { c: { PASSWORD: 't2', keep: 'visible' } } } },
+      list: [{ token: 't3' }, 'plain'],
+      headers: { 'set-cookie': ['idb_my=t4'], 'X-Authorization': 't5' },
+      err: Object.assign(new Error('boom'), { note: 'left to the err serializer' }),
+    };
+    const out = redactSecrets(input);
+    expect(out).toMatchObject({
+      Authorization: CENSOR,
+      deep: { a: { b: { c: { PASSWORD: CENSOR, keep: 'visible' } } } },
+      list: [{ token: CENSOR }, 'plain'],
+      headers: { 'set-cookie': CENSOR, 'X-Authorization': CENSOR },
+    });
+    expect(out.err).toBe(input.err);
+    expect(input.deep.a.b.c.PASSWORD).toBe('t2');
+    expect(input.list[0]).toEqual({ token: 't3' });
   });
 
   it('keeps the recent lines in a bounded ring with level/text filters and live subscribers', async () => {
