@@ -66,6 +66,7 @@ export function productRouters(context: ServerContext): AppRouters {
     salt: config.AUTH_SALT,
     masterPassword: config.INTEGRAM_MASTER_PASSWORD,
     serverName: config.SERVER_NAME,
+    bodyLimit: config.BODY_LIMIT,
     logger: logs.logger.child({ component: 'legacy' }),
   });
 

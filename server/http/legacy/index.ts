@@ -34,6 +34,8 @@ export interface LegacyRouterDeps {
   serverName?: string;
   /** lifetime of cached metadata/sessions in ms (default 2000; see server/engine/README.md) */
   cacheTtlMs?: number;
+  /** largest request body read (an express/body-parser size such as '8mb'; default 16mb) */
+  bodyLimit?: string;
   /** compat.md TOKEN_TTL in seconds (idle tokens stop working); unset = never expire */
   tokenTtlSeconds?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
@@ -75,7 +77,7 @@ export function createLegacyRouter(deps: LegacyRouterDeps): LegacyRouter {
   });
   const router = express.Router() as LegacyRouter;
   router.engine = engine;
-  router.use(express.raw({ type: () => true, limit: '16mb' }));
+  router.use(express.raw({ type: () => true, limit: deps.bodyLimit ?? '16mb' }));
   router.use(async (req: Request, res: Response) => {
     let response: LegacyResponse;
     try {
