@@ -320,7 +320,19 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
   const full = ctx.has('full');
   const fuNum = typeof plan.fu === 'number' ? plan.fu : 1;
 
-  // per-record cell values as the API shows them
+  // per-record cell values as the API shows them: `api` always, `data` only for JSON_DATA /
+  // JSON_OBJ, the HTML cells (`html`, `view`, `ms`: the template's &object_reqs blocks) only
+  // for the full JSON answer; everything that depends on the column alone is worked out once
+  const dataMode = jsonData || jsonObj;
+  const flags = ctx.str('lnx') === '1' ? '&lnx=1' : '';
+  const colPlans = cols.map((col) => {
+    const viewBase = BASE_NAMES[col.baseId ?? 0] && !col.isArr ? col.baseName : 'SHORT';
+    return {
+      col, viewBase, align: alignOf(viewBase),
+      literal: col.isArr ? 'ARRAY' : col.baseName,
+      linked: col.isRef && !dataMode ? firstLevel(ctx, col.key) : null,
+    };
+  });
   const rowsOut: { rec: Row; api: Record<string, string>; data: unknown[]; html: string[]; view: { align: string; base: string; val: string }[]; ms: { id: string; val: string; ord: string; name: string }[] }[] = [];
   for (const rec of records) {
     const rc: RecordCells = grouped.get(rec.id) ?? { scalar: new Map(), refs: new Map(), arrCount: new Map() };
@@ -329,30 +341,27 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     const html: string[] = [];
     const view: { align: string; base: string; val: string }[] = [];
     const ms: { id: string; val: string; ord: string; name: string }[] = [];
-    for (const col of cols) {
-      const literal = col.isArr ? 'ARRAY' : col.baseName;
-      const viewBase = BASE_NAMES[col.baseId ?? 0] && !col.isArr ? col.baseName : 'SHORT';
+    for (const { col, viewBase, align, literal, linked } of colPlans) {
+      const refs = col.isRef ? rc.refs.get(col.req.id) : undefined;
+      const cell = col.isRef || col.isArr ? undefined : rc.scalar.get(col.key);
       let v: string | number = '';
       if (col.isArr) {
         v = rc.arrCount.has(col.key) ? rc.arrCount.get(col.key)! : '';
       } else if (col.isRef) {
-        const refs = rc.refs.get(col.req.id);
         if (refs && refs.length) {
           v = refs.map((r) => (r.targetVal ?? '').replace(/,/g, '&comma;')).join(',');
           api[`ref_${col.key}`] = `${refs[0].targetType}:${refs.map((r) => r.t).join(',')}`;
         }
-      } else {
-        const cell = rc.scalar.get(col.key);
-        if (cell) v = formatView(literal, cell.val, ctx, true);
-        else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
-      }
+      } else if (cell) v = formatView(literal, cell.val, ctx, true);
+      else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
       if (v !== '') api[String(col.key)] = String(v);
-      const refs = col.isRef ? rc.refs.get(col.req.id) : undefined;
-      if (jsonData) data.push(refs && refs.length ? `${refs.map((r) => r.t).join(',')}:${v}` : String(v));
-      else if (jsonObj) data.push(refs && refs.length ? `${refs.map((r) => r.t).join(',')}:${v}` : v);
+      if (dataMode) {
+        const shown = jsonData ? String(v) : v;
+        data.push(refs && refs.length ? `${refs.map((r) => r.t).join(',')}:${v}` : shown);
+        continue;
+      }
       // HTML cell (the engine's &object_reqs)
       let cellHtml = '';
-      const flags = ctx.str('lnx') === '1' ? '&lnx=1' : '';
       if (col.isArr) cellHtml = `<A HREF="/${ctx.db}/object/${col.key}/?F_U=${rec.id}${flags}">(${rc.arrCount.get(col.key) ?? 0})</A>`;
       else if (col.isRef) {
         if (refs && refs.length) {
@@ -361,23 +370,21 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
               const name = formatView(viewBase, htmlspecialchars(r.targetVal ?? ''), ctx, true);
               ms.push({
                 id: String(r.id), val: String(r.t), ord: String(r.ord),
-                name: firstLevel(ctx, col.key) ? `<A HREF="/${ctx.db}/object/${col.req.refTarget}/?F_I=${r.t}" class="ms-link">${name}</A>` : name,
+                name: linked ? `<A HREF="/${ctx.db}/object/${col.req.refTarget}/?F_I=${r.t}" class="ms-link">${name}</A>` : name,
               });
             }
           } else {
             const shown = formatView(viewBase, htmlspecialchars(refs[0].targetVal ?? ''), ctx, true);
-            cellHtml = firstLevel(ctx, col.key) ? `<A HREF="/${ctx.db}/object/${refs[0].targetType}/?F_I=${refs[0].t}${flags}">${shown}</A>` : shown;
+            cellHtml = linked ? `<A HREF="/${ctx.db}/object/${refs[0].targetType}/?F_I=${refs[0].t}${flags}">${shown}</A>` : shown;
           }
         }
-      } else {
-        const cell = rc.scalar.get(col.key);
-        if (cell) {
-          if (!full && [...cell.val].length > VAL_LIM) cellHtml = `${formatView(viewBase, htmlspecialchars([...cell.val].slice(0, VAL_LIM).join('')), ctx, true)}...`;
-          else cellHtml = formatView(viewBase, htmlspecialchars(cell.val), ctx, true);
-        } else if (literal === 'BUTTON') cellHtml = ` <A HREF="/${ctx.db}/${buttonLink(col, rec)}">***</A>`;
-      }
+      } else if (cell) {
+        // VAL_LIM counts characters (code points); a string of at most VAL_LIM UTF-16 units has no more
+        if (!full && cell.val.length > VAL_LIM && [...cell.val].length > VAL_LIM) cellHtml = `${formatView(viewBase, htmlspecialchars([...cell.val].slice(0, VAL_LIM).join('')), ctx, true)}...`;
+        else cellHtml = formatView(viewBase, htmlspecialchars(cell.val), ctx, true);
+      } else if (literal === 'BUTTON') cellHtml = ` <A HREF="/${ctx.db}/${buttonLink(col, rec)}">***</A>`;
       html.push(cellHtml);
-      view.push({ align: alignOf(viewBase), base: viewBase, val: cellHtml });
+      view.push({ align, base: viewBase, val: cellHtml });
     }
     rowsOut.push({ rec, api, data, html, view, ms });
   }
