@@ -125,6 +125,12 @@ export interface CellRow extends Row {
   targetType: number | null;
 }
 
+/** A page of records with every child row of those records (see TenantStore.listPage). */
+export interface ListPage {
+  records: Row[];
+  cells: CellRow[];
+}
+
 /** Operations on one tenant table. Every method is one round trip unless noted. */
 export interface TenantStore {
   readonly db: string;
@@ -154,6 +160,11 @@ export interface TenantStore {
   countRecords(query: ListQuery): Promise<number>;
   /** all child rows of these records with their reference targets resolved (one query) */
   cellsOf(recordIds: number[]): Promise<CellRow[]>;
+  /**
+   * A list page and its cells in one round trip: exactly `listRecords(query)` and
+   * `cellsOf(records.map((r) => r.id))`, records in page order, cells by (up, ord, id).
+   */
+  listPage(query: ListQuery): Promise<ListPage>;
   /** highest id in the table, 0 when empty */
   maxId(): Promise<number>;
 }

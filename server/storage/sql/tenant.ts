@@ -3,7 +3,7 @@
  * operations and the set-based list queries for both drivers.
  */
 import type {
-  CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListQuery, NewRow, Row, RowMatch, RowPatch,
+  CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListPage, ListQuery, NewRow, Row, RowMatch, RowPatch,
   TenantStore, ValuePredicate,
 } from '../types.js';
 import { type Dialect, intLiteral, MIN_INT, type Params } from './dialect.js';
@@ -253,10 +253,60 @@ export class SqlTenantStore implements TenantStore {
     const p = this.d.newParams();
     const where = this.listWhere(query, p);
     const order = this.listOrder(query.order, p);
-    const byId = query.order.by === 'id' && query.parent.kind !== 'anyRecordParent';
-    const hint = byId ? this.d.idOrderFromTypeIndex : '';
-    const sql = `SELECT r.id, r.up, r.ord, r.t, r.val FROM ${this.tbl} r${hint} WHERE ${where} ORDER BY ${order}${limitOffset(query.limit, query.offset)}`;
+    const sql = `SELECT r.id, r.up, r.ord, r.t, r.val FROM ${this.tbl} r${this.pageHint(query)} WHERE ${where} ORDER BY ${order}${limitOffset(query.limit, query.offset)}`;
     return (await this.ex.query(sql, p.values)).map(rowFromSql);
+  }
+
+  /**
+   * listRecords + cellsOf in one statement: the page's ids (and its sort key) in a derived
+   * table, then the record rows and their child rows joined to it, one result row per cell.
+   * Only integers (and a column-order key) go through the derived table: MariaDB keeps a
+   * TEXT column of a derived table or of a sorted join in an on-disk (Aria) temporary table,
+   * which cost more than the second round trip saves. So the joined rows are sorted by the
+   * page's own columns only (MariaDB sorts the derived table before joining) and the cells
+   * are put in (up, ord, id) order here. See server/storage/README.md "One statement per page".
+   */
+  async listPage(query: ListQuery): Promise<ListPage> {
+    const p = this.d.newParams();
+    // placeholders in text order: the key (selected) comes before the WHERE
+    const sort = this.listSort(query.order, p);
+    const where = this.listWhere(query, p);
+    const keyColumn = sort.key === null ? '' : `, ${sort.key} AS page_key`;
+    const pageOrder = sort.key === null ? `r.id${sort.idDir}` : `page_key${sort.keyDir}, r.id`;
+    const outerOrder = sort.key === null ? `page.id${sort.idDir}` : `page.page_key${sort.keyDir}, page.id`;
+    // LEFT JOIN for the record too: it keeps the page first in the join order on both engines
+    const sql = `SELECT rec.id, rec.up, rec.ord, rec.t, rec.val,
+        cell.id AS cell_id, cell.up AS cell_up, cell.ord AS cell_ord, cell.t AS cell_t, cell.val AS cell_val,
+        target.val AS target_val, target.t AS target_type
+      FROM (SELECT r.id${keyColumn} FROM ${this.tbl} r${this.pageHint(query)} WHERE ${where}
+        ORDER BY ${pageOrder}${limitOffset(query.limit, query.offset)}) page
+      LEFT JOIN ${this.tbl} rec ON rec.id = page.id
+      LEFT JOIN ${this.tbl} cell ON cell.up = page.id
+      LEFT JOIN ${this.tbl} target ON target.id = cell.t AND target.up <> 0
+      ORDER BY ${outerOrder}`;
+    const records: Row[] = [];
+    const cells: CellRow[] = [];
+    let lastRecord = Number.NaN;
+    for (const r of await this.ex.query(sql, p.values)) {
+      const id = toInt(r.id);
+      // a record's rows are adjacent: the outer order is unique per record
+      if (id !== lastRecord) {
+        records.push(rowFromSql(r));
+        lastRecord = id;
+      }
+      if (r.cell_id === null || r.cell_id === undefined) continue;
+      cells.push({
+        id: toInt(r.cell_id), up: toInt(r.cell_up), ord: toInt(r.cell_ord), t: toInt(r.cell_t), val: toText(r.cell_val),
+        ...targetOf(r),
+      });
+    }
+    cells.sort((a, b) => a.up - b.up || a.ord - b.ord || a.id - b.id);
+    return { records, cells };
+  }
+
+  /** a page by id of one parent's records: read it in id order from the (t, up) index (see Dialect) */
+  private pageHint(query: ListQuery): string {
+    return query.order.by === 'id' && query.parent.kind !== 'anyRecordParent' ? this.d.idOrderFromTypeIndex : '';
   }
 
   async countRecords(query: ListQuery): Promise<number> {
@@ -273,11 +323,7 @@ export class SqlTenantStore implements TenantStore {
       FROM ${this.tbl} c LEFT JOIN ${this.tbl} tr ON tr.id = c.t AND tr.up <> 0
       WHERE c.up IN (${recordIds.map((id) => p.add(id)).join(', ')})
       ORDER BY c.up, c.ord, c.id`;
-    return (await this.ex.query(sql, p.values)).map((r) => ({
-      ...rowFromSql(r),
-      targetVal: r.target_val === null || r.target_val === undefined ? null : toText(r.target_val),
-      targetType: r.target_type === null || r.target_type === undefined ? null : toInt(r.target_type),
-    }));
+    return (await this.ex.query(sql, p.values)).map((r) => ({ ...rowFromSql(r), ...targetOf(r) }));
   }
 
   private listWhere(query: ListQuery, p: Params): string {
@@ -380,9 +426,18 @@ export class SqlTenantStore implements TenantStore {
   }
 
   private listOrder(order: ListOrder, p: Params): string {
+    const sort = this.listSort(order, p);
+    return sort.key === null ? `r.id${sort.idDir}` : `${sort.key}${sort.keyDir}, r.id`;
+  }
+
+  /**
+   * A list's order as a leading key (none when by id) then r.id. Apart, so that listPage can
+   * select the key inside its page and sort the joined rows by it again outside.
+   */
+  private listSort(order: ListOrder, p: Params): ListSort {
     const desc = order.desc ? ' DESC' : '';
-    if (order.by === 'id') return `r.id${desc}`;
-    if (order.by === 'ord') return `r.ord${desc}, r.id`;
+    if (order.by === 'id') return { key: null, keyDir: '', idDir: desc };
+    if (order.by === 'ord') return { key: 'r.ord', keyDir: desc, idDir: '' };
     const column = order.by;
     let value: string;
     if (column.kind === 'first') {
@@ -394,7 +449,7 @@ export class SqlTenantStore implements TenantStore {
         WHERE c.up = r.id AND c.val = ${p.add(String(column.reqId))} ORDER BY c.ord, c.id LIMIT 1)`;
     }
     const key = order.numeric ? this.d.number(value) : this.d.textOrderKey(value);
-    return `${key}${desc}${this.d.nullsOrder(!!order.desc)}, r.id`;
+    return { key, keyDir: `${desc}${this.d.nullsOrder(!!order.desc)}`, idDir: '' };
   }
 
   // ---- RowMatch ---------------------------------------------------------
@@ -429,6 +484,21 @@ export class SqlTenantStore implements TenantStore {
 }
 
 type CompareOpText = '<' | '<=' | '>' | '>=';
+
+/** ORDER BY pieces of a list: `key keyDir, r.id`, or `r.id idDir` when key is null */
+interface ListSort {
+  key: string | null;
+  keyDir: string;
+  idDir: string;
+}
+
+/** the reference target columns of a cell row (null when t is not a record) */
+function targetOf(r: SqlRow): Pick<CellRow, 'targetVal' | 'targetType'> {
+  return {
+    targetVal: r.target_val === null || r.target_val === undefined ? null : toText(r.target_val),
+    targetType: r.target_type === null || r.target_type === undefined ? null : toInt(r.target_type),
+  };
+}
 
 function isNegated(pred: ValuePredicate): boolean {
   switch (pred.op) {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStoreError } from '../../../server/storage/errors.js';
 import type { ListFilter, ListQuery, Row, Store, ValuePredicate, ListColumn } from '../../../server/storage/types.js';
+import { listPageContract } from './list-page-contract.js';
 
 export interface StoreHarness {
   /** opens the store (again, after close, on the same data) */
@@ -181,6 +182,9 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
             { column: { kind: 'cell', reqId: bad }, predicate: { op: 'absent' } },
             { column: { kind: 'first' }, predicate: { op: 'idIn', ids: [bad] } },
           ], order: { by: { kind: 'cell', reqId: bad } } })).toEqual([]);
+          expect(await t.listPage({ typeId: bad, parent: { kind: 'of', up: bad }, recordId: bad, filters: [
+            { column: { kind: 'ref', reqId: bad }, predicate: { op: 'idIn', ids: [bad] } },
+          ], order: { by: { kind: 'ref', reqId: bad } } })).toEqual({ records: [], cells: [] });
         }
         expect(ids(await t.find({ id: [1001, 5e9], tGreaterThan: -1e12 }))).toEqual([1001]);
         expect(await t.count({ t: CLIENT, upGreaterThan: 1e12 })).toBe(0);
@@ -465,6 +469,8 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(await store.tenant('fx').cellsOf([])).toEqual([]);
       });
     });
+
+    listPageContract(() => store);
 
     // ---- appliance documents --------------------------------------------
 
