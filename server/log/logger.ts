@@ -38,7 +38,7 @@ export interface LogSystem {
 }
 
 export interface LogSystemOptions {
-  /** where human/JSON lines go; default process.stdout */
+  /** where human/JSON lines go; default the process's stdout (fd 1, written asynchronously) */
   stdout?: NodeJS.WritableStream;
   ringCapacity?: number;
 }
@@ -60,7 +60,7 @@ export function formatPretty(json: string): string {
   return `${text}\n`;
 }
 
-function prettyStream(target: NodeJS.WritableStream): DestinationStream {
+function prettyStream(target: Pick<NodeJS.WritableStream, 'write'>): DestinationStream {
   return { write: (chunk: string) => void target.write(formatPretty(chunk)) };
 }
 
@@ -99,7 +99,21 @@ export function newestLogFile(logFile: string): string | null {
 }
 
 export async function createLogSystem(settings: LogSettings, options: LogSystemOptions = {}): Promise<LogSystem> {
-  const stdout = options.stdout ?? process.stdout;
+  // fd 1 through sonic-boom: lines written while a write is in flight go out together, instead
+  // of one blocking pipe write per line (~4 % of a busy server's CPU); flushed by close()
+  const stdoutBoom = options.stdout ? null : pino.destination({ dest: 1, sync: false });
+  // a closed stdout (the parent went away) must not take the server down with it
+  stdoutBoom?.on('error', () => undefined);
+  const flushStdout = () => {
+    try {
+      stdoutBoom?.flushSync();
+    } catch {
+      // stdout gone or mid-write: nothing more can be done for it
+    }
+  };
+  // lines still buffered when the process exits (process.exit, a fatal error) are written first
+  if (stdoutBoom) process.once('exit', flushStdout);
+  const stdout: Pick<NodeJS.WritableStream, 'write'> = options.stdout ?? stdoutBoom!;
   const ring = new LogRing(options.ringCapacity ?? 2000);
   const level = settings.DISABLE_LOGGING ? 'silent' : settings.LOG_LEVEL;
 
@@ -149,6 +163,7 @@ export async function createLogSystem(settings: LogSettings, options: LogSystemO
     },
     close: () =>
       new Promise<void>((resolve) => {
+        flushStdout();
         if (!file) return resolve();
         const stream = file;
         file = null;
