@@ -4,9 +4,9 @@
  *
  *   request id + log line, request counters
  *   earlyMiddleware (security headers, CORS, per-area size limits: before any body is read)
- *   -- a path only the legacy API can own (ownedByLegacy) goes straight to the store gate and
- *      routers.legacy: it reads its body itself (PHP's parse_str rules), so the app's parsers
- *      and the other routers' matching would only cost time on the busiest paths --
+ *   -- a path the composition says only the legacy API owns (routers.legacyOwns) goes straight
+ *      to the store gate and routers.legacy: it reads its body itself (PHP's parse_str rules),
+ *      so the app's parsers and the other routers' matching would only cost time there --
  *   body parsers
  *   /health, /health/ready, /api/health, /api/deployment-info, /api/system-resources
  *   routers.public   (docs, console assets: anything that works without the database)
@@ -24,7 +24,6 @@ import type { StoreHandle } from '../runtime/store-handle.js';
 import { databaseUnavailableMessage, errorHandler, sendError } from './errors.js';
 import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
 import { RequestMetrics } from './health/request-metrics.js';
-import { MODERN_API_SEGMENTS } from './security.js';
 
 export type { AdminRequestCheck, JobSummary, RuntimeInfo, ListenAddress } from './health/routes.js';
 
@@ -37,6 +36,11 @@ export interface AppRouters {
   api?: Router | RequestHandler;
   /** mounted at / after everything else, behind the store gate */
   legacy?: Router | RequestHandler;
+  /**
+   * Paths no other router claims: they reach `legacy` right after the early middleware, without
+   * the body parsers and the other routers. Unset: legacy only gets what falls through.
+   */
+  legacyOwns?: (path: string) => boolean;
 }
 
 export interface AppDeps {
@@ -53,20 +57,6 @@ export interface AppDeps {
   /** shared with the server, which fills in the address once listening */
   runtime?: RuntimeInfo;
   metrics?: RequestMetrics;
-}
-
-/** First path segments served by other layers than the legacy API (see the mount order above). */
-const NON_LEGACY_ROOTS: ReadonlySet<string> = new Set(['', 'health', 'console']);
-
-/**
- * Whether no layer but the legacy URL API can answer this path: `/{db}/...`, or `/api/{db}/...`
- * where `{db}` is not a modern API segment or `admin`. Case-insensitive like Express's routing.
- */
-export function ownedByLegacy(path: string): boolean {
-  const [, first = '', second = ''] = path.toLowerCase().split('/', 3);
-  if (NON_LEGACY_ROOTS.has(first)) return false;
-  if (first !== 'api') return true;
-  return second !== '' && second !== 'admin' && !MODERN_API_SEGMENTS.has(second);
 }
 
 /** 503 for everything behind it while the store is not connected. */
@@ -92,11 +82,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(logger));
   app.use(metrics.middleware());
   for (const middleware of deps.earlyMiddleware ?? []) app.use(middleware);
-  const legacy = routers.legacy;
-  if (legacy) {
+  const { legacy, legacyOwns } = routers;
+  if (legacy && legacyOwns) {
     const gate = storeGate(storeHandle);
     app.use((req, res, next) => {
-      if (!ownedByLegacy(req.path)) return next();
+      if (!legacyOwns(req.path)) return next();
       gate(req, res, () => legacy(req, res, next));
     });
   }

@@ -16,7 +16,7 @@ import { adminLayerFor } from '../http/admin/wire.js';
 import { createApiRouter } from '../http/api/index.js';
 import { createDocsRouter } from '../http/docs/index.js';
 import { createLegacyRouter } from '../http/legacy/index.js';
-import { securityMiddleware } from '../http/security.js';
+import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import type { Store } from '../storage/types.js';
 import type { BootOptions, ServerContext } from './boot.js';
 
@@ -47,6 +47,21 @@ function consoleRouter(dir: string | null): Router {
     });
   }
   return router;
+}
+
+/** First path segments of the routes above that are not the legacy API's. */
+const NON_LEGACY_ROOTS: ReadonlySet<string> = new Set(['', 'health', 'console']);
+
+/**
+ * Whether no layer but the legacy URL API answers this path: `/{db}/...`, or `/api/{db}/...`
+ * where `{db}` is not a modern API segment or `admin`. Case-insensitive like Express's routing.
+ * A new top-level route must be added here (tests/integration/server/legacy-routing.test.ts).
+ */
+export function ownedByLegacy(path: string): boolean {
+  const [, first = '', second = ''] = path.toLowerCase().split('/', 3);
+  if (NON_LEGACY_ROOTS.has(first)) return false;
+  if (first !== 'api') return true;
+  return second !== '' && second !== 'admin' && !MODERN_API_SEGMENTS.has(second);
 }
 
 export function productRouters(context: ServerContext): AppRouters {
@@ -85,6 +100,7 @@ export function productRouters(context: ServerContext): AppRouters {
       logger: logs.logger.child({ component: 'api' }),
     }),
     legacy,
+    legacyOwns: ownedByLegacy,
   };
 }
 

@@ -1,6 +1,6 @@
 /** Which paths skip the app's parsers and routers and go straight to the legacy URL API. */
 import { describe, expect, it } from 'vitest';
-import { ownedByLegacy } from '../../../server/http/app.js';
+import { ownedByLegacy } from '../../../server/runtime/compose.js';
 
 describe('ownedByLegacy', () => {
   it('claims /{db}/... and /api/{db}/...', () => {
