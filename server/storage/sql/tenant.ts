@@ -258,13 +258,17 @@ export class SqlTenantStore implements TenantStore {
   }
 
   /**
-   * listRecords + cellsOf in one statement: the page's ids (and its sort key) in a derived
-   * table, then the record rows and their child rows joined to it, one result row per cell.
-   * Only integers (and a column-order key) go through the derived table: MariaDB keeps a
-   * TEXT column of a derived table or of a sorted join in an on-disk (Aria) temporary table,
-   * which cost more than the second round trip saves. So the joined rows are sorted by the
-   * page's own columns only (MariaDB sorts the derived table before joining) and the cells
-   * are put in (up, ord, id) order here. See server/storage/README.md "One statement per page".
+   * listRecords + cellsOf in one statement. The page's ids (and its sort key) come from the
+   * listRecords query itself, unchanged, as a derived table; the records and their child rows
+   * are joined to it. How the rows come back depends on the engine (Dialect.listPageAsJson):
+   * - MySQL/MariaDB: one result row per cell, sorted by the page's own columns only. Only
+   *   integers (and a column-order key) go through the derived table: MariaDB keeps a TEXT
+   *   column of a derived table or of a sorted join in an on-disk (Aria) temporary table, which
+   *   costs more than the second round trip saves; sorted by the page's columns, MariaDB sorts
+   *   the derived table before joining.
+   * - PGlite: two JSON arrays in one row. PGlite parses every field of a result in JavaScript,
+   *   which is most of its cost for a page; JSON.parse of one text is a fraction of that.
+   * Cells are put in (up, ord, id) order here. See server/storage/README.md "One statement per page".
    */
   async listPage(query: ListQuery): Promise<ListPage> {
     const p = this.d.newParams();
@@ -273,23 +277,32 @@ export class SqlTenantStore implements TenantStore {
     const where = this.listWhere(query, p);
     const keyColumn = sort.key === null ? '' : `, ${sort.key} AS page_key`;
     const pageOrder = sort.key === null ? `r.id${sort.idDir}` : `page_key${sort.keyDir}, r.id`;
-    const outerOrder = sort.key === null ? `page.id${sort.idDir}` : `page.page_key${sort.keyDir}, page.id`;
-    // LEFT JOIN for the record too: it keeps the page first in the join order on both engines
+    const page = `SELECT r.id${keyColumn} FROM ${this.tbl} r${this.pageHint(query)} WHERE ${where}
+        ORDER BY ${pageOrder}${limitOffset(query.limit, query.offset)}`;
+    const recordOrder = sort.key === null ? `page.id${sort.idDir}` : `page.page_key${sort.keyDir}, page.id`;
+    const { records, cells } = this.d.listPageAsJson
+      ? await this.listPageJson(page, recordOrder, p)
+      : await this.listPageRows(page, recordOrder, p);
+    cells.sort((a, b) => a.up - b.up || a.ord - b.ord || a.id - b.id);
+    return { records, cells };
+  }
+
+  private async listPageRows(page: string, recordOrder: string, p: Params): Promise<ListPage> {
+    // LEFT JOIN for the record too: it keeps the page first in the join order
     const sql = `SELECT rec.id, rec.up, rec.ord, rec.t, rec.val,
         cell.id AS cell_id, cell.up AS cell_up, cell.ord AS cell_ord, cell.t AS cell_t, cell.val AS cell_val,
         target.val AS target_val, target.t AS target_type
-      FROM (SELECT r.id${keyColumn} FROM ${this.tbl} r${this.pageHint(query)} WHERE ${where}
-        ORDER BY ${pageOrder}${limitOffset(query.limit, query.offset)}) page
+      FROM (${page}) page
       LEFT JOIN ${this.tbl} rec ON rec.id = page.id
       LEFT JOIN ${this.tbl} cell ON cell.up = page.id
       LEFT JOIN ${this.tbl} target ON target.id = cell.t AND target.up <> 0
-      ORDER BY ${outerOrder}`;
+      ORDER BY ${recordOrder}`;
     const records: Row[] = [];
     const cells: CellRow[] = [];
     let lastRecord = Number.NaN;
     for (const r of await this.ex.query(sql, p.values)) {
       const id = toInt(r.id);
-      // a record's rows are adjacent: the outer order is unique per record
+      // a record's rows are adjacent: the order is unique per record
       if (id !== lastRecord) {
         records.push(rowFromSql(r));
         lastRecord = id;
@@ -300,7 +313,26 @@ export class SqlTenantStore implements TenantStore {
         ...targetOf(r),
       });
     }
-    cells.sort((a, b) => a.up - b.up || a.ord - b.ord || a.id - b.id);
+    return { records, cells };
+  }
+
+  private async listPageJson(page: string, recordOrder: string, p: Params): Promise<ListPage> {
+    // the page is referenced twice: Postgres materializes such a CTE once
+    const sql = `WITH page AS (${page})
+      SELECT
+        (SELECT json_agg(json_build_array(rec.id, rec.up, rec.ord, rec.t, rec.val) ORDER BY ${recordOrder})
+          FROM page JOIN ${this.tbl} rec ON rec.id = page.id)::text AS records,
+        (SELECT json_agg(json_build_array(cell.id, cell.up, cell.ord, cell.t, cell.val, target.val, target.t))
+          FROM page JOIN ${this.tbl} cell ON cell.up = page.id
+          LEFT JOIN ${this.tbl} target ON target.id = cell.t AND target.up <> 0)::text AS cells`;
+    const [row] = await this.ex.query(sql, p.values);
+    const records = jsonTuples(row.records).map(([id, up, ord, t, val]): Row => ({
+      id: toInt(id), up: toInt(up), ord: toInt(ord), t: toInt(t), val: toText(val),
+    }));
+    const cells = jsonTuples(row.cells).map(([id, up, ord, t, val, targetVal, targetType]): CellRow => ({
+      id: toInt(id), up: toInt(up), ord: toInt(ord), t: toInt(t), val: toText(val),
+      ...targetOf({ target_val: targetVal, target_type: targetType }),
+    }));
     return { records, cells };
   }
 
@@ -490,6 +522,18 @@ interface ListSort {
   key: string | null;
   keyDir: string;
   idDir: string;
+}
+
+/**
+ * The arrays of a json_agg sent as text (null for no rows). A NUL in a value arrives raw: the
+ * PGlite driver unescapes its stand-in in every text it returns, this one included, and JSON
+ * allows no raw control character, so it is escaped again before parsing.
+ */
+function jsonTuples(text: unknown): unknown[][] {
+  if (text === null || text === undefined) return [];
+  const parsed: unknown = JSON.parse(toText(text).replaceAll('\u0000', '\\u0000'));
+  if (!Array.isArray(parsed) || !parsed.every(Array.isArray)) throw new Error('listPage: unexpected JSON shape');
+  return parsed as unknown[][];
 }
 
 /** the reference target columns of a cell row (null when t is not a record) */

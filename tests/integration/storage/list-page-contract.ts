@@ -22,6 +22,8 @@ const NOBODY = 970; // a type without records
 
 /** texts whose order differs between code points and unicode_ci / ICU ('é' < 'f', 'ß', Cyrillic, case) */
 const WORDS = ['alpha', 'Alpha', 'éclair', 'fig', 'Fig', 'Гамма', 'гамма', 'ёж', '10', '9', '', 'b_c', 'b%c', 'zeta', 'ß', 'abc'];
+/** texts that must cross every transport unchanged (NUL, PGlite's escape character, JSON specials, astral) */
+const ODD = ['a\u0000b\uFFFFc\uFFFF0\u0000', '"quoted" \\ back\\slash', 'line\nbreak\ttab\u0001', '😀 \u2028 </script>'];
 const AMOUNTS = ['12abc', '7', '', 'abc', '-3', '1e3', '100', '7.5', '0'];
 
 /** a small deterministic generator: the data must be the same on every driver and run */
@@ -75,6 +77,16 @@ export function listPageRows(seed = 20261126): ListPageData {
     row(id++, 1, 1, HOLDER, `holder ${i}`);
   }
   for (let i = 0; i < 4; i++) row(id++, 1, 1, BARE, rnd.pick(WORDS));
+  // odd texts in records, cells and reference targets
+  const oddTarget = id;
+  row(id++, 1, 1, TARGET, ODD[0]);
+  targetIds.push(oddTarget);
+  ODD.forEach((val, i) => {
+    const rec = id++;
+    row(rec, 1, 1, TABLE, val);
+    row(id++, rec, 1, TEXT, ODD[(i + 1) % ODD.length]);
+    row(id++, rec, 3, oddTarget, String(LINK));
+  });
   const tableIds: number[] = [];
   const subIds: number[] = [];
   for (let i = 0; i < 45; i++) {
@@ -139,6 +151,13 @@ export function listPageContract(getStore: () => Store): void {
       expect(page.cells.some((c) => c.val === String(LINK) && c.targetVal === null)).toBe(true);
       // the whole list, no limit
       expect((await expectSamePage(query())).records.length).toBe(data.rows.filter((r) => r.t === TABLE && r.up === 1).length);
+    });
+
+    it('texts cross unchanged: NUL, the PGlite escape character, JSON specials, astral characters', async () => {
+      const page = await expectSamePage(query({ filters: [{ column: first, predicate: { op: 'in', values: ODD } }] }));
+      expect(page.records.map((r) => r.val).sort()).toEqual([...ODD].sort());
+      expect(page.cells.filter((c) => c.t === TEXT).map((c) => c.val).sort()).toEqual([...ODD].sort());
+      expect(page.cells.filter((c) => c.val === String(LINK)).map((c) => c.targetVal)).toEqual(ODD.map(() => ODD[0]));
     });
 
     it('parents: of one record, any record parent, and a single record', async () => {
