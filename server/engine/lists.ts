@@ -3,7 +3,7 @@
  * JSON_DATA, JSON_OBJ shapes and `_count`), the record card (`edit_obj`),
  * `get_record` and `_ref_reqs`.
  *
- * A list costs one listRecords query and one cellsOf query (plus a count only
+ * A list costs one store round trip (listPage: the page and its cells; a count only
  * for `_count`); metadata comes from the cache. The JSON shape reproduces the
  * PHP engine's answer including the template "noise" keys its clients see.
  */
@@ -311,8 +311,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     const n = await withFilterErrors(ctx, plan.query, () => ctx.t.countRecords(plan.query));
     ctx.apiDump({ count: String(n) }, 'count.json');
   }
-  const records = await withFilterErrors(ctx, plan.query, () => ctx.t.listRecords(plan.query));
-  const cells = records.length && cols.length ? await ctx.t.cellsOf(records.map((r) => r.id)) : [];
+  const { records, cells } = await withFilterErrors(ctx, plan.query, () => ctx.t.listPage(plan.query));
   const grouped = groupCells(cells, cols);
   const baseName = BASE_NAMES[plan.typ] ?? '';
   const jsonData = ctx.has('JSON_DATA');
