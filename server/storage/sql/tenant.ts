@@ -325,7 +325,7 @@ export class SqlTenantStore implements TenantStore {
         (SELECT json_agg(json_build_array(cell.id, cell.up, cell.ord, cell.t, cell.val, target.val, target.t))
           FROM page JOIN ${this.tbl} cell ON cell.up = page.id
           LEFT JOIN ${this.tbl} target ON target.id = cell.t AND target.up <> 0)::text AS cells`;
-    const [row] = await this.ex.query(sql, p.values);
+    const [row = {}] = await this.ex.query(sql, p.values);
     const records = jsonTuples(row.records).map(([id, up, ord, t, val]): Row => ({
       id: toInt(id), up: toInt(up), ord: toInt(ord), t: toInt(t), val: toText(val),
     }));

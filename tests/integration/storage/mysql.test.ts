@@ -131,6 +131,56 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
     }
   });
 
+  it('listPage keeps the page plan inside (20 entries of (t, up), a probe per record for LIKE) and no temporary table with text', async () => {
+    // older rows of another type, then records with a comment (1 in 10 with "abc") and a reference
+    const other = Array.from({ length: 12_000 }, (_, i) => ({ id: 2 + i, up: 1, ord: 1, t: 300, val: `o${i}` }));
+    const mine = Array.from({ length: 2000 }, (_, i) => [
+      { id: 20_000 + 3 * i, up: 1, ord: 1, t: 400, val: `m${i}` },
+      { id: 20_001 + 3 * i, up: 20_000 + 3 * i, ord: 1, t: 401, val: i % 10 === 0 ? `urgent abc ${i}` : `regular ${i}` },
+      { id: 20_002 + 3 * i, up: 20_000 + 3 * i, ord: 2, t: 2 + i, val: '402' },
+    ]).flat();
+    await store.createDatabase('pageplan2', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }]);
+    await store.tenant('pageplan2').insertMany([...other, ...mine]);
+    const plain: ListQuery = { typeId: 400, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 20 };
+    const filtered: ListQuery = { ...plain, limit: 10, filters: [{ column: { kind: 'cell', reqId: 401 }, predicate: { op: 'like', pattern: '%abc%' } }] };
+    const page = await store.tenant('pageplan2').listPage(plain);
+    expect(page.records.map((r) => r.id)).toEqual(mine.filter((r) => r.t === 400).slice(0, 20).map((r) => r.id));
+    expect(page.cells.length).toBe(40);
+    expect((await store.tenant('pageplan2').listPage(filtered)).records.length).toBe(10);
+
+    const conn = await rawConnection(options);
+    try {
+      let sent = { sql: '', params: [] as readonly unknown[] };
+      const recorder: SqlExecutor = {
+        query: async (sql, params = []) => { sent = { sql, params }; return []; },
+        run: async () => ({ affected: 0, insertId: null }),
+        inTransaction: (fn) => fn(recorder),
+      };
+      const plan = async (query: ListQuery) => {
+        await new SqlTenantStore(recorder, mysqlDialect, { insertBatch: async () => [] }, 'pageplan2').listPage(query);
+        const [rows] = await conn.query<RowDataPacket[]>(`ANALYZE FORMAT=JSON ${sent.sql}`, [...sent.params]);
+        return JSON.parse(String(Object.values(rows[0])[0])) as unknown;
+      };
+      for (const [query, pageReads] of [[plain, 20], [filtered, 150]] as const) {
+        const tree = await plan(query);
+        const text = JSON.stringify(tree);
+        // no TEXT column in a temporary table (MariaDB would put it in an on-disk Aria table)
+        expect(text).not.toContain('temporary_table');
+        const tables = planTables(tree);
+        const record = tables.find((t) => t.table_name === 'r' && t.inDerived);
+        expect(['up_t', 't_up']).toContain(record?.key);
+        expect(Number(record?.r_rows)).toBeLessThanOrEqual(pageReads);
+        expect(tables.find((t) => t.table_name === 'rec')).toMatchObject({ access_type: 'eq_ref', key: 'PRIMARY' });
+        expect(tables.find((t) => t.table_name === 'cell')).toMatchObject({ access_type: 'ref' });
+        expect(tables.find((t) => t.table_name === 'target')).toMatchObject({ access_type: 'eq_ref', key: 'PRIMARY' });
+        // nothing reads the whole type or the whole column of cells
+        for (const t of tables) expect(Number(t.r_rows ?? 0)).toBeLessThanOrEqual(pageReads);
+      }
+    } finally {
+      await conn.end();
+    }
+  });
+
   it('unreachable and wrong-password connects give a short reason', async () => {
     await expect(openStore({ mysql: { ...options, port: 1 } })).rejects.toSatisfy(
       (e) => isStoreError(e, 'unreachable') && (e as Error).message === 'ECONNREFUSED 127.0.0.1:1');
@@ -154,3 +204,19 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
     }
   });
 });
+
+interface PlanTable { table_name: string; access_type?: string; key?: string; r_rows?: number; inDerived: boolean }
+
+/** every "table" of a MariaDB ANALYZE FORMAT=JSON plan, marked when it is inside a materialized derived table */
+function planTables(node: unknown, inDerived = false): PlanTable[] {
+  if (Array.isArray(node)) return node.flatMap((x) => planTables(x, inDerived));
+  if (node === null || typeof node !== 'object') return [];
+  const out: PlanTable[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'table' && value && typeof value === 'object' && 'table_name' in value) {
+      out.push({ ...(value as Omit<PlanTable, 'inDerived'>), inDerived });
+    }
+    out.push(...planTables(value, inDerived || key === 'materialized'));
+  }
+  return out;
+}

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { openPgliteStore, type PgliteStore } from '../../../server/storage/pglite/index.js';
-import type { Row } from '../../../server/storage/types.js';
+import type { ListQuery, Row } from '../../../server/storage/types.js';
+import { pgDialect } from '../../../server/storage/sql/dialect.js';
+import type { SqlExecutor } from '../../../server/storage/sql/executor.js';
+import { SqlTenantStore } from '../../../server/storage/sql/tenant.js';
 import { isStoreError } from '../../../server/storage/errors.js';
 import { storeContract } from './contract.js';
 
@@ -70,6 +73,43 @@ describe('pglite planner statistics and the list index', () => {
       await store.dropDatabase('gone');
       await store.statisticsSettled();
       expect(await store.databaseExists('gone')).toBe(false);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('listPage: the page keeps its plan inside a CTE computed once; cells by (up, ord), targets by primary key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-page-'));
+    const store = await openPgliteStore(dir);
+    try {
+      const records = rowsOf(10_000, 3000);
+      const cells = records.flatMap((r, i) => [
+        { id: 20_000 + 2 * i, up: r.id, ord: 1, t: TYPE + 1, val: i % 10 === 0 ? `urgent abc ${i}` : `regular ${i}` },
+        { id: 20_001 + 2 * i, up: r.id, ord: 2, t: 10_000 + ((i * 7) % 3000), val: String(TYPE + 2) },
+      ]);
+      await store.createDatabase('pg_page', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }, ...rowsOf(2, 3000).map((r) => ({ ...r, t: TYPE + 9 })), ...records, ...cells]);
+      let sent = { sql: '', params: [] as readonly unknown[] };
+      const recorder: SqlExecutor = {
+        query: async (sql, params = []) => { sent = { sql, params }; return []; },
+        run: async () => ({ affected: 0, insertId: null }),
+        inTransaction: (fn) => fn(recorder),
+      };
+      const plain: ListQuery = { typeId: TYPE, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 20 };
+      const filtered: ListQuery = { ...plain, limit: 10, filters: [{ column: { kind: 'cell', reqId: TYPE + 1 }, predicate: { op: 'like', pattern: '%abc%' } }] };
+      for (const query of [plain, filtered]) {
+        const page = await store.tenant('pg_page').listPage(query);
+        expect(page.records.length).toBe(query.limit);
+        await new SqlTenantStore(recorder, pgDialect('und-x-icu'), { insertBatch: async () => [] }, 'pg_page').listPage(query);
+        const plan = (await backend(store).query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF, TIMING OFF) ${sent.sql}`, [...sent.params]))
+          .rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan.match(/CTE page\n\s*->\s*Limit[^\n]*\n\s*->\s*Index (Only )?Scan using pg_page_t_up_id_idx/g)).toHaveLength(1);
+        expect(plan).not.toMatch(/Sort|Seq Scan|Hash/);
+        expect(plan).toMatch(/Index Scan using pg_page_up_ord_idx on pg_page cell/);
+        expect(plan).toMatch(/Index Scan using pg_page_pkey on pg_page target/);
+        // the probe walks about ten records per hit, not the type
+        expect(Number(/Index (?:Only )?Scan using pg_page_t_up_id_idx on pg_page r \(actual rows=([\d.]+)/.exec(plan)?.[1])).toBeLessThanOrEqual(20);
+      }
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
