@@ -142,8 +142,19 @@ export function firstLevel(ctx: RequestContext, typeId: number): string | null {
   return grantFirstLevel(ctx.session!, typeId, () => referencingTables(ctx, typeId));
 }
 
-/** independent tables, ordered by name (terms and dict share this scan) */
-function tableScan(ctx: RequestContext, dictMode: boolean, like?: string): { typ: Map<number, string>; base: Map<number, number>; alias: Map<number, string> } {
+interface TableScan {
+  typ: ReadonlyMap<number, string>;
+  base: ReadonlyMap<number, number>;
+  alias: ReadonlyMap<number, string>;
+}
+
+/** independent tables, ordered by name (terms and dict share this scan; without a filter it is memoised per metadata snapshot) */
+function tableScan(ctx: RequestContext, dictMode: boolean, like?: string): TableScan {
+  if (like === undefined) return ctx.meta.memo(dictMode ? 'tableScan:dict' : 'tableScan:terms', () => scanTables(ctx, dictMode));
+  return scanTables(ctx, dictMode, like);
+}
+
+function scanTables(ctx: RequestContext, dictMode: boolean, like?: string): TableScan {
   const rows = [...ctx.meta.rows.values()]
     .filter((a) => a.up === 0 && a.id !== a.t && a.val !== '' && a.t !== 0)
     .filter((a) => like === undefined || likeMatch(a.val, like))

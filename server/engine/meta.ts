@@ -50,6 +50,7 @@ export class TenantMeta {
   /** rows under each metadata row, ordered by ord then id */
   readonly children = new Map<number, Row[]>();
   readonly loadedAt: number;
+  private readonly memos = new Map<string, unknown>();
 
   constructor(metaRows: Row[], childRows: Row[], loadedAt: number) {
     this.loadedAt = loadedAt;
@@ -72,6 +73,17 @@ export class TenantMeta {
 
   get(id: number): Row | undefined {
     return this.rows.get(id);
+  }
+
+  /**
+   * A value derived from this snapshot alone, built on first use: a snapshot never changes (a
+   * write replaces it), so e.g. the sorted table scan of `dict` is not redone per request.
+   */
+  memo<T>(key: string, build: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = build();
+    this.memos.set(key, value);
+    return value;
   }
 
   /** a metadata row (up = 0) that is not a base type */
