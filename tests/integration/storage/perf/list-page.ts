@@ -3,7 +3,7 @@
  * table. Not a test (vitest ignores it): the measuring tool behind server/storage/README.md
  * "One statement per list page".
  *
- *   npx tsx tests/integration/storage/perf/list-page.ts mysql  mysql://user:pw@127.0.0.1:41801/bench_schema [--table bench]
+ *   npx tsx tests/integration/storage/perf/list-page.ts mysql  mysql://user:pw@127.0.0.1:41801/bench_schema [--table bench] [--calls 2000] [--only 'page of 20 by id']
  *   npx tsx tests/integration/storage/perf/list-page.ts pglite mysql://user:pw@127.0.0.1:41801/bench_schema [--table bench] [--pglite-dir DIR]
  *
  * mysql: reads the given schema only (no store is opened on it, so no migration runs there).
@@ -34,6 +34,8 @@ const option = (name: string, fallback: string) => (args.includes(`--${name}`) ?
 const TABLE = option('table', 'bench');
 const ROUNDS = Number(option('rounds', '9'));
 const CALLS = Number(option('calls', '2000'));
+/** only the cases whose name contains this */
+const ONLY = option('only', '');
 
 /** mysql2 pool as the store's executor does it; `execute` = server-side prepared statements */
 class PoolExecutor implements SqlExecutor {
@@ -146,7 +148,7 @@ async function main() {
       const viaExecute = new SqlTenantStore(new PoolExecutor(pool, true), mysqlDialect, noIds, TABLE);
       const pid = mariadbPid(options.port);
       if (pid === null) console.log('# no local mariadbd with that port: MariaDB CPU is not measured');
-      for (const c of cases(ids)) {
+      for (const c of cases(ids).filter((x) => x.name.includes(ONLY))) {
         const shape = await checkSame(viaQuery, c.q);
         await checkSame(viaExecute, c.q);
         const two = (t: TenantStore) => async () => { const records = await t.listRecords(c.q); await t.cellsOf(records.map((r) => r.id)); };
@@ -174,7 +176,7 @@ async function main() {
         console.log(`# pglite: copied ${rows.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       }
       const t = store.tenant(TABLE);
-      for (const c of cases(ids)) {
+      for (const c of cases(ids).filter((x) => x.name.includes(ONLY))) {
         const shape = await checkSame(t, c.q);
         const result = await compare({
           'two statements': async () => { const records = await t.listRecords(c.q); await t.cellsOf(records.map((r) => r.id)); },
