@@ -25,6 +25,9 @@ function secureToken(): string {
   return randomBytes(32).toString('hex');
 }
 
+/** longest secret echoed into the idb_{db} cookie (no real secret is near it; browsers keep ≤ 4 KB) */
+const MAX_ECHOED_SECRET = 1024;
+
 /** user rows for a login (case-insensitive, like utf8mb4_unicode_ci) */
 async function usersByLogin(ctx: RequestContext, login: string): Promise<Row[]> {
   return ctx.t.find({ t: USER, val: login });
@@ -40,7 +43,9 @@ export async function validateToken(ctx: RequestContext): Promise<boolean> {
   if (postSecret !== undefined || getSecret !== undefined) {
     tok = postSecret ?? getSecret ?? '';
     typ = SECRET;
-    ctx.setCookie(`idb_${ctx.db}`, tok);
+    // the PHP engine echoes the secret into the session cookie before checking it (and leaves it
+    // there when it is wrong); an absurdly long one is not echoed into a header
+    if (tok.length <= MAX_ECHOED_SECRET) ctx.setCookie(`idb_${ctx.db}`, tok);
   } else if (ctx.postStr('token') !== undefined) {
     tok = ctx.postStr('token');
   } else if (ctx.req.cookies[`idb_${ctx.db}`] !== undefined) {

@@ -264,6 +264,13 @@ for (const kind of STORES) {
       const viaSecret = await server.request('POST', '/my/xsrf?JSON', { form: { secret: 'api-secret-1' } });
       expect((viaSecret.json as { user: string }).user).toBe('tester');
       expect(viaSecret.headers.get('set-cookie')).toContain('idb_my=');
+      // a wrong secret is echoed into the cookie as the PHP engine does, but never an absurdly long one
+      const wrong = await server.request('POST', '/my/xsrf?JSON', { form: { secret: 'wrong-secret' } });
+      expect(wrong.status).toBeLessThan(500);
+      expect(wrong.headers.get('set-cookie')).toContain('idb_my=wrong-secret');
+      const huge = await server.request('POST', '/my/xsrf?JSON', { form: { secret: 'h'.repeat(100_000) } });
+      expect(huge.status).toBeLessThan(500);
+      expect(huge.headers.get('set-cookie') ?? '').not.toContain('hhhh');
       const bare = await server.request('GET', '/my/xsrf?JSON', { headers: { Authorization: c.token } });
       expect((bare.json as { user: string }).user).toBe('tester');
       const guest = await t.insert({ up: 1, ord: 1, t: 18, val: 'guest' });
