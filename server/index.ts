@@ -7,10 +7,8 @@
  * When forked, it reports `{type:'ready', port, host, url}` to the parent (child_process IPC
  * or Electron's utilityProcess parentPort) and stops gracefully on `{type:'shutdown'}`.
  */
-import { loadConfig } from './config/index.js';
-import { EXIT_CONFIG, StartupError } from './http/server.js';
-import { bootServer, type BootedServer } from './runtime/boot.js';
-import { productBootOptions } from './runtime/compose.js';
+import { startHeapKeeper } from './runtime/heap.js';
+import type { BootedServer } from './runtime/boot.js';
 
 interface ParentPortLike {
   postMessage(message: unknown): void;
@@ -41,6 +39,13 @@ async function main(): Promise<void> {
       if (err.code !== 'EPIPE') throw err;
     });
   }
+  // before the rest of the server loads: loading it alone would grow V8's young generation
+  // (runtime/heap.ts: idle memory, issue 3)
+  const heapKeeper = startHeapKeeper();
+  const { loadConfig } = await import('./config/index.js');
+  const { EXIT_CONFIG, StartupError } = await import('./http/server.js');
+  const { bootServer } = await import('./runtime/boot.js');
+  const { productBootOptions } = await import('./runtime/compose.js');
   const loaded = loadConfig();
   if (!loaded.ok) {
     for (const error of loaded.errors) process.stderr.write(`Configuration error: ${error}\n`);
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
   }
 
   const logger = booted.logs.logger;
+  heapKeeper.startCollecting();
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception; stopping');
     stop(1, 'uncaught exception');
