@@ -214,7 +214,7 @@ export const SETTINGS = {
     'Express "trust proxy": false, true, a hop count, or a comma list of proxy addresses (e.g. loopback)',
   ),
   ENV_FILE: setting('server', text().optional(), 'The .env file to read (default ./.env; the --env-file argument wins)'),
-  BODY_LIMIT: setting('server', z.string().trim().regex(SIZE, { error: 'expected a size such as 512kb or 8mb' }).default('8mb'), 'Largest accepted JSON or form request body'),
+  BODY_LIMIT: setting('server', z.string().trim().regex(SIZE, { error: 'expected a size such as 512kb or 8mb' }).default('8mb'), 'Largest accepted request body: JSON or form bodies, and any body on the legacy URL API'),
   SHUTDOWN_TIMEOUT_MS: setting('server', integer(0, 600_000).default(10_000), 'How long a graceful shutdown waits for requests in flight (ms)'),
 
   // database
