@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   }
 
   const logger = booted.logs.logger;
-  heapKeeper.startCollecting();
+  heapKeeper.serverReady();
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception; stopping');
     stop(1, 'uncaught exception');

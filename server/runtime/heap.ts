@@ -76,7 +76,7 @@ export interface HeapKeeperOptions {
   everyMs?: number;
   /** event-loop utilisation over one period at or above which the server counts as saturated */
   busyUtilization?: number;
-  /** consecutive saturated periods after which the young generation may grow beyond the cap (startup alone must not count) */
+  /** consecutive saturated periods after which the young generation may grow beyond the cap */
   busyPeriods?: number;
   /** event-loop utilisation over one period below which the server counts as quiet */
   quietUtilization?: number;
@@ -98,10 +98,11 @@ export interface HeapKeeperOptions {
 
 export interface HeapKeeper {
   /**
-   * Collections start only now (call it once the server is ready): what loading and starting
-   * the server puts in the old generation is mostly live, not garbage worth a GC.
+   * Call once the server is ready. Only from now on does the keeper collect (what loading and
+   * starting the server puts in the old generation is mostly live, not garbage worth a GC) and
+   * let a saturated event loop grow the young generation (starting is busy, but not load).
    */
-  startCollecting(): void;
+  serverReady(): void;
   /** what the keeper did so far */
   stats(): { collections: number; growthFactor: number };
   stop(): void;
@@ -127,7 +128,7 @@ export function startHeapKeeper(options: HeapKeeperOptions = {}): HeapKeeper {
     v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
   };
 
-  let collecting = false;
+  let ready = false;
   let collections = 0;
   let lastCollection = -Infinity;
   let busyPeriods = 0;
@@ -159,11 +160,11 @@ export function startHeapKeeper(options: HeapKeeperOptions = {}): HeapKeeper {
     const utilization = performance.eventLoopUtilization(last).utilization;
     last = performance.eventLoopUtilization();
     const { newCommitted, oldUsed } = spaceStats();
-    busyPeriods = utilization >= busyUtilization ? busyPeriods + 1 : 0;
+    busyPeriods = ready && utilization >= busyUtilization ? busyPeriods + 1 : 0;
     if (capYoung) applyCap(newCommitted);
     options.onTick?.({ utilization, growthFactor, newCommitted, oldUsed });
 
-    if (!collecting) return;
+    if (!ready) return;
     if (utilization >= quietUtilization) {
       quietPeriods = 0;
       shrinkTried = false;
@@ -192,8 +193,8 @@ export function startHeapKeeper(options: HeapKeeperOptions = {}): HeapKeeper {
   const timer = setInterval(tick, everyMs);
   timer.unref();
   return {
-    startCollecting: () => {
-      collecting = true;
+    serverReady: () => {
+      ready = true;
       oldBaseline = spaceStats().oldUsed;
     },
     stats: () => ({ collections, growthFactor }),

@@ -37,8 +37,10 @@ if (scenario === 'light-load' || scenario === 'light-load-no-keeper') {
     maxNew = Math.max(maxNew, newSpace());
   }
   result.maxNewSpaceMb = maxNew / MB;
-} else if (scenario === 'saturated') {
+} else if (scenario === 'saturated' || scenario === 'saturated-starting') {
   keeper = startHeapKeeper({ semiSpaceMb: 1, everyMs: 100, busyPeriods: 2 });
+  // while starting, a busy event loop is not load
+  if (scenario === 'saturated') keeper.serverReady();
   const retained: unknown[][] = [];
   const until = performance.now() + 2500;
   // never yields for long: utilisation ~1
@@ -48,14 +50,15 @@ if (scenario === 'light-load' || scenario === 'light-load-no-keeper') {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   result.maxNewSpaceMb = newSpace() / MB;
+  result.growthFactor = keeper.stats().growthFactor;
 } else if (scenario === 'quiet-collect') {
   keeper = startHeapKeeper({ everyMs: 100, minOldGrowth: 2 * MB, minIntervalMs: 0, onCollect: (info) => collections.push(info) });
   const retained: unknown[][] = [];
-  // work before startCollecting does not count
+  // work before serverReady does not count
   for (let i = 0; i < 40; i++) allocate(retained, 0.5);
   await sleep(400);
   result.collectionsBeforeStart = collections.length;
-  keeper.startCollecting();
+  keeper.serverReady();
   // garbage promoted to the old generation: retained across scavenges, then dropped
   for (let i = 0; i < 80; i++) {
     allocate(retained, 0.5, 40);
@@ -66,7 +69,7 @@ if (scenario === 'light-load' || scenario === 'light-load-no-keeper') {
   result.collections = collections;
 } else if (scenario === 'rate-limited') {
   keeper = startHeapKeeper({ everyMs: 100, minOldGrowth: 1 * MB, minIntervalMs: 60_000, onCollect: (info) => collections.push(info) });
-  keeper.startCollecting();
+  keeper.serverReady();
   const retained: unknown[][] = [];
   for (let round = 0; round < 3; round++) {
     for (let i = 0; i < 60; i++) allocate(retained, 0.5, 40);
