@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'renderer/dist/**', 'release/**', 'tests/artifacts/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'renderer/dist/**', 'release/**', 'tests/artifacts/**', '.tmp/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
