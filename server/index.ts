@@ -105,7 +105,8 @@ async function main(): Promise<void> {
   }
 
   const logger = booted.logs.logger;
-  heapKeeper.serverReady();
+  // ready = the store's first connection attempt is over (opening the embedded store is busy too)
+  void booted.storeHandle.firstAttempt().catch(() => undefined).then(() => heapKeeper.serverReady());
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception; stopping');
     stop(1, 'uncaught exception');
