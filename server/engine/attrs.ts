@@ -4,6 +4,7 @@
  * (`:!NULL:`, `:MULTI:`, `:KEY:`, `:ALIAS=x:`, remainder = default) and JSON.
  * Writes always produce the JSON form (or "" when nothing is set).
  */
+import { setOwn } from './php.js';
 
 export interface FieldAttrs {
   required: boolean;
@@ -97,7 +98,7 @@ function scalarString(v: unknown): string {
 
 export function serializeAttrs(a: FieldAttrs): string {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of a.extra) if (v !== null && v !== undefined) out[k] = v;
+  for (const [k, v] of a.extra) if (v !== null && v !== undefined) setOwn(out, k, v);
   if (a.required) out.required = true;
   if (a.multi) out.multi = true;
   if (a.key) out.key = true;

@@ -9,6 +9,7 @@ import type { TenantMeta } from './meta.js';
 import type { GrantTable } from './grants.js';
 import type { FormatEnv } from './format.js';
 import type { EngineCore } from './core.js';
+import { setOwn } from './php.js';
 
 /**
  * Thrown to end a request with a finished answer (PHP's die/exit). Not an Error:
@@ -120,8 +121,8 @@ export class RequestContext {
   get request(): Params {
     if (!this.merged) {
       const m: Params = {};
-      for (const [k, v] of Object.entries(this.post)) m[k] = v;
-      for (const [k, v] of Object.entries(this.get)) m[k] = v;
+      for (const [k, v] of Object.entries(this.post)) setOwn(m, k, v);
+      for (const [k, v] of Object.entries(this.get)) setOwn(m, k, v);
       this.merged = m;
     }
     return this.merged;
@@ -129,7 +130,7 @@ export class RequestContext {
 
   /** mutate $_REQUEST (the engine injects defaults into it) */
   setRequest(key: string, value: unknown): void {
-    this.request[key] = value;
+    setOwn(this.request, key, value);
   }
 
   has(key: string): boolean {

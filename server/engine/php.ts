@@ -176,3 +176,13 @@ export function microtimeString(ms: number): string {
   const v = ms / 1000;
   return String(Number(v.toPrecision(14)));
 }
+
+/**
+ * Request keys are data: `__proto__` from a query string, a form or a JSON body is an ordinary
+ * key to PHP. A plain `obj[key] = value` would instead replace the object's prototype, and a path
+ * such as `a[__proto__][x]=1` would write into Object.prototype itself (prototype pollution).
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}

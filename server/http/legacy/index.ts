@@ -9,7 +9,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Store } from '../../storage/types.js';
 import { createHash } from 'node:crypto';
 import { createEngine, type Engine, type EngineLoginThrottle, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
-import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString, setOwn } from './params.js';
 import { LoginThrottle, type ThrottlePolicy } from '../security.js';
 
 /**
@@ -146,13 +146,13 @@ function bodyParams(req: Request): Record<string, unknown> {
   }
   const post: Record<string, unknown> = {};
   const type = (req.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('application/x-www-form-urlencoded')) Object.assign(post, parseFormBody(raw));
+  if (type.startsWith('application/x-www-form-urlencoded')) for (const [k, v] of Object.entries(parseFormBody(raw))) setOwn(post, k, v);
   if (raw.length && !jsonNestsDeeperThan(raw, JSON_MAX_DEPTH)) {
     try {
       const json: unknown = JSON.parse(raw);
       if (json !== null && typeof json === 'object') {
         const entries = Array.isArray(json) ? json.map((v, i) => [String(i), v] as const) : Object.entries(json);
-        for (const [k, v] of entries) post[cleanText(k)] = cleanValue(v);
+        for (const [k, v] of entries) setOwn(post, cleanText(k), cleanValue(v));
       }
     } catch {
       /* not JSON */

@@ -4,6 +4,10 @@
  * dots and spaces in names become underscores).
  */
 
+import { setOwn } from '../../engine/php.js';
+
+export { setOwn };
+
 /**
  * Text the stores can hold: NUL characters are dropped and lone surrogates replaced
  * (PostgreSQL text cannot store NUL; a NUL in a field is never meaningful input).
@@ -30,7 +34,7 @@ export function cleanValue(v: unknown, depth = 0): unknown {
   if (Array.isArray(v)) return v.map((x) => cleanValue(x, depth + 1));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[cleanText(k)] = cleanValue(x, depth + 1);
+    for (const [k, x] of Object.entries(v)) setOwn(out, cleanText(k), cleanValue(x, depth + 1));
     return out;
   }
   return v;
@@ -64,22 +68,27 @@ export function jsonNestsDeeperThan(raw: string, max: number): boolean {
 
 type Bag = Record<string, unknown>;
 
+/** an own property only: never a value inherited from a prototype */
+function ownValue(target: Bag, key: string): unknown {
+  return Object.hasOwn(target, key) ? target[key] : undefined;
+}
+
 function assign(target: Bag, rawKey: string, value: string): void {
   const bracket = rawKey.indexOf('[');
   let base = bracket > 0 ? rawKey.slice(0, bracket) : rawKey;
   base = base.replace(/[. ]/g, '_');
   if (bracket <= 0 || !rawKey.endsWith(']')) {
-    target[bracket > 0 ? rawKey.replace(/[. []/g, '_') : base] = value;
+    setOwn(target, bracket > 0 ? rawKey.replace(/[. []/g, '_') : base, value);
     return;
   }
   const path = rawKey.slice(bracket + 1, -1).split('][');
   let node: Bag = target;
   let key = base;
   for (const part of path) {
-    let child = node[key];
+    let child = ownValue(node, key);
     if (child === null || typeof child !== 'object') {
       child = [];
-      node[key] = child;
+      setOwn(node, key, child);
     }
     const container = child as Bag | unknown[];
     if (part === '') {
@@ -94,13 +103,13 @@ function assign(target: Bag, rawKey: string, value: string): void {
     } else {
       if (Array.isArray(container) && !/^\d+$/.test(part)) {
         const obj: Bag = { ...container };
-        node[key] = obj;
+        setOwn(node, key, obj);
         node = obj;
       } else node = container as Bag;
       key = part;
     }
   }
-  node[key] = value;
+  setOwn(node, key, value);
 }
 
 export function parseQueryString(qs: string): Record<string, string | string[]> {
@@ -127,8 +136,8 @@ export function parseCookies(header: string): Record<string, string> {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     const name = part.slice(0, eq).trim();
-    if (!name || name in out) continue;
-    out[name.replace(/[. ]/g, '_')] = decode(part.slice(eq + 1).trim());
+    if (!name || Object.hasOwn(out, name)) continue;
+    setOwn(out, name.replace(/[. ]/g, '_'), decode(part.slice(eq + 1).trim()));
   }
   return out;
 }

@@ -64,6 +64,25 @@ for (const kind of STORES) {
       expect(a.json).toMatchObject({ 18: 'Пользователь' });
     });
 
+    // FIXED proto-keys: `a[__proto__][x]=1` in a query string or form body wrote into
+    // Object.prototype (params.ts assign), which broke unrelated code later (PGlite's mutex, undici).
+    // Keys are data, as in PHP: the request is answered and nothing leaks into other objects.
+    it('proto-keys: __proto__ paths in the query and the form body pollute nothing', async () => {
+      const a = await c.request('POST', `/my/dict?JSON&q[__proto__][polluted]=1&__proto__[polluted]=2`, {
+        headers: { 'X-Authorization': c.token, 'Content-Type': 'application/x-www-form-urlencoded' },
+        rawBody: 'f[__proto__][polluted]=3&g[constructor][prototype][polluted]=4&__proto__=5',
+      });
+      expect(a.status).toBe(200);
+      expect(a.json).toMatchObject({ 18: 'Пользователь' });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      const json = await c.request('POST', '/my/dict?JSON', {
+        headers: { 'X-Authorization': c.token, 'Content-Type': 'application/json' },
+        rawBody: '{"__proto__":{"polluted":5},"constructor":{"prototype":{"polluted":6}}}',
+      });
+      expect(json.status).toBe(200);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
     // FIXED invalid-regexp-filter: F_{col}=REGEXP:<invalid pattern> reached the database, whose regex
     // error escaped as a 500. Expected: the engine's error answer, as for any other bad filter value.
     it('invalid-regexp-filter: object list with F_=REGEXP:( answers an error, not a 500', async () => {

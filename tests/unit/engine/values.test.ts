@@ -72,6 +72,15 @@ describe('PHP runtime rules', () => {
   it('query strings like parse_str', () => {
     expect(parseQueryString('a[]=1&a[]=2&b=x+y&c&JSON&d.e=1')).toEqual({ a: ['1', '2'], b: 'x y', c: '', JSON: '', d_e: '1' });
   });
+
+  it('__proto__ and constructor are ordinary keys: no prototype is replaced or polluted', () => {
+    const parsed = parseQueryString('a[__proto__][polluted]=1&__proto__[polluted]=2&b[constructor][prototype][polluted]=3&__proto__=4');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.keys(parsed)).toEqual(['a', '__proto__', 'b']);
+    expect(Object.getOwnPropertyDescriptor(parsed.a, '__proto__')?.value).toEqual({ polluted: '1' });
+    expect(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value).toBe('4');
+  });
 });
 
 describe('failed-login throttle', () => {
