@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     process.exit(EXIT_CONFIG);
   }
   const config = loaded.config;
+  // an escape hatch: the keeper adjusts V8 at run time (runtime/heap.ts), which Node asks to do with care
+  if (!config.HEAP_KEEPER) heapKeeper.stop();
 
   let booted: BootedServer | null = null;
   let stopping = false;

@@ -299,6 +299,7 @@ export const SETTINGS = {
   LOG_FILE: setting('logs', text().optional(), 'Log file, rotated daily and by size (default DATA_DIR/logs/server.log; "off" = none)'),
   LOG_MAX_SIZE: setting('logs', z.string().trim().regex(/^\d+\s*[kmg]?$/i, { error: 'expected a size such as 500k, 10m or 1g' }).default('10m'), 'Size at which the log file is rotated'),
   LOG_KEEP: setting('logs', integer(1, 1000).default(14), 'How many rotated log files are kept'),
+  HEAP_KEEPER: setting('server', flag(true), 'Return memory to the system soon after busy periods (server/runtime/heap.ts); false leaves V8 to its defaults'),
   LOG_FORMAT: setting('logs', z.enum(['pretty', 'json']).default('pretty'), 'Format of the log on stdout (the file is always JSON lines)'),
   DISABLE_LOGGING: setting('logs', flag(false), 'Write no log at all (the startup lines still appear on stdout)'),
 

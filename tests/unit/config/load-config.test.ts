@@ -65,6 +65,7 @@ describe('settings registry', () => {
     expect(c.DATA_DIR).toBe(path.join(cwd, 'data'));
     expect(c.UPLOAD_DIR).toBe(path.join(cwd, 'data', 'uploads'));
     expect(c.LOG_FILE).toBe(path.join(cwd, 'data', 'logs', 'server.log'));
+    expect(c.HEAP_KEEPER).toBe(true);
     expect(c.DB_PORT).toBe(3306);
     expect(c.DB_NAME).toBe('integram');
     expect(c.DB_CHARSET).toBe('utf8mb4');
