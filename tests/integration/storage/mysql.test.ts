@@ -3,10 +3,10 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { openMysqlStore } from '../../../server/storage/mysql/index.js';
 import { isStoreError, openStore, type ListQuery, type MysqlOptions, type Store } from '../../../server/storage/index.js';
 import { mysqlDialect } from '../../../server/storage/sql/dialect.js';
-import type { SqlExecutor } from '../../../server/storage/sql/executor.js';
 import { SqlTenantStore } from '../../../server/storage/sql/tenant.js';
 import { storeContract } from './contract.js';
 import { dropSchema, privateSchemaOptions, rawConnection, TEST_MYSQL_URL } from './mysql-harness.js';
+import { RecordingExecutor } from './recording-executor.js';
 
 if (!TEST_MYSQL_URL) console.warn('MySQL storage suites SKIPPED: TEST_MYSQL_URL is not set');
 
@@ -115,13 +115,9 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
     const conn = await rawConnection(options);
     try {
       // the statement the store sends, recorded instead of run
-      let sent = { sql: '', params: [] as readonly unknown[] };
-      const recorder: SqlExecutor = {
-        query: async (sql, params = []) => { sent = { sql, params }; return []; },
-        run: async () => ({ affected: 0, insertId: null }),
-        inTransaction: (fn) => fn(recorder),
-      };
+      const recorder = new RecordingExecutor();
       await new SqlTenantStore(recorder, mysqlDialect, { insertBatch: async () => [] }, 'pageplan').listRecords(query);
+      const sent = recorder.last!;
       const [plan] = await conn.query<RowDataPacket[]>(`ANALYZE ${sent.sql}`, [...sent.params]);
       expect(['up_t', 't_up']).toContain(plan[0].key);
       expect(String(plan[0].Extra)).not.toMatch(/filesort/);
@@ -150,14 +146,10 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
 
     const conn = await rawConnection(options);
     try {
-      let sent = { sql: '', params: [] as readonly unknown[] };
-      const recorder: SqlExecutor = {
-        query: async (sql, params = []) => { sent = { sql, params }; return []; },
-        run: async () => ({ affected: 0, insertId: null }),
-        inTransaction: (fn) => fn(recorder),
-      };
+      const recorder = new RecordingExecutor();
       const plan = async (query: ListQuery) => {
         await new SqlTenantStore(recorder, mysqlDialect, { insertBatch: async () => [] }, 'pageplan2').listPage(query);
+        const sent = recorder.last!;
         const [rows] = await conn.query<RowDataPacket[]>(`ANALYZE FORMAT=JSON ${sent.sql}`, [...sent.params]);
         return JSON.parse(String(Object.values(rows[0])[0])) as unknown;
       };

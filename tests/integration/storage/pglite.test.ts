@@ -6,10 +6,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { openPgliteStore, type PgliteStore } from '../../../server/storage/pglite/index.js';
 import type { ListQuery, Row } from '../../../server/storage/types.js';
 import { pgDialect } from '../../../server/storage/sql/dialect.js';
-import type { SqlExecutor } from '../../../server/storage/sql/executor.js';
 import { SqlTenantStore } from '../../../server/storage/sql/tenant.js';
 import { isStoreError } from '../../../server/storage/errors.js';
 import { storeContract } from './contract.js';
+import { RecordingExecutor } from './recording-executor.js';
 
 storeContract('pglite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-'));
@@ -89,18 +89,14 @@ describe('pglite planner statistics and the list index', () => {
         { id: 20_001 + 2 * i, up: r.id, ord: 2, t: 10_000 + ((i * 7) % 3000), val: String(TYPE + 2) },
       ]);
       await store.createDatabase('pg_page', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }, ...rowsOf(2, 3000).map((r) => ({ ...r, t: TYPE + 9 })), ...records, ...cells]);
-      let sent = { sql: '', params: [] as readonly unknown[] };
-      const recorder: SqlExecutor = {
-        query: async (sql, params = []) => { sent = { sql, params }; return []; },
-        run: async () => ({ affected: 0, insertId: null }),
-        inTransaction: (fn) => fn(recorder),
-      };
+      const recorder = new RecordingExecutor();
       const plain: ListQuery = { typeId: TYPE, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 20 };
       const filtered: ListQuery = { ...plain, limit: 10, filters: [{ column: { kind: 'cell', reqId: TYPE + 1 }, predicate: { op: 'like', pattern: '%abc%' } }] };
       for (const query of [plain, filtered]) {
         const page = await store.tenant('pg_page').listPage(query);
         expect(page.records.length).toBe(query.limit);
         await new SqlTenantStore(recorder, pgDialect('und-x-icu'), { insertBatch: async () => [] }, 'pg_page').listPage(query);
+        const sent = recorder.last!;
         const plan = (await backend(store).query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF, TIMING OFF) ${sent.sql}`, [...sent.params]))
           .rows.map((r) => r['QUERY PLAN']).join('\n');
         expect(plan.match(/CTE page\n\s*->\s*Limit[^\n]*\n\s*->\s*Index (Only )?Scan using pg_page_t_up_id_idx/g)).toHaveLength(1);

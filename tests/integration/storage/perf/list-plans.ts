@@ -17,10 +17,10 @@ import type { PGlite } from '@electric-sql/pglite';
 import { openMysqlStore } from '../../../../server/storage/mysql/index.js';
 import { openPgliteStore } from '../../../../server/storage/pglite/index.js';
 import { mysqlDialect, pgDialect } from '../../../../server/storage/sql/dialect.js';
-import type { SqlExecutor, SqlRow } from '../../../../server/storage/sql/executor.js';
 import { SqlTenantStore } from '../../../../server/storage/sql/tenant.js';
 import type { ListQuery, NewRow, Store } from '../../../../server/storage/types.js';
 import { dropSchema, privateSchemaOptions, rawConnection } from '../mysql-harness.js';
+import { RecordingExecutor } from '../recording-executor.js';
 
 const args = process.argv.slice(2);
 const driver = args[0] === 'mysql' ? 'mysql' : 'pglite';
@@ -88,21 +88,6 @@ function* dataRows(): Generator<NewRow> {
 }
 
 /** the SQL a tenant store would send, without sending it */
-class RecordingExecutor implements SqlExecutor {
-  last: { sql: string; params: readonly unknown[] } | null = null;
-  async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    this.last = { sql, params };
-    return [{ n: 0 }]; // enough for countRecords to return; results are thrown away
-  }
-  async run(sql: string, params: readonly unknown[] = []) {
-    this.last = { sql, params };
-    return { affected: 0, insertId: null };
-  }
-  inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return fn(this);
-  }
-}
-
 interface Raw {
   explain(sql: string, params: readonly unknown[]): Promise<string>;
   run(sql: string): Promise<void>;
@@ -125,7 +110,8 @@ async function main() {
   let store: Store;
   let raw: Raw;
   let cleanup: () => Promise<void>;
-  const recorder = new RecordingExecutor();
+  // results are thrown away; { n: 0 } is enough for countRecords to return
+  const recorder = new RecordingExecutor([{ n: 0 }]);
   const noIds = { insertBatch: async () => [] };
   let sqlOf: SqlTenantStore;
   if (driver === 'pglite') {
