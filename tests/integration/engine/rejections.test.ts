@@ -11,18 +11,9 @@ import express from 'express';
 import { createLegacyRouter } from '../../../server/http/legacy/index.js';
 import type { Row, Store } from '../../../server/storage/types.js';
 import { Client, STORES, TestServer } from './harness.js';
+import { forbiddenChanges } from '../fuzz/snapshots.js';
 
-const ACTIVITY = 124;
 const RETRIES = 301;
-
-/** rows that differ between two snapshots, ignoring what a refused request may write */
-function forbiddenChanges(before: Row[], after: Row[]): string[] {
-  const key = (r: Row): string => `${r.id}|${r.up}|${r.ord}|${r.t}|${r.val}`;
-  const allowed = (r: Row): boolean => r.t === ACTIVITY || r.t === RETRIES;
-  const a = new Set(before.filter((r) => !allowed(r)).map(key));
-  const b = new Set(after.filter((r) => !allowed(r)).map(key));
-  return [...[...a].filter((k) => !b.has(k)).map((k) => `- ${k}`), ...[...b].filter((k) => !a.has(k)).map((k) => `+ ${k}`)];
-}
 
 for (const kind of STORES) {
   describe.skipIf(!kind.enabled)(`rejected requests change nothing on ${kind.name}`, () => {
