@@ -216,6 +216,7 @@ export const SETTINGS = {
   ENV_FILE: setting('server', text().optional(), 'The .env file to read (default ./.env; the --env-file argument wins)'),
   BODY_LIMIT: setting('server', z.string().trim().regex(SIZE, { error: 'expected a size such as 512kb or 8mb' }).default('8mb'), 'Largest accepted request body: JSON or form bodies, and any body on the legacy URL API'),
   SHUTDOWN_TIMEOUT_MS: setting('server', integer(0, 600_000).default(10_000), 'How long a graceful shutdown waits for requests in flight (ms)'),
+  HEAP_KEEPER: setting('server', flag(true), 'Return memory to the system soon after busy periods (server/runtime/heap.ts); false leaves V8 to its defaults'),
 
   // database
   DATABASE_URL: setting('database', databaseUrl().optional(), 'MySQL/MariaDB as one URL, mysql://user:password@host:3306/database (wins over DB_*)', {
@@ -299,7 +300,6 @@ export const SETTINGS = {
   LOG_FILE: setting('logs', text().optional(), 'Log file, rotated daily and by size (default DATA_DIR/logs/server.log; "off" = none)'),
   LOG_MAX_SIZE: setting('logs', z.string().trim().regex(/^\d+\s*[kmg]?$/i, { error: 'expected a size such as 500k, 10m or 1g' }).default('10m'), 'Size at which the log file is rotated'),
   LOG_KEEP: setting('logs', integer(1, 1000).default(14), 'How many rotated log files are kept'),
-  HEAP_KEEPER: setting('server', flag(true), 'Return memory to the system soon after busy periods (server/runtime/heap.ts); false leaves V8 to its defaults'),
   LOG_FORMAT: setting('logs', z.enum(['pretty', 'json']).default('pretty'), 'Format of the log on stdout (the file is always JSON lines)'),
   DISABLE_LOGGING: setting('logs', flag(false), 'Write no log at all (the startup lines still appear on stdout)'),
 

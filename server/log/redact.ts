@@ -1,6 +1,6 @@
 /**
  * Secret values never reach a log line. Redaction is by key name at any depth (a password is a
- * password wherever it sits: `body.pwd`, `req.headers.authorization`, `err.config.token`), not by
+ * password wherever it sits: `body.pwd`, `req.headers.authorization`, `params.auth.token`), not by
  * a list of paths: pino's path-based `redact` with one path per key and position cost ~18 µs per
  * line (most of the log's CPU on a busy server) and still missed deeper nesting.
  */

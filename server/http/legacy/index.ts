@@ -9,7 +9,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Store } from '../../storage/types.js';
 import { createHash } from 'node:crypto';
 import { createEngine, type Engine, type EngineLoginThrottle, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
-import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString, setOwn } from './params.js';
+import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { setOwn } from '../../engine/php.js';
 import { LoginThrottle, type ThrottlePolicy } from '../security.js';
 
 /**

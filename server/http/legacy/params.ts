@@ -6,8 +6,6 @@
 
 import { setOwn } from '../../engine/php.js';
 
-export { setOwn };
-
 /**
  * Text the stores can hold: NUL characters are dropped and lone surrogates replaced
  * (PostgreSQL text cannot store NUL; a NUL in a field is never meaningful input).
