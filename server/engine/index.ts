@@ -1,18 +1,22 @@
 /**
- * The Integram engine: answers the PHP engine's URL API without any HTTP
- * framework. `createEngine(options).handle(request)` is the whole surface the
- * legacy HTTP adapter needs; `operations` are typed entry points for other
- * APIs (e.g. a future /api/v2) that reuse the same rules.
+ * The Integram engine: answers the PHP engine's URL API without any HTTP framework.
+ * `createEngine(options).handle(request)` is the whole surface the legacy HTTP adapter needs;
+ * `operations` is the typed facade every other caller uses (engine/operations.ts), so both
+ * run the same rules.
  */
 import { EngineCore } from './core.js';
 import type { EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
-import { createOperations, type EngineOperations } from './operations.js';
+import { EngineOperations } from './operations.js';
 
 export type {
   EngineOptions, LegacyRequest, LegacyResponse, LegacyBody, ResponseCookie, EngineClock, EngineLogger, EngineLoginThrottle, LoginThrottleVerdict,
 } from './types.js';
-export type { EngineOperations } from './operations.js';
+export { EngineCallError, EngineOperations, type CallOptions, type LegacyCredentials, type LegacyUser } from './operations.js';
 export { ENGINE_HEADERS } from './core.js';
+export { parseAttrs } from './attrs.js';
+export { BASE_NAMES } from './meta.js';
+export { setOwn } from './php.js';
+export { insertUser, legacyPasswordHash, UserWriteError, type NewUser } from './users.js';
 
 export interface Engine {
   handle(request: LegacyRequest): Promise<LegacyResponse>;
@@ -23,12 +27,20 @@ export interface Engine {
 
 export function createEngine(options: EngineOptions): Engine {
   const core = new EngineCore(options);
+  const invalidate = (db: string): void => {
+    core.invalidateMeta(db);
+    core.invalidateSessions(db);
+  };
+  const clock = options.clock ?? { now: Date.now };
   return {
     handle: (request) => core.handle(request),
-    operations: createOperations(core),
-    invalidate: (db) => {
-      core.invalidateMeta(db);
-      core.invalidateSessions(db);
-    },
+    operations: new EngineOperations({
+      handle: (request) => core.handle(request),
+      invalidate,
+      store: options.store,
+      salt: options.salt,
+      now: () => clock.now(),
+    }),
+    invalidate,
   };
 }

@@ -1,93 +1,215 @@
 /**
- * Typed engine operations for callers that are not the legacy URL API (a future
- * /api/v2, the console). They run through the same command code as the legacy
- * API, so grants, XSRF-free token auth and value rules are identical; results
- * are unwrapped into plain objects and failures become EngineOperationError.
+ * The engine's one typed facade, for every caller that is not the legacy URL API: `/api/v2`,
+ * `/api/auth`, organizations and the CLI. Each operation is an engine request (`handle`), so the
+ * legacy API's rules (passwords, tokens, grants, value formats) apply unchanged; answers are
+ * unwrapped into plain values and every refusal becomes an EngineCallError with its status.
+ *
+ * Two things are written without the command dispatcher, the way the PHP engine itself does them
+ * outside it: a self-registered user (no session exists yet to authorise `_m_new`) and the owner
+ * of a new database. Both insert the rows the PHP engine inserts (engine/users.ts) and then drop
+ * the engine's caches.
  */
-import type { EngineCore } from './core.js';
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../storage/types.js';
+import { GUEST_TOKEN, TOKEN, XSRF } from './ids.js';
 import type { LegacyRequest, LegacyResponse } from './types.js';
+import { insertUser, legacyXsrf, UserWriteError } from './users.js';
 
-export class EngineOperationError extends Error {
+/** A failure the engine reported, with its HTTP status and message. */
+export class EngineCallError extends Error {
   constructor(readonly status: number, message: string, readonly body: unknown) {
     super(message);
+    this.name = 'EngineCallError';
   }
 }
 
-export interface Credentials {
+export interface LegacyCredentials {
   token: string;
   xsrf: string;
 }
 
-export interface EngineOperations {
-  login(db: string, login: string, password: string): Promise<Credentials & { userId: number }>;
-  listTypes(db: string, creds: Credentials): Promise<{ id: number; type: number; name: string; alias?: string }[]>;
-  getType(db: string, creds: Credentials, typeId: number): Promise<unknown>;
-  listObjects(db: string, creds: Credentials, typeId: number, query?: Record<string, string>): Promise<{ i: number; u: number; o: number; r: unknown[] }[]>;
-  createObject(db: string, creds: Credentials, typeId: number, values: Record<string, string | string[]>, up?: number): Promise<{ id: number }>;
-  updateObject(db: string, creds: Credentials, id: number, values: Record<string, string | string[]>): Promise<void>;
-  deleteObject(db: string, creds: Credentials, id: number): Promise<void>;
+/** The user behind a legacy token, as the engine's `xsrf` action reports it. */
+export interface LegacyUser extends LegacyCredentials {
+  userId: number;
+  login: string;
+  role: string;
 }
 
-function request(db: string, action: string, id: string | undefined, opts: {
-  query?: Record<string, string>; post?: Record<string, unknown>; creds?: Credentials; method?: string;
-}): LegacyRequest {
-  const query: Record<string, string> = { JSON: '', ...(opts.query ?? {}) };
-  const segments = [action, ...(id !== undefined ? [id] : [])];
-  const uri = `/${db}/${segments.join('/')}`;
-  return {
-    db, action, id, segments, query, post: opts.post ?? {}, cookies: {},
-    headers: opts.creds ? { 'x-authorization': opts.creds.token } : {},
-    method: opts.method ?? (opts.post ? 'POST' : 'GET'), remoteAddr: '127.0.0.1', host: 'localhost', uri,
-  };
+export interface CallOptions {
+  id?: string;
+  query?: Record<string, string>;
+  post?: Record<string, unknown>;
+  token?: string;
+  method?: string;
+  remoteAddr?: string;
 }
 
-function unwrap(res: LegacyResponse): unknown {
+export interface EngineOperationsDeps {
+  /** the engine's request entry (EngineCore.handle) */
+  handle(request: LegacyRequest): Promise<LegacyResponse>;
+  /** drops the engine's cached metadata and sessions of a database */
+  invalidate(db: string): void;
+  store: () => Store;
+  /** AUTH_SALT: the legacy engine's SALT (for the rows written here) */
+  salt: string;
+  now: () => number;
+}
+
+function responseValue(res: LegacyResponse): unknown {
   const body = res.body;
-  let value: unknown = body.kind === 'json' ? body.value : body.kind === 'text' ? body.text : null;
+  if (body.kind === 'json') return body.value;
   if (body.kind === 'text') {
     try {
-      value = JSON.parse(body.text);
+      return JSON.parse(body.text) as unknown;
     } catch {
-      /* plain text */
+      return body.text;
     }
   }
-  const isError = res.status >= 400 || (Array.isArray(value) && value.length === 1 && typeof value[0] === 'object' && value[0] !== null && 'error' in value[0]);
-  if (isError || body.kind === 'text') {
-    const message = Array.isArray(value) ? String((value[0] as { error?: unknown })?.error ?? 'error') : String(value);
-    if (isError || typeof value === 'string') throw new EngineOperationError(res.status >= 400 ? res.status : 400, message, value);
-  }
-  return value;
+  return null;
 }
 
-export function createOperations(core: EngineCore): EngineOperations {
-  const run = async (req: LegacyRequest): Promise<unknown> => unwrap(await core.handle(req));
-  return {
-    async login(db, login, password) {
-      const v = (await run(request(db, 'auth', undefined, { post: { login, pwd: password } }))) as { _xsrf: string; token: string; id: string | number };
-      return { token: v.token, xsrf: v._xsrf, userId: Number(v.id) };
-    },
-    async listTypes(db, creds) {
-      return (await run(request(db, 'terms', undefined, { creds }))) as { id: number; type: number; name: string }[];
-    },
-    async getType(db, creds, typeId) {
-      return run(request(db, 'metadata', String(typeId), { creds }));
-    },
-    async listObjects(db, creds, typeId, query) {
-      return (await run(request(db, 'object', String(typeId), { creds, query: { JSON_OBJ: '', ...(query ?? {}) } }))) as { i: number; u: number; o: number; r: unknown[] }[];
-    },
-    async createObject(db, creds, typeId, values, up = 1) {
-      const post: Record<string, unknown> = { _xsrf: creds.xsrf, up: String(up) };
-      for (const [k, v] of Object.entries(values)) post[/^\d+$/.test(k) ? `t${k}` : k] = v;
-      const v = (await run(request(db, '_m_new', String(typeId), { creds, post }))) as { id: number };
-      return { id: Number(v.id) };
-    },
-    async updateObject(db, creds, id, values) {
-      const post: Record<string, unknown> = { _xsrf: creds.xsrf };
-      for (const [k, v] of Object.entries(values)) post[/^\d+$/.test(k) ? `t${k}` : k] = v;
-      await run(request(db, '_m_save', String(id), { creds, post }));
-    },
-    async deleteObject(db, creds, id) {
-      await run(request(db, '_m_del', String(id), { creds, post: { _xsrf: creds.xsrf } }));
-    },
-  };
+/** The engine's error text from any of its error shapes: [{error}], {error}, or a plain-text die(). */
+function errorText(value: unknown): string | null {
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'object' && value[0] !== null && 'error' in value[0]) {
+    return String((value[0] as { error: unknown }).error);
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value) {
+    return String((value as { error: unknown }).error);
+  }
+  return null;
+}
+
+/** Refusals the engine sends as plain text with HTTP 200 (PHP die()) that mean "not allowed". */
+const GRANT_REFUSAL = /нет прав|нет доступа|Forbidden|not allowed/i;
+
+export class EngineOperations {
+  constructor(private readonly deps: EngineOperationsDeps) {}
+
+  private store(): Store {
+    return this.deps.store();
+  }
+
+  private request(db: string, action: string, options: CallOptions = {}): LegacyRequest {
+    const query: Record<string, string> = { JSON: '', ...(options.query ?? {}) };
+    const segments = [action, ...(options.id !== undefined ? [options.id] : [])];
+    const search = new URLSearchParams(query).toString();
+    return {
+      db,
+      action,
+      id: options.id,
+      segments,
+      query,
+      post: options.post ?? {},
+      cookies: {},
+      headers: options.token !== undefined ? { 'x-authorization': options.token } : {},
+      method: options.method ?? (options.post ? 'POST' : 'GET'),
+      remoteAddr: options.remoteAddr ?? '127.0.0.1',
+      host: 'localhost',
+      uri: `/${db}/${segments.join('/')}${search ? `?${search}` : ''}`,
+    };
+  }
+
+  /** Runs one engine request; engine errors (any status, any shape) become EngineCallError. */
+  async call(db: string, action: string, options: CallOptions = {}): Promise<unknown> {
+    const res = await this.deps.handle(this.request(db, action, options));
+    const value = responseValue(res);
+    const message = errorText(value);
+    if (res.status >= 400 || message !== null) {
+      throw new EngineCallError(res.status >= 400 ? res.status : 400, message ?? (typeof value === 'string' ? value : 'error'), value);
+    }
+    if (typeof value === 'string') {
+      // a plain-text die(): the PHP engine's way of refusing many commands with HTTP 200
+      throw new EngineCallError(GRANT_REFUSAL.test(value) ? 403 : 422, value || 'The engine refused the request', value);
+    }
+    return value;
+  }
+
+  /** Password login through the engine's own `auth` (every legacy hash form verifies). */
+  async login(db: string, login: string, password: string, remoteAddr?: string): Promise<LegacyCredentials & { userId: number }> {
+    const value = await this.call(db, 'auth', { post: { login, pwd: password }, remoteAddr });
+    const parsed = value as { _xsrf?: unknown; token?: unknown; id?: unknown };
+    if (typeof parsed.token !== 'string' || typeof parsed._xsrf !== 'string') throw new EngineCallError(401, 'Login failed', value);
+    return { token: parsed.token, xsrf: parsed._xsrf, userId: Number(parsed.id) };
+  }
+
+  /**
+   * The user a legacy token belongs to, or null when the token is not valid for this database.
+   * The engine falls back to the guest user for unknown tokens; that is not a login here.
+   */
+  async whoami(db: string, token: string): Promise<LegacyUser | null> {
+    let value: unknown;
+    try {
+      value = await this.call(db, 'xsrf', { token });
+    } catch (err) {
+      if (err instanceof EngineCallError && (err.status === 401 || err.status === 400)) return null;
+      throw err;
+    }
+    const v = value as { _xsrf?: unknown; token?: unknown; user?: unknown; role?: unknown; id?: unknown };
+    if (typeof v.token !== 'string' || typeof v._xsrf !== 'string') return null;
+    if (v.token !== token && !(v.user === 'guest' && token === GUEST_TOKEN)) return null;
+    return { token: v.token, xsrf: v._xsrf, userId: Number(v.id), login: String(v.user ?? ''), role: String(v.role ?? '') };
+  }
+
+  /**
+   * Inserts a user (record of type 18) with the given role, in one transaction, the rows in the
+   * order the PHP engine writes them. Returns the user id and, when asked, a fresh legacy token.
+   */
+  async insertUser(db: string, user: {
+    login: string;
+    password?: string;
+    email?: string;
+    roleName: 'user' | 'admin';
+    withToken?: boolean;
+  }): Promise<{ userId: number; token: string | null; xsrf: string }> {
+    const token = user.withToken ? randomBytes(32).toString('hex') : null;
+    const result = await this.store().transaction(db, async (tx) => {
+      try {
+        return await insertUser(tx, {
+          db, salt: this.deps.salt, login: user.login, password: user.password, email: user.email,
+          roleName: user.roleName, token: token ?? undefined, now: this.deps.now(),
+        });
+      } catch (err) {
+        if (err instanceof UserWriteError) throw new EngineCallError(err.status, err.message, null);
+        throw err;
+      }
+    });
+    this.deps.invalidate(db);
+    return { ...result, token };
+  }
+
+  /** The legacy token of a user, created when the user has none yet (as the engine's login does). */
+  async ensureToken(db: string, userId: number): Promise<LegacyCredentials> {
+    const t = this.store().tenant(db);
+    const rows = await t.find({ up: userId, t: [TOKEN, XSRF] });
+    let token = rows.find((r) => r.t === TOKEN)?.val;
+    let xsrf = rows.find((r) => r.t === XSRF)?.val;
+    if (!token) {
+      token = randomBytes(32).toString('hex');
+      await t.insert({ up: userId, ord: 1, t: TOKEN, val: token });
+    }
+    if (!xsrf) {
+      xsrf = legacyXsrf(this.deps.salt, db);
+      await t.insert({ up: userId, ord: 1, t: XSRF, val: xsrf });
+    }
+    this.deps.invalidate(db);
+    return { token, xsrf };
+  }
+
+  /** Sizes of a database: tables (user-visible types), records, bytes of row data. */
+  async databaseInfo(db: string): Promise<{ tables: number; records: number; rows: number; sizeBytes: number }> {
+    const rows = await this.store().exportRows(db);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const typeIds = new Set(rows.filter((r) => r.up === 0 && r.id !== r.t && r.val !== '').map((r) => r.id));
+    let records = 0;
+    let sizeBytes = 0;
+    for (const r of rows) {
+      // five integer columns plus the value's bytes: what the rows themselves occupy
+      sizeBytes += 20 + Buffer.byteLength(r.val, 'utf8');
+      if (r.up === 0 || !typeIds.has(r.t)) continue;
+      const parent = byId.get(r.up);
+      // independent records hang under 1; subordinate ones under a record (a non-metadata row)
+      if (r.up === 1 || (parent !== undefined && parent.up !== 0)) records++;
+    }
+    return { tables: typeIds.size, records, rows: rows.length, sizeBytes };
+  }
 }

@@ -20,12 +20,13 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { requestContext } from '../log/request-context.js';
-import type { StoreHandle } from '../runtime/store-handle.js';
+import type { StoreHandle } from '../storage/handle.js';
 import { databaseUnavailableMessage, errorHandler, sendError } from './errors.js';
 import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
 import { RequestMetrics } from './health/request-metrics.js';
 
-export type { AdminRequestCheck, JobSummary, RuntimeInfo, ListenAddress } from './health/routes.js';
+export type { AdminRequestCheck, JobSummary, RuntimeInfo } from './health/routes.js';
+export type { ListenAddress } from '../config/net.js';
 
 export interface AppRouters {
   /** mounted at / before the store gate: must not need the database */

@@ -6,8 +6,8 @@
  * JSON:API, /api/auth) format their errors themselves and only let bugs reach this handler.
  */
 import type { ErrorRequestHandler, Response } from 'express';
-import type { StoreHandle } from '../runtime/store-handle.js';
-import { databaseErrorReason, isConnectionError } from '../runtime/db-errors.js';
+import type { StoreHandle } from '../storage/handle.js';
+import { databaseErrorReason, isConnectionError } from '../storage/connection-errors.js';
 
 export class HttpError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 /**
  * HTTP hardening shared by every route: security headers (helmet, with a CSP the console at
  * /console and Swagger UI at /api/docs work under), CORS for the modern API only, request body
- * size limits per area, and login throttling whose counters live in the shared appliance store.
+ * size limits per area. (Login throttling is appliance/login-throttle.ts.)
  *
  * CORS policy (spec/modern-api.md, CORS_ORIGIN):
  *   - the modern API (/api/auth, /api/v2, /api/organizations, docs, health) answers the origins
@@ -16,7 +16,6 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../config/index.js';
-import type { ApplianceStore } from '../storage/types.js';
 
 /** First path segments under /api/ that belong to the modern API (everything else there is legacy /api/{db}). */
 export const MODERN_API_SEGMENTS: ReadonlySet<string> = new Set([
@@ -101,93 +100,4 @@ export function securityMiddleware(config: SecurityConfig): Router {
   });
   router.use(bodyLimitGuard);
   return router;
-}
-
-// ---------------------------------------------------------------------------
-// Login throttling (compat.md: per login and per address, never locking out an office)
-// ---------------------------------------------------------------------------
-
-export interface ThrottlePolicy {
-  /** failures of one login that cost nothing; each further one makes the next attempt wait */
-  freeFailures: number;
-  /** delay after the first throttled failure; doubles with each further failure */
-  baseDelaySeconds: number;
-  maxDelaySeconds: number;
-  /** failures of one login are forgotten this long after the first */
-  loginWindowSeconds: number;
-  /** failed logins from one address per window before it is refused (generous: one NAT = a whole office) */
-  addressLimit: number;
-  addressWindowSeconds: number;
-}
-
-export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
-  freeFailures: 3,
-  baseDelaySeconds: 2,
-  maxDelaySeconds: 15 * 60,
-  loginWindowSeconds: 30 * 60,
-  addressLimit: 200,
-  addressWindowSeconds: 15 * 60,
-};
-
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number; reason: 'login' | 'address' };
-
-/**
- * Counters in the appliance store (shared by every instance). Per login: after `freeFailures`
- * failures each further attempt waits 2^n × base seconds after the last failure. Per address: a
- * fixed window with a high limit. A success clears the login's counter, not the address's.
- */
-export class LoginThrottle {
-  constructor(
-    private readonly appliance: () => ApplianceStore,
-    private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY,
-    private readonly now: () => number = Date.now,
-    /** names the counters' collections: the legacy engine's login keeps its own ('legacy') */
-    counterPrefix = 'api',
-  ) {
-    this.loginKind = `${counterPrefix}-login-failures`;
-    this.addressKind = `${counterPrefix}-login-address`;
-  }
-
-  private readonly loginKind: string;
-  private readonly addressKind: string;
-
-  private loginKey(db: string, login: string): string {
-    return `${db.toLowerCase()}:${login.trim().toLowerCase()}`;
-  }
-
-  private delayFor(failures: number): number {
-    const over = failures - this.policy.freeFailures;
-    if (over <= 0) return 0;
-    return Math.min(this.policy.maxDelaySeconds, this.policy.baseDelaySeconds * 2 ** Math.min(over - 1, 30));
-  }
-
-  async check(db: string, login: string, address: string): Promise<ThrottleVerdict> {
-    const store = this.appliance();
-    const now = this.now();
-    const addressDoc = await store.get<number>(this.addressKind, address);
-    if (addressDoc && Number(addressDoc.body) >= this.policy.addressLimit) {
-      const until = addressDoc.expiresAt ? addressDoc.expiresAt.getTime() : now + this.policy.addressWindowSeconds * 1000;
-      return { allowed: false, reason: 'address', retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
-    }
-    const loginDoc = await store.get<number>(this.loginKind, this.loginKey(db, login));
-    if (loginDoc) {
-      const delay = this.delayFor(Number(loginDoc.body));
-      const until = loginDoc.updatedAt.getTime() + delay * 1000;
-      if (delay > 0 && until > now) {
-        return { allowed: false, reason: 'login', retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
-      }
-    }
-    return { allowed: true };
-  }
-
-  async recordFailure(db: string, login: string, address: string): Promise<void> {
-    const store = this.appliance();
-    const now = this.now();
-    await store.increment(this.loginKind, this.loginKey(db, login), 1, { expiresAt: new Date(now + this.policy.loginWindowSeconds * 1000) });
-    await store.increment(this.addressKind, address, 1, { expiresAt: new Date(now + this.policy.addressWindowSeconds * 1000) });
-  }
-
-  async recordSuccess(db: string, login: string): Promise<void> {
-    await this.appliance().delete(this.loginKind, this.loginKey(db, login));
-  }
 }

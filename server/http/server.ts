@@ -10,7 +10,7 @@ import net, { type Socket } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { AppConfig } from '../config/index.js';
-import { urlHost, type ListenAddress } from './health/routes.js';
+import { urlHost, type ListenAddress } from '../config/net.js';
 
 export class StartupError extends Error {
   constructor(

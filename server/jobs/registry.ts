@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Store } from '../storage/types.js';
-// the console contract is types only, so the registry speaks its shapes directly
-import type { JobInfo, JobProgress } from '../http/admin/contract.js';
 
-export type { JobInfo, JobProgress };
+/** A job as the console lists it, and one run's progress (also the admin API's wire shapes). */
+export interface JobInfo { name: string; schedule: string | null; lastRunAt: string | null; lastResult: 'ok' | 'error' | null; nextRunAt: string | null }
+export interface JobProgress { id: string; name: string; state: 'running' | 'done' | 'failed'; percent: number; message: string; startedAt: string; finishedAt: string | null; result?: unknown }
 
 export const JOB_RUN_KIND = 'job-run';
 export const JOB_STATE_KIND = 'job-state';

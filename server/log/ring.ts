@@ -2,9 +2,9 @@
  * The most recent log lines in memory, for the console's live log tail
  * (GET /api/admin/logs and its event stream). Fed by the logger as a pino stream.
  */
-import type { LogLine } from '../http/admin/contract.js';
 
-export type { LogLine } from '../http/admin/contract.js';
+/** One log line as the console reads it (also the admin API's wire shape). */
+export interface LogLine { time: string; level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'; msg: string; reqId?: string; [extra: string]: unknown }
 
 export type LogLevelName = LogLine['level'];
 

@@ -8,14 +8,14 @@ import type { RequestHandler, Router } from 'express';
 import { createApp, type AdminRequestCheck, type AppRouters, type JobSummary, type RuntimeInfo } from '../http/app.js';
 import { detectMode } from '../http/health/routes.js';
 import { RequestMetrics } from '../http/health/request-metrics.js';
-import { lanUrls } from '../http/health/routes.js';
+import { lanUrls } from '../config/net.js';
 import { EXIT_CONFIG, EXIT_LAN_REFUSED, StartupError, assertPortFree, startServer, type RunningServer } from '../http/server.js';
 import { createLogSystem, type LogSystem } from '../log/logger.js';
 import { isStoreError } from '../storage/errors.js';
 import { isLoopbackHost } from '../config/net.js';
-import { checkLanMode } from '../http/admin/lan-rule.js';
-import { startStoreHandle, type StoreHandle } from './store-handle.js';
-import { storeTargetFromConfig, type StoreOpener, type StoreTarget } from './store-target.js';
+import { checkLanMode } from '../appliance/lan-rule.js';
+import { startStoreHandle, type StoreHandle } from '../storage/handle.js';
+import { storeTargetFromConfig, type StoreOpener, type StoreTarget } from '../storage/target.js';
 
 /** What router factories get to build the API layers. */
 export interface ServerContext {

@@ -12,10 +12,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import type { AppRouters } from '../http/app.js';
-import { adminLayerFor } from '../http/admin/wire.js';
+import { createAdminLayer, type AdminLayer } from './admin-layer.js';
 import { createApiRouter } from '../http/api/index.js';
 import { createDocsRouter } from '../http/docs/index.js';
 import { createLegacyRouter } from '../http/legacy/index.js';
+import { legacyLoginThrottle } from '../appliance/login-throttle.js';
+import { createEngine, type Engine } from '../engine/index.js';
 import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import type { Store } from '../storage/types.js';
 import type { BootOptions, ServerContext } from './boot.js';
@@ -64,26 +66,55 @@ export function ownedByLegacy(path: string): boolean {
   return second !== '' && second !== 'admin' && !MODERN_API_SEGMENTS.has(second);
 }
 
-export function productRouters(context: ServerContext): AppRouters {
-  const { config, storeHandle, logs } = context;
-  const admin = adminLayerFor(context);
-  context.onDrain(() => admin.router.closeStreams());
-  context.onShutdown(() => admin.stop());
+interface Product {
+  engine: Engine;
+  admin: AdminLayer;
+}
 
-  // The legacy router throws when the store is gone mid-request; the engine turns that into a 503.
+const products = new WeakMap<ServerContext, Product>();
+
+/** The engine and the admin layer of one server, built on first use and then shared by every hook. */
+function productFor(context: ServerContext): Product {
+  const built = products.get(context);
+  if (built) return built;
+  const { config, storeHandle, logs } = context;
+  // One engine for the legacy and the modern API: one metadata and session cache. Its store
+  // getter throws when the store is gone mid-request; the engine turns that into a 503.
   const requireStore = (): Store => {
     const store = storeHandle.current();
     if (!store) throw new Error('database unavailable');
     return store;
   };
-  const legacy = createLegacyRouter({
-    getStore: requireStore,
+  const legacyLogger = logs.logger.child({ component: 'legacy' });
+  const engine = createEngine({
+    store: requireStore,
     salt: config.AUTH_SALT,
     masterPassword: config.INTEGRAM_MASTER_PASSWORD,
     serverName: config.SERVER_NAME,
-    bodyLimit: config.BODY_LIMIT,
-    logger: logs.logger.child({ component: 'legacy' }),
+    loginThrottle: legacyLoginThrottle(requireStore),
+    logger: {
+      info: (o, m) => legacyLogger.info(o, m),
+      warn: (o, m) => legacyLogger.warn(o, m),
+      error: (o, m) => legacyLogger.error(o, m),
+    },
   });
+  const admin = createAdminLayer(context, { invalidate: (db) => engine.invalidate(db) });
+  context.onDrain(() => admin.router.closeStreams());
+  context.onShutdown(() => admin.stop());
+  const product = { engine, admin };
+  products.set(context, product);
+  return product;
+}
+
+/** The engine of a server this module composed (for tools and tests that reach past HTTP). */
+export function productEngine(context: ServerContext): Engine {
+  return productFor(context).engine;
+}
+
+export function productRouters(context: ServerContext): AppRouters {
+  const { config, storeHandle, logs } = context;
+  const { engine, admin } = productFor(context);
+  const legacy = createLegacyRouter({ engine, bodyLimit: config.BODY_LIMIT, logger: logs.logger.child({ component: 'legacy' }) });
 
   const publicRouter = express.Router();
   publicRouter.use(createDocsRouter({ serverUrl: config.PUBLIC_URL }));
@@ -96,7 +127,7 @@ export function productRouters(context: ServerContext): AppRouters {
     api: createApiRouter({
       config,
       getStore: () => storeHandle.current(),
-      engine: legacy.engine,
+      engine,
       logger: logs.logger.child({ component: 'api' }),
     }),
     legacy,
@@ -109,7 +140,7 @@ export function productBootOptions(): Pick<BootOptions, 'routers' | 'earlyMiddle
   return {
     routers: productRouters,
     earlyMiddleware: (context) => [securityMiddleware(context.config)],
-    isAdminRequest: (context) => adminLayerFor(context).isAdminRequest,
-    jobs: (context) => adminLayerFor(context).jobSummaries,
+    isAdminRequest: (context) => productFor(context).admin.isAdminRequest,
+    jobs: (context) => productFor(context).admin.jobSummaries,
   };
 }

@@ -12,19 +12,10 @@ export {
 } from './db-names.js';
 export { LATEST_SCHEMA_VERSION } from './migrations.js';
 export { folderLockHolder, folderInUseMessage } from './lock-file.js';
+import type { MysqlOptions } from './mysql/index.js';
 
-export interface MysqlOptions {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  /** the schema holding every tenant table (DB_NAME, default `integram`); created if missing */
-  database: string;
-  /** DB_CHARSET, default utf8mb4 */
-  charset?: string;
-  /** pool size, default 10 */
-  connectionLimit?: number;
-}
+export type { MysqlOptions };
+
 
 export interface OpenStoreOptions {
   mysql?: MysqlOptions;

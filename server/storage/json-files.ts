@@ -10,8 +10,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../ops/env-file.js';
-import { parseRowsFile, serializeRowsFile } from '../ops/rows-file.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { parseRowsFile, serializeRowsFile } from './rows-file.js';
 import { isRoutableDbName, tenantTableName } from './db-names.js';
 import type { Row, Store } from './types.js';
 

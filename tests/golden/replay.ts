@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Store } from '../../server/storage/types.js';
-import { createLegacyRouter } from '../../server/http/legacy/index.js';
+import { legacyStack } from '../support/legacy.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);
 
@@ -46,7 +46,7 @@ export const ORACLE = { salt: 'oracle-salt', masterPassword: 'oracle-master', se
 
 export async function startLegacyServer(getStore: () => Store): Promise<RunningServer> {
   const app = express();
-  app.use(createLegacyRouter({ getStore, ...ORACLE }));
+  app.use(legacyStack({ getStore, ...ORACLE }));
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../server/config/index.js';
-import type { LegacyRouter } from '../../server/http/legacy/index.js';
-import { productBootOptions, productRouters } from '../../server/runtime/compose.js';
+import type { Engine } from '../../server/engine/index.js';
+import { productBootOptions, productEngine } from '../../server/runtime/compose.js';
 import { bootServer, type BootedServer } from '../../server/runtime/boot.js';
 import type { Store } from '../../server/storage/types.js';
 
@@ -20,7 +20,7 @@ export const GOLDEN_SALT = 'oracle-salt';
 export interface LegacyApp {
   url: string;
   booted: BootedServer;
-  router: LegacyRouter;
+  engine: Engine;
   store(): Store;
   close(): Promise<void>;
 }
@@ -42,28 +42,20 @@ export async function bootLegacyApp(options: LegacyAppOptions = {}): Promise<Leg
   const loaded = loadConfig({ env, argv: [], cwd: dataDir });
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
   const config = loaded.config;
-  let router: LegacyRouter | null = null;
-  const product = productBootOptions();
   const booted = await bootServer({
     config,
     stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
-    ...product,
-    routers: (ctx) => {
-      const routers = productRouters(ctx);
-      router = routers.legacy as LegacyRouter;
-      return routers;
-    },
+    ...productBootOptions(),
   });
   const store = await booted.storeHandle.ready(120_000);
-  if (!store || !router) {
+  if (!store) {
     await booted.close(1000);
     throw new Error(`the store did not open: ${booted.storeHandle.status().reason ?? 'unknown reason'}`);
   }
-  const legacy: LegacyRouter = router;
   return {
     url: booted.url,
     booted,
-    router: legacy,
+    engine: productEngine(booted.context),
     store: () => {
       const current = booted.storeHandle.current();
       if (!current) throw new Error('store not connected');

@@ -1,5 +1,5 @@
 // The admin password rules the wizard checks before sending; the same limits the server enforces
-// (server/http/admin/account.ts: 8..72 characters, bcrypt's limit, not only spaces). The server's
+// (server/appliance/admin-account.ts: 8..72 characters, bcrypt's limit, not only spaces). The server's
 // message still wins if it ever becomes stricter.
 
 export const PASSWORD_MIN_LENGTH = 8;

@@ -50,33 +50,16 @@ export interface LoginResponse { token: string; expiresAt: string }
 
 // GET /api/admin/settings → SettingsView ; POST /api/admin/settings/validate {values} → ValidationResult
 // PUT /api/admin/settings {values} → { ok: true, restartRequired: boolean } (atomic .env write; 422 with fields on error)
-export interface SettingField {
-  key: string;
-  group: string;
-  description: string;
-  /** 'string' | 'number' | 'boolean' | 'enum' | 'url' | 'cron' | 'path' */
-  kind: string;
-  enumValues?: string[];
-  secret: boolean;
-  /** masked ("••••••") for secrets that are set */
-  value: string | null;
-  defaultValue: string | null;
-  source: 'env' | 'file' | 'default' | 'generated';
-  /** changing it needs a server restart */
-  restartRequired: boolean;
-}
-export interface SettingsView { envFile: string; fields: SettingField[] }
+export type { SettingField, SettingsView, ValidationResult } from '../../appliance/settings.js';
 export interface SettingsUpdate { values: Record<string, string | null> }
-export interface ValidationResult { ok: boolean; fields: Record<string, string> }
 
 // POST /api/admin/test-mysql {host,port,user,password,database} → MysqlTestResult
-export interface MysqlTestRequest { host: string; port: number; user: string; password: string; database: string }
-export interface MysqlTestResult { ok: boolean; latencyMs?: number; serverVersion?: string; error?: string }
+export type { MysqlTestRequest, MysqlTestResult } from '../../storage/mysql/connection-test.js';
 
 // GET /api/admin/logs?level=&q=&limit= → { lines: LogLine[] }
 // GET /api/admin/logs/stream (text/event-stream; each event `data: <LogLine JSON>`)
 // GET /api/admin/logs/download → the log file as text/plain attachment
-export interface LogLine { time: string; level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'; msg: string; reqId?: string; [extra: string]: unknown }
+export type { LogLine } from '../../log/ring.js';
 
 // GET /api/admin/backups → { backups: BackupInfo[], schedule: string | null, keep: number }
 // POST /api/admin/backups → 202 { job: JobProgress } (progress via GET /api/admin/jobs/{id})
@@ -85,8 +68,7 @@ export interface LogLine { time: string; level: 'trace' | 'debug' | 'info' | 'wa
 export interface BackupInfo { id: string; createdAt: string; sizeBytes: number; driver: 'mysql' | 'pglite'; databases: string[]; kind: 'manual' | 'scheduled' | 'pre-restore' }
 
 // GET /api/admin/jobs → { jobs: JobInfo[] } ; GET /api/admin/jobs/{id} → JobProgress ; POST /api/admin/jobs/{name}/run → 202 { job }
-export interface JobInfo { name: string; schedule: string | null; lastRunAt: string | null; lastResult: 'ok' | 'error' | null; nextRunAt: string | null }
-export interface JobProgress { id: string; name: string; state: 'running' | 'done' | 'failed'; percent: number; message: string; startedAt: string; finishedAt: string | null; result?: unknown }
+export type { JobInfo, JobProgress } from '../../jobs/registry.js';
 
 // GET /api/admin/databases → { databases: DatabaseInfo[] }
 // POST /api/admin/databases { name, template? } → 201 DatabaseInfo

@@ -6,7 +6,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApplianceStore } from '../../storage/types.js';
-import { sessionValid } from './account.js';
+import { sessionValid } from '../../appliance/admin-account.js';
 import { ADMIN_COOKIE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE, type AdminError } from './contract.js';
 import { isLoopbackAddress, type IpAllowList } from './ip-allow.js';
 

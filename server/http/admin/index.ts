@@ -6,48 +6,41 @@
  * Every admin capability lives here (PocketBase's lesson, spec/desktop.md §2.3), so a headless
  * install has the same features as the desktop console.
  */
-import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/index.js';
 import { isStoreError } from '../../storage/errors.js';
-import { checkImportDbName, checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
-import { openStoreTarget, storeTargetFromConfig, type StoreTarget } from '../../runtime/store-target.js';
+import { checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
+import { rowsFileSchema } from '../../storage/rows-file.js';
 import type { Row, Store } from '../../storage/types.js';
-import type { LogRing } from '../../log/ring.js';
-import { BackupError, backupsDir, deleteBackup, listBackups, readManifest } from '../../ops/backup.js';
+import { BackupError, backupsDir, deleteBackup, listBackups, readManifest } from '../../appliance/backups.js';
 import { JobBusyError, UnknownJobError, errorText, type JobRegistry } from '../../jobs/registry.js';
-import { BACKUP_JOB, RESTORE_JOB, type BackupPolicy } from '../../jobs/appliance-jobs.js';
+import { BACKUP_JOB, RESTORE_JOB, type BackupPolicy } from '../../appliance/jobs.js';
 import {
-  adminExists, createSession, loginRetryAfter, recordLoginFailure, revokeSession, setAdminPassword, verifyAdminPassword,
-  adminPasswordProblem, sessionValid,
-} from './account.js';
+  adminExists, createSession, loginRetryAfter, recordLoginFailure, revokeSession, verifyAdminPassword, sessionValid,
+} from '../../appliance/admin-account.js';
+import {
+  createDatabase, DatabaseBusyError, DatabaseExistsError, databaseSummary, ImportNameError, importDatabaseRows, type DatabaseDeps,
+} from '../../appliance/databases.js';
+import { completeSetup, SetupError, setupRequestSchema } from '../../appliance/setup.js';
+import { LIVE_SETTINGS, readSettings, validateSettings, writeSettings, type SettingsContext } from '../../appliance/settings.js';
+import { defaultTemplatesDir, TemplateError } from '../../appliance/templates.js';
+import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
+import { CsvError, csvToRows, rowsToCsv } from '../../storage/rows-csv.js';
+import { lanUrls } from '../../config/net.js';
 import {
   ADMIN_COOKIE, type BackupInfo, type DatabaseInfo, type JobProgress, type LoginResponse, type ServerStatus, type SetupResponse, type SetupStatus,
   type UpdateStatus,
 } from './contract.js';
 import { baseGuard, clientAddress, fromLoopback, presentedToken, requireAdmin, sendError } from './guard.js';
 import { parseIpAllowList } from './ip-allow.js';
-import { registerLogRoutes } from './logs.js';
-import { testMysqlConnection } from './mysql-test.js';
-import { LIVE_SETTINGS, planSettingsChange, readSettings, validateSettings, writeSettings, type SettingsContext } from './settings.js';
-import { CsvError, csvToRows, rowsToCsv } from './rows-csv.js';
-import { defaultTemplatesDir, loadTemplate, rowsFileSchema, TemplateError } from './templates.js';
-import { ensureDefaultDatabase, DEFAULT_ADMIN_LOGIN } from '../../ops/default-database.js';
-import { updateEnvFile } from '../../ops/env-file.js';
-import { lanUrls } from '../health/routes.js';
+import { registerLogRoutes, type AdminLogs } from './logs.js';
 
 export { ADMIN_BASE } from './contract.js';
 
 /** The measurements of /api/health that the status page shows (ServerStatus without restartRequired). */
 export type AdminStatusSnapshot = Omit<ServerStatus, 'restartRequired'>;
 
-export interface AdminLogs {
-  /** recent lines and live subscription (server/log/ring.ts) */
-  ring: LogRing;
-  /** the log file being written now, or null (for download) */
-  currentFile(): string | null;
-}
 
 export interface AdminLogger {
   info(obj: object, msg: string): void;
@@ -75,6 +68,8 @@ export interface AdminRouterDeps {
   version: string;
   /** default: resources/templates next to the program */
   templatesDir?: string;
+  /** drops the engine's caches of a database changed here (import, create) */
+  invalidate?: (db: string) => void;
   /** URLs LAN clients would use (default: every external IPv4 interface with config.PORT) */
   lanAddresses?(): string[];
   /** the desktop fills this over IPC; headless answers "unsupported" */
@@ -82,23 +77,6 @@ export interface AdminRouterDeps {
   /** largest JSON body (rows imports); default 64mb */
   bodyLimit?: string;
 }
-
-const setupSchema = z.object({
-  adminPassword: z.string(),
-  database: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('embedded') }),
-    z.object({
-      kind: z.literal('mysql'),
-      host: z.string().trim().min(1),
-      port: z.coerce.number().int().min(1).max(65535),
-      user: z.string().trim().min(1),
-      password: z.string(),
-      database: z.string().trim().regex(/^[A-Za-z0-9_$]{1,64}$/),
-    }),
-  ]),
-  access: z.enum(['local', 'lan']),
-  dataDir: z.string().trim().min(1).optional(),
-});
 
 const mysqlTestSchema = z.object({
   host: z.string().trim().min(1),
@@ -125,14 +103,6 @@ function toBackupInfo(m: { id: string; createdAt: string; sizeBytes: number; dri
   return { id: m.id, createdAt: m.createdAt, sizeBytes: m.sizeBytes, driver: m.driver, databases: m.databases, kind: m.kind };
 }
 
-/** Integram tables of a tenant: type rows (up=0, a base type as t, not a base type itself, named). */
-async function databaseInfo(store: Store, name: string): Promise<DatabaseInfo> {
-  const tenant = store.tenant(name);
-  const [rows, meta] = await Promise.all([tenant.count({}), tenant.find({ up: 0 })]);
-  const tables = meta.filter((r) => r.id !== r.t && r.t <= 17 && r.val !== '').length;
-  return { name, rows, tables };
-}
-
 /** The router, plus `closeStreams()` to end live log streams before a shutdown. */
 export type AdminRouter = Router & { closeStreams(): void };
 
@@ -146,6 +116,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   let restartPending = false;
 
   const appliance = () => deps.getStore()?.appliance ?? null;
+  const databaseDeps = (store: Store): DatabaseDeps => ({ store, templatesDir, salt: deps.config.AUTH_SALT, invalidate: deps.invalidate });
   const secureCookie = (req: Request) => req.secure;
 
   router.use(baseGuard(() => allowList));
@@ -199,77 +170,19 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     return true;
   }
 
-  /** The store the server opens after the wizard's restart, when it is not the one open now. */
-  function targetAfterSetup(setup: z.infer<typeof setupSchema>, current: Store): StoreTarget | null {
-    const dataDir = setup.dataDir ? path.resolve(deps.settings.cwd ?? process.cwd(), setup.dataDir) : deps.config.DATA_DIR;
-    if (setup.database.kind === 'mysql') {
-      const { host, port, user, password, database } = setup.database;
-      const sameAsCurrent = current.info.driver === 'mysql' && current.info.target === `${host}:${port}` && deps.config.DB_NAME === database;
-      if (sameAsCurrent) return null;
-      return storeTargetFromConfig({
-        DATABASE_URL: undefined, DB_HOST: host, DB_PORT: port, DB_USER: user, DB_PASSWORD: password, DB_NAME: database,
-        DB_CHARSET: deps.config.DB_CHARSET, DATA_DIR: dataDir,
-      });
-    }
-    if (current.info.driver === 'pglite' && dataDir === deps.config.DATA_DIR) return null;
-    return storeTargetFromConfig({
-      DATABASE_URL: undefined, DB_HOST: undefined, DB_PORT: 3306, DB_USER: undefined, DB_PASSWORD: undefined, DB_NAME: 'integram',
-      DB_CHARSET: deps.config.DB_CHARSET, DATA_DIR: dataDir,
-    });
-  }
-
   router.post('/setup', async (req, res) => {
     const store = storeOr503(res);
     if (!store || !(await firstRunOpen(req, res, store))) return;
-    const parsed = setupSchema.safeParse(req.body);
+    const parsed = setupRequestSchema.safeParse(req.body);
     if (!parsed.success) return sendError(res, 400, 'invalid_request', 'the setup request is incomplete', zodFields(parsed.error));
-    const setup = parsed.data;
-    const problem = adminPasswordProblem(setup.adminPassword);
-    if (problem) return sendError(res, 422, 'invalid_settings', problem, { adminPassword: problem });
-
-    const values: Record<string, string | null> = { HOST: setup.access === 'lan' ? '0.0.0.0' : '127.0.0.1' };
-    if (setup.dataDir) values.DATA_DIR = setup.dataDir;
-    if (setup.database.kind === 'mysql') {
-      Object.assign(values, {
-        DATABASE_URL: null, DB_HOST: setup.database.host, DB_PORT: String(setup.database.port),
-        DB_USER: setup.database.user, DB_PASSWORD: setup.database.password, DB_NAME: setup.database.database,
-      });
-    } else {
-      Object.assign(values, { DATABASE_URL: null, DB_HOST: null, DB_USER: null, DB_PASSWORD: null });
+    let outcome;
+    try {
+      outcome = await completeSetup({ config: deps.config, settings: deps.settings, store, templatesDir, logger: deps.logger }, parsed.data);
+    } catch (err) {
+      if (err instanceof SetupError) return sendError(res, err.code === 'already_set_up' ? 409 : 422, err.code, err.message, err.fields);
+      throw err;
     }
-    const plan = await planSettingsChange(deps.settings, values, { adminExists: true });
-    if (!plan.ok) return sendError(res, 422, 'invalid_settings', 'some settings are not valid', plan.fields);
-
-    // The admin also goes into the store the server will use after the restart (MySQL, or the
-    // embedded store of another data folder), so the console does not ask for a first run again.
-    const nextTarget = targetAfterSetup(setup, store);
-    if (nextTarget) {
-      try {
-        const next = await openStoreTarget(nextTarget);
-        try {
-          await setAdminPassword(next.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });
-        } finally {
-          await next.close();
-        }
-      } catch (err) {
-        const where = nextTarget.driver === 'mysql' ? 'the MySQL database' : `the data folder ${nextTarget.dir}`;
-        return sendError(res, 422, nextTarget.driver === 'mysql' ? 'mysql_unreachable' : 'store_unusable', `${where} cannot be used: ${errorText(err)}`,
-          nextTarget.driver === 'mysql' ? { database: errorText(err) } : { dataDir: errorText(err) });
-      }
-    }
-    const created = await setAdminPassword(store.appliance, setup.adminPassword, { bcryptRounds: deps.config.BCRYPT_ROUNDS, onlyIfAbsent: true });
-    if (!created) return sendError(res, 409, 'already_set_up', 'an admin password is already set; log in instead');
-    // Something to log in to at once (the store in use now; a newly chosen one gets it on its first setup).
-    if (!nextTarget) {
-      const made = await ensureDefaultDatabase(store, {
-        name: deps.config.DEFAULT_DATABASE, templatesDir, templates: deps.config.INTEGRAM_TEMPLATES,
-        salt: deps.config.AUTH_SALT, adminPassword: setup.adminPassword,
-      });
-      if (made) deps.logger.info({ db: deps.config.DEFAULT_DATABASE }, `default database created; Integram user "${DEFAULT_ADMIN_LOGIN}" has the console admin password`);
-    }
-    const changed = await updateEnvFile(deps.settings.envFile, plan.changes);
-    if (changed.length > 0) restartPending = true;
-    deps.logger.info({ access: setup.access, database: setup.database.kind }, 'first-run setup completed; console admin password set');
+    if (outcome.restartRequired) restartPending = true;
     const session = await createSession(store.appliance, clientAddress(req));
     setSessionCookie(req, res, session.token, session.expiresAt);
     const body: SetupResponse = { ok: true, restartRequired: restartPending, token: session.token, expiresAt: session.expiresAt.toISOString() };
@@ -432,7 +345,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     if (!store) return;
     const names = (await store.listDatabases()).slice().sort();
     const databases: DatabaseInfo[] = [];
-    for (const name of names) databases.push(await databaseInfo(store, name));
+    for (const name of names) databases.push(await databaseSummary(store, name));
     res.json({ databases });
   });
 
@@ -444,17 +357,17 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     const check = checkNewDbName(body.name);
     if (!check.ok) return sendError(res, 422, 'invalid_name', check.reason, { name: check.reason });
     const template = typeof body.template === 'string' && body.template !== '' ? body.template : 'en';
-    let rows;
     try {
-      rows = await loadTemplate(templatesDir, template);
+      await createDatabase(databaseDeps(store), { name: check.name, source: { template } });
     } catch (err) {
       if (err instanceof TemplateError) return sendError(res, 422, 'invalid_template', err.message, { template: err.message });
+      if (err instanceof DatabaseExistsError || err instanceof DatabaseBusyError) {
+        return sendError(res, 409, 'exists', `the database "${check.name}" already exists`, { name: 'already exists' });
+      }
       throw err;
     }
-    if (await store.databaseExists(check.name)) return sendError(res, 409, 'exists', `the database "${check.name}" already exists`, { name: 'already exists' });
-    await store.createDatabase(check.name, rows);
     deps.logger.info({ db: check.name, template }, 'database created from the console');
-    res.status(201).json(await databaseInfo(store, check.name));
+    res.status(201).json(await databaseSummary(store, check.name));
   });
 
   const existingDb = async (res: Response, store: Store, db: string): Promise<boolean> => {
@@ -507,13 +420,11 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
     if ('error' in input) return sendError(res, 400, 'invalid_request', input.error, input.fields);
     const { rows, replace } = input;
     if (!isRoutableDbName(db)) return sendError(res, 404, 'not_found', `no database named "${db}"`);
-    if (await store.databaseExists(db)) {
-      await store.importRows(db, rows, { replace });
-    } else {
-      // an import may bring back names a new database could not take (my, ru, en)
-      const check = checkImportDbName(db);
-      if (!check.ok) return sendError(res, 422, 'invalid_name', check.reason, { name: check.reason });
-      await store.createDatabase(check.name, rows);
+    try {
+      await importDatabaseRows(databaseDeps(store), db, rows, { replace });
+    } catch (err) {
+      if (err instanceof ImportNameError) return sendError(res, 422, 'invalid_name', err.message, { name: err.message });
+      throw err;
     }
     deps.logger.info({ db, rows: rows.length, replace }, 'rows imported from the console');
     res.json({ ok: true, rows: rows.length });

@@ -8,7 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { isLogLevelName, type LogLevelName } from '../../log/ring.js';
 import type { LogLine } from './contract.js';
 import { sendError } from './guard.js';
-import type { AdminLogs } from './index.js';
+import type { LogRing } from '../../log/ring.js';
 
 const LEVEL_ORDER: Record<LogLevelName, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const HEARTBEAT_MS = 15_000;
@@ -39,6 +39,13 @@ function matches(line: LogLine, filter: LogFilter): boolean {
 export interface LogRoutes {
   /** ends every open live stream (before a shutdown, so draining does not wait for them) */
   closeStreams(): void;
+}
+
+export interface AdminLogs {
+  /** recent lines and live subscription (server/log/ring.ts) */
+  ring: LogRing;
+  /** the log file being written now, or null (for download) */
+  currentFile(): string | null;
 }
 
 export function registerLogRoutes(router: Router, logs: AdminLogs | null): LogRoutes {

@@ -7,10 +7,9 @@
  * serves both APIs. Logins are throttled per login and per address (server/http/security.ts).
  */
 import express, { type Request, type Router } from 'express';
-import { checkNewDbName } from '../../storage/db-names.js';
-import { defaultTemplatesDir, loadTemplate } from '../admin/templates.js';
+import { ensureDefaultDatabase } from '../../appliance/databases.js';
 import { ApiError, fail, ok, requireAccessToken, route, type ApiServices } from './context.js';
-import { IntegramCallError } from './integram-ops.js';
+import { EngineCallError } from '../../engine/index.js';
 import {
   issueDetails, loginRequest, passwordProblems, refreshRequest, registerRequest, RESERVED_LOGINS,
 } from './schemas.js';
@@ -31,24 +30,6 @@ function sessionBody(who: SessionIdentity, pair: TokenPair, mock: boolean, legac
     ...(mock ? { mock: true } : {}),
     ...(legacy ? { legacy: { token: legacy.token, _xsrf: legacy.xsrf } } : {}),
   };
-}
-
-/**
- * Creates the default database from the first offered template (INTEGRAM_TEMPLATES, usually `ru`)
- * when it does not exist yet, under a store-wide lock; true when it exists afterwards.
- */
-async function createDefaultDatabase(services: ApiServices, db: string): Promise<boolean> {
-  const store = services.store();
-  const check = checkNewDbName(db);
-  const name = check.ok ? check.name : db;
-  const template = services.deps.config.INTEGRAM_TEMPLATES.split(':').filter(Boolean)[0] ?? 'ru';
-  const rows = await loadTemplate(services.deps.templatesDir ?? defaultTemplatesDir(), template);
-  await store.withLock(`database:${name}`, async () => {
-    if (!(await store.databaseExists(name))) await store.createDatabase(name, rows);
-  });
-  const exists = await store.databaseExists(name);
-  if (exists) (services.deps.logger)?.info({ database: name, template }, 'default database created for the first registration');
-  return exists;
 }
 
 export function createAuthRouter(services: ApiServices): Router {
@@ -98,7 +79,7 @@ export function createAuthRouter(services: ApiServices): Router {
       await services.throttle.recordSuccess(db, login);
       return ok(res, session);
     } catch (err) {
-      if (err instanceof IntegramCallError) {
+      if (err instanceof EngineCallError) {
         if (err.status === 404) return fail(res, 404, `Database "${db}" not found`, 'database_not_found');
         if (err.status === 409) return fail(res, 409, 'Several users have this login; ask the administrator', 'ambiguous_login');
         if (err.status === 429) {
@@ -137,14 +118,16 @@ export function createAuthRouter(services: ApiServices): Router {
     const store = services.store();
     if (!(await store.databaseExists(db))) {
       // a fresh appliance: the default database (the PHP engine's cabinet `my`) starts from the template
-      const created = await createDefaultDatabase(services, db);
-      if (!created) return fail(res, 503, `The database "${db}" could not be created; try again`, 'database_unavailable');
+      if (await ensureDefaultDatabase(services.databases(), { name: db, templates: config.INTEGRAM_TEMPLATES })) {
+        req.log?.info({ database: db }, 'default database created for the first registration');
+      }
+      if (!(await store.databaseExists(db))) return fail(res, 503, `The database "${db}" could not be created; try again`, 'database_unavailable');
     }
     try {
       await services.ops.insertUser(db, { login, password: body.password, email: body.email, roleName: 'user' });
     } catch (err) {
-      if (err instanceof IntegramCallError && err.status === 409) return fail(res, 409, `The login "${login}" is taken`, 'login_taken');
-      if (err instanceof IntegramCallError) return fail(res, err.status, err.message, 'registration_failed');
+      if (err instanceof EngineCallError && err.status === 409) return fail(res, 409, `The login "${login}" is taken`, 'login_taken');
+      if (err instanceof EngineCallError) return fail(res, err.status, err.message, 'registration_failed');
       throw err;
     }
     req.log?.info({ db, login }, 'api user registered');

@@ -8,8 +8,10 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { Store } from '../../storage/types.js';
-import { LoginThrottle, type ThrottlePolicy } from '../security.js';
-import { IntegramOps } from './integram-ops.js';
+import { LoginThrottle, type ThrottlePolicy } from '../../appliance/login-throttle.js';
+import type { DatabaseDeps } from '../../appliance/databases.js';
+import { defaultTemplatesDir } from '../../appliance/templates.js';
+import type { EngineOperations } from '../../engine/index.js';
 import { TokenError, TokenService, type SessionFamily, type TokenClaims } from './tokens.js';
 
 export type ApiConfig = Pick<
@@ -41,7 +43,9 @@ export class ApiError extends Error {
 export interface ApiServices {
   deps: ApiRouterDeps;
   store(): Store;
-  ops: IntegramOps;
+  /** what the appliance's database use cases need (appliance/databases.ts) */
+  databases(): DatabaseDeps;
+  ops: EngineOperations;
   tokens: TokenService;
   throttle: LoginThrottle;
 }
@@ -52,10 +56,14 @@ export function createServices(deps: ApiRouterDeps): ApiServices {
     if (!current) throw new ApiError(503, 'Database unavailable; try again shortly', 'database_unavailable');
     return current;
   };
+  const templatesDir = deps.templatesDir ?? defaultTemplatesDir();
   return {
     deps,
     store,
-    ops: new IntegramOps({ engine: deps.engine, getStore: store, salt: deps.config.AUTH_SALT, now: deps.now }),
+    databases: () => ({
+      store: store(), templatesDir, salt: deps.config.AUTH_SALT, now: deps.now, invalidate: (db) => deps.engine.invalidate(db),
+    }),
+    ops: deps.engine.operations,
     tokens: new TokenService({
       secret: deps.config.JWT_SECRET,
       accessTtl: deps.config.JWT_ACCESS_TOKEN_EXPIRES_IN,

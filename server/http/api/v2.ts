@@ -8,12 +8,12 @@
  * organizations its user owns (the owner account there is used).
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { BASE_NAMES } from '../../engine/meta.js';
-import { parseAttrs } from '../../engine/attrs.js';
+import { BASE_NAMES } from '../../engine/index.js';
+import { parseAttrs } from '../../engine/index.js';
 import { isRoutableDbName } from '../../storage/db-names.js';
 import { bearerToken, looksLikeJwt, route, type ApiServices } from './context.js';
-import { IntegramCallError, type LegacyCredentials } from './integram-ops.js';
-import { ORGANIZATION_KIND, type OrganizationRecord } from './organizations.js';
+import { EngineCallError, type LegacyCredentials } from '../../engine/index.js';
+import { ORGANIZATION_KIND, type OrganizationRecord } from '../../appliance/organizations.js';
 import { TokenError } from './tokens.js';
 
 export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
@@ -62,7 +62,7 @@ function sendErrors(res: Response, errors: JsonApiError[]): void {
 }
 
 /** The engine's refusal as a JSON:API error. */
-function fromEngine(err: IntegramCallError): JsonApiError {
+function fromEngine(err: EngineCallError): JsonApiError {
   switch (err.status) {
     case 401: return new JsonApiError(401, 'unauthorized', err.message);
     case 403: return new JsonApiError(403, 'forbidden', err.message);
@@ -262,7 +262,7 @@ export function createV2Router(services: ApiServices): Router {
       const post = options.post ? { _xsrf: creds.xsrf, ...options.post } : undefined;
       return await ops.call(db, action, { id: options.id, query: options.query, post, token: creds.token });
     } catch (err) {
-      if (err instanceof IntegramCallError) throw fromEngine(err);
+      if (err instanceof EngineCallError) throw fromEngine(err);
       throw err;
     }
   }
@@ -401,7 +401,7 @@ export function createV2Router(services: ApiServices): Router {
       } catch (err) {
         if (err instanceof JsonApiError) return sendErrors(res, [err]);
         if (err instanceof MultiError) return sendErrors(res, err.errors);
-        if (err instanceof IntegramCallError) return sendErrors(res, [fromEngine(err)]);
+        if (err instanceof EngineCallError) return sendErrors(res, [fromEngine(err)]);
         if (err instanceof Error && err.name === 'ApiError' && (err as { status?: number }).status === 503) {
           return sendErrors(res, [new JsonApiError(503, 'database_unavailable', err.message)]);
         }

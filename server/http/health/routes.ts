@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppConfig } from '../../config/index.js';
-import { isLoopbackHost, isWildcardHost } from '../../config/net.js';
-import type { StoreHandle } from '../../runtime/store-handle.js';
+import { lanUrls, urlHost, type ListenAddress } from '../../config/net.js';
+import type { StoreHandle } from '../../storage/handle.js';
 import { ADMIN_COOKIE, type ServerStatus } from '../admin/contract.js';
 import { sendError } from '../errors.js';
 import { buildInfo } from './build-info.js';
@@ -24,14 +24,6 @@ export interface JobSummary {
   lastRunAt: string | null;
   lastResult: 'ok' | 'error' | null;
   nextRunAt: string | null;
-}
-
-export interface ListenAddress {
-  protocol: 'http' | 'https';
-  host: string;
-  port: number;
-  /** the URL a person on this machine opens */
-  url: string;
 }
 
 /** Facts about the running process that only exist once it listens. */
@@ -54,30 +46,6 @@ export interface HealthDeps {
 export function detectMode(): 'desktop' | 'headless' {
   const electron = (process.versions as NodeJS.ProcessVersions & { electron?: string }).electron;
   return electron || process.env.INTEGRAM_DESKTOP === '1' ? 'desktop' : 'headless';
-}
-
-export function urlHost(host: string): string {
-  if (isWildcardHost(host)) return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-/** The addresses other machines can use: every external interface for 0.0.0.0 / ::, the host itself otherwise. */
-export function lanUrls(address: ListenAddress): string[] {
-  const { protocol, host, port } = address;
-  if (isLoopbackHost(host)) return [];
-  if (!isWildcardHost(host)) return [`${protocol}://${urlHost(host)}:${port}`];
-  const withIpv6 = host.includes(':');
-  const urls: string[] = [];
-  for (const entries of Object.values(os.networkInterfaces())) {
-    for (const entry of entries ?? []) {
-      if (entry.internal) continue;
-      if (entry.family === 'IPv4') urls.push(`${protocol}://${entry.address}:${port}`);
-      else if (withIpv6 && entry.family === 'IPv6' && !entry.address.toLowerCase().startsWith('fe80')) {
-        urls.push(`${protocol}://[${entry.address}]:${port}`);
-      }
-    }
-  }
-  return urls;
 }
 
 /** Size and free space of the file system holding `dir` (or its nearest existing parent). */

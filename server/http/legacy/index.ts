@@ -6,78 +6,20 @@
  * Mounted last by the app shell, so only paths no other route claimed reach it.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import type { Store } from '../../storage/types.js';
-import { createHash } from 'node:crypto';
-import { createEngine, type Engine, type EngineLoginThrottle, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
+import { setOwn, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
 import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
-import { setOwn } from '../../engine/php.js';
-import { LoginThrottle, type ThrottlePolicy } from '../security.js';
-
-/**
- * Failed logins of the legacy `auth` (compat.md): after 10 failures of one login each further
- * attempt waits 1, 2, 4, then 5 minutes at most; one address gets 100 failures per 5 minutes,
- * so an office behind one NAT is never blocked for long. Counters live in the appliance store
- * (collections `legacy-login-*`), so every instance on one MySQL agrees.
- */
-export const LEGACY_LOGIN_POLICY: ThrottlePolicy = {
-  freeFailures: 9,
-  baseDelaySeconds: 60,
-  maxDelaySeconds: 5 * 60,
-  loginWindowSeconds: 15 * 60,
-  addressLimit: 100,
-  addressWindowSeconds: 5 * 60,
-};
 
 export interface LegacyRouterDeps {
-  getStore: () => Store;
-  salt: string;
-  masterPassword?: string;
-  serverName?: string;
-  /** lifetime of cached metadata/sessions in ms (default 2000; see server/engine/README.md) */
-  cacheTtlMs?: number;
+  /** the engine the composition built (shared with the modern API: one metadata and session cache) */
+  engine: Engine;
   /** largest request body read (an express/body-parser size such as '8mb'; default 16mb) */
   bodyLimit?: string;
-  /** compat.md TOKEN_TTL in seconds (idle tokens stop working); unset = never expire */
-  tokenTtlSeconds?: number;
-  logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
+  logger?: { error: (...args: unknown[]) => void };
 }
 
-/**
- * The engine's login throttle backed by the appliance store. A login reaches it as typed, of any
- * length, and the counters' keys are at most 191 characters: a long login is counted under its
- * digest (no real login is that long; the counting still works against guessing).
- */
-export function legacyLoginThrottle(getStore: () => Store): EngineLoginThrottle {
-  const shared = new LoginThrottle(() => getStore().appliance, LEGACY_LOGIN_POLICY, Date.now, 'legacy');
-  const keyOf = (login: string): string => (login.length > 64 ? `sha256:${createHash('sha256').update(login).digest('hex')}` : login);
-  return {
-    check: (db, login, address) => shared.check(db, keyOf(login), address),
-    recordFailure: (db, login, address) => shared.recordFailure(db, keyOf(login), address),
-    recordSuccess: (db, login) => shared.recordSuccess(db, keyOf(login)),
-  };
-}
-
-export interface LegacyRouter extends Router {
-  engine: Engine;
-}
-
-export function createLegacyRouter(deps: LegacyRouterDeps): LegacyRouter {
-  const engine = createEngine({
-    store: deps.getStore,
-    salt: deps.salt,
-    masterPassword: deps.masterPassword,
-    serverName: deps.serverName,
-    metaTtlMs: deps.cacheTtlMs,
-    tokenTtlSeconds: deps.tokenTtlSeconds,
-    loginThrottle: legacyLoginThrottle(deps.getStore),
-    logger: deps.logger ? {
-      info: (o, m) => deps.logger!.info(o, m),
-      warn: (o, m) => deps.logger!.warn(o, m),
-      error: (o, m) => deps.logger!.error(o, m),
-    } : undefined,
-  });
-  const router = express.Router() as LegacyRouter;
-  router.engine = engine;
+export function createLegacyRouter(deps: LegacyRouterDeps): Router {
+  const { engine } = deps;
+  const router = express.Router();
   router.use(express.raw({ type: () => true, limit: deps.bodyLimit ?? '16mb' }));
   router.use(async (req: Request, res: Response) => {
     let response: LegacyResponse;

@@ -4,7 +4,7 @@
  * dots and spaces in names become underscores).
  */
 
-import { setOwn } from '../../engine/php.js';
+import { setOwn } from '../../engine/index.js';
 
 /**
  * Text the stores can hold: NUL characters are dropped and lone surrogates replaced

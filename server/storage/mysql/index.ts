@@ -7,7 +7,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import mysql, { type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { APPLIANCE_TABLE_PREFIX, tenantTableName } from '../db-names.js';
 import { StoreError } from '../errors.js';
-import type { MysqlOptions } from '../index.js';
 import { MIGRATION_LOCK, runMigrations } from '../migrations.js';
 import { SqlApplianceStore } from '../sql/appliance.js';
 import { listTenantTables, validateRows } from '../sql/common.js';
@@ -15,6 +14,19 @@ import { mysqlDialect } from '../sql/dialect.js';
 import { type RunResult, type SqlExecutor, type SqlRow, toInt } from '../sql/executor.js';
 import { type IdStrategy, SqlTenantStore } from '../sql/tenant.js';
 import type { ApplianceStore, NewRow, Row, Store, StoreInfo, TenantStore } from '../types.js';
+
+export interface MysqlOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** the schema holding every tenant table (DB_NAME, default `integram`); created if missing */
+  database: string;
+  /** DB_CHARSET, default utf8mb4 */
+  charset?: string;
+  /** pool size, default 10 */
+  connectionLimit?: number;
+}
 
 /** Session sql_mode of the PHP engine (include/connection.php). */
 export const PHP_SQL_MODE = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';

@@ -10,7 +10,7 @@ import { call, startHarness, type Harness } from './harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = path.join(ROOT, 'server', 'ops', 'admin-cli.ts');
+const CLI = path.join(ROOT, 'server', 'cli', 'admin.ts');
 
 let h: Harness | null = null;
 let dataDir: string | null = null;

@@ -87,7 +87,7 @@ describe('admin API: first run, login, access rules', () => {
     const os = await import('node:os');
     const path = await import('node:path');
     const { openStore } = await import('../../../server/storage/index.js');
-    const { verifyAdminPassword } = await import('../../../server/http/admin/account.js');
+    const { verifyAdminPassword } = await import('../../../server/appliance/admin-account.js');
     h = await startHarness({ store: sharedStore() });
     const newDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-newdata-'));
     try {
@@ -214,7 +214,7 @@ describe.skipIf(!MYSQL_URL)('first-run setup choosing MySQL', () => {
     const { parse } = await import('dotenv');
     const mysql = (await import('mysql2/promise')).default;
     const { openStore } = await import('../../../server/storage/index.js');
-    const { verifyAdminPassword } = await import('../../../server/http/admin/account.js');
+    const { verifyAdminPassword } = await import('../../../server/appliance/admin-account.js');
     const url = new URL(MYSQL_URL!);
     const schema = `t_setup_${Date.now().toString(36)}`;
     const database = { kind: 'mysql', host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: schema };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupInfo, JobInfo, JobProgress } from '../../../server/http/admin/contract.js';
-import { applyRetention, backupsDir, createBackup, listBackups, restoreBackup, verifyBackup } from '../../../server/ops/backup.js';
+import { applyRetention, backupsDir, createBackup, listBackups, restoreBackup, verifyBackup } from '../../../server/appliance/backups.js';
 import { call, createAdminAndLogin, startHarness, waitForJob, type Harness, useSharedPglite } from './harness.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL;

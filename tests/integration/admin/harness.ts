@@ -16,7 +16,7 @@ import { openStore, parseMysqlUrl } from '../../../server/storage/index.js';
 import type { Store } from '../../../server/storage/types.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
-import { registerApplianceJobs, type BackupPolicy } from '../../../server/jobs/appliance-jobs.js';
+import { registerApplianceJobs, type BackupPolicy } from '../../../server/appliance/jobs.js';
 import { createAdminRouter, type AdminStatusSnapshot } from '../../../server/http/admin/index.js';
 import { ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE } from '../../../server/http/admin/contract.js';
 
@@ -165,7 +165,7 @@ export async function waitForJob(h: Harness, token: string, id: string, timeoutM
 
 /** An admin created directly in the store (as the CLI does), then a login; leaves the .env file alone. */
 export async function createAdminAndLogin(h: Harness): Promise<string> {
-  const { setAdminPassword } = await import('../../../server/http/admin/account.js');
+  const { setAdminPassword } = await import('../../../server/appliance/admin-account.js');
   await setAdminPassword(h.store.appliance, ADMIN_PASSWORD, { bcryptRounds: 4 });
   const login = await call<{ token: string }>(h, 'POST', '/login', { body: { password: ADMIN_PASSWORD } });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../server/http/admin/contract.js';
-import { SECRET_PLACEHOLDER } from '../../../server/http/admin/settings.js';
+import { SECRET_PLACEHOLDER } from '../../../server/appliance/settings.js';
 import { call, createAdminAndLogin, setupAndLogin, startHarness, type Harness, useSharedPglite } from './harness.js';
 
 const sharedStore = useSharedPglite();
@@ -135,7 +135,7 @@ LOG_LEVEL=debug
 
 describe('LAN mode needs an admin password', () => {
   it('the shared rule refuses HOST=0.0.0.0 without an admin and allows loopback', async () => {
-    const { lanModeRefusal, checkLanMode } = await import('../../../server/http/admin/lan-rule.js');
+    const { lanModeRefusal, checkLanMode } = await import('../../../server/appliance/lan-rule.js');
     expect(lanModeRefusal('0.0.0.0', false)).toMatch(/admin password/);
     expect(lanModeRefusal('192.168.1.20', false)).toMatch(/admin password/);
     expect(lanModeRefusal('0.0.0.0', true)).toBeNull();
@@ -148,7 +148,7 @@ describe('LAN mode needs an admin password', () => {
   });
 
   it('the settings validation applies it when no admin exists', async () => {
-    const { validateSettings } = await import('../../../server/http/admin/settings.js');
+    const { validateSettings } = await import('../../../server/appliance/settings.js');
     h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const ctx = { envFile: h.envFile, env: { DATA_DIR: h.dataDir, NODE_ENV: 'test' }, cwd: h.dataDir };
     const without = await validateSettings(ctx, { HOST: '0.0.0.0' }, { adminExists: false });

@@ -1,6 +1,6 @@
 /**
- * The admin layer wired into the real server (bootServer + adminLayerFor), the way
- * server/index.ts mounts it: health details for an admin, job summaries in /api/health,
+ * The admin layer wired into the real server (bootServer + createAdminLayer), the way
+ * runtime/compose.ts mounts it: health details for an admin, job summaries in /api/health,
  * the status page from the health measurements, restart -> exit code 75.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,18 +13,23 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 import { loadConfig } from '../../../server/config/index.js';
 import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
-import { adminLayerFor, EXIT_RESTART } from '../../../server/http/admin/wire.js';
+import { createAdminLayer, EXIT_RESTART, type AdminLayer } from '../../../server/runtime/admin-layer.js';
+import type { ServerContext } from '../../../server/runtime/boot.js';
 import type { ServerStatus } from '../../../server/http/admin/contract.js';
 import { ADMIN_PASSWORD, call } from './harness.js';
 
 let booted: BootedServer | null = null;
 let dataDir: string | null = null;
+// one admin layer per server, as the composition builds it
+let layer: AdminLayer | null = null;
+const adminLayerFor = (ctx: ServerContext): AdminLayer => (layer ??= createAdminLayer(ctx));
 afterEach(async () => {
   if (booted) {
     await adminLayerFor(booted.context).stop();
     await booted.close(1000);
   }
   booted = null;
+  layer = null;
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   dataDir = null;
 });

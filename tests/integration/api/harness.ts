@@ -17,21 +17,22 @@ import pino from 'pino';
 import { loadConfig, type AppConfig } from '../../../server/config/index.js';
 import { createApp } from '../../../server/http/app.js';
 import { createApiRouter } from '../../../server/http/api/index.js';
-import { IntegramOps } from '../../../server/http/api/integram-ops.js';
+import type { Engine, EngineOperations } from '../../../server/engine/index.js';
 import { createDocsRouter } from '../../../server/http/docs/index.js';
-import { createLegacyRouter } from '../../../server/http/legacy/index.js';
-import { securityMiddleware, type ThrottlePolicy } from '../../../server/http/security.js';
-import { startStoreHandle, type StoreHandle } from '../../../server/runtime/store-handle.js';
-import { storeTargetFromConfig } from '../../../server/runtime/store-target.js';
+import { legacyStack } from '../../support/legacy.js';
+import { securityMiddleware } from '../../../server/http/security.js';
+import type { ThrottlePolicy } from '../../../server/appliance/login-throttle.js';
+import { startStoreHandle, type StoreHandle } from '../../../server/storage/handle.js';
+import { storeTargetFromConfig } from '../../../server/storage/target.js';
 import { parseMysqlUrl } from '../../../server/storage/index.js';
 import type { Store } from '../../../server/storage/types.js';
-import { defaultTemplatesDir, loadTemplate } from '../../../server/http/admin/templates.js';
+import { defaultTemplatesDir, loadTemplate } from '../../../server/appliance/templates.js';
 import { createAdminRouter } from '../../../server/http/admin/index.js';
-import { sessionValid } from '../../../server/http/admin/account.js';
+import { sessionValid } from '../../../server/appliance/admin-account.js';
 import { presentedToken } from '../../../server/http/admin/guard.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
-import { registerApplianceJobs } from '../../../server/jobs/appliance-jobs.js';
+import { registerApplianceJobs } from '../../../server/appliance/jobs.js';
 
 export const MYSQL_URL = process.env.TEST_MYSQL_URL;
 
@@ -44,7 +45,8 @@ export interface ApiHarness {
   config: AppConfig;
   store: Store;
   storeHandle: StoreHandle;
-  ops: IntegramOps;
+  ops: EngineOperations;
+  engine: Engine;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -88,7 +90,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const rows = await loadTemplate(defaultTemplatesDir(), 'ru');
   for (const db of options.databases ?? ['my']) await store.createDatabase(db, rows);
 
-  const legacy = createLegacyRouter({ getStore: () => storeHandle.current()!, salt: config.AUTH_SALT });
+  const legacy = legacyStack({ getStore: () => storeHandle.current()!, salt: config.AUTH_SALT });
   const publicRouter = express.Router();
   publicRouter.use(createDocsRouter({ serverUrl: undefined }));
   if (options.consoleDir) {
@@ -120,7 +122,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     storeHandle,
     logger,
     earlyMiddleware: [securityMiddleware(config)],
-    // as server/http/admin/wire.ts does: a valid console session makes a request an admin's
+    // as server/runtime/admin-layer.ts does: a valid console session makes a request an admin's
     isAdminRequest: options.withAdmin
       ? async (req) => {
         const token = presentedToken(req);
@@ -140,11 +142,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
-  const ops = new IntegramOps({ engine: legacy.engine, getStore: () => store, salt: config.AUTH_SALT });
+  const ops = legacy.engine.operations;
   return {
     url: `http://127.0.0.1:${port}`,
     schema,
-    config, store, storeHandle, ops, dataDir,
+    config, store, storeHandle, ops, engine: legacy.engine, dataDir,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,7 +7,7 @@
 import { get as httpGet } from 'node:http';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setAdminPassword } from '../../../server/http/admin/account.js';
+import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import { ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE } from '../../../server/http/admin/contract.js';
 import { LEGACY_ACTIONS } from '../../../server/http/docs/legacy-actions.js';
 import { addUser, http, login, startApiHarness, type ApiHarness, type LoginData } from './harness.js';

@@ -4,7 +4,7 @@
  * with confirmation after a backup that is then restored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backupsDir, readManifest, restoreBackup } from '../../../server/ops/backup.js';
+import { backupsDir, readManifest, restoreBackup } from '../../../server/appliance/backups.js';
 import { addUser, http, login, skipReason, startApiHarness, STORE_KINDS, type ApiHarness, type LoginData } from './harness.js';
 
 type Envelope<T = unknown> = { success: boolean; data: T; error?: string; code?: string; details?: Record<string, string> };
@@ -121,7 +121,7 @@ for (const kind of STORE_KINDS) {
       const restored = await restoreBackup(h.store, dir, manifest.id);
       expect(restored.restored.acme).toBe(rowsBefore.length);
       expect(await h.store.exportRows('acme')).toEqual(rowsBefore);
-      h.ops.engine.invalidate('acme');
+      h.engine.invalidate('acme');
       const again = await http<Envelope<LoginData>>(h.url, 'POST', '/api/auth/login', { body: { database: 'acme', login: 'ivan', password: 'Acme-pass-1' } });
       expect(again.status).toBe(200);
     });

@@ -12,7 +12,7 @@ import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../storage/mys
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-const cli = path.join(root, 'server/ops/db-cli.ts');
+const cli = path.join(root, 'server/cli/db.ts');
 const golden = '/work/shared/golden/bootstrap-rows.json';
 const goldenPath = path.join(root, '..', 'shared', 'golden', 'bootstrap-rows.json');
 const bootstrapFile = [golden, goldenPath].find((p) => { try { readFileSync(p); return true; } catch { return false; } }) ?? golden;

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { openStore, parseMysqlUrl, type Store } from '../../../server/storage/index.js';
-import { createLegacyRouter } from '../../../server/http/legacy/index.js';
+import { legacyStack } from '../../support/legacy.js';
 import { loadRows } from '../../golden/replay.js';
 
 export interface StoreKind {
@@ -75,7 +75,7 @@ export class TestServer {
     ts.cleanupStore = opened.cleanup;
     await ts.store.importRows('my', loadRows(options.rows ?? 'start-rows.json'));
     const app = express();
-    app.use(createLegacyRouter({
+    app.use(legacyStack({
       getStore: () => ts.store, salt: 'oracle-salt', serverName: '127.0.0.1',
       masterPassword: 'masterPassword' in options ? options.masterPassword : 'oracle-master',
     }));

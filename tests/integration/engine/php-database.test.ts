@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { openStore, parseMysqlUrl, type Store } from '../../../server/storage/index.js';
-import { createLegacyRouter } from '../../../server/http/legacy/index.js';
+import { legacyStack } from '../../support/legacy.js';
 import { loadExchanges, loadRows, normalise, jsonDiff } from '../../golden/replay.js';
 import { MYSQL_URL } from './harness.js';
 
@@ -44,7 +44,7 @@ describe.skipIf(!MYSQL_URL)('a PHP-written MariaDB database opens in place', () 
     await conn.end();
     store = await openStore({ mysql: opts! });
     const app = express();
-    app.use(createLegacyRouter({ getStore: () => store, salt: 'oracle-salt', masterPassword: 'oracle-master', serverName: '127.0.0.1' }));
+    app.use(legacyStack({ getStore: () => store, salt: 'oracle-salt', masterPassword: 'oracle-master', serverName: '127.0.0.1' }));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { openStore, type Store, type TenantStore } from '../../../server/storage/index.js';
-import { createLegacyRouter } from '../../../server/http/legacy/index.js';
+import { legacyStack } from '../../support/legacy.js';
 import { loadRows } from '../../golden/replay.js';
 
 function counting(store: Store, calls: string[]): Store {
@@ -53,7 +53,7 @@ describe('queries per request', () => {
     const wrapped = counting(store, calls);
     const app = express();
     // long cache lifetimes so a slow CI machine cannot expire them between the two requests
-    app.use(createLegacyRouter({ getStore: () => wrapped, salt: 'oracle-salt', serverName: '127.0.0.1', cacheTtlMs: 60_000 }));
+    app.use(legacyStack({ getStore: () => wrapped, salt: 'oracle-salt', serverName: '127.0.0.1', cacheTtlMs: 60_000 }));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

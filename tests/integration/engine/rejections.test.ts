@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createLegacyRouter } from '../../../server/http/legacy/index.js';
+import { legacyStack } from '../../support/legacy.js';
 import type { Row, Store } from '../../../server/storage/types.js';
 import { Client, STORES, TestServer } from './harness.js';
 import { forbiddenChanges } from '../fuzz/snapshots.js';
@@ -95,7 +95,7 @@ for (const kind of STORES) {
     it('the failed-login throttle is shared through the store by every instance (compat)', async () => {
       // a second engine instance on the same store, as a second server behind nginx would be
       const app = express();
-      app.use(createLegacyRouter({ getStore: () => server.store, salt: 'oracle-salt', serverName: '127.0.0.1' }));
+      app.use(legacyStack({ getStore: () => server.store, salt: 'oracle-salt', serverName: '127.0.0.1' }));
       const other = createServer(app);
       await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
       const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
@@ -153,7 +153,7 @@ for (const kind of STORES) {
         },
       }) as Store;
       const app = express();
-      app.use(createLegacyRouter({ getStore: () => retrying, salt: 'oracle-salt', serverName: '127.0.0.1' }));
+      app.use(legacyStack({ getStore: () => retrying, salt: 'oracle-salt', serverName: '127.0.0.1' }));
       const other = createServer(app);
       await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;

@@ -137,7 +137,7 @@ async function fuzz(app: LegacyApp, seeded: Seeded): Promise<Outcome> {
         break;
       }
       await app.store().importRows('my', seeded.rows, { replace: true });
-      app.router.engine.invalidate('my');
+      app.engine.invalidate('my');
       snapshot = null;
     }
     const r = requests[i];

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../../server/config/index.js';
 import { HttpError } from '../../../server/http/errors.js';
 import { StartupError, startServer } from '../../../server/http/server.js';
-import { setAdminPassword } from '../../../server/http/admin/account.js';
+import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
 import { openStore } from '../../../server/storage/index.js';
 import { getJson } from './harness.js';

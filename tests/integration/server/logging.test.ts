@@ -8,7 +8,7 @@ import { createLogSystem, formatPretty, type LogSettings } from '../../../server
 import { redactUrl } from '../../../server/log/request-context.js';
 import { CENSOR, redactSecrets } from '../../../server/log/redact.js';
 import type { LogLine } from '../../../server/log/ring.js';
-import { databaseErrorReason, isConnectionError } from '../../../server/runtime/db-errors.js';
+import { databaseErrorReason, isConnectionError } from '../../../server/storage/connection-errors.js';
 import { StoreError } from '../../../server/storage/errors.js';
 
 const dirs: string[] = [];

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parse } from 'dotenv';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyEnvChanges, formatEnvValue, readEnvFile, updateEnvFile, writeFileAtomic } from '../../../server/ops/env-file.js';
+import { applyEnvChanges, formatEnvValue, readEnvFile, updateEnvFile } from '../../../server/appliance/env-file.js';
+import { writeFileAtomic } from '../../../server/storage/atomic-file.js';
 
 let dir: string | null = null;
 afterEach(() => {

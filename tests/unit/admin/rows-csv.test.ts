@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvError, csvToRows, parseCsv, rowsToCsv } from '../../../server/http/admin/rows-csv.js';
+import { CsvError, csvToRows, parseCsv, rowsToCsv } from '../../../server/storage/rows-csv.js';
 
 describe('rows CSV', () => {
   it('round-trips any rows, whatever the values hold', () => {

@@ -26,7 +26,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function run(script: string, args: string[], cwd: string, env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'server/config', script), ...args], {
+  const result = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli', script), ...args], {
     cwd,
     env: cleanEnv(env),
     encoding: 'utf8',
@@ -40,7 +40,7 @@ describe('npm run verify-env', () => {
     const cwd = tempDir();
     const dataDir = path.join(cwd, 'data');
     writeFileSync(path.join(cwd, '.env'), 'PORT=9005\nDB_PASSWORD=hunter2-very-secret\nTYPO_KEY=1\n');
-    const out = run('verify-env-cli.ts', [], cwd, { DATA_DIR: dataDir, HOST: '127.0.0.1' });
+    const out = run('verify-env.ts', [], cwd, { DATA_DIR: dataDir, HOST: '127.0.0.1' });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(`Settings from the environment and ${path.join(cwd, '.env')} (the environment wins)`);
@@ -59,7 +59,7 @@ describe('npm run verify-env', () => {
 
   it('exits 1 and names each error', () => {
     const cwd = tempDir();
-    const out = run('verify-env-cli.ts', [], cwd, {
+    const out = run('verify-env.ts', [], cwd, {
       DATA_DIR: path.join(cwd, 'data'),
       NODE_ENV: 'production',
       JWT_SECRET: 'changeme',
@@ -79,7 +79,7 @@ describe('npm run verify-env', () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'other.env');
     writeFileSync(file, 'PORT=9010\n');
-    const out = run('verify-env-cli.ts', ['--json', '--env-file', file], cwd, { DATA_DIR: path.join(cwd, 'data') });
+    const out = run('verify-env.ts', ['--json', '--env-file', file], cwd, { DATA_DIR: path.join(cwd, 'data') });
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout) as { ok: boolean; envFile: string; settings: Array<{ key: string; value: unknown }> };
     expect(report.ok).toBe(true);
@@ -89,7 +89,7 @@ describe('npm run verify-env', () => {
 
   it('--example prints a commented .env example covering every setting', () => {
     const cwd = tempDir();
-    const out = run('verify-env-cli.ts', ['--example'], cwd, {});
+    const out = run('verify-env.ts', ['--example'], cwd, {});
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('# PORT=8081');
     expect(out.stdout).toContain('# AUTH_SALT=');
@@ -100,8 +100,8 @@ describe('npm run verify-env', () => {
 describe('npm run generate-jwt-secret', () => {
   it('prints a fresh 96-character secret', () => {
     const cwd = tempDir();
-    const a = run('generate-secret-cli.ts', [], cwd, {});
-    const b = run('generate-secret-cli.ts', [], cwd, {});
+    const a = run('generate-secret.ts', [], cwd, {});
+    const b = run('generate-secret.ts', [], cwd, {});
     expect(a.code).toBe(0);
     expect(a.stdout.trim()).toMatch(/^[A-Za-z0-9_-]{96}$/);
     expect(a.stdout).not.toBe(b.stdout);
@@ -111,7 +111,7 @@ describe('npm run generate-jwt-secret', () => {
     const cwd = tempDir();
     const file = path.join(cwd, '.env');
     writeFileSync(file, '# my settings\nPORT=9000\nJWT_SECRET=old\n');
-    const out = run('generate-secret-cli.ts', ['--write'], cwd, {});
+    const out = run('generate-secret.ts', ['--write'], cwd, {});
     expect(out.code).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text).toMatch(/^# my settings\nPORT=9000\nJWT_SECRET=[A-Za-z0-9_-]{96}\n$/);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseRowsFile, RowsFileError, serializeRowsFile } from '../../../server/ops/rows-file.js';
+import { parseRowsFile, RowsFileError, serializeRowsFile } from '../../../server/storage/rows-file.js';
 
 describe('rows file', () => {
   it('parses the golden bootstrap file and round-trips through serialize', () => {

@@ -3,7 +3,9 @@
  * measure the round trip. Errors come back as one short human sentence, never a stack.
  */
 import mysql from 'mysql2/promise';
-import type { MysqlTestRequest, MysqlTestResult } from './contract.js';
+
+export interface MysqlTestRequest { host: string; port: number; user: string; password: string; database: string }
+export interface MysqlTestResult { ok: boolean; latencyMs?: number; serverVersion?: string; error?: string }
 
 export const MYSQL_TEST_TIMEOUT_MS = 5000;
 

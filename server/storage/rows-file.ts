@@ -1,11 +1,11 @@
 /**
- * The rows-file format: `{"rows":[{id,up,ord,t,val}, ...]}` (as /work/shared/golden/bootstrap-rows.json;
+ * The rows-file format: `{"rows":[{id,up,ord,t,val}, ...]}` (as tests/golden/fixtures/bootstrap-rows.json;
  * other top-level keys such as "note" are allowed and ignored). Used by `npm run db -- import/export`,
  * database templates and the phase-0 JSON snapshots. Parsing never throws anything but RowsFileError,
  * whose message is one line naming what is wrong and where.
  */
 import { z } from 'zod';
-import type { Row } from '../storage/types.js';
+import type { Row } from './types.js';
 
 export class RowsFileError extends Error {
   constructor(message: string) {
@@ -18,7 +18,8 @@ const MAX_UNSIGNED_INT = 4294967295;
 const MIN_SIGNED_INT = -2147483648;
 const MAX_SIGNED_INT = 2147483647;
 
-const rowSchema = z.object({
+/** One row of a tenant table, with the ranges of the PHP table's columns. */
+export const rowSchema = z.object({
   id: z.number().int().min(1).max(MAX_UNSIGNED_INT),
   up: z.number().int().min(0).max(MAX_UNSIGNED_INT),
   // ord is a signed INT in the PHP table (the only signed column)
@@ -27,7 +28,7 @@ const rowSchema = z.object({
   val: z.string(),
 });
 
-const rowsFileSchema = z.object({ rows: z.array(rowSchema) });
+export const rowsFileSchema = z.object({ rows: z.array(rowSchema) });
 
 /** "line 3, column 7" for a character offset in text */
 function lineAndColumn(text: string, offset: number): string {

@@ -5,9 +5,9 @@
  * exits 1 when any setting is in error. Reads the data folder's generated secrets but never
  * creates them. `--example` prints a commented .env example generated from the schema.
  */
-import { loadConfig, type SettingReport } from './index.js';
-import { SETTING_GROUPS } from './schema.js';
-import { renderEnvExample } from './env-example.js';
+import { loadConfig, type SettingReport } from '../config/index.js';
+import { SETTING_GROUPS } from '../config/schema.js';
+import { renderEnvExample } from '../config/env-example.js';
 
 function line(item: SettingReport): string {
   const status = item.status.padEnd(7);

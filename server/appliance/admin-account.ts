@@ -12,7 +12,7 @@
  */
 import bcrypt from 'bcrypt';
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApplianceStore } from '../../storage/types.js';
+import type { ApplianceStore } from '../storage/types.js';
 
 export const ADMIN_KIND = 'admin';
 export const ADMIN_ID = 'console';

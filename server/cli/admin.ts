@@ -11,10 +11,10 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { openStoreTarget, storeTargetFromConfig } from '../runtime/store-target.js';
+import { openStoreTarget, storeTargetFromConfig } from '../storage/target.js';
 import { isStoreError } from '../storage/errors.js';
 import type { Store } from '../storage/types.js';
-import { adminExists, adminPasswordProblem, setAdminPassword } from '../http/admin/account.js';
+import { adminExists, adminPasswordProblem, setAdminPassword } from '../appliance/admin-account.js';
 
 class CliError extends Error {}
 

@@ -10,9 +10,9 @@
  * - Exactly one startup line about the database (spec/modern-api.md), then one line per change.
  */
 import type { Logger } from 'pino';
-import type { Store } from '../storage/types.js';
-import { databaseErrorDetail, databaseErrorReason, isConnectionError } from './db-errors.js';
-import { openStoreTarget, type DriverName, type StoreOpener, type StoreTarget } from './store-target.js';
+import type { Store } from './types.js';
+import { databaseErrorDetail, databaseErrorReason, isConnectionError } from './connection-errors.js';
+import { openStoreTarget, type DriverName, type StoreOpener, type StoreTarget } from './target.js';
 
 export type StoreState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 

@@ -3,7 +3,7 @@
  * console's database export/import. This is the raw EAV table, the same content as the rows JSON;
  * the legacy engine's per-table CSV (cp1251, `;`) is a different, engine-level export.
  */
-import type { Row } from '../../storage/types.js';
+import type { Row } from './types.js';
 
 export const ROWS_CSV_HEADER = ['id', 'up', 'ord', 't', 'val'] as const;
 

@@ -3,7 +3,7 @@
  * SQL: it appears in /api/health and 503 bodies) and (b) the decision "the connection is
  * gone" that makes the store handle go degraded and start reconnecting.
  */
-import { isStoreError } from '../storage/errors.js';
+import { isStoreError } from './errors.js';
 
 const REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -15,11 +15,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
-import { storeTargetFromConfig, openStoreTarget } from '../runtime/store-target.js';
+import { createDatabase, DatabaseBusyError, DatabaseExistsError } from '../appliance/databases.js';
+import { defaultTemplatesDir } from '../appliance/templates.js';
+import { loadConfig, type AppConfig } from '../config/index.js';
+import { storeTargetFromConfig, openStoreTarget } from '../storage/target.js';
 import { checkImportDbName, checkNewDbName, isRoutableDbName, normalizeDbName } from '../storage/db-names.js';
 import { writeRowsFileAtomic } from '../storage/json-files.js';
-import { serializeRowsFile, parseRowsFile } from './rows-file.js';
+import { serializeRowsFile, parseRowsFile } from '../storage/rows-file.js';
 import type { Row, Store } from '../storage/types.js';
 
 class UsageError extends Error {}
@@ -111,10 +113,10 @@ async function readRows(file: string): Promise<Row[]> {
   return parseRowsFile(text, file);
 }
 
-async function openConfiguredStore(): Promise<Store> {
+async function openConfiguredStore(): Promise<{ store: Store; config: AppConfig }> {
   const loaded = loadConfig({ persistSecrets: false });
   if (!loaded.ok) throw new UsageError(`configuration error: ${loaded.errors[0]}`);
-  return openStoreTarget(storeTargetFromConfig(loaded.config));
+  return { store: await openStoreTarget(storeTargetFromConfig(loaded.config)), config: loaded.config };
 }
 
 async function run(args: Args): Promise<void> {
@@ -145,7 +147,7 @@ async function run(args: Args): Promise<void> {
       throw new UsageError(`unknown command "${args.command}"`);
   }
 
-  const store = await openConfiguredStore();
+  const { store, config } = await openConfiguredStore();
   try {
     switch (args.command) {
       case 'import': {
@@ -172,8 +174,12 @@ async function run(args: Args): Promise<void> {
       }
       case 'create': {
         const name = db as string;
-        if (await store.databaseExists(name)) throw new UsageError(`the database ${name} already exists`);
-        await store.createDatabase(name, rows);
+        try {
+          await createDatabase({ store, templatesDir: defaultTemplatesDir(), salt: config.AUTH_SALT }, { name, source: { rows: rows as Row[] } });
+        } catch (err) {
+          if (err instanceof DatabaseExistsError || err instanceof DatabaseBusyError) throw new UsageError(`the database ${name} already exists`);
+          throw err;
+        }
         process.stderr.write(`created ${name}${args.template ? ` from ${args.template} (${(rows as Row[]).length} rows)` : ''}\n`);
         break;
       }

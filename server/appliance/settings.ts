@@ -10,13 +10,31 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parse as parseDotenv } from 'dotenv';
-import { loadConfig, type SettingReport } from '../../config/index.js';
-import { SETTINGS, SETTING_KEYS, settingDefault, type SettingKey } from '../../config/schema.js';
-import { applyEnvChanges, updateEnvFile } from '../../ops/env-file.js';
-import type { SettingField, SettingsView, ValidationResult } from './contract.js';
+import { loadConfig, type SettingReport } from '../config/index.js';
+import { SETTINGS, SETTING_KEYS, settingDefault, type SettingKey } from '../config/schema.js';
+import { applyEnvChanges, updateEnvFile } from './env-file.js';
 import { lanModeRefusal } from './lan-rule.js';
 
 /** What a set secret reads as; sending it back means "unchanged". */
+/** One setting as the console shows it (GET /api/admin/settings). */
+export interface SettingField {
+  key: string;
+  group: string;
+  description: string;
+  /** 'string' | 'number' | 'boolean' | 'enum' | 'url' | 'cron' | 'path' */
+  kind: string;
+  enumValues?: string[];
+  secret: boolean;
+  /** masked ("••••••") for secrets that are set */
+  value: string | null;
+  defaultValue: string | null;
+  source: 'env' | 'file' | 'default' | 'generated';
+  /** changing it needs a server restart */
+  restartRequired: boolean;
+}
+export interface SettingsView { envFile: string; fields: SettingField[] }
+export interface ValidationResult { ok: boolean; fields: Record<string, string> }
+
 export const SECRET_PLACEHOLDER = '••••••';
 
 /** Settings the running server applies without a restart (see the admin router's applyLive). */

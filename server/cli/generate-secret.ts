@@ -5,9 +5,9 @@
  * file (--env-file, ENV_FILE, else ./.env), atomically, keeping the previous file as .bak.
  */
 import path from 'node:path';
-import { updateEnvFile } from '../ops/env-file.js';
-import { envFileFromArgv } from './index.js';
-import { generateJwtSecret } from './secrets.js';
+import { updateEnvFile } from '../appliance/env-file.js';
+import { envFileFromArgv } from '../config/index.js';
+import { generateJwtSecret } from '../config/secrets.js';
 
 async function main(argv: string[]): Promise<number> {
   const secret = generateJwtSecret();

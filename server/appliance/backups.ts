@@ -32,7 +32,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { isRoutableDbName } from '../storage/db-names.js';
 import type { DriverName, Row, Store } from '../storage/types.js';
-import { writeFileAtomic } from './env-file.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 
 export const BACKUP_FORMAT = 'integram-appliance-backup';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -61,10 +61,23 @@ export type ProgressFn = (percent: number, message: string) => void | Promise<vo
 const BACKUP_ID = /^\d{8}T\d{6}\d{3}Z-(manual|scheduled|pre-restore)-[0-9a-f]{6}$/;
 
 export class BackupError extends Error {
-  constructor(message: string, readonly code: 'not_found' | 'invalid' | 'corrupt') {
+  constructor(message: string, readonly code: 'not_found' | 'invalid' | 'corrupt' | 'busy') {
     super(message);
     this.name = 'BackupError';
   }
+}
+
+/**
+ * The backup guard: one store lock taken by every backup and every restore (scheduled, from the
+ * console, before deleting an organization), on every instance, so none of them reads a database
+ * another is replacing. Taken inside the operations, so no caller can forget it.
+ */
+export const BACKUP_LOCK = 'backups';
+
+async function guarded<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+  const outcome = await store.withLock(BACKUP_LOCK, async () => ({ value: await fn() }));
+  if (outcome === null) throw new BackupError('another backup or restore is running; try again when it has finished', 'busy');
+  return outcome.value;
 }
 
 export function backupsDir(dataDir: string): string {
@@ -84,8 +97,16 @@ function archiveName(id: string): string {
   return `${id}.jsonl.gz`;
 }
 
-/** Writes a backup of every tenant database; returns its manifest. */
+/** Writes a backup of every tenant database (under the backup guard); returns its manifest. */
 export async function createBackup(
+  store: Store,
+  dir: string,
+  options: { kind: BackupKind; onProgress?: ProgressFn; now?: Date },
+): Promise<BackupManifest> {
+  return guarded(store, () => writeBackup(store, dir, options));
+}
+
+async function writeBackup(
   store: Store,
   dir: string,
   options: { kind: BackupKind; onProgress?: ProgressFn; now?: Date },
@@ -319,8 +340,8 @@ export interface RestoreResult {
 }
 
 /**
- * Restores a backup: verifies it, takes a 'pre-restore' backup of the current state, then
- * replaces each backed-up database's rows (one transaction per database).
+ * Restores a backup (under the backup guard): verifies it, takes a 'pre-restore' backup of the
+ * current state, then replaces each backed-up database's rows (one transaction per database).
  */
 export async function restoreBackup(
   store: Store,
@@ -328,11 +349,20 @@ export async function restoreBackup(
   id: string,
   options: { onProgress?: ProgressFn } = {},
 ): Promise<RestoreResult> {
+  return guarded(store, () => replaceFromBackup(store, dir, id, options));
+}
+
+async function replaceFromBackup(
+  store: Store,
+  dir: string,
+  id: string,
+  options: { onProgress?: ProgressFn },
+): Promise<RestoreResult> {
   const onProgress = options.onProgress ?? (() => {});
   await onProgress(0, `verifying backup ${id}`);
   const manifest = await verifyBackup(dir, id);
   await onProgress(5, 'taking a backup of the current state');
-  const pre = await createBackup(store, dir, {
+  const pre = await writeBackup(store, dir, {
     kind: 'pre-restore',
     onProgress: (p) => onProgress(5 + Math.round(p * 0.25), 'taking a backup of the current state'),
   });

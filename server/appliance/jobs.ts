@@ -3,9 +3,9 @@
  * on-demand restore, and the hourly cleanup of expired appliance documents (sessions, login
  * counters, old job runs).
  */
-import { applyRetention, backupsDir, createBackup, restoreBackup, type BackupKind, type BackupManifest, type RestoreResult } from '../ops/backup.js';
+import { applyRetention, backupsDir, createBackup, restoreBackup, type BackupKind, type BackupManifest, type RestoreResult } from './backups.js';
 import type { Store } from '../storage/types.js';
-import type { JobRegistry } from './registry.js';
+import type { JobRegistry } from '../jobs/registry.js';
 
 export const BACKUP_JOB = 'backup';
 export const RESTORE_JOB = 'restore';

@@ -8,9 +8,8 @@
  * kept as `<file>.bak` so a bad edit can be undone by hand.
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parse as parseDotenv } from 'dotenv';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
 const KEY_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -91,31 +90,6 @@ function closesQuote(text: string, quote: string): boolean {
   return false;
 }
 
-/** Writes `content` to `file` atomically (temp file + fsync + rename + folder fsync). */
-export async function writeFileAtomic(file: string, content: string, options: { mode?: number } = {}): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const mode = options.mode ?? (await existingMode(file)) ?? 0o600;
-  const handle = await fs.open(temp, 'w', mode);
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await fs.rm(temp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true });
-    throw err;
-  }
-  await syncDirectory(dir);
-}
-
 /**
  * Changes keys of a `.env` file atomically, keeping comments and order, and keeps the previous
  * version as `<file>.bak`. Returns the keys whose value actually changed.
@@ -138,26 +112,6 @@ async function readTextIfExists(file: string): Promise<string | null> {
   } catch (err) {
     if (isNotFound(err)) return null;
     throw err;
-  }
-}
-
-async function existingMode(file: string): Promise<number | null> {
-  try {
-    return (await fs.stat(file)).mode & 0o777;
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  // Windows cannot open a folder for fsync; the rename is still atomic there.
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

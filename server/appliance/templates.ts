@@ -5,19 +5,10 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import type { Row } from '../../storage/types.js';
+import { rowsFileSchema } from '../storage/rows-file.js';
+import type { Row } from '../storage/types.js';
 
 const TEMPLATE_NAME = /^[a-z0-9_]{1,32}$/i;
-
-export const rowSchema = z.object({
-  id: z.number().int().min(1).max(4294967295),
-  up: z.number().int().min(0).max(4294967295),
-  ord: z.number().int().min(-2147483648).max(2147483647),
-  t: z.number().int().min(0).max(4294967295),
-  val: z.string(),
-});
-export const rowsFileSchema = z.object({ rows: z.array(rowSchema) });
 
 /** resources/templates, found by walking up from this module (works from server/ and from dist/server/). */
 export function defaultTemplatesDir(): string {

@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import type { AppConfig } from '../config/index.js';
-import { openStore, parseMysqlUrl, type MysqlOptions } from '../storage/index.js';
-import type { DriverName, Store } from '../storage/types.js';
+import { openStore, parseMysqlUrl, type MysqlOptions } from './index.js';
+import type { DriverName, Store } from './types.js';
 
 export type StoreTarget =
   | { driver: 'mysql'; mysql: MysqlOptions; /** host:port, for people */ target: string }

@@ -1,26 +1,21 @@
 /**
- * Everything the server entry needs from the admin layer, built once per server from its
- * ServerContext: the router for `routers.admin`, the `isAdminRequest` check for /api/health
- * details, the job summaries for /api/health, and the job registry (scheduled backups).
- *
- * In server/index.ts:
- *   routers: (ctx) => ({ admin: adminLayerFor(ctx).router, ... }),
- *   isAdminRequest: (ctx) => adminLayerFor(ctx).isAdminRequest,
- *   jobs: (ctx) => adminLayerFor(ctx).jobSummaries,
- * and on shutdown `await adminLayerFor(ctx).stop()` before closing the HTTP server (stops the
- * cron timers, ends live log streams so the drain does not wait for them).
+ * The console's admin layer of one server, built from its ServerContext: the admin router, the
+ * `isAdminRequest` check for /api/health details, the job summaries for /api/health, and the
+ * job registry with the appliance's jobs (scheduled backups, cleanup). `stop()` stops the cron
+ * timers and ends live log streams; call it before closing the HTTP server.
  */
 import path from 'node:path';
 import type { Request } from 'express';
-import { BACKUP_JOB, registerApplianceJobs, type BackupPolicy } from '../../jobs/appliance-jobs.js';
-import { JobRegistry } from '../../jobs/registry.js';
-import type { ServerContext } from '../../runtime/boot.js';
-import { buildInfo } from '../health/build-info.js';
-import { createStatusProbe, lanUrls, type JobSummary } from '../health/routes.js';
-import { sessionValid } from './account.js';
-import { clientAddress, presentedToken } from './guard.js';
-import { createAdminRouter, type AdminRouter } from './index.js';
-import { parseIpAllowList } from './ip-allow.js';
+import { registerApplianceJobs, type BackupPolicy } from '../appliance/jobs.js';
+import { JobRegistry } from '../jobs/registry.js';
+import type { ServerContext } from './boot.js';
+import { buildInfo } from '../http/health/build-info.js';
+import { lanUrls } from '../config/net.js';
+import { createStatusProbe, type JobSummary } from '../http/health/routes.js';
+import { sessionValid } from '../appliance/admin-account.js';
+import { clientAddress, presentedToken } from '../http/admin/guard.js';
+import { createAdminRouter, type AdminRouter } from '../http/admin/index.js';
+import { parseIpAllowList } from '../http/admin/ip-allow.js';
 
 /**
  * Exit code of a console restart request: the server drains (SHUTDOWN_TIMEOUT_MS) and exits with
@@ -41,19 +36,13 @@ export interface AdminLayer {
   stop(): Promise<void>;
 }
 
-const layers = new WeakMap<ServerContext, AdminLayer>();
-
-/** The admin layer of this server (created on first call, then the same object). */
-export function adminLayerFor(context: ServerContext): AdminLayer {
-  let layer = layers.get(context);
-  if (!layer) {
-    layer = createAdminLayer(context);
-    layers.set(context, layer);
-  }
-  return layer;
+export interface AdminLayerOptions {
+  /** drops the engine's caches of a database the console changed (import, create) */
+  invalidate?: (db: string) => void;
 }
 
-export function createAdminLayer(context: ServerContext): AdminLayer {
+/** Builds the admin layer of one server; runtime/compose.ts builds it once per server. */
+export function createAdminLayer(context: ServerContext, options: AdminLayerOptions = {}): AdminLayer {
   const { config, storeHandle, logs } = context;
   const getStore = () => storeHandle.current();
   const backupPolicy: BackupPolicy = { schedule: config.BACKUP_SCHEDULE, keep: config.BACKUP_KEEP };
@@ -75,6 +64,7 @@ export function createAdminLayer(context: ServerContext): AdminLayer {
     logger: logs.logger.child({ component: 'admin' }),
     status: createStatusProbe(context),
     requestRestart: () => context.requestShutdown(EXIT_RESTART, 'restart requested from the console'),
+    invalidate: options.invalidate,
     version: buildInfo().version,
     // what LAN clients would use once LAN mode is on (the wizard shows them before switching)
     lanAddresses: () => lanUrls({ protocol: protocol(), host: '0.0.0.0', port: port(), url: '' }),
@@ -100,4 +90,3 @@ export function createAdminLayer(context: ServerContext): AdminLayer {
   };
 }
 
-export { BACKUP_JOB };

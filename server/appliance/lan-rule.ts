@@ -3,9 +3,9 @@
  * anything other than loopback (0.0.0.0, ::, a LAN address) only once a console admin password
  * exists. Used by the settings write and by the server's start check.
  */
-import { isLoopbackHost } from '../../config/net.js';
-import type { ApplianceStore } from '../../storage/types.js';
-import { adminExists } from './account.js';
+import { isLoopbackHost } from '../config/net.js';
+import type { ApplianceStore } from '../storage/types.js';
+import { adminExists } from './admin-account.js';
 
 /** The reason a HOST is refused, or null when it is allowed. */
 export function lanModeRefusal(host: string, adminPasswordExists: boolean): string | null {

@@ -1,0 +1,39 @@
+/**
+ * The legacy URL API stack as the product composes it (runtime/compose.ts): one engine with the
+ * store-backed login throttle, and the legacy router over it. For suites that mount only this.
+ */
+import type { Router } from 'express';
+import { legacyLoginThrottle } from '../../server/appliance/login-throttle.js';
+import { createEngine, type Engine } from '../../server/engine/index.js';
+import { createLegacyRouter } from '../../server/http/legacy/index.js';
+import type { Store } from '../../server/storage/types.js';
+
+export interface LegacyStackOptions {
+  getStore: () => Store;
+  salt: string;
+  masterPassword?: string;
+  serverName?: string;
+  /** lifetime of cached metadata/sessions in ms (engine default 2000) */
+  cacheTtlMs?: number;
+  tokenTtlSeconds?: number;
+  bodyLimit?: string;
+  logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
+}
+
+export type LegacyStack = Router & { engine: Engine };
+
+export function legacyStack(options: LegacyStackOptions): LegacyStack {
+  const { logger } = options;
+  const engine = createEngine({
+    store: options.getStore,
+    salt: options.salt,
+    masterPassword: options.masterPassword,
+    serverName: options.serverName,
+    metaTtlMs: options.cacheTtlMs,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    loginThrottle: legacyLoginThrottle(options.getStore),
+    logger: logger ? { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m), error: (o, m) => logger.error(o, m) } : undefined,
+  });
+  const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, logger });
+  return Object.assign(router, { engine });
+}
