@@ -8,14 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goldenFixture } from '../../support/fixtures.js';
 import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../storage/mysql-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const cli = path.join(root, 'server/cli/db.ts');
-const golden = '/work/shared/golden/bootstrap-rows.json';
-const goldenPath = path.join(root, '..', 'shared', 'golden', 'bootstrap-rows.json');
-const bootstrapFile = [golden, goldenPath].find((p) => { try { readFileSync(p); return true; } catch { return false; } }) ?? golden;
+const bootstrapFile = goldenFixture('bootstrap-rows.json');
 
 interface CliResult { code: number; stdout: string; stderr: string }
 

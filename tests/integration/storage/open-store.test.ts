@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isStoreError, openStore, parseMysqlUrl } from '../../../server/storage/index.js';
 import { exportTenantToJson, importTenantFromJson, listJsonTenants, phase0RowsPath } from '../../../server/storage/json-files.js';
+import { goldenFixture } from '../../support/fixtures.js';
 
 describe('parseMysqlUrl', () => {
   it('reads user, password, host, port, database with defaults', () => {
@@ -29,7 +30,7 @@ describe('openStore and phase-0 JSON files (PGlite)', () => {
       await expect(openStore({})).rejects.toSatisfy((e) => isStoreError(e, 'unsupported'));
       const store = await openStore({ pgliteDir: path.join(dataDir, 'pglite') });
       expect(store.info.driver).toBe('pglite');
-      const rows = (JSON.parse(readFileSync('/work/shared/golden/bootstrap-rows.json', 'utf8')) as { rows: [] }).rows;
+      const rows = (JSON.parse(readFileSync(goldenFixture('bootstrap-rows.json'), 'utf8')) as { rows: [] }).rows;
       await store.createDatabase('My', rows);
       const file = await exportTenantToJson(store, dataDir, 'My');
       expect(file).toBe(path.join(dataDir, 'integram', 'my', 'tables', 'rows.json'));

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRowsFile, RowsFileError, serializeRowsFile } from '../../../server/storage/rows-file.js';
+import { goldenFixture } from '../../support/fixtures.js';
 
 describe('rows file', () => {
   it('parses the golden bootstrap file and round-trips through serialize', () => {
-    const text = readFileSync('/work/shared/golden/bootstrap-rows.json', 'utf8');
+    const text = readFileSync(goldenFixture('bootstrap-rows.json'), 'utf8');
     const rows = parseRowsFile(text);
     expect(rows).toHaveLength(59);
     expect(rows[0]).toEqual({ id: 1, up: 0, ord: 0, t: 1, val: 'FREE_LINK' });
