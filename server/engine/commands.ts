@@ -5,31 +5,14 @@
 import { EngineExit, type RequestContext } from './context.js';
 import type { Row } from '../storage/types.js';
 import { BASE_NAMES, BASE_ORDER, collateCompare, isBaseTypeId } from './meta.js';
-import { grantFirstLevel, typesGrant } from './grants.js';
+import { typesGrant } from './grants.js';
 import { htmlspecialchars } from './php.js';
 import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
 import { objectList, editObj, getRecord, refReqs, deleteSelection } from './lists.js';
-import { checkGrantOrDie } from './access.js';
+import { checkGrantOrDie, firstLevel } from './access.js';
+import { numId, type CommandState } from './command-state.js';
 import { LEVEL, REPORT, ROLE, ROLE_OBJECT, USER } from './ids.js';
-
-export interface CommandState {
-  /** the action ($a); commands may change it (e.g. to "object" or "edit_obj") */
-  a: string;
-  /** $id: a number, or "" when absent */
-  id: number | string;
-  /** $obj */
-  obj?: number | string | null;
-  /** $arg */
-  arg: string;
-  nextAct: string;
-  /** the type was addressed by name in the URL */
-  idFromName?: boolean;
-}
-
-export function numId(s: CommandState): number {
-  return typeof s.id === 'number' ? s.id : Math.trunc(Number(s.id) || 0);
-}
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
   const a = s.a;
@@ -126,20 +109,6 @@ async function writeLeavesSessionsAlone(ctx: RequestContext, s: CommandState): P
     return !!rec && rec.up === 1 && !SECURITY_TYPES.has(rec.t);
   }
   return false;
-}
-
-/** tables that have a reference column pointing at `typeId` (Grant_1level's fallback) */
-export function referencingTables(ctx: RequestContext, typeId: number): number[] {
-  const out: number[] = [];
-  for (const r of ctx.meta.rows.values()) {
-    if (r.up !== 0 || r.t !== typeId) continue;
-    for (const list of ctx.meta.children.values()) for (const req of list) if (req.t === r.id) out.push(req.up);
-  }
-  return out;
-}
-
-export function firstLevel(ctx: RequestContext, typeId: number): string | null {
-  return grantFirstLevel(ctx.session!, typeId, () => referencingTables(ctx, typeId));
 }
 
 interface TableScan {

@@ -11,7 +11,8 @@ import { EngineState } from './engine-state.js';
 import { authAction, validateToken, checkXsrf, exitAction, xsrfAction } from './auth.js';
 import { typesGrant } from './grants.js';
 import { ADMIN_ROLE, REPORT, USER } from './ids.js';
-import { runCommand, type CommandState } from './commands.js';
+import { runCommand } from './commands.js';
+import type { CommandState } from './command-state.js';
 
 const DB_NAME = /^[a-z0-9_]{1,15}$/i;
 

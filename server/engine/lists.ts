@@ -10,8 +10,8 @@
 import type { CellRow, ListColumn, ListFilter, ListOrder, ListParent, ListQuery, Row, ValuePredicate } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
-import { numId, firstLevel, type CommandState } from './commands.js';
-import { checkGrantOrDie, grantOk } from './access.js';
+import { numId, type CommandState } from './command-state.js';
+import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { alignOf, builtIn, formatVal, formatView } from './format.js';
 import { htmlspecialchars, isNumeric, toInt } from './php.js';
 import { BASE_NAMES, type ReqInfo } from './meta.js';
