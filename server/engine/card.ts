@@ -12,7 +12,7 @@ import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { builtIn, formatView } from './format.js';
 import { htmlspecialchars, toInt } from './php.js';
 import { BASE_NAMES } from './meta.js';
-import { listColumns } from './lists.js';
+import { listColumns } from './list-columns.js';
 
 const EDITREQ_KINDS: Record<string, string> = {
   SHORT: 'short', CHARS: 'chars', HTML: 'html', MEMO: 'memo', DATE: 'date', DATETIME: 'datetime', SIGNED: 'signed',

@@ -9,7 +9,8 @@ import { typesGrant } from './grants.js';
 import { htmlspecialchars } from './php.js';
 import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
-import { objectList, editObj, getRecord, refReqs, deleteSelection } from './lists.js';
+import { objectList, getRecord, refReqs, deleteSelection } from './lists.js';
+import { editObjCard } from './card.js';
 import { checkGrantOrDie, firstLevel } from './access.js';
 import { numId, type CommandState } from './command-state.js';
 import { LEVEL, REPORT, ROLE, ROLE_OBJECT, USER } from './ids.js';
@@ -52,7 +53,7 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
     case 'object':
       return objectList(ctx, s);
     case 'edit_obj':
-      return editObj(ctx, s);
+      return editObjCard(ctx, s);
     case 'report':
       return report(ctx, s);
     default:
