@@ -1,9 +1,10 @@
 /**
- * Check_Grant against the store: resolves the row the way the PHP engine's
- * "Get Object info" queries do, then applies grants.ts.
+ * grants.ts applied to one request: Check_Grant against the store (the row resolved
+ * the way the PHP engine's "Get Object info" queries do) and Grant_1level against the
+ * request's metadata.
  */
 import type { RequestContext } from './context.js';
-import { checkGrant, type GrantResolver, type GrantRowInfo } from './grants.js';
+import { checkGrant, grantFirstLevel, type GrantResolver, type GrantRowInfo } from './grants.js';
 
 export function resolverFor(ctx: RequestContext): GrantResolver {
   return {
@@ -43,4 +44,19 @@ export async function grantOk(ctx: RequestContext, id: number, t = 0, grant: 'RE
 export async function checkGrantOrDie(ctx: RequestContext, id: number, t = 0, grant: 'READ' | 'WRITE' = 'WRITE'): Promise<void> {
   const d = await checkGrant(ctx.session!, resolverFor(ctx), id, t, grant);
   if (!d.ok) ctx.myDie(d.message, 403);
+}
+
+/** tables that have a reference column pointing at `typeId` (Grant_1level's fallback) */
+export function referencingTables(ctx: RequestContext, typeId: number): number[] {
+  const out: number[] = [];
+  for (const r of ctx.meta.rows.values()) {
+    if (r.up !== 0 || r.t !== typeId) continue;
+    for (const list of ctx.meta.children.values()) for (const req of list) if (req.t === r.id) out.push(req.up);
+  }
+  return out;
+}
+
+/** PHP Grant_1level for the request's user (grants.ts grantFirstLevel): WRITE, READ or null */
+export function firstLevel(ctx: RequestContext, typeId: number): string | null {
+  return grantFirstLevel(ctx.session!, typeId, () => referencingTables(ctx, typeId));
 }

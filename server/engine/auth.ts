@@ -5,7 +5,8 @@
  * `_xsrf` check.
  */
 import type { Row } from '../storage/types.js';
-import type { RequestContext, Session } from './context.js';
+import type { RequestContext } from './context.js';
+import type { CachedSession, Session } from './session.js';
 import { emptyGrants, loadGrants } from './grants.js';
 import {
   ACTIVITY, ADMIN_ROLE, COOKIE_30_DAYS, GUEST_TOKEN, PASSWORD, RETRIES, RETRIES_LIMIT, ROLE, SECRET, TOKEN, USER, XSRF,
@@ -13,13 +14,6 @@ import {
 import { sha1hex, sha512hex } from './format.js';
 import { microtimeString, htmlentities } from './php.js';
 import { randomBytes } from 'node:crypto';
-
-export interface CachedSession {
-  session: Session;
-  activityRowId: number | null;
-  expires: number;
-}
-
 
 function secureToken(): string {
   return randomBytes(32).toString('hex');

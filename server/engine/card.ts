@@ -7,12 +7,12 @@
 import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
-import { numId, firstLevel, type CommandState } from './commands.js';
-import { checkGrantOrDie, grantOk } from './access.js';
+import { numId, type CommandState } from './command-state.js';
+import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { builtIn, formatView } from './format.js';
 import { htmlspecialchars, toInt } from './php.js';
 import { BASE_NAMES } from './meta.js';
-import { listColumns } from './lists.js';
+import { listColumns } from './list-columns.js';
 
 const EDITREQ_KINDS: Record<string, string> = {
   SHORT: 'short', CHARS: 'chars', HTML: 'html', MEMO: 'memo', DATE: 'date', DATETIME: 'datetime', SIGNED: 'signed',

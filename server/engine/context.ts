@@ -6,9 +6,9 @@
 import type { Store, TenantStore } from '../storage/types.js';
 import type { LegacyBody, LegacyRequest, LegacyResponse, ResponseCookie } from './types.js';
 import type { TenantMeta } from './meta.js';
-import type { GrantTable } from './grants.js';
+import type { Session } from './session.js';
 import type { FormatEnv } from './format.js';
-import type { EngineCore } from './core.js';
+import type { EngineState } from './engine-state.js';
 import { setOwn } from './php.js';
 
 /**
@@ -26,18 +26,6 @@ export class EngineExit {
   constructor(readonly response: LegacyResponse, commits = false) {
     this.commits = commits;
   }
-}
-
-export interface Session {
-  /** lower-cased login ("admin" for the master admin) */
-  user: string;
-  userId: number;
-  role: string;
-  roleId: number;
-  xsrf: string;
-  token: string;
-  grants: GrantTable;
-  guest?: boolean;
 }
 
 export type Params = Record<string, unknown>;
@@ -58,7 +46,7 @@ export class RequestContext {
   /** the tenant table; inside a write transaction, bound to the transaction's connection */
   private tenantStore: TenantStore;
 
-  constructor(readonly core: EngineCore, readonly req: LegacyRequest, store: Store) {
+  constructor(readonly core: EngineState, readonly req: LegacyRequest, store: Store) {
     this.db = req.db;
     this.store = store;
     this.tenantStore = store.tenant(req.db);

@@ -1,19 +1,18 @@
 /**
- * The engine: routing of one legacy request to its command, the PHP engine's
+ * The engine: routing of one legacy request to its command and the PHP engine's
  * top-level control flow (db-name rule, db existence, id resolution, auth,
- * XSRF, type-editor gate, generic answer), and the per-db caches.
+ * XSRF, type-editor gate, generic answer). Settings and caches: engine-state.ts.
  */
-import type { Store, TenantStore } from '../storage/types.js';
+import type { Store } from '../storage/types.js';
 import { isStoreError } from '../storage/errors.js';
-import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
+import type { LegacyRequest, LegacyResponse } from './types.js';
 import { EngineExit, RequestContext } from './context.js';
-import { TenantMeta } from './meta.js';
-import { sha1hex, sha512hex } from './format.js';
-import { authAction, validateToken, checkXsrf, exitAction, xsrfAction, type CachedSession } from './auth.js';
+import { EngineState } from './engine-state.js';
+import { authAction, validateToken, checkXsrf, exitAction, xsrfAction } from './auth.js';
 import { typesGrant } from './grants.js';
 import { ADMIN_ROLE, REPORT, USER } from './ids.js';
-import { runCommand, type CommandState } from './commands.js';
-import { inProcessLoginThrottle } from './throttle.js';
+import { runCommand } from './commands.js';
+import type { CommandState } from './command-state.js';
 
 const DB_NAME = /^[a-z0-9_]{1,15}$/i;
 
@@ -25,91 +24,8 @@ export const ENGINE_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
 };
 
-export class EngineCore {
-  readonly clock: EngineClock;
-  readonly salt: string;
-  readonly masterPassword?: string;
-  readonly serverName: string;
-  readonly logger?: EngineLogger;
-  readonly metaTtlMs: number;
-  readonly activityIntervalMs: number;
-  readonly tokenTtlSeconds?: number;
-  private readonly storeFn: () => Store;
-  private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number; loading?: Promise<TenantMeta> }>();
-  private readonly metaGeneration = new Map<string, number>();
-  readonly sessions = new Map<string, CachedSession>();
-  /** databases seen to exist, until the given time (a query per request otherwise) */
-  private readonly existing = new Map<string, number>();
-  readonly activityWritten = new Map<string, number>();
-  readonly loginThrottle: EngineLoginThrottle;
-
-  constructor(opts: EngineOptions) {
-    this.storeFn = opts.store;
-    this.salt = opts.salt;
-    this.masterPassword = opts.masterPassword || undefined;
-    this.serverName = opts.serverName ?? '127.0.0.1';
-    this.clock = opts.clock ?? { now: () => Date.now() };
-    this.logger = opts.logger;
-    this.metaTtlMs = opts.metaTtlMs ?? 2000;
-    this.activityIntervalMs = opts.activityIntervalMs ?? 5000;
-    this.tokenTtlSeconds = opts.tokenTtlSeconds && opts.tokenTtlSeconds > 0 ? opts.tokenTtlSeconds : undefined;
-    this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
-  }
-
-  store(): Store {
-    return this.storeFn();
-  }
-
-  /** sha512(SALT + db + value): passwords; its first 22 chars are the xsrf */
-  saltedHash(db: string, value: string): string {
-    return sha512hex(this.salt + db + value);
-  }
-
-  /** the older engine's hash: sha1(SALT + UPPER(login) + db + pwd) */
-  legacySha1(db: string, login: string, pwd: string): string {
-    return sha1hex(this.salt + login.toUpperCase() + db + pwd);
-  }
-
-  xsrfFor(db: string, seed: string): string {
-    return this.saltedHash(db, seed).slice(0, 22);
-  }
-
-  /** ADMINHASH = sha1(SERVER_NAME + db + master password); null when no master password is set */
-  adminHash(db: string): string | null {
-    if (!this.masterPassword) return null;
-    return sha1hex(this.serverName + db + this.masterPassword);
-  }
-
-  async meta(db: string, t: TenantStore): Promise<TenantMeta> {
-    const now = this.clock.now();
-    const cached = this.metaCache.get(db);
-    if (cached && cached.expires > now) return cached.meta;
-    const generation = this.metaGeneration.get(db) ?? 0;
-    const meta = await TenantMeta.load(t, now);
-    if ((this.metaGeneration.get(db) ?? 0) === generation) this.metaCache.set(db, { meta, expires: now + this.metaTtlMs });
-    return meta;
-  }
-
-  /** called after every write that may change metadata in this process */
-  invalidateMeta(db: string): void {
-    this.metaCache.delete(db);
-    this.existing.delete(db);
-    this.metaGeneration.set(db, (this.metaGeneration.get(db) ?? 0) + 1);
-  }
-
-  async databaseExists(store: Store, db: string): Promise<boolean> {
-    const now = this.clock.now();
-    if ((this.existing.get(db) ?? 0) > now) return true;
-    const exists = await store.databaseExists(db);
-    if (exists) this.existing.set(db, now + this.metaTtlMs);
-    else this.existing.delete(db);
-    return exists;
-  }
-
-  invalidateSessions(db: string): void {
-    for (const k of this.sessions.keys()) if (k.startsWith(`${db}\u0000`)) this.sessions.delete(k);
-  }
-
+/** the engine as index.ts builds it: its state (settings, caches) and the answer to one request */
+export class EngineCore extends EngineState {
   async handle(req: LegacyRequest): Promise<LegacyResponse> {
     const withHeaders = (r: LegacyResponse): LegacyResponse => ({ ...r, headers: { ...ENGINE_HEADERS, ...r.headers } });
     if (!DB_NAME.test(req.db)) return withHeaders(textResponse(200, 'Invalid database'));

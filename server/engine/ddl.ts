@@ -5,7 +5,9 @@
  * insert, strings from a SELECT).
  */
 import type { RequestContext } from './context.js';
-import { numId, firstLevel, type CommandState } from './commands.js';
+import { numId, type CommandState } from './command-state.js';
+import { firstLevel } from './access.js';
+import { moveToOrder, swapOrd } from './row-order.js';
 import { BASE_NAMES, isBaseTypeId } from './meta.js';
 import { buildAttrs, setAttrAlias, toggleAttrFlag, type AttrFlag } from './attrs.js';
 import { htmlentities, isNumeric, toInt } from './php.js';
@@ -241,26 +243,4 @@ async function deleteReq(ctx: RequestContext, s: CommandState, id: number): Prom
   await store.shiftOrd({ up: myUp, ordFrom: myOrd + 1 }, -1);
   s.id = String(myUp);
   s.obj = String(myUp);
-}
-
-/** swap two ord values among rows with the same parent (optionally the same type) */
-export async function swapOrd(ctx: RequestContext, up: number, a: number, b: number, t: number | undefined): Promise<void> {
-  const rows = await ctx.t.find(t === undefined ? { up } : { up, t });
-  for (const r of rows) {
-    if (r.ord === a) await ctx.t.update(r.id, { ord: b });
-    else if (r.ord === b) await ctx.t.update(r.id, { ord: a });
-  }
-}
-
-/** PHP's "Set exact order": the row goes to min(newOrd, max ord), rows in between shift by one */
-export async function moveToOrder(ctx: RequestContext, rowId: number, up: number, ord: number, newOrd: number): Promise<void> {
-  const maxOrd = await ctx.t.maxOrd({ up });
-  const lo = Math.min(ord, newOrd);
-  const hi = Math.max(ord, newOrd);
-  const rows = (await ctx.t.find({ up })).filter((r) => r.ord >= lo && r.ord <= hi);
-  const sign = Math.sign(ord - newOrd);
-  for (const r of rows) {
-    if (r.id === rowId) await ctx.t.update(r.id, { ord: Math.min(newOrd, maxOrd) });
-    else if (sign !== 0) await ctx.t.update(r.id, { ord: r.ord + sign });
-  }
 }

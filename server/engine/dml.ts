@@ -6,13 +6,13 @@
 import type { NewRow, Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
-import { numId, firstLevel, type CommandState } from './commands.js';
-import { checkGrantOrDie, grantOk } from './access.js';
+import { numId, type CommandState } from './command-state.js';
+import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { builtIn, formatVal, formatView } from './format.js';
 import { htmlentities, isNumeric, looseNotEqual, looseNotZero, toFloat, toInt, floatToString } from './php.js';
 import { BASE_NAMES, type ReqInfo } from './meta.js';
 import { NO_BUILTIN_REQS, PASSWORD, PASSWORD_STARS, TOKEN, USER, XSRF } from './ids.js';
-import { moveToOrder } from './ddl.js';
+import { moveToOrder } from './row-order.js';
 
 /** what the engine knows about one record's columns and current cells (PHP GetObjectReqs + Get_Current_Values) */
 export interface RecordState {

@@ -1,7 +1,7 @@
 /**
  * Read commands over records: object lists (`object/{type}` in the JSON,
- * JSON_DATA, JSON_OBJ shapes and `_count`), the record card (`edit_obj`),
- * `get_record` and `_ref_reqs`.
+ * JSON_DATA, JSON_OBJ shapes and `_count`), `get_record` and `_ref_reqs`; and the
+ * one write over a list, `_m_del_select`. The record card (`edit_obj`) is card.ts.
  *
  * A list costs one store round trip (listPage: the page and its cells; a count only
  * for `_count`); metadata comes from the cache. The JSON shape reproduces the
@@ -10,49 +10,17 @@
 import type { CellRow, ListColumn, ListFilter, ListOrder, ListParent, ListQuery, Row, ValuePredicate } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
-import { numId, firstLevel, type CommandState } from './commands.js';
-import { checkGrantOrDie, grantOk } from './access.js';
+import { numId, type CommandState } from './command-state.js';
+import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { alignOf, builtIn, formatVal, formatView } from './format.js';
 import { htmlspecialchars, isNumeric, toInt } from './php.js';
-import { BASE_NAMES, type ReqInfo } from './meta.js';
+import { BASE_NAMES } from './meta.js';
 import { DEFAULT_PAGE_SIZE } from './ids.js';
-import { attrsAlias } from './attrs.js';
-import { editObjCard } from './card.js';
+import { checkXsrf } from './auth.js';
+import { listColumns, type ListCol } from './list-columns.js';
 
 const VAL_LIM = 127;
 const RANGE_BASES = new Set(['DATE', 'NUMBER', 'SIGNED', 'DATETIME']);
-
-/** one column of a list: requisite id, or the child type id for a subordinate table */
-export interface ListCol {
-  key: number;
-  req: ReqInfo;
-  /** column name (alias applied for references only, as the engine does) */
-  name: string;
-  baseId: number | null;
-  baseName: string;
-  isRef: boolean;
-  isArr: boolean;
-}
-
-export function listColumns(ctx: RequestContext, typeId: number): ListCol[] {
-  const grants = ctx.session!.grants;
-  const out: ListCol[] = [];
-  for (const req of ctx.meta.reqsOf(typeId)) {
-    if (grants.levels.get(String(req.id)) === 'BARRED') continue;
-    const isRef = req.refTarget !== null;
-    const isArr = req.arrType !== null;
-    out.push({
-      key: isArr ? req.arrType! : req.id,
-      req,
-      name: isRef ? attrsAlias(req.attrs, req.name) : req.name,
-      baseId: req.base,
-      baseName: BASE_NAMES[req.base ?? 0] ?? '',
-      isRef,
-      isArr,
-    });
-  }
-  return out;
-}
 
 /** PHP's JSON-ish escaping of record values in API list mode */
 function apiEscape(v: string): string {
@@ -546,7 +514,6 @@ function filterBlock(ctx: RequestContext, parent: string, cols: { key: number; b
 /** POST object/{type}?_m_del_select: delete every filtered record without incoming references */
 export async function deleteSelection(ctx: RequestContext, s: CommandState): Promise<never> {
   if (ctx.req.method.toUpperCase() !== 'POST') ctx.dieText('Для удаления записей используйте метод POST');
-  const { checkXsrf } = await import('./auth.js');
   checkXsrf(ctx);
   const plan = await planList(ctx, s);
   const g = ctx.session!;
@@ -564,10 +531,6 @@ export async function deleteSelection(ctx: RequestContext, s: CommandState): Pro
   }
   if (ctx.api) ctx.successJson({ deleted }, 'deleted.json');
   ctx.successRedirect(`/${ctx.db}/object/${s.id}/?deleted=${deleted}&${plan.filterString}`);
-}
-
-export async function editObj(ctx: RequestContext, s: CommandState): Promise<never> {
-  return editObjCard(ctx, s);
 }
 
 export async function getRecord(ctx: RequestContext, s: CommandState): Promise<never> {
