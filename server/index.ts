@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     });
   }
   // before the rest of the server loads: loading it alone would grow V8's young generation
-  // (runtime/heap.ts: idle memory, issue 3)
+  // (runtime/heap.ts: idle memory, docs/benchmarks.md "Targets")
   const heapKeeper = startHeapKeeper();
   const { loadConfig } = await import('./config/index.js');
   const { EXIT_CONFIG, StartupError } = await import('./http/server.js');

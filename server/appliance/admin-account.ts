@@ -1,6 +1,6 @@
 /**
  * The console admin account and its sessions, kept in the appliance store so every instance
- * sharing one database agrees (ARCHITECTURE.md, "Where the appliance's own state lives").
+ * sharing one database agrees (docs/architecture.md, "Where state lives").
  *
  * - account: kind 'admin', id 'console', body { passwordHash } (bcrypt). The server's LAN-mode
  *   check reads the same document through `adminExists`.

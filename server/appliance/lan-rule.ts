@@ -1,5 +1,5 @@
 /**
- * The one rule about LAN mode (ARCHITECTURE.md, "Security model"): the server may listen on
+ * The one rule about LAN mode (docs/modern-api.md, "Configuration"): the server may listen on
  * anything other than loopback (0.0.0.0, ::, a LAN address) only once a console admin password
  * exists. Used by the settings write and by the server's start check.
  */

@@ -95,7 +95,7 @@ export class LoginThrottle {
 }
 
 /**
- * Failed logins of the legacy `auth` (compat.md): after 10 failures of one login each further
+ * Failed logins of the legacy `auth` (docs/compatibility.md, "Deliberate differences"): after 10 failures of one login each further
  * attempt waits 1, 2, 4, then 5 minutes at most; one address gets 100 failures per 5 minutes,
  * so an office behind one NAT is never blocked for long. Counters live in the appliance store
  * (collections `legacy-login-*`), so every instance on one MySQL agrees.

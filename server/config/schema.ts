@@ -1,5 +1,5 @@
 /**
- * Every setting of the appliance, declared once (spec/modern-api.md, "Configuration").
+ * Every setting of the appliance, declared once (docs/modern-api.md, "Configuration").
  *
  * `SETTINGS` is the registry: per key the group, a one-line description, whether it is
  * a secret, aliases, and the zod type with its default. The zod object `configSchema`,
@@ -113,7 +113,7 @@ const commaList = () =>
 
 const SIZE = /^\d+(\.\d+)?\s*(b|kb|mb|gb|k|m|g)?$/i;
 
-/** Database names follow the legacy routing rule (spec/legacy-api.md). */
+/** Database names follow the legacy routing rule (docs/legacy-api.md, "Database names"). */
 const DB_NAME_RULE = /^[a-z0-9_]{1,15}$/i;
 
 /** Values that are public knowledge and therefore no secret at all. */

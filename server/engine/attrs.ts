@@ -1,6 +1,6 @@
 /**
  * Column (requisite) attributes, stored in the requisite row's `val`
- * (spec/legacy-api.md §1.6). Two encodings are read: legacy markers
+ * (docs/legacy-api.md, "Requisite attributes"). Two encodings are read: legacy markers
  * (`:!NULL:`, `:MULTI:`, `:KEY:`, `:ALIAS=x:`, remainder = default) and JSON.
  * Writes always produce the JSON form (or "" when nothing is set).
  */

@@ -1,5 +1,5 @@
 /**
- * Authentication (spec/legacy-api.md §2.5-2.7, §3): the `auth`, `xsrf` and
+ * Authentication (docs/legacy-api.md, "Authentication"): the `auth`, `xsrf` and
  * `exit` actions, PHP Validate_Token's credential precedence, the guest user,
  * the master admin (only when a master password is configured), and the
  * `_xsrf` check.
@@ -150,7 +150,7 @@ async function sessionByToken(ctx: RequestContext, tok: string, typ: number): Pr
   const xsrfRow = children.find((c) => c.t === XSRF);
   const act = children.find((c) => c.t === ACTIVITY);
   const ttl = ctx.core.tokenTtlSeconds;
-  // TOKEN_TTL (compat.md): an idle token stops working; login issues it again
+  // TOKEN_TTL (docs/compatibility.md, "Deliberate differences"): an idle token stops working; login issues it again
   if (ttl !== undefined && typ === TOKEN && act && Number(act.val) > 0 && ctx.nowSec - Number(act.val) > ttl) return null;
   const session: Session = {
     user: user.val.toLowerCase(), userId: user.id, role: role ? role.val.toLowerCase() : '', roleId: role ? role.id : 0,
@@ -237,7 +237,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     ctx.tzone = Math.round((Math.trunc(Number(tz) || 0) - ctx.nowSec) / 1800) * 1800;
     ctx.setCookie('tzone', String(ctx.tzone), COOKIE_30_DAYS);
   }
-  // compat.md: failed logins are throttled per login and per address (counters shared by every
+  // docs/compatibility.md, "Deliberate differences": failed logins are throttled per login and per address (counters shared by every
   // instance when the host gives a store-backed throttle); the refusal is a clear error
   const verdict = await core.loginThrottle.check(ctx.db, u, ctx.req.remoteAddr);
   if (!verdict.allowed) {

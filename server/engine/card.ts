@@ -1,8 +1,8 @@
 /**
- * The record card: GET /{db}/edit_obj/{id}?JSON (spec/legacy-api.md §5.5),
+ * The record card: GET /{db}/edit_obj/{id}?JSON (docs/legacy-api.md, "Record card and lookups"),
  * including the template keys the PHP engine's answer carries.
  *
- * compat.md: unlike the PHP engine, the card checks READ on the record.
+ * docs/compatibility.md, "Deliberate differences": unlike the PHP engine, the card checks READ on the record.
  */
 import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';

@@ -62,7 +62,7 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
 }
 
 /**
- * Runs a state-changing command in one transaction (ARCHITECTURE.md; compat.md "rejected"):
+ * Runs a state-changing command in one transaction (docs/compatibility.md, "Rejected requests change nothing"):
  * the command reads and writes through `ctx.t`, bound to the transaction. A refusal (any
  * EngineExit not marked as a success) or an exception rolls every write back; a success answer
  * given from inside the command (`successJson`) commits first. `afterCommit` (cache

@@ -19,7 +19,7 @@ export class EngineExit {
   /**
    * true for the success answers a state-changing command gives from inside its transaction:
    * the transaction commits before the answer is sent. Every other exit (an error, a plain-text
-   * refusal) rolls the command's writes back (compat.md: a rejected request changes nothing).
+   * refusal) rolls the command's writes back (docs/compatibility.md, "Rejected requests change nothing").
    */
   readonly commits: boolean;
 

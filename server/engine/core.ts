@@ -74,11 +74,11 @@ export class EngineCore extends EngineState {
       ctx.login('');
     }
     const session = ctx.session!;
-    // compat.md: restore_admin needs the master admin (the PHP engine answers it without authentication)
+    // docs/compatibility.md, "Deliberate differences": restore_admin needs the master admin (the PHP engine answers it without authentication)
     if (action === 'restore_admin') await restoreAdmin(ctx);
     if (action.startsWith('_m_')) checkXsrf(ctx);
     else if (action.startsWith('_d_') || isUnprefixedDdlAlias(action)) {
-      // compat.md: every state-changing alias checks both the type-editor grant and XSRF
+      // docs/compatibility.md, "Deliberate differences": every state-changing alias checks both the type-editor grant and XSRF
       if (typesGrant(session) === 'WRITE' && checkXsrf(ctx)) state.nextAct = state.nextAct === '' ? 'edit_types' : state.nextAct;
       else ctx.dieText(`${session.role}: У вас нет прав на редактирование типов(${session.grants.levels.get('0') ?? ''}).`);
     }

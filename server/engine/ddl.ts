@@ -1,5 +1,5 @@
 /**
- * Structure commands `_d_*` (spec/legacy-api.md §4.1). The caller has already
+ * Structure commands `_d_*` (docs/legacy-api.md, "Structure commands (_d_*)"). The caller has already
  * checked the type-editor grant and `_xsrf`. Each command leaves `id`/`obj`
  * with the JSON types the PHP engine produces (numbers from the URL or an
  * insert, strings from a SELECT).

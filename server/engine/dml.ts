@@ -1,5 +1,5 @@
 /**
- * Data commands `_m_*` (spec/legacy-api.md §4.2). `_xsrf` was checked by the
+ * Data commands `_m_*` (docs/legacy-api.md, "Data commands (_m_*)"). `_xsrf` was checked by the
  * caller. Parameter iteration follows PHP's $_REQUEST order (POST keys, then
  * GET keys), because that order decides which ids new rows get.
  */

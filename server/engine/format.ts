@@ -1,6 +1,6 @@
 /**
  * Value normalisation on write (PHP Format_Val), display formatting
- * (Format_Val_View) and built-in placeholders (BuiltIn), spec §1.2.
+ * (Format_Val_View) and built-in placeholders (BuiltIn); docs/legacy-api.md, "Base types".
  * Everything works on base type NAMES ("DATE", "NUMBER", ...).
  */
 import { createHash } from 'node:crypto';

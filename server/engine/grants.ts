@@ -1,5 +1,5 @@
 /**
- * Roles and grants (spec/legacy-api.md §6). A role's grants are its ROLE_OBJECT
+ * Roles and grants (docs/legacy-api.md, "Grants"). A role's grants are its ROLE_OBJECT
  * (116) records: val = granted object id (type, requisite, or the pseudo ids
  * 1 = all objects, 0 = type editor, 10 = files), with a LEVEL cell (a reference
  * to a WRITE/READ/BARRED record of table 47), MASK (49), EXPORT (55), DELETE (56).

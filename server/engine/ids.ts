@@ -1,4 +1,4 @@
-/** Well-known row ids of the engine's system tables (spec/legacy-api.md §1.4). */
+/** Well-known row ids of the engine's system tables (docs/legacy-api.md, "Well-known ids"). */
 export const ROOT = 1;
 export const USER = 18;
 export const PASSWORD = 20;

@@ -1,5 +1,5 @@
 /**
- * Failed-login throttling (compat.md deliberate difference): the PHP engine only
+ * Failed-login throttling (docs/compatibility.md, "Deliberate differences"): the PHP engine only
  * counts failures (RETRIES) and never blocks. We refuse further attempts for a
  * short while after too many failures for one login, or from one address — the
  * address limit is generous and short so an office behind one NAT is never

@@ -30,7 +30,7 @@ export interface LegacyRequest {
   host: string;
   /** the original request URI (path + query) */
   uri: string;
-  /** /api/{db}/... requests are always in JSON mode (compat.md) */
+  /** /api/{db}/... requests are always in JSON mode (docs/compatibility.md, "Deliberate differences") */
   forceJson?: boolean;
 }
 
@@ -71,9 +71,9 @@ export interface EngineLogger {
 export type LoginThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Failed-login throttling of `auth` (compat.md). Given by the host (server/http/legacy passes
- * one whose counters live in the shared appliance store, so several instances agree); without
- * it the engine counts per process (throttle.ts).
+ * Failed-login throttling of `auth` (docs/compatibility.md, "Deliberate differences"). Given by
+ * the host (runtime/compose.ts passes one whose counters live in the shared appliance store, so
+ * several instances agree); without it the engine counts per process (throttle.ts).
  */
 export interface EngineLoginThrottle {
   check(db: string, login: string, address: string): Promise<LoginThrottleVerdict>;
@@ -84,7 +84,7 @@ export interface EngineLoginThrottle {
 export interface EngineOptions {
   store: () => Store;
   salt: string;
-  /** master admin only exists when this is set (compat.md) */
+  /** master admin only exists when this is set (docs/compatibility.md, "Deliberate differences") */
   masterPassword?: string;
   serverName?: string;
   clock?: EngineClock;
@@ -92,7 +92,7 @@ export interface EngineOptions {
   /** lifetime of cached metadata, sessions and db existence in ms (default 2000) */
   metaTtlMs?: number;
   /**
-   * compat.md TOKEN_TTL: when set, a token whose user has been inactive longer than this many
+   * TOKEN_TTL (docs/compatibility.md, "Deliberate differences"): when set, a token whose user has been inactive longer than this many
    * seconds no longer authenticates (the engine's tokens never expire; default off)
    */
   tokenTtlSeconds?: number;

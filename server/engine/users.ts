@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { TenantStore } from '../storage/types.js';
 import { ACTIVITY, EMAIL, PASSWORD, ROLE, TOKEN, USER, XSRF } from './ids.js';
 
-/** The legacy password hash: lowercase hex sha512(SALT + db + password) (legacy-api.md §3.2). */
+/** The legacy password hash: lowercase hex sha512(SALT + db + password) (docs/legacy-api.md, "Password hashes"). */
 export function legacyPasswordHash(salt: string, db: string, password: string): string {
   return createHash('sha512').update(salt + db + password, 'utf8').digest('hex');
 }

@@ -1,6 +1,6 @@
 /**
  * Keeping the server's resident memory small when it is idle, without costing throughput under
- * load (issue 3: ≤ 120 MB resident idle on MySQL).
+ * load (docs/benchmarks.md, "Targets": ≤ 120 MB resident idle on MySQL).
  *
  * Measured on MariaDB (docs/benchmarks.md, "Memory"): of ~135-145 MB resident after a warm-up,
  * only ~22 MB is live JavaScript heap. The rest of the heap is

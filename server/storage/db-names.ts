@@ -1,6 +1,6 @@
 /**
- * Tenant database names: the PHP engine's rules (spec/legacy-api.md §1.8, §2.1)
- * plus the appliance's reserved route names (spec/compat.md).
+ * Tenant database names: the PHP engine's rules (docs/legacy-api.md, "Creating a database" and "Database names")
+ * plus the appliance's reserved route names (docs/compatibility.md, "Reserved database names").
  *
  * A tenant name is also a table name, so every SQL statement that names a tenant
  * table goes through `tenantTableName`, which refuses anything not routable.
@@ -15,7 +15,7 @@ const CREATABLE_NAME = /^[a-z]\w{2,14}$/i;
 /** Prefix of the appliance's own tables; longer than any tenant name can be, so no collision. */
 export const APPLIANCE_TABLE_PREFIX = 'integram_appliance_';
 
-/** Route names the appliance serves itself (spec/compat.md). */
+/** Route names the appliance serves itself (docs/compatibility.md, "Reserved database names"). */
 export const RESERVED_TENANT_NAMES: ReadonlySet<string> = new Set([
   'api', 'health', 'console', 'docs', 'download', 'assets', 'static', 'admin', 'auth', 'v2',
 ]);

@@ -7,7 +7,7 @@
  *   a connection error reported through `reportFailure`): `current()` turns null (the HTTP
  *   layer answers 503), the handle pings until the server answers again, reopening the
  *   store when pings keep failing, and recovers by itself.
- * - Exactly one startup line about the database (spec/modern-api.md), then one line per change.
+ * - Exactly one startup line about the database (docs/modern-api.md, "Startup and the database"), then one line per change.
  */
 import type { Logger } from 'pino';
 import type { Store } from './types.js';

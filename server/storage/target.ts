@@ -2,7 +2,7 @@
  * Which store the configuration asks for, and how to open it. The only module of the runtime
  * that imports the storage package, so a change of its entry point is one edit here.
  *
- * Policy (ARCHITECTURE.md, "Storage"): MySQL when DATABASE_URL, DB_HOST or DB_USER is set;
+ * Policy (docs/modern-api.md, "Startup and the database"): MySQL when DATABASE_URL, DB_HOST or DB_USER is set;
  * otherwise embedded PGlite at `${DATA_DIR}/pglite`. Never a silent fallback between them.
  */
 import path from 'node:path';

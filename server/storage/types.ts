@@ -2,7 +2,7 @@
  * The storage contract the engine and the appliance build on.
  *
  * A tenant database is one EAV table of rows (id, up, ord, t, val), exactly as the
- * PHP engine stores it (spec/legacy-api.md §1). Drivers (MySQL/MariaDB, PGlite)
+ * PHP engine stores it (docs/legacy-api.md, "Data model"). Drivers (MySQL/MariaDB, PGlite)
  * implement this interface and pass one shared contract suite; SQL dialect
  * differences live inside the drivers, never in the engine.
  */

@@ -25,7 +25,7 @@ export interface LogStreamHandlers {
 }
 
 /**
- * The public `GET /api/health` answer (spec/modern-api.md "Health"), as far as the console reads it.
+ * The public `GET /api/health` answer (docs/modern-api.md, "Health"), as far as the console reads it.
  * The health page falls back to it when the admin API cannot answer (e.g. sessions live in a MySQL
  * database that is down), so an outage still shows as "degraded" rather than as an error.
  */

@@ -1,6 +1,6 @@
 /**
  * MySQL/MariaDB driver (mysql2 pool). Tenant tables are exactly the PHP engine's
- * (spec/legacy-api.md §1.1), all in one schema, so a database the PHP engine created is
+ * (docs/legacy-api.md, "The table"), all in one schema, so a database the PHP engine created is
  * used in place and the PHP engine can open ours.
  */
 import { createHash, randomBytes } from 'node:crypto';
