@@ -5,6 +5,16 @@
  * a secret, aliases, and the zod type with its default. The zod object `configSchema`,
  * the `AppConfig` type, `npm run verify-env`, the generated .env example and the
  * console's settings form are all derived from it, so a new setting is one entry here.
+ *
+ * Every setting listed here is read by code that does what its description says. A setting
+ * comes in with the code that implements it, not before; these were taken out because nothing
+ * read them, and return with their implementation:
+ *   - mail (SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD, FROM_EMAIL, FROM_NAME,
+ *     FRONTEND_URL), AI keys (POLZA_AI_API_KEY, DEEPSEEK_API_KEY, ANTHROPIC_API_KEY,
+ *     OPENAI_API_KEY) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
+ *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue.
+ * A .env that still names one loads as before: the key is ignored, and verify-env and the
+ * server's startup log name it as not a setting (no error).
  */
 import { accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +22,7 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { isIpOrCidr, isLoopbackHost } from './net.js';
 
-export const SETTING_GROUPS = ['server', 'database', 'auth', 'upstream', 'ai', 'mail', 'files', 'logs', 'jobs'] as const;
+export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export interface SettingMeta {
@@ -266,28 +276,6 @@ export const SETTINGS = {
       .default(['127.0.0.1', '::1']),
     'Addresses allowed to use the admin API (comma list of IPs/CIDRs; default loopback only)',
   ),
-
-  // upstream Integram
-  INTEGRAM_API_BASE_URL: setting('upstream', httpUrl().optional(), 'Optional remote Integram server used for registration or proxying'),
-  INTEGRAM_AUTH_TOKEN: setting('upstream', z.string().min(1).optional(), 'Token for the remote Integram server', { secret: true }),
-  INTEGRAM_REGISTRATION_USERNAME: setting('upstream', text().optional(), 'Login used to register on the remote Integram server'),
-  INTEGRAM_REGISTRATION_PASSWORD: setting('upstream', z.string().min(1).optional(), 'Password used to register on the remote Integram server', { secret: true }),
-
-  // AI (first present in this order is used)
-  POLZA_AI_API_KEY: setting('ai', z.string().min(1).optional(), 'Polza AI key (first AI key present is used, in this order)', { secret: true }),
-  DEEPSEEK_API_KEY: setting('ai', z.string().min(1).optional(), 'DeepSeek key', { secret: true }),
-  ANTHROPIC_API_KEY: setting('ai', z.string().min(1).optional(), 'Anthropic key', { secret: true }),
-  OPENAI_API_KEY: setting('ai', z.string().min(1).optional(), 'OpenAI key', { secret: true }),
-
-  // mail
-  SMTP_HOST: setting('mail', text().optional(), 'SMTP server for outgoing mail'),
-  SMTP_PORT: setting('mail', integer(1, 65535).default(587), 'SMTP port'),
-  SMTP_SECURE: setting('mail', flag(false), 'Use TLS from the start (port 465) instead of STARTTLS'),
-  SMTP_USER: setting('mail', text().optional(), 'SMTP login'),
-  SMTP_PASSWORD: setting('mail', z.string().min(1).optional(), 'SMTP password', { secret: true }),
-  FROM_EMAIL: setting('mail', z.email({ error: 'expected an e-mail address' }).optional(), 'Sender address of outgoing mail'),
-  FROM_NAME: setting('mail', text().optional(), 'Sender name of outgoing mail'),
-  FRONTEND_URL: setting('mail', httpUrl().optional(), 'Base URL used for links in e-mails'),
 
   // files
   DATA_DIR: setting('files', text().default('./data'), 'Data folder: embedded database, generated secrets, logs, backups (desktop: the app-data folder)'),
