@@ -12,7 +12,12 @@
  *   - mail (SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD, FROM_EMAIL, FROM_NAME,
  *     FRONTEND_URL), AI keys (POLZA_AI_API_KEY, DEEPSEEK_API_KEY, ANTHROPIC_API_KEY,
  *     OPENAI_API_KEY) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
- *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue.
+ *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue;
+ *   - UPLOAD_DIR and TEMP_DIR: with file upload/download in the legacy engine; WORKSPACE_ROOT:
+ *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
+ *     sessions (console sessions are random tokens kept hashed; API tokens use JWT_SECRET);
+ *   - HTTPS_PROXY (update checks): with proxy support in the desktop updater (Electron's network
+ *     stack uses the system's proxy settings meanwhile).
  * A .env that still names one loads as before: the key is ignored, and verify-env and the
  * server's startup log name it as not a setting (no error).
  */
@@ -246,9 +251,6 @@ export const SETTINGS = {
     generatedFile: 'jwt-secret',
     example: EXAMPLE_SECRET_PLACEHOLDER,
   }),
-  SESSION_SECRET: setting('auth', z.string().min(1).optional(), 'Extra signing key for browser sessions, if a feature uses them (at least 32 characters in production)', {
-    secret: true,
-  }),
   JWT_ACCESS_TOKEN_EXPIRES_IN: setting('auth', duration().default('15m'), 'Lifetime of an API access token'),
   JWT_REFRESH_TOKEN_EXPIRES_IN: setting('auth', duration().default('7d'), 'Lifetime of an API refresh token'),
   BCRYPT_ROUNDS: setting('auth', integer(4, 15).default(10), 'bcrypt cost for passwords the appliance owns'),
@@ -279,9 +281,6 @@ export const SETTINGS = {
 
   // files
   DATA_DIR: setting('files', text().default('./data'), 'Data folder: embedded database, generated secrets, logs, backups (desktop: the app-data folder)'),
-  UPLOAD_DIR: setting('files', text().optional(), 'Uploaded files (default DATA_DIR/uploads)'),
-  TEMP_DIR: setting('files', text().optional(), 'Temporary files (default DATA_DIR/tmp)'),
-  WORKSPACE_ROOT: setting('files', text().optional(), 'Workspace folder, outside the program folder (default DATA_DIR/workspace)'),
 
   // logs
   LOG_LEVEL: setting('logs', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'), 'Least severe level written: fatal, error, warn, info, debug or trace'),
@@ -300,7 +299,6 @@ export const SETTINGS = {
   BACKUP_KEEP: setting('jobs', integer(1, 10_000).default(14), 'How many backups are kept'),
   UPDATE_URL: setting('jobs', httpUrl().optional(), 'Update feed (electron-updater generic provider; may be a LAN server)'),
   UPDATE_CHANNEL: setting('jobs', z.string().trim().regex(/^[a-z0-9-]+$/i).default('latest'), 'Update channel'),
-  HTTPS_PROXY: setting('jobs', httpUrl().optional(), 'Proxy for update checks', { secret: true }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -349,10 +347,6 @@ export function crossFieldIssues(c: ParsedSettings): CrossFieldIssue[] {
       const weak = weakSecretReason(c.JWT_SECRET, 64);
       if (weak) issue('JWT_SECRET', `${weak}; run npm run generate-jwt-secret, or remove it to have one generated`);
     }
-    if (c.SESSION_SECRET !== undefined) {
-      const weak = weakSecretReason(c.SESSION_SECRET, 32);
-      if (weak) issue('SESSION_SECRET', weak);
-    }
   }
 
   if (c.AUTH_MODE === 'mock') {
@@ -387,10 +381,6 @@ export function parseLeniently(input: Record<string, unknown>): ParsedSettings {
   return out as ParsedSettings;
 }
 
-function resolveDir(dataDir: string, value: string | undefined, fallback: string): string {
-  return value === undefined ? path.join(dataDir, fallback) : path.resolve(value);
-}
-
 /** The complete schema: per-setting types, cross-field rules, derived paths. */
 export const configSchema = settingsObject.superRefine(crossFieldRules).transform((c) => {
   const dataDir = path.resolve(c.DATA_DIR);
@@ -398,9 +388,6 @@ export const configSchema = settingsObject.superRefine(crossFieldRules).transfor
   return {
     ...c,
     DATA_DIR: dataDir,
-    UPLOAD_DIR: resolveDir(dataDir, c.UPLOAD_DIR, 'uploads'),
-    TEMP_DIR: resolveDir(dataDir, c.TEMP_DIR, 'tmp'),
-    WORKSPACE_ROOT: resolveDir(dataDir, c.WORKSPACE_ROOT, 'workspace'),
     LOG_FILE: logFile,
     // filled by the loader (from the environment, the data folder, or freshly generated)
     JWT_SECRET: c.JWT_SECRET ?? '',
