@@ -260,7 +260,11 @@ export const SETTINGS = {
     "The legacy engine's SALT; must equal the PHP engine's to share a MySQL database (generated into the data folder when absent)",
     { secret: true, aliases: ['INTEGRAM_SALT'], generatedFile: 'auth-salt' },
   ),
-  AUTH_COOKIE_EXPIRE: setting('auth', integer(0, 315_360_000).default(2_592_000), 'Lifetime of the legacy idb_{db} cookie (seconds)'),
+  AUTH_COOKIE_EXPIRE: setting(
+    'auth',
+    integer(0, 315_360_000).default(2_592_000),
+    "Lifetime in seconds of the legacy login cookie idb_{db} (password login, guest) and of tzone, as PHP's COOKIES_EXPIRE; 0 = until the browser closes",
+  ),
   TOKEN_TTL: setting(
     'auth',
     duration().transform(durationToSeconds).optional(),

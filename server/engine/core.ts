@@ -11,7 +11,7 @@ import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
 import { authAction, validateToken, checkXsrf, exitAction, xsrfAction, type CachedSession } from './auth.js';
 import { typesGrant } from './grants.js';
-import { ADMIN_ROLE, REPORT, USER } from './ids.js';
+import { ADMIN_ROLE, COOKIE_30_DAYS, REPORT, USER } from './ids.js';
 import { runCommand, type CommandState } from './commands.js';
 import { inProcessLoginThrottle } from './throttle.js';
 
@@ -34,6 +34,8 @@ export class EngineCore {
   readonly metaTtlMs: number;
   readonly activityIntervalMs: number;
   readonly tokenTtlSeconds?: number;
+  /** COOKIES_EXPIRE in seconds; 0 = session cookies (see EngineOptions.cookieExpireSeconds) */
+  readonly cookieExpireSeconds: number;
   private readonly storeFn: () => Store;
   private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number; loading?: Promise<TenantMeta> }>();
   private readonly metaGeneration = new Map<string, number>();
@@ -53,7 +55,13 @@ export class EngineCore {
     this.metaTtlMs = opts.metaTtlMs ?? 2000;
     this.activityIntervalMs = opts.activityIntervalMs ?? 5000;
     this.tokenTtlSeconds = opts.tokenTtlSeconds && opts.tokenTtlSeconds > 0 ? opts.tokenTtlSeconds : undefined;
+    this.cookieExpireSeconds = opts.cookieExpireSeconds !== undefined && opts.cookieExpireSeconds >= 0 ? Math.trunc(opts.cookieExpireSeconds) : COOKIE_30_DAYS;
     this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
+  }
+
+  /** Max-Age of a COOKIES_EXPIRE cookie; undefined = a session cookie */
+  cookieMaxAge(): number | undefined {
+    return this.cookieExpireSeconds > 0 ? this.cookieExpireSeconds : undefined;
   }
 
   store(): Store {

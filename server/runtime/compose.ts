@@ -82,6 +82,7 @@ export function productRouters(context: ServerContext): AppRouters {
     masterPassword: config.INTEGRAM_MASTER_PASSWORD,
     serverName: config.SERVER_NAME,
     bodyLimit: config.BODY_LIMIT,
+    cookieExpireSeconds: config.AUTH_COOKIE_EXPIRE,
     logger: logs.logger.child({ component: 'legacy' }),
   });
 

@@ -39,6 +39,8 @@ export interface LegacyRouterDeps {
   bodyLimit?: string;
   /** compat.md TOKEN_TTL in seconds (idle tokens stop working); unset = never expire */
   tokenTtlSeconds?: number;
+  /** AUTH_COOKIE_EXPIRE: lifetime of the login/guest `idb_{db}` and `tzone` cookies in seconds (0 = session cookie; default 30 days) */
+  cookieExpireSeconds?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
@@ -69,6 +71,7 @@ export function createLegacyRouter(deps: LegacyRouterDeps): LegacyRouter {
     serverName: deps.serverName,
     metaTtlMs: deps.cacheTtlMs,
     tokenTtlSeconds: deps.tokenTtlSeconds,
+    cookieExpireSeconds: deps.cookieExpireSeconds,
     loginThrottle: legacyLoginThrottle(deps.getStore),
     logger: deps.logger ? {
       info: (o, m) => deps.logger!.info(o, m),
