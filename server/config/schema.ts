@@ -268,7 +268,7 @@ export const SETTINGS = {
   TOKEN_TTL: setting(
     'auth',
     duration().transform(durationToSeconds).optional(),
-    'Optional lifetime of legacy tokens (seconds or 30d); unset = never expire, as in PHP',
+    'Legacy tokens stop working after this long without activity (seconds or 30d; logging in again revives them); unset = never, as in PHP',
   ),
   INTEGRAM_MASTER_PASSWORD: setting('auth', z.string().min(1).optional(), 'Master admin password of the legacy engine (unset = no master admin)', { secret: true }),
   AUTH_MODE: setting('auth', z.enum(['real', 'mock']).default('real'), 'real; mock is for development only (NODE_ENV=development on a loopback HOST)'),

@@ -83,6 +83,7 @@ export function productRouters(context: ServerContext): AppRouters {
     serverName: config.SERVER_NAME,
     bodyLimit: config.BODY_LIMIT,
     cookieExpireSeconds: config.AUTH_COOKIE_EXPIRE,
+    tokenTtlSeconds: config.TOKEN_TTL,
     logger: logs.logger.child({ component: 'legacy' }),
   });
 

@@ -19,7 +19,7 @@ async function legacyLogin(base: string, login: string, pwd: string): Promise<{ 
 describe('settings wired into the product', () => {
   let server: ProductServer;
   beforeAll(async () => {
-    server = await startProduct({ REGISTRATION_ENABLED: 'true', AUTH_COOKIE_EXPIRE: '3600' });
+    server = await startProduct({ REGISTRATION_ENABLED: 'true', AUTH_COOKIE_EXPIRE: '3600', TOKEN_TTL: '1' });
     const reg = await http(server.url, 'POST', '/api/auth/register', { body: { login: 'ivan', password: 'Secret-123' } });
     expect(reg.status).toBe(201);
   }, 120_000);
@@ -38,5 +38,18 @@ describe('settings wired into the product', () => {
     const expires = Date.parse(/expires=([^;]+)/.exec(last)?.[1] ?? '');
     expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3_600_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 3_600_000);
+  });
+
+  it('TOKEN_TTL: a legacy token idle longer than the setting stops working; logging in again revives it', async () => {
+    const xsrf = (token: string) => http<{ user?: string }>(server.url, 'GET', '/my/xsrf?JSON', { headers: { 'X-Authorization': token } });
+    const { cookies } = await legacyLogin(server.url, 'ivan', 'Secret-123');
+    const token = decodeURIComponent(/^idb_my=([^;]*)/.exec(cookies.at(-1) ?? '')?.[1] ?? '');
+    expect(token).not.toBe('');
+    expect((await xsrf(token)).body.user).toBe('ivan');
+    // idle for more than TOKEN_TTL=1s (and longer than the engine's 2 s session cache)
+    await new Promise((resolve) => setTimeout(resolve, 3200));
+    expect((await xsrf(token)).body.user).toBeUndefined();
+    await legacyLogin(server.url, 'ivan', 'Secret-123');
+    expect((await xsrf(token)).body.user).toBe('ivan');
   });
 });
