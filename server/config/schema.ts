@@ -202,9 +202,21 @@ export const SETTINGS = {
     text().default('127.0.0.1'),
     'Address to listen on: 127.0.0.1 = this PC only; 0.0.0.0 = office LAN (refused until a console admin password exists)',
   ),
-  PUBLIC_URL: setting('server', httpUrl().optional(), 'Public base URL for absolute links (default: taken from the request Host header)'),
-  SERVER_NAME: setting('server', text().optional(), 'Host name used in the legacy master-admin hash (default: the request host name)'),
-  NODE_ENV: setting('server', z.enum(['production', 'development', 'test']).default('production'), 'Run mode: production, development or test'),
+  PUBLIC_URL: setting(
+    'server',
+    httpUrl().optional(),
+    'Base URL the API description (/api/openapi.json, Swagger UI) names as its server (default "/": the address the page came from)',
+  ),
+  SERVER_NAME: setting(
+    'server',
+    text().optional(),
+    "Host name in the legacy master-admin hash sha1(SERVER_NAME + db + password); the PHP server's SERVER_NAME shares its master-admin logins (default 127.0.0.1)",
+  ),
+  NODE_ENV: setting(
+    'server',
+    z.enum(['production', 'development', 'test']).default('production'),
+    'Run mode: production refuses a short or well-known JWT_SECRET; development allows AUTH_MODE=mock; test is for the test suites',
+  ),
   HTTPS_ENABLED: setting('server', flag(false), 'Serve HTTPS instead of HTTP (needs SSL_CERT_PATH and SSL_KEY_PATH)'),
   SSL_CERT_PATH: setting('server', text().optional(), 'PEM certificate file for HTTPS'),
   SSL_KEY_PATH: setting('server', text().optional(), 'PEM private key file for HTTPS'),
@@ -246,14 +258,14 @@ export const SETTINGS = {
   DB_PING_INTERVAL_MS: setting('database', integer(500, 600_000).default(5000), 'How often the server checks that the database still answers (ms)'),
 
   // auth
-  JWT_SECRET: setting('auth', z.string().min(1).optional(), 'Signing key of API tokens, at least 64 characters (generated into the data folder when absent)', {
+  JWT_SECRET: setting('auth', z.string().min(1).optional(), 'Signing key of API tokens (generated into the data folder when absent); in production at least 64 characters', {
     secret: true,
     generatedFile: 'jwt-secret',
     example: EXAMPLE_SECRET_PLACEHOLDER,
   }),
   JWT_ACCESS_TOKEN_EXPIRES_IN: setting('auth', duration().default('15m'), 'Lifetime of an API access token'),
   JWT_REFRESH_TOKEN_EXPIRES_IN: setting('auth', duration().default('7d'), 'Lifetime of an API refresh token'),
-  BCRYPT_ROUNDS: setting('auth', integer(4, 15).default(10), 'bcrypt cost for passwords the appliance owns'),
+  BCRYPT_ROUNDS: setting('auth', integer(4, 15).default(10), "bcrypt cost of the console admin password (Integram users keep the PHP engine's salted SHA-512)"),
   AUTH_SALT: setting(
     'auth',
     z.string().min(1).optional(),
@@ -273,7 +285,7 @@ export const SETTINGS = {
   INTEGRAM_MASTER_PASSWORD: setting('auth', z.string().min(1).optional(), 'Master admin password of the legacy engine (unset = no master admin)', { secret: true }),
   AUTH_MODE: setting('auth', z.enum(['real', 'mock']).default('real'), 'real; mock is for development only (NODE_ENV=development on a loopback HOST)'),
   REGISTRATION_ENABLED: setting('auth', flag(false), 'Allow self-registration through POST /api/auth/register'),
-  DEFAULT_DATABASE: setting('auth', z.string().trim().regex(DB_NAME_RULE, { error: 'expected a database name of 1-15 letters, digits or _' }).default('my'), 'Database used by /api/auth when a request names none'),
+  DEFAULT_DATABASE: setting('auth', z.string().trim().regex(DB_NAME_RULE, { error: 'expected a database name of 1-15 letters, digits or _' }).default('my'), 'Database used by /api/auth when a request names none; the first-run wizard creates it, registration opens only there'),
   INTEGRAM_TEMPLATES: setting('auth', z.string().trim().regex(/^:([a-z0-9_]+:)+$/i, { error: 'expected a list like :ru:en:' }).default(':ru:en:'), 'Templates offered for new databases'),
   ADMIN_ALLOWED_IPS: setting(
     'auth',
