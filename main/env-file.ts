@@ -41,3 +41,24 @@ export function resolveEndpoint(fileValues: Record<string, string>, env: NodeJS.
   const host = (env.HOST ?? fileValues.HOST ?? '127.0.0.1').trim() || '127.0.0.1';
   return { port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 8081, host };
 }
+
+export interface UpdateFeedSettings {
+  url?: string;
+  channel: string;
+}
+
+/**
+ * UPDATE_URL/UPDATE_CHANNEL as the server's settings page shows them: the process environment
+ * wins over the .env file, an empty value counts as unset, the channel defaults to `latest`.
+ * (The desktop's own per-PC settings override both; see main/index.ts.)
+ */
+export function resolveUpdateFeed(fileValues: Record<string, string>, env: NodeJS.ProcessEnv = process.env): UpdateFeedSettings {
+  const pick = (key: string): string | undefined => {
+    for (const value of [env[key], fileValues[key]]) {
+      const text = value?.trim();
+      if (text) return text;
+    }
+    return undefined;
+  };
+  return { url: pick('UPDATE_URL'), channel: pick('UPDATE_CHANNEL') ?? 'latest' };
+}

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setLinuxAutostart } from './autostart-linux.js';
 import { desktopServerEnv } from './server-env.js';
-import { readEnvFile, resolveEndpoint } from './env-file.js';
+import { readEnvFile, resolveEndpoint, resolveUpdateFeed } from './env-file.js';
 import { IPC_CHANNELS, type DesktopInfo, type ServerStateSnapshot } from './ipc-contract.js';
 import { broadcast, registerIpc } from './ipc.js';
 import { isLanBind, lanUrls } from './lan.js';
@@ -84,12 +84,9 @@ function main(): void {
     log: serverOutput,
   });
 
+  const feed = resolveUpdateFeed(readEnvFile(envFile));
   const updater = new DesktopUpdater(
-    updatePolicy(
-      packageType,
-      settings.updateUrl ?? readEnvFile(envFile).UPDATE_URL ?? process.env.UPDATE_URL,
-      settings.updateChannel ?? readEnvFile(envFile).UPDATE_CHANNEL ?? 'latest',
-    ),
+    updatePolicy(packageType, settings.updateUrl ?? feed.url, settings.updateChannel ?? feed.channel),
     app.getVersion(),
     log,
     (event) => broadcast(IPC_CHANNELS.updateEvent, event, port),

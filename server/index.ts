@@ -107,6 +107,10 @@ async function main(): Promise<void> {
   }
 
   const logger = booted.logs.logger;
+  // a typo, or a setting an older version had: ignored, but said once (names only, never values)
+  if (loaded.unknownFileKeys.length > 0) {
+    logger.warn({ keys: loaded.unknownFileKeys, envFile: loaded.envFile }, `Not settings of this version, ignored: ${loaded.unknownFileKeys.join(', ')}`);
+  }
   // ready = the store's first connection attempt is over (opening the embedded store is busy too)
   void booted.storeHandle.firstAttempt().catch(() => undefined).then(() => heapKeeper.serverReady());
   process.on('uncaughtException', (err) => {

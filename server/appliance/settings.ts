@@ -55,8 +55,8 @@ function isSettingKey(key: string): key is SettingKey {
 
 function fieldKind(key: SettingKey): { kind: string; enumValues?: string[] } {
   if (key === 'BACKUP_SCHEDULE') return { kind: 'cron' };
-  if (/_URL$/.test(key) || key === 'HTTPS_PROXY') return { kind: 'url' };
-  if (/_DIR$|_PATH$/.test(key) || key === 'LOG_FILE' || key === 'ENV_FILE' || key === 'WORKSPACE_ROOT') return { kind: 'path' };
+  if (/_URL$/.test(key)) return { kind: 'url' };
+  if (/_DIR$|_PATH$/.test(key) || key === 'LOG_FILE' || key === 'ENV_FILE') return { kind: 'path' };
   let json: Record<string, unknown> = {};
   try {
     json = z.toJSONSchema(SETTINGS[key].schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -184,7 +184,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const input: Record<string, string | undefined> = {};
   for (const [key, entry] of raw) input[key] = entry.value;
   // relative paths are relative to cwd, which may differ from process.cwd() in tests
-  for (const key of ['DATA_DIR', 'UPLOAD_DIR', 'TEMP_DIR', 'WORKSPACE_ROOT', 'SSL_CERT_PATH', 'SSL_KEY_PATH'] as const) {
+  for (const key of ['DATA_DIR', 'SSL_CERT_PATH', 'SSL_KEY_PATH'] as const) {
     if (input[key] !== undefined) input[key] = path.resolve(cwd, input[key]);
   }
   if (input.LOG_FILE !== undefined && input.LOG_FILE.toLowerCase() !== 'off') input.LOG_FILE = path.resolve(cwd, input.LOG_FILE);

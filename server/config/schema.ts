@@ -5,6 +5,21 @@
  * a secret, aliases, and the zod type with its default. The zod object `configSchema`,
  * the `AppConfig` type, `npm run verify-env`, the generated .env example and the
  * console's settings form are all derived from it, so a new setting is one entry here.
+ *
+ * Every setting listed here is read by code that does what its description says. A setting
+ * comes in with the code that implements it, not before; these were taken out because nothing
+ * read them, and return with their implementation:
+ *   - mail (SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD, FROM_EMAIL, FROM_NAME,
+ *     FRONTEND_URL), AI keys (POLZA_AI_API_KEY, DEEPSEEK_API_KEY, ANTHROPIC_API_KEY,
+ *     OPENAI_API_KEY) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
+ *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue;
+ *   - UPLOAD_DIR and TEMP_DIR: with file upload/download in the legacy engine; WORKSPACE_ROOT:
+ *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
+ *     sessions (console sessions are random tokens kept hashed; API tokens use JWT_SECRET);
+ *   - HTTPS_PROXY (update checks): with proxy support in the desktop updater (Electron's network
+ *     stack uses the system's proxy settings meanwhile).
+ * A .env that still names one loads as before: the key is ignored, and verify-env and the
+ * server's startup log name it as not a setting (no error).
  */
 import { accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +27,7 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { isIpOrCidr, isLoopbackHost } from './net.js';
 
-export const SETTING_GROUPS = ['server', 'database', 'auth', 'upstream', 'ai', 'mail', 'files', 'logs', 'jobs'] as const;
+export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export interface SettingMeta {
@@ -187,9 +202,21 @@ export const SETTINGS = {
     text().default('127.0.0.1'),
     'Address to listen on: 127.0.0.1 = this PC only; 0.0.0.0 = office LAN (refused until a console admin password exists)',
   ),
-  PUBLIC_URL: setting('server', httpUrl().optional(), 'Public base URL for absolute links (default: taken from the request Host header)'),
-  SERVER_NAME: setting('server', text().optional(), 'Host name used in the legacy master-admin hash (default: the request host name)'),
-  NODE_ENV: setting('server', z.enum(['production', 'development', 'test']).default('production'), 'Run mode: production, development or test'),
+  PUBLIC_URL: setting(
+    'server',
+    httpUrl().optional(),
+    'Base URL the API description (/api/openapi.json, Swagger UI) names as its server (default "/": the address the page came from)',
+  ),
+  SERVER_NAME: setting(
+    'server',
+    text().optional(),
+    "Host name in the legacy master-admin hash sha1(SERVER_NAME + db + password); the PHP server's SERVER_NAME shares its master-admin logins (default 127.0.0.1)",
+  ),
+  NODE_ENV: setting(
+    'server',
+    z.enum(['production', 'development', 'test']).default('production'),
+    'Run mode: production refuses a short or well-known JWT_SECRET; development allows AUTH_MODE=mock; test is for the test suites',
+  ),
   HTTPS_ENABLED: setting('server', flag(false), 'Serve HTTPS instead of HTTP (needs SSL_CERT_PATH and SSL_KEY_PATH)'),
   SSL_CERT_PATH: setting('server', text().optional(), 'PEM certificate file for HTTPS'),
   SSL_KEY_PATH: setting('server', text().optional(), 'PEM private key file for HTTPS'),
@@ -231,33 +258,34 @@ export const SETTINGS = {
   DB_PING_INTERVAL_MS: setting('database', integer(500, 600_000).default(5000), 'How often the server checks that the database still answers (ms)'),
 
   // auth
-  JWT_SECRET: setting('auth', z.string().min(1).optional(), 'Signing key of API tokens, at least 64 characters (generated into the data folder when absent)', {
+  JWT_SECRET: setting('auth', z.string().min(1).optional(), 'Signing key of API tokens (generated into the data folder when absent); in production at least 64 characters', {
     secret: true,
     generatedFile: 'jwt-secret',
     example: EXAMPLE_SECRET_PLACEHOLDER,
   }),
-  SESSION_SECRET: setting('auth', z.string().min(1).optional(), 'Extra signing key for browser sessions, if a feature uses them (at least 32 characters in production)', {
-    secret: true,
-  }),
   JWT_ACCESS_TOKEN_EXPIRES_IN: setting('auth', duration().default('15m'), 'Lifetime of an API access token'),
   JWT_REFRESH_TOKEN_EXPIRES_IN: setting('auth', duration().default('7d'), 'Lifetime of an API refresh token'),
-  BCRYPT_ROUNDS: setting('auth', integer(4, 15).default(10), 'bcrypt cost for passwords the appliance owns'),
+  BCRYPT_ROUNDS: setting('auth', integer(4, 15).default(10), "bcrypt cost of the console admin password (Integram users keep the PHP engine's salted SHA-512)"),
   AUTH_SALT: setting(
     'auth',
     z.string().min(1).optional(),
     "The legacy engine's SALT; must equal the PHP engine's to share a MySQL database (generated into the data folder when absent)",
     { secret: true, aliases: ['INTEGRAM_SALT'], generatedFile: 'auth-salt' },
   ),
-  AUTH_COOKIE_EXPIRE: setting('auth', integer(0, 315_360_000).default(2_592_000), 'Lifetime of the legacy idb_{db} cookie (seconds)'),
+  AUTH_COOKIE_EXPIRE: setting(
+    'auth',
+    integer(0, 315_360_000).default(2_592_000),
+    "Lifetime in seconds of the legacy login cookie idb_{db} (password login, guest) and of tzone, as PHP's COOKIES_EXPIRE; 0 = until the browser closes",
+  ),
   TOKEN_TTL: setting(
     'auth',
     duration().transform(durationToSeconds).optional(),
-    'Optional lifetime of legacy tokens (seconds or 30d); unset = never expire, as in PHP',
+    'Legacy tokens stop working after this long without activity (seconds or 30d; logging in again revives them); unset = never, as in PHP',
   ),
   INTEGRAM_MASTER_PASSWORD: setting('auth', z.string().min(1).optional(), 'Master admin password of the legacy engine (unset = no master admin)', { secret: true }),
   AUTH_MODE: setting('auth', z.enum(['real', 'mock']).default('real'), 'real; mock is for development only (NODE_ENV=development on a loopback HOST)'),
   REGISTRATION_ENABLED: setting('auth', flag(false), 'Allow self-registration through POST /api/auth/register'),
-  DEFAULT_DATABASE: setting('auth', z.string().trim().regex(DB_NAME_RULE, { error: 'expected a database name of 1-15 letters, digits or _' }).default('my'), 'Database used by /api/auth when a request names none'),
+  DEFAULT_DATABASE: setting('auth', z.string().trim().regex(DB_NAME_RULE, { error: 'expected a database name of 1-15 letters, digits or _' }).default('my'), 'Database used by /api/auth when a request names none; the first-run wizard creates it, registration opens only there'),
   INTEGRAM_TEMPLATES: setting('auth', z.string().trim().regex(/^:([a-z0-9_]+:)+$/i, { error: 'expected a list like :ru:en:' }).default(':ru:en:'), 'Templates offered for new databases'),
   ADMIN_ALLOWED_IPS: setting(
     'auth',
@@ -267,33 +295,8 @@ export const SETTINGS = {
     'Addresses allowed to use the admin API (comma list of IPs/CIDRs; default loopback only)',
   ),
 
-  // upstream Integram
-  INTEGRAM_API_BASE_URL: setting('upstream', httpUrl().optional(), 'Optional remote Integram server used for registration or proxying'),
-  INTEGRAM_AUTH_TOKEN: setting('upstream', z.string().min(1).optional(), 'Token for the remote Integram server', { secret: true }),
-  INTEGRAM_REGISTRATION_USERNAME: setting('upstream', text().optional(), 'Login used to register on the remote Integram server'),
-  INTEGRAM_REGISTRATION_PASSWORD: setting('upstream', z.string().min(1).optional(), 'Password used to register on the remote Integram server', { secret: true }),
-
-  // AI (first present in this order is used)
-  POLZA_AI_API_KEY: setting('ai', z.string().min(1).optional(), 'Polza AI key (first AI key present is used, in this order)', { secret: true }),
-  DEEPSEEK_API_KEY: setting('ai', z.string().min(1).optional(), 'DeepSeek key', { secret: true }),
-  ANTHROPIC_API_KEY: setting('ai', z.string().min(1).optional(), 'Anthropic key', { secret: true }),
-  OPENAI_API_KEY: setting('ai', z.string().min(1).optional(), 'OpenAI key', { secret: true }),
-
-  // mail
-  SMTP_HOST: setting('mail', text().optional(), 'SMTP server for outgoing mail'),
-  SMTP_PORT: setting('mail', integer(1, 65535).default(587), 'SMTP port'),
-  SMTP_SECURE: setting('mail', flag(false), 'Use TLS from the start (port 465) instead of STARTTLS'),
-  SMTP_USER: setting('mail', text().optional(), 'SMTP login'),
-  SMTP_PASSWORD: setting('mail', z.string().min(1).optional(), 'SMTP password', { secret: true }),
-  FROM_EMAIL: setting('mail', z.email({ error: 'expected an e-mail address' }).optional(), 'Sender address of outgoing mail'),
-  FROM_NAME: setting('mail', text().optional(), 'Sender name of outgoing mail'),
-  FRONTEND_URL: setting('mail', httpUrl().optional(), 'Base URL used for links in e-mails'),
-
   // files
   DATA_DIR: setting('files', text().default('./data'), 'Data folder: embedded database, generated secrets, logs, backups (desktop: the app-data folder)'),
-  UPLOAD_DIR: setting('files', text().optional(), 'Uploaded files (default DATA_DIR/uploads)'),
-  TEMP_DIR: setting('files', text().optional(), 'Temporary files (default DATA_DIR/tmp)'),
-  WORKSPACE_ROOT: setting('files', text().optional(), 'Workspace folder, outside the program folder (default DATA_DIR/workspace)'),
 
   // logs
   LOG_LEVEL: setting('logs', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'), 'Least severe level written: fatal, error, warn, info, debug or trace'),
@@ -312,7 +315,6 @@ export const SETTINGS = {
   BACKUP_KEEP: setting('jobs', integer(1, 10_000).default(14), 'How many backups are kept'),
   UPDATE_URL: setting('jobs', httpUrl().optional(), 'Update feed (electron-updater generic provider; may be a LAN server)'),
   UPDATE_CHANNEL: setting('jobs', z.string().trim().regex(/^[a-z0-9-]+$/i).default('latest'), 'Update channel'),
-  HTTPS_PROXY: setting('jobs', httpUrl().optional(), 'Proxy for update checks', { secret: true }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -361,10 +363,6 @@ export function crossFieldIssues(c: ParsedSettings): CrossFieldIssue[] {
       const weak = weakSecretReason(c.JWT_SECRET, 64);
       if (weak) issue('JWT_SECRET', `${weak}; run npm run generate-jwt-secret, or remove it to have one generated`);
     }
-    if (c.SESSION_SECRET !== undefined) {
-      const weak = weakSecretReason(c.SESSION_SECRET, 32);
-      if (weak) issue('SESSION_SECRET', weak);
-    }
   }
 
   if (c.AUTH_MODE === 'mock') {
@@ -399,10 +397,6 @@ export function parseLeniently(input: Record<string, unknown>): ParsedSettings {
   return out as ParsedSettings;
 }
 
-function resolveDir(dataDir: string, value: string | undefined, fallback: string): string {
-  return value === undefined ? path.join(dataDir, fallback) : path.resolve(value);
-}
-
 /** The complete schema: per-setting types, cross-field rules, derived paths. */
 export const configSchema = settingsObject.superRefine(crossFieldRules).transform((c) => {
   const dataDir = path.resolve(c.DATA_DIR);
@@ -410,9 +404,6 @@ export const configSchema = settingsObject.superRefine(crossFieldRules).transfor
   return {
     ...c,
     DATA_DIR: dataDir,
-    UPLOAD_DIR: resolveDir(dataDir, c.UPLOAD_DIR, 'uploads'),
-    TEMP_DIR: resolveDir(dataDir, c.TEMP_DIR, 'tmp'),
-    WORKSPACE_ROOT: resolveDir(dataDir, c.WORKSPACE_ROOT, 'workspace'),
     LOG_FILE: logFile,
     // filled by the loader (from the environment, the data folder, or freshly generated)
     JWT_SECRET: c.JWT_SECRET ?? '',

@@ -104,7 +104,7 @@ export async function validateToken(ctx: RequestContext): Promise<boolean> {
     const xsrfRow = children.find((c) => c.t === XSRF);
     if (!xsrfRow) await ctx.t.insert({ up: guest.id, ord: 1, t: XSRF, val: xsrf });
     else if (xsrfRow.val !== xsrf) await ctx.t.update(xsrfRow.id, { val: xsrf });
-    ctx.setCookie(`idb_${ctx.db}`, GUEST_TOKEN, COOKIE_30_DAYS);
+    ctx.setCookie(`idb_${ctx.db}`, GUEST_TOKEN, core.cookieMaxAge());
     if (!ctx.api) ctx.redirect(ctx.req.uri);
     const role = await roleOf(ctx, children);
     ctx.session = {
@@ -235,7 +235,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
   const tz = ctx.postStr('tzone');
   if (tz !== undefined) {
     ctx.tzone = Math.round((Math.trunc(Number(tz) || 0) - ctx.nowSec) / 1800) * 1800;
-    ctx.setCookie('tzone', String(ctx.tzone), COOKIE_30_DAYS);
+    ctx.setCookie('tzone', String(ctx.tzone), core.cookieMaxAge());
   }
   // docs/compatibility.md, "Deliberate differences": failed logins are throttled per login and per address (counters shared by every
   // instance when the host gives a store-backed throttle); the refusal is a clear error
@@ -313,8 +313,10 @@ export async function authAction(ctx: RequestContext): Promise<never> {
     });
     core.activityWritten.set(`${ctx.db}\u0000${user.user.id}`, ctx.nowMs);
     core.invalidateSessions(ctx.db);
+    // as PHP: updateTokens() sets 360 days, then the login replaces it with COOKIES_EXPIRE
+    // (AUTH_COOKIE_EXPIRE); the browser keeps the last one
     ctx.setCookie(`idb_${ctx.db}`, token, COOKIE_30_DAYS * 12);
-    ctx.setCookie(`idb_${ctx.db}`, token, COOKIE_30_DAYS);
+    ctx.setCookie(`idb_${ctx.db}`, token, core.cookieMaxAge());
     if (ctx.api) ctx.apiDump({ _xsrf: xsrf, token, id: String(user.user.id), msg }, 'login.json');
     if (msg !== '') ctx.dieText(`${msg} <A href="#" onclick="history.back();">Go back</A>`);
     ctx.redirect(postLoginUri(ctx));

@@ -10,6 +10,7 @@ import type { CachedSession } from './session.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
 import { inProcessLoginThrottle } from './throttle.js';
+import { COOKIE_30_DAYS } from './ids.js';
 
 export class EngineState {
   readonly clock: EngineClock;
@@ -20,6 +21,8 @@ export class EngineState {
   readonly metaTtlMs: number;
   readonly activityIntervalMs: number;
   readonly tokenTtlSeconds?: number;
+  /** COOKIES_EXPIRE in seconds; 0 = session cookies (see EngineOptions.cookieExpireSeconds) */
+  readonly cookieExpireSeconds: number;
   private readonly storeFn: () => Store;
   private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number; loading?: Promise<TenantMeta> }>();
   private readonly metaGeneration = new Map<string, number>();
@@ -39,7 +42,13 @@ export class EngineState {
     this.metaTtlMs = opts.metaTtlMs ?? 2000;
     this.activityIntervalMs = opts.activityIntervalMs ?? 5000;
     this.tokenTtlSeconds = opts.tokenTtlSeconds && opts.tokenTtlSeconds > 0 ? opts.tokenTtlSeconds : undefined;
+    this.cookieExpireSeconds = opts.cookieExpireSeconds !== undefined && opts.cookieExpireSeconds >= 0 ? Math.trunc(opts.cookieExpireSeconds) : COOKIE_30_DAYS;
     this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
+  }
+
+  /** Max-Age of a COOKIES_EXPIRE cookie; undefined = a session cookie */
+  cookieMaxAge(): number | undefined {
+    return this.cookieExpireSeconds > 0 ? this.cookieExpireSeconds : undefined;
   }
 
   store(): Store {

@@ -96,6 +96,12 @@ export interface EngineOptions {
    * seconds no longer authenticates (the engine's tokens never expire; default off)
    */
   tokenTtlSeconds?: number;
+  /**
+   * AUTH_COOKIE_EXPIRE, the PHP engine's COOKIES_EXPIRE: lifetime in seconds of the `idb_{db}`
+   * cookie a password login or the guest user sets, and of the `tzone` cookie (default 2592000,
+   * 30 days); 0 = a session cookie, gone when the browser closes
+   */
+  cookieExpireSeconds?: number;
   /** minimum interval between activity-timestamp writes per user, ms (default 5000) */
   activityIntervalMs?: number;
   /** failed-login throttle shared by every instance; default: per-process counters */

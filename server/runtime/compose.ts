@@ -91,6 +91,8 @@ function productFor(context: ServerContext): Product {
     salt: config.AUTH_SALT,
     masterPassword: config.INTEGRAM_MASTER_PASSWORD,
     serverName: config.SERVER_NAME,
+    cookieExpireSeconds: config.AUTH_COOKIE_EXPIRE,
+    tokenTtlSeconds: config.TOKEN_TTL,
     loginThrottle: legacyLoginThrottle(requireStore),
     logger: {
       info: (o, m) => legacyLogger.info(o, m),

@@ -3,7 +3,8 @@
  * compares the answers by the rules of ../shared/golden/README.md and
  * spec/compat.md (status; JSON body after normalising tokens, activity
  * timestamps and today's dates; plain text trimmed; 302 by status only;
- * Set-Cookie names and paths).
+ * Set-Cookie names, paths and Max-Age lifetimes: AUTH_COOKIE_EXPIRE's default must give what
+ * the PHP engine sent).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -118,7 +119,9 @@ function cookieNames(v: string | string[] | undefined): string[] {
   return [...new Set(list.map((c) => {
     const name = c.split('=')[0].trim();
     const path = /;\s*path=([^;]*)/i.exec(c)?.[1] ?? '';
-    return `${name}@${path}`;
+    // the lifetime (not the date, which depends on when it was recorded); none = a session cookie
+    const maxAge = /;\s*max-age=(-?\d+)/i.exec(c)?.[1];
+    return maxAge === undefined ? `${name}@${path}` : `${name}@${path} max-age=${maxAge}`;
   }))].sort();
 }
 

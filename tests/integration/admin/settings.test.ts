@@ -16,8 +16,10 @@ PORT=8081
 
 # the database
 DB_PASSWORD=s3cret-db-pw
-SMTP_HOST=mail.example.org
+SERVER_NAME=crm.example.org
 BACKUP_KEEP=5
+# a setting older versions had (mail): not one now, kept as it is
+SMTP_HOST=mail.example.org
 `;
 
 function field(view: SettingsView, key: string) {
@@ -37,7 +39,9 @@ describe('admin API: settings', () => {
     expect(r.body.envFile).toBe(h.envFile);
     expect(field(r.body, 'DB_PASSWORD')).toMatchObject({ secret: true, value: SECRET_PLACEHOLDER, source: 'file' });
     expect(JSON.stringify(r.body)).not.toContain('s3cret-db-pw');
-    expect(field(r.body, 'SMTP_HOST')).toMatchObject({ value: 'mail.example.org', source: 'file', group: 'mail' });
+    expect(field(r.body, 'SERVER_NAME')).toMatchObject({ value: 'crm.example.org', source: 'file', group: 'server' });
+    // a key the schema no longer has is not a field of the form
+    expect(r.body.fields.some((f) => f.key === 'SMTP_HOST')).toBe(false);
     expect(field(r.body, 'PORT')).toMatchObject({ kind: 'number', value: '8081', defaultValue: '8081' });
     expect(field(r.body, 'LOG_LEVEL')).toMatchObject({ kind: 'enum', source: 'default', value: null });
     expect(field(r.body, 'LOG_LEVEL').enumValues).toContain('debug');
@@ -56,7 +60,7 @@ describe('admin API: settings', () => {
     const before = statSync(h.envFile);
     const values: Record<string, string | null> = {};
     for (const f of view.fields) if (f.value !== null && f.source === 'file') values[f.key] = f.value;
-    values.SMTP_HOST = 'smtp.example.com';
+    values.SERVER_NAME = 'crm.example.com';
     values.LOG_LEVEL = 'debug';
     const put = await call<{ ok: boolean; restartRequired: boolean }>(h, 'PUT', '/settings', { token, body: { values } });
     expect(put.status).toBe(200);
@@ -68,8 +72,10 @@ PORT=8081
 
 # the database
 DB_PASSWORD=s3cret-db-pw
-SMTP_HOST=smtp.example.com
+SERVER_NAME=crm.example.com
 BACKUP_KEEP=5
+# a setting older versions had (mail): not one now, kept as it is
+SMTP_HOST=mail.example.org
 LOG_LEVEL=debug
 `);
     // previous version kept, no temp files left behind
@@ -81,7 +87,7 @@ LOG_LEVEL=debug
     expect(after.mode & 0o777).toBe(before.mode & 0o777);
 
     const again = (await call<SettingsView>(h, 'GET', '/settings', { token })).body;
-    expect(field(again, 'SMTP_HOST').value).toBe('smtp.example.com');
+    expect(field(again, 'SERVER_NAME').value).toBe('crm.example.com');
     expect(field(again, 'LOG_LEVEL')).toMatchObject({ value: 'debug', source: 'file' });
     const status = await call<{ restartRequired: boolean }>(h, 'GET', '/status', { token });
     expect(status.body.restartRequired).toBe(true);
@@ -96,14 +102,15 @@ LOG_LEVEL=debug
   it('a validation error leaves the file unchanged and names the field', async () => {
     h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const token = await createAdminAndLogin(h);
-    const bad = { values: { PORT: 'eighty', LOG_LEVEL: 'loud', NO_SUCH_SETTING: 'x', SMTP_HOST: 'changed.example' } };
+    const bad = { values: { PORT: 'eighty', LOG_LEVEL: 'loud', NO_SUCH_SETTING: 'x', SMTP_HOST: 'smtp.example', SERVER_NAME: 'changed.example' } };
     const validate = await call<{ ok: boolean; fields: Record<string, string> }>(h, 'POST', '/settings/validate', { token, body: bad });
     expect(validate.status).toBe(200);
     expect(validate.body.ok).toBe(false);
     expect(validate.body.fields.PORT).toMatch(/whole number/);
     expect(validate.body.fields.LOG_LEVEL).toBeTruthy();
     expect(validate.body.fields.NO_SUCH_SETTING).toBe('unknown setting');
-    expect(validate.body.fields.SMTP_HOST).toBeUndefined();
+    expect(validate.body.fields.SMTP_HOST).toBe('unknown setting');
+    expect(validate.body.fields.SERVER_NAME).toBeUndefined();
 
     const put = await call<{ error: { code: string; fields: Record<string, string> } }>(h, 'PUT', '/settings', { token, body: bad });
     expect(put.status).toBe(422);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en, format, localeFor, ru, type MessageKey } from '../../../renderer/src/i18n/messages.js';
+import { SETTING_GROUPS } from '../../../server/config/schema.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -10,6 +11,11 @@ describe('console messages', () => {
       expect(placeholders(ru[key]), key).toEqual(placeholders(en[key]));
       expect(ru[key].trim(), key).not.toBe('');
     }
+  });
+
+  it('labels exactly the settings groups the schema has (none for groups taken out of it)', () => {
+    const labelled = Object.keys(en).filter((key) => key.startsWith('settings.group.')).map((key) => key.slice('settings.group.'.length));
+    expect(labelled.sort()).toEqual([...SETTING_GROUPS].sort());
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
