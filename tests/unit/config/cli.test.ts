@@ -60,7 +60,7 @@ describe('npm run verify-env', () => {
   it('a .env with settings taken out of the schema (mail, AI) is no error: each is named as unknown, values not shown', () => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, '.env'), 'SMTP_HOST=mail.example.org\nSMTP_PASSWORD=old-mail-secret\nOPENAI_API_KEY=sk-old-key\n');
-    const out = run('verify-env-cli.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
+    const out = run('verify-env.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
     expect(out.code).toBe(0);
     for (const name of ['SMTP_HOST', 'SMTP_PASSWORD', 'OPENAI_API_KEY']) {
       expect(out.stdout).toContain(`warning: ${name} in the .env file is not a known setting (ignored)`);
