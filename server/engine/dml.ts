@@ -438,11 +438,14 @@ async function mSave(ctx: RequestContext, s: CommandState): Promise<void> {
   if (ctx.has('copybtn')) {
     await checkGrantOrDie(ctx, id);
     copy = true;
+    // docs/compatibility.md, "Deliberate differences": the PHP engine copies a self-parented root
+    // into itself without end; here the subtree is read before anything is written, and bounded
+    if (rec.up === rec.id) ctx.myDie('Cannot copy the root record');
+    const subtree = await subtreeToCopy(ctx, id);
     const ord = up > 1 ? (await ctx.t.maxOrd({ up, t: typ })) + 1 : 1;
-    const oldId = id;
     if (valueString(ctx.request[`t${typ}`]).length) curVal = valueString(ctx.request[`t${typ}`]);
     id = await ctx.t.insert({ up, ord, t: typ, val: curVal });
-    await copyChildren(ctx, oldId, id);
+    await insertCopies(ctx, subtree, rec.id, id);
     s.arg = 'copied1=1&';
   } else s.arg = 'saved1=1&';
   const state = await recordState(ctx, typ, id);
@@ -567,13 +570,38 @@ async function deleteRefCells(ctx: RequestContext, up: number, reqId: number, ta
   await ctx.t.deleteIds(rows.map((r) => r.id));
 }
 
-/** copy every child row (recursively) of a record under a new parent (PHP Populate_Reqs) */
-async function copyChildren(ctx: RequestContext, from: number, to: number): Promise<void> {
-  const children = await ctx.t.find({ up: from }, { orderBy: 'id' });
-  for (const ch of children) {
-    if (ctx.has(`t${ch.t}`)) continue;
-    const newId = await ctx.t.insert({ up: to, ord: ch.ord, t: ch.t, val: ch.val });
-    if ((await ctx.t.count({ up: ch.id })) > 0) await copyChildren(ctx, ch.id, newId);
+/** Most rows one copy writes: a record with its cells and subordinate records. */
+export const COPY_ROW_LIMIT = 10_000;
+
+/**
+ * The rows below a record that a copy writes (PHP Populate_Reqs), read before anything is
+ * written: depth first, children by id, as PHP inserts them, so the copies get the ids PHP gives.
+ * Cells the request sets anew (`t{type}`) are not copied. A row is visited once, so a damaged
+ * tree with a cycle cannot make the walk endless; more than COPY_ROW_LIMIT rows is refused.
+ */
+async function subtreeToCopy(ctx: RequestContext, rootId: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const visited = new Set<number>([rootId]);
+  const walk = async (parent: number): Promise<void> => {
+    for (const child of await ctx.t.find({ up: parent }, { orderBy: 'id' })) {
+      if (visited.has(child.id) || ctx.has(`t${child.t}`)) continue;
+      visited.add(child.id);
+      rows.push(child);
+      if (rows.length > COPY_ROW_LIMIT) ctx.myDie(`The record is too large to copy (more than ${COPY_ROW_LIMIT} rows)`);
+      await walk(child.id);
+    }
+  };
+  await walk(rootId);
+  return rows;
+}
+
+/** Inserts the copies of `rows` (from subtreeToCopy) under the copy of their root. */
+async function insertCopies(ctx: RequestContext, rows: readonly Row[], fromRoot: number, toRoot: number): Promise<void> {
+  const copyOf = new Map<number, number>([[fromRoot, toRoot]]);
+  for (const row of rows) {
+    const up = copyOf.get(row.up);
+    if (up === undefined) continue;
+    copyOf.set(row.id, await ctx.t.insert({ up, ord: row.ord, t: row.t, val: row.val }));
   }
 }
 
@@ -679,6 +707,9 @@ async function mMove(ctx: RequestContext, s: CommandState): Promise<void> {
     ord = (await ctx.t.maxOrd({ up })) + 1;
   } else if (firstLevel(ctx, a.t) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
   if (a.up === 0) ctx.dieText('Cannot update meta-data');
+  // docs/compatibility.md, "Deliberate differences": a record never moves into its own subtree
+  // (the PHP engine would cut the subtree off from the root)
+  if (a.up === a.id || (await isInSubtree(ctx, up, id))) ctx.myDie('Cannot move a record into its own subtree');
   if (parent.t !== target.t) {
     const has = ctx.meta.childRows(target.t).some((r) => r.t === a.t);
     if (!has) ctx.dieText(`Types mismatch ${parent.t}!==${target.t}`);
@@ -688,6 +719,19 @@ async function mMove(ctx: RequestContext, s: CommandState): Promise<void> {
     await ctx.t.shiftOrd({ up: a.up, t: a.t, ordFrom: a.ord + 1 }, -1);
   }
   s.a = 'object';
+}
+
+/** Whether `id` is `root` or lies below it (walking up from `id`; a cycle ends the walk). */
+async function isInSubtree(ctx: RequestContext, id: number, root: number): Promise<boolean> {
+  const seen = new Set<number>();
+  let current = await ctx.t.get(id);
+  while (current && !seen.has(current.id)) {
+    if (current.id === root) return true;
+    if (current.up === 0 || current.up === current.id) return false;
+    seen.add(current.id);
+    current = await ctx.t.get(current.up);
+  }
+  return false;
 }
 
 async function mUp(ctx: RequestContext, s: CommandState): Promise<void> {

@@ -2,7 +2,8 @@
  * Request generators for the legacy API fuzz test: valid credentials, `_xsrf`, real ids and
  * column names mixed with hostile values (wrong types, huge strings, SQL, HTML, NUL and lone
  * surrogates, unknown ids, malformed JSON, wrong content types, arrays for scalars, duplicated
- * parameters), over every action of issue 3.
+ * parameters), over every core action (docs/legacy-api.md, "Endpoint tiers"), plus structural
+ * requests (copy, move, delete of the root, of metadata, of a record into its own subtree).
  */
 import http from 'node:http';
 import fc from 'fast-check';
@@ -256,7 +257,35 @@ function bodyArb(t: FuzzTargets, pairs: Array<[string, string]>, arrays: boolean
   );
 }
 
+/**
+ * Requests that change the tree's structure, aimed at the places where a copy or a move could
+ * walk into its own output: copy, move and delete of the root (id 1, its own parent), of
+ * metadata, and of records into themselves or under their own rows, by the admin with XSRF.
+ */
+export function structuralRequestArb(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
+  const ids = [1, ...t.system, ...t.records];
+  return fc.record({
+    kind: fc.constantFrom('copy', 'move', 'delete'),
+    id: fc.constantFrom(...ids),
+    up: fc.oneof(fc.constantFrom(...ids), fc.constant(-1)),
+  }).map(({ kind, id, up }): FuzzRequest => {
+    const action = kind === 'copy' ? '_m_save' : kind === 'move' ? '_m_move' : '_m_del';
+    const pairs: Array<[string, string]> = [['_xsrf', t.xsrf]];
+    if (kind === 'copy') pairs.push(['copybtn', '1']);
+    // -1: the record itself as its new parent
+    if (kind === 'move') pairs.push(['up', String(up === -1 ? id : up)]);
+    return {
+      method: 'POST', path: `/my/${action}/${id}`, query: 'JSON', body: { kind: 'form', pairs },
+      headers: { 'X-Authorization': t.token }, action, credential: OK,
+    };
+  });
+}
+
 export function requestArb(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
+  return fc.oneof({ weight: 30, arbitrary: anyRequestArb(t) }, { weight: 1, arbitrary: structuralRequestArb(t) });
+}
+
+function anyRequestArb(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
   const actionArb = fc.oneof(
     { weight: 5, arbitrary: fc.constantFrom(...READ_ACTIONS) },
     { weight: 5, arbitrary: fc.constantFrom(...DDL_ACTIONS) },
