@@ -19,6 +19,9 @@ import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
 import { listColumns, type ListCol } from './list-columns.js';
 
+/** Most records one list page answers, whatever LIMIT asks for. */
+export const MAX_PAGE_ROWS = 10_000;
+
 const VAL_LIM = 127;
 const RANGE_BASES = new Set(['DATE', 'NUMBER', 'SIGNED', 'DATETIME']);
 
@@ -218,6 +221,9 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
     } else limit = toInt(parts[0]);
   }
   if (ctx.has('csv')) limit = 1_000_000;
+  // docs/compatibility.md, "Deliberate differences": PHP's (int) turns LIMIT=1e99 into PHP_INT_MAX,
+  // every record in one answer; a page here holds at most MAX_PAGE_ROWS records
+  else limit = Math.min(limit, MAX_PAGE_ROWS);
   const query: ListQuery = { typeId: id, parent, filters, order, limit: Math.max(0, limit), offset: Math.max(0, offset) };
   if (recordId !== undefined) query.recordId = recordId;
   const filterString = !ctx.has('desc') && orderVal === 'val' ? `${f}&desc=0` : f;
