@@ -215,6 +215,10 @@ async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
     await checkGrantOrDie(ctx, up, id);
     ord = (await ctx.t.maxOrd({ t: id, up })) + 1;
   } else if (firstLevel(ctx, id) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
+  const keyed = reqRows.some((r) => ctx.meta.describeReq(r).parsed.key);
+  // the uniqueness check (and the numbering of unique numbers) and the insert are one step:
+  // concurrent writers of this type wait here until this transaction ends
+  if (unique || keyed) await ctx.t.lockRow(id);
   let numericUniqueMax: number | undefined;
   if (val === '') {
     if (baseName === 'NUMBER') {
@@ -236,7 +240,6 @@ async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
     else if (baseName === 'SIGNED') val = '1';
     else val = String(ord);
   } else val = formatVal(baseName, builtIn(val, env), env);
-  const keyed = reqRows.some((r) => ctx.meta.describeReq(r).parsed.key);
   if (numericUniqueMax === undefined && (unique || (!unique && keyed))) {
     const dup = await uniqueDuplicate(ctx, id, 0, up, val, !!unique);
     if (dup) {
@@ -455,6 +458,7 @@ async function mSave(ctx: RequestContext, s: CommandState): Promise<void> {
     const keyReqs = unique ? [] : [...state.reqs.values()].filter((r) => r.parsed.key);
     const submittedKey = keyReqs.some((r) => ctx.has(`t${r.id}`) || ctx.has(`NEW_${r.id}`));
     if (unique || submittedKey) {
+      await ctx.t.lockRow(typ);
       let uniqueVal = curVal;
       const field = ctx.request[`t${typ}`];
       if (field !== undefined && !((typ === TOKEN || typ === XSRF || typ === PASSWORD) && valueString(field) === PASSWORD_STARS)) {

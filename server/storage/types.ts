@@ -139,6 +139,12 @@ export interface TenantStore {
   count(match: RowMatch): Promise<number>;
   /** MAX(ord) of rows matching, 0 when none */
   maxOrd(match: RowMatch): Promise<number>;
+  /**
+   * Inside a transaction: holds a write lock on row `id` until the transaction ends, so that
+   * check-then-insert work on one type (unique values, numbering) runs one at a time across
+   * connections and instances. Outside a transaction it only reads the row.
+   */
+  lockRow(id: number): Promise<void>;
   /** inserts and returns the new id (auto-increment order, as in the PHP engine) */
   insert(row: NewRow): Promise<number>;
   /** bulk insert, keeping ids when given; returns the ids in order */

@@ -181,6 +181,10 @@ export class MysqlStore implements Store {
     });
     pool.pool.on('connection', (conn) => {
       conn.query(`SET SESSION sql_mode = '${PHP_SQL_MODE}'`);
+      // each statement of a transaction sees what other transactions committed (as the PHP engine's
+      // autocommit statements do): a uniqueness check after TenantStore.lockRow sees the rows the
+      // previous holder of the lock inserted; REPEATABLE READ would show the transaction's snapshot
+      conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
     });
     try {
       const stepRows = (await pool.query<RowDataPacket[]>('SELECT @@auto_increment_increment AS step'))[0];

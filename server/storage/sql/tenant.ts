@@ -116,6 +116,12 @@ export class SqlTenantStore implements TenantStore {
 
   // ---- plain row access -------------------------------------------------
 
+  async lockRow(id: number): Promise<void> {
+    if (!this.isColumnInt(id)) return;
+    const p = this.d.newParams();
+    await this.ex.query(`SELECT id FROM ${this.tbl} WHERE id = ${p.add(id)} FOR UPDATE`, p.values);
+  }
+
   async get(id: number): Promise<Row | null> {
     if (!this.isColumnInt(id)) return null;
     const p = this.d.newParams();

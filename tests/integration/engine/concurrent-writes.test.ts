@@ -1,0 +1,84 @@
+/**
+ * Writes under concurrency, on the real server over PGlite and over MariaDB (TEST_MYSQL_URL):
+ * - a unique table keeps one record per value when many `_m_new` with that value arrive at once
+ *   (the check and the insert were separate steps: MariaDB stored 2 of 50 parallel requests);
+ * - `_m_save` of two records to the same value at once leaves at most one of them with it;
+ * - every acknowledged `_m_new` (distinct values, 100 at a time) is in the table afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootLegacyApp, LegacyClient, type LegacyApp } from '../../support/bench-app.js';
+import { loadRows } from '../../golden/replay.js';
+
+const MYSQL_URL = process.env.TEST_MYSQL_URL;
+if (!MYSQL_URL) console.log('concurrent writes on MariaDB skipped: TEST_MYSQL_URL is not set');
+
+const STORES = [
+  { name: 'PGlite', enabled: true, databaseUrl: undefined as string | undefined },
+  { name: 'MariaDB', enabled: !!MYSQL_URL, databaseUrl: MYSQL_URL ? `${MYSQL_URL.replace(/\/$/, '')}/t_conc_${randomBytes(4).toString('hex')}` : undefined },
+];
+
+async function dropSchema(databaseUrl: string): Promise<void> {
+  const mysql2 = await import('mysql2/promise');
+  const url = new URL(databaseUrl);
+  const conn = await mysql2.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  await conn.query(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
+  await conn.end();
+}
+
+for (const kind of STORES) {
+  describe.skipIf(!kind.enabled)(`concurrent writes on ${kind.name}`, () => {
+    let app: LegacyApp;
+    let c: LegacyClient;
+    let uniqueType: number;
+    let plainType: number;
+    beforeAll(async () => {
+      app = await bootLegacyApp({ databaseUrl: kind.databaseUrl });
+      await app.store().importRows('my', loadRows('start-rows.json'));
+      c = new LegacyClient(app.url);
+      await c.login('tester', 'tester-pass-1');
+      uniqueType = await c.type('UniqueCode', 3, true);
+      plainType = await c.type('PlainNote', 3);
+    }, 300_000);
+    afterAll(async () => {
+      await app?.close();
+      if (kind.databaseUrl) await dropSchema(kind.databaseUrl);
+    }, 120_000);
+
+    const stored = async (type: number, val?: string) =>
+      (await app.store().tenant('my').find({ t: type, up: 1 })).filter((r) => val === undefined || r.val === val);
+
+    it('50 parallel _m_new of one value in a unique table store exactly one record', async () => {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => c.post(`_m_new/${uniqueType}?JSON`, { up: '1', [`t${uniqueType}`]: 'SAME-CODE' })));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      const records = await stored(uniqueType, 'SAME-CODE');
+      expect(records).toHaveLength(1);
+      // every answer names that one record: the first created it, the others were told it exists
+      const ids = new Set(answers.map((a) => Number((a.json as { id: number }).id)));
+      expect([...ids]).toEqual([records[0].id]);
+      expect(answers.filter((a) => (a.json as { warning?: string }).warning === 'Запись уже существует')).toHaveLength(49);
+    }, 120_000);
+
+    it('two records saved to one value at once: at most one gets it', async () => {
+      const a = await c.record(uniqueType, { [`t${uniqueType}`]: 'FIRST' });
+      const b = await c.record(uniqueType, { [`t${uniqueType}`]: 'SECOND' });
+      await Promise.all([a, b, a, b].map((id) => c.post(`_m_save/${id}?JSON`, { [`t${uniqueType}`]: 'CLASH' })));
+      expect(await stored(uniqueType, 'CLASH')).toHaveLength(1);
+    }, 120_000);
+
+    it('every acknowledged _m_new of distinct values, 100 at a time, is stored', async () => {
+      const acknowledged: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(Array.from({ length: 100 }, (_, i) =>
+          c.post(`_m_new/${plainType}?JSON`, { up: '1', [`t${plainType}`]: `note ${round}-${i}` })));
+        for (const a of answers) {
+          expect(a.status).toBe(200);
+          acknowledged.push(Number((a.json as { id: number }).id));
+        }
+      }
+      const ids = new Set((await stored(plainType)).map((r) => r.id));
+      expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
+      expect(new Set(acknowledged).size).toBe(300);
+    }, 180_000);
+  });
+}
