@@ -2,11 +2,12 @@
  * The store's lifecycle: open it per the configured target, watch it, and reconnect.
  *
  * - MySQL unreachable at start: the server still starts (degraded), retries with backoff
- *   (capped at ~10 s) and never falls back to the embedded store.
- * - Connection lost while running (failed periodic ping, or a request's query failing with
- *   a connection error reported through `reportFailure`): `current()` turns null (the HTTP
- *   layer answers 503), the handle pings until the server answers again, reopening the
- *   store when pings keep failing, and recovers by itself.
+ *   (at most a second apart) and never falls back to the embedded store.
+ * - Connection lost while running (a failed periodic ping, or any statement failing for want of
+ *   a connection, which the MySQL driver reports at once): `current()` turns null (the HTTP
+ *   layer answers 503), the handle pings at least every second until the server answers again,
+ *   reopening the store when pings keep failing, and recovers by itself within a second of the
+ *   database accepting connections again.
  * - Exactly one startup line about the database (docs/modern-api.md, "Startup and the database"), then one line per change.
  */
 import type { Logger } from 'pino';
@@ -75,7 +76,8 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
   const announce = options.announce ?? ((message: string) => logger.info(message));
   const pingIntervalMs = options.pingIntervalMs ?? 5000;
   const retryMinMs = options.retryMinMs ?? 500;
-  const retryMaxMs = options.retryMaxMs ?? 10_000;
+  // a ping of a server that is down fails at once; a short cap brings service back within a second
+  const retryMaxMs = options.retryMaxMs ?? 1000;
   const reopenAfter = options.reopenAfterFailedPings ?? 3;
   const log = logger.child({ component: 'database' });
 
@@ -193,7 +195,7 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
     busy = true;
     try {
       if (!store) {
-        const opened = await open(target);
+        const opened = await open(target, { onConnectionLost: (error) => lostConnection(error) });
         if (isClosed()) {
           await opened.close().catch(() => undefined);
           return;
@@ -217,6 +219,13 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
     } finally {
       busy = false;
     }
+  }
+
+  /** A statement failed for want of a connection: degraded at once, reconnecting from now. */
+  function lostConnection(error: unknown): void {
+    if (!connected || !isConnectionError(error)) return;
+    markDisconnected(error);
+    schedule(0);
   }
 
   function onChange(listener: StoreStatusListener): () => void {
@@ -255,11 +264,7 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
       });
     },
     firstAttempt: () => firstAttempt,
-    reportFailure(error: unknown) {
-      if (!connected || !isConnectionError(error)) return;
-      markDisconnected(error);
-      schedule(0);
-    },
+    reportFailure: lostConnection,
     onChange,
     async close() {
       if (state === 'closed') return;

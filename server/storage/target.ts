@@ -14,7 +14,13 @@ export type StoreTarget =
   | { driver: 'mysql'; mysql: MysqlOptions; /** host:port, for people */ target: string }
   | { driver: 'pglite'; dir: string; target: string };
 
-export type StoreOpener = (target: StoreTarget) => Promise<Store>;
+/** What an open store reports back to whoever holds it. */
+export interface StoreEvents {
+  /** a statement failed because the connection to the database is gone */
+  onConnectionLost?: (error: unknown) => void;
+}
+
+export type StoreOpener = (target: StoreTarget, events?: StoreEvents) => Promise<Store>;
 
 export type DatabaseSettings = Pick<
   AppConfig,
@@ -45,7 +51,7 @@ export function storeTargetFromConfig(config: DatabaseSettings): StoreTarget {
   return { driver: 'pglite', dir, target: dir };
 }
 
-export const openStoreTarget: StoreOpener = (target) =>
-  target.driver === 'mysql' ? openStore({ mysql: target.mysql }) : openStore({ pgliteDir: target.dir });
+export const openStoreTarget: StoreOpener = (target, events = {}) =>
+  target.driver === 'mysql' ? openStore({ mysql: { ...target.mysql, onConnectionLost: events.onConnectionLost } }) : openStore({ pgliteDir: target.dir });
 
 export type { DriverName, Store };

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import mysql, { type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { APPLIANCE_TABLE_PREFIX, tenantTableName } from '../db-names.js';
+import { databaseErrorReason, isConnectionError } from '../connection-errors.js';
 import { StoreError } from '../errors.js';
 import { MIGRATION_LOCK, runMigrations } from '../migrations.js';
 import { SqlApplianceStore } from '../sql/appliance.js';
@@ -26,6 +27,8 @@ export interface MysqlOptions {
   charset?: string;
   /** pool size, default 10 */
   connectionLimit?: number;
+  /** told at once when a statement fails because the connection is gone (the store handle goes degraded) */
+  onConnectionLost?: (error: unknown) => void;
 }
 
 /** Session sql_mode of the PHP engine (include/connection.php). */
@@ -52,16 +55,39 @@ export function createTenantTableSql(table: string): string {
 type Queryable = Pool | PoolConnection;
 
 class MysqlExecutor implements SqlExecutor {
-  constructor(private readonly conn: Queryable, private readonly pool: Pool | null) {}
+  constructor(
+    private readonly conn: Queryable,
+    private readonly pool: Pool | null,
+    private readonly onConnectionLost?: (error: unknown) => void,
+  ) {}
+
+  /**
+   * A lost connection leaves the driver as StoreError 'unreachable' (the reason, the driver's
+   * error as its cause), so every layer above answers it as "database unavailable", and the
+   * store handle hears of it at once rather than at its next ping.
+   */
+  private lost(error: unknown): unknown {
+    if (!isConnectionError(error)) return error;
+    this.onConnectionLost?.(error);
+    return new StoreError('unreachable', `database unavailable: ${databaseErrorReason(error)}`, { cause: error });
+  }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    const [rows] = await this.conn.query<RowDataPacket[]>(sql, [...params]);
-    return rows as SqlRow[];
+    try {
+      const [rows] = await this.conn.query<RowDataPacket[]>(sql, [...params]);
+      return rows as SqlRow[];
+    } catch (error) {
+      throw this.lost(error);
+    }
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
-    const [result] = await this.conn.query<ResultSetHeader>(sql, [...params]);
-    return { affected: result.affectedRows, insertId: result.insertId || null };
+    try {
+      const [result] = await this.conn.query<ResultSetHeader>(sql, [...params]);
+      return { affected: result.affectedRows, insertId: result.insertId || null };
+    } catch (error) {
+      throw this.lost(error);
+    }
   }
 
   /**
@@ -72,15 +98,20 @@ class MysqlExecutor implements SqlExecutor {
   async inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     if (!this.pool) return fn(this);
     for (let attempt = 1; ; attempt++) {
-      const conn = await this.pool.getConnection();
+      let conn: PoolConnection;
+      try {
+        conn = await this.pool.getConnection();
+      } catch (error) {
+        throw this.lost(error);
+      }
       try {
         await conn.beginTransaction();
-        const result = await fn(new MysqlExecutor(conn, null));
+        const result = await fn(new MysqlExecutor(conn, null, this.onConnectionLost));
         await conn.commit();
         return result;
       } catch (error) {
         await conn.rollback().catch(() => undefined);
-        if (!isMysqlError(error, 'ER_LOCK_DEADLOCK') || attempt >= DEADLOCK_ATTEMPTS) throw error;
+        if (!isMysqlError(error, 'ER_LOCK_DEADLOCK') || attempt >= DEADLOCK_ATTEMPTS) throw this.lost(error);
       } finally {
         conn.release();
       }
@@ -136,8 +167,11 @@ export class MysqlStore implements Store {
   private readonly ids: IdStrategy;
   private closed = false;
 
-  private constructor(private readonly pool: Pool, private readonly schema: string, target: string, schemaVersion: number, step: number) {
-    this.ex = new MysqlExecutor(pool, pool);
+  private constructor(
+    private readonly pool: Pool, private readonly schema: string, target: string, schemaVersion: number, step: number,
+    onConnectionLost?: (error: unknown) => void,
+  ) {
+    this.ex = new MysqlExecutor(pool, pool, onConnectionLost);
     this.ids = mysqlIds(step);
     this.info = { driver: 'mysql', target, schemaVersion };
     this.appliance = new SqlApplianceStore(this.ex, mysqlDialect);
@@ -192,7 +226,7 @@ export class MysqlStore implements Store {
       const version = await withNamedLock(pool, lockName(schema, MIGRATION_LOCK), MIGRATION_WAIT_SECONDS, (conn) =>
         runMigrations(new MysqlExecutor(conn, null), 'mysql'));
       if (version === null) throw new StoreError('unreachable', 'timed out waiting for another instance to finish migrations');
-      return new MysqlStore(pool, schema, `${host}:${port}`, version, step);
+      return new MysqlStore(pool, schema, `${host}:${port}`, version, step, options.onConnectionLost);
     } catch (error) {
       await pool.end().catch(() => undefined);
       if (error instanceof StoreError) throw error;
