@@ -15,6 +15,7 @@ import { bearerToken, looksLikeJwt, route, type ApiServices } from './context.js
 import { EngineCallError, type LegacyCredentials } from '../../engine/index.js';
 import { ORGANIZATION_KIND, type OrganizationRecord } from '../../appliance/organizations.js';
 import { TokenError } from './tokens.js';
+import { HttpError } from '../errors.js';
 
 export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
 const V2_BASE = '/api/v2/integram';
@@ -402,7 +403,7 @@ export function createV2Router(services: ApiServices): Router {
         if (err instanceof JsonApiError) return sendErrors(res, [err]);
         if (err instanceof MultiError) return sendErrors(res, err.errors);
         if (err instanceof EngineCallError) return sendErrors(res, [fromEngine(err)]);
-        if (err instanceof Error && err.name === 'ApiError' && (err as { status?: number }).status === 503) {
+        if (err instanceof HttpError && err.status === 503) {
           return sendErrors(res, [new JsonApiError(503, 'database_unavailable', err.message)]);
         }
         throw err;
