@@ -129,3 +129,24 @@ export async function recordLoginFailure(appliance: ApplianceStore, address: str
   const { id, expiresAt } = failWindow(address, now);
   return appliance.increment(LOGIN_FAIL_KIND, id, 1, { expiresAt });
 }
+
+export type AdminLoginOutcome =
+  | { ok: true; session: { token: string; expiresAt: Date } }
+  | { ok: false; refusal: 'throttled'; retryAfterSeconds: number }
+  | { ok: false; refusal: 'password_required' | 'no_admin' | 'bad_password' };
+
+/**
+ * The console's login from `address`: refused while the address is throttled, then the password
+ * check (a wrong one counts against the address), then a new session.
+ */
+export async function adminLogin(appliance: ApplianceStore, password: unknown, address: string): Promise<AdminLoginOutcome> {
+  const retryAfterSeconds = await loginRetryAfter(appliance, address);
+  if (retryAfterSeconds > 0) return { ok: false, refusal: 'throttled', retryAfterSeconds };
+  if (typeof password !== 'string' || password === '') return { ok: false, refusal: 'password_required' };
+  if (!(await adminExists(appliance))) return { ok: false, refusal: 'no_admin' };
+  if (!(await verifyAdminPassword(appliance, password))) {
+    await recordLoginFailure(appliance, address);
+    return { ok: false, refusal: 'bad_password' };
+  }
+  return { ok: true, session: await createSession(appliance, address) };
+}

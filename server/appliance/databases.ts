@@ -166,6 +166,14 @@ export async function importDatabaseRows(
   return 'created';
 }
 
+/** Every tenant database with its summary, by name. */
+export async function listDatabaseSummaries(store: Store): Promise<{ name: string; rows: number; tables: number }[]> {
+  const names = (await store.listDatabases()).slice().sort();
+  const databases: { name: string; rows: number; tables: number }[] = [];
+  for (const name of names) databases.push(await databaseSummary(store, name));
+  return databases;
+}
+
 /** Integram tables of a tenant: type rows (up=0, a base type as t, not a base type itself, named). */
 export async function databaseSummary(store: Store, name: string): Promise<{ name: string; rows: number; tables: number }> {
   const tenant = store.tenant(name);

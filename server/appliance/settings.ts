@@ -14,6 +14,8 @@ import { loadConfig, type SettingReport } from '../config/index.js';
 import { SETTINGS, SETTING_KEYS, settingDefault, type SettingKey } from '../config/schema.js';
 import { applyEnvChanges, updateEnvFile } from './env-file.js';
 import { lanModeRefusal } from './lan-rule.js';
+import { BACKUP_JOB, type BackupPolicy } from './jobs.js';
+import type { JobRegistry } from '../jobs/registry.js';
 
 /** What a set secret reads as; sending it back means "unchanged". */
 /** One setting as the console shows it (GET /api/admin/settings). */
@@ -37,7 +39,7 @@ export interface ValidationResult { ok: boolean; fields: Record<string, string> 
 
 export const SECRET_PLACEHOLDER = '••••••';
 
-/** Settings the running server applies without a restart (see the admin router's applyLive). */
+/** Settings the running server applies without a restart (applyLiveSettings). */
 export const LIVE_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>(['BACKUP_SCHEDULE', 'BACKUP_KEEP']);
 
 export interface SettingsContext {
@@ -212,6 +214,28 @@ export async function writeSettings(
   });
   writing = job.catch(() => undefined);
   return job;
+}
+
+/** What the live settings change in the running server. */
+export interface LiveSettingsTarget {
+  /** BACKUP_SCHEDULE / BACKUP_KEEP as the running server uses them */
+  backupPolicy: BackupPolicy;
+  jobs: JobRegistry;
+}
+
+/** After a write: BACKUP_SCHEDULE and BACKUP_KEEP take effect at once (the others at the next start). */
+export async function applyLiveSettings(ctx: SettingsContext, changed: readonly string[], target: LiveSettingsTarget): Promise<void> {
+  if (!changed.some((key) => (LIVE_SETTINGS as ReadonlySet<string>).has(key))) return;
+  const view = await readSettings(ctx);
+  const valueOf = (key: string) => view.fields.find((f) => f.key === key);
+  const schedule = valueOf('BACKUP_SCHEDULE');
+  const keep = valueOf('BACKUP_KEEP');
+  const policy = target.backupPolicy;
+  if (changed.includes('BACKUP_KEEP')) policy.keep = Number(keep?.value ?? keep?.defaultValue ?? policy.keep);
+  if (changed.includes('BACKUP_SCHEDULE')) {
+    policy.schedule = schedule?.value ?? schedule?.defaultValue ?? null;
+    await target.jobs.reschedule(BACKUP_JOB, policy.schedule);
+  }
 }
 
 export { SETTING_KEYS };

@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { requestContext } from '../log/request-context.js';
 import type { StoreHandle } from '../storage/handle.js';
-import { databaseUnavailableMessage, errorHandler, sendError } from './errors.js';
+import { databaseUnavailableMessage, errorHandler, HttpError, sendError } from './errors.js';
 import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
 import { RequestMetrics } from './health/request-metrics.js';
 
@@ -64,8 +64,8 @@ export interface AppDeps {
 export function storeGate(storeHandle: StoreHandle): RequestHandler {
   return (_req, res, next) => {
     if (storeHandle.current()) return next();
-    res.set('Retry-After', '5');
-    sendError(res, 503, databaseUnavailableMessage(storeHandle.status().reason), 'database_unavailable');
+    const reason = storeHandle.status().reason;
+    sendError(res, 'plain', new HttpError(503, databaseUnavailableMessage(reason), 'database_unavailable', { headers: { 'Retry-After': '5' } }));
   };
 }
 
@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
   if (routers.api) app.use('/api', routers.api);
   if (routers.legacy) app.use(routers.legacy);
 
-  app.use((req, res) => sendError(res, 404, `Not found: ${req.method} ${req.path}`, 'not_found'));
+  app.use((req, res) => sendError(res, 'plain', new HttpError(404, `Not found: ${req.method} ${req.path}`, 'not_found')));
   app.use(errorHandler({ storeHandle }));
   return app;
 }

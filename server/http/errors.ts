@@ -1,28 +1,122 @@
 /**
- * One error envelope for the server's own routes, `{"error": "<message>", "code"?: "..."}`,
- * and the last-resort error handler: a user's mistake is a 4xx with a clear message, a
+ * The server's one HTTP error type and the error envelope of each API family, in one place:
+ *
+ *   plain    the app's own routes (store gate, health, 404, this handler): {"error": message, "code"?}
+ *   admin    the console's admin API (admin/contract.ts AdminError): {"error": {code, message, fields?}}
+ *   api      /api/auth, /api/organizations: {"success": false, "error": message, "code"?, "details"?}
+ *   jsonapi  /api/v2/integram: a JSON:API 1.1 document {"jsonapi", "errors": [...]}
+ *
+ * A handler throws an `HttpError` (its router's error middleware sends it in the router's family)
+ * or calls `sendError(res, family, error)`. The legacy URL API is not a family here: its error
+ * answers are the engine's, formatted by legacy/index.ts formatResponse.
+ *
+ * Also the app's last-resort error handler: a user's mistake is a 4xx with a clear message, a
  * database outage is a 503, only a real bug is a 500 (logged with the request id), and no
- * answer ever carries a stack trace or SQL. Routers with their own envelope (the legacy API,
- * JSON:API, /api/auth) format their errors themselves and only let bugs reach this handler.
+ * answer ever carries a stack trace or SQL.
  */
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { z } from 'zod';
 import type { StoreHandle } from '../storage/handle.js';
+import type { AdminError } from './admin/contract.js';
 import { databaseErrorReason, isConnectionError } from '../storage/connection-errors.js';
 
+export interface HttpErrorOptions {
+  /** per-field problems (the admin API's `fields`, the modern API's `details`) */
+  details?: Record<string, string>;
+  /** JSON:API: where in the request the problem is */
+  source?: { pointer?: string; parameter?: string; header?: string };
+  /** headers the answer carries, e.g. Retry-After or WWW-Authenticate */
+  headers?: Record<string, string>;
+}
+
 export class HttpError extends Error {
+  readonly details?: Record<string, string>;
+  readonly source?: HttpErrorOptions['source'];
+  readonly headers: Record<string, string>;
+
   constructor(
     readonly status: number,
     message: string,
+    /** stable machine-readable code, e.g. not_found */
     readonly code?: string,
+    options: HttpErrorOptions = {},
   ) {
     super(message);
     this.name = 'HttpError';
+    this.details = options.details;
+    this.source = options.source;
+    this.headers = options.headers ?? {};
   }
 }
 
-export function sendError(res: Response, status: number, message: string, code?: string): void {
+export type ErrorFamily = 'plain' | 'admin' | 'api' | 'jsonapi';
+
+export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
+
+const JSONAPI_TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
+  409: 'Conflict', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 503: 'Service Unavailable',
+};
+
+interface Envelope {
+  /** the answer's status for these errors (default: the one error's) */
+  status?(errors: readonly HttpError[]): number;
+  /** headers the family adds for a status */
+  headers?(status: number): Record<string, string>;
+  /** sent as this media type (default: res.json) */
+  mediaType?: string;
+  body(errors: readonly HttpError[]): unknown;
+}
+
+const ENVELOPES: Record<ErrorFamily, Envelope> = {
+  plain: {
+    body: ([e]) => (e.code ? { error: e.message, code: e.code } : { error: e.message }),
+  },
+  admin: {
+    body: ([e]): AdminError => {
+      const code = e.code ?? 'error';
+      return { error: e.details ? { code, message: e.message, fields: e.details } : { code, message: e.message } };
+    },
+  },
+  api: {
+    body: ([e]) => ({ success: false, error: e.message, ...(e.code ? { code: e.code } : {}), ...(e.details ? { details: e.details } : {}) }),
+  },
+  jsonapi: {
+    status: (errors) => (errors.length === 1 ? errors[0].status : Math.max(...errors.map((e) => e.status)) >= 500 ? 500 : 400),
+    headers: (status): Record<string, string> => (status === 401 ? { 'WWW-Authenticate': 'Bearer' } : status === 503 ? { 'Retry-After': '5' } : {}),
+    mediaType: JSONAPI_MEDIA_TYPE,
+    body: (errors) => ({
+      jsonapi: { version: '1.1' },
+      errors: errors.map((e) => ({
+        status: String(e.status), code: e.code ?? 'error', title: JSONAPI_TITLES[e.status] ?? 'Error', detail: e.message,
+        ...(e.source ? { source: e.source } : {}),
+      })),
+    }),
+  },
+};
+
+/** Sends the error(s) in the family's envelope (nothing when the answer has started). */
+export function sendError(res: Response, family: ErrorFamily, error: HttpError | readonly HttpError[]): void {
   if (res.headersSent) return;
-  res.status(status).json(code ? { error: message, code } : { error: message });
+  const errors: readonly HttpError[] = error instanceof HttpError ? [error] : error;
+  const envelope = ENVELOPES[family];
+  const status = envelope.status?.(errors) ?? errors[0].status;
+  for (const e of errors) for (const [name, value] of Object.entries(e.headers)) res.set(name, value);
+  for (const [name, value] of Object.entries(envelope.headers?.(status) ?? {})) res.set(name, value);
+  res.status(status);
+  const body = envelope.body(errors);
+  if (envelope.mediaType) res.type(envelope.mediaType).send(JSON.stringify(body));
+  else res.json(body);
+}
+
+/** zod issues → {field: first message}; a problem with the whole body is named `rootKey`. */
+export function issueFields(error: z.ZodError, rootKey: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join('.') : rootKey;
+    fields[key] ??= issue.message;
+  }
+  return fields;
 }
 
 export function databaseUnavailableMessage(reason: string | undefined): string {
@@ -41,10 +135,11 @@ const BODY_ERRORS: Record<string, { status: number; message: (limit?: unknown) =
   'stream.encoding.set': { status: 500, message: () => 'Internal server error' },
 };
 
-function fieldOf(error: unknown, field: string): unknown {
+export function fieldOf(error: unknown, field: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[field] : undefined;
 }
 
+/** The app's last-resort handler: every error a router let through, in the plain envelope. */
 export function errorHandler(deps: { storeHandle?: StoreHandle }): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) {
@@ -53,29 +148,27 @@ export function errorHandler(deps: { storeHandle?: StoreHandle }): ErrorRequestH
       res.destroy();
       return;
     }
-    if (error instanceof HttpError) {
-      sendError(res, error.status, error.message, error.code);
-      return;
-    }
-    const type = fieldOf(error, 'type');
-    if (typeof type === 'string' && BODY_ERRORS[type] && type !== 'stream.encoding.set') {
-      const known = BODY_ERRORS[type];
-      sendError(res, known.status, known.message(fieldOf(error, 'limit')));
-      return;
-    }
-    if (isConnectionError(error)) {
-      deps.storeHandle?.reportFailure(error);
-      req.log?.warn({ err: error }, 'database error while serving the request');
-      sendError(res, 503, databaseUnavailableMessage(databaseErrorReason(error)));
-      return;
-    }
-    // an http-errors style error deliberately marked safe to show (e.g. from a library)
-    const status = fieldOf(error, 'status') ?? fieldOf(error, 'statusCode');
-    if (typeof status === 'number' && status >= 400 && status < 500 && fieldOf(error, 'expose') === true) {
-      sendError(res, status, String(fieldOf(error, 'message') ?? 'Bad request'));
-      return;
-    }
-    req.log?.error({ err: error }, 'unhandled error');
-    sendError(res, 500, `Internal server error (request id ${req.id})`);
+    sendError(res, 'plain', plainError(error, req, deps));
   };
+}
+
+function plainError(error: unknown, req: Request, deps: { storeHandle?: StoreHandle }): HttpError {
+  if (error instanceof HttpError) return error;
+  const type = fieldOf(error, 'type');
+  if (typeof type === 'string' && BODY_ERRORS[type] && type !== 'stream.encoding.set') {
+    const known = BODY_ERRORS[type];
+    return new HttpError(known.status, known.message(fieldOf(error, 'limit')));
+  }
+  if (isConnectionError(error)) {
+    deps.storeHandle?.reportFailure(error);
+    req.log?.warn({ err: error }, 'database error while serving the request');
+    return new HttpError(503, databaseUnavailableMessage(databaseErrorReason(error)));
+  }
+  // an http-errors style error deliberately marked safe to show (e.g. from a library)
+  const status = fieldOf(error, 'status') ?? fieldOf(error, 'statusCode');
+  if (typeof status === 'number' && status >= 400 && status < 500 && fieldOf(error, 'expose') === true) {
+    return new HttpError(status, String(fieldOf(error, 'message') ?? 'Bad request'));
+  }
+  req.log?.error({ err: error }, 'unhandled error');
+  return new HttpError(500, `Internal server error (request id ${req.id})`);
 }

@@ -16,6 +16,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../config/index.js';
+import { HttpError, sendError } from './errors.js';
 
 /** First path segments under /api/ that belong to the modern API (everything else there is legacy /api/{db}). */
 export const MODERN_API_SEGMENTS: ReadonlySet<string> = new Set([
@@ -62,7 +63,7 @@ function bodyLimitGuard(req: Request, res: Response, next: NextFunction): void {
   const path = req.path.toLowerCase();
   const limit = BODY_LIMITS.find((entry) => path === entry.prefix || path.startsWith(`${entry.prefix}/`));
   if (!limit || declared <= limit.bytes) return next();
-  res.status(413).json({ success: false, error: `The request body is too large (limit ${limit.bytes} bytes)`, code: 'payload_too_large' });
+  sendError(res, 'api', new HttpError(413, `The request body is too large (limit ${limit.bytes} bytes)`, 'payload_too_large'));
 }
 
 /** helmet + CORS for the modern API + body size limits, as one router for `app.use(...)`. */

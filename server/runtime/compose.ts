@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import type { AppRouters } from '../http/app.js';
+import { HttpError, sendError } from '../http/errors.js';
 import { createAdminLayer, type AdminLayer } from './admin-layer.js';
 import { createApiRouter } from '../http/api/index.js';
 import { createDocsRouter } from '../http/docs/index.js';
@@ -45,7 +46,7 @@ function consoleRouter(dir: string | null): Router {
     router.get(/^\/console(\/.*)?$/, (_req, res) => res.sendFile(path.join(dir, 'index.html')));
   } else {
     router.get(/^\/console(\/.*)?$/, (_req, res) => {
-      res.status(404).json({ error: 'The console is not built. Run `npm run build` and restart the server.' });
+      sendError(res, 'plain', new HttpError(404, 'The console is not built. Run `npm run build` and restart the server.'));
     });
   }
   return router;

@@ -7,13 +7,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApplianceStore } from '../../storage/types.js';
 import { sessionValid } from '../../appliance/admin-account.js';
-import { ADMIN_COOKIE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE, type AdminError } from './contract.js';
+import { HttpError, sendError } from '../errors.js';
+import { ADMIN_COOKIE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE } from './contract.js';
 import { isLoopbackAddress, type IpAllowList } from './ip-allow.js';
-
-export function sendError(res: Response, status: number, code: string, message: string, fields?: Record<string, string>): void {
-  const body: AdminError = { error: fields ? { code, message, fields } : { code, message } };
-  res.status(status).json(body);
-}
 
 /** The address the request came from, as Express sees it (respects TRUST_PROXY). */
 export function clientAddress(req: Request): string {
@@ -64,7 +60,7 @@ export function baseGuard(getAllowList: () => IpAllowList): RequestHandler {
     for (const header of CORS_HEADERS) res.removeHeader(header);
     res.setHeader('Cache-Control', 'no-store');
     if (!getAllowList().allows(clientAddress(req))) {
-      sendError(res, 403, 'forbidden_address', 'the admin API does not answer this address (ADMIN_ALLOWED_IPS)');
+      sendError(res, 'admin', new HttpError(403, 'the admin API does not answer this address (ADMIN_ALLOWED_IPS)', 'forbidden_address'));
       return;
     }
     if (req.method === 'OPTIONS') {
@@ -72,28 +68,36 @@ export function baseGuard(getAllowList: () => IpAllowList): RequestHandler {
       return;
     }
     if (!['GET', 'HEAD'].includes(req.method) && req.get(ADMIN_CSRF_HEADER) !== ADMIN_CSRF_VALUE) {
-      sendError(res, 403, 'csrf', `state-changing requests need the header ${ADMIN_CSRF_HEADER}: ${ADMIN_CSRF_VALUE}`);
+      sendError(res, 'admin', new HttpError(403, `state-changing requests need the header ${ADMIN_CSRF_HEADER}: ${ADMIN_CSRF_VALUE}`, 'csrf'));
       return;
     }
     next();
   };
 }
 
+/** Whether the request presents a valid admin session (false while the store is unavailable). */
+export async function hasAdminSession(req: Request, appliance: ApplianceStore | null): Promise<boolean> {
+  const token = presentedToken(req);
+  return token !== null && appliance !== null && sessionValid(appliance, token);
+}
+
+export const LOGIN_REQUIRED = 'admin login required';
+
 /** 401 unless a valid admin session is presented. */
 export function requireAdmin(getAppliance: () => ApplianceStore | null): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = presentedToken(req);
     if (!token) {
-      sendError(res, 401, 'unauthorized', 'admin login required');
+      sendError(res, 'admin', new HttpError(401, LOGIN_REQUIRED, 'unauthorized'));
       return;
     }
     const appliance = getAppliance();
     if (!appliance) {
-      sendError(res, 503, 'store_unavailable', 'the database is not available; admin sessions cannot be checked');
+      sendError(res, 'admin', new HttpError(503, 'the database is not available; admin sessions cannot be checked', 'store_unavailable'));
       return;
     }
     if (!(await sessionValid(appliance, token))) {
-      sendError(res, 401, 'unauthorized', 'the admin session is invalid or has expired; log in again');
+      sendError(res, 'admin', new HttpError(401, 'the admin session is invalid or has expired; log in again', 'unauthorized'));
       return;
     }
     next();

@@ -4,25 +4,25 @@
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { isLogLevelName, type LogLevelName } from '../../log/ring.js';
+import { HttpError } from '../errors.js';
+import type { AdminLogs, AdminRoutes } from './context.js';
 import type { LogLine } from './contract.js';
-import { sendError } from './guard.js';
-import type { LogRing } from '../../log/ring.js';
 
 const LEVEL_ORDER: Record<LogLevelName, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const HEARTBEAT_MS = 15_000;
 
 interface LogFilter { level?: LogLevelName; q?: string; limit?: number }
 
-function parseFilter(req: Request): LogFilter | string {
+function parseFilter(req: Request): LogFilter {
   const level = typeof req.query.level === 'string' && req.query.level !== '' ? req.query.level : undefined;
-  if (level !== undefined && !isLogLevelName(level)) return 'level must be one of trace, debug, info, warn, error, fatal';
+  if (level !== undefined && !isLogLevelName(level)) throw new HttpError(400, 'level must be one of trace, debug, info, warn, error, fatal', 'invalid_request');
   const q = typeof req.query.q === 'string' && req.query.q !== '' ? req.query.q.slice(0, 200) : undefined;
   let limit: number | undefined = 500;
   if (typeof req.query.limit === 'string' && req.query.limit !== '') {
     limit = Number(req.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return 'limit must be a whole number from 1 to 10000';
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'limit must be a whole number from 1 to 10000', 'invalid_request');
   }
   return { level: level as LogLevelName | undefined, q, limit };
 }
@@ -41,25 +41,17 @@ export interface LogRoutes {
   closeStreams(): void;
 }
 
-export interface AdminLogs {
-  /** recent lines and live subscription (server/log/ring.ts) */
-  ring: LogRing;
-  /** the log file being written now, or null (for download) */
-  currentFile(): string | null;
-}
-
-export function registerLogRoutes(router: Router, logs: AdminLogs | null): LogRoutes {
+/** GET /logs, /logs/stream, /logs/download (admin session required). */
+export function bindLogRoutes(routes: AdminRoutes, logs: AdminLogs | null): LogRoutes {
   const streams = new Set<Response>();
-  router.get('/logs', (req, res) => {
+  routes.protected.get('/logs', (req, res) => {
     const filter = parseFilter(req);
-    if (typeof filter === 'string') return sendError(res, 400, 'invalid_request', filter);
     const lines: LogLine[] = logs ? logs.ring.recent(filter) : [];
     res.json({ lines });
   });
 
-  router.get('/logs/stream', (req: Request, res: Response) => {
+  routes.protected.get('/logs/stream', (req: Request, res: Response) => {
     const filter = parseFilter(req);
-    if (typeof filter === 'string') return sendError(res, 400, 'invalid_request', filter);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
@@ -86,14 +78,14 @@ export function registerLogRoutes(router: Router, logs: AdminLogs | null): LogRo
     res.on('close', stop);
   });
 
-  router.get('/logs/download', async (_req, res) => {
+  routes.protected.get('/logs/download', async (_req, res) => {
     const file = logs?.currentFile() ?? null;
-    if (!file) return sendError(res, 404, 'no_log_file', 'the server writes no log file (LOG_FILE=off or DISABLE_LOGGING)');
+    if (!file) throw new HttpError(404, 'the server writes no log file (LOG_FILE=off or DISABLE_LOGGING)', 'no_log_file');
     let size: number;
     try {
       size = (await fs.stat(file)).size;
     } catch {
-      return sendError(res, 404, 'no_log_file', 'the log file does not exist yet');
+      throw new HttpError(404, 'the log file does not exist yet', 'no_log_file');
     }
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file).replace(/"/g, '')}"`);

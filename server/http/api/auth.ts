@@ -8,7 +8,8 @@
  */
 import express, { type Request, type Router } from 'express';
 import { ensureDefaultDatabase } from '../../appliance/databases.js';
-import { ApiError, fail, ok, requireAccessToken, route, type ApiServices } from './context.js';
+import { HttpError } from '../errors.js';
+import { ok, requireAccessToken, route, type ApiServices } from './context.js';
 import { EngineCallError } from '../../engine/index.js';
 import {
   issueDetails, loginRequest, passwordProblems, refreshRequest, registerRequest, RESERVED_LOGINS,
@@ -41,7 +42,7 @@ export function createAuthRouter(services: ApiServices): Router {
   async function legacyLogin(db: string, login: string, password: string, address: string) {
     const creds = await services.ops.login(db, login, password, address);
     const who = await services.ops.whoami(db, creds.token);
-    if (!who) throw new ApiError(401, 'Invalid login or password', 'invalid_credentials');
+    if (!who) throw new HttpError(401, 'Invalid login or password', 'invalid_credentials');
     const identity: SessionIdentity = { db, userId: who.userId, login: who.login, role: who.role };
     const started = await services.tokens.start({ ...identity, legacyToken: creds.token, xsrf: creds.xsrf });
     return sessionBody(identity, started, false, creds);
@@ -49,7 +50,7 @@ export function createAuthRouter(services: ApiServices): Router {
 
   router.post('/login', route(async (req, res) => {
     const parsed = loginRequest.safeParse(req.body ?? {});
-    if (!parsed.success) return fail(res, 400, 'login and password are required', 'validation_failed', issueDetails(parsed.error));
+    if (!parsed.success) throw new HttpError(400, 'login and password are required', 'validation_failed', { details: issueDetails(parsed.error) });
     const body = parsed.data;
     const db = (body.database ?? config.DEFAULT_DATABASE).toLowerCase();
     const login = (body.login ?? body.identifier ?? '').trim();
@@ -65,14 +66,10 @@ export function createAuthRouter(services: ApiServices): Router {
     const verdict = await services.throttle.check(db, login, address);
     if (!verdict.allowed) {
       req.log?.warn({ db, login, address, reason: verdict.reason, retryAfter: verdict.retryAfterSeconds }, 'api login throttled');
-      res.set('Retry-After', String(verdict.retryAfterSeconds));
-      return fail(
-        res, 429,
-        verdict.reason === 'login'
-          ? `Too many failed logins for "${login}"; try again in ${verdict.retryAfterSeconds} s`
-          : `Too many failed logins from your address; try again in ${verdict.retryAfterSeconds} s`,
-        'too_many_attempts',
-      );
+      const message = verdict.reason === 'login'
+        ? `Too many failed logins for "${login}"; try again in ${verdict.retryAfterSeconds} s`
+        : `Too many failed logins from your address; try again in ${verdict.retryAfterSeconds} s`;
+      throw new HttpError(429, message, 'too_many_attempts', { headers: { 'Retry-After': String(verdict.retryAfterSeconds) } });
     }
     try {
       const session = await legacyLogin(db, login, body.password, address);
@@ -80,54 +77,53 @@ export function createAuthRouter(services: ApiServices): Router {
       return ok(res, session);
     } catch (err) {
       if (err instanceof EngineCallError) {
-        if (err.status === 404) return fail(res, 404, `Database "${db}" not found`, 'database_not_found');
-        if (err.status === 409) return fail(res, 409, 'Several users have this login; ask the administrator', 'ambiguous_login');
+        if (err.status === 404) throw new HttpError(404, `Database "${db}" not found`, 'database_not_found');
+        if (err.status === 409) throw new HttpError(409, 'Several users have this login; ask the administrator', 'ambiguous_login');
         if (err.status === 429) {
           // the engine's own (per-process) throttle of the legacy login
           const seconds = Number(/(\d+)/.exec(err.message)?.[1] ?? 60);
-          res.set('Retry-After', String(seconds));
-          return fail(res, 429, `Too many failed logins for "${login}"; try again in ${seconds} s`, 'too_many_attempts');
+          throw new HttpError(429, `Too many failed logins for "${login}"; try again in ${seconds} s`, 'too_many_attempts', { headers: { 'Retry-After': String(seconds) } });
         }
         await services.throttle.recordFailure(db, login, address);
         req.log?.info({ db, login, address }, 'api login failed');
-        return fail(res, 401, 'Invalid login or password', 'invalid_credentials');
+        throw new HttpError(401, 'Invalid login or password', 'invalid_credentials');
       }
-      if (err instanceof ApiError && err.code === 'invalid_credentials') await services.throttle.recordFailure(db, login, address);
+      if (err instanceof HttpError && err.code === 'invalid_credentials') await services.throttle.recordFailure(db, login, address);
       throw err;
     }
   }));
 
   router.post('/register', route(async (req, res) => {
     if (!config.REGISTRATION_ENABLED) {
-      return fail(res, 403, 'Registration is disabled on this server (setting REGISTRATION_ENABLED)', 'registration_disabled');
+      throw new HttpError(403, 'Registration is disabled on this server (setting REGISTRATION_ENABLED)', 'registration_disabled');
     }
-    if (mockMode) return fail(res, 403, 'Registration is not available in AUTH_MODE=mock', 'mock_mode');
+    if (mockMode) throw new HttpError(403, 'Registration is not available in AUTH_MODE=mock', 'mock_mode');
     const parsed = registerRequest.safeParse(req.body ?? {});
-    if (!parsed.success) return fail(res, 400, 'The registration form has errors', 'validation_failed', issueDetails(parsed.error));
+    if (!parsed.success) throw new HttpError(400, 'The registration form has errors', 'validation_failed', { details: issueDetails(parsed.error) });
     const body = parsed.data;
     const db = (body.database ?? config.DEFAULT_DATABASE).toLowerCase();
     if (db !== config.DEFAULT_DATABASE.toLowerCase()) {
-      return fail(res, 403, `Registration is only open on the default database "${config.DEFAULT_DATABASE}"`, 'registration_closed');
+      throw new HttpError(403, `Registration is only open on the default database "${config.DEFAULT_DATABASE}"`, 'registration_closed');
     }
     const login = body.login.toLowerCase();
     if (RESERVED_LOGINS.has(login) || login === db) {
-      return fail(res, 422, `The login "${login}" is reserved`, 'login_reserved', { login: 'reserved' });
+      throw new HttpError(422, `The login "${login}" is reserved`, 'login_reserved', { details: { login: 'reserved' } });
     }
     const problems = passwordProblems(body.password, login);
-    if (problems.length) return fail(res, 422, problems.join(' '), 'weak_password', { password: problems.join(' ') });
+    if (problems.length) throw new HttpError(422, problems.join(' '), 'weak_password', { details: { password: problems.join(' ') } });
     const store = services.store();
     if (!(await store.databaseExists(db))) {
       // a fresh appliance: the default database (the PHP engine's cabinet `my`) starts from the template
       if (await ensureDefaultDatabase(services.databases(), { name: db, templates: config.INTEGRAM_TEMPLATES })) {
         req.log?.info({ database: db }, 'default database created for the first registration');
       }
-      if (!(await store.databaseExists(db))) return fail(res, 503, `The database "${db}" could not be created; try again`, 'database_unavailable');
+      if (!(await store.databaseExists(db))) throw new HttpError(503, `The database "${db}" could not be created; try again`, 'database_unavailable');
     }
     try {
       await services.ops.insertUser(db, { login, password: body.password, email: body.email, roleName: 'user' });
     } catch (err) {
-      if (err instanceof EngineCallError && err.status === 409) return fail(res, 409, `The login "${login}" is taken`, 'login_taken');
-      if (err instanceof EngineCallError) return fail(res, err.status, err.message, 'registration_failed');
+      if (err instanceof EngineCallError && err.status === 409) throw new HttpError(409, `The login "${login}" is taken`, 'login_taken');
+      if (err instanceof EngineCallError) throw new HttpError(err.status, err.message, 'registration_failed');
       throw err;
     }
     req.log?.info({ db, login }, 'api user registered');
@@ -137,7 +133,7 @@ export function createAuthRouter(services: ApiServices): Router {
 
   router.post('/refresh', route(async (req, res) => {
     const parsed = refreshRequest.safeParse(req.body ?? {});
-    if (!parsed.success) return fail(res, 400, 'refreshToken is required', 'validation_failed', issueDetails(parsed.error));
+    if (!parsed.success) throw new HttpError(400, 'refreshToken is required', 'validation_failed', { details: issueDetails(parsed.error) });
     const result = await services.tokens.refresh(parsed.data.refreshToken);
     const who: SessionIdentity = { db: result.claims.db, userId: result.claims.uid, login: result.claims.login, role: result.claims.role };
     const legacy = result.family ? { token: result.family.legacyToken, xsrf: result.family.xsrf } : undefined;
@@ -158,10 +154,12 @@ export function createAuthRouter(services: ApiServices): Router {
     });
   }));
 
-  router.all(['/login', '/register', '/refresh', '/logout', '/me'], (req, res) => {
-    fail(res, 405, `${req.method} is not allowed here`, 'method_not_allowed');
+  router.all(['/login', '/register', '/refresh', '/logout', '/me'], (req) => {
+    throw new HttpError(405, `${req.method} is not allowed here`, 'method_not_allowed');
   });
-  router.use((req, res) => fail(res, 404, `Not found: ${req.method} /api/auth${req.path}`, 'not_found'));
+  router.use((req) => {
+    throw new HttpError(404, `Not found: ${req.method} /api/auth${req.path}`, 'not_found');
+  });
   return router;
 }
 

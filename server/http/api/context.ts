@@ -1,7 +1,7 @@
 /**
  * What the /api routers share: their dependencies, the services built from them, the
- * `{success, data}` / `{success: false, error, code}` envelope of /api/auth and
- * /api/organizations, and the Bearer-token guard.
+ * `{success, data}` answer of /api/auth and /api/organizations with the error middleware that
+ * sends their errors in the `api` envelope (../errors.ts), and the Bearer-token guard.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
@@ -12,6 +12,7 @@ import { LoginThrottle, type ThrottlePolicy } from '../../appliance/login-thrott
 import type { DatabaseDeps } from '../../appliance/databases.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
 import type { EngineOperations } from '../../engine/index.js';
+import { HttpError, sendError } from '../errors.js';
 import { TokenError, TokenService, type SessionFamily, type TokenClaims } from './tokens.js';
 
 export type ApiConfig = Pick<
@@ -33,13 +34,6 @@ export interface ApiRouterDeps {
   now?: () => number;
 }
 
-export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly code: string, readonly details?: Record<string, string>) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
 export interface ApiServices {
   deps: ApiRouterDeps;
   store(): Store;
@@ -53,7 +47,7 @@ export interface ApiServices {
 export function createServices(deps: ApiRouterDeps): ApiServices {
   const store = (): Store => {
     const current = deps.getStore();
-    if (!current) throw new ApiError(503, 'Database unavailable; try again shortly', 'database_unavailable');
+    if (!current) throw new HttpError(503, 'Database unavailable; try again shortly', 'database_unavailable', { headers: { 'Retry-After': '5' } });
     return current;
   };
   const templatesDir = deps.templatesDir ?? defaultTemplatesDir();
@@ -77,14 +71,6 @@ export function createServices(deps: ApiRouterDeps): ApiServices {
 
 export function ok(res: Response, data: unknown, status = 200): void {
   res.status(status).json({ success: true, data });
-}
-
-export function fail(res: Response, status: number, error: string, code?: string, details?: Record<string, string>): void {
-  if (res.headersSent) return;
-  const body: Record<string, unknown> = { success: false, error };
-  if (code) body.code = code;
-  if (details) body.details = details;
-  res.status(status).json(body);
 }
 
 /** Express 5 passes rejected promises on; this keeps the handler types simple. */
@@ -134,8 +120,8 @@ export function requireAccessToken(services: ApiServices): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
     if (!token) {
-      res.set('WWW-Authenticate', 'Bearer');
-      fail(res, 401, 'Authorization: Bearer <access token> is required (POST /api/auth/login gives one)', 'unauthorized');
+      const message = 'Authorization: Bearer <access token> is required (POST /api/auth/login gives one)';
+      sendError(res, 'api', new HttpError(401, message, 'unauthorized', { headers: { 'WWW-Authenticate': 'Bearer' } }));
       return;
     }
     let claims: TokenClaims;
@@ -143,8 +129,7 @@ export function requireAccessToken(services: ApiServices): RequestHandler {
       claims = services.tokens.verify(token, 'access');
     } catch (err) {
       if (err instanceof TokenError) {
-        res.set('WWW-Authenticate', `Bearer error="invalid_token"`);
-        fail(res, 401, err.message, err.code);
+        sendError(res, 'api', new HttpError(401, err.message, err.code, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }));
         return;
       }
       next(err);
@@ -157,23 +142,22 @@ export function requireAccessToken(services: ApiServices): RequestHandler {
         next();
       })
       .catch((err: unknown) => {
-        if (err instanceof TokenError) fail(res, 401, err.message, err.code);
+        if (err instanceof TokenError) sendError(res, 'api', new HttpError(401, err.message, err.code));
         else next(err);
       });
   };
 }
 
-/** The envelope for errors thrown by /api/auth and /api/organizations handlers. */
+/** The `api` envelope for errors thrown by /api/auth and /api/organizations handlers. */
 export function envelopeErrors(logger?: Pick<Logger, 'warn'>) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
-    if (err instanceof ApiError) {
-      if (err.status === 503) res.set('Retry-After', '5');
-      fail(res, err.status, err.message, err.code, err.details);
+    if (err instanceof HttpError) {
+      sendError(res, 'api', err);
       return;
     }
     if (err instanceof TokenError) {
       if (err.code === 'refresh_token_reused') (req.log ?? logger)?.warn?.({ code: err.code }, 'a spent refresh token came back: its session family is revoked');
-      fail(res, tokenErrorStatus(err), err.message, err.code);
+      sendError(res, 'api', new HttpError(tokenErrorStatus(err), err.message, err.code));
       return;
     }
     // anything else (body-parser errors, a lost database, a bug): the app's error handler words

@@ -3,7 +3,7 @@
  * /api/auth is never taken for a database named "api"):
  *
  *   /api/auth            login, register, refresh, logout, me          (./auth.ts)
- *   /api/v2/integram     JSON:API 1.1 over the engine                  (./v2.ts)
+ *   /api/v2/integram     JSON:API 1.1 over the engine                  (./v2/)
  *   /api/organizations   tenant databases registered in the appliance  (./organizations.ts)
  *
  * Wired in server/runtime/compose.ts (routers.api), sharing the legacy router's engine:
@@ -13,7 +13,7 @@ import express, { type Router } from 'express';
 import { createAuthRouter } from './auth.js';
 import { createServices, envelopeErrors, type ApiRouterDeps } from './context.js';
 import { createOrganizationsRouter } from './organizations.js';
-import { createV2Router } from './v2.js';
+import { createV2Router } from './v2/index.js';
 
 export type { ApiRouterDeps, ApiConfig } from './context.js';
 

@@ -13,7 +13,8 @@ import { TemplateError } from '../../appliance/templates.js';
 import { UserWriteError } from '../../engine/index.js';
 import { checkNewDbName } from '../../storage/db-names.js';
 import type { ApplianceDoc } from '../../storage/types.js';
-import { ApiError, fail, ok, requireAccessToken, route, type ApiServices, type AuthenticatedCaller } from './context.js';
+import { HttpError } from '../errors.js';
+import { ok, requireAccessToken, route, type ApiServices, type AuthenticatedCaller } from './context.js';
 import { issueDetails, organizationCreate, organizationDelete, organizationPatch, passwordProblems } from './schemas.js';
 
 function view(doc: ApplianceDoc<OrganizationRecord>) {
@@ -31,7 +32,7 @@ function view(doc: ApplianceDoc<OrganizationRecord>) {
 }
 
 function callerOf(caller: AuthenticatedCaller): OrganizationOwner {
-  if (caller.claims.mock) throw new ApiError(403, 'Mock tokens (AUTH_MODE=mock) cannot manage organizations', 'mock_token');
+  if (caller.claims.mock) throw new HttpError(403, 'Mock tokens (AUTH_MODE=mock) cannot manage organizations', 'mock_token');
   return { database: caller.claims.db, userId: caller.claims.uid, login: caller.claims.login };
 }
 
@@ -40,7 +41,7 @@ export async function ownedOrganization(services: ApiServices, caller: Authentic
   try {
     return await findOwned(services.databases(), callerOf(caller), id);
   } catch (err) {
-    if (err instanceof OrganizationNotFoundError) throw new ApiError(404, err.message, 'organization_not_found');
+    if (err instanceof OrganizationNotFoundError) throw new HttpError(404, err.message, 'organization_not_found');
     throw err;
   }
 }
@@ -60,28 +61,28 @@ export function createOrganizationsRouter(services: ApiServices): Router {
   router.post('/', route(async (req, res) => {
     const who = callerOf(req.apiCaller!);
     const parsed = organizationCreate.safeParse(req.body ?? {});
-    if (!parsed.success) return fail(res, 400, 'The organization form has errors', 'validation_failed', issueDetails(parsed.error));
+    if (!parsed.success) throw new HttpError(400, 'The organization form has errors', 'validation_failed', { details: issueDetails(parsed.error) });
     const body = parsed.data;
     const check = checkNewDbName(body.name);
-    if (!check.ok) return fail(res, 422, check.reason, 'invalid_name', { name: check.reason });
+    if (!check.ok) throw new HttpError(422, check.reason, 'invalid_name', { details: { name: check.reason } });
     const name = check.name;
     const template = (body.template ?? 'ru').toLowerCase();
     if (!allowedTemplates.includes(template)) {
-      return fail(res, 422, `Unknown template "${template}"; offered: ${allowedTemplates.join(', ')}`, 'invalid_template', { template: 'unknown' });
+      throw new HttpError(422, `Unknown template "${template}"; offered: ${allowedTemplates.join(', ')}`, 'invalid_template', { details: { template: 'unknown' } });
     }
     if (body.password !== undefined) {
       const problems = passwordProblems(body.password, who.login);
-      if (problems.length) return fail(res, 422, problems.join(' '), 'weak_password', { password: problems.join(' ') });
+      if (problems.length) throw new HttpError(422, problems.join(' '), 'weak_password', { details: { password: problems.join(' ') } });
     }
     let doc: ApplianceDoc<OrganizationRecord>;
     try {
       doc = await createOrganization(services.databases(), who, { name, template, description: body.description ?? '', password: body.password });
     } catch (err) {
-      if (err instanceof TemplateError) return fail(res, 422, err.message, 'invalid_template');
+      if (err instanceof TemplateError) throw new HttpError(422, err.message, 'invalid_template');
       if (err instanceof DatabaseExistsError || err instanceof DatabaseBusyError) {
-        return fail(res, 409, `The name "${name}" is already taken`, 'name_taken', { name: 'taken' });
+        throw new HttpError(409, `The name "${name}" is already taken`, 'name_taken', { details: { name: 'taken' } });
       }
-      if (err instanceof UserWriteError) throw new ApiError(err.status === 409 ? 409 : 422, err.message, 'template_unusable');
+      if (err instanceof UserWriteError) throw new HttpError(err.status === 409 ? 409 : 422, err.message, 'template_unusable');
       throw err;
     }
     res.location(`/api/organizations/${name}`);
@@ -95,7 +96,7 @@ export function createOrganizationsRouter(services: ApiServices): Router {
   router.patch('/:id', route(async (req, res) => {
     const doc = await ownedOrganization(services, req.apiCaller!, String(req.params.id));
     const parsed = organizationPatch.safeParse(req.body ?? {});
-    if (!parsed.success) return fail(res, 400, 'Only the description can be changed', 'validation_failed', issueDetails(parsed.error));
+    if (!parsed.success) throw new HttpError(400, 'Only the description can be changed', 'validation_failed', { details: issueDetails(parsed.error) });
     ok(res, view(await describeOrganization(services.databases(), doc, parsed.data.description)));
   }));
 
@@ -103,14 +104,14 @@ export function createOrganizationsRouter(services: ApiServices): Router {
     const doc = await ownedOrganization(services, req.apiCaller!, String(req.params.id));
     const parsed = organizationDelete.safeParse(req.body ?? {});
     if (!parsed.success || parsed.data.confirm.toLowerCase() !== doc.id) {
-      return fail(res, 400, `To delete, send {"confirm": "${doc.id}"}; a backup is taken first`, 'confirmation_required');
+      throw new HttpError(400, `To delete, send {"confirm": "${doc.id}"}; a backup is taken first`, 'confirmation_required');
     }
     let backup: { backupId: string };
     try {
       backup = await deleteOrganization({ ...services.databases(), dataDir: config.DATA_DIR }, doc);
     } catch (err) {
-      if (err instanceof BackupError && err.code === 'busy') return fail(res, 409, err.message, 'backup_running');
-      if (err instanceof DatabaseBusyError) return fail(res, 409, err.message, 'database_busy');
+      if (err instanceof BackupError && err.code === 'busy') throw new HttpError(409, err.message, 'backup_running');
+      if (err instanceof DatabaseBusyError) throw new HttpError(409, err.message, 'database_busy');
       throw err;
     }
     (req.log ?? services.deps.logger)?.info({ organization: doc.id, backupId: backup.backupId }, 'organization deleted after a backup');
@@ -123,6 +124,8 @@ export function createOrganizationsRouter(services: ApiServices): Router {
     ok(res, info);
   }));
 
-  router.use((req, res) => fail(res, 404, `Not found: ${req.method} ${req.baseUrl}${req.path}`, 'not_found'));
+  router.use((req) => {
+    throw new HttpError(404, `Not found: ${req.method} ${req.baseUrl}${req.path}`, 'not_found');
+  });
   return router;
 }

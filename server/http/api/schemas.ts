@@ -4,6 +4,7 @@
  * docs cannot drift from what the server accepts.
  */
 import { z } from 'zod';
+import { issueFields } from '../errors.js';
 
 /** A database (tenant) name as the legacy routing rule allows it. */
 export const databaseName = z.string().regex(/^[A-Za-z0-9_]{1,15}$/, { error: 'a database name is 1 to 15 letters, digits or underscores' });
@@ -137,12 +138,7 @@ export const organizationDeleted = z.object({
   backupId: z.string().describe('The backup taken just before the deletion (restore it from the console or /api/admin/backups)'),
 });
 
-/** zod issues → {field: message} for the error envelope's details. */
+/** zod issues → {field: message} for the error envelope's details (`_` for the whole body). */
 export function issueDetails(error: z.ZodError): Record<string, string> {
-  const details: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : '_';
-    details[key] ??= issue.message;
-  }
-  return details;
+  return issueFields(error, '_');
 }

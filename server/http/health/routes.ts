@@ -11,7 +11,7 @@ import type { AppConfig } from '../../config/index.js';
 import { lanUrls, urlHost, type ListenAddress } from '../../config/net.js';
 import type { StoreHandle } from '../../storage/handle.js';
 import { ADMIN_COOKIE, type ServerStatus } from '../admin/contract.js';
-import { sendError } from '../errors.js';
+import { HttpError, sendError } from '../errors.js';
 import { buildInfo } from './build-info.js';
 import { eventLoopLagMs, startEventLoopMonitor } from './event-loop.js';
 import type { RequestMetrics } from './request-metrics.js';
@@ -84,8 +84,8 @@ async function askIsAdmin(isAdminRequest: AdminRequestCheck, req: Request): Prom
 export function requireAdmin(isAdminRequest: AdminRequestCheck): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (await askIsAdmin(isAdminRequest, req)) return next();
-    if (hasCredentials(req)) sendError(res, 403, 'Admin access required', 'forbidden');
-    else sendError(res, 401, 'Admin login required', 'unauthorized');
+    if (hasCredentials(req)) sendError(res, 'plain', new HttpError(403, 'Admin access required', 'forbidden'));
+    else sendError(res, 'plain', new HttpError(401, 'Admin login required', 'unauthorized'));
   };
 }
 

@@ -1,0 +1,126 @@
+/**
+ * What the admin API's resource files share: the router's dependencies, the state one router
+ * keeps (a restart is pending), the two routers every resource binds to (`open`: no session
+ * needed; `protected`: behind requireAdmin), and the admin envelope for what handlers throw.
+ */
+import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
+import type { LogRing } from '../../log/ring.js';
+import type { AppConfig } from '../../config/index.js';
+import { isStoreError } from '../../storage/errors.js';
+import type { ApplianceStore, Store } from '../../storage/types.js';
+import { errorText, type JobRegistry } from '../../jobs/registry.js';
+import type { BackupPolicy } from '../../appliance/jobs.js';
+import type { SettingsContext } from '../../appliance/settings.js';
+import { defaultTemplatesDir } from '../../appliance/templates.js';
+import { fieldOf, HttpError, sendError } from '../errors.js';
+import type { ServerStatus, UpdateStatus } from './contract.js';
+import { hasAdminSession } from './guard.js';
+
+/** The measurements of /api/health that the status page shows (ServerStatus without restartRequired). */
+export type AdminStatusSnapshot = Omit<ServerStatus, 'restartRequired'>;
+
+export interface AdminLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface AdminLogs {
+  /** recent lines and live subscription (server/log/ring.ts) */
+  ring: LogRing;
+  /** the log file being written now, or null (for download) */
+  currentFile(): string | null;
+}
+
+export interface AdminRouterDeps {
+  /** the running configuration (read once; changed settings apply after a restart, except LIVE_SETTINGS) */
+  config: Pick<AppConfig, 'DATA_DIR' | 'ADMIN_ALLOWED_IPS' | 'BCRYPT_ROUNDS' | 'HOST' | 'PORT' | 'DB_CHARSET' | 'DB_NAME' | 'DEFAULT_DATABASE' | 'INTEGRAM_TEMPLATES' | 'AUTH_SALT'>;
+  /** the store, or null while it is unavailable (MySQL down): admin routes then answer 503 */
+  getStore: () => Store | null;
+  /** the job registry, with registerApplianceJobs(...) already applied */
+  jobs: JobRegistry;
+  /** BACKUP_SCHEDULE / BACKUP_KEEP as the running server uses them; updated live by a settings write */
+  backupPolicy: BackupPolicy;
+  /** the .env file the console edits, and the environment that wins over it */
+  settings: SettingsContext;
+  logs: AdminLogs | null;
+  logger: AdminLogger;
+  /** the /api/health measurements (the foundation's health functions) */
+  status(): Promise<AdminStatusSnapshot>;
+  /** drain and exit with code 75 (headless) so systemd/PM2/the desktop supervisor restarts the server */
+  requestRestart(): void;
+  version: string;
+  /** default: resources/templates next to the program */
+  templatesDir?: string;
+  /** drops the engine's caches of a database changed here (import, create) */
+  invalidate?: (db: string) => void;
+  /** URLs LAN clients would use (default: every external IPv4 interface with config.PORT) */
+  lanAddresses?(): string[];
+  /** the desktop fills this over IPC; headless answers "unsupported" */
+  update?(): Promise<UpdateStatus>;
+  /** largest JSON body (rows imports); default 64mb */
+  bodyLimit?: string;
+}
+
+/** The router, plus `closeStreams()` to end live log streams before a shutdown. */
+export type AdminRouter = Router & { closeStreams(): void };
+
+/** Where a resource binds its routes: `open` answers without a session, `protected` only behind requireAdmin. */
+export interface AdminRoutes {
+  open: Router;
+  protected: Router;
+}
+
+export interface AdminContext {
+  deps: AdminRouterDeps;
+  templatesDir: string;
+  bodyLimit: string;
+  /** settings saved (or a setup done) that need a restart to apply */
+  restart: { pending: boolean };
+  /** the appliance documents, or null while the store is unavailable */
+  appliance(): ApplianceStore | null;
+  /** the store, else a 503 store_unavailable */
+  store(): Store;
+  /** whether the request presents a valid admin session (for the routes open to some callers) */
+  isAdmin(req: Request): Promise<boolean>;
+}
+
+export function createAdminContext(deps: AdminRouterDeps): AdminContext {
+  const appliance = () => deps.getStore()?.appliance ?? null;
+  return {
+    deps,
+    templatesDir: deps.templatesDir ?? defaultTemplatesDir(),
+    bodyLimit: deps.bodyLimit ?? '64mb',
+    restart: { pending: false },
+    appliance,
+    store() {
+      const store = deps.getStore();
+      if (!store) throw new HttpError(503, 'the database is not available yet; see the status page', 'store_unavailable');
+      return store;
+    },
+    isAdmin: async (req) => hasAdminSession(req, appliance()),
+  };
+}
+
+export const notFound: RequestHandler = (_req, res) => sendError(res, 'admin', new HttpError(404, 'no such admin route', 'not_found'));
+
+/** Every admin failure in the admin envelope: a short message, never a stack. */
+export function adminErrors(logger: AdminLogger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (res.headersSent) return;
+    sendError(res, 'admin', adminError(err, req, logger));
+  };
+}
+
+function adminError(err: unknown, req: Request, logger: AdminLogger): HttpError {
+  if (err instanceof HttpError) return err;
+  const type = fieldOf(err, 'type');
+  if (type === 'entity.parse.failed') return new HttpError(400, 'the request body is not valid JSON', 'invalid_json');
+  if (type === 'entity.too.large') return new HttpError(413, 'the request body is too large', 'too_large');
+  if (isStoreError(err)) {
+    const status = err.code === 'exists' ? 409 : err.code === 'not_found' ? 404 : err.code === 'unreachable' ? 503 : err.code === 'in_use' ? 503 : 422;
+    return new HttpError(status, err.message, err.code);
+  }
+  logger.error({ err: errorText(err), path: req.originalUrl }, 'admin API error');
+  return new HttpError(500, 'internal error; see the server log', 'internal');
+}

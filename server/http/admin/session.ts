@@ -1,0 +1,64 @@
+/**
+ * POST /login (open: the password is the credential) and POST /logout. A session is an HttpOnly,
+ * SameSite=Strict cookie `integram_admin` scoped to /api/admin, and the same token in the answer
+ * for the Bearer header.
+ */
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
+import { adminLogin, revokeSession, type AdminLoginOutcome } from '../../appliance/admin-account.js';
+import { HttpError } from '../errors.js';
+import type { AdminContext, AdminRoutes } from './context.js';
+import { ADMIN_COOKIE, type LoginResponse } from './contract.js';
+import { clientAddress, presentedToken } from './guard.js';
+
+function cookieOptions(req: Request): CookieOptions {
+  return { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/api/admin' };
+}
+
+/** Signs the client in: the session cookie, for a session created by a login or the first-run setup. */
+export function setSessionCookie(req: Request, res: Response, session: { token: string; expiresAt: Date }): void {
+  res.cookie(ADMIN_COOKIE, session.token, { ...cookieOptions(req), expires: session.expiresAt });
+}
+
+type Refusal = Exclude<AdminLoginOutcome, { ok: true }>;
+
+function refusalError(refusal: Refusal): HttpError {
+  switch (refusal.refusal) {
+    case 'throttled': {
+      const seconds = refusal.retryAfterSeconds;
+      const message = `too many failed logins; try again in ${Math.ceil(seconds / 60)} minute(s)`;
+      return new HttpError(429, message, 'too_many_attempts', { headers: { 'Retry-After': String(seconds) } });
+    }
+    case 'password_required': return new HttpError(400, 'the password is required', 'invalid_request', { details: { password: 'required' } });
+    case 'no_admin': return new HttpError(409, 'no admin password is set yet; complete the first-run setup', 'setup_required');
+    case 'bad_password': return new HttpError(401, 'wrong password', 'bad_password');
+  }
+}
+
+export function bindSessionRoutes(routes: AdminRoutes, ctx: AdminContext): void {
+  const { logger } = ctx.deps;
+
+  const login: RequestHandler = async (req, res) => {
+    const store = ctx.store();
+    const address = clientAddress(req);
+    const outcome = await adminLogin(store.appliance, (req.body as { password?: unknown } | undefined)?.password, address);
+    if (!outcome.ok) {
+      if (outcome.refusal === 'bad_password') logger.warn({ ip: address }, 'console admin login failed');
+      throw refusalError(outcome);
+    }
+    setSessionCookie(req, res, outcome.session);
+    logger.info({ ip: address }, 'console admin logged in');
+    const body: LoginResponse = { token: outcome.session.token, expiresAt: outcome.session.expiresAt.toISOString() };
+    res.json(body);
+  };
+
+  const logout: RequestHandler = async (req, res) => {
+    const token = presentedToken(req);
+    const appliance = ctx.appliance();
+    if (token && appliance) await revokeSession(appliance, token);
+    res.clearCookie(ADMIN_COOKIE, cookieOptions(req));
+    res.json({ ok: true });
+  };
+
+  routes.open.post('/login', login);
+  routes.protected.post('/logout', logout);
+}
