@@ -3,7 +3,7 @@
  * /console and Swagger UI at /api/docs work under), CORS for the modern API only, request body
  * size limits per area. (Login throttling is appliance/login-throttle.ts.)
  *
- * CORS policy (spec/modern-api.md, CORS_ORIGIN):
+ * CORS policy (docs/modern-api.md, "Cross-origin use"):
  *   - the modern API (/api/auth, /api/v2, /api/organizations, docs, health) answers the origins
  *     listed in CORS_ORIGIN (none when unset: same-origin only);
  *   - the legacy URL API (/{db}/..., /api/{db}/...) keeps the PHP engine's `*` (the engine sets it);

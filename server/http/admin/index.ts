@@ -3,7 +3,7 @@
  * Mount: `app.use(ADMIN_BASE, createAdminRouter(deps))` — before any app-wide CORS middleware
  * is applied to it (the router strips CORS headers anyway and answers OPTIONS itself).
  *
- * Every admin capability lives here (PocketBase's lesson, spec/desktop.md §2.3), so a headless
+ * Every admin capability lives here (docs/desktop.md, "The admin API"), so a headless
  * install has the same features as the desktop console. One file per resource binds its routes
  * to the `open` router (no session needed) or the `protected` one (behind requireAdmin).
  */

@@ -1,5 +1,5 @@
 /**
- * /api/auth: login, register, refresh, logout, me (spec/modern-api.md "Auth").
+ * /api/auth: login, register, refresh, logout, me (docs/modern-api.md, "Auth (/api/auth)").
  *
  * Users are the Integram users (type 18 records) of a database; the password check is the
  * engine's own `auth` action, so every legacy hash form verifies and the legacy failed-login

@@ -1,6 +1,6 @@
 /**
- * The legacy URL API (spec/legacy-api.md §2-§5), one OpenAPI operation per action, as data.
- * Every action shares the conventions of §2: any `JSON*` query flag switches to JSON answers,
+ * The legacy URL API (docs/legacy-api.md), one OpenAPI operation per action, as data.
+ * Every action shares the conventions of docs/legacy-api.md, "Routing": any `JSON*` query flag switches to JSON answers,
  * commands (`_m_*`, `_d_*`) need `_xsrf` in the POST body, credentials come from the `idb_{db}`
  * cookie, `X-Authorization`, `Authorization: Basic|Bearer`, or POST `token`/`secret`.
  * The same paths also answer under `/api/{db}/...` (always in JSON mode).
@@ -164,7 +164,7 @@ export const LEGACY_ACTIONS: LegacyAction[] = [
   },
   {
     method: 'get', path: '/{db}/edit_obj/{id}', operationId: 'legacyEditObj', tag: 'Legacy: reading', pathParams: RECORD_ID,
-    summary: 'Record card', description: 'The record with every column (value, base, references, multi-select, subordinate counts). READ grants are checked (compat.md).',
+    summary: 'Record card', description: 'The record with every column (value, base, references, multi-select, subordinate counts). READ grants are checked (unlike the PHP engine; see docs/compatibility.md).',
     query: JSON_FLAG, response: anyJson, responseDescription: '{"obj": {...}, "reqs": {...}}',
   },
   {

@@ -1,6 +1,6 @@
 /**
  * /health, /health/ready, /api/health, /api/deployment-info, /api/system-resources
- * (spec/modern-api.md, "Health"). Every figure is measured when asked; none is canned.
+ * (docs/modern-api.md, "Health"). Every figure is measured when asked; none is canned.
  * None of them needs the database to answer, so they keep working during an outage.
  */
 import { promises as fs } from 'node:fs';

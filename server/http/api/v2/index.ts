@@ -1,5 +1,5 @@
 /**
- * /api/v2/integram: JSON:API 1.1 over the Integram engine (spec/modern-api.md "Integram v2").
+ * /api/v2/integram: JSON:API 1.1 over the Integram engine (docs/modern-api.md, "Integram v2 (/api/v2/integram)").
  *
  * Every read and write is an engine request made with the caller's legacy token (./caller.ts), so
  * grants, masks, value formats and reference checks are exactly the legacy API's.
