@@ -42,7 +42,8 @@ export class EngineCore extends EngineState {
       return withHeaders(ctx.response(200, { kind: 'empty' }));
     } catch (err) {
       if (err instanceof EngineExit) return withHeaders(err.response);
-      if (isStoreError(err, 'unreachable')) return withHeaders(jsonResponse(503, [{ error: 'Storage unavailable' }]));
+      // a lost database connection is the host's to answer, the same way for every API
+      if (isStoreError(err, 'unreachable')) throw err;
       this.logger?.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), db: req.db, action: req.action }, 'engine failure');
       return withHeaders(jsonResponse(500, [{ error: 'Internal error' }]));
     }

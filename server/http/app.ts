@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { requestContext } from '../log/request-context.js';
 import type { StoreHandle } from '../storage/handle.js';
-import { databaseUnavailableMessage, errorHandler, HttpError, sendError } from './errors.js';
+import { databaseUnavailable, errorHandler, HttpError, sendError } from './errors.js';
 import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
 import { RequestMetrics } from './health/request-metrics.js';
 
@@ -64,8 +64,7 @@ export interface AppDeps {
 export function storeGate(storeHandle: StoreHandle): RequestHandler {
   return (_req, res, next) => {
     if (storeHandle.current()) return next();
-    const reason = storeHandle.status().reason;
-    sendError(res, 'plain', new HttpError(503, databaseUnavailableMessage(reason), 'database_unavailable', { headers: { 'Retry-After': '5' } }));
+    sendError(res, 'plain', databaseUnavailable(storeHandle.status().reason));
   };
 }
 

@@ -123,6 +123,22 @@ export function databaseUnavailableMessage(reason: string | undefined): string {
   return `Database unavailable: ${reason ?? 'not connected yet'}`;
 }
 
+/** The one answer to "the database is not there": 503, the public reason, try again in 5 s. */
+export function databaseUnavailable(reason: string | undefined): HttpError {
+  return new HttpError(503, databaseUnavailableMessage(reason), 'database_unavailable', { headers: { 'Retry-After': '5' } });
+}
+
+/**
+ * That answer for an error that means the connection is gone (the driver's StoreError
+ * 'unreachable', or a driver error), else null. The store handle has already been told by the
+ * driver; telling it again changes nothing.
+ */
+export function lostDatabase(error: unknown, storeHandle?: StoreHandle): HttpError | null {
+  if (!isConnectionError(error)) return null;
+  storeHandle?.reportFailure(error);
+  return databaseUnavailable(databaseErrorReason(error));
+}
+
 /** body-parser's error types, as 4xx answers */
 const BODY_ERRORS: Record<string, { status: number; message: (limit?: unknown) => string }> = {
   'entity.parse.failed': { status: 400, message: () => 'The request body is not valid JSON' },
@@ -159,10 +175,10 @@ function plainError(error: unknown, req: Request, deps: { storeHandle?: StoreHan
     const known = BODY_ERRORS[type];
     return new HttpError(known.status, known.message(fieldOf(error, 'limit')));
   }
-  if (isConnectionError(error)) {
-    deps.storeHandle?.reportFailure(error);
-    req.log?.warn({ err: error }, 'database error while serving the request');
-    return new HttpError(503, databaseUnavailableMessage(databaseErrorReason(error)));
+  const lost = lostDatabase(error, deps.storeHandle);
+  if (lost) {
+    req.log?.warn({ err: error }, 'database connection lost while serving the request');
+    return lost;
   }
   // an http-errors style error deliberately marked safe to show (e.g. from a library)
   const status = fieldOf(error, 'status') ?? fieldOf(error, 'statusCode');

@@ -12,7 +12,7 @@ import { errorText, type JobRegistry } from '../../jobs/registry.js';
 import type { BackupPolicy } from '../../appliance/jobs.js';
 import type { SettingsContext } from '../../appliance/settings.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
-import { fieldOf, HttpError, sendError } from '../errors.js';
+import { fieldOf, HttpError, lostDatabase, sendError } from '../errors.js';
 import type { ServerStatus, UpdateStatus } from './contract.js';
 import { hasAdminSession } from './guard.js';
 
@@ -117,6 +117,8 @@ function adminError(err: unknown, req: Request, logger: AdminLogger): HttpError 
   const type = fieldOf(err, 'type');
   if (type === 'entity.parse.failed') return new HttpError(400, 'the request body is not valid JSON', 'invalid_json');
   if (type === 'entity.too.large') return new HttpError(413, 'the request body is too large', 'too_large');
+  const lost = lostDatabase(err);
+  if (lost) return lost;
   if (isStoreError(err)) {
     const status = err.code === 'exists' ? 409 : err.code === 'not_found' ? 404 : err.code === 'unreachable' ? 503 : err.code === 'in_use' ? 503 : 422;
     return new HttpError(status, err.message, err.code);

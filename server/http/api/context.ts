@@ -12,7 +12,7 @@ import { LoginThrottle, type ThrottlePolicy } from '../../appliance/login-thrott
 import type { DatabaseDeps } from '../../appliance/databases.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
 import type { EngineOperations } from '../../engine/index.js';
-import { HttpError, sendError } from '../errors.js';
+import { HttpError, lostDatabase, sendError } from '../errors.js';
 import { TokenError, TokenService, type SessionFamily, type TokenClaims } from './tokens.js';
 
 export type ApiConfig = Pick<
@@ -155,12 +155,17 @@ export function envelopeErrors(logger?: Pick<Logger, 'warn'>) {
       sendError(res, 'api', err);
       return;
     }
+    const lost = lostDatabase(err);
+    if (lost) {
+      sendError(res, 'api', lost);
+      return;
+    }
     if (err instanceof TokenError) {
       if (err.code === 'refresh_token_reused') (req.log ?? logger)?.warn?.({ code: err.code }, 'a spent refresh token came back: its session family is revoked');
       sendError(res, 'api', new HttpError(tokenErrorStatus(err), err.message, err.code));
       return;
     }
-    // anything else (body-parser errors, a lost database, a bug): the app's error handler words
+    // anything else (body-parser errors, a bug): the app's error handler words
     // it (4xx/503, or a logged 500 without details) and logs it once
     next(err);
   };

@@ -143,8 +143,13 @@ export function createHealthRouter(deps: HealthDeps): Router {
   router.get('/health', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
+  // Readiness, for load balancers and monitors: the database is connected (no query: the store
+  // handle's state); 503 while the store is still opening or is unavailable, with the public reason
   router.get('/health/ready', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok', ready: runtime.address !== null });
+    const db = storeHandle.status();
+    const ready = db.connected;
+    const status = ready ? 'ok' : db.state === 'connecting' && db.reason === 'starting' ? 'starting' : 'degraded';
+    res.set('Cache-Control', 'no-store').status(ready ? 200 : 503).json(ready ? { status, ready } : { status, ready, reason: db.reason ?? 'starting' });
   });
 
   router.get('/api/health', async (req, res) => {

@@ -6,6 +6,7 @@
  * Mounted last by the app shell, so only paths no other route claimed reach it.
  */
 import express, { type Request, type Response, type Router } from 'express';
+import { lostDatabase, sendError } from '../errors.js';
 import { setOwn, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
 import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
 
@@ -26,6 +27,9 @@ export function createLegacyRouter(deps: LegacyRouterDeps): Router {
     try {
       response = await engine.handle(toLegacyRequest(req));
     } catch (err) {
+      // the database went away mid-request: the same 503 as the store gate gives
+      const lost = lostDatabase(err);
+      if (lost) return sendError(res, 'plain', lost);
       deps.logger?.error({ err: err instanceof Error ? err.message : String(err) }, 'legacy request failed');
       response = { status: 500, headers: {}, cookies: [], body: { kind: 'json', value: [{ error: 'Internal error' }] } };
     }

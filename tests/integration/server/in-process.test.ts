@@ -118,7 +118,9 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
     expect(user.body).toEqual({ error: 'the name is too long', code: 'invalid_name' });
     const down = await getJson(`${url}/api/db-down`);
     expect(down.status).toBe(503);
-    expect(down.body).toEqual({ error: 'Database unavailable: connection refused' });
+    // the same answer as the store gate gives once the handle knows
+    expect(down.body).toEqual({ error: 'Database unavailable: connection refused', code: 'database_unavailable' });
+    expect(down.headers.get('retry-after')).toBe('5');
     // the handle was told, pinged the (healthy) store again and is connected once more
     for (let i = 0; i < 50 && !booted.storeHandle.status().connected; i++) await new Promise((r) => setTimeout(r, 50));
     expect(booted.storeHandle.status().connected).toBe(true);

@@ -5,7 +5,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { EngineCallError } from '../../../engine/index.js';
-import { HttpError, JSONAPI_MEDIA_TYPE, sendError } from '../../errors.js';
+import { HttpError, JSONAPI_MEDIA_TYPE, lostDatabase, sendError } from '../../errors.js';
 import { route } from '../context.js';
 
 export { JSONAPI_MEDIA_TYPE } from '../../errors.js';
@@ -36,7 +36,8 @@ function jsonApiErrors(err: unknown): readonly HttpError[] | null {
   if (err instanceof HttpError) return [err];
   if (err instanceof AggregateError && err.errors.length > 0 && err.errors.every((e) => e instanceof HttpError)) return err.errors as HttpError[];
   if (err instanceof EngineCallError) return [fromEngine(err)];
-  return null;
+  const lost = lostDatabase(err);
+  return lost ? [lost] : null;
 }
 
 /** A v2 handler: its HttpErrors (several in an AggregateError) and engine refusals become a JSON:API error document. */
