@@ -26,7 +26,8 @@ export interface SetupStatus {
   adminExists: boolean;
   /** true until the wizard (or the CLI) has set an admin password */
   firstRun: boolean;
-  dataDir: string | null; // only when the caller may see paths (loopback during first run, or admin)
+  /** dataDir and lanAddresses only for the wizard on the server machine, or an admin; else null and [] */
+  dataDir: string | null;
   lanAddresses: string[]; // e.g. ["http://192.168.1.10:8081"]
 }
 

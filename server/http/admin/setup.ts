@@ -37,12 +37,14 @@ export function bindSetupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
   const status: RequestHandler = async (req, res) => {
     const store = ctx.store();
     const exists = await adminExists(store.appliance);
-    const authed = exists && (await ctx.isAdmin(req));
+    // the wizard on this machine, or an admin, may see where the data lives and the addresses;
+    // anyone else learns only whether setup is done
+    const disclose = (!exists && fromLoopback(req)) || (exists && (await ctx.isAdmin(req)));
     const body: SetupStatus = {
       adminExists: exists,
       firstRun: !exists,
-      dataDir: (!exists && fromLoopback(req)) || authed ? deps.config.DATA_DIR : null,
-      lanAddresses: lanAddresses(),
+      dataDir: disclose ? deps.config.DATA_DIR : null,
+      lanAddresses: disclose ? lanAddresses() : [],
     };
     res.json(body);
   };

@@ -66,8 +66,12 @@ describe('admin API: first run, login, access rules', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('already_set_up');
 
+    // after setup, someone without a session learns only that setup is done; an admin sees more
     const after = await call<{ adminExists: boolean; dataDir: string | null }>(h, 'GET', '/setup');
-    expect(after.body).toMatchObject({ adminExists: true, dataDir: null });
+    expect(after.body).toEqual({ adminExists: true, firstRun: false, dataDir: null, lanAddresses: [] });
+    const asAdmin = await call<{ dataDir: string | null; lanAddresses: string[] }>(h, 'GET', '/setup', { token: ok.body.token });
+    expect(asAdmin.body).toMatchObject({ adminExists: true, dataDir: h.dataDir });
+    expect(asAdmin.body.lanAddresses).toEqual(before.body.lanAddresses);
     // the wizard's session works
     expect((await call(h, 'GET', '/status', { token: ok.body.token })).status).toBe(200);
 
