@@ -77,6 +77,8 @@ function main(): void {
     endpoint,
     env: () => desktopServerEnv({ dataDir, appVersion: app.getVersion(), electronVersion: process.versions.electron }),
     healthPollMs: 5_000,
+    // a server alive but answering nothing (an endless request on the event loop) is restarted
+    livenessTimeoutMs: 20_000,
     // The server's exit-code contract (server/index.ts): 75 = restart requested from the console,
     // 2 = port in use / not allowed, 3 = LAN mode refused. Anything else non-zero is a crash.
     restartExitCodes: [75],

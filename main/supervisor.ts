@@ -54,6 +54,13 @@ export interface SupervisorOptions {
   readyProbeIntervalMs?: number;
   /** Poll GET /api/health while running to show 'degraded'; 0 turns it off. */
   healthPollMs?: number;
+  /**
+   * Liveness watchdog: a running server whose GET /health has not answered for this long is hung
+   * (alive but serving nothing); it is killed and restarted, counted like a crash. 0 turns it off.
+   */
+  livenessTimeoutMs?: number;
+  /** How often the watchdog probes GET /health (each probe times out after a second). */
+  livenessProbeMs?: number;
   /** A server up this long has its backoff reset (the next crash restarts after the shortest delay). */
   stableAfterMs?: number;
   /** Probe the port before each start and name the owner of a conflict. */
@@ -90,6 +97,8 @@ interface Attempt {
   ready: boolean;
   /** Set when the supervisor itself ends this child (stop, restart, start timeout). */
   expectedExit: boolean;
+  /** Set when the watchdog killed this child for not answering: the reason its exit reports. */
+  hung?: string;
   timers: NodeJS.Timeout[];
 }
 
@@ -124,6 +133,8 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
       crashLoop: DEFAULT_CRASH_LOOP,
       readyProbeIntervalMs: 200,
       healthPollMs: 0,
+      livenessTimeoutMs: 0,
+      livenessProbeMs: 2_000,
       stableAfterMs: 30_000,
       probePort: true,
       gracefulStop: process.platform === 'win32' ? 'message' : 'signal',
@@ -312,6 +323,29 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     this.options.log?.event('info', `server ready at ${this.current.url}`);
     this.setState('running', this.current.restarts > 0 ? `recovered after ${this.current.restarts} restart(s)` : undefined);
     this.startHealthPoll(attempt);
+    this.startWatchdog(attempt);
+  }
+
+  /** Probes GET /health while the attempt runs; kills it once it has not answered for livenessTimeoutMs. */
+  private startWatchdog(attempt: Attempt): void {
+    const { livenessTimeoutMs, livenessProbeMs } = this.options;
+    if (livenessTimeoutMs <= 0) return;
+    let lastAnswer = Date.now();
+    const tick = async (): Promise<void> => {
+      if (attempt !== this.attempt || attempt.expectedExit) return;
+      const alive = await this.probeHealth('/health', (body) => isRecord(body) && body.status === 'ok');
+      if (attempt !== this.attempt || attempt.expectedExit) return;
+      if (alive) lastAnswer = Date.now();
+      else if (Date.now() - lastAnswer >= livenessTimeoutMs) {
+        const seconds = Math.round((Date.now() - lastAnswer) / 1000);
+        attempt.hung = `stopped answering its health check for ${seconds} s (hung) and was killed`;
+        this.options.log?.event('error', `server ${attempt.hung}`);
+        attempt.handle.kill('SIGKILL');
+        return;
+      }
+      attempt.timers.push(setTimeout(() => void tick(), livenessProbeMs));
+    };
+    attempt.timers.push(setTimeout(() => void tick(), livenessProbeMs));
   }
 
   private onExit(attempt: Attempt, exit: ChildExit): void {
@@ -321,7 +355,7 @@ export class ServerSupervisor extends EventEmitter<{ state: [ServerStatus] }> {
     this.stopHealthPoll();
     this.current.lastExit = exit;
     this.current.pid = undefined;
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const how = attempt.hung ?? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`);
     this.options.log?.event(attempt.expectedExit ? 'info' : 'warn', `server process ${how}`, { ...exit });
     if (attempt.expectedExit) return; // stop()/restart()/start timeout own the state
 

@@ -99,6 +99,27 @@ describe('ServerSupervisor with real child processes', () => {
     expect(supervisor.status().state).toBe('crash-loop');
   });
 
+  it('restarts a server that stops answering while alive (the liveness watchdog), counted like a crash', async () => {
+    const state = tempDir('hang-state-');
+    cleanups.push(state.remove);
+    const { supervisor, port, states } = await makeSupervisor('hang-after-ready.mjs', {
+      env: () => ({ HANG_TIMES: '1', HANG_STATE_FILE: join(state.path, 'count'), HANG_DELAY_MS: '300' }),
+      livenessTimeoutMs: 1_500,
+      livenessProbeMs: 250,
+    });
+    expect((await supervisor.start()).state).toBe('running');
+    const hungPid = supervisor.status().pid as number;
+
+    const restarting = await supervisor.waitFor((s) => s.state === 'restarting', 10_000);
+    expect(restarting.reason).toMatch(/^server stopped answering its health check for \d+ s \(hung\) and was killed; restarting in 250 ms$/);
+    expect(restarting.lastExit?.signal).toBe('SIGKILL');
+    expect(isAlive(hungPid)).toBe(false);
+    await supervisor.waitFor((s) => s.state === 'running', 10_000);
+    expect(await getHealth(port)).toBe(200);
+    expect(supervisor.status().restarts).toBe(1);
+    expect(states.map((s) => s.state)).toEqual(['starting', 'running', 'restarting', 'starting', 'running']);
+  });
+
   it('reports a server that hangs before ready as failed and kills it', async () => {
     const { supervisor, states } = await makeSupervisor('hang-before-ready.mjs', { startTimeoutMs: 1_000 });
     const started = states.length;
