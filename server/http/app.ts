@@ -20,6 +20,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { requestContext } from '../log/request-context.js';
+import type { AdmissionQueue } from '../storage/admission.js';
 import type { StoreHandle } from '../storage/handle.js';
 import { databaseUnavailable, errorHandler, HttpError, sendError } from './errors.js';
 import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
@@ -58,6 +59,27 @@ export interface AppDeps {
   /** shared with the server, which fills in the address once listening */
   runtime?: RuntimeInfo;
   metrics?: RequestMetrics;
+  /** a queue the store-backed routes wait in (the embedded store); none: no limit */
+  admission?: AdmissionQueue;
+}
+
+/**
+ * Requests to the store wait their turn in the admission queue (the embedded store); when it is
+ * full, or the wait runs out, a fast 503 "busy" with Retry-After. The slot is freed when the
+ * answer has been sent or the client went away.
+ */
+export function admissionGate(queue: AdmissionQueue): RequestHandler {
+  return (_req, res, next) => {
+    void queue.acquire().then((release) => {
+      if (!release) {
+        sendError(res, 'plain', new HttpError(503, 'The server is busy; try again in a moment', 'busy', { headers: { 'Retry-After': '1' } }));
+        return;
+      }
+      res.once('finish', release);
+      res.once('close', release);
+      next();
+    });
+  };
 }
 
 /** 503 for everything behind it while the store is not connected. */
@@ -83,11 +105,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(metrics.middleware());
   for (const middleware of deps.earlyMiddleware ?? []) app.use(middleware);
   const { legacy, legacyOwns } = routers;
+  const admit: RequestHandler = deps.admission ? admissionGate(deps.admission) : (_req, _res, next) => next();
   if (legacy && legacyOwns) {
     const gate = storeGate(storeHandle);
     app.use((req, res, next) => {
       if (!legacyOwns(req.path)) return next();
-      gate(req, res, () => legacy(req, res, next));
+      gate(req, res, () => admit(req, res, () => legacy(req, res, next)));
     });
   }
   app.use(express.json({ limit: config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
@@ -98,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   if (routers.admin) app.use('/api/admin', routers.admin);
 
   app.use(storeGate(storeHandle));
+  app.use(admit);
   if (routers.api) app.use('/api', routers.api);
   if (routers.legacy) app.use(routers.legacy);
 

@@ -11,6 +11,7 @@ import { RequestMetrics } from '../http/health/request-metrics.js';
 import { lanUrls } from '../config/net.js';
 import { EXIT_CONFIG, EXIT_LAN_REFUSED, StartupError, assertPortFree, startServer, type RunningServer } from '../http/server.js';
 import { createLogSystem, type LogSystem } from '../log/logger.js';
+import { AdmissionQueue, EMBEDDED_STORE_ADMISSION } from '../storage/admission.js';
 import { isStoreError } from '../storage/errors.js';
 import { isLoopbackHost } from '../config/net.js';
 import { checkLanMode } from '../appliance/lan-rule.js';
@@ -158,6 +159,8 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
       earlyMiddleware: options.earlyMiddleware?.(context),
       isAdminRequest: options.isAdminRequest?.(context),
       jobs: options.jobs?.(context),
+      // the embedded store serves one statement at a time: requests wait their turn, briefly
+      admission: storeHandle.driver === 'pglite' ? new AdmissionQueue(EMBEDDED_STORE_ADMISSION) : undefined,
     });
     running = await startServer({ config, app });
   } catch (err) {
