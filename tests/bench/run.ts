@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseMysqlUrl } from '../../server/storage/index.js';
 import { LegacyClient } from '../support/bench-app.js';
+import { dropSchema } from '../support/stores.js';
 import { ROOT, SERVER_ENTRY, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child } from './processes.js';
 import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, bulkRecords, createSchema, startRows, withStore, type StoreSpec } from './seed.js';
 
@@ -166,14 +167,6 @@ async function mariadb(): Promise<MariaDb | null> {
   return starter.startMariadb({ log });
 }
 
-async function dropSchema(databaseUrl: string): Promise<void> {
-  const mysql2 = await import('mysql2/promise');
-  const o = parseMysqlUrl(databaseUrl);
-  const conn = await mysql2.createConnection({ host: o.host, port: o.port, user: o.user, password: o.password });
-  await conn.query(`DROP DATABASE IF EXISTS \`${o.database}\``);
-  await conn.end();
-}
-
 async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<StoreResult | null> {
   const label = kind === 'mysql' ? 'MariaDB' : 'PGlite';
   log(`\n== ${label} ==`);
@@ -276,7 +269,7 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     if (KEEP) {
       log(`kept (BENCH_KEEP=1): ${databaseUrl ?? dataDir}`);
     } else {
-      if (databaseUrl) await dropSchema(databaseUrl).catch(() => undefined);
+      if (databaseUrl) await dropSchema(parseMysqlUrl(databaseUrl)).catch(() => undefined);
       await db?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }

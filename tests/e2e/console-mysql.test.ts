@@ -39,7 +39,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await server?.stop();
+    await server?.close();
     await mariadb?.destroy();
   });
 

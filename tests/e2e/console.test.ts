@@ -39,7 +39,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await server?.stop();
+    await server?.close();
   });
 
   it('completes the first-run wizard and lands in the console', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goldenFixture } from '../../support/fixtures.js';
-import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../storage/mysql-harness.js';
+import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../../support/stores.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;

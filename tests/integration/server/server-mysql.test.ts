@@ -4,10 +4,12 @@
  * private MariaDB that the test kills and restarts.
  */
 import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMysqlUrl } from '../../../server/storage/index.js';
-import { freePort, getJson, sleep, spawnServer, waitForHttp, type ServerProcess } from './harness.js';
+import { freePort, sleep } from '../../support/net.js';
+import { getJson, waitForHttp } from '../../support/http.js';
+import { spawnServer, type ServerProcess } from '../../support/server.js';
+import { dropSchema } from '../../support/stores.js';
 import { OWN_PASSWORD, OWN_USER, OwnMariadb, mariadbInstalled } from './own-mariadb.js';
 
 interface Health {
@@ -27,21 +29,26 @@ async function waitForHealth(url: string, predicate: (health: Health) => boolean
   throw new Error(`health did not reach the expected state within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
 }
 
+/** the server process, once it listens and has written its database line */
+async function startedServer(env: Record<string, string>): Promise<ServerProcess> {
+  const server = await spawnServer({ ipc: true, env });
+  await waitForHttp(`${server.url}/health`, 60_000);
+  await server.waitForLine(/Integram server listening on/, 60_000);
+  await server.waitForLine(/ Database: /, 60_000);
+  return server;
+}
+
 describe('MySQL configured but unreachable', () => {
   let server: ServerProcess;
   let dbPort: number;
 
   beforeAll(async () => {
     dbPort = await freePort(); // nothing listens there
-    server = await spawnServer({ env: { DB_HOST: '127.0.0.1', DB_PORT: String(dbPort), DB_USER: 'root', DB_PING_INTERVAL_MS: '500' } });
-    await waitForHttp(`${server.url}/health`, 60_000);
-    await server.waitForLine(/Integram server listening on/, 60_000);
-    await server.waitForLine(/ Database: /, 60_000);
+    server = await startedServer({ DB_HOST: '127.0.0.1', DB_PORT: String(dbPort), DB_USER: 'root', DB_PING_INTERVAL_MS: '500' });
   }, 120_000);
 
   afterAll(async () => {
-    await server.stop();
-    server.cleanup();
+    await server.close();
   });
 
   it('starts degraded with the documented startup line, and never falls back to the embedded store', () => {
@@ -87,20 +94,12 @@ describe.skipIf(!mysqlUrl)('server on TEST_MYSQL_URL', () => {
   const base = mysqlUrl ? parseMysqlUrl(mysqlUrl) : null;
 
   beforeAll(async () => {
-    server = await spawnServer({ env: { DATABASE_URL: `${mysqlUrl}/${schema}` } });
-    await waitForHttp(`${server.url}/health`, 60_000);
-    await server.waitForLine(/Integram server listening on/, 60_000);
-    await server.waitForLine(/ Database: /, 60_000);
+    server = await startedServer({ DATABASE_URL: `${mysqlUrl}/${schema}` });
   }, 120_000);
 
   afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-    if (base) {
-      const conn = await mysql.createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
-      await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
-      await conn.end();
-    }
+    await server.close();
+    if (base) await dropSchema({ ...base, database: schema });
   });
 
   it('writes "Database: Connected to <host>:<port> (mysql)" and reports ok', async () => {
@@ -124,6 +123,7 @@ describe.skipIf(!canRunOwn)('MySQL outage on a private MariaDB', () => {
     const port = await freePort();
     const db = new OwnMariadb(port);
     const server = await spawnServer({
+      ipc: true,
       env: {
         DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_USER: OWN_USER, DB_PASSWORD: OWN_PASSWORD,
         DB_NAME: `t_${randomBytes(4).toString('hex')}`, DB_PING_INTERVAL_MS: '500',
