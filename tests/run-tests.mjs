@@ -55,7 +55,7 @@ const vitest = spawn(process.execPath, [
   '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...extraArgs,
 ], { cwd: root, stdio: 'inherit', env });
 const code = await new Promise((resolve) => vitest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-if (mariadb) await mariadb.stop();
+if (mariadb) await mariadb.destroy();
 
 let passed = 0, failed = 0, skipped = 0;
 const skippedMysqlFiles = [];

@@ -9,8 +9,8 @@ import { parseMysqlUrl } from '../../../server/storage/index.js';
 import { freePort, sleep } from '../../support/net.js';
 import { getJson, waitForHttp } from '../../support/http.js';
 import { spawnServer, type ServerProcess } from '../../support/server.js';
+import { createMariadb, mariadbInstalled } from '../../support/start-mariadb.mjs';
 import { dropSchema } from '../../support/stores.js';
-import { OWN_PASSWORD, OWN_USER, OwnMariadb, mariadbInstalled } from './own-mariadb.js';
 
 interface Health {
   status: string;
@@ -121,11 +121,12 @@ if (mysqlUrl && !canRunOwn) console.warn('server-mysql.test.ts: outage suite SKI
 describe.skipIf(!canRunOwn)('MySQL outage on a private MariaDB', () => {
   it('starts degraded, connects when MySQL appears, degrades on a crash and recovers by itself', async () => {
     const port = await freePort();
-    const db = new OwnMariadb(port);
+    // a private MariaDB (its own data folder and port) that the test kills and starts again
+    const db = await createMariadb({ port, user: 'integram_outage', password: 'outage-test-pw', innodbBufferPoolSize: '64M', prefix: 'integram-outage-mariadb-' });
     const server = await spawnServer({
       ipc: true,
       env: {
-        DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_USER: OWN_USER, DB_PASSWORD: OWN_PASSWORD,
+        DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_USER: db.user, DB_PASSWORD: db.password,
         DB_NAME: `t_${randomBytes(4).toString('hex')}`, DB_PING_INTERVAL_MS: '500',
       },
     });
