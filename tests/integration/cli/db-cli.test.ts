@@ -138,7 +138,7 @@ describe('db CLI and a running server', () => {
   it('refuses while another process holds the PGlite folder, naming its pid', async () => {
     work = mkdtempSync(path.join(tmpdir(), 'integram-db-cli-lock-'));
     const dataDir = path.join(work, 'data');
-    holder = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'tests/integration/db-cli/hold-store.ts'), path.join(dataDir, 'pglite')],
+    holder = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'tests/integration/cli/hold-store.ts'), path.join(dataDir, 'pglite')],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       holder!.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
