@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, sleep } from '../support/net.js';
+import { freePort, sleep } from '../support/net.mjs';
 import { DIST_ENTRY, REPO_ROOT, spawnServer, startProcess, type TrackedProcess } from '../support/server.js';
 export { freePort, sleep };
 

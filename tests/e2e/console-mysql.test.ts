@@ -6,16 +6,13 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
 import { assertConsoleServed, goTo, openConsole, poll, signIn } from './support/console.js';
-import { freePort } from '../support/net.js';
 import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
 // a MariaDB of the test's own: stopping the shared one would break the other suites
 const MARIADBD = findMariadbd();
 if (!MARIADBD) console.warn('[e2e] MariaDB outage test SKIPPED: mariadbd is not installed (apt-get install mariadb-server)');
-const startPrivateMariadb = async () => startMariadb({
-  port: await freePort(), user: 'integram_e2e', password: 'integram-e2e-pw', innodbBufferPoolSize: '64M', prefix: 'integram-e2e-mariadb-',
-});
+const startPrivateMariadb = () => startMariadb({ user: 'integram_e2e', password: 'integram-e2e-pw', innodbBufferPoolSize: '64M', prefix: 'integram-e2e-mariadb-' });
 
 const serverMissing = serverMissingReason();
 if (serverMissing) console.warn(`[e2e] console MariaDB test SKIPPED: ${serverMissing}`);

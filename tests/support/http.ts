@@ -1,6 +1,6 @@
 /** Small HTTP clients for the suites that talk to a real server. */
 import http from 'node:http';
-import { sleep } from './net.js';
+import { sleep } from './net.mjs';
 
 /**
  * One request on its own connection (no keep-alive): a pooled connection that the server closes

@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig, type AppConfig } from '../../server/config/index.js';
 import { bootServer, type BootOptions, type BootedServer } from '../../server/runtime/boot.js';
 import { productBootOptions } from '../../server/runtime/compose.js';
-import { freePort, sleep } from './net.js';
+import { freePort, sleep } from './net.mjs';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST_ENTRY = path.join(REPO_ROOT, 'dist', 'server', 'index.js');

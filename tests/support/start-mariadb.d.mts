@@ -5,7 +5,7 @@ export function findMariadbd(): string | null;
 export function mariadbInstalled(): boolean;
 
 export interface MariadbOptions {
-  /** default: a free port */
+  /** default: a free port (net.mjs: none this process handed out before) */
   port?: number;
   /** the test user, which connects over TCP with a password */
   user?: string;

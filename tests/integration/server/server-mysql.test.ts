@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMysqlUrl } from '../../../server/storage/index.js';
-import { freePort, sleep } from '../../support/net.js';
+import { freePort, sleep } from '../../support/net.mjs';
 import { getJson, waitForHttp } from '../../support/http.js';
 import { spawnServer, type ServerProcess } from '../../support/server.js';
 import { createMariadb, mariadbInstalled } from '../../support/start-mariadb.mjs';

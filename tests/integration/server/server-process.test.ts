@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../../server/storage/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, sleep } from '../../support/net.js';
+import { freePort, sleep } from '../../support/net.mjs';
 import { getJson, request, waitForHttp } from '../../support/http.js';
 import { REPO_ROOT as ROOT, spawnServer, type ServerProcess } from '../../support/server.js';
 
