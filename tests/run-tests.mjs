@@ -55,7 +55,7 @@ const vitest = spawn(process.execPath, [
   '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...extraArgs,
 ], { cwd: root, stdio: 'inherit', env });
 const code = await new Promise((resolve) => vitest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-if (mariadb) await mariadb.stop();
+if (mariadb) await mariadb.destroy();
 
 let passed = 0, failed = 0, skipped = 0;
 const skippedMysqlFiles = [];
@@ -66,7 +66,9 @@ if (existsSync(resultsFile)) {
     passed += statuses.filter((s) => s === 'passed').length;
     failed += statuses.filter((s) => s === 'failed').length;
     skipped += statuses.filter((s) => s !== 'passed' && s !== 'failed').length;
-    if (file.status === 'failed' && statuses.length === 0) failed += 1; // a suite that failed to load
+    // a suite that failed without a failing test: it did not load, or a hook (beforeAll ...) threw,
+    // which leaves its tests "skipped"
+    if (file.status === 'failed' && !statuses.includes('failed')) failed += 1;
     const isMysqlSuite = /mysql|mariadb/i.test(path.basename(file.name));
     if (isMysqlSuite && statuses.length > 0 && statuses.every((s) => s === 'skipped' || s === 'pending' || s === 'todo')) {
       skippedMysqlFiles.push(path.relative(root, file.name));

@@ -24,6 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseMysqlUrl } from '../../server/storage/index.js';
 import { LegacyClient } from '../support/bench-app.js';
+import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
+import { dropSchema } from '../support/stores.js';
 import { ROOT, SERVER_ENTRY, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child } from './processes.js';
 import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, bulkRecords, createSchema, startRows, withStore, type StoreSpec } from './seed.js';
 
@@ -143,35 +145,12 @@ async function drain(c: LegacyClient): Promise<void> {
   }
 }
 
-interface MariaDb {
-  url: string;
-  stop(): Promise<void>;
-}
-
-interface MariadbStarter {
-  startMariadb(o?: { log?: (m: string) => void }): Promise<MariaDb>;
-  findMariadbd(): string | null;
-}
-
-async function mariadbStarter(): Promise<MariadbStarter> {
-  return (await import(path.join(ROOT, 'tests/support/start-mariadb.mjs'))) as MariadbStarter;
-}
-
 /** TEST_MYSQL_URL, or a throw-away MariaDB when mariadbd is installed; null: neither */
-async function mariadb(): Promise<MariaDb | null> {
-  if (process.env.TEST_MYSQL_URL) return { url: process.env.TEST_MYSQL_URL, stop: async () => undefined };
-  const starter = await mariadbStarter();
-  if (!starter.findMariadbd()) return null;
+async function mariadb(): Promise<Pick<Mariadb, 'url' | 'destroy'> | null> {
+  if (process.env.TEST_MYSQL_URL) return { url: process.env.TEST_MYSQL_URL, destroy: async () => undefined };
+  if (!findMariadbd()) return null;
   log('starting a throw-away MariaDB (tests/support/start-mariadb.mjs)');
-  return starter.startMariadb({ log });
-}
-
-async function dropSchema(databaseUrl: string): Promise<void> {
-  const mysql2 = await import('mysql2/promise');
-  const o = parseMysqlUrl(databaseUrl);
-  const conn = await mysql2.createConnection({ host: o.host, port: o.port, user: o.user, password: o.password });
-  await conn.query(`DROP DATABASE IF EXISTS \`${o.database}\``);
-  await conn.end();
+  return startMariadb({ log });
 }
 
 async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<StoreResult | null> {
@@ -276,8 +255,8 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     if (KEEP) {
       log(`kept (BENCH_KEEP=1): ${databaseUrl ?? dataDir}`);
     } else {
-      if (databaseUrl) await dropSchema(databaseUrl).catch(() => undefined);
-      await db?.stop();
+      if (databaseUrl) await dropSchema(parseMysqlUrl(databaseUrl)).catch(() => undefined);
+      await db?.destroy();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }

@@ -6,8 +6,13 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
 import { assertConsoleServed, goTo, openConsole, poll, signIn } from './support/console.js';
-import { MARIADBD, startPrivateMariadb, type PrivateMariadb } from './support/mariadb.js';
+import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
+
+// a MariaDB of the test's own: stopping the shared one would break the other suites
+const MARIADBD = findMariadbd();
+if (!MARIADBD) console.warn('[e2e] MariaDB outage test SKIPPED: mariadbd is not installed (apt-get install mariadb-server)');
+const startPrivateMariadb = () => startMariadb({ user: 'integram_e2e', password: 'integram-e2e-pw', innodbBufferPoolSize: '64M', prefix: 'integram-e2e-mariadb-' });
 
 const serverMissing = serverMissingReason();
 if (serverMissing) console.warn(`[e2e] console MariaDB test SKIPPED: ${serverMissing}`);
@@ -16,7 +21,7 @@ const PASSWORD = 'office admin 2026';
 const DB_NAME = 'integram_e2e';
 
 describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console health follows a MariaDB outage', { timeout: 180_000 }, () => {
-  let mariadb: PrivateMariadb;
+  let mariadb: Mariadb;
   let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -39,7 +44,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await server?.stop();
+    await server?.close();
     await mariadb?.destroy();
   });
 

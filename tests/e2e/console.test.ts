@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
 import { AdminClient, assertConsoleServed, goTo, openConsole, poll, signIn } from './support/console.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
-import { freePort } from '../support/net.js';
+import { freePort } from '../support/net.mjs';
 
 const serverMissing = serverMissingReason();
 if (serverMissing) console.warn(`[e2e] console browser tests SKIPPED: ${serverMissing}`);
@@ -39,7 +39,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await server?.stop();
+    await server?.close();
   });
 
   it('completes the first-run wizard and lands in the console', async () => {

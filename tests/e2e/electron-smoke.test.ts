@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../support/net.js';
+import { freePort } from '../support/net.mjs';
 
 function electronBinary(): { path?: string; reason?: string } {
   try {

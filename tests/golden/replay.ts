@@ -7,11 +7,6 @@
  * the PHP engine sent).
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import type { Store } from '../../server/storage/types.js';
-import { legacyStack } from '../support/legacy.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);
 
@@ -36,25 +31,6 @@ export function loadExchanges(file: string): Exchange[] {
 export function loadRows(file: string): { id: number; up: number; ord: number; t: number; val: string }[] {
   const parsed = JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as { rows: { id: number; up: number; ord: number; t: number; val: string }[] };
   return parsed.rows;
-}
-
-export interface RunningServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-export const ORACLE = { salt: 'oracle-salt', masterPassword: 'oracle-master', serverName: '127.0.0.1' };
-
-export async function startLegacyServer(getStore: () => Store): Promise<RunningServer> {
-  const app = express();
-  app.use(legacyStack({ getStore, ...ORACLE }));
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 const HEX = /^[0-9a-f]{64}$|^[0-9a-f]{128}$/;

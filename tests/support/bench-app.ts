@@ -1,18 +1,13 @@
 /**
- * The real server, in-process on 127.0.0.1: bootServer with the product's composition
- * (server/runtime/compose.ts: security middleware, docs, admin, modern API, legacy URL API), in a
- * temp data folder — for the fuzz test. Also a small client of the legacy API that logs in and
- * builds a schema, shared with the benchmark.
+ * The real server, in-process on 127.0.0.1 (tests/support/server.ts: bootServer with the product's
+ * composition, a temp data folder) with the golden salt — for the fuzz test. Also a small client
+ * of the legacy API that logs in and builds a schema, shared with the benchmark.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { loadConfig } from '../../server/config/index.js';
 import type { Engine } from '../../server/engine/index.js';
-import { productBootOptions, productEngine } from '../../server/runtime/compose.js';
-import { bootServer, type BootedServer } from '../../server/runtime/boot.js';
+import { productEngine } from '../../server/runtime/compose.js';
+import type { BootedServer } from '../../server/runtime/boot.js';
 import type { Store } from '../../server/storage/types.js';
+import { startInProcessServer } from './server.js';
 
 /** the golden transcripts' salt: the start rows' password hashes depend on it */
 export const GOLDEN_SALT = 'oracle-salt';
@@ -33,25 +28,14 @@ export interface LegacyAppOptions {
 }
 
 export async function bootLegacyApp(options: LegacyAppOptions = {}): Promise<LegacyApp> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-legacy-app-'));
-  const env: Record<string, string> = {
-    DATA_DIR: dataDir, PORT: String(options.port ?? 0), HOST: '127.0.0.1', NODE_ENV: 'test',
-    LOG_FILE: 'off', LOG_LEVEL: 'warn', AUTH_SALT: options.salt ?? GOLDEN_SALT,
-  };
-  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
-  const loaded = loadConfig({ env, argv: [], cwd: dataDir });
-  if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-  const config = loaded.config;
-  const booted = await bootServer({
-    config,
-    stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
-    ...productBootOptions(),
+  const server = await startInProcessServer({
+    prefix: 'integram-legacy-app-',
+    port: options.port,
+    mysqlUrl: options.databaseUrl,
+    env: { HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_SALT: options.salt ?? GOLDEN_SALT },
+    waitForStore: 120_000,
   });
-  const store = await booted.storeHandle.ready(120_000);
-  if (!store) {
-    await booted.close(1000);
-    throw new Error(`the store did not open: ${booted.storeHandle.status().reason ?? 'unknown reason'}`);
-  }
+  const { booted } = server;
   return {
     url: booted.url,
     booted,
@@ -61,10 +45,7 @@ export async function bootLegacyApp(options: LegacyAppOptions = {}): Promise<Leg
       if (!current) throw new Error('store not connected');
       return current;
     },
-    close: async () => {
-      await booted.close(5000);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => server.close(5000),
   };
 }
 

@@ -2,11 +2,12 @@
  * The legacy URL API stack as the product composes it (runtime/compose.ts): one engine with the
  * store-backed login throttle, and the legacy router over it. For suites that mount only this.
  */
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import { legacyLoginThrottle } from '../../server/appliance/login-throttle.js';
 import { createEngine, type Engine } from '../../server/engine/index.js';
 import { createLegacyRouter } from '../../server/http/legacy/index.js';
 import type { Store } from '../../server/storage/types.js';
+import { listen, type Listening } from './server.js';
 
 export interface LegacyStackOptions {
   getStore: () => Store;
@@ -36,4 +37,19 @@ export function legacyStack(options: LegacyStackOptions): LegacyStack {
   });
   const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, logger });
   return Object.assign(router, { engine });
+}
+
+/** The PHP engine's settings when the golden transcripts were recorded. */
+export const ORACLE = { salt: 'oracle-salt', masterPassword: 'oracle-master', serverName: '127.0.0.1' };
+
+export interface LegacyServer extends Listening {
+  engine: Engine;
+}
+
+/** Only the legacy stack on 127.0.0.1 (a free port), with the oracle's settings unless told otherwise. */
+export async function startLegacyServer(getStore: () => Store, options: Partial<LegacyStackOptions> = {}): Promise<LegacyServer> {
+  const stack = legacyStack({ getStore, ...ORACLE, ...options });
+  const app = express();
+  app.use(stack);
+  return Object.assign(await listen(app), { engine: stack.engine });
 }

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { JobProgress } from '../../../server/http/admin/contract.js';
-import { sleep } from '../../support/net.js';
+import { sleep } from '../../support/net.mjs';
 
 const CSRF = { 'X-Requested-With': 'integram-console' };
 

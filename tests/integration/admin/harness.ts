@@ -2,23 +2,21 @@
  * An in-process admin API on 127.0.0.1 with a real store (PGlite in a temp DATA_DIR, or a fresh
  * MySQL schema when TEST_MYSQL_URL is given), a real log ring and job registry.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import express from 'express';
-import type { Server } from 'node:http';
-import mysql from 'mysql2/promise';
 import pino from 'pino';
-import { openStore, parseMysqlUrl } from '../../../server/storage/index.js';
+import { parseMysqlUrl } from '../../../server/storage/index.js';
 import type { Store } from '../../../server/storage/types.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
 import { registerApplianceJobs, type BackupPolicy } from '../../../server/appliance/jobs.js';
 import { createAdminRouter, type AdminStatusSnapshot } from '../../../server/http/admin/index.js';
 import { ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE } from '../../../server/http/admin/contract.js';
+import { listen, makeTempDir, removeDir } from '../../support/server.js';
+import { openTestPglite, openTestMysqlOn, type TestStore } from '../../support/stores.js';
 
 export interface Harness {
   url: string;
@@ -46,26 +44,13 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'integram-admin-test-'));
+  const dataDir = options.dataDir ?? makeTempDir('integram-admin-test-');
   const envFile = path.join(dataDir, '.env');
   if (options.envText !== undefined) writeFileSync(envFile, options.envText);
-  let store: Store;
-  let dropSchema: (() => Promise<void>) | null = null;
-  const ownsStore = !options.store;
-  if (options.store) {
-    store = options.store;
-  } else if (options.mysqlUrl) {
-    const schema = `t_${randomBytes(5).toString('hex')}`;
-    const base = parseMysqlUrl(options.mysqlUrl);
-    store = await openStore({ mysql: { ...base, database: schema } });
-    dropSchema = async () => {
-      const conn = await mysql.createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
-      await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
-      await conn.end();
-    };
-  } else {
-    store = await openStore({ pgliteDir: path.join(dataDir, 'pglite') });
-  }
+  // a store of its own (closed, and its schema dropped, on close), or the shared one of the file
+  let owned: TestStore | null = null;
+  if (!options.store) owned = options.mysqlUrl ? await openTestMysqlOn(parseMysqlUrl(options.mysqlUrl)) : await openTestPglite(dataDir);
+  const store: Store = options.store ?? owned!.store;
   const ring = new LogRing(500);
   const logFile = path.join(dataDir, 'logs', 'server.log');
   const logger = pino({ level: 'info', base: undefined, formatters: { level: (label) => ({ level: label }) } }, pino.multistream([{ stream: ring }]));
@@ -104,21 +89,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     requestRestart: () => { state.restarts++; },
     version: '0.0.0-test',
   }));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const port = (server.address() as AddressInfo).port;
+  const server = await listen(app);
   return {
-    url: `http://127.0.0.1:${port}/api/admin`,
+    url: `${server.url}/api/admin`,
     dataDir, envFile, store, ring, logFile, jobs, policy, logger,
     get restarts() { return state.restarts; },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await jobs.stop();
-      if (ownsStore) await store.close();
-      if (dropSchema) await dropSchema();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await owned?.cleanup();
+      if (!options.dataDir) removeDir(dataDir);
     },
   };
 }
@@ -193,21 +173,18 @@ export async function resetStore(store: Store): Promise<void> {
  */
 export function useSharedPglite(): () => Store {
   vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
-  let dir: string | null = null;
-  let shared: Store | null = null;
+  let shared: TestStore | null = null;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-store-'));
-    shared = await openStore({ pgliteDir: path.join(dir, 'pglite') });
+    shared = await openTestPglite();
   });
   beforeEach(async () => {
-    if (shared) await resetStore(shared);
+    if (shared) await resetStore(shared.store);
   });
   afterAll(async () => {
-    await shared?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await shared?.cleanup();
   });
   return () => {
     if (!shared) throw new Error('the shared store is not open yet');
-    return shared;
+    return shared.store;
   };
 }

@@ -3,62 +3,54 @@
  * runtime/compose.ts mounts it: health details for an admin, job summaries in /api/health,
  * the status page from the health measurements, restart -> exit code 75.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // opens its own embedded stores: slow on a busy machine
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
-import { loadConfig } from '../../../server/config/index.js';
-import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
 import { createAdminLayer, EXIT_RESTART, type AdminLayer } from '../../../server/runtime/admin-layer.js';
 import type { ServerContext } from '../../../server/runtime/boot.js';
 import type { ServerStatus } from '../../../server/http/admin/contract.js';
+import { startInProcessServer, type InProcessServer } from '../../support/server.js';
 import { ADMIN_PASSWORD, call } from './harness.js';
 
-let booted: BootedServer | null = null;
-let dataDir: string | null = null;
+let server: InProcessServer | null = null;
 // one admin layer per server, as the composition builds it
 let layer: AdminLayer | null = null;
 const adminLayerFor = (ctx: ServerContext): AdminLayer => (layer ??= createAdminLayer(ctx));
 afterEach(async () => {
-  if (booted) {
-    await adminLayerFor(booted.context).stop();
-    await booted.close(1000);
+  if (server) {
+    await adminLayerFor(server.booted.context).stop();
+    await server.close(1000);
   }
-  booted = null;
+  server = null;
   layer = null;
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = null;
 });
 
 describe('admin layer in the real server', () => {
   it('setup, login, status, health details, job summaries and restart through the booted server', async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-admin-wired-'));
-    // the console edits the .env file the server read (ENV_FILE), never one in the test's cwd
-    const envFile = path.join(dataDir, '.env');
-    writeFileSync(envFile, '# test\n');
-    const loaded = loadConfig({
-      env: { ENV_FILE: envFile, DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'test', BCRYPT_ROUNDS: '4', LOG_FILE: 'off', LOG_LEVEL: 'info' },
-      argv: [], cwd: dataDir,
-    });
-    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     const shutdowns: Array<[number, string]> = [];
-    booted = await bootServer({
-      config: loaded.config,
-      stdout: new Writable({ write: (_chunk, _enc, done) => done() }),
-      routers: (ctx) => ({ admin: adminLayerFor(ctx).router }),
-      isAdminRequest: (ctx) => (req) => adminLayerFor(ctx).isAdminRequest(req),
-      jobs: (ctx) => () => adminLayerFor(ctx).jobSummaries(),
-      requestShutdown: (code, reason) => { shutdowns.push([code, reason]); },
+    // the console edits the .env file the server read (ENV_FILE), never one in the test's cwd
+    server = await startInProcessServer({
+      prefix: 'integram-admin-wired-',
+      env: { BCRYPT_ROUNDS: '4', LOG_LEVEL: 'info' },
+      envFile: '# test\n',
+      // only the admin layer, the way runtime/compose.ts mounts it
+      product: false,
+      boot: {
+        routers: (ctx) => ({ admin: adminLayerFor(ctx).router }),
+        isAdminRequest: (ctx) => (req) => adminLayerFor(ctx).isAdminRequest(req),
+        jobs: (ctx) => () => adminLayerFor(ctx).jobSummaries(),
+        requestShutdown: (code, reason) => { shutdowns.push([code, reason]); },
+      },
+      waitForStore: 30_000,
     });
-    await booted.storeHandle.ready(30_000);
+    const { booted, config, dataDir } = server;
+    const envFile = server.envFile!;
     const admin = { url: `${booted.url}/api/admin` };
 
     const setup = await call<{ firstRun: boolean; dataDir: string }>(admin, 'GET', '/setup');
-    expect(setup.body).toMatchObject({ firstRun: true, dataDir: loaded.config.DATA_DIR });
+    expect(setup.body).toMatchObject({ firstRun: true, dataDir: config.DATA_DIR });
     expect((await call(admin, 'POST', '/setup', { body: { adminPassword: ADMIN_PASSWORD, database: { kind: 'embedded' }, access: 'local' } })).status).toBe(200);
     const login = await call<{ token: string }>(admin, 'POST', '/login', { body: { password: ADMIN_PASSWORD } });
     expect(login.status).toBe(200);

@@ -4,14 +4,10 @@
  * other, failed-login counters add up across instances. Also: the real server entry refuses to
  * start with AUTH_MODE=mock outside development or off loopback.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir, spawnServer } from '../../support/server.js';
 import { addUser, http, login, MYSQL_URL, startApiHarness, type ApiHarness } from './harness.js';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 type Envelope<T = unknown> = { success: boolean; data: T; code?: string };
 
 if (!MYSQL_URL) console.warn('[api/instances] TEST_MYSQL_URL is not set: the two-instance suite is skipped');
@@ -64,24 +60,17 @@ describe.skipIf(!MYSQL_URL)('two instances on one MySQL', () => {
 });
 
 describe('the server entry and AUTH_MODE=mock', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'integram-api-mock-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = makeTempDir('integram-api-mock-');
+  afterAll(() => removeDir(dataDir));
 
+  /** the real server entry (server/index.ts) until it exits by itself (SIGKILL after 30 s) */
   async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-    const loader = new URL(`file://${path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')}`).href;
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', loader, path.join(REPO_ROOT, 'server', 'index.ts')], {
-        cwd: dataDir, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', LOG_FILE: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-      child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, output });
-      });
-    });
+    const server = await spawnServer({ dataDir, env: { LOG_FILE: 'off', ...env } });
+    const timer = setTimeout(() => server.child.kill('SIGKILL'), 30_000);
+    const { code } = await server.exited;
+    clearTimeout(timer);
+    server.cleanup();
+    return { code, output: server.output() };
   }
 
   it('refuses to start in production', async () => {

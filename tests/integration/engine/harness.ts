@@ -3,55 +3,14 @@
  * when TEST_MYSQL_URL is set) loaded with the golden start state, our legacy
  * router on 127.0.0.1, and a tiny client that speaks the PHP engine's API.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { openStore, parseMysqlUrl, type Store } from '../../../server/storage/index.js';
-import { legacyStack } from '../../support/legacy.js';
+import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
+import { TEST_MYSQL_URL, TEST_STORES, type StoreKind } from '../../support/stores.js';
+import type { Store } from '../../../server/storage/index.js';
 import { loadRows } from '../../golden/replay.js';
 
-export interface StoreKind {
-  name: 'PGlite' | 'MariaDB';
-  enabled: boolean;
-  open(): Promise<{ store: Store; cleanup(): Promise<void> }>;
-}
-
-export const MYSQL_URL = process.env.TEST_MYSQL_URL;
-
-export const STORES: StoreKind[] = [
-  {
-    name: 'PGlite',
-    enabled: true,
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'engine-it-'));
-      const store = await openStore({ pgliteDir: dir });
-      return { store, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
-    },
-  },
-  {
-    name: 'MariaDB',
-    enabled: !!MYSQL_URL,
-    async open() {
-      const schema = `t_${randomBytes(4).toString('hex')}`;
-      const opts = parseMysqlUrl(`${MYSQL_URL!.replace(/\/$/, '')}/${schema}`);
-      const store = await openStore({ mysql: opts });
-      return {
-        store,
-        cleanup: async () => {
-          await store.close();
-          const mysql2 = await import('mysql2/promise');
-          const conn = await mysql2.createConnection({ host: opts.host, port: opts.port, user: opts.user, password: opts.password });
-          await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
-          await conn.end();
-        },
-      };
-    },
-  },
-];
+export type { StoreKind };
+export const MYSQL_URL = TEST_MYSQL_URL;
+export const STORES = TEST_STORES;
 
 if (!MYSQL_URL) console.log('engine integration suites on MariaDB skipped: TEST_MYSQL_URL is not set');
 
@@ -64,7 +23,7 @@ export interface Answer {
 
 export class TestServer {
   url = '';
-  private server?: Server;
+  private server?: LegacyServer;
   store!: Store;
   private cleanupStore?: () => Promise<void>;
 
@@ -74,19 +33,14 @@ export class TestServer {
     ts.store = opened.store;
     ts.cleanupStore = opened.cleanup;
     await ts.store.importRows('my', loadRows(options.rows ?? 'start-rows.json'));
-    const app = express();
-    app.use(legacyStack({
-      getStore: () => ts.store, salt: 'oracle-salt', serverName: '127.0.0.1',
-      masterPassword: 'masterPassword' in options ? options.masterPassword : 'oracle-master',
-    }));
-    ts.server = createServer(app);
-    await new Promise<void>((resolve) => ts.server!.listen(0, '127.0.0.1', resolve));
-    ts.url = `http://127.0.0.1:${(ts.server.address() as AddressInfo).port}`;
+    // the oracle's settings; a test may leave out the master password
+    ts.server = await startLegacyServer(() => ts.store, 'masterPassword' in options ? { masterPassword: options.masterPassword } : {});
+    ts.url = ts.server.url;
     return ts;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.close();
     await this.cleanupStore?.();
   }
 

@@ -1,11 +1,9 @@
 /** The engine's typed facade (used by /api/v2, /api/auth, organizations) runs the same rules as the legacy URL API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../../server/storage/index.js';
+import type { Store } from '../../../server/storage/index.js';
 import { createEngine, EngineCallError, type Engine, type LegacyCredentials } from '../../../server/engine/index.js';
 import { loadRows } from '../../golden/replay.js';
+import { openTestPglite, type TestStore } from '../../support/stores.js';
 
 type Ops = Engine['operations'];
 const listTypes = (ops: Ops, creds: LegacyCredentials) => ops.call('my', 'terms', { token: creds.token }) as Promise<{ id: number }[]>;
@@ -14,18 +12,17 @@ const listObjects = (ops: Ops, creds: LegacyCredentials, typeId: number) =>
 const post = (creds: LegacyCredentials, values: Record<string, string>) => ({ _xsrf: creds.xsrf, ...values });
 
 describe('engine operations', () => {
-  let dir: string;
+  let opened: TestStore;
   let store: Store;
   let engine: Engine;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'engine-ops-'));
-    store = await openStore({ pgliteDir: dir });
+    opened = await openTestPglite();
+    store = opened.store;
     await store.importRows('my', loadRows('start-rows.json'));
     engine = createEngine({ store: () => store, salt: 'oracle-salt' });
   }, 120_000);
   afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await opened.cleanup();
   });
 
   it('login, list types, create, read, update and delete a record', async () => {

@@ -6,12 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { openStore, parseMysqlUrl, type Store } from '../../../server/storage/index.js';
-import { legacyStack } from '../../support/legacy.js';
+import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
 import { loadExchanges, loadRows, normalise, jsonDiff } from '../../golden/replay.js';
+import { dropSchema } from '../../support/stores.js';
 import { MYSQL_URL } from './harness.js';
 
 const PHP_TABLE_SQL = `CREATE TABLE my (
@@ -23,7 +21,7 @@ const PHP_TABLE_SQL = `CREATE TABLE my (
 describe.skipIf(!MYSQL_URL)('a PHP-written MariaDB database opens in place', () => {
   const schema = `t_${randomBytes(4).toString('hex')}`;
   let store: Store;
-  let server: Server;
+  let server: LegacyServer | undefined;
   let url = '';
   let token = '';
   const opts = MYSQL_URL ? parseMysqlUrl(`${MYSQL_URL.replace(/\/$/, '')}/${schema}`) : null;
@@ -43,22 +41,14 @@ describe.skipIf(!MYSQL_URL)('a PHP-written MariaDB database opens in place', () 
     }
     await conn.end();
     store = await openStore({ mysql: opts! });
-    const app = express();
-    app.use(legacyStack({ getStore: () => store, salt: 'oracle-salt', masterPassword: 'oracle-master', serverName: '127.0.0.1' }));
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startLegacyServer(() => store);
+    url = server.url;
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await server?.close();
     await store?.close();
-    if (opts) {
-      const mysql2 = await import('mysql2/promise');
-      const conn = await mysql2.createConnection({ host: opts.host, port: opts.port, user: opts.user, password: opts.password });
-      await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
-      await conn.end();
-    }
+    if (opts) await dropSchema(opts);
   });
 
   const get = async (path: string): Promise<{ status: number; json: unknown }> => {

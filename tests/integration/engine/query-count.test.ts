@@ -4,14 +4,9 @@
  * PGlite store; a thin counting wrapper records which tenant methods run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { openStore, type Store, type TenantStore } from '../../../server/storage/index.js';
-import { legacyStack } from '../../support/legacy.js';
+import type { Store, TenantStore } from '../../../server/storage/index.js';
+import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
+import { openTestPglite, type TestStore } from '../../support/stores.js';
 import { loadRows } from '../../golden/replay.js';
 
 function counting(store: Store, calls: string[]): Store {
@@ -38,25 +33,22 @@ function counting(store: Store, calls: string[]): Store {
 }
 
 describe('queries per request', () => {
-  let dir: string;
+  let opened: TestStore;
   let store: Store;
-  let server: Server;
+  let server: LegacyServer;
   let url = '';
   const calls: string[] = [];
   let token = '';
   let xsrf = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'engine-qc-'));
-    store = await openStore({ pgliteDir: dir });
+    opened = await openTestPglite();
+    store = opened.store;
     await store.importRows('my', loadRows('start-rows.json'));
     const wrapped = counting(store, calls);
-    const app = express();
     // long cache lifetimes so a slow CI machine cannot expire them between the two requests
-    app.use(legacyStack({ getStore: () => wrapped, salt: 'oracle-salt', serverName: '127.0.0.1', cacheTtlMs: 60_000 }));
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startLegacyServer(() => wrapped, { masterPassword: undefined, cacheTtlMs: 60_000 });
+    url = server.url;
     const login = await fetch(`${url}/my/auth?JSON`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=tester&pwd=tester-pass-1' });
     ({ token, _xsrf: xsrf } = (await login.json()) as { token: string; _xsrf: string });
     // a table with 6 columns (one reference) and 60 records
@@ -79,9 +71,8 @@ describe('queries per request', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+    await opened.cleanup();
   });
 
   const measure = async (path: string): Promise<string[]> => {

@@ -5,10 +5,7 @@
  * (deeply nested JSON, invalid REGEXP: filters, report/{id} of a non-report). PGlite and MariaDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { legacyStack } from '../../support/legacy.js';
+import { startLegacyServer } from '../../support/legacy.js';
 import type { Row, Store } from '../../../server/storage/types.js';
 import { Client, STORES, TestServer } from './harness.js';
 import { forbiddenChanges } from '../fuzz/snapshots.js';
@@ -94,11 +91,8 @@ for (const kind of STORES) {
 
     it('the failed-login throttle is shared through the store by every instance (compat)', async () => {
       // a second engine instance on the same store, as a second server behind nginx would be
-      const app = express();
-      app.use(legacyStack({ getStore: () => server.store, salt: 'oracle-salt', serverName: '127.0.0.1' }));
-      const other = createServer(app);
-      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-      const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const other = await startLegacyServer(() => server.store, { masterPassword: undefined });
+      const otherUrl = other.url;
       const loginThere = async (login: string, pwd: string): Promise<Response> =>
         fetch(`${otherUrl}/my/auth?JSON`, { method: 'POST', body: new URLSearchParams({ login, pwd }), redirect: 'manual' });
       try {
@@ -115,7 +109,7 @@ for (const kind of STORES) {
         expect(text.status).toBe(429);
         expect(text.text).toMatch(/^Слишком много неудачных попыток входа/);
       } finally {
-        await new Promise<void>((resolve) => other.close(() => resolve()));
+        await other.close();
       }
     });
 
@@ -152,11 +146,8 @@ for (const kind of STORES) {
           };
         },
       }) as Store;
-      const app = express();
-      app.use(legacyStack({ getStore: () => retrying, salt: 'oracle-salt', serverName: '127.0.0.1' }));
-      const other = createServer(app);
-      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const other = await startLegacyServer(() => retrying, { masterPassword: undefined });
+      const url = other.url;
       const post = async (path: string, form: Record<string, string>): Promise<unknown> => {
         const res = await fetch(`${url}/my/${path}`, {
           method: 'POST', headers: { 'X-Authorization': c.token }, body: new URLSearchParams({ _xsrf: c.xsrf, ...form }),
@@ -174,7 +165,7 @@ for (const kind of STORES) {
         expect(saved.args).toBe('saved1=1&&warning=Нельзя оставить пустым имя объекта!<br>');
         expect(victims).toBe(2);
       } finally {
-        await new Promise<void>((resolve) => other.close(() => resolve()));
+        await other.close();
       }
     });
 

@@ -3,78 +3,76 @@
  * the mount points: mount order, the admin hook, the error handler, HTTPS, the LAN rule.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type AppConfig } from '../../../server/config/index.js';
+import type { AppConfig } from '../../../server/config/index.js';
 import { HttpError } from '../../../server/http/errors.js';
 import { StartupError, startServer } from '../../../server/http/server.js';
 import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
 import { openStore } from '../../../server/storage/index.js';
-import { getJson } from './harness.js';
+import { getJson } from '../../support/http.js';
+import { makeTempDir, removeDir, serverConfig, silentStream, startInProcessServer, type InProcessServer } from '../../support/server.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'integram-inproc-test-'));
+  const dir = makeTempDir('integram-inproc-test-');
   dirs.push(dir);
   return dir;
 }
 
 function configFor(env: Record<string, string>): AppConfig {
-  const cwd = tempDir();
-  const loaded = loadConfig({ env: { DATA_DIR: path.join(cwd, 'data'), PORT: '0', NODE_ENV: 'test', LOG_FILE: 'off', ...env }, argv: [], cwd });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  return loaded.config;
+  return serverConfig(env, { cwd: tempDir() });
 }
 
-const silent = { write: () => true } as unknown as NodeJS.WritableStream;
-
 afterAll(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) removeDir(dir);
 });
 
 describe('createApp mount points and error handling', { timeout: 120_000 }, () => {
+  let server: InProcessServer;
   let booted: BootedServer;
   let url: string;
 
   beforeAll(async () => {
-    const config = configFor({});
-    booted = await bootServer({
-      config,
-      stdout: silent,
-      isAdminRequest: () => (req) => req.get('x-test-admin') === 'yes',
-      jobs: () => () => [{ name: 'backup', lastRunAt: null, lastResult: null, nextRunAt: '2030-01-01T03:00:00.000Z' }],
-      routers: () => {
-        const publicRouter = express.Router();
-        publicRouter.get('/docs-like', (_req, res) => res.json({ public: true }));
-        const admin = express.Router();
-        admin.get('/ping', (_req, res) => res.json({ admin: true }));
-        const api = express.Router();
-        api.get('/boom', () => {
-          throw new Error('kaboom: a bug');
-        });
-        api.get('/db-down', () => {
-          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
-        });
-        api.get('/user-error', () => {
-          throw new HttpError(422, 'the name is too long', 'invalid_name');
-        });
-        const legacy = express.Router();
-        legacy.all('/{*rest}', (req, res) => res.json({ legacy: req.path }));
-        return { public: publicRouter, admin, api, legacy };
+    // a composition of its own: small routers in the mount points
+    server = await startInProcessServer({
+      product: false,
+      waitForStore: false,
+      boot: {
+        isAdminRequest: () => (req) => req.get('x-test-admin') === 'yes',
+        jobs: () => () => [{ name: 'backup', lastRunAt: null, lastResult: null, nextRunAt: '2030-01-01T03:00:00.000Z' }],
+        routers: () => {
+          const publicRouter = express.Router();
+          publicRouter.get('/docs-like', (_req, res) => res.json({ public: true }));
+          const admin = express.Router();
+          admin.get('/ping', (_req, res) => res.json({ admin: true }));
+          const api = express.Router();
+          api.get('/boom', () => {
+            throw new Error('kaboom: a bug');
+          });
+          api.get('/db-down', () => {
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+          });
+          api.get('/user-error', () => {
+            throw new HttpError(422, 'the name is too long', 'invalid_name');
+          });
+          const legacy = express.Router();
+          legacy.all('/{*rest}', (req, res) => res.json({ legacy: req.path }));
+          return { public: publicRouter, admin, api, legacy };
+        },
       },
     });
+    booted = server.booted;
     url = booted.url;
     // the server listens before the store is open; these tests need it open
     expect(await booted.storeHandle.ready(60_000)).not.toBeNull();
   }, 120_000);
 
   afterAll(async () => {
-    await booted.close();
+    await server.close();
   });
 
   it('matches the server routes before the legacy catch-all, which gets the rest', async () => {
@@ -134,19 +132,21 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
 
 describe('while the store is still opening', () => {
   it('answers /health at once, /api/health "degraded: starting", the APIs 503, then ok', async () => {
-    const config = configFor({});
     let letOpen: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (letOpen = resolve));
-    const booted = await bootServer({
-      config,
-      stdout: silent,
-      // the real store, opened only when the test says so (a slow first start)
-      open: async (target) => {
-        await gate;
-        if (target.driver !== 'pglite') throw new Error('expected the embedded store');
-        return openStore({ pgliteDir: target.dir });
+    const server = await startInProcessServer({
+      product: false,
+      waitForStore: false,
+      boot: {
+        // the real store, opened only when the test says so (a slow first start)
+        open: async (target) => {
+          await gate;
+          if (target.driver !== 'pglite') throw new Error('expected the embedded store');
+          return openStore({ pgliteDir: target.dir });
+        },
       },
     });
+    const booted = server.booted;
     try {
       expect((await getJson(`${booted.url}/health`)).body).toEqual({ status: 'ok' });
       const starting = await getJson<{ status: string; database: { connected: boolean; reason: string } }>(`${booted.url}/api/health`);
@@ -167,7 +167,7 @@ describe('while the store is still opening', () => {
       expect(missing.body).toEqual({ error: 'Not found: GET /api/anything', code: 'not_found' });
     } finally {
       letOpen();
-      await booted.close();
+      await server.close();
     }
   }, 120_000);
 });
@@ -178,7 +178,8 @@ describe('HTTPS and startup errors', () => {
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    const booted = await bootServer({ config: configFor({ HTTPS_ENABLED: 'true', SSL_CERT_PATH: cert, SSL_KEY_PATH: key }), stdout: silent });
+    const server = await startInProcessServer({ product: false, waitForStore: false, env: { HTTPS_ENABLED: 'true', SSL_CERT_PATH: cert, SSL_KEY_PATH: key } });
+    const booted = server.booted;
     try {
       expect(booted.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const body = await new Promise<string>((resolve, reject) => {
@@ -191,7 +192,7 @@ describe('HTTPS and startup errors', () => {
       });
       expect(JSON.parse(body)).toEqual({ status: 'ok' });
     } finally {
-      await booted.close();
+      await server.close();
     }
   }, 120_000);
 
@@ -210,14 +211,14 @@ describe('LAN mode needs a console admin password', () => {
   // the test proves the refusal comes first without opening anything beyond 127.0.0.1.
   it('refuses a LAN HOST while no admin exists (exit code 3), and lets it pass once one does', async () => {
     const config = configFor({ HOST: '192.0.2.1' });
-    const refused = bootServer({ config, stdout: silent });
+    const refused = bootServer({ config, stdout: silentStream() });
     await expect(refused).rejects.toMatchObject({ name: 'StartupError', exitCode: 3, message: expect.stringMatching(/HOST=192\.0\.2\.1 .*console admin password/) });
 
     const store = await openStore({ pgliteDir: path.join(config.DATA_DIR, 'pglite') });
     await setAdminPassword(store.appliance, 'long-enough-password', { bcryptRounds: 4 });
     await store.close();
 
-    const passed = bootServer({ config, stdout: silent });
+    const passed = bootServer({ config, stdout: silentStream() });
     // past the admin check, listen() itself fails: that address is not on this machine
     await expect(passed).rejects.toMatchObject({ name: 'StartupError', exitCode: 1, message: expect.stringMatching(/EADDRNOTAVAIL/) });
   }, 180_000);

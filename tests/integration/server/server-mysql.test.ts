@@ -4,11 +4,13 @@
  * private MariaDB that the test kills and restarts.
  */
 import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMysqlUrl } from '../../../server/storage/index.js';
-import { freePort, getJson, sleep, spawnServer, waitForHttp, type ServerProcess } from './harness.js';
-import { OWN_PASSWORD, OWN_USER, OwnMariadb, mariadbInstalled } from './own-mariadb.js';
+import { freePort, sleep } from '../../support/net.mjs';
+import { getJson, waitForHttp } from '../../support/http.js';
+import { spawnServer, type ServerProcess } from '../../support/server.js';
+import { createMariadb, mariadbInstalled } from '../../support/start-mariadb.mjs';
+import { dropSchema } from '../../support/stores.js';
 
 interface Health {
   status: string;
@@ -27,21 +29,26 @@ async function waitForHealth(url: string, predicate: (health: Health) => boolean
   throw new Error(`health did not reach the expected state within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
 }
 
+/** the server process, once it listens and has written its database line */
+async function startedServer(env: Record<string, string>): Promise<ServerProcess> {
+  const server = await spawnServer({ ipc: true, env });
+  await waitForHttp(`${server.url}/health`, 60_000);
+  await server.waitForLine(/Integram server listening on/, 60_000);
+  await server.waitForLine(/ Database: /, 60_000);
+  return server;
+}
+
 describe('MySQL configured but unreachable', () => {
   let server: ServerProcess;
   let dbPort: number;
 
   beforeAll(async () => {
     dbPort = await freePort(); // nothing listens there
-    server = await spawnServer({ env: { DB_HOST: '127.0.0.1', DB_PORT: String(dbPort), DB_USER: 'root', DB_PING_INTERVAL_MS: '500' } });
-    await waitForHttp(`${server.url}/health`, 60_000);
-    await server.waitForLine(/Integram server listening on/, 60_000);
-    await server.waitForLine(/ Database: /, 60_000);
+    server = await startedServer({ DB_HOST: '127.0.0.1', DB_PORT: String(dbPort), DB_USER: 'root', DB_PING_INTERVAL_MS: '500' });
   }, 120_000);
 
   afterAll(async () => {
-    await server.stop();
-    server.cleanup();
+    await server.close();
   });
 
   it('starts degraded with the documented startup line, and never falls back to the embedded store', () => {
@@ -87,20 +94,12 @@ describe.skipIf(!mysqlUrl)('server on TEST_MYSQL_URL', () => {
   const base = mysqlUrl ? parseMysqlUrl(mysqlUrl) : null;
 
   beforeAll(async () => {
-    server = await spawnServer({ env: { DATABASE_URL: `${mysqlUrl}/${schema}` } });
-    await waitForHttp(`${server.url}/health`, 60_000);
-    await server.waitForLine(/Integram server listening on/, 60_000);
-    await server.waitForLine(/ Database: /, 60_000);
+    server = await startedServer({ DATABASE_URL: `${mysqlUrl}/${schema}` });
   }, 120_000);
 
   afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-    if (base) {
-      const conn = await mysql.createConnection({ host: base.host, port: base.port, user: base.user, password: base.password });
-      await conn.query(`DROP DATABASE IF EXISTS \`${schema}\``);
-      await conn.end();
-    }
+    await server.close();
+    if (base) await dropSchema({ ...base, database: schema });
   });
 
   it('writes "Database: Connected to <host>:<port> (mysql)" and reports ok', async () => {
@@ -122,10 +121,12 @@ if (mysqlUrl && !canRunOwn) console.warn('server-mysql.test.ts: outage suite SKI
 describe.skipIf(!canRunOwn)('MySQL outage on a private MariaDB', () => {
   it('starts degraded, connects when MySQL appears, degrades on a crash and recovers by itself', async () => {
     const port = await freePort();
-    const db = new OwnMariadb(port);
+    // a private MariaDB (its own data folder and port) that the test kills and starts again
+    const db = await createMariadb({ port, user: 'integram_outage', password: 'outage-test-pw', innodbBufferPoolSize: '64M', prefix: 'integram-outage-mariadb-' });
     const server = await spawnServer({
+      ipc: true,
       env: {
-        DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_USER: OWN_USER, DB_PASSWORD: OWN_PASSWORD,
+        DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_USER: db.user, DB_PASSWORD: db.password,
         DB_NAME: `t_${randomBytes(4).toString('hex')}`, DB_PING_INTERVAL_MS: '500',
       },
     });

@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../../server/storage/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, freePort, getJson, request, sleep, spawnServer, waitForHttp, type ServerProcess } from './harness.js';
+import { freePort, sleep } from '../../support/net.mjs';
+import { getJson, request, waitForHttp } from '../../support/http.js';
+import { REPO_ROOT as ROOT, spawnServer, type ServerProcess } from '../../support/server.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** waits for a server start; long, because PGlite's first start is CPU-bound and CI machines get busy */
@@ -22,7 +24,7 @@ describe('server process on the embedded store', { timeout: 120_000 }, () => {
   let healthAfterMs = 0;
 
   beforeAll(async () => {
-    server = await spawnServer({ env: { BODY_LIMIT: '64kb' } });
+    server = await spawnServer({ ipc: true, env: { BODY_LIMIT: '64kb' } });
     // generous here so a loaded machine fails only the timing test below, not every test
     healthAfterMs = await waitForHttp(`${server.url}/health`, STARTUP_TIMEOUT_MS);
     await server.waitForLine(/Integram server listening on/, STARTUP_TIMEOUT_MS);
@@ -160,7 +162,7 @@ describe('server process on the embedded store', { timeout: 120_000 }, () => {
 
 describe('server process: stopping and restarting', () => {
   it('finishes a request in flight on SIGTERM, exits 0, and the next start reuses secrets and data', async () => {
-    const first = await spawnServer({ env: { SHUTDOWN_TIMEOUT_MS: '5000' } });
+    const first = await spawnServer({ ipc: true, env: { SHUTDOWN_TIMEOUT_MS: '5000' } });
     try {
       await waitForHttp(`${first.url}/health`, STARTUP_TIMEOUT_MS);
       await first.waitForLine(/Integram server listening on/, STARTUP_TIMEOUT_MS);
@@ -192,7 +194,7 @@ describe('server process: stopping and restarting', () => {
       expect(Buffer.byteLength(rest.join('\r\n\r\n'))).toBe(Number(length));
       socket.destroy();
 
-      const second = await spawnServer({ dataDir: first.dataDir });
+      const second = await spawnServer({ ipc: true, dataDir: first.dataDir });
       try {
         await waitForHttp(`${second.url}/health`, STARTUP_TIMEOUT_MS);
         await second.waitForLine(/ Database: /, STARTUP_TIMEOUT_MS);
@@ -215,7 +217,7 @@ describe('server process: stopping and restarting', () => {
     const dataDir = path.join(workDir, 'data');
     const holder = await openStore({ pgliteDir: path.join(dataDir, 'pglite') });
     let released = false;
-    const server = await spawnServer({ dataDir });
+    const server = await spawnServer({ ipc: true, dataDir });
     try {
       await waitForHttp(`${server.url}/health`, STARTUP_TIMEOUT_MS);
       const line = await server.waitForLine(/Database: /, STARTUP_TIMEOUT_MS);
@@ -242,7 +244,7 @@ describe('server process: stopping and restarting', () => {
     const port = await freePort();
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', () => resolve()));
-    const server = await spawnServer({ port });
+    const server = await spawnServer({ ipc: true, port });
     try {
       const result = await server.exited;
       expect(result.code).toBe(2);
@@ -254,7 +256,7 @@ describe('server process: stopping and restarting', () => {
   }, STARTUP_TIMEOUT_MS);
 
   it('prints configuration errors one per line and exits 1', async () => {
-    const server = await spawnServer({ env: { PORT: 'eighty', NODE_ENV: 'production', JWT_SECRET: 'secret' } });
+    const server = await spawnServer({ ipc: true, env: { PORT: 'eighty', NODE_ENV: 'production', JWT_SECRET: 'secret' } });
     try {
       const result = await server.exited;
       expect(result.code).toBe(1);
@@ -268,7 +270,7 @@ describe('server process: stopping and restarting', () => {
   }, STARTUP_TIMEOUT_MS);
 
   it('refuses AUTH_MODE=mock outside development', async () => {
-    const server = await spawnServer({ env: { AUTH_MODE: 'mock', NODE_ENV: 'production' } });
+    const server = await spawnServer({ ipc: true, env: { AUTH_MODE: 'mock', NODE_ENV: 'production' } });
     try {
       expect((await server.exited).code).toBe(1);
       expect(server.stderr()).toContain('Configuration error: AUTH_MODE: mock is allowed only with NODE_ENV=development');
@@ -280,7 +282,7 @@ describe('server process: stopping and restarting', () => {
 
 describe('server process: long-lived responses do not hold up a stop', () => {
   it('ends an open live-log stream when SIGTERM comes, instead of waiting out the drain deadline', async () => {
-    const server = await spawnServer({ env: { SHUTDOWN_TIMEOUT_MS: '60000' } });
+    const server = await spawnServer({ ipc: true, env: { SHUTDOWN_TIMEOUT_MS: '60000' } });
     try {
       await waitForHttp(`${server.url}/health`, STARTUP_TIMEOUT_MS);
       await server.waitForLine(/ Database: /, STARTUP_TIMEOUT_MS);

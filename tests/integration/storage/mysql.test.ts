@@ -5,7 +5,7 @@ import { isStoreError, openStore, type ListQuery, type MysqlOptions, type Store 
 import { mysqlDialect } from '../../../server/storage/sql/dialect.js';
 import { SqlTenantStore } from '../../../server/storage/sql/tenant.js';
 import { storeContract } from './contract.js';
-import { dropSchema, privateSchemaOptions, rawConnection, TEST_MYSQL_URL } from './mysql-harness.js';
+import { dropSchema, privateSchemaOptions, rawConnection, TEST_MYSQL_URL } from '../../support/stores.js';
 import { RecordingExecutor } from './recording-executor.js';
 
 if (!TEST_MYSQL_URL) console.warn('MySQL storage suites SKIPPED: TEST_MYSQL_URL is not set');

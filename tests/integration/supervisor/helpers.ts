@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../support/net.js';
+import { freePort } from '../../support/net.mjs';
 export { freePort };
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

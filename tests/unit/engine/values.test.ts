@@ -1,10 +1,8 @@
-/** Pure engine rules: column attributes, value normalisation and display, PHP casts, parameter parsing. */
+/** Pure engine rules: column attributes, value normalisation and display, PHP casts and escaping. */
 import { describe, expect, it } from 'vitest';
 import { buildAttrs, parseAttrs, setAttrAlias, toggleAttrFlag } from '../../../server/engine/attrs.js';
 import { builtIn, formatVal, formatView, type FormatEnv } from '../../../server/engine/format.js';
 import { htmlentities, htmlspecialchars, looseNotZero, toInt, toFloat } from '../../../server/engine/php.js';
-import { parseQueryString } from '../../../server/http/legacy/params.js';
-import { FailureThrottle } from '../../../server/engine/throttle.js';
 
 const env: FormatEnv = {
   nowSec: Date.UTC(2026, 10, 26, 11, 0, 0) / 1000, tzone: 0, user: 'tester', userId: '1012', role: 'admin', roleId: '145',
@@ -68,29 +66,5 @@ describe('PHP runtime rules', () => {
   it('escaping', () => {
     expect(htmlspecialchars(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#039;&amp;&#039;&lt;/a&gt;');
     expect(htmlentities("x'é")).toBe('x&#039;&eacute;');
-  });
-  it('query strings like parse_str', () => {
-    expect(parseQueryString('a[]=1&a[]=2&b=x+y&c&JSON&d.e=1')).toEqual({ a: ['1', '2'], b: 'x y', c: '', JSON: '', d_e: '1' });
-  });
-
-  it('__proto__ and constructor are ordinary keys: no prototype is replaced or polluted', () => {
-    const parsed = parseQueryString('a[__proto__][polluted]=1&__proto__[polluted]=2&b[constructor][prototype][polluted]=3&__proto__=4');
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-    expect(Object.keys(parsed)).toEqual(['a', '__proto__', 'b']);
-    expect(Object.getOwnPropertyDescriptor(parsed.a, '__proto__')?.value).toEqual({ polluted: '1' });
-    expect(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value).toBe('4');
-  });
-});
-
-describe('failed-login throttle', () => {
-  it('blocks after the limit, for a while', () => {
-    const t = new FailureThrottle({ maxFailures: 3, windowMs: 1000, blockMs: 500 });
-    t.fail('k', 0);
-    t.fail('k', 10);
-    expect(t.blockedFor('k', 20)).toBe(0);
-    t.fail('k', 20);
-    expect(t.blockedFor('k', 30)).toBe(490);
-    expect(t.blockedFor('k', 600)).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ import { openPgliteStore } from '../../../../server/storage/pglite/index.js';
 import { mysqlDialect, pgDialect } from '../../../../server/storage/sql/dialect.js';
 import { SqlTenantStore } from '../../../../server/storage/sql/tenant.js';
 import type { ListQuery, NewRow, Store } from '../../../../server/storage/types.js';
-import { dropSchema, privateSchemaOptions, rawConnection } from '../mysql-harness.js';
+import { dropSchema, privateSchemaOptions, rawConnection } from '../../../support/stores.js';
 import { RecordingExecutor } from '../recording-executor.js';
 
 const args = process.argv.slice(2);

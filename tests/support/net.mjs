@@ -1,13 +1,15 @@
+// Ports and connections on 127.0.0.1 for the suites (plain JavaScript: start-mariadb.mjs, which
+// tests/run-tests.mjs runs without tsx, uses it too; types in net.d.mts).
 import net from 'node:net';
 
 /** Ports this process has handed out: never twice, even if the OS offers one again. */
-const handedOut = new Set<number>();
+const handedOut = new Set();
 
 /**
  * A port that was free on 127.0.0.1 a moment ago. A database that is handed a port binds it only
  * seconds later (after its install step), so the same port must not go to a server meanwhile.
  */
-export async function freePort(): Promise<number> {
+export async function freePort() {
   for (;;) {
     const port = await probeFreePort();
     if (!handedOut.has(port)) {
@@ -17,7 +19,7 @@ export async function freePort(): Promise<number> {
   }
 }
 
-function probeFreePort(): Promise<number> {
+function probeFreePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -29,7 +31,7 @@ function probeFreePort(): Promise<number> {
   });
 }
 
-export function canConnect(port: number): Promise<boolean> {
+export function canConnect(port) {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     socket.once('connect', () => { socket.destroy(); resolve(true); });
@@ -37,4 +39,4 @@ export function canConnect(port: number): Promise<boolean> {
   });
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

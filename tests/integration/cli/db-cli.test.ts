@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goldenFixture } from '../../support/fixtures.js';
-import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../storage/mysql-harness.js';
+import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../../support/stores.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -138,7 +138,7 @@ describe('db CLI and a running server', () => {
   it('refuses while another process holds the PGlite folder, naming its pid', async () => {
     work = mkdtempSync(path.join(tmpdir(), 'integram-db-cli-lock-'));
     const dataDir = path.join(work, 'data');
-    holder = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'tests/integration/db-cli/hold-store.ts'), path.join(dataDir, 'pglite')],
+    holder = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'tests/integration/cli/hold-store.ts'), path.join(dataDir, 'pglite')],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       holder!.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackAddress, normalizeAddress, parseIpAllowList } from '../../../server/http/admin/ip-allow.js';
+import { isLoopbackAddress, normalizeAddress, parseIpAllowList } from '../../../../server/http/admin/ip-allow.js';
 
 describe('ADMIN_ALLOWED_IPS', () => {
   it('default: loopback only, IPv4-mapped forms included', () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // opens its own embedded stores: slow on a busy machine
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
-import { call, startHarness, type Harness } from './harness.js';
+import { call, startHarness, type Harness } from '../admin/harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');

@@ -1,0 +1,83 @@
+/**
+ * Real stores for the suites: an embedded PGlite in a temp folder, or a private MySQL schema
+ * (t_<random>) on TEST_MYSQL_URL that is dropped at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { openStore, parseMysqlUrl, type MysqlOptions } from '../../server/storage/index.js';
+import type { Store } from '../../server/storage/types.js';
+
+export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL;
+
+/** TEST_MYSQL_URL with a new schema name (not created yet: the store creates it). */
+export function privateSchemaOptions(prefix = 't'): MysqlOptions {
+  if (!TEST_MYSQL_URL) throw new Error('TEST_MYSQL_URL is not set');
+  return { ...parseMysqlUrl(TEST_MYSQL_URL), database: `${prefix}_${randomBytes(6).toString('hex')}` };
+}
+
+export async function dropSchema(options: MysqlOptions): Promise<void> {
+  const conn = await mysql.createConnection({ host: options.host, port: options.port, user: options.user, password: options.password });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${options.database}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** a plain connection to the schema, for checks the store does not expose (SHOW CREATE TABLE ...) */
+export function rawConnection(options: MysqlOptions) {
+  return mysql.createConnection({ host: options.host, port: options.port, user: options.user, password: options.password, database: options.database });
+}
+
+export interface TestStore {
+  store: Store;
+  /** closes the store and removes what it wrote (the temp folder, the schema) */
+  cleanup(): Promise<void>;
+}
+
+/** PGlite in `<dataDir>/pglite`, as the server puts it (the folder is kept), or in a new temp folder (removed by cleanup). */
+export async function openTestPglite(dataDir?: string): Promise<TestStore> {
+  const folder = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'integram-test-pglite-'));
+  const store = await openStore({ pgliteDir: dataDir ? path.join(dataDir, 'pglite') : folder });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      if (!dataDir) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A private schema on TEST_MYSQL_URL, dropped by cleanup. */
+export async function openTestMysql(): Promise<TestStore & { schema: string }> {
+  return openTestMysqlOn(privateSchemaOptions());
+}
+
+/** A private schema (t_<random>) on the MySQL server of `base`, dropped by cleanup. */
+export async function openTestMysqlOn(base: MysqlOptions): Promise<TestStore & { schema: string }> {
+  const options = { ...base, database: `t_${randomBytes(6).toString('hex')}` };
+  const store = await openStore({ mysql: options });
+  return {
+    store,
+    schema: options.database,
+    cleanup: async () => {
+      await store.close();
+      await dropSchema(options);
+    },
+  };
+}
+
+export interface StoreKind {
+  name: 'PGlite' | 'MariaDB';
+  enabled: boolean;
+  open(): Promise<TestStore>;
+}
+
+/** The stores a suite runs on: PGlite always, MariaDB when TEST_MYSQL_URL is set. */
+export const TEST_STORES: StoreKind[] = [
+  { name: 'PGlite', enabled: true, open: () => openTestPglite() },
+  { name: 'MariaDB', enabled: !!TEST_MYSQL_URL, open: () => openTestMysql() },
+];
