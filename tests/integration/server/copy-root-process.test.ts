@@ -5,7 +5,9 @@
  * answer while /health keeps answering.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, request, sleep, spawnServer, waitForHttp, type ServerProcess } from './harness.js';
+import { sleep } from '../../support/net.mjs';
+import { getJson, request, waitForHttp } from '../../support/http.js';
+import { spawnServer, type ServerProcess } from '../../support/server.js';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
