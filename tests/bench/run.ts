@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 3, requirement 5): the legacy URL API under load, on loopback only.
+ *  the legacy URL API under load, on loopback only.
  *
  * For MariaDB (TEST_MYSQL_URL, or a throw-away server from tests/support/start-mariadb.mjs) and
  * PGlite: seeds 10,000 records of a 5-column type and 50,000 records of a type referencing it
@@ -42,7 +42,7 @@ const DOCS_FILE = path.join(ROOT, 'docs/benchmarks.md');
 const DOCS_BEGIN = '<!-- bench-results:begin -->';
 const DOCS_END = '<!-- bench-results:end -->';
 
-/** issue 3's targets on MySQL (2-core machine, bare server ~30,000 req/s); PHP engine figures for context */
+/** the targets on MySQL (docs/benchmarks.md, "Targets") (2-core machine, bare server ~30,000 req/s); PHP engine figures for context */
 const TARGETS: Record<string, { rps: number; ratio: number; p99?: number; php: number }> = {
   list: { rps: 2400, ratio: 0.08, p99: 40, php: 121 },
   filtered: { rps: 600, ratio: 0.02, php: 60 },

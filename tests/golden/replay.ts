@@ -1,7 +1,7 @@
 /**
  * Golden replay: sends every recorded exchange to a running server in order and
- * compares the answers by the rules of ../shared/golden/README.md and
- * spec/compat.md (status; JSON body after normalising tokens, activity
+ * compares the answers by the rules of docs/testing-fixtures.md ("How they are replayed") and
+ * docs/compatibility.md, "How answers are compared" (status; JSON body after normalising tokens, activity
  * timestamps and today's dates; plain text trimmed; 302 by status only;
  * Set-Cookie names, paths and Max-Age lifetimes: AUTH_COOKIE_EXPIRE's default must give what
  * the PHP engine sent).

@@ -1,6 +1,6 @@
 /**
  * Commands and options the golden recordings do not reach, written from
- * spec/legacy-api.md, on PGlite and (when TEST_MYSQL_URL is set) MariaDB.
+ * docs/legacy-api.md, on PGlite and (when TEST_MYSQL_URL is set) MariaDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';

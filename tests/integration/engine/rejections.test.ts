@@ -1,5 +1,5 @@
 /**
- * compat.md "What rejected means": a refused request changes no rows (except RETRIES and activity
+ * docs/compatibility.md, "Rejected requests change nothing": a refused request changes no rows (except RETRIES and activity
  * timestamps), because every state-changing command runs in one store transaction. Plus the
  * failed-login throttle shared through the appliance store, and bad input that used to give a 500
  * (deeply nested JSON, invalid REGEXP: filters, report/{id} of a non-report). PGlite and MariaDB.

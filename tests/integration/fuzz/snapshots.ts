@@ -1,5 +1,5 @@
 /**
- * Comparing table snapshots the way compat.md ("What rejected means for tests") allows:
+ * Comparing table snapshots the way docs/compatibility.md ("Rejected requests change nothing") allows:
  * a refused request may write the failed-login counter (RETRIES, t=301) and activity
  * timestamps (t=124), nothing else.
  */

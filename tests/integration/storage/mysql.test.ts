@@ -28,7 +28,7 @@ describe.skipIf(!TEST_MYSQL_URL)('mysql specifics', () => {
     if (options) await dropSchema(options);
   });
 
-  it('creates tenant tables exactly like the PHP engine (§1.1)', async () => {
+  it('creates tenant tables exactly like the PHP engine (docs/legacy-api.md, "The table")', async () => {
     await store.createDatabase('phpshape');
     const conn = await rawConnection(options);
     try {
