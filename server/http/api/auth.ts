@@ -14,7 +14,7 @@ import { EngineCallError } from '../../engine/index.js';
 import {
   issueDetails, loginRequest, passwordProblems, refreshRequest, registerRequest, RESERVED_LOGINS,
 } from './schemas.js';
-import type { SessionIdentity, TokenPair } from './tokens.js';
+import type { SessionIdentity, TokenPair } from '../../appliance/api-tokens.js';
 
 function clientAddress(req: Request): string {
   return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');

@@ -13,7 +13,7 @@ import type { DatabaseDeps } from '../../appliance/databases.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
 import type { EngineOperations } from '../../engine/index.js';
 import { HttpError, lostDatabase, sendError } from '../errors.js';
-import { TokenError, TokenService, type SessionFamily, type TokenClaims } from './tokens.js';
+import { TokenError, TokenService, type SessionFamily, type TokenClaims } from '../../appliance/api-tokens.js';
 
 export type ApiConfig = Pick<
   AppConfig,

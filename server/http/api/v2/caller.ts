@@ -10,7 +10,7 @@ import { ORGANIZATION_KIND, type OrganizationRecord } from '../../../appliance/o
 import { isRoutableDbName } from '../../../storage/db-names.js';
 import { HttpError } from '../../errors.js';
 import { bearerToken, looksLikeJwt, type ApiServices } from '../context.js';
-import { TokenError } from '../tokens.js';
+import { TokenError } from '../../../appliance/api-tokens.js';
 import { fromEngine } from './document.js';
 
 export interface EngineCallOptions {

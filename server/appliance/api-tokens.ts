@@ -13,8 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { durationToSeconds } from '../../config/schema.js';
-import type { ApplianceStore } from '../../storage/types.js';
+import { durationToSeconds } from '../config/schema.js';
+import type { ApplianceStore } from '../storage/types.js';
 
 export const SESSION_KIND = 'api-session';
 const ISSUER = 'integram-appliance';
