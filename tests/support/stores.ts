@@ -81,3 +81,24 @@ export const TEST_STORES: StoreKind[] = [
   { name: 'PGlite', enabled: true, open: () => openTestPglite() },
   { name: 'MariaDB', enabled: !!TEST_MYSQL_URL, open: () => openTestMysql() },
 ];
+
+/** A store a server under test runs on: PGlite in its own data folder, or a private schema of TEST_MYSQL_URL. */
+export interface ServerStoreKind {
+  name: 'PGlite' | 'MariaDB';
+  enabled: boolean;
+  /** DATABASE_URL for the server (a schema that does not exist yet); none for PGlite */
+  databaseUrl?: string;
+}
+
+/** The stores a server-level suite runs on: PGlite always, MariaDB when TEST_MYSQL_URL is set. */
+export function serverStores(prefix = 't'): ServerStoreKind[] {
+  return [
+    { name: 'PGlite', enabled: true },
+    { name: 'MariaDB', enabled: !!TEST_MYSQL_URL, databaseUrl: TEST_MYSQL_URL ? `${TEST_MYSQL_URL.replace(/\/$/, '')}/${prefix}_${randomBytes(4).toString('hex')}` : undefined },
+  ];
+}
+
+/** Drops the schema of a serverStores() MariaDB URL (nothing for PGlite). */
+export async function dropServerStore(kind: ServerStoreKind): Promise<void> {
+  if (kind.databaseUrl) await dropSchema(parseMysqlUrl(kind.databaseUrl));
+}

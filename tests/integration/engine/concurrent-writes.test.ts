@@ -5,26 +5,15 @@
  * - `_m_save` of two records to the same value at once leaves at most one of them with it;
  * - every acknowledged `_m_new` (distinct values, 100 at a time) is in the table afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropServerStore, serverStores } from '../../support/stores.js';
 import { bootLegacyApp, LegacyClient, type LegacyApp } from '../../support/bench-app.js';
 import { loadRows } from '../../golden/replay.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
 if (!MYSQL_URL) console.log('concurrent writes on MariaDB skipped: TEST_MYSQL_URL is not set');
 
-const STORES = [
-  { name: 'PGlite', enabled: true, databaseUrl: undefined as string | undefined },
-  { name: 'MariaDB', enabled: !!MYSQL_URL, databaseUrl: MYSQL_URL ? `${MYSQL_URL.replace(/\/$/, '')}/t_conc_${randomBytes(4).toString('hex')}` : undefined },
-];
-
-async function dropSchema(databaseUrl: string): Promise<void> {
-  const mysql2 = await import('mysql2/promise');
-  const url = new URL(databaseUrl);
-  const conn = await mysql2.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
-  await conn.query(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
-  await conn.end();
-}
+const STORES = serverStores('t_conc');
 
 for (const kind of STORES) {
   describe.skipIf(!kind.enabled)(`concurrent writes on ${kind.name}`, () => {
@@ -42,7 +31,7 @@ for (const kind of STORES) {
     }, 300_000);
     afterAll(async () => {
       await app?.close();
-      if (kind.databaseUrl) await dropSchema(kind.databaseUrl);
+      await dropServerStore(kind);
     }, 120_000);
 
     const stored = async (type: number, val?: string) =>

@@ -5,8 +5,8 @@
  * it writes, the root is refused, one copy is bounded, and a record never moves into its own
  * subtree. On the real server over PGlite, and over MariaDB when TEST_MYSQL_URL is set.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropServerStore, serverStores } from '../../support/stores.js';
 import { bootLegacyApp, LegacyClient, type LegacyApp } from '../../support/bench-app.js';
 import { loadRows } from '../../golden/replay.js';
 import type { Row } from '../../../server/storage/types.js';
@@ -15,18 +15,7 @@ import { COPY_ROW_LIMIT } from '../../../server/engine/dml.js';
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
 if (!MYSQL_URL) console.log('structure guards on MariaDB skipped: TEST_MYSQL_URL is not set');
 
-const STORES = [
-  { name: 'PGlite', enabled: true, databaseUrl: undefined as string | undefined },
-  { name: 'MariaDB', enabled: !!MYSQL_URL, databaseUrl: MYSQL_URL ? `${MYSQL_URL.replace(/\/$/, '')}/t_guard_${randomBytes(4).toString('hex')}` : undefined },
-];
-
-async function dropSchema(databaseUrl: string): Promise<void> {
-  const mysql2 = await import('mysql2/promise');
-  const url = new URL(databaseUrl);
-  const conn = await mysql2.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
-  await conn.query(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
-  await conn.end();
-}
+const STORES = serverStores('t_guard');
 
 const errorOf = (json: unknown): string | undefined => (Array.isArray(json) ? (json[0] as { error?: string } | undefined)?.error : undefined);
 
@@ -54,7 +43,7 @@ for (const kind of STORES) {
     }, 300_000);
     afterAll(async () => {
       await app?.close();
-      if (kind.databaseUrl) await dropSchema(kind.databaseUrl);
+      await dropServerStore(kind);
     }, 120_000);
 
     it('copying the root (id 1, its own parent) is refused at once and writes nothing', async () => {

@@ -8,7 +8,7 @@
  * below was found by the fuzz test on 2026-11-26 and has been fixed since; they stay as guards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { dropServerStore, serverStores } from '../../support/stores.js';
 import { bootLegacyApp, LegacyClient, type LegacyApp } from '../../support/bench-app.js';
 import { loadRows } from '../../golden/replay.js';
 import type { Row } from '../../../server/storage/types.js';
@@ -17,18 +17,7 @@ import { forbiddenChanges } from './snapshots.js';
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
 if (!MYSQL_URL) console.log('fuzz regressions on MariaDB skipped: TEST_MYSQL_URL is not set');
 
-const STORES = [
-  { name: 'PGlite', enabled: true, databaseUrl: undefined as string | undefined },
-  { name: 'MariaDB', enabled: !!MYSQL_URL, databaseUrl: MYSQL_URL ? `${MYSQL_URL.replace(/\/$/, '')}/t_fuzzreg_${randomBytes(4).toString('hex')}` : undefined },
-];
-
-async function dropSchema(databaseUrl: string): Promise<void> {
-  const mysql2 = await import('mysql2/promise');
-  const url = new URL(databaseUrl);
-  const conn = await mysql2.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
-  await conn.query(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
-  await conn.end();
-}
+const STORES = serverStores('t_fuzzreg');
 
 for (const kind of STORES) {
   describe.skipIf(!kind.enabled)(`legacy API fuzz regressions on ${kind.name}`, () => {
@@ -48,7 +37,7 @@ for (const kind of STORES) {
     }, 300_000);
     afterAll(async () => {
       await app?.close();
-      if (kind.databaseUrl) await dropSchema(kind.databaseUrl);
+      await dropServerStore(kind);
     }, 120_000);
 
     // FIXED deep-json-body: a JSON request body nested 5000 levels deep overflowed the stack while the
