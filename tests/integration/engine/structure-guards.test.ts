@@ -10,6 +10,7 @@ import { dropServerStore, serverStores } from '../../support/stores.js';
 import { bootLegacyApp, LegacyClient, type LegacyApp } from '../../support/bench-app.js';
 import { loadRows } from '../../golden/replay.js';
 import type { Row } from '../../../server/storage/types.js';
+import { forbiddenChanges } from '../fuzz/snapshots.js';
 import { COPY_ROW_LIMIT } from '../../../server/engine/dml.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
@@ -52,14 +53,14 @@ for (const kind of STORES) {
       const a = await c.post('_m_save/1?JSON', { copybtn: '1' });
       expect(a.status).toBe(400);
       expect(errorOf(a.json)).toBe('Cannot copy the root record');
-      expect(await rows()).toEqual(before);
+      expect(forbiddenChanges(before, await rows())).toEqual([]);
     });
 
     it('copying metadata is refused as the PHP engine refuses it', async () => {
       const before = await rows();
       const a = await c.post('_m_save/18?JSON', { copybtn: '1' });
       expect(a.text).toBe('Cannot update meta-data');
-      expect(await rows()).toEqual(before);
+      expect(forbiddenChanges(before, await rows())).toEqual([]);
     });
 
     it('a record with a subordinate record is copied once, with its subtree, under the same parent', async () => {
@@ -97,7 +98,7 @@ for (const kind of STORES) {
         expect(a.status, `move ${id} under ${up}: ${a.text}`).toBe(400);
         expect(errorOf(a.json)).toBe('Cannot move a record into its own subtree');
       }
-      expect(await rows()).toEqual(before);
+      expect(forbiddenChanges(before, await rows())).toEqual([]);
     });
   });
 }
