@@ -12,11 +12,12 @@ export interface AdmissionLimits {
 }
 
 /**
- * The embedded store's limits: a few requests at a time keep PGlite busy while others format
- * their answers; a queue of that many waiting with at most a second each keeps the slowest
- * answer within ~2 s at any load (the rest are told to retry).
+ * The embedded store's limits, measured with `npm run soak` (a page of 20 at 100 connections on
+ * 2 cores): two requests at a time keep PGlite busy while another formats its answer; a request
+ * that would wait more than 300 ms is told to retry. 535 answers/s, p99 411 ms, slowest 449 ms,
+ * 6 % answered 503 (4 at a time and 1 s: p99 965 ms; without the queue: p99 2.7 s, slowest 5 s).
  */
-export const EMBEDDED_STORE_ADMISSION: AdmissionLimits = { concurrency: 4, queueLimit: 64, maxWaitMs: 1000 };
+export const EMBEDDED_STORE_ADMISSION: AdmissionLimits = { concurrency: 2, queueLimit: 256, maxWaitMs: 300 };
 
 /** Frees the slot; calling it again does nothing. */
 export type Release = () => void;

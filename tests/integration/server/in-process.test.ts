@@ -12,6 +12,7 @@ import { HttpError } from '../../../server/http/errors.js';
 import { StartupError, startServer } from '../../../server/http/server.js';
 import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
+import { EMBEDDED_STORE_ADMISSION } from '../../../server/storage/admission.js';
 import { openStore } from '../../../server/storage/index.js';
 import { getJson } from '../../support/http.js';
 import { makeTempDir, removeDir, serverConfig, silentStream, startInProcessServer, type InProcessServer } from '../../support/server.js';
@@ -52,6 +53,10 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
           const api = express.Router();
           api.get('/boom', () => {
             throw new Error('kaboom: a bug');
+          });
+          api.get('/slow', async (_req, res) => {
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            res.json({ slow: true });
           });
           api.get('/db-down', () => {
             throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
@@ -122,6 +127,21 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
     // the handle was told, pinged the (healthy) store again and is connected once more
     for (let i = 0; i < 50 && !booted.storeHandle.status().connected; i++) await new Promise((r) => setTimeout(r, 50));
     expect(booted.storeHandle.status().connected).toBe(true);
+  });
+
+  it('the embedded store admits a few requests at a time; one that would wait too long is told to retry', async () => {
+    const { concurrency, maxWaitMs } = EMBEDDED_STORE_ADMISSION;
+    const slow = Array.from({ length: concurrency }, () => getJson(`${url}/api/slow`));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    const turnedAway = await getJson(`${url}/api/slow`);
+    expect(turnedAway.status).toBe(503);
+    expect(turnedAway.body).toEqual({ error: 'The server is busy; try again in a moment', code: 'busy' });
+    expect(turnedAway.headers.get('retry-after')).toBe('1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(maxWaitMs - 50);
+    for (const answer of await Promise.all(slow)) expect(answer.status).toBe(200);
+    // the slots are free again
+    expect((await getJson(`${url}/api/slow`)).status).toBe(200);
   });
 
   it('counts 5xx answers as errors per minute', async () => {
