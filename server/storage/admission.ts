@@ -12,10 +12,9 @@ export interface AdmissionLimits {
 }
 
 /**
- * The embedded store's limits, measured with `npm run soak` (a page of 20 at 100 connections on
- * 2 cores): two requests at a time keep PGlite busy while another formats its answer; a request
- * that would wait more than 300 ms is told to retry. 535 answers/s, p99 411 ms, slowest 449 ms,
- * 6 % answered 503 (4 at a time and 1 s: p99 965 ms; without the queue: p99 2.7 s, slowest 5 s).
+ * The embedded store's limits: two requests at a time keep PGlite busy while another formats its
+ * answer; a request that would wait more than 300 ms is told to retry (`npm run bench` on the
+ * 50,000-order data, BENCH_STORES=pglite: docs/reliability.md has the figures).
  */
 export const EMBEDDED_STORE_ADMISSION: AdmissionLimits = { concurrency: 2, queueLimit: 256, maxWaitMs: 300 };
 
@@ -23,8 +22,8 @@ export const EMBEDDED_STORE_ADMISSION: AdmissionLimits = { concurrency: 2, queue
 export type Release = () => void;
 
 interface Waiter {
-  grant(release: Release): void;
-  timer: NodeJS.Timeout;
+  resolve(release: Release | null): void;
+  timer?: NodeJS.Timeout;
 }
 
 export class AdmissionQueue {
@@ -45,18 +44,14 @@ export class AdmissionQueue {
       return Promise.resolve(null);
     }
     return new Promise((resolve) => {
-      const waiter: Waiter = {
-        grant: (release) => {
-          clearTimeout(waiter.timer);
-          resolve(release);
-        },
-        timer: setTimeout(() => {
-          const at = this.waiting.indexOf(waiter);
-          if (at >= 0) this.waiting.splice(at, 1);
-          this.refusedCount++;
-          resolve(null);
-        }, this.limits.maxWaitMs),
-      };
+      const waiter: Waiter = { resolve };
+      waiter.timer = setTimeout(() => {
+        const at = this.waiting.indexOf(waiter);
+        if (at < 0) return; // already handed a slot
+        this.waiting.splice(at, 1);
+        this.refusedCount++;
+        resolve(null);
+      }, this.limits.maxWaitMs);
       this.waiting.push(waiter);
     });
   }
@@ -72,8 +67,14 @@ export class AdmissionQueue {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next.grant(this.releaser());
-      else this.active--;
+      // the next request starts after one turn of the event loop: PGlite runs statements on this
+      // thread, and a request's chain of statements would otherwise hand straight on to the next
+      // one without the loop ever reading new requests from their sockets
+      if (next) {
+        clearTimeout(next.timer);
+        const release = this.releaser();
+        setImmediate(() => next.resolve(release));
+      } else this.active--;
     };
   }
 }

@@ -48,25 +48,15 @@ function unescapeRow(row: SqlRow): SqlRow {
   return row;
 }
 
-/**
- * PGlite runs each statement synchronously on this thread, and a chain of statements resolved
- * as promises never lets the event loop poll for I/O: under load new requests then wait unread
- * in their sockets for seconds. One turn of the loop before each statement lets them in (to the
- * admission queue, which answers the excess at once).
- */
-const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 class PgExecutor implements SqlExecutor {
   constructor(private readonly conn: PGlite | Transaction, private readonly root: PGlite | null) {}
 
   async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    await yieldToIo();
     const result = await this.conn.query<SqlRow>(sql, escapeParams(params));
     return result.rows.map(unescapeRow);
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
-    await yieldToIo();
     const result = await this.conn.query(sql, escapeParams(params));
     return { affected: result.affectedRows ?? 0, insertId: null };
   }
