@@ -4,9 +4,8 @@
  * (lock-file.ts). Each tenant is a table id/up/ord/t/val like the PHP one; ids come from
  * an identity sequence that is moved past any imported id, so ids are never reused.
  */
-import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { tenantTableName } from '../db-names.js';
 import { StoreError } from '../errors.js';
+import { tenantTableName } from '../db-names.js';
 import { acquireFolderLock } from '../lock-file.js';
 import { pgliteListIndexSql, runMigrations } from '../migrations.js';
 import { SqlApplianceStore } from '../sql/appliance.js';
@@ -15,55 +14,38 @@ import { type Dialect, pgDialect } from '../sql/dialect.js';
 import { type RunResult, type SqlExecutor, type SqlRow, toInt } from '../sql/executor.js';
 import { type IdStrategy, SqlTenantStore } from '../sql/tenant.js';
 import type { ApplianceStore, NewRow, Row, Store, StoreInfo, TenantStore } from '../types.js';
+import { PgliteWorker } from './worker-client.js';
+
+export { escapePgText, unescapePgText } from './text-escape.js';
 
 /** Postgres int4: the ids, up and t of a PGlite tenant fit in it (MySQL's are unsigned 32-bit). */
 const PG_MAX_INT = 2147483647;
 
-/**
- * Postgres text cannot hold U+0000, MySQL text can (and the PHP engine stores whatever it is
- * given). So text crosses into PGlite escaped: U+0000 → U+FFFF '0', U+FFFF → U+FFFF U+FFFF.
- * The mapping is injective and applied to every string parameter, so equality, IN and LIKE
- * still compare correctly; results are unescaped.
- */
-const ESCAPE = '\uFFFF';
-const NUL = '\u0000';
-export function escapePgText(value: string): string {
-  if (!value.includes(NUL) && !value.includes(ESCAPE)) return value;
-  return value.replaceAll(ESCAPE, ESCAPE + ESCAPE).replaceAll(NUL, `${ESCAPE}0`);
-}
-export function unescapePgText(value: string): string {
-  if (!value.includes(ESCAPE)) return value;
-  return value.replace(/\uFFFF([0\uFFFF])/g, (_, c: string) => (c === '0' ? NUL : ESCAPE));
-}
-
-function escapeParams(params: readonly unknown[]): unknown[] {
-  return params.map((p) => (typeof p === 'string' ? escapePgText(p) : p));
-}
-
-function unescapeRow(row: SqlRow): SqlRow {
-  for (const key of Object.keys(row)) {
-    const value = row[key];
-    if (typeof value === 'string' && value.includes(ESCAPE)) row[key] = unescapePgText(value);
-  }
-  return row;
-}
-
+/** Statements go to the worker thread that owns PGlite; `tx` is the transaction they run in. */
 class PgExecutor implements SqlExecutor {
-  constructor(private readonly conn: PGlite | Transaction, private readonly root: PGlite | null) {}
+  constructor(private readonly worker: PgliteWorker, private readonly tx: number | null) {}
 
   async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    const result = await this.conn.query<SqlRow>(sql, escapeParams(params));
-    return result.rows.map(unescapeRow);
+    return (await this.worker.query(sql, params, this.tx)).rows;
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
-    const result = await this.conn.query(sql, escapeParams(params));
-    return { affected: result.affectedRows ?? 0, insertId: null };
+    const result = await this.worker.query(sql, params, this.tx);
+    return { affected: result.affected, insertId: null };
   }
 
-  inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    if (!this.root) return fn(this);
-    return this.root.transaction((tx) => fn(new PgExecutor(tx, null)));
+  async inTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    if (this.tx !== null) return fn(this);
+    const tx = await this.worker.begin();
+    let result: T;
+    try {
+      result = await fn(new PgExecutor(this.worker, tx));
+    } catch (error) {
+      await this.worker.end(tx, false).catch(() => undefined);
+      throw error;
+    }
+    await this.worker.end(tx, true);
+    return result;
   }
 }
 
@@ -107,7 +89,7 @@ class TableStatistics {
   private readonly rowsAtAnalyze = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
 
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly ex: SqlExecutor) {}
 
   written(table: string, rows: number): void {
     if (rows <= 0) return;
@@ -132,9 +114,9 @@ class TableStatistics {
     this.writes.set(table, 0);
     const run = (async () => {
       try {
-        await this.pg.query(`ANALYZE "${table}"`);
-        const rows = await this.pg.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [`"${table}"`]);
-        this.rowsAtAnalyze.set(table, Math.max(0, Number(rows.rows[0]?.n ?? 0)));
+        await this.ex.run(`ANALYZE "${table}"`);
+        const rows = await this.ex.query(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [`"${table}"`]);
+        this.rowsAtAnalyze.set(table, Math.max(0, Number(rows[0]?.n ?? 0)));
       } catch {
         // the table was dropped meanwhile, or the store is closing: the old statistics stay
       } finally {
@@ -221,10 +203,10 @@ function createTableStatements(table: string): string[] {
 }
 
 /** ICU root collation when the build has it, so ORDER BY val sorts like UCA; else code points. */
-async function pickOrderCollation(pg: PGlite): Promise<string> {
+async function pickOrderCollation(ex: SqlExecutor): Promise<string> {
   try {
-    const rows = (await pg.query<{ ok: boolean }>(`SELECT 'a' < 'B' COLLATE "und-x-icu" AS ok`)).rows;
-    if (rows[0]?.ok) return 'und-x-icu';
+    const rows = await ex.query(`SELECT 'a' < 'B' COLLATE "und-x-icu" AS ok`);
+    if (rows[0]?.ok === true) return 'und-x-icu';
   } catch {
     // no ICU in this build
   }
@@ -240,14 +222,14 @@ export class PgliteStore implements Store {
   private closed = false;
 
   private constructor(
-    private readonly pg: PGlite,
+    private readonly worker: PgliteWorker,
     private readonly d: Dialect,
     private readonly releaseFolder: () => void,
     dir: string,
     schemaVersion: number,
   ) {
-    this.ex = new PgExecutor(pg, pg);
-    this.statistics = new TableStatistics(pg);
+    this.ex = new PgExecutor(worker, null);
+    this.statistics = new TableStatistics(this.ex);
     this.info = { driver: 'pglite', target: dir, schemaVersion };
     this.appliance = new SqlApplianceStore(this.ex, d);
   }
@@ -255,14 +237,16 @@ export class PgliteStore implements Store {
   /** Opens (creating if needed) the store in `dir`; throws StoreError('in_use') while another process holds it. */
   static async open(dir: string): Promise<PgliteStore> {
     const release = acquireFolderLock(dir);
-    let pg: PGlite | null = null;
+    let worker: PgliteWorker | null = null;
     try {
-      pg = await PGlite.create(dir);
-      const dialect = pgDialect(await pickOrderCollation(pg));
-      const version = await runMigrations(new PgExecutor(pg, pg), 'pglite');
-      return new PgliteStore(pg, dialect, release, dir, version);
+      // opening a folder takes seconds (initdb on a new one): in the worker it does not stop the server
+      worker = await PgliteWorker.open(dir);
+      const ex = new PgExecutor(worker, null);
+      const dialect = pgDialect(await pickOrderCollation(ex));
+      const version = await runMigrations(ex, 'pglite');
+      return new PgliteStore(worker, dialect, release, dir, version);
     } catch (error) {
-      if (pg) await pg.close().catch(() => undefined);
+      if (worker) await worker.close().catch(() => undefined);
       release();
       throw error;
     }
@@ -360,6 +344,11 @@ export class PgliteStore implements Store {
     }
   }
 
+  /** statements outside the Store contract (plans, statistics): for tests and measurements */
+  inspect(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+    return this.ex.query(sql, params);
+  }
+
   async ping(): Promise<number> {
     const started = performance.now();
     await this.ex.query('SELECT 1');
@@ -371,7 +360,7 @@ export class PgliteStore implements Store {
     this.closed = true;
     try {
       await this.statistics.settled();
-      await this.pg.close();
+      await this.worker.close();
     } finally {
       this.releaseFolder();
     }

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { openPgliteStore, type PgliteStore } from '../../../server/storage/pglite/index.js';
@@ -36,16 +38,85 @@ describe('pglite folder lock', () => {
   }, 180_000); // a new PGlite folder runs initdb: slow on a busy machine
 });
 
+describe('pglite worker thread', () => {
+  it('keeps the server thread turning while PGlite creates a folder and runs a long statement', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-loop-'));
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const store = await openPgliteStore(dir); // a new folder: initdb, seconds of WebAssembly
+    try {
+      const started = performance.now();
+      const rows = await store.inspect('SELECT count(*)::int AS n FROM generate_series(1, 3000000) g WHERE g % 7 = 0');
+      expect(rows[0].n).toBe(428571);
+      expect(performance.now() - started).toBeGreaterThan(100); // the statement did take time...
+      delay.disable();
+      // ...and none of it, nor the open, was spent on this thread (before the worker: seconds)
+      expect(delay.max / 1e6).toBeLessThan(250);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('serves statements of other callers in order around an open transaction, which sees its own rows only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-tx-'));
+    const store = await openPgliteStore(dir);
+    try {
+      await store.createDatabase('txs', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }]);
+      let releaseTx: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => { releaseTx = resolve; });
+      let insideCount = 0;
+      const tx = store.transaction('txs', async (t) => {
+        await t.insertMany([{ up: 1, ord: 1, t: 5, val: 'a' }, { up: 1, ord: 2, t: 5, val: 'b' }]);
+        insideCount = await t.count({ t: 5 });
+        await held;
+        throw new Error('roll back');
+      });
+      // a plain statement waits until the transaction has ended, then sees nothing of it
+      const outside = store.tenant('txs').count({ t: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      releaseTx();
+      await expect(tx).rejects.toThrow('roll back');
+      expect(insideCount).toBe(2);
+      expect(await outside).toBe(0);
+      await store.transaction('txs', async (t) => { await t.insertMany([{ up: 1, ord: 1, t: 5, val: 'c' }]); });
+      expect(await store.tenant('txs').count({ t: 5 })).toBe(1);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('a worker that dies fails waiting and later statements as unreachable, and the folder opens again with its data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-dead-'));
+    let store = await openPgliteStore(dir);
+    try {
+      await store.createDatabase('kept', [{ id: 1, up: 1, ord: 0, t: 1, val: 'root' }, { id: 2, up: 1, ord: 0, t: 7, val: 'kept' }]);
+      const waiting = store.inspect('SELECT count(*) FROM generate_series(1, 20000000)');
+      // the thread inside the store's worker client: ended as a crash would end it
+      const thread = (store as unknown as { worker: { worker: Worker } }).worker.worker;
+      await thread.terminate();
+      await expect(waiting).rejects.toSatisfy((e) => isStoreError(e, 'unreachable'));
+      await expect(store.ping()).rejects.toSatisfy((e) => isStoreError(e, 'unreachable'));
+      await store.close();
+      store = await openPgliteStore(dir);
+      expect((await store.tenant('kept').get(2))?.val).toBe('kept');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
 describe('pglite planner statistics and the list index', () => {
   const TYPE = 200;
   const rowsOf = (from: number, n: number): Row[] =>
     Array.from({ length: n }, (_, i) => ({ id: from + i, up: 1, ord: 1, t: TYPE, val: `r${from + i}` }));
   /** statistics and plans are not part of the Store contract: read them on the store's own backend */
-  const backend = (store: PgliteStore) => (store as unknown as { pg: PGlite }).pg;
   const reltuples = async (store: PgliteStore, table: string) =>
-    Number((await backend(store).query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [table])).rows[0].n);
-  const indexes = async (pg: PGlite, table: string) =>
-    (await pg.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE tablename = $1 ORDER BY indexname`, [table])).rows.map((r) => r.def);
+    Number((await store.inspect(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass($1)`, [table]))[0].n);
+  const indexes = async (store: PgliteStore, table: string) =>
+    (await store.inspect(`SELECT indexdef AS def FROM pg_indexes WHERE tablename = $1 ORDER BY indexname`, [table])).map((r) => String(r.def));
 
   it('analyzes after create/import and after writes past the threshold, in the background, never failing a write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-stats-'));
@@ -97,8 +168,8 @@ describe('pglite planner statistics and the list index', () => {
         expect(page.records.length).toBe(query.limit);
         await new SqlTenantStore(recorder, pgDialect('und-x-icu'), { insertBatch: async () => [] }, 'pg_page').listPage(query);
         const sent = recorder.last!;
-        const plan = (await backend(store).query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF, TIMING OFF) ${sent.sql}`, [...sent.params]))
-          .rows.map((r) => r['QUERY PLAN']).join('\n');
+        const plan = (await store.inspect(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF, TIMING OFF) ${sent.sql}`, [...sent.params]))
+          .map((r) => r['QUERY PLAN']).join('\n');
         expect(plan.match(/CTE page\n\s*->\s*Limit[^\n]*\n\s*->\s*Index (Only )?Scan using pg_page_t_up_id_idx/g)).toHaveLength(1);
         expect(plan).not.toMatch(/Sort|Seq Scan|Hash/);
         expect(plan).toMatch(/Index Scan using pg_page_up_ord_idx on pg_page cell/);
@@ -117,11 +188,11 @@ describe('pglite planner statistics and the list index', () => {
     let store = await openPgliteStore(dir);
     try {
       await store.createDatabase('idx', [...rowsOf(2, 3000), ...rowsOf(10_000, 3000).map((r) => ({ ...r, t: TYPE + 1 }))]);
-      const defs = await indexes(backend(store), 'idx');
+      const defs = await indexes(store, 'idx');
       expect(defs.some((d) => d.endsWith('(t, up, id)'))).toBe(true);
       expect(defs.some((d) => d.endsWith('(t, up)'))).toBe(false);
-      const plan = (await backend(store).query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (COSTS OFF) SELECT r.id FROM idx r WHERE r.t = ${TYPE} AND r.up = 1 ORDER BY r.id LIMIT 20`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const plan = (await store.inspect(
+        `EXPLAIN (COSTS OFF) SELECT r.id FROM idx r WHERE r.t = ${TYPE} AND r.up = 1 ORDER BY r.id LIMIT 20`)).map((r) => r['QUERY PLAN']).join('\n');
       expect(plan).toMatch(/Index (Only )?Scan using idx_t_up_id_idx/);
       expect(plan).not.toMatch(/Sort/);
       expect((await store.tenant('idx').listRecords({ typeId: TYPE, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 3 })).map((r) => r.id)).toEqual([2, 3, 4]);
@@ -136,7 +207,7 @@ describe('pglite planner statistics and the list index', () => {
       store = await openPgliteStore(dir);
       expect(store.info.schemaVersion).toBe(4);
       for (const table of ['idx', 'legacy']) {
-        const after = await indexes(backend(store), table);
+        const after = await indexes(store, table);
         expect(after.filter((d) => d.endsWith('(t, up, id)'))).toHaveLength(1);
         expect(after.some((d) => d.endsWith('(t, up)'))).toBe(false);
       }

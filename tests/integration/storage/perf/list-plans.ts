@@ -13,7 +13,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import { openMysqlStore } from '../../../../server/storage/mysql/index.js';
 import { openPgliteStore } from '../../../../server/storage/pglite/index.js';
 import { mysqlDialect, pgDialect } from '../../../../server/storage/sql/dialect.js';
@@ -116,16 +115,16 @@ async function main() {
   let sqlOf: SqlTenantStore;
   if (driver === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'integram-perf-'));
-    store = await openPgliteStore(join(dir, 'pglite'));
-    // the store's own PGlite handle, only to EXPLAIN (one process holds the folder)
-    const pg = (store as unknown as { pg: PGlite }).pg;
+    // the store's own PGlite worker, only to EXPLAIN (one process holds the folder)
+    const pglite = await openPgliteStore(join(dir, 'pglite'));
+    store = pglite;
     sqlOf = new SqlTenantStore(recorder, pgDialect('und-x-icu'), noIds, DB);
     raw = {
       explain: async (sql, params) => {
-        const rows = (await pg.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) ${sql}`, [...params])).rows;
+        const rows = await pglite.inspect(`EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) ${sql}`, [...params]);
         return rows.map((r) => r['QUERY PLAN']).join('\n');
       },
-      run: async (sql) => { await pg.query(sql); },
+      run: async (sql) => { await pglite.inspect(sql); },
       close: async () => undefined,
     };
     cleanup = async () => {

@@ -1,0 +1,106 @@
+/**
+ * The thread that owns the embedded PGlite database. PGlite runs every statement
+ * synchronously on the thread that calls it (WebAssembly), so on the HTTP thread a slow
+ * statement, and the seconds-long open of a data folder, stopped the server from reading
+ * requests at all. Here it only delays other statements. Protocol: protocol.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { WorkerError, WorkerHello, WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
+import { escapeParams, unescapeRow } from './text-escape.js';
+import type { SqlRow } from '../sql/executor.js';
+
+if (!parentPort) throw new Error('the PGlite worker must run in a worker thread');
+const port = parentPort;
+const options = workerData as WorkerOptions;
+
+interface OpenTransaction {
+  tx: Transaction;
+  finish(commit: boolean): void;
+  /** settles when PGlite has committed or rolled back */
+  done: Promise<void>;
+}
+
+const transactions = new Map<number, OpenTransaction>();
+let nextTransaction = 1;
+
+function toWorkerError(error: unknown): WorkerError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? { message: error.message, code } : { message: error.message };
+  }
+  return { message: String(error) };
+}
+
+/** PGlite's transaction(), held open until the server thread ends it */
+function begin(pg: PGlite): Promise<number> {
+  const number = nextTransaction++;
+  return new Promise((resolve, reject) => {
+    let finish: (commit: boolean) => void = () => undefined;
+    const ended = new Promise<boolean>((resolveEnd) => { finish = resolveEnd; });
+    const done = pg
+      .transaction(async (tx) => {
+        transactions.set(number, { tx, finish, done });
+        resolve(number);
+        if (!(await ended)) await tx.rollback();
+      })
+      .then(() => undefined);
+    // a transaction that could not begin rejects begin(); one that fails later rejects done
+    done.catch((error: unknown) => {
+      if (!transactions.has(number)) reject(error);
+    });
+  });
+}
+
+async function end(number: number, commit: boolean): Promise<void> {
+  const open = transactions.get(number);
+  if (!open) throw new Error(`transaction ${number} is not open`);
+  open.finish(commit);
+  try {
+    await open.done;
+  } finally {
+    transactions.delete(number);
+  }
+}
+
+async function handle(pg: PGlite, request: WorkerRequest): Promise<WorkerReply> {
+  switch (request.op) {
+    case 'query': {
+      const conn = request.tx === null ? pg : transactions.get(request.tx)?.tx;
+      if (!conn) throw new Error(`transaction ${request.tx} is not open`);
+      const result = await conn.query<SqlRow>(request.sql, escapeParams(request.params));
+      return { id: request.id, ok: true, rows: result.rows.map(unescapeRow), affected: result.affectedRows ?? 0 };
+    }
+    case 'exec':
+      await pg.exec(request.sql);
+      return { id: request.id, ok: true };
+    case 'begin':
+      return { id: request.id, ok: true, tx: await begin(pg) };
+    case 'end':
+      await end(request.tx, request.commit);
+      return { id: request.id, ok: true };
+    case 'close':
+      for (const open of transactions.values()) open.finish(false);
+      await pg.close();
+      return { id: request.id, ok: true };
+  }
+}
+
+async function main(): Promise<void> {
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(options.dir);
+  } catch (error) {
+    port.postMessage({ ready: false, error: toWorkerError(error) } satisfies WorkerHello);
+    return;
+  }
+  port.on('message', (request: WorkerRequest) => {
+    handle(pg, request).then(
+      (reply) => port.postMessage(reply),
+      (error: unknown) => port.postMessage({ id: request.id, ok: false, error: toWorkerError(error) } satisfies WorkerReply),
+    );
+  });
+  port.postMessage({ ready: true } satisfies WorkerHello);
+}
+
+void main();
