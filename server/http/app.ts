@@ -20,7 +20,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { requestContext } from '../log/request-context.js';
-import type { AdmissionQueue } from '../storage/admission.js';
+import type { AdmissionQueue, Release } from '../storage/admission.js';
 import type { StoreHandle } from '../storage/handle.js';
 import { databaseUnavailable, errorHandler, HttpError, sendError } from './errors.js';
 import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
@@ -70,13 +70,25 @@ export interface AppDeps {
  */
 export function admissionGate(queue: AdmissionQueue): RequestHandler {
   return (_req, res, next) => {
-    void queue.acquire().then((release) => {
-      if (!release) {
+    // 'close' comes after every answer, and also when the client hangs up while still waiting:
+    // a slot handed to a request whose client has gone is given back at once
+    let clientGone = false;
+    let release: Release | null = null;
+    res.once('close', () => {
+      clientGone = true;
+      release?.();
+    });
+    void queue.acquire().then((slot) => {
+      if (!slot) {
         sendError(res, 'plain', new HttpError(503, 'The server is busy; try again in a moment', 'busy', { headers: { 'Retry-After': '1' } }));
         return;
       }
-      res.once('finish', release);
-      res.once('close', release);
+      if (clientGone) {
+        slot();
+        return;
+      }
+      release = slot;
+      res.once('finish', slot);
       next();
     });
   };

@@ -12,11 +12,12 @@ export interface AdmissionLimits {
 }
 
 /**
- * The embedded store's limits: two requests at a time keep PGlite busy while another formats its
- * answer; a request that would wait more than 300 ms is told to retry (`npm run bench` on the
- * 50,000-order data, BENCH_STORES=pglite: docs/reliability.md has the figures).
+ * The embedded store's limits: four requests at a time keep the PGlite worker busy while the
+ * server thread formats other answers; a request that would wait more than 300 ms is told to
+ * retry. Measured with `npm run soak` (embedded-100, docs/reliability.md): 2 at a time gave
+ * 452 answers/s, 4 gave 488–502, 8 gave 311 with a p99 over 500 ms.
  */
-export const EMBEDDED_STORE_ADMISSION: AdmissionLimits = { concurrency: 2, queueLimit: 256, maxWaitMs: 300 };
+export const EMBEDDED_STORE_ADMISSION: AdmissionLimits = { concurrency: 4, queueLimit: 128, maxWaitMs: 300 };
 
 /** Frees the slot; calling it again does nothing. */
 export type Release = () => void;
@@ -67,13 +68,9 @@ export class AdmissionQueue {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      // the next request starts after one turn of the event loop: PGlite runs statements on this
-      // thread, and a request's chain of statements would otherwise hand straight on to the next
-      // one without the loop ever reading new requests from their sockets
       if (next) {
         clearTimeout(next.timer);
-        const release = this.releaser();
-        setImmediate(() => next.resolve(release));
+        next.resolve(this.releaser());
       } else this.active--;
     };
   }

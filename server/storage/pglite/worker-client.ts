@@ -43,6 +43,17 @@ function workerEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
 }
 
+/** the process's node options less those only a main script may have (`node --input-type=module -e`) */
+function workerExecArgv(): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i];
+    if (arg === '--input-type') i++;
+    else if (!arg.startsWith('--input-type=')) args.push(arg);
+  }
+  return args;
+}
+
 export class PgliteWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -57,7 +68,7 @@ export class PgliteWorker {
 
   /** Starts the worker and opens the folder in it; rejects with the open's error. */
   static open(dir: string): Promise<PgliteWorker> {
-    const worker = new Worker(workerEntry(), { workerData: { dir } satisfies WorkerOptions });
+    const worker = new Worker(workerEntry(), { workerData: { dir } satisfies WorkerOptions, execArgv: workerExecArgv() });
     return new Promise((resolve, reject) => {
       const onExit = (code: number) => reject(new StoreError('unreachable', `the embedded database could not start (worker exit ${code})`));
       worker.once('error', reject);

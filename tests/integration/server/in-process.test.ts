@@ -54,8 +54,8 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
           api.get('/boom', () => {
             throw new Error('kaboom: a bug');
           });
-          api.get('/slow', async (_req, res) => {
-            await new Promise((resolve) => setTimeout(resolve, 1_000));
+          api.get('/slow', async (req, res) => {
+            await new Promise((resolve) => setTimeout(resolve, Number(req.query.ms ?? 1_000)));
             res.json({ slow: true });
           });
           api.get('/db-down', () => {
@@ -142,6 +142,24 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
     for (const answer of await Promise.all(slow)) expect(answer.status).toBe(200);
     // the slots are free again
     expect((await getJson(`${url}/api/slow`)).status).toBe(200);
+  });
+
+  it('a client that goes away while it waits for the embedded store frees its place', async () => {
+    const { concurrency } = EMBEDDED_STORE_ADMISSION;
+    const slow = Array.from({ length: concurrency }, () => getJson(`${url}/api/slow?ms=200`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // these wait in the queue, their clients hang up, then the slots come free (before the wait runs out)
+    const quitters = Array.from({ length: concurrency }, () => {
+      const abort = new AbortController();
+      const sent = fetch(`${url}/api/slow`, { signal: abort.signal }).catch(() => null);
+      setTimeout(() => abort.abort(), 40);
+      return sent;
+    });
+    await Promise.all([...slow, ...quitters]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // every slot is free again: as many requests as slots all get in (a leaked slot made them wait and be refused)
+    const again = await Promise.all(Array.from({ length: concurrency }, () => getJson(`${url}/api/slow?ms=400`)));
+    expect(again.map((answer) => answer.status)).toEqual(Array(concurrency).fill(200));
   });
 
   it('counts 5xx answers as errors per minute', async () => {
