@@ -8,6 +8,7 @@
  * or Electron's utilityProcess parentPort) and stops gracefully on `{type:'shutdown'}`.
  */
 import { startHeapKeeper } from './runtime/heap.js';
+import { connectServiceManager } from './runtime/service-manager.js';
 import type { BootedServer } from './runtime/boot.js';
 
 interface ParentPortLike {
@@ -58,12 +59,14 @@ async function main(): Promise<void> {
 
   let booted: BootedServer | null = null;
   let stopping = false;
+  const serviceManager = connectServiceManager();
   const stop = (exitCode: number, reason: string) => {
     if (stopping) {
       process.stderr.write(`${reason} again: exiting now\n`);
       process.exit(exitCode === 0 ? 1 : exitCode);
     }
     stopping = true;
+    serviceManager.stopping();
     const server = booted;
     if (!server) process.exit(exitCode);
     server.logs.logger.info({ reason, exitCode }, `Stopping: ${reason}`);
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
 
   const { address } = booted.running;
   tellParent({ type: 'ready', port: address.port, host: address.host, url: address.url });
+  serviceManager.ready();
 }
 
 main().catch((err: unknown) => {
