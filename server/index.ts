@@ -9,6 +9,8 @@
  */
 import { startHeapKeeper } from './runtime/heap.js';
 import { connectServiceManager } from './runtime/service-manager.js';
+import { EXIT_RESTART } from './runtime/launcher.js';
+import { restartOwner, spawnReplacement, waitForPredecessor } from './runtime/self-restart.js';
 import type { BootedServer } from './runtime/boot.js';
 
 interface ParentPortLike {
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
   // before the rest of the server loads: loading it alone would grow V8's young generation
   // (runtime/heap.ts: idle memory, docs/benchmarks.md "Targets")
   const heapKeeper = startHeapKeeper();
+  // a replacement started by a server restarting itself: the old one still holds the port
+  await waitForPredecessor();
   const { loadConfig } = await import('./config/index.js');
   const { EXIT_CONFIG, StartupError } = await import('./http/server.js');
   const { bootServer } = await import('./runtime/boot.js');
@@ -79,7 +83,14 @@ async function main(): Promise<void> {
     server
       .close(config.SHUTDOWN_TIMEOUT_MS)
       .catch((err: unknown) => process.stderr.write(`Error while stopping: ${String(err)}\n`))
-      .finally(() => process.exit(exitCode));
+      .finally(() => {
+        if (exitCode === EXIT_RESTART && restartOwner() === 'itself') {
+          const pid = spawnReplacement();
+          process.stderr.write(`Restarting: a new server process (pid ${pid ?? '?'}) takes over\n`);
+          process.exit(0);
+        }
+        process.exit(exitCode);
+      });
   };
 
   process.on('SIGTERM', () => stop(0, 'SIGTERM'));

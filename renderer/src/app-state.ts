@@ -39,20 +39,27 @@ export function errorText(error: unknown): string {
 }
 
 /**
- * After a restart request: waits until the server answers its public health check again (it
- * drains, exits and is started again by its supervisor). False when it is not back in time.
+ * Asks the server to restart and waits for the new process: one whose uptime shows it started
+ * after the request, with its database open (or failing for a reason other than "starting").
+ * The old process keeps answering while it drains, so a health answer alone proves nothing.
+ * False when no new process answered in time (nothing restarted it).
  */
-export async function waitForServerBack(bridge: ConsoleBridge, timeoutMs = 90_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  // give the old process a moment to stop answering, so we do not see it instead of the new one
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+export async function restartAndWait(bridge: ConsoleBridge, timeoutMs = 90_000): Promise<boolean> {
+  const requestedAt = Date.now();
+  const before = await bridge.getPublicHealth().catch(() => null);
+  await bridge.restartServer();
+  const deadline = requestedAt + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      await bridge.getPublicHealth();
-      return true;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const health = await bridge.getPublicHealth().catch(() => null);
+    if (!health) continue;
+    const secondsSinceRequest = (Date.now() - requestedAt) / 1000;
+    // uptimes are whole seconds: younger than the old process was, or than the request is
+    const uptime = health.uptimeSeconds;
+    const isNewProcess = uptime !== undefined
+      && ((before?.uptimeSeconds !== undefined && uptime < before.uptimeSeconds) || uptime + 1 < secondsSinceRequest);
+    const storeSettled = health.database?.connected === true || health.database?.reason !== 'starting';
+    if (isNewProcess && storeSettled) return true;
   }
   return false;
 }

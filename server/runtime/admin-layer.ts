@@ -16,6 +16,9 @@ import { sessionValid } from '../appliance/admin-account.js';
 import { clientAddress, presentedToken } from '../http/admin/guard.js';
 import { createAdminRouter, type AdminRouter } from '../http/admin/index.js';
 import { parseIpAllowList } from '../http/admin/ip-allow.js';
+import { EXIT_RESTART } from './launcher.js';
+
+export { EXIT_RESTART };
 
 /**
  * Exit code of a console restart request: the server drains (SHUTDOWN_TIMEOUT_MS) and exits with
@@ -23,7 +26,6 @@ import { parseIpAllowList } from '../http/admin/ip-allow.js';
  * systemd with `Restart=on-failure` (any non-zero code), PM2 by default (autorestart). A plain
  * `node dist/server/index.js` in a terminal just ends; the console then says to start it again.
  */
-export const EXIT_RESTART = 75;
 
 export interface AdminLayer {
   router: AdminRouter;

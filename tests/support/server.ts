@@ -249,9 +249,11 @@ export function startProcess(args: string[], options: ProcessOptions = {}): Trac
 
   let child!: ChildProcess;
   const launch = (): void => {
+    // a harness that restarts the server is its supervisor: the server must not restart itself
+    const env = options.restartOnExitCode !== undefined ? { ...(options.env ?? process.env), INTEGRAM_SUPERVISED: 'test harness' } : options.env;
     const proc = spawn(process.execPath, args, {
       cwd: options.cwd,
-      env: options.env,
+      env,
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -350,6 +352,8 @@ export function startProcess(args: string[], options: ProcessOptions = {}): Trac
 export interface SpawnOptions extends Omit<ProcessOptions, 'env' | 'cwd'> {
   /** which entry (default: the source through tsx) */
   entry?: 'source' | 'built' | 'auto';
+  /** another entry file instead (the launcher, dist/server/launch.js) */
+  entryFile?: string;
   /** environment on top of PATH, HOME, NODE_ENV=test, HOST=127.0.0.1, PORT, DATA_DIR */
   env?: Record<string, string>;
   /** default: a free port */
@@ -382,7 +386,7 @@ export interface ServerProcess extends TrackedProcess {
 
 /** The real server entry as a child process; returns at once (wait with waitHealthy / waitForLine). */
 export async function spawnServer(options: SpawnOptions = {}): Promise<ServerProcess> {
-  const command = serverCommand(options.entry ?? 'source');
+  const command = options.entryFile ? [options.entryFile] : serverCommand(options.entry ?? 'source');
   if (!command) throw new Error('no server entry to start (dist/server/index.js or server/index.ts)');
   const workDir = makeTempDir(options.prefix ?? 'integram-server-test-');
   const dataDir = options.dataDir ?? path.join(workDir, 'data');

@@ -1,0 +1,98 @@
+/**
+ * A restart asked for from the console (the admin API's POST /restart: the server drains and exits
+ * with 75) brings the server back however it was started: under the launcher `npm start` runs
+ * (dist/server/launch.js), and as plain `node dist/server/index.js`, which starts its own
+ * replacement. Both on the real built server and its embedded store, with the data kept.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { getJson } from '../../support/http.js';
+import { REPO_ROOT, spawnServer, type ServerProcess } from '../../support/server.js';
+import path from 'node:path';
+import { restartOwner } from '../../../server/runtime/self-restart.js';
+
+const CONSOLE = { 'Content-Type': 'application/json', 'X-Requested-With': 'integram-console' };
+const PASSWORD = 'restart-test-password';
+
+interface Health { uptimeSeconds: number; database: { connected: boolean } }
+
+async function setUpAndLogin(url: string): Promise<string> {
+  for (let i = 0; i < 600 && (await fetch(`${url}/health/ready`).then((r) => r.status, () => 0)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+  const setup = await getJson(`${url}/api/admin/setup`, {
+    method: 'POST', headers: CONSOLE,
+    body: JSON.stringify({ adminPassword: PASSWORD, database: { kind: 'embedded' }, access: 'local' }),
+  });
+  expect(setup.status).toBe(200);
+  const login = await getJson<{ token: string }>(`${url}/api/admin/login`, { method: 'POST', headers: CONSOLE, body: JSON.stringify({ password: PASSWORD }) });
+  return login.body.token;
+}
+
+/** asks for the restart, then waits for a process younger than the request with its store open */
+async function restartAndWaitBack(url: string, token: string): Promise<number> {
+  const requested = Date.now();
+  const answer = await getJson(`${url}/api/admin/restart`, { method: 'POST', headers: { ...CONSOLE, Authorization: `Bearer ${token}` } });
+  expect(answer.status).toBe(202);
+  for (;;) {
+    const seconds = (Date.now() - requested) / 1000;
+    if (seconds > 60) throw new Error('the server did not come back within 60 s');
+    const health = await getJson<Health>(`${url}/api/health`).catch(() => null);
+    // the old process answers while it drains: only a process younger than the request counts
+    if (health?.status === 200 && health.body.uptimeSeconds + 1 < seconds && health.body.database.connected) return Date.now() - requested;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('restart requested from the console', { timeout: 180_000 }, () => {
+  let server: ServerProcess | null = null;
+  const strays: number[] = [];
+  afterEach(async () => {
+    for (const pid of strays.splice(0)) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    await server?.close();
+    server = null;
+  });
+
+  it('under the launcher of npm start: the server comes back, the launcher stays, data and logins are kept', async () => {
+    server = await spawnServer({ entryFile: path.join(REPO_ROOT, 'dist', 'server', 'launch.js'), prefix: 'integram-launch-' });
+    const token = await setUpAndLogin(server.url);
+    const tookMs = await restartAndWaitBack(server.url, token);
+    console.log(`launcher: back and connected ${tookMs} ms after the restart request`);
+    expect(server.stderr()).toContain('Restarting the server (requested from the console)');
+    // the same launcher process, a new server: the console admin can log in again
+    const again = await getJson(`${server.url}/api/admin/login`, { method: 'POST', headers: CONSOLE, body: JSON.stringify({ password: PASSWORD }) });
+    expect(again.status).toBe(200);
+    // SIGTERM to the launcher stops the server and ends the launcher with 0
+    expect((await server.stop('SIGTERM')).code).toBe(0);
+    const gone = await fetch(`${server.url}/health`).then(() => false, () => true);
+    expect(gone).toBe(true);
+  });
+
+  it('as plain node dist/server/index.js: it starts its own replacement, which takes over the port and the data', async () => {
+    server = await spawnServer({ entry: 'built', prefix: 'integram-plain-' });
+    const token = await setUpAndLogin(server.url);
+    const tookMs = await restartAndWaitBack(server.url, token);
+    console.log(`plain node: back and connected ${tookMs} ms after the restart request`);
+    const line = /a new server process \(pid (\d+)\) takes over/.exec(server.stderr());
+    expect(line).not.toBeNull();
+    strays.push(Number(line![1]));
+    // the first process is gone (its pipes stay open: the replacement writes to the same output)
+    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    expect(alive(server.pid)).toBe(false);
+    const again = await getJson(`${server.url}/api/admin/login`, { method: 'POST', headers: CONSOLE, body: JSON.stringify({ password: PASSWORD }) });
+    expect(again.status).toBe(200);
+    process.kill(Number(line![1]), 'SIGTERM');
+    for (let i = 0; i < 300 && alive(Number(line![1])); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(Number(line![1]))).toBe(false);
+  });
+});
+
+describe('who restarts the server', () => {
+  it('the launcher, a parent with a channel, systemd, PM2; otherwise the server itself', () => {
+    expect(restartOwner({ INTEGRAM_SUPERVISED: 'launcher' }, false)).toBe('launcher');
+    expect(restartOwner({}, true)).toBe('parent process');
+    expect(restartOwner({ INVOCATION_ID: 'abc' }, false)).toBe('systemd');
+    expect(restartOwner({ pm_id: '0' }, false)).toBe('pm2');
+    // this test process is neither PID 1 nor a container init's child
+    expect(restartOwner({}, false)).toBe('itself');
+  });
+});
