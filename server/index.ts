@@ -84,7 +84,8 @@ async function main(): Promise<void> {
       .close(config.SHUTDOWN_TIMEOUT_MS)
       .catch((err: unknown) => process.stderr.write(`Error while stopping: ${String(err)}\n`))
       .finally(() => {
-        if (exitCode === EXIT_RESTART && restartOwner() === 'itself') {
+        // forked by the desktop supervisor (IPC or Electron's parentPort): it restarts the server
+        if (exitCode === EXIT_RESTART && restartOwner(process.env, Boolean(process.send) || Boolean(parentPort())) === 'itself') {
           const pid = spawnReplacement();
           process.stderr.write(`Restarting: a new server process (pid ${pid ?? '?'}) takes over\n`);
           process.exit(0);
