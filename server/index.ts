@@ -49,8 +49,6 @@ async function main(): Promise<void> {
   await waitForPredecessor();
   const { loadConfig } = await import('./config/index.js');
   const { EXIT_CONFIG, StartupError } = await import('./http/server.js');
-  const { bootServer } = await import('./runtime/boot.js');
-  const { productBootOptions } = await import('./runtime/compose.js');
   const loaded = loadConfig();
   if (!loaded.ok) {
     for (const error of loaded.errors) process.stderr.write(`Configuration error: ${error}\n`);
@@ -58,6 +56,11 @@ async function main(): Promise<void> {
     process.exit(EXIT_CONFIG);
   }
   const config = loaded.config;
+  // the embedded store opens in its own thread while the rest of the server loads
+  const { startOpeningEarly } = await import('./runtime/early-store.js');
+  const openStore = startOpeningEarly(config);
+  const { bootServer } = await import('./runtime/boot.js');
+  const { productBootOptions } = await import('./runtime/compose.js');
   // an escape hatch: the keeper adjusts V8 at run time (runtime/heap.ts), which Node asks to do with care
   if (!config.HEAP_KEEPER) heapKeeper.stop();
 
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
     booted = await bootServer({
       config,
       ...productBootOptions(),
+      ...(openStore ? { open: openStore } : {}),
       requestShutdown: (exitCode, reason) => stop(exitCode, reason),
       onFatal: (message, exitCode) => {
         process.stderr.write(`${message}\n`);
