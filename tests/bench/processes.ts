@@ -100,3 +100,43 @@ export async function startPgliteAlone(pgliteDir: string, db: string): Promise<C
   await proc.waitFor(async () => proc.output().includes('PGLITE-READY'), 'PGlite alone ready', 180_000, 250);
   return asChild(proc, '');
 }
+
+export interface ColdStart {
+  /** from spawning the process to the first /health answer */
+  healthMs: number;
+  /** to /health/ready answering 200: the store is open */
+  connectedMs: number;
+}
+
+/**
+ * Starts the built server `runs` times on the same data (each time a new process, stopped after),
+ * timing /health and /health/ready from the spawn; `entryFile` runs another entry (the launcher
+ * of npm start). Returns each run, in order.
+ */
+export async function coldStarts(env: Record<string, string>, runs: number, entryFile?: string): Promise<ColdStart[]> {
+  const results: ColdStart[] = [];
+  for (let i = 0; i < runs; i++) {
+    const spawned = performance.now();
+    const server = await spawnServer({ entry: 'built', ...(entryFile ? { entryFile } : {}), env, dataDir: env.DATA_DIR, cwd: env.DATA_DIR, killAfterMs: 60_000 });
+    try {
+      const status = async (pathName: string) => fetch(`${server.url}${pathName}`).then((r) => r.status, () => 0);
+      while ((await status('/health')) !== 200) await sleep(10);
+      const healthMs = performance.now() - spawned;
+      while ((await status('/health/ready')) !== 200) {
+        if (performance.now() - spawned > 120_000) throw new Error(`the store did not open within 120 s:\n${server.output()}`);
+        await sleep(10);
+      }
+      results.push({ healthMs, connectedMs: performance.now() - spawned });
+    } finally {
+      await server.stop();
+      server.cleanup();
+    }
+    await sleep(500);
+  }
+  return results;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

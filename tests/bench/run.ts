@@ -26,7 +26,7 @@ import { parseMysqlUrl } from '../../server/storage/index.js';
 import { LegacyClient } from '../support/bench-app.js';
 import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
 import { dropSchema } from '../support/stores.js';
-import { ROOT, SERVER_ENTRY, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child } from './processes.js';
+import { ROOT, SERVER_ENTRY, coldStarts, median, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child, type ColdStart } from './processes.js';
 import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, bulkRecords, createSchema, startRows, withStore, type StoreSpec } from './seed.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -86,9 +86,16 @@ interface StoreResult {
   rss: { idle: number; underLoad: number; pgliteAlone: number | null };
   rssPass: boolean | null;
   sample: Record<string, string>;
+  /** medians of cold starts on the seeded data: plain node, and under the launcher npm start runs */
+  start: { node: ColdStart; launcher: ColdStart; runs: number } | null;
 }
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
+
+function startText(start: NonNullable<StoreResult['start']>): string {
+  return `cold start on the seeded data (median of ${start.runs}): node dist/server/index.js answers /health after ${fmt(start.node.healthMs)} ms, ` +
+    `its store is open after ${fmt(start.node.connectedMs)} ms; under the launcher of npm start ${fmt(start.launcher.healthMs)} / ${fmt(start.launcher.connectedMs)} ms`;
+}
 const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function cannon(url: string, scenario: { method: 'GET' | 'POST'; body?: string }, headers: Record<string, string>): Promise<autocannon.Result> {
@@ -185,6 +192,18 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     server = null;
     const records = await withStore(spec, (store) => bulkRecords(store, schema, samples, COUNTS, log));
 
+    // cold starts on the seeded data (60,000 records by default), before anything warms a cache
+    let start: StoreResult['start'] = null;
+    if (!ONLY || ONLY.has('start')) {
+      const runs = 5;
+      const node = await coldStarts(env, runs);
+      const launcher = await coldStarts(env, runs, path.join(ROOT, 'dist', 'server', 'launch.js'));
+      const med = (list: ColdStart[]): ColdStart => ({ healthMs: median(list.map((r) => r.healthMs)), connectedMs: median(list.map((r) => r.connectedMs)) });
+      start = { node: med(node), launcher: med(launcher), runs };
+      log(`cold start, median of ${runs}: node dist/server/index.js /health ${fmt(start.node.healthMs)} ms, connected ${fmt(start.node.connectedMs)} ms; ` +
+        `under the launcher (npm start) /health ${fmt(start.launcher.healthMs)} ms, connected ${fmt(start.launcher.connectedMs)} ms  [load ${loadAverage()}]`);
+    }
+
     let pgliteAlone: number | null = null;
     if (kind === 'pglite') {
       const alone = await startPgliteAlone(path.join(dataDir, 'pglite'), BENCH_DB);
@@ -249,7 +268,7 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     await questions?.close();
     log(`server under load: up to ${underLoad.toFixed(0)} MB resident`);
     const rssPass = kind === 'mysql' ? idle <= RSS_TARGET_MYSQL_IDLE : pgliteAlone !== null ? idle - pgliteAlone <= RSS_TARGET_PGLITE_ABOVE_ALONE : null;
-    return { store: label, rows, records, rss: { idle, underLoad, pgliteAlone }, rssPass, sample };
+    return { store: label, rows, records, rss: { idle, underLoad, pgliteAlone }, rssPass, sample, start };
   } finally {
     await server?.stop();
     if (KEEP) {
@@ -310,6 +329,7 @@ function markdown(bare: { rps: number[]; p99: number }, stores: StoreResult[], s
       : `target ≤ ${RSS_TARGET_MYSQL_IDLE} MB idle`;
     lines.push(`Resident memory of the server process: ${fmt(s.rss.idle)} MB idle, up to ${fmt(s.rss.underLoad)} MB under load; ${rssTarget}: ` +
       `${s.rssPass === null ? 'n/a' : mark(s.rssPass)}.`);
+    if (s.start) lines.push('', `${startText(s.start)}.`);
   }
   return lines.join('\n');
 }
@@ -354,6 +374,7 @@ async function main(): Promise<void> {
   log('\n== results ==');
   for (const s of results) {
     log(`${s.store}: idle ${fmt(s.rss.idle)} MB, under load ${fmt(s.rss.underLoad)} MB${s.rss.pgliteAlone !== null ? `, PGlite alone ${fmt(s.rss.pgliteAlone)} MB` : ''}`);
+    if (s.start) log(`  ${startText(s.start)}`);
     log('  scenario           req/s      p50      p99   of bare  target                           verdict');
     for (const r of s.rows) {
       log(`  ${r.scenario.padEnd(15)} ${fmt(r.rps).padStart(8)} ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p99, 1).padStart(8)} ${pct(r.ratio).padStart(9)}  ${targetText(r).padEnd(32)} ${verdict(r)}`);
