@@ -126,7 +126,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await client.login(PASSWORD);
 
     const first = `live${Date.now().toString(36).slice(-6)}`;
-    await client.request('POST', '/databases', { name: first });
+    await client.request('POST', '/databases', { name: first, adminLogin: 'boss', adminPassword: 'First-pass-1' });
     const lines = page.getByTestId('log-line');
     await poll(() => lines.filter({ hasText: first }).count()).toBeGreaterThan(0);
     await screenshot(page, 'logs', { fullPage: false });
@@ -156,8 +156,21 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await goTo(page, 'databases');
     await page.getByTestId('database-name').fill('shop');
     await page.getByTestId('database-template').selectOption('en');
+    // its first Integram user: a password the rules refuse is explained before anything is sent
+    await page.getByTestId('database-admin-login').fill('boss');
+    await page.getByTestId('database-admin-password').fill('short');
+    await page.getByTestId('database-create-submit').click();
+    await poll(() => page.getByTestId('databases-error').textContent()).toContain('at least 8 characters');
+    await page.getByTestId('database-admin-password').fill('Shop-pass-1');
     await page.getByTestId('database-create-submit').click();
     await poll(() => page.getByTestId('databases-notice').textContent()).toContain('shop');
+    expect(await page.getByTestId('databases-notice').textContent()).toContain('boss');
+    // and that user logs in to the new database as the PHP engine's clients do
+    const login = await fetch(`${server.url}/shop/auth?JSON`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=boss&pwd=Shop-pass-1',
+    });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { token?: string }).token).toBeTruthy();
     const shopRows = page.locator('[data-testid="database-row"][data-database="shop"] [data-testid="database-rows"]');
     const originalRows = Number(await shopRows.textContent());
     expect(originalRows).toBeGreaterThan(4);

@@ -11,7 +11,7 @@ import {
 import { filenameFrom } from '../lib/content-disposition.js';
 import { ApiError, CLIENT_ERROR, errorFromBody } from './errors.js';
 import type {
-  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogQuery, LogStreamHandlers, PublicHealth, Unsubscribe,
+  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogQuery, LogStreamHandlers, PublicHealth, Unsubscribe, NewDatabase,
 } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -208,8 +208,8 @@ export class HttpBridge implements ConsoleBridge {
     return (await this.call<{ databases: DatabaseInfo[] }>('GET', '/databases')).databases;
   }
 
-  createDatabase(name: string, template?: string): Promise<DatabaseInfo> {
-    return this.call('POST', '/databases', template ? { name, template } : { name });
+  createDatabase(request: NewDatabase): Promise<DatabaseInfo> {
+    return this.call('POST', '/databases', request);
   }
 
   exportDatabase(name: string, format: 'json' | 'csv'): Promise<DownloadedFile> {

@@ -29,6 +29,13 @@ export interface LogStreamHandlers {
  * The health page falls back to it when the admin API cannot answer (e.g. sessions live in a MySQL
  * database that is down), so an outage still shows as "degraded" rather than as an error.
  */
+export interface NewDatabase {
+  name: string;
+  template?: string;
+  adminLogin: string;
+  adminPassword: string;
+}
+
 export interface PublicHealth {
   status: 'ok' | 'degraded' | 'down';
   version?: string;
@@ -77,7 +84,8 @@ export interface ConsoleBridge {
   getJob(id: string): Promise<JobProgress>;
 
   listDatabases(): Promise<DatabaseInfo[]>;
-  createDatabase(name: string, template?: string): Promise<DatabaseInfo>;
+  /** a new database from a template, with its first Integram user (admin role) */
+  createDatabase(request: NewDatabase): Promise<DatabaseInfo>;
   exportDatabase(name: string, format: 'json' | 'csv'): Promise<DownloadedFile>;
   importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }>;
   /** the export's CSV format (header id,up,ord,t,val) */

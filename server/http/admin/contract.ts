@@ -72,7 +72,7 @@ export interface BackupInfo { id: string; createdAt: string; sizeBytes: number; 
 export type { JobInfo, JobProgress } from '../../jobs/registry.js';
 
 // GET /api/admin/databases → { databases: DatabaseInfo[] }
-// POST /api/admin/databases { name, template? } → 201 DatabaseInfo
+// POST /api/admin/databases { name, template?, adminLogin, adminPassword } → 201 DatabaseInfo (422 invalid_login / weak_password)
 // GET /api/admin/databases/{db}/export → rows JSON ({"rows":[...]}) attachment
 //   (?format=csv → text/csv attachment, header id,up,ord,t,val, UTF-8, RFC 4180)
 // POST /api/admin/databases/{db}/import { rows: [...], replace?: boolean } → { ok: true, rows: number }

@@ -1,5 +1,6 @@
 /**
- * GET /databases, POST /databases (from a template), GET /databases/{db}/export (rows as JSON or
+ * GET /databases, POST /databases (from a template, with its first Integram user: login and password
+ * of its admin), GET /databases/{db}/export (rows as JSON or
  * CSV), POST /databases/{db}/import (rows as JSON or CSV; a new database may be created).
  */
 import express, { type Request, type RequestHandler } from 'express';
@@ -9,10 +10,12 @@ import {
   type DatabaseDeps,
 } from '../../appliance/databases.js';
 import { TemplateError } from '../../appliance/templates.js';
+import { UserWriteError } from '../../engine/index.js';
 import { checkNewDbName, isRoutableDbName } from '../../storage/db-names.js';
 import { CsvError, csvToRows, rowsToCsv } from '../../storage/rows-csv.js';
 import { rowsFileSchema } from '../../storage/rows-file.js';
 import type { Row, Store } from '../../storage/types.js';
+import { LOGIN_RULE, passwordProblems } from '../api/schemas.js';
 import { HttpError, issueFields } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 
@@ -56,21 +59,35 @@ export function bindDatabaseRoutes(routes: AdminRoutes, ctx: AdminContext): void
 
   const create: RequestHandler = async (req, res) => {
     const store = ctx.store();
-    const body = (req.body ?? {}) as { name?: unknown; template?: unknown };
+    const body = (req.body ?? {}) as { name?: unknown; template?: unknown; adminLogin?: unknown; adminPassword?: unknown };
     if (typeof body.name !== 'string') throw invalidRequest('the database name is required', { name: 'required' });
     const check = checkNewDbName(body.name);
     if (!check.ok) throw new HttpError(422, check.reason, 'invalid_name', { details: { name: check.reason } });
     const template = typeof body.template === 'string' && body.template !== '' ? body.template : 'en';
+    // a database nobody can log in to is of no use: its first Integram user, with the admin role
+    const adminLogin = typeof body.adminLogin === 'string' ? body.adminLogin.trim() : '';
+    const adminPassword = typeof body.adminPassword === 'string' ? body.adminPassword : '';
+    if (!LOGIN_RULE.test(adminLogin)) {
+      throw new HttpError(422, 'the admin login is 3 to 64 letters, digits or . _ @ -, starting with a letter or digit', 'invalid_login', {
+        details: { adminLogin: 'invalid' },
+      });
+    }
+    const problems = passwordProblems(adminPassword, adminLogin);
+    if (problems.length > 0) throw new HttpError(422, problems.join(' '), 'weak_password', { details: { adminPassword: problems.join(' ') } });
     try {
-      await createDatabase(databaseDeps(store), { name: check.name, source: { template } });
+      await createDatabase(databaseDeps(store), {
+        name: check.name, source: { template }, owner: { login: adminLogin, password: adminPassword, roleName: 'admin' },
+      });
     } catch (err) {
       if (err instanceof TemplateError) throw new HttpError(422, err.message, 'invalid_template', { details: { template: err.message } });
+      // a template without a user table or an admin role: nothing was kept
+      if (err instanceof UserWriteError) throw new HttpError(422, err.message, 'invalid_template', { details: { template: err.message } });
       if (err instanceof DatabaseExistsError || err instanceof DatabaseBusyError) {
         throw new HttpError(409, `the database "${check.name}" already exists`, 'exists', { details: { name: 'already exists' } });
       }
       throw err;
     }
-    deps.logger.info({ db: check.name, template }, 'database created from the console');
+    deps.logger.info({ db: check.name, template, adminLogin }, 'database created from the console');
     res.status(201).json(await databaseSummary(store, check.name));
   };
 

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseInfo, LogLine, MysqlTestResult } from '../../../server/http/admin/contract.js';
 import { call, createAdminAndLogin, startHarness, type Harness, useSharedPglite } from './harness.js';
+import { legacyPasswordHash } from '../../../server/engine/index.js';
+import { PASSWORD, ROLE, USER } from '../../../server/engine/ids.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
 if (!MYSQL_URL) console.log('admin test-mysql against a real MariaDB SKIPPED: TEST_MYSQL_URL is not set');
@@ -21,18 +23,38 @@ describe('admin API: databases', () => {
   it('create from a template, list, export, import (replace and new), name rules', async () => {
     h = await startHarness({ store: sharedStore() });
     const token = await createAdminAndLogin(h);
-    const created = await call<DatabaseInfo>(h, 'POST', '/databases', { token, body: { name: 'Office', template: 'ru' } });
+    const admin = { adminLogin: 'boss', adminPassword: 'Office-pass-1' };
+    const created = await call<DatabaseInfo>(h, 'POST', '/databases', { token, body: { name: 'Office', template: 'ru', ...admin } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'office', rows: TEMPLATE.rows.length });
+    expect(created.body.name).toBe('office');
+    expect(created.body.rows).toBeGreaterThan(TEMPLATE.rows.length); // the template and its first user
     expect(created.body.tables).toBeGreaterThan(0);
+    // its first user: the login and password asked in the form, the admin role, the engine's hash
+    const office = h.store.tenant('office');
+    const [user] = await office.find({ t: USER, val: 'boss' });
+    expect(user).toBeDefined();
+    const cells = await office.find({ up: user.id });
+    expect(cells.find((c) => c.t === PASSWORD)?.val).toBe(legacyPasswordHash('admin-test-salt', 'office', 'Office-pass-1'));
+    const [adminRole] = await office.find({ t: ROLE, up: 1, val: 'admin' });
+    expect(cells.some((c) => c.t === adminRole.id)).toBe(true);
 
-    expect((await call(h, 'POST', '/databases', { token, body: { name: 'office' } })).status).toBe(409);
+    // without a usable first user nothing is created
+    const noLogin = await call<{ error: { fields: Record<string, string> } }>(h, 'POST', '/databases', { token, body: { name: 'nologin', adminPassword: 'Office-pass-1' } });
+    expect(noLogin.status).toBe(422);
+    expect(noLogin.body.error.fields.adminLogin).toBe('invalid');
+    const weak = await call<{ error: { fields: Record<string, string> } }>(h, 'POST', '/databases', { token, body: { name: 'weakpass', adminLogin: 'boss', adminPassword: 'short' } });
+    expect(weak.status).toBe(422);
+    expect(weak.body.error.fields.adminPassword).toMatch(/at least 8 characters/);
+    expect(await h.store.databaseExists('nologin')).toBe(false);
+    expect(await h.store.databaseExists('weakpass')).toBe(false);
+
+    expect((await call(h, 'POST', '/databases', { token, body: { name: 'office', ...admin } })).status).toBe(409);
     const badName = await call<{ error: { fields: Record<string, string> } }>(h, 'POST', '/databases', { token, body: { name: '1abc' } });
     expect(badName.status).toBe(422);
     expect(badName.body.error.fields.name).toMatch(/starting with a letter/);
     expect((await call(h, 'POST', '/databases', { token, body: { name: 'select' } })).status).toBe(422);
     expect((await call(h, 'POST', '/databases', { token, body: { name: 'admin' } })).status).toBe(422);
-    expect((await call(h, 'POST', '/databases', { token, body: { name: 'other', template: '../secrets' } })).status).toBe(422);
+    expect((await call(h, 'POST', '/databases', { token, body: { name: 'other', template: '../secrets', ...admin } })).status).toBe(422);
 
     const list = await call<{ databases: DatabaseInfo[] }>(h, 'GET', '/databases', { token });
     expect(list.body.databases).toEqual([created.body]);
@@ -40,7 +62,9 @@ describe('admin API: databases', () => {
     const exported = await call<{ rows: Array<{ id: number; val: string }> }>(h, 'GET', '/databases/office/export', { token });
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toMatch(/attachment; filename="office-rows.json"/);
-    expect(exported.body.rows.map((r) => r.id)).toEqual(TEMPLATE.rows.map((r) => r.id));
+    expect(exported.body.rows).toHaveLength(created.body.rows);
+    expect(exported.body.rows.map((r) => r.id).slice(0, TEMPLATE.rows.length)).toEqual(TEMPLATE.rows.map((r) => r.id));
+    expect(exported.body.rows.map((r) => r.id)).toContain(user.id);
     expect((await call(h, 'GET', '/databases/nosuch/export', { token })).status).toBe(404);
 
     // import into a new database, then replace its rows
