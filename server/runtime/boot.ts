@@ -2,6 +2,7 @@
  * Starting the whole server from a loaded configuration: log, store (per policy), LAN check,
  * HTTP. Used by the entry (server/index.ts) and by tests that want a server in-process.
  */
+import path from 'node:path';
 import type { AppConfig } from '../config/index.js';
 import { isWildcardHost } from '../config/net.js';
 import type { RequestHandler, Router } from 'express';
@@ -169,6 +170,8 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
   }
   runtime.address = running.address;
   logs.announce(`Integram server listening on ${running.url}`);
+  // where a new admin goes next: the console, and where the data lives
+  logs.announce(`Console: ${running.url}/console · API docs: ${running.url}/api/docs · data folder: ${path.resolve(config.DATA_DIR)}`);
   if (isWildcardHost(config.HOST)) {
     const urls = lanUrls(running.address);
     logs.announce(urls.length > 0 ? `LAN addresses: ${urls.join(', ')}` : 'LAN mode, but this machine has no network address yet');

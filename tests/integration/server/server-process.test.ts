@@ -51,6 +51,9 @@ describe('server process on the embedded store', { timeout: 120_000 }, () => {
     const pgliteDir = path.join(server.dataDir, 'pglite');
     expect(dbLines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO {2}Database: embedded pglite at ${escape(pgliteDir)} \\(MySQL not configured\\)$`));
     expect(lines.some((line) => line.endsWith(` INFO  Integram server listening on http://127.0.0.1:${server.port}`))).toBe(true);
+    // and where to go next
+    const base = `http://127.0.0.1:${server.port}`;
+    expect(lines.some((line) => line.endsWith(` INFO  Console: ${base}/console · API docs: ${base}/api/docs · data folder: ${server.dataDir}`))).toBe(true);
     expect(server.stderr()).toBe('');
   });
 
