@@ -137,7 +137,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
 
     await page.getByTestId('logs-pause').click();
     const second = `${first}b`;
-    await client.request('POST', '/databases', { name: second });
+    await client.request('POST', '/databases', { name: second, adminLogin: 'boss', adminPassword: 'Second-pass-1' });
     await poll(() => page.getByTestId('logs-paused').textContent()).toMatch(/[1-9]\d* new lines/);
     expect(await lines.filter({ hasText: second }).count()).toBe(0);
     await page.getByTestId('logs-pause').click();
@@ -165,12 +165,6 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('database-create-submit').click();
     await poll(() => page.getByTestId('databases-notice').textContent()).toContain('shop');
     expect(await page.getByTestId('databases-notice').textContent()).toContain('boss');
-    // and that user logs in to the new database as the PHP engine's clients do
-    const login = await fetch(`${server.url}/shop/auth?JSON`, {
-      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=boss&pwd=Shop-pass-1',
-    });
-    expect(login.status).toBe(200);
-    expect(((await login.json()) as { token?: string }).token).toBeTruthy();
     const shopRows = page.locator('[data-testid="database-row"][data-database="shop"] [data-testid="database-rows"]');
     const originalRows = Number(await shopRows.textContent());
     expect(originalRows).toBeGreaterThan(4);
@@ -230,6 +224,13 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('database-import-file').setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await poll(() => page.getByTestId('databases-notice').textContent()).toContain(`Imported ${originalRows} rows`);
     await poll(async () => Number(await shopRows.textContent())).toBe(originalRows);
+
+    // the database's first user, created with it from the console, logs in as the PHP engine's clients do
+    const login = await fetch(`${server.url}/shop/auth?JSON`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=boss&pwd=Shop-pass-1',
+    });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { token?: string }).token).toBeTruthy();
   });
 
   it('says that a headless server is updated by its deployment', async () => {
