@@ -53,6 +53,19 @@ export interface BackupManifest {
   file: string;
   sha256: string;
   rowCounts: Record<string, number>;
+  /**
+   * which legacy salt the Integram password hashes in it were made with (saltFingerprint); the
+   * salt itself travels inside the archive, which is written with mode 0600 like the secrets files
+   */
+  authSaltFingerprint?: string;
+}
+
+/**
+ * Integram password hashes depend on AUTH_SALT: a backup restored on a server with another salt
+ * would lock every user out. A fingerprint tells whether two salts are the same without showing either.
+ */
+export function saltFingerprint(salt: string): string {
+  return createHash('sha256').update(`integram-appliance-salt:${salt}`).digest('hex').slice(0, 16);
 }
 
 /** Progress callback: percent 0..100 and a short message. */
@@ -98,19 +111,19 @@ function archiveName(id: string): string {
 }
 
 /** Writes a backup of every tenant database (under the backup guard); returns its manifest. */
-export async function createBackup(
-  store: Store,
-  dir: string,
-  options: { kind: BackupKind; onProgress?: ProgressFn; now?: Date },
-): Promise<BackupManifest> {
+export interface BackupOptions {
+  kind: BackupKind;
+  onProgress?: ProgressFn;
+  now?: Date;
+  /** the server's AUTH_SALT, carried in the archive so a restore on a new machine keeps logins working */
+  authSalt?: string;
+}
+
+export async function createBackup(store: Store, dir: string, options: BackupOptions): Promise<BackupManifest> {
   return guarded(store, () => writeBackup(store, dir, options));
 }
 
-async function writeBackup(
-  store: Store,
-  dir: string,
-  options: { kind: BackupKind; onProgress?: ProgressFn; now?: Date },
-): Promise<BackupManifest> {
+async function writeBackup(store: Store, dir: string, options: BackupOptions): Promise<BackupManifest> {
   await fs.mkdir(dir, { recursive: true });
   const createdAt = options.now ?? new Date();
   const id = newBackupId(options.kind, createdAt);
@@ -123,6 +136,7 @@ async function writeBackup(
     yield JSON.stringify({
       format: BACKUP_FORMAT, version: BACKUP_FORMAT_VERSION, createdAt: createdAt.toISOString(),
       driver: store.info.driver, kind: options.kind, databases,
+      ...(options.authSalt ? { authSalt: options.authSalt } : {}),
     }) + '\n';
     for (let i = 0; i < databases.length; i++) {
       const db = databases[i];
@@ -153,6 +167,7 @@ async function writeBackup(
     id, createdAt: createdAt.toISOString(), sizeBytes: (await fs.stat(finalPath)).size, driver: store.info.driver,
     databases, kind: options.kind, format: BACKUP_FORMAT, version: BACKUP_FORMAT_VERSION,
     file: archiveName(id), sha256: await sha256File(finalPath), rowCounts,
+    ...(options.authSalt ? { authSaltFingerprint: saltFingerprint(options.authSalt) } : {}),
   };
   await writeFileAtomic(path.join(dir, `${id}.json`), JSON.stringify(manifest, null, 2) + '\n');
   await onProgress(100, `backup ${id} written`);
@@ -248,7 +263,7 @@ async function removeLeftovers(dir: string, now = Date.now()): Promise<void> {
 }
 
 type BackupLine =
-  | { kind: 'header'; databases: string[] }
+  | { kind: 'header'; databases: string[]; authSalt: string | null }
   | { kind: 'rows'; db: string; rows: Row[] }
   | { kind: 'end'; rowCounts: Record<string, number> };
 
@@ -287,7 +302,7 @@ function parseLine(text: string, first: boolean): BackupLine {
       throw new BackupError(`backup format version ${String(v.version)} is newer than this server understands`, 'invalid');
     }
     const databases = Array.isArray(v.databases) ? v.databases.filter((d): d is string => typeof d === 'string') : [];
-    return { kind: 'header', databases };
+    return { kind: 'header', databases, authSalt: typeof v.authSalt === 'string' && v.authSalt !== '' ? v.authSalt : null };
   }
   if (v.end === true) {
     const counts: Record<string, number> = {};
@@ -337,6 +352,8 @@ export interface RestoreResult {
   restored: Record<string, number>;
   preRestoreBackupId: string;
   keptDatabases: string[];
+  /** the salt the backup carries (null: an older backup without one); applying it is the caller's decision */
+  authSalt: string | null;
 }
 
 /**
@@ -347,7 +364,7 @@ export async function restoreBackup(
   store: Store,
   dir: string,
   id: string,
-  options: { onProgress?: ProgressFn } = {},
+  options: { onProgress?: ProgressFn; authSalt?: string } = {},
 ): Promise<RestoreResult> {
   return guarded(store, () => replaceFromBackup(store, dir, id, options));
 }
@@ -356,7 +373,7 @@ async function replaceFromBackup(
   store: Store,
   dir: string,
   id: string,
-  options: { onProgress?: ProgressFn },
+  options: { onProgress?: ProgressFn; authSalt?: string },
 ): Promise<RestoreResult> {
   const onProgress = options.onProgress ?? (() => {});
   await onProgress(0, `verifying backup ${id}`);
@@ -364,6 +381,7 @@ async function replaceFromBackup(
   await onProgress(5, 'taking a backup of the current state');
   const pre = await writeBackup(store, dir, {
     kind: 'pre-restore',
+    authSalt: options.authSalt,
     onProgress: (p) => onProgress(5 + Math.round(p * 0.25), 'taking a backup of the current state'),
   });
 
@@ -385,7 +403,9 @@ async function replaceFromBackup(
     const done = Object.keys(restored).length;
     await onProgress(30 + Math.round((done / total) * 70), `${db}: ${restored[db]} rows restored`);
   };
+  let authSalt: string | null = null;
   for await (const line of readBackupLines(path.join(dir, manifest.file))) {
+    if (line.kind === 'header') authSalt = line.authSalt;
     if (line.kind !== 'rows') continue;
     if (line.db !== pendingDb) {
       await flush();
@@ -397,7 +417,7 @@ async function replaceFromBackup(
   const current = await store.listDatabases();
   const keptDatabases = current.filter((db) => !manifest.databases.includes(db)).sort();
   await onProgress(100, `restored ${Object.keys(restored).length} database(s) from ${id}`);
-  return { restored, preRestoreBackupId: pre.id, keptDatabases };
+  return { restored, preRestoreBackupId: pre.id, keptDatabases, authSalt };
 }
 
 async function sha256File(file: string): Promise<string> {

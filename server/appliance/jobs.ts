@@ -6,13 +6,18 @@
 import { applyRetention, backupsDir, createBackup, restoreBackup, type BackupKind, type BackupManifest, type RestoreResult } from './backups.js';
 import type { Store } from '../storage/types.js';
 import type { JobRegistry } from '../jobs/registry.js';
+import { adoptAuthSalt, type SaltContext } from './auth-salt.js';
 
 export const BACKUP_JOB = 'backup';
 export const RESTORE_JOB = 'restore';
 export const CLEANUP_JOB = 'cleanup';
 
 export interface BackupJobParams { kind?: BackupKind }
-export interface RestoreJobParams { backupId: string }
+export interface RestoreJobParams {
+  backupId: string;
+  /** adopt the AUTH_SALT the backup carries (the console asked the admin; a restart applies it) */
+  applySalt?: boolean;
+}
 
 /** Mutable so the console can change them without a restart. */
 export interface BackupPolicy {
@@ -24,6 +29,10 @@ export interface ApplianceJobsOptions {
   getStore: () => Store | null;
   dataDir: string;
   policy: BackupPolicy;
+  /** the running server's AUTH_SALT, written into every backup */
+  authSalt?: string;
+  /** where an adopted salt is written (the .env file the console edits); none: a restore never adopts one */
+  saltContext?: SaltContext;
 }
 
 function requireStore(getStore: () => Store | null): Store {
@@ -41,7 +50,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     async run(ctx, params) {
       const store = requireStore(options.getStore);
       const kind: BackupKind = params?.kind ?? (ctx.reason === 'scheduled' ? 'scheduled' : 'manual');
-      const manifest = await createBackup(store, dir, { kind, onProgress: (p, m) => ctx.progress(p, m) });
+      const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, onProgress: (p, m) => ctx.progress(p, m) });
       const deleted = await applyRetention(dir, options.policy.keep);
       return { backupId: manifest.id, databases: manifest.databases, sizeBytes: manifest.sizeBytes, deleted };
     },
@@ -57,13 +66,24 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     async run(ctx, params) {
       if (!params?.backupId) throw new Error('no backup named');
       const store = requireStore(options.getStore);
-      const result: RestoreResult = await restoreBackup(store, dir, params.backupId, { onProgress: (p, m) => ctx.progress(p, m) });
+      const result: RestoreResult = await restoreBackup(store, dir, params.backupId, {
+        authSalt: options.authSalt, onProgress: (p, m) => ctx.progress(p, m),
+      });
       await applyRetention(dir, options.policy.keep);
-      return { backupId: params.backupId, ...result };
+      const { authSalt, ...summary } = result;
+      // never part of a job's result (results are listed to the console)
+      let saltAdopted = false;
+      if (params.applySalt && authSalt !== null && authSalt !== options.authSalt) {
+        if (!options.saltContext) throw new Error('this server cannot adopt a backup\'s salt');
+        await adoptAuthSalt(options.saltContext, authSalt);
+        saltAdopted = true;
+      }
+      return { backupId: params.backupId, ...summary, saltAdopted, restartRequired: saltAdopted };
     },
     describeResult(result) {
-      const r = result as { backupId: string; restored: Record<string, number>; preRestoreBackupId: string };
-      return `restored ${Object.keys(r.restored).length} database(s) from ${r.backupId} (previous state saved as ${r.preRestoreBackupId})`;
+      const r = result as { backupId: string; restored: Record<string, number>; preRestoreBackupId: string; saltAdopted?: boolean };
+      return `restored ${Object.keys(r.restored).length} database(s) from ${r.backupId} (previous state saved as ${r.preRestoreBackupId})` +
+        (r.saltAdopted ? '; the backup\'s AUTH_SALT is written and applies after a restart' : '');
     },
   });
 

@@ -106,7 +106,7 @@ export async function describeOrganization(deps: Pick<DatabaseDeps, 'store'>, do
 /** Backs up every database, then drops the organization's database and its registry entry. */
 export async function deleteOrganization(deps: OrganizationDeps, doc: ApplianceDoc<OrganizationRecord>): Promise<{ backupId: string }> {
   const { store } = deps;
-  const backup = await createBackup(store, backupsDir(deps.dataDir), { kind: 'manual' });
+  const backup = await createBackup(store, backupsDir(deps.dataDir), { kind: 'manual', authSalt: deps.salt });
   const dropped = await store.withLock(databaseLockName(doc.id), async () => {
     if (await store.databaseExists(doc.id)) await store.dropDatabase(doc.id);
     await store.appliance.delete(ORGANIZATION_KIND, doc.id);

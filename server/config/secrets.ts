@@ -4,7 +4,7 @@
  * Several instances sharing one MySQL must set them explicitly instead.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export type SecretKind = 'jwt' | 'salt';
@@ -79,4 +79,30 @@ export function readOrCreateSecret(dataDir: string, fileName: string, kind: Secr
     rmSync(temp, { force: true });
   }
   return { value, file, created: true };
+}
+
+/**
+ * Replaces a stored secret (a restored backup brings the salt its password hashes were made with):
+ * written to a temp file with mode 0600, fsynced, then renamed over the old one.
+ */
+export function replaceStoredSecret(dataDir: string, fileName: string, value: string): string {
+  const dir = secretsDir(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const file = path.join(dir, fileName);
+  const temp = path.join(dir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, `${value}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  return file;
 }

@@ -49,7 +49,11 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   const getStore = () => storeHandle.current();
   const backupPolicy: BackupPolicy = { schedule: config.BACKUP_SCHEDULE, keep: config.BACKUP_KEEP };
   const jobs = new JobRegistry({ getStore, logger: logs.logger.child({ component: 'jobs' }) });
-  registerApplianceJobs(jobs, { getStore, dataDir: config.DATA_DIR, policy: backupPolicy });
+  const envFile = config.ENV_FILE ?? path.resolve(process.cwd(), '.env');
+  registerApplianceJobs(jobs, {
+    getStore, dataDir: config.DATA_DIR, policy: backupPolicy, authSalt: config.AUTH_SALT,
+    saltContext: { dataDir: config.DATA_DIR, envFile },
+  });
   jobs.start();
 
   const allowList = parseIpAllowList(config.ADMIN_ALLOWED_IPS.join(','));
@@ -61,7 +65,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
     getStore,
     jobs,
     backupPolicy,
-    settings: { envFile: config.ENV_FILE ?? path.resolve(process.cwd(), '.env') },
+    settings: { envFile },
     logs: { ring: logs.ring, currentFile: () => logs.currentFile() },
     logger: logs.logger.child({ component: 'admin' }),
     status: createStatusProbe(context),

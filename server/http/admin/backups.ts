@@ -3,15 +3,24 @@
  * confirmed), DELETE /backups/{id}. Progress: GET /jobs/{id}.
  */
 import type { RequestHandler } from 'express';
-import { BackupError, backupsDir, deleteBackup, listBackups, readManifest, type BackupManifest } from '../../appliance/backups.js';
+import { authSaltSource } from '../../appliance/auth-salt.js';
+import { BackupError, backupsDir, deleteBackup, listBackups, readManifest, saltFingerprint, type BackupManifest } from '../../appliance/backups.js';
 import { BACKUP_JOB, RESTORE_JOB } from '../../appliance/jobs.js';
 import { HttpError } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import type { BackupInfo } from './contract.js';
 import { startJob } from './jobs.js';
 
-function toBackupInfo(m: BackupManifest): BackupInfo {
-  return { id: m.id, createdAt: m.createdAt, sizeBytes: m.sizeBytes, driver: m.driver, databases: m.databases, kind: m.kind };
+/** true: made with this server's AUTH_SALT; false: another one (logins need it); null: an older backup that does not say */
+function saltMatches(m: BackupManifest, currentSalt: string): boolean | null {
+  return m.authSaltFingerprint === undefined ? null : m.authSaltFingerprint === saltFingerprint(currentSalt);
+}
+
+function toBackupInfo(m: BackupManifest, currentSalt: string): BackupInfo {
+  return {
+    id: m.id, createdAt: m.createdAt, sizeBytes: m.sizeBytes, driver: m.driver, databases: m.databases, kind: m.kind,
+    saltMatches: saltMatches(m, currentSalt),
+  };
 }
 
 /** A backup's refusal as an answer: 404 for an unknown backup, else 422. */
@@ -29,7 +38,7 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
   const dir = backupsDir(deps.config.DATA_DIR);
 
   const list: RequestHandler = async (_req, res) => {
-    const backups = (await listBackups(dir)).map(toBackupInfo);
+    const backups = (await listBackups(dir)).map((m) => toBackupInfo(m, deps.config.AUTH_SALT));
     res.json({ backups, schedule: deps.backupPolicy.schedule, keep: deps.backupPolicy.keep });
   };
 
@@ -41,12 +50,28 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
   const restore: RequestHandler = async (req, res) => {
     ctx.store();
     const id = String(req.params.id);
-    if ((req.body as { confirm?: unknown } | undefined)?.confirm !== true) {
+    const body = (req.body ?? {}) as { confirm?: unknown; applySalt?: unknown };
+    if (body.confirm !== true) {
       throw new HttpError(400, 'a restore replaces the current data; send {"confirm": true}', 'confirmation_required', { details: { confirm: 'required' } });
     }
-    await backupAnswer(readManifest(dir, id));
-    deps.logger.warn({ backupId: id }, 'restore requested from the console');
-    await startJob(ctx, res, RESTORE_JOB, { backupId: id });
+    const manifest = await backupAnswer(readManifest(dir, id));
+    // a backup from a server with another AUTH_SALT: its Integram passwords work only with that salt
+    const applySalt = body.applySalt === true;
+    if (saltMatches(manifest, deps.config.AUTH_SALT) === false) {
+      if (typeof body.applySalt !== 'boolean') {
+        throw new HttpError(409, 'this backup was made on a server with another AUTH_SALT, and the Integram passwords in it work only with that salt: ' +
+          'send "applySalt": true to adopt its salt (applies after a restart; passwords set on this server since then stop working) or false to keep this server\'s', 'salt_differs', {
+          details: { applySalt: 'required' },
+        });
+      }
+      if (applySalt && authSaltSource({ dataDir: deps.config.DATA_DIR, ...deps.settings }) === 'env') {
+        throw new HttpError(409, 'AUTH_SALT is set in the server\'s environment, so it cannot be changed from here: set it there to the backup\'s server\'s value and restart', 'salt_in_environment');
+      }
+    }
+    deps.logger.warn({ backupId: id, applySalt }, 'restore requested from the console');
+    // the salt is written by the job and read at the next start
+    if (applySalt && saltMatches(manifest, deps.config.AUTH_SALT) === false) ctx.restart.pending = true;
+    await startJob(ctx, res, RESTORE_JOB, { backupId: id, applySalt });
   };
 
   const remove: RequestHandler = async (req, res) => {

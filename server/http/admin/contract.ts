@@ -64,9 +64,14 @@ export type { LogLine } from '../../log/ring.js';
 
 // GET /api/admin/backups → { backups: BackupInfo[], schedule: string | null, keep: number }
 // POST /api/admin/backups → 202 { job: JobProgress } (progress via GET /api/admin/jobs/{id})
-// POST /api/admin/backups/{id}/restore { confirm: true } → 202 { job } (takes a backup of the current state first)
+// POST /api/admin/backups/{id}/restore { confirm: true, applySalt?: boolean } → 202 { job } (takes a backup of the current state
+//   first; 409 salt_differs when the backup's AUTH_SALT is another and applySalt is not given, salt_in_environment when it cannot be written)
 // DELETE /api/admin/backups/{id} → 204
-export interface BackupInfo { id: string; createdAt: string; sizeBytes: number; driver: 'mysql' | 'pglite'; databases: string[]; kind: 'manual' | 'scheduled' | 'pre-restore' }
+export interface BackupInfo {
+  id: string; createdAt: string; sizeBytes: number; driver: 'mysql' | 'pglite'; databases: string[]; kind: 'manual' | 'scheduled' | 'pre-restore';
+  /** made with this server's AUTH_SALT (false: restoring it needs "applySalt"; null: an older backup that does not say) */
+  saltMatches: boolean | null;
+}
 
 // GET /api/admin/jobs → { jobs: JobInfo[] } ; GET /api/admin/jobs/{id} → JobProgress ; POST /api/admin/jobs/{name}/run → 202 { job }
 export type { JobInfo, JobProgress } from '../../jobs/registry.js';

@@ -48,6 +48,7 @@ export const logLine = z.object({
 export const backupInfo = z.object({
   id: z.string(), createdAt: z.string(), sizeBytes: z.number(), driver: z.enum(['mysql', 'pglite']), databases: z.array(z.string()),
   kind: z.enum(['manual', 'scheduled', 'pre-restore']),
+  saltMatches: z.boolean().nullable().describe("made with this server's AUTH_SALT; false: a restore needs applySalt; null: an older backup that does not say"),
 });
 export const backupList = z.object({ backups: z.array(backupInfo), schedule: z.string().nullable(), keep: z.number() });
 

@@ -1,10 +1,13 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupInfo, JobInfo, JobProgress } from '../../../server/http/admin/contract.js';
 import { applyRetention, backupsDir, createBackup, listBackups, restoreBackup, verifyBackup } from '../../../server/appliance/backups.js';
 import { call, createAdminAndLogin, startHarness, waitForJob, type Harness, useSharedPglite } from './harness.js';
+import { readStoredSecret } from '../../../server/config/secrets.js';
+import { legacyPasswordHash } from '../../../server/engine/index.js';
+import { PASSWORD, USER } from '../../../server/engine/ids.js';
 
 const MYSQL_URL = process.env.TEST_MYSQL_URL;
 if (!MYSQL_URL) console.log('admin backup tests on MySQL SKIPPED: TEST_MYSQL_URL is not set');
@@ -169,6 +172,83 @@ describe('backups (embedded PGlite)', () => {
     const jobs = await call<{ jobs: JobInfo[] }>(h, 'GET', '/jobs', { token });
     expect(jobs.body.jobs.find((j) => j.name === 'cleanup')?.lastResult).toBe('error');
   });
+});
+
+describe('backups that move to a new machine (AUTH_SALT)', () => {
+  /** harnesses of this test: the old server and new ones on other data folders */
+  const opened: Harness[] = [];
+  afterEach(async () => {
+    for (const harness of opened.splice(0)) await harness.close();
+  });
+
+  it('a backup carries the salt; restored where the salt differs, the admin chooses, and adopting it keeps the logins working', async () => {
+    const OLD_SALT = 'salt-of-the-old-server';
+    const old = await startHarness({ authSalt: OLD_SALT });
+    opened.push(old);
+    const oldToken = await createAdminAndLogin(old);
+    expect((await call(old, 'POST', '/databases', { token: oldToken, body: { name: 'shop', template: 'en', adminLogin: 'boss', adminPassword: 'Shop-pass-1' } })).status).toBe(201);
+    const run = await call<{ job: JobProgress }>(old, 'POST', '/backups', { token: oldToken });
+    expect((await waitForJob(old, oldToken, run.body.job.id)).state).toBe('done');
+    const [made] = (await call<{ backups: BackupInfo[] }>(old, 'GET', '/backups', { token: oldToken })).body.backups;
+    expect(made.saltMatches).toBe(true);
+    // the salt travels inside the archive, which only its owner may read
+    const files = readdirSync(backupsDir(old.dataDir));
+    const archive = path.join(backupsDir(old.dataDir), files.find((f) => f.endsWith('.jsonl.gz'))!);
+    expect(JSON.parse(gunzipSync(readFileSync(archive)).toString('utf8').split('\n')[0]).authSalt).toBe(OLD_SALT);
+    expect(statSync(archive).mode & 0o777).toBe(0o600);
+
+    // a new machine: another data folder, a salt generated there
+    const fresh = await startHarness();
+    opened.push(fresh);
+    const token = await createAdminAndLogin(fresh);
+    mkdirSync(backupsDir(fresh.dataDir), { recursive: true });
+    for (const file of files) copyFileSync(path.join(backupsDir(old.dataDir), file), path.join(backupsDir(fresh.dataDir), file));
+    const [moved] = (await call<{ backups: BackupInfo[] }>(fresh, 'GET', '/backups', { token })).body.backups;
+    expect(moved.saltMatches).toBe(false);
+    const asked = await call<{ error: { code: string; message: string } }>(fresh, 'POST', `/backups/${moved.id}/restore`, { token, body: { confirm: true } });
+    expect(asked.status).toBe(409);
+    expect(asked.body.error.code).toBe('salt_differs');
+    expect(asked.body.error.message).toMatch(/another AUTH_SALT/);
+    expect(await fresh.store.databaseExists('shop')).toBe(false); // nothing restored yet
+
+    const restore = await call<{ job: JobProgress }>(fresh, 'POST', `/backups/${moved.id}/restore`, { token, body: { confirm: true, applySalt: true } });
+    expect(restore.status).toBe(202);
+    const restored = await waitForJob(fresh, token, restore.body.job.id);
+    expect(restored.state, restored.message).toBe('done');
+    expect(restored.message).toMatch(/AUTH_SALT is written and applies after a restart/);
+    // the next start reads the old server's salt, with which boss's password hash was made
+    expect(readStoredSecret(fresh.dataDir, 'auth-salt')?.value).toBe(OLD_SALT);
+    expect(statSync(path.join(fresh.dataDir, 'secrets', 'auth-salt')).mode & 0o777).toBe(0o600);
+    const shop = fresh.store.tenant('shop');
+    const [boss] = await shop.find({ t: USER, val: 'boss' });
+    const hash = (await shop.find({ up: boss.id, t: PASSWORD }))[0].val;
+    expect(hash).toBe(legacyPasswordHash(OLD_SALT, 'shop', 'Shop-pass-1'));
+    const status = await call<{ restartRequired: boolean }>(fresh, 'GET', '/status', { token });
+    expect(status.body.restartRequired).toBe(true);
+  }, 120_000);
+
+  it('keeping this server\'s salt is a choice too; a salt set in the environment cannot be replaced from the console', async () => {
+    const old = await startHarness({ authSalt: 'salt-one' });
+    opened.push(old);
+    const oldToken = await createAdminAndLogin(old);
+    const run = await call<{ job: JobProgress }>(old, 'POST', '/backups', { token: oldToken });
+    await waitForJob(old, oldToken, run.body.job.id);
+    const files = readdirSync(backupsDir(old.dataDir));
+
+    const pinned = await startHarness({ authSalt: 'salt-two', env: { AUTH_SALT: 'salt-two', NODE_ENV: 'test' } });
+    opened.push(pinned);
+    const token = await createAdminAndLogin(pinned);
+    mkdirSync(backupsDir(pinned.dataDir), { recursive: true });
+    for (const file of files) copyFileSync(path.join(backupsDir(old.dataDir), file), path.join(backupsDir(pinned.dataDir), file));
+    const [moved] = (await call<{ backups: BackupInfo[] }>(pinned, 'GET', '/backups', { token })).body.backups;
+    const refused = await call<{ error: { code: string } }>(pinned, 'POST', `/backups/${moved.id}/restore`, { token, body: { confirm: true, applySalt: true } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('salt_in_environment');
+    const kept = await call<{ job: JobProgress }>(pinned, 'POST', `/backups/${moved.id}/restore`, { token, body: { confirm: true, applySalt: false } });
+    expect(kept.status).toBe(202);
+    expect((await waitForJob(pinned, token, kept.body.job.id)).state).toBe('done');
+    expect(readStoredSecret(pinned.dataDir, 'auth-salt')).toBeNull();
+  }, 120_000);
 });
 
 describe.skipIf(!MYSQL_URL)('backups (MySQL/MariaDB)', () => {

@@ -41,6 +41,8 @@ export interface HarnessOptions {
   dataDir?: string;
   /** an already open store (shared by the tests of a file; not closed by the harness) */
   store?: Store;
+  /** the running server's AUTH_SALT (default admin-test-salt) */
+  authSalt?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -56,7 +58,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = pino({ level: 'info', base: undefined, formatters: { level: (label) => ({ level: label }) } }, pino.multistream([{ stream: ring }]));
   const policy: BackupPolicy = { schedule: '0 3 * * *', keep: 3 };
   const jobs = new JobRegistry({ getStore: () => store, logger });
-  registerApplianceJobs(jobs, { getStore: () => store, dataDir, policy });
+  const authSalt = options.authSalt ?? 'admin-test-salt';
+  const env = options.env ?? { DATA_DIR: dataDir, NODE_ENV: 'test' };
+  registerApplianceJobs(jobs, { getStore: () => store, dataDir, policy, authSalt, saltContext: { dataDir, envFile, env, cwd: dataDir } });
   jobs.start();
 
   const state = { restarts: 0 };
@@ -77,12 +81,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config: {
       DATA_DIR: dataDir, ADMIN_ALLOWED_IPS: options.allowedIps ?? ['127.0.0.1', '::1'], BCRYPT_ROUNDS: 4,
       HOST: '127.0.0.1', PORT: 8081, DB_CHARSET: 'utf8mb4', DB_NAME: 'integram',
-      DEFAULT_DATABASE: 'my', INTEGRAM_TEMPLATES: ':ru:en:', AUTH_SALT: 'admin-test-salt',
+      DEFAULT_DATABASE: 'my', INTEGRAM_TEMPLATES: ':ru:en:', AUTH_SALT: authSalt,
     },
     getStore: () => store,
     jobs,
     backupPolicy: policy,
-    settings: { envFile, env: options.env ?? { DATA_DIR: dataDir, NODE_ENV: 'test' }, cwd: dataDir },
+    settings: { envFile, env, cwd: dataDir },
     logs: { ring, currentFile: () => logFile },
     logger,
     status,
