@@ -192,8 +192,9 @@ export class HttpBridge implements ConsoleBridge {
     return (await this.call<{ job: JobProgress }>('POST', '/backups')).job;
   }
 
-  async restoreBackup(id: string): Promise<JobProgress> {
-    return (await this.call<{ job: JobProgress }>('POST', `/backups/${encodeURIComponent(id)}/restore`, { confirm: true })).job;
+  async restoreBackup(id: string, options: { applySalt?: boolean } = {}): Promise<JobProgress> {
+    const body = options.applySalt === undefined ? { confirm: true } : { confirm: true, applySalt: options.applySalt };
+    return (await this.call<{ job: JobProgress }>('POST', `/backups/${encodeURIComponent(id)}/restore`, body)).job;
   }
 
   async deleteBackup(id: string): Promise<void> {

@@ -79,7 +79,8 @@ export interface ConsoleBridge {
 
   listBackups(): Promise<BackupList>;
   runBackup(): Promise<JobProgress>;
-  restoreBackup(id: string): Promise<JobProgress>;
+  /** applySalt: adopt the backup's AUTH_SALT (asked when it differs from this server's) */
+  restoreBackup(id: string, options?: { applySalt?: boolean }): Promise<JobProgress>;
   deleteBackup(id: string): Promise<void>;
   getJob(id: string): Promise<JobProgress>;
 
