@@ -110,6 +110,12 @@ export async function completeSetup(deps: SetupDeps, setup: SetupRequest): Promi
       const next = await openStoreTarget(nextTarget);
       try {
         await setAdminPassword(next.appliance, setup.adminPassword, { bcryptRounds: config.BCRYPT_ROUNDS, onlyIfAbsent: true });
+        // the chosen store ends up as the embedded one does: a database to log in to, with its admin
+        const made = await ensureDefaultDatabase(
+          { store: next, templatesDir: deps.templatesDir, salt: config.AUTH_SALT, invalidate: deps.invalidate },
+          { name: config.DEFAULT_DATABASE, templates: config.INTEGRAM_TEMPLATES, adminPassword: setup.adminPassword },
+        );
+        if (made) deps.logger.info({ db: config.DEFAULT_DATABASE, target: nextTarget.target }, `default database created in the chosen store; Integram user "${DEFAULT_ADMIN_LOGIN}" has the console admin password`);
       } finally {
         await next.close();
       }
