@@ -7,11 +7,16 @@
  * - sessions: kind 'admin-session', id = SHA-256 of the token (the token itself is never stored),
  *   with an expiry.
  * - failed logins: counters of kind 'admin-login-fail' per client address and 15-minute window.
+ * - a copy of the account's hash in the data folder, for logins while the store is away
+ *   (admin-offline.ts); written when the password is set and at every login the store answers.
  *
  * No Express here: the admin CLI and the router both use it.
  */
 import bcrypt from 'bcrypt';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { replaceStoredSecret, secretsDir } from '../config/secrets.js';
 import type { ApplianceStore } from '../storage/types.js';
 
 export const ADMIN_KIND = 'admin';
@@ -32,6 +37,25 @@ export interface AdminAccountBody {
 interface SessionBody {
   createdAt: string;
   address: string | null;
+}
+
+/** the copy of the admin's password hash kept in the data folder (mode 0600, like the generated secrets) */
+export const ADMIN_CREDENTIAL_FILE = 'console-admin.json';
+
+export function writeAdminCredentialCopy(dataDir: string, account: AdminAccountBody): void {
+  replaceStoredSecret(dataDir, ADMIN_CREDENTIAL_FILE, JSON.stringify({ passwordHash: account.passwordHash, passwordSetAt: account.passwordSetAt }));
+}
+
+export function readAdminCredentialCopy(dataDir: string): AdminAccountBody | null {
+  const file = path.join(secretsDir(dataDir), ADMIN_CREDENTIAL_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<AdminAccountBody>;
+    if (typeof value.passwordHash !== 'string' || value.passwordHash === '') return null;
+    return { passwordHash: value.passwordHash, passwordSetAt: typeof value.passwordSetAt === 'string' ? value.passwordSetAt : '' };
+  } catch {
+    return null; // a damaged copy: the store's account is the truth; the next login rewrites it
+  }
 }
 
 export async function adminExists(appliance: ApplianceStore): Promise<boolean> {
@@ -56,7 +80,7 @@ export function adminPasswordProblem(password: unknown): string | null {
 export async function setAdminPassword(
   appliance: ApplianceStore,
   password: string,
-  options: { bcryptRounds: number; onlyIfAbsent?: boolean },
+  options: { bcryptRounds: number; onlyIfAbsent?: boolean; /** keeps the copy for logins while the store is away */ dataDir?: string },
 ): Promise<boolean> {
   const problem = adminPasswordProblem(password);
   if (problem) throw new Error(problem);
@@ -66,17 +90,25 @@ export async function setAdminPassword(
   };
   if (options.onlyIfAbsent) {
     if (await adminExists(appliance)) return false;
-    return appliance.create(ADMIN_KIND, ADMIN_ID, body);
+    const created = await appliance.create(ADMIN_KIND, ADMIN_ID, body);
+    if (created && options.dataDir) writeAdminCredentialCopy(options.dataDir, body);
+    return created;
   }
   await appliance.put(ADMIN_KIND, ADMIN_ID, body);
+  if (options.dataDir) writeAdminCredentialCopy(options.dataDir, body);
   await revokeAllSessions(appliance);
   return true;
 }
 
-export async function verifyAdminPassword(appliance: ApplianceStore, password: string): Promise<boolean> {
+export async function verifyAdminPassword(appliance: ApplianceStore, password: string, options: { dataDir?: string } = {}): Promise<boolean> {
   const doc = await appliance.get<AdminAccountBody>(ADMIN_KIND, ADMIN_ID);
   if (!doc || typeof doc.body?.passwordHash !== 'string') return false;
-  return bcrypt.compare(password, doc.body.passwordHash);
+  const ok = await bcrypt.compare(password, doc.body.passwordHash);
+  // an install from before the copy existed, or a password set on another instance: refresh it
+  if (ok && options.dataDir && readAdminCredentialCopy(options.dataDir)?.passwordHash !== doc.body.passwordHash) {
+    writeAdminCredentialCopy(options.dataDir, doc.body);
+  }
+  return ok;
 }
 
 export function hashToken(token: string): string {
@@ -139,12 +171,12 @@ export type AdminLoginOutcome =
  * The console's login from `address`: refused while the address is throttled, then the password
  * check (a wrong one counts against the address), then a new session.
  */
-export async function adminLogin(appliance: ApplianceStore, password: unknown, address: string): Promise<AdminLoginOutcome> {
+export async function adminLogin(appliance: ApplianceStore, password: unknown, address: string, options: { dataDir?: string } = {}): Promise<AdminLoginOutcome> {
   const retryAfterSeconds = await loginRetryAfter(appliance, address);
   if (retryAfterSeconds > 0) return { ok: false, refusal: 'throttled', retryAfterSeconds };
   if (typeof password !== 'string' || password === '') return { ok: false, refusal: 'password_required' };
   if (!(await adminExists(appliance))) return { ok: false, refusal: 'no_admin' };
-  if (!(await verifyAdminPassword(appliance, password))) {
+  if (!(await verifyAdminPassword(appliance, password, options))) {
     await recordLoginFailure(appliance, address);
     return { ok: false, refusal: 'bad_password' };
   }

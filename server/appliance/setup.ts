@@ -109,7 +109,16 @@ export async function completeSetup(deps: SetupDeps, setup: SetupRequest): Promi
     try {
       const next = await openStoreTarget(nextTarget);
       try {
-        await setAdminPassword(next.appliance, setup.adminPassword, { bcryptRounds: config.BCRYPT_ROUNDS, onlyIfAbsent: true });
+        await setAdminPassword(next.appliance, setup.adminPassword, {
+          bcryptRounds: config.BCRYPT_ROUNDS, onlyIfAbsent: true,
+          dataDir: setup.dataDir ? path.resolve(deps.settings.cwd ?? process.cwd(), setup.dataDir) : config.DATA_DIR,
+        });
+        // the chosen store ends up as the embedded one does: a database to log in to, with its admin
+        const made = await ensureDefaultDatabase(
+          { store: next, templatesDir: deps.templatesDir, salt: config.AUTH_SALT, invalidate: deps.invalidate },
+          { name: config.DEFAULT_DATABASE, templates: config.INTEGRAM_TEMPLATES, adminPassword: setup.adminPassword },
+        );
+        if (made) deps.logger.info({ db: config.DEFAULT_DATABASE, target: nextTarget.target }, `default database created in the chosen store; Integram user "${DEFAULT_ADMIN_LOGIN}" has the console admin password`);
       } finally {
         await next.close();
       }
@@ -120,7 +129,9 @@ export async function completeSetup(deps: SetupDeps, setup: SetupRequest): Promi
       throw new SetupError('store_unusable', `the data folder ${nextTarget.dir} cannot be used: ${errorText(err)}`, { dataDir: errorText(err) });
     }
   }
-  const created = await setAdminPassword(store.appliance, setup.adminPassword, { bcryptRounds: config.BCRYPT_ROUNDS, onlyIfAbsent: true });
+  const created = await setAdminPassword(store.appliance, setup.adminPassword, {
+    bcryptRounds: config.BCRYPT_ROUNDS, onlyIfAbsent: true, dataDir: config.DATA_DIR,
+  });
   if (!created) throw new SetupError('already_set_up', 'an admin password is already set; log in instead');
   // something to log in to at once (a newly chosen store gets it on its own first setup)
   if (!nextTarget) {

@@ -69,12 +69,12 @@ async function readNewPassword(fromStdin: boolean): Promise<string> {
   return first;
 }
 
-async function openConfiguredStore(): Promise<{ store: Store; bcryptRounds: number }> {
+async function openConfiguredStore(): Promise<{ store: Store; bcryptRounds: number; dataDir: string }> {
   const loaded = loadConfig({ persistSecrets: false });
   if (!loaded.ok) throw new CliError(`configuration error: ${loaded.errors[0]} (run npm run verify-env)`);
   try {
     const store = await openStoreTarget(storeTargetFromConfig(loaded.config));
-    return { store, bcryptRounds: loaded.config.BCRYPT_ROUNDS };
+    return { store, bcryptRounds: loaded.config.BCRYPT_ROUNDS, dataDir: loaded.config.DATA_DIR };
   } catch (err) {
     if (isStoreError(err, 'in_use')) {
       throw new CliError(`${err.message}\nStop the server first, or change the password in the console (Settings).`);
@@ -122,9 +122,9 @@ async function main(argv: string[]): Promise<void> {
   const password = await readNewPassword(values['password-stdin'] ?? false);
   const problem = adminPasswordProblem(password);
   if (problem) throw new CliError(problem);
-  const { store, bcryptRounds } = await openConfiguredStore();
+  const { store, bcryptRounds, dataDir } = await openConfiguredStore();
   try {
-    await setAdminPassword(store.appliance, password, { bcryptRounds });
+    await setAdminPassword(store.appliance, password, { bcryptRounds, dataDir });
   } finally {
     await store.close();
   }

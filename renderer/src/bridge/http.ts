@@ -5,7 +5,7 @@
 import {
   ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
   type DatabaseInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest,
-  type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupStatus,
+  type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
   type UpdateStatus, type ValidationResult,
 } from '../contract.js';
 import { filenameFrom } from '../lib/content-disposition.js';
@@ -73,8 +73,10 @@ export class HttpBridge implements ConsoleBridge {
     return this.call('GET', '/setup');
   }
 
-  async completeSetup(request: SetupRequest): Promise<void> {
-    await this.call('POST', '/setup', request);
+  async completeSetup(request: SetupRequest): Promise<{ restartRequired: boolean }> {
+    const answer = await this.call<SetupResponse>('POST', '/setup', request);
+    this.token = answer.token;
+    return { restartRequired: answer.restartRequired };
   }
 
   testMysql(request: MysqlTestRequest): Promise<MysqlTestResult> {

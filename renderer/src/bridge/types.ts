@@ -56,7 +56,8 @@ export interface ConsoleBridge {
   readonly desktop: DesktopActions | null;
 
   getSetupStatus(): Promise<SetupStatus>;
-  completeSetup(request: SetupRequest): Promise<void>;
+  /** sets the server up and signs the console in; restartRequired: the choices apply after a restart */
+  completeSetup(request: SetupRequest): Promise<{ restartRequired: boolean }>;
   testMysql(request: MysqlTestRequest): Promise<MysqlTestResult>;
 
   login(password: string): Promise<void>;

@@ -76,7 +76,9 @@ export const en = {
   'wizard.finish': 'Finish setup',
   'wizard.done.title': 'Setup complete',
   'wizard.done.text': 'The admin account exists. The console is ready.',
-  'wizard.done.restart': 'Some choices take effect after the server restarts.',
+  'wizard.done.restarting': 'Restarting the server with your choices…',
+  'wizard.done.restarted': 'The server has restarted with your choices. Sign in with the password you chose.',
+  'wizard.done.restartFailed': 'The server did not come back after the restart. Start it again; your choices are saved.',
   'wizard.done.login': 'Open the console',
 
   'login.title': 'Sign in to the console',
@@ -297,7 +299,9 @@ export const ru: Messages = {
   'wizard.finish': 'Завершить настройку',
   'wizard.done.title': 'Настройка завершена',
   'wizard.done.text': 'Учётная запись администратора создана. Консоль готова.',
-  'wizard.done.restart': 'Часть настроек вступит в силу после перезапуска сервера.',
+  'wizard.done.restarting': 'Перезапускаем сервер с выбранными настройками…',
+  'wizard.done.restarted': 'Сервер перезапущен с выбранными настройками. Войдите с выбранным паролем.',
+  'wizard.done.restartFailed': 'Сервер не поднялся после перезапуска. Запустите его снова: настройки сохранены.',
   'wizard.done.login': 'Открыть консоль',
 
   'login.title': 'Вход в консоль',

@@ -3,6 +3,7 @@
  * keeps (a restart is pending), the two routers every resource binds to (`open`: no session
  * needed; `protected`: behind requireAdmin), and the admin envelope for what handlers throw.
  */
+import { OfflineSessions } from '../../appliance/admin-offline.js';
 import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import type { LogRing } from '../../log/ring.js';
 import type { AppConfig } from '../../config/index.js';
@@ -14,7 +15,7 @@ import type { SettingsContext } from '../../appliance/settings.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
 import { fieldOf, HttpError, lostDatabase, sendError } from '../errors.js';
 import type { ServerStatus, UpdateStatus } from './contract.js';
-import { hasAdminSession } from './guard.js';
+import { hasAdminSession, presentedToken } from './guard.js';
 
 /** The measurements of /api/health that the status page shows (ServerStatus without restartRequired). */
 export type AdminStatusSnapshot = Omit<ServerStatus, 'restartRequired'>;
@@ -77,6 +78,8 @@ export interface AdminContext {
   bodyLimit: string;
   /** settings saved (or a setup done) that need a restart to apply */
   restart: { pending: boolean };
+  /** sessions of logins made while the store was away (in memory, this process only) */
+  offlineSessions: OfflineSessions;
   /** the appliance documents, or null while the store is unavailable */
   appliance(): ApplianceStore | null;
   /** the store, else a 503 store_unavailable */
@@ -86,19 +89,24 @@ export interface AdminContext {
 }
 
 export function createAdminContext(deps: AdminRouterDeps): AdminContext {
+  const offlineSessions = new OfflineSessions();
   const appliance = () => deps.getStore()?.appliance ?? null;
   return {
     deps,
     templatesDir: deps.templatesDir ?? defaultTemplatesDir(),
     bodyLimit: deps.bodyLimit ?? '64mb',
     restart: { pending: false },
+    offlineSessions,
     appliance,
     store() {
       const store = deps.getStore();
-      if (!store) throw new HttpError(503, 'the database is not available yet; see the status page', 'store_unavailable');
+      if (!store) throw new HttpError(503, 'the database is not available: the Health page says why, and Settings can change the database settings', 'store_unavailable');
       return store;
     },
-    isAdmin: async (req) => hasAdminSession(req, appliance()),
+    isAdmin: async (req) => {
+      const token = presentedToken(req);
+      return (token !== null && offlineSessions.valid(token)) || hasAdminSession(req, appliance());
+    },
   };
 }
 

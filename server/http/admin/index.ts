@@ -39,7 +39,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   const router = express.Router();
   router.use(baseGuard(() => allowList), express.json({ limit: ctx.bodyLimit }));
   router.use(routes.open);
-  router.use(requireAdmin(ctx.appliance), routes.protected);
+  router.use(requireAdmin(ctx.appliance, ctx.offlineSessions), routes.protected);
   router.use(notFound, adminErrors(deps.logger));
   return Object.assign(router, { closeStreams: () => logs.closeStreams() });
 }

@@ -5,6 +5,7 @@
  */
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { adminLogin, revokeSession, type AdminLoginOutcome } from '../../appliance/admin-account.js';
+import { offlineAdminLogin } from '../../appliance/admin-offline.js';
 import { HttpError } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import { ADMIN_COOKIE, type LoginResponse } from './contract.js';
@@ -19,7 +20,7 @@ export function setSessionCookie(req: Request, res: Response, session: { token: 
   res.cookie(ADMIN_COOKIE, session.token, { ...cookieOptions(req), expires: session.expiresAt });
 }
 
-type Refusal = Exclude<AdminLoginOutcome, { ok: true }>;
+type Refusal = Exclude<AdminLoginOutcome, { ok: true }> | { ok: false; refusal: 'no_copy' };
 
 function refusalError(refusal: Refusal): HttpError {
   switch (refusal.refusal) {
@@ -31,6 +32,8 @@ function refusalError(refusal: Refusal): HttpError {
     case 'password_required': return new HttpError(400, 'the password is required', 'invalid_request', { details: { password: 'required' } });
     case 'no_admin': return new HttpError(409, 'no admin password is set yet; complete the first-run setup', 'setup_required');
     case 'bad_password': return new HttpError(401, 'wrong password', 'bad_password');
+    case 'no_copy': return new HttpError(503, 'the database is not available, and this server has no copy of the admin password yet ' +
+      '(it keeps one from the first login while the database is available); use `npm run admin -- set-password` on the server', 'store_unavailable');
   }
 }
 
@@ -38,15 +41,20 @@ export function bindSessionRoutes(routes: AdminRoutes, ctx: AdminContext): void 
   const { logger } = ctx.deps;
 
   const login: RequestHandler = async (req, res) => {
-    const store = ctx.store();
+    const store = ctx.deps.getStore();
     const address = clientAddress(req);
-    const outcome = await adminLogin(store.appliance, (req.body as { password?: unknown } | undefined)?.password, address);
+    const password = (req.body as { password?: unknown } | undefined)?.password;
+    const dataDir = ctx.deps.config.DATA_DIR;
+    // the database away (MySQL down): the copy in the data folder, a session in memory
+    const outcome = store
+      ? await adminLogin(store.appliance, password, address, { dataDir })
+      : await offlineAdminLogin(dataDir, ctx.offlineSessions, password, address);
     if (!outcome.ok) {
       if (outcome.refusal === 'bad_password') logger.warn({ ip: address }, 'console admin login failed');
       throw refusalError(outcome);
     }
     setSessionCookie(req, res, outcome.session);
-    logger.info({ ip: address }, 'console admin logged in');
+    logger.info({ ip: address, offline: store === null }, store ? 'console admin logged in' : 'console admin logged in while the database is unavailable (session held in memory)');
     const body: LoginResponse = { token: outcome.session.token, expiresAt: outcome.session.expiresAt.toISOString() };
     res.json(body);
   };
@@ -54,6 +62,7 @@ export function bindSessionRoutes(routes: AdminRoutes, ctx: AdminContext): void 
   const logout: RequestHandler = async (req, res) => {
     const token = presentedToken(req);
     const appliance = ctx.appliance();
+    if (token) ctx.offlineSessions.revoke(token);
     if (token && appliance) await revokeSession(appliance, token);
     res.clearCookie(ADMIN_COOKIE, cookieOptions(req));
     res.json({ ok: true });

@@ -5,7 +5,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { adminExists, createSession } from '../../appliance/admin-account.js';
+import { adminExists, readAdminCredentialCopy, createSession } from '../../appliance/admin-account.js';
 import { completeSetup, SetupError, setupRequestSchema } from '../../appliance/setup.js';
 import { lanUrls } from '../../config/net.js';
 import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
@@ -35,8 +35,9 @@ export function bindSetupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
   const lanAddresses = deps.lanAddresses ?? (() => lanUrls({ protocol: 'http', host: '0.0.0.0', port: deps.config.PORT, url: '' }));
 
   const status: RequestHandler = async (req, res) => {
-    const store = ctx.store();
-    const exists = await adminExists(store.appliance);
+    const store = ctx.deps.getStore();
+    // the database away: the copy of the admin's password in the data folder says setup was done
+    const exists = store ? await adminExists(store.appliance) : readAdminCredentialCopy(deps.config.DATA_DIR) !== null || ctx.store() === null;
     // the wizard on this machine, or an admin, may see where the data lives and the addresses;
     // anyone else learns only whether setup is done
     const disclose = (!exists && fromLoopback(req)) || (exists && (await ctx.isAdmin(req)));

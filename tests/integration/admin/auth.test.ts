@@ -238,6 +238,12 @@ describe.skipIf(!MYSQL_URL)('first-run setup choosing MySQL', () => {
       const target = await openStore({ mysql: { host: database.host, port: database.port, user: database.user, password: database.password, database: schema } });
       try {
         expect(await verifyAdminPassword(target.appliance, ADMIN_PASSWORD)).toBe(true);
+        // the default database with its Integram user admin, as on the embedded store
+        const { legacyPasswordHash } = await import('../../../server/engine/index.js');
+        const my = target.tenant('my');
+        const [admin] = await my.find({ t: 18, val: 'admin' });
+        expect(admin).toBeDefined();
+        expect((await my.find({ up: admin.id, t: 20 }))[0]?.val).toBe(legacyPasswordHash('admin-test-salt', 'my', ADMIN_PASSWORD));
       } finally {
         await target.close();
       }

@@ -29,6 +29,8 @@ export interface Harness {
   policy: BackupPolicy;
   restarts: number;
   logger: pino.Logger;
+  /** false: the admin API sees no store, as while MySQL is down */
+  setStoreAvailable(available: boolean): void;
   close(): Promise<void>;
 }
 
@@ -63,7 +65,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   registerApplianceJobs(jobs, { getStore: () => store, dataDir, policy, authSalt, saltContext: { dataDir, envFile, env, cwd: dataDir } });
   jobs.start();
 
-  const state = { restarts: 0 };
+  const state = { restarts: 0, storeAvailable: true };
+  const getStore = () => (state.storeAvailable ? store : null);
   const status = async (): Promise<AdminStatusSnapshot> => {
     const latency = await store.ping();
     return {
@@ -83,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       HOST: '127.0.0.1', PORT: 8081, DB_CHARSET: 'utf8mb4', DB_NAME: 'integram',
       DEFAULT_DATABASE: 'my', INTEGRAM_TEMPLATES: ':ru:en:', AUTH_SALT: authSalt,
     },
-    getStore: () => store,
+    getStore,
     jobs,
     backupPolicy: policy,
     settings: { envFile, env, cwd: dataDir },
@@ -98,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url: `${server.url}/api/admin`,
     dataDir, envFile, store, ring, logFile, jobs, policy, logger,
     get restarts() { return state.restarts; },
+    setStoreAvailable(available: boolean) { state.storeAvailable = available; },
     async close() {
       await server.close();
       await jobs.stop();
