@@ -3,9 +3,10 @@
  * operations and the set-based list queries for both drivers.
  */
 import type {
-  CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListPage, ListQuery, NewRow, Row, RowMatch, RowPatch,
-  TenantStore, ValuePredicate,
+  CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListPage, ListQuery, NewRow, ReportCell, ReportQuery, Row, RowMatch,
+  RowPatch, TenantStore, ValuePredicate,
 } from '../types.js';
+import { reportCountSql, reportRowsSql } from './report.js';
 import { type Dialect, intLiteral, MIN_INT, type Params } from './dialect.js';
 import { type SqlExecutor, type SqlRow, toInt, toText } from './executor.js';
 
@@ -490,6 +491,21 @@ export class SqlTenantStore implements TenantStore {
     return { key, keyDir: `${desc}${this.d.nullsOrder(!!order.desc)}`, idDir: '' };
   }
 
+  // ---- reports ------------------------------------------------------------
+
+  async reportRows(query: ReportQuery): Promise<ReportCell[][]> {
+    const p = this.d.newParams();
+    const sql = reportRowsSql(this.d, this.tbl, query, p);
+    const rows = await this.ex.query(sql, p.values);
+    return rows.map((r) => query.select.map((_, i) => reportCell(r[`c${i}`])));
+  }
+
+  async reportCount(query: ReportQuery): Promise<number> {
+    const p = this.d.newParams();
+    const rows = await this.ex.query(reportCountSql(this.d, this.tbl, query, p), p.values);
+    return toInt(rows[0]?.n);
+  }
+
   // ---- RowMatch ---------------------------------------------------------
 
   private matchWhere(m: RowMatch, p: Params, alias: string): string {
@@ -522,6 +538,14 @@ export class SqlTenantStore implements TenantStore {
 }
 
 type CompareOpText = '<' | '<=' | '>' | '>=';
+
+/** a report value as the drivers return it: text, a number (doubles, counts as bigint) or NULL */
+function reportCell(value: unknown): ReportCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return toText(value);
+}
 
 /** ORDER BY pieces of a list: `key keyDir, r.id`, or `r.id idDir` when key is null */
 interface ListSort {
