@@ -104,6 +104,8 @@ export function tokenize(source: string): Token[] {
       i += j + 1;
       continue;
     }
+    // comment markers are refused outright (write `a - -1` for a double minus)
+    if (rest.startsWith('--') || rest.startsWith('/*')) throw new FormulaError(`комментарии недопустимы: «${rest.slice(0, 2)}»`);
     const op = OPERATORS.find((o) => rest.startsWith(o));
     if (op) {
       tokens.push({ kind: 'op', text: op });
