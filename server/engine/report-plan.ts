@@ -296,7 +296,10 @@ class Planner {
     const row = this.rowExpr(index);
     const fn = def.fn.toUpperCase();
     if (fn === '' || fn === 'ABN_ROWNUM') return row;
-    if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: [row] };
+    // MIN/MAX of a number column compare numbers, not the stored text ('120.50' < '60.00')
+    const numericMinMax = (fn === 'MIN' || fn === 'MAX') && NUMERIC_BASES.has(this.baseOfSource(index));
+    const arg: ReportExpr = numericMinMax ? { kind: 'binary', op: '+', left: row, right: { kind: 'number', value: 0 } } : row;
+    if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: [arg] };
     const part = ROW_PARTS[fn];
     if (part !== undefined && (row.kind === 'record' || row.kind === 'cell')) return { ...row, part };
     throw new ReportUnsupported(`Функция ${def.fn} в отчётах не поддерживается (колонка ${this.columns[index].key})`);

@@ -1,0 +1,172 @@
+/**
+ * The report compiler beyond the recording, on PGlite and MariaDB: the database of reports.jsonl
+ * (replayed to build it), then more reports and requests — WHERE and HAVING through the grammar,
+ * GROUP_CONCAT, ROUND, YEAR, division by zero, case-insensitive text, totals, ORDER, RECORD_COUNT —
+ * and hostile WHERE/filter texts, which answer an error (or nothing) and change no row.
+ * The last test checks that both stores gave exactly the same answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
+import { TEST_STORES, type TestStore } from '../../support/stores.js';
+import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
+import { forbiddenChanges } from '../fuzz/snapshots.js';
+import { readFileSync } from 'node:fs';
+
+const ids = JSON.parse(readFileSync(new URL('../../golden/fixtures/reports.ids.json', import.meta.url), 'utf8')) as Record<string, number>;
+
+interface Answer {
+  status: number;
+  json: unknown;
+}
+
+/** every answer of the shared cases, per store, for the comparison at the end */
+const answersByStore = new Map<string, Record<string, Answer>>();
+
+for (const factory of TEST_STORES) {
+  describe.skipIf(!factory.enabled)(`reports on ${factory.name}`, () => {
+    let server: LegacyServer;
+    let opened: TestStore;
+    let token = '';
+    let xsrf = '';
+    const answers: Record<string, Answer> = {};
+
+    const call = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Answer> => {
+      const res = await fetch(`${server.url}/rep1/${path}`, {
+        method,
+        headers: { 'X-Authorization': token, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+        body: form ? new URLSearchParams({ _xsrf: xsrf, ...form }).toString() : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, json: JSON.parse(text) as unknown };
+    };
+    /** a shared case: its answer is compared between the stores */
+    const run = async (name: string, path: string): Promise<Answer> => {
+      const a = await call('GET', path);
+      answers[name] = a;
+      return a;
+    };
+    const newReport = async (name: string, params: Record<string, string>, columns: { source: number; set: Record<string, string> }[]): Promise<number> => {
+      const report = Number(((await call('POST', '_m_new/22?JSON', { t22: name, up: '1' })).json as { id: number }).id);
+      if (Object.keys(params).length) await call('POST', `_m_set/${report}?JSON`, params);
+      for (const column of columns) {
+        const id = Number(((await call('POST', '_m_new/28?JSON', { t28: String(column.source), up: String(report) })).json as { id: number }).id);
+        await call('POST', `_m_set/${id}?JSON`, column.set);
+      }
+      return report;
+    };
+
+    beforeAll(async () => {
+      opened = await factory.open();
+      await opened.store.importRows('rep1', loadRows('reports-start-rows.json'));
+      server = await startLegacyServer(() => opened.store);
+      const { mismatches } = await replay(server.url, loadExchanges('reports.jsonl'));
+      expect(mismatches).toEqual([]);
+      const login = await fetch(`${server.url}/rep1/auth?JSON`, {
+        method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=tester&pwd=tester-pass-1',
+      });
+      const body = (await login.json()) as { token: string; _xsrf: string };
+      token = body.token;
+      xsrf = body._xsrf;
+    }, 180_000);
+    afterAll(async () => {
+      await server?.close();
+      await opened?.cleanup();
+    }, 120_000);
+
+    it('request WHERE through the grammar: comparisons, IS NULL, IN, BETWEEN, LIKE, case-insensitive text', async () => {
+      const base = `report/${ids.rep_join}?JSON_KV`;
+      const orderNos = async (name: string, where: string) => ((await run(name, `${base}&WHERE=${encodeURIComponent(where)}`)).json as { order_no: string }[]).map((r) => r.order_no);
+      expect(await orderNos('where_and', "amount > 100 AND city = 'MOSCOW'")).toEqual(['ORD-001']);
+      expect(await orderNos('where_null', 'city IS NULL')).toEqual(['ORD-008']);
+      expect(await orderNos('where_in', "client IN ('bob', 'Dave')")).toEqual(['ORD-003', 'ORD-005', 'ORD-006']);
+      expect(await orderNos('where_between', 'amount BETWEEN 60 AND 120.5')).toEqual(['ORD-001', 'ORD-002', 'ORD-007']);
+      expect(await orderNos('where_like', "NOT client LIKE '%a%' OR amount >= 999")).toEqual(['ORD-003', 'ORD-005', 'ORD-006', 'ORD-008']);
+      expect(await orderNos('where_quote', "city = 'x'' OR 1=1 --'")).toEqual([]);
+      // FR_ values are parameters too
+      expect(((await run('fr_quote', `${base}&FR_city=${encodeURIComponent("' OR 1=1 --")}`)).json as unknown[]).length).toBe(0);
+      expect(((await run('fr_case', `${base}&FR_client=ALICE`)).json as unknown[]).length).toBe(3);
+    });
+
+    it('ORDER on text descending, ties by id; RECORD_COUNT with a filter; ad-hoc totals', async () => {
+      const sorted = (await run('order_text', `report/${ids.rep_join}?JSON_KV&ORDER=-${ids.rep_join_col_client}`)).json as { order_no: string }[];
+      expect(sorted.map((r) => r.order_no)).toEqual(['ORD-008', 'ORD-006', 'ORD-004', 'ORD-003', 'ORD-005', 'ORD-001', 'ORD-002', 'ORD-007']);
+      expect((await run('count_filtered', `report/${ids.rep_join}?JSON&RECORD_COUNT&FR_city=Moscow`)).json).toEqual({ count: '4' });
+      const totals = (await run('totals', `report/${ids.rep_join}?JSON&TOTALS=${ids.rep_join_col_amount}:AVG,order_no:COUNT`)).json as { columns: { name: string; totals: string }[] };
+      expect(Object.fromEntries(totals.columns.map((c) => [c.name, c.totals]))).toEqual({
+        order_no: '8', client: '', city: '', amount: '219.4675', order_date: '',
+      });
+    });
+
+    it('grouping with GROUP_CONCAT, HAVING over the result, MIN/MAX', async () => {
+      const report = await newReport('by_client_concat', { t263: 'orders > 1' }, [
+        { source: ids.Order_Client, set: { t100: 'client' } },
+        { source: ids.Order, set: { t100: 'orders', t104: '74' } },
+        { source: ids.Order, set: { t100: 'list', t104: '235' } },
+        { source: ids.Order_Amount, set: { t100: 'smallest', t104: '76' } },
+        { source: ids.Order_Amount, set: { t100: 'largest', t104: '75' } },
+      ]);
+      expect((await run('having', `report/${report}?JSON_KV`)).json).toEqual([
+        { client: 'Alice', orders: '3', list: 'ORD-001,ORD-002,ORD-007', smallest: '60.00', largest: '120.50' },
+        { client: 'Bob', orders: '2', list: 'ORD-003,ORD-005', smallest: '150.00', largest: '300.00' },
+      ]);
+    });
+
+    it('formulas: ROUND, YEAR, division by zero, [THIS] with an alias', async () => {
+      const report = await newReport('calc_more', { t134: '3' }, [
+        { source: ids.Order, set: { t100: 'order_no' } },
+        { source: ids.Order_Amount, set: { t100: 'amount', t101: 'amt' } },
+        { source: 0, set: { t100: 'third', t101: 'ROUND(amt / 3, 2)' } },
+        { source: 0, set: { t100: 'by_zero', t101: 'amt / 0' } },
+        { source: ids.Order_Date, set: { t100: 'year', t104: '142' } },
+        { source: ids.Order, set: { t100: 'upper_len', t101: 'LENGTH(UPPER([THIS])) * 2' } },
+      ]);
+      // YEAR keeps the DATE format of its column, as the recorded MONTH does: "..2024"
+      expect((await run('formulas', `report/${report}?JSON_KV`)).json).toEqual([
+        { order_no: 'ORD-001', amount: '120.50', third: '40.17', by_zero: '', year: '..2024', upper_len: '14' },
+        { order_no: 'ORD-002', amount: '80.00', third: '26.67', by_zero: '', year: '..2024', upper_len: '14' },
+        { order_no: 'ORD-003', amount: '300.00', third: '100', by_zero: '', year: '..2024', upper_len: '14' },
+      ]);
+    });
+
+    it('hostile WHERE texts answer an error naming the token, with no SQL, and change no row', async () => {
+      const before = await opened.store.exportRows('rep1');
+      const hostile = [
+        '1=1; DROP TABLE rep1',
+        "1=1 --'",
+        "' OR '1'='1",
+        'amount) UNION SELECT * FROM rep1 (',
+        'SLEEP(5) = 0',
+        'BENCHMARK(1000000, 1) = 0',
+        'no_such_column = 1',
+        '`val` = 1',
+        '@@version = 1',
+        '('.repeat(300) + '1' + ')'.repeat(300),
+      ];
+      for (const [i, where] of hostile.entries()) {
+        for (const flag of ['JSON_KV', 'JSON', 'JSON_DATA', 'JSON_CR']) {
+          const a = await run(`hostile_${i}_${flag}`, `report/${ids.rep_join}?${flag}&WHERE=${encodeURIComponent(where)}`);
+          expect(a.status, where).toBe(200);
+          const text = JSON.stringify(a.json);
+          expect(text, where).toMatch(/Ошибка в отчёте orders_join: WHERE: /);
+          expect(text, where).not.toMatch(/\b(SELECT|FROM|JOIN)\b.*\b(FROM|WHERE)\b/);
+        }
+      }
+      expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+    });
+
+    it('a PHP-side function answers 501 naming it', async () => {
+      const a = await run('date2str', `report/${ids.rep_d2s}?JSON_KV`);
+      expect(a).toEqual({ status: 501, json: [{ error: 'Функция abn_DATE2STR в отчётах не поддерживается (колонка date_words)' }] });
+      answersByStore.set(factory.name, answers);
+    });
+  });
+}
+
+describe.skipIf(!TEST_STORES.every((s) => s.enabled))('reports give the same answers on PGlite and MariaDB', () => {
+  it('every shared case', () => {
+    const [first, second] = TEST_STORES.map((s) => answersByStore.get(s.name));
+    expect(first).toBeDefined();
+    expect(Object.keys(first!).length).toBeGreaterThan(40);
+    expect(second).toEqual(first);
+  });
+});
