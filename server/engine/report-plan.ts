@@ -101,10 +101,13 @@ class Planner {
   private readonly rowExprs = new Map<number, ReportExpr>();
   private readonly resolving = new Set<number>();
   readonly columns: PlannedColumn[];
+  /** columns whose source the user may not read: NULL in the query, never shown, not filterable */
+  private readonly unreadable: boolean[];
 
   constructor(private readonly ctx: RequestContext, private readonly def: ReportDef) {
     this.sources = def.columns.map((c) => this.sourceOf(c.source));
     this.columns = def.columns.map((c, i) => this.describe(c, this.sources[i]));
+    this.unreadable = this.sources.map((s) => !this.readable(s));
   }
 
   private get meta() {
@@ -249,9 +252,11 @@ class Planner {
   /** a column by a name in a formula: a real column's alias formula first, then the column names */
   private columnByName(name: string): number | undefined {
     const lower = name.toLowerCase();
-    const byAlias = this.def.columns.findIndex((c) => c.source !== 0 && isBareName(c.formula) && c.formula.trim().toLowerCase() === lower);
+    // a column the user may not read is not there for formulas either (no filtering on it)
+    const usable = (i: number) => !this.unreadable[i];
+    const byAlias = this.def.columns.findIndex((c, i) => usable(i) && c.source !== 0 && isBareName(c.formula) && c.formula.trim().toLowerCase() === lower);
     if (byAlias >= 0) return byAlias;
-    const byName = this.def.columns.findIndex((c) => c.name.toLowerCase() === lower || c.alias.toLowerCase() === lower);
+    const byName = this.def.columns.findIndex((c, i) => usable(i) && (c.name.toLowerCase() === lower || c.alias.toLowerCase() === lower));
     return byName >= 0 ? byName : undefined;
   }
 
@@ -396,6 +401,8 @@ class Planner {
     const where: ReportExpr[] = [];
     let leading: number[] = [];
     this.def.columns.forEach((def, index) => {
+      // no filter reveals anything about a column the user may not read
+      if (this.unreadable[index]) return;
       const fromRequest = this.requestFilter(index, 'FR_');
       const toRequest = this.requestFilter(index, 'TO_');
       const byRequest = (fromRequest ?? '') !== '' || (toRequest ?? '') !== '';
@@ -463,7 +470,8 @@ class Planner {
   // ---- the plan -------------------------------------------------------------------
 
   plan(): ReportPlan {
-    const hidden = this.sources.map((s) => !this.readable(s));
+    const hidden = this.unreadable;
+    for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
     try {
       this.chooseTables();
       this.fields = this.sources.map((s) => this.fieldOf(s));
@@ -491,7 +499,6 @@ class Planner {
         tieTables: [...leading, 0],
         ...this.limit(),
       };
-      for (let i = this.columns.length - 1; i >= 0; i--) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
       return { columns: this.columns, query, error: null };
     } catch (err) {
       if (err instanceof FormulaError) {

@@ -10,6 +10,7 @@ import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
 import { TEST_STORES, type TestStore } from '../../support/stores.js';
 import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
 import { forbiddenChanges } from '../fuzz/snapshots.js';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 const ids = JSON.parse(readFileSync(new URL('../../golden/fixtures/reports.ids.json', import.meta.url), 'utf8')) as Record<string, number>;
@@ -30,10 +31,10 @@ for (const factory of TEST_STORES) {
     let xsrf = '';
     const answers: Record<string, Answer> = {};
 
-    const call = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Answer> => {
+    const call = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>, as = token): Promise<Answer> => {
       const res = await fetch(`${server.url}/rep1/${path}`, {
         method,
-        headers: { 'X-Authorization': token, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+        headers: { 'X-Authorization': as, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
         body: form ? new URLSearchParams({ _xsrf: xsrf, ...form }).toString() : undefined,
       });
       const text = await res.text();
@@ -152,6 +153,28 @@ for (const factory of TEST_STORES) {
         }
       }
       expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+    });
+
+    it('a user who may only read, with one requisite BARRED: that column is left out and no filter reaches it', async () => {
+      const t = opened.store.tenant('rep1');
+      // role 164 reads everything (its grant on 1 is READ); BARRED on the Amount requisite
+      const grant = await t.insert({ up: 164, ord: 2, t: 116, val: String(ids.Order_Amount) });
+      await t.insert({ up: grant, ord: 1, t: 172, val: '' });
+      const user = await t.insert({ up: 1, ord: 0, t: 18, val: 'reader' });
+      await t.insert({ up: user, ord: 1, t: 20, val: createHash('sha512').update('oracle-salt' + 'rep1' + 'reader-pass-1').digest('hex') });
+      await t.insert({ up: user, ord: 1, t: 164, val: '115' });
+      const login = await fetch(`${server.url}/rep1/auth?JSON`, {
+        method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=reader&pwd=reader-pass-1',
+      });
+      const reader = ((await login.json()) as { token: string }).token;
+      const report = (await call('GET', `report/${ids.rep_join}?JSON`, undefined, reader)).json as { columns: { name: string; granted: number }[]; data: string[][] };
+      expect(report.columns.map((c) => [c.name, c.granted])).toEqual([['order_no', 0], ['client', 0], ['city', 0], ['order_date', 0]]);
+      expect(report.data[0]).toHaveLength(8);
+      const filtered = (await call('GET', `report/${ids.rep_join}?JSON_KV&FR_amount=%3E100`, undefined, reader)).json as unknown[];
+      expect(filtered).toHaveLength(8);
+      const where = (await call('GET', `report/${ids.rep_join}?JSON_KV&WHERE=${encodeURIComponent('amount > 100')}`, undefined, reader)).json;
+      expect(where).toEqual([{ order_no: 'Ошибка в отчёте orders_join: WHERE: неизвестное имя «amount»', client: '', city: '', order_date: '' }]);
+      answers.reader_columns = { status: 200, json: report };
     });
 
     it('a PHP-side function answers 501 naming it', async () => {
