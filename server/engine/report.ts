@@ -11,6 +11,7 @@ import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie } from './access.js';
 import { REPORT } from './ids.js';
+import { isStoreError } from '../storage/errors.js';
 import { formatView } from './format.js';
 import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
@@ -120,8 +121,14 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
     throw err;
   }
   if (plan.error !== null) errorAnswer(ctx, def, plan.columns, plan.error);
-  if (ctx.has('RECORD_COUNT')) ctx.dieJson({ count: String(await ctx.t.reportCount(plan.query)) });
-  const raw = await ctx.t.reportRows(plan.query);
+  let raw: ReportCell[][];
+  try {
+    if (ctx.has('RECORD_COUNT')) ctx.dieJson({ count: String(await ctx.t.reportCount(plan.query)) });
+    raw = await ctx.t.reportRows(plan.query);
+  } catch (err) {
+    if (isStoreError(err, 'report_value')) errorAnswer(ctx, def, plan.columns, 'значение не вычисляется (число вне диапазона или не число)');
+    throw err;
+  }
   const rows = raw.map((values, rowIndex) => plan.columns.map((c, i) => {
     const text = c.rowNumber ? String(rowIndex + 1) : cellText(values[i]);
     return formatView(c.format, text, ctx, true);

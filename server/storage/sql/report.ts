@@ -220,7 +220,8 @@ class ReportCompiler {
       case 'ROUND': {
         arity(1, 2);
         const value = this.num(arg(0));
-        const places = args.length > 1 ? this.num(arg(1)) : '0';
+        // places kept in a range both stores accept (a huge one is an error on Postgres only)
+        const places = args.length > 1 ? `LEAST(GREATEST(${this.num(arg(1))}, -30), 30)` : '0';
         // through decimals on both stores: half away from zero, the same digits
         return this.pg
           ? { sql: `round((${value})::numeric, (${places})::int)::float8`, type: 'number' }

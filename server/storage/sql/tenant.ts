@@ -7,6 +7,7 @@ import type {
   RowPatch, TenantStore, ValuePredicate,
 } from '../types.js';
 import { reportCountSql, reportRowsSql } from './report.js';
+import { StoreError } from '../errors.js';
 import { type Dialect, intLiteral, MIN_INT, type Params } from './dialect.js';
 import { type SqlExecutor, type SqlRow, toInt, toText } from './executor.js';
 
@@ -496,13 +497,14 @@ export class SqlTenantStore implements TenantStore {
   async reportRows(query: ReportQuery): Promise<ReportCell[][]> {
     const p = this.d.newParams();
     const sql = reportRowsSql(this.d, this.tbl, query, p);
-    const rows = await this.ex.query(sql, p.values);
+    const rows = await reportValues(() => this.ex.query(sql, p.values));
     return rows.map((r) => query.select.map((_, i) => reportCell(r[`c${i}`])));
   }
 
   async reportCount(query: ReportQuery): Promise<number> {
     const p = this.d.newParams();
-    const rows = await this.ex.query(reportCountSql(this.d, this.tbl, query, p), p.values);
+    const sql = reportCountSql(this.d, this.tbl, query, p);
+    const rows = await reportValues(() => this.ex.query(sql, p.values));
     return toInt(rows[0]?.n);
   }
 
@@ -538,6 +540,22 @@ export class SqlTenantStore implements TenantStore {
 }
 
 type CompareOpText = '<' | '<=' | '>' | '>=';
+
+/**
+ * A report's own expressions can fail on its data (a double overflowing, a number too large for a
+ * cast): SQLSTATE class 22 "data exception" on both stores. That is the report's fault, not the
+ * store's, so it becomes a StoreError the engine answers like a formula error; other errors pass.
+ */
+async function reportValues(run: () => Promise<SqlRow[]>): Promise<SqlRow[]> {
+  try {
+    return await run();
+  } catch (err) {
+    const state = (err as { sqlState?: unknown; code?: unknown } | null);
+    const code = typeof state?.sqlState === 'string' ? state.sqlState : typeof state?.code === 'string' ? state.code : '';
+    if (/^22[0-9A-Z]{3}$/.test(code)) throw new StoreError('report_value', 'a value of the report cannot be computed (out of range or not a number)', { cause: err });
+    throw err;
+  }
+}
 
 /** a report value as the drivers return it: text, a number (doubles, counts as bigint) or NULL */
 function reportCell(value: unknown): ReportCell {

@@ -5,6 +5,7 @@
  * and hostile WHERE/filter texts, which answer an error (or nothing) and change no row.
  * The last test checks that both stores gave exactly the same answers.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
 import { TEST_STORES, type TestStore } from '../../support/stores.js';
@@ -127,6 +128,29 @@ for (const factory of TEST_STORES) {
         { order_no: 'ORD-002', amount: '80.00', third: '26.67', by_zero: '', year: '..2024', upper_len: '14' },
         { order_no: 'ORD-003', amount: '300.00', third: '100', by_zero: '', year: '..2024', upper_len: '14' },
       ]);
+    });
+
+    it('a value the database cannot compute answers a report error, not a 500', async () => {
+      const report = await newReport('overflow', {}, [
+        { source: ids.Order_Amount, set: { t100: 'amount', t101: 'amt' } },
+        { source: 0, set: { t100: 'huge', t101: 'amt * 1e308 * 10' } },
+        { source: 0, set: { t100: 'places', t101: 'ROUND(amt, 99999999999)' } },
+      ]);
+      const a = await run('overflow', `report/${report}?JSON_KV`);
+      expect(a).toEqual({ status: 200, json: [{ amount: 'Ошибка в отчёте overflow: значение не вычисляется (число вне диапазона или не число)', huge: '', places: '' }] });
+      const places = await run('places', `report/${report}?JSON_DATA&WHERE=${encodeURIComponent('amt < 0')}`);
+      expect(places).toEqual({ status: 200, json: { amount: [], huge: [], places: [] } });
+    });
+
+    it('random WHERE texts never give a 5xx nor any SQL', async () => {
+      const pieces = ['amount', 'city', 'client', 'order_no', "'Moscow'", '1', '2.5', '=', '<>', '>', '(', ')', ',', 'AND', 'OR', 'NOT',
+        'LIKE', "'%o%'", 'IN', 'IS', 'NULL', 'BETWEEN', '+', '*', '/', '-', 'ROUND', 'LOWER', 'SUM', 'COUNT', '*', ';', '--', "'", '"', '`', '\\', '\u0000'];
+      const texts = fc.sample(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 12 }).map((p) => p.join(' ')), { numRuns: 150, seed: 4242 });
+      for (const where of texts) {
+        const a = await call('GET', `report/${ids.rep_join}?JSON_KV&WHERE=${encodeURIComponent(where)}`);
+        expect(a.status, where).toBeLessThan(500);
+        expect(JSON.stringify(a.json), where).not.toMatch(/Couldn't execute|\bSELECT\b|Internal error/);
+      }
     });
 
     it('hostile WHERE texts answer an error naming the token, with no SQL, and change no row', async () => {
