@@ -496,7 +496,8 @@ class Planner {
         where,
         having,
         order: this.order(),
-        tieTables: [...leading, 0],
+        // then every joined table's id: several lines (or several references) of one record come in id order too
+        tieTables: [...new Set([...leading, ...this.tables.tables.map((_, i) => i)])],
         ...this.limit(),
       };
       return { columns: this.columns, query, error: null };

@@ -130,6 +130,28 @@ for (const factory of TEST_STORES) {
       ]);
     });
 
+    it('a subordinate table joins under its parent record (orders without lines keep one row)', async () => {
+      const id = (a: Answer) => Number((a.json as { obj?: number; id?: number }).obj ?? (a.json as { id: number }).id);
+      const line = id(await call('POST', '_d_new?JSON', { val: 'Line', t: '3' }));
+      const product = id(await call('POST', '_d_new?JSON', { val: 'Product', t: '3' }));
+      const productReq = Number(((await call('POST', `_d_req/${line}?JSON`, { t: String(product) })).json as { id: number }).id);
+      await call('POST', `_d_req/${ids.Order}?JSON`, { t: String(line) });
+      for (const [order, name, item] of [[ids['order_ORD-001'], 'L1', 'Pen'], [ids['order_ORD-001'], 'L2', 'Ink'], [ids['order_ORD-003'], 'L3', 'Pad']] as const) {
+        await call('POST', `_m_new/${line}?JSON`, { up: String(order), [`t${line}`]: name, [`t${productReq}`]: item });
+      }
+      const report = await newReport('order_lines', { t134: '4' }, [
+        { source: ids.Order, set: { t100: 'order_no' } },
+        { source: line, set: { t100: 'line' } },
+        { source: productReq, set: { t100: 'product' } },
+      ]);
+      expect((await run('subordinate', `report/${report}?JSON_KV`)).json).toEqual([
+        { order_no: 'ORD-001', line: 'L1', product: 'Pen' },
+        { order_no: 'ORD-001', line: 'L2', product: 'Ink' },
+        { order_no: 'ORD-002', line: '', product: '' },
+        { order_no: 'ORD-003', line: 'L3', product: 'Pad' },
+      ]);
+    });
+
     it('a value the database cannot compute answers a report error, not a 500', async () => {
       const report = await newReport('overflow', {}, [
         { source: ids.Order_Amount, set: { t100: 'amount', t101: 'amt' } },
