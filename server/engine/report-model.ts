@@ -22,6 +22,7 @@ const COLUMN_SORT = 109;
 const COLUMN_TOTAL = 72;
 const COLUMN_FORMAT = 84;
 const COLUMN_ALIAS = 58;
+const COLUMN_SET = 132;
 
 export interface ReportColumnDef {
   /** the column record id */
@@ -42,6 +43,8 @@ export interface ReportColumnDef {
   /** sort priority: 0 none, negative descending */
   sort: number;
   alias: string;
+  /** "Set" (132): an expression written back into the source when the report runs confirmed */
+  set: string;
 }
 
 export interface ReportDef {
@@ -97,6 +100,7 @@ export async function loadReport(ctx: RequestContext, report: Row): Promise<Repo
         hidden: scalar(cells, COLUMN_HIDE) !== '',
         sort: toInt(scalar(cells, COLUMN_SORT)),
         alias: scalar(cells, COLUMN_ALIAS),
+        set: scalar(cells, COLUMN_SET),
       };
     });
   const from = rows.filter((r) => r.t === REPORT_FROM).sort((a, b) => a.ord - b.ord || a.id - b.id).map((r) => toInt(r.val));

@@ -113,6 +113,10 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   if (!record || record.t !== REPORT) ctx.myDie('Запрос не найден');
   const def = await loadReport(ctx, record);
   if (def.columns.length === 0) ctx.myDie(`Пустой отчет ${def.name}`);
+  // not built: a plain run would answer something else than what the report is for
+  if ((def.params.get('URL') ?? '') !== '') ctx.dieJson([{ error: `URL-отчёты пока не поддерживаются (${def.name})` }], 501);
+  const writesBack = def.columns.some((c) => c.set !== '') && (ctx.has('confirmed') || (def.params.get('EXECUTE') ?? '') !== '');
+  if (writesBack) ctx.dieJson([{ error: `Присвоение значений из отчёта пока не поддерживается (${def.name})` }], 501);
   let plan;
   try {
     plan = planReport(ctx, def);

@@ -223,6 +223,16 @@ for (const factory of TEST_STORES) {
       answers.reader_columns = { status: 200, json: report };
     });
 
+    it('URL reports and write-back (Set, confirmed) answer 501; without confirmation the report runs', async () => {
+      const url = await newReport('from_url', { t97: 'http://127.0.0.1:9/data.json' }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
+      expect(await run('url_report', `report/${url}?JSON_KV`)).toEqual({ status: 501, json: [{ error: 'URL-отчёты пока не поддерживаются (from_url)' }] });
+      const setter = await newReport('setter', { t134: '1' }, [{ source: ids.Order_Qty, set: { t100: 'qty', t132: '[THIS] + 1' } }]);
+      const before = await opened.store.exportRows('rep1');
+      expect(await run('set_confirmed', `report/${setter}?JSON_KV&confirmed=1`)).toEqual({ status: 501, json: [{ error: 'Присвоение значений из отчёта пока не поддерживается (setter)' }] });
+      expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+      expect(await run('set_plain', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '2' }] });
+    });
+
     it('a PHP-side function answers 501 naming it', async () => {
       const a = await run('date2str', `report/${ids.rep_d2s}?JSON_KV`);
       expect(a).toEqual({ status: 501, json: [{ error: 'Функция abn_DATE2STR в отчётах не поддерживается (колонка date_words)' }] });
