@@ -89,6 +89,15 @@ for (const factory of TEST_STORES) {
       expect(((await run('fr_case', `${base}&FR_client=ALICE`)).json as unknown[]).length).toBe(3);
     });
 
+    it('JSON_KV names the report in its headers and its file name', async () => {
+      const res = await fetch(`${server.url}/rep1/report/${ids.rep_calc}?JSON_KV`, { headers: { 'X-Authorization': token } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-query-id')).toBe(String(ids.rep_calc));
+      expect(res.headers.get('x-query-name')).toBe('orders_calc');
+      expect(res.headers.get('content-disposition')).toBe('attachment;filename=orders_calc.json');
+      await res.text();
+    });
+
     it('ORDER on text descending, ties by id; RECORD_COUNT with a filter; ad-hoc totals', async () => {
       const sorted = (await run('order_text', `report/${ids.rep_join}?JSON_KV&ORDER=-${ids.rep_join_col_client}`)).json as { order_no: string }[];
       expect(sorted.map((r) => r.order_no)).toEqual(['ORD-008', 'ORD-006', 'ORD-004', 'ORD-003', 'ORD-005', 'ORD-001', 'ORD-002', 'ORD-007']);
