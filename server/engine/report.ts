@@ -15,7 +15,7 @@ import { isStoreError } from '../storage/errors.js';
 import { formatView } from './format.js';
 import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
-import { planReport, ReportUnsupported, type PlannedColumn } from './report-plan.js';
+import { planReport, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
 
 /** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
 function cellText(value: ReportCell): string {
@@ -117,7 +117,7 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   if ((def.params.get('URL') ?? '') !== '') ctx.dieJson([{ error: `URL-отчёты пока не поддерживаются (${def.name})` }], 501);
   const writesBack = def.columns.some((c) => c.set !== '') && (ctx.has('confirmed') || (def.params.get('EXECUTE') ?? '') !== '');
   if (writesBack) ctx.dieJson([{ error: `Присвоение значений из отчёта пока не поддерживается (${def.name})` }], 501);
-  let plan;
+  let plan: ReportPlan;
   try {
     plan = planReport(ctx, def);
   } catch (err) {
