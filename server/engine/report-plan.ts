@@ -10,6 +10,7 @@
  *   goes past the stored one).
  */
 import type { ReportExpr, ReportFunction, ReportLink, ReportQuery, ReportSort, ReportTable } from '../storage/types.js';
+import { containsAggregate, nestsAggregates, usesRowValueOutsideAggregate } from '../storage/report-expr.js';
 import type { RequestContext } from './context.js';
 import type { ReportColumnDef, ReportDef } from './report-model.js';
 import { FormulaError, isBareName, parseFormula, type FormulaNode } from './report-formula.js';
@@ -489,6 +490,13 @@ class Planner {
           return index === undefined ? null : { kind: 'result', column: index };
         }));
       }
+      // what no database computes is refused here, naming the place, rather than failing in SQL
+      if (where.some(containsAggregate)) throw new FormulaError('агрегатная функция в WHERE или в фильтре колонки (условия на итоги — в HAVING)');
+      if (having.some(containsAggregate)) throw new FormulaError('HAVING: агрегатная функция не нужна — HAVING сравнивает значения колонок');
+      const nested = select.findIndex(nestsAggregates);
+      if (nested >= 0) throw new FormulaError(`колонка ${this.columns[nested].key}: агрегатная функция внутри агрегатной`);
+      const mixed = select.findIndex((e) => containsAggregate(e) && usesRowValueOutsideAggregate(e));
+      if (mixed >= 0) throw new FormulaError(`колонка ${this.columns[mixed].key}: значение строки рядом с агрегатной функцией`);
       // The report-level ORDER BY (264) had no effect on the recorded engine; it is not applied.
       const query: ReportQuery = {
         tables: this.tables.tables,

@@ -9,7 +9,8 @@
  * (values) and `k0..kN` (record ids that break ties), so both dialects can sort by an
  * expression of a result column.
  */
-import { REPORT_AGGREGATES, type ReportExpr, type ReportQuery } from '../types.js';
+import type { ReportExpr, ReportQuery } from '../types.js';
+import { containsAggregate } from '../report-expr.js';
 import { type Dialect, intLiteral, type Params } from './dialect.js';
 
 type SqlType = 'text' | 'number' | 'bool';
@@ -26,20 +27,6 @@ export class InvalidReportQuery extends Error {}
 function idLiteral(n: number): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidReportQuery(`invalid id ${n}`);
   return String(n);
-}
-
-export function containsAggregate(e: ReportExpr): boolean {
-  switch (e.kind) {
-    case 'countAll': return true;
-    case 'call': return REPORT_AGGREGATES.has(e.fn) || e.args.some(containsAggregate);
-    case 'neg': case 'not': return containsAggregate(e.arg);
-    case 'binary': return containsAggregate(e.left) || containsAggregate(e.right);
-    case 'like': return containsAggregate(e.arg) || containsAggregate(e.pattern);
-    case 'in': return containsAggregate(e.arg) || e.list.some(containsAggregate);
-    case 'isNull': return containsAggregate(e.arg);
-    case 'between': return containsAggregate(e.arg) || containsAggregate(e.low) || containsAggregate(e.high);
-    default: return false;
-  }
 }
 
 class ReportCompiler {

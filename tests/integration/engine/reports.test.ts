@@ -173,6 +173,28 @@ for (const factory of TEST_STORES) {
       expect(places).toEqual({ status: 200, json: { amount: [], huge: [], places: [] } });
     });
 
+    it('aggregates where no database computes them answer a report error naming the place', async () => {
+      const report = await newReport('nested', {}, [
+        { source: ids.Order_Client, set: { t100: 'client' } },
+        { source: ids.Order_Amount, set: { t100: 'total', t101: 'SUM([THIS])' } },
+        { source: ids.Order_Amount, set: { t100: 'doubled', t101: 'SUM([THIS])', t104: '73' } },
+      ]);
+      const nested = (await run('nested', `report/${report}?JSON_KV`)).json;
+      expect(nested).toEqual([{ client: 'Ошибка в отчёте nested: колонка doubled: агрегатная функция внутри агрегатной', total: '', doubled: '' }]);
+      const mixed = await newReport('mixed', {}, [
+        { source: ids.Order_Amount, set: { t100: 'amount', t101: 'amt' } },
+        { source: ids.Order_Qty, set: { t100: 'qty', t101: 'qn' } },
+        { source: 0, set: { t100: 'odd', t101: 'SUM(amt) + qn' } },
+      ]);
+      expect((await run('mixed', `report/${mixed}?JSON_KV`)).json).toEqual([
+        { amount: 'Ошибка в отчёте mixed: колонка odd: значение строки рядом с агрегатной функцией', qty: '', odd: '' },
+      ]);
+      const where = (await run('where_sum', `report/${ids.rep_group}?JSON_KV&WHERE=${encodeURIComponent('SUM(total_amount) > 1')}`)).json;
+      expect(JSON.stringify(where)).toContain('агрегатная функция в WHERE или в фильтре колонки');
+      const filter = (await run('filter_sum', `report/${report}?JSON_KV&FR_total=%3E1`)).json as Record<string, string>[];
+      expect(filter[0].client).toMatch(/агрегатная функция в WHERE или в фильтре колонки/);
+    });
+
     it('random WHERE texts never give a 5xx nor any SQL', async () => {
       const pieces = ['amount', 'city', 'client', 'order_no', "'Moscow'", '1', '2.5', '=', '<>', '>', '(', ')', ',', 'AND', 'OR', 'NOT',
         'LIKE', "'%o%'", 'IN', 'IS', 'NULL', 'BETWEEN', '+', '*', '/', '-', 'ROUND', 'LOWER', 'SUM', 'COUNT', '*', ';', '--', "'", '"', '`', '\\', '\u0000'];
