@@ -207,8 +207,11 @@ class ReportCompiler {
       case 'ROUND': {
         arity(1, 2);
         const value = this.num(arg(0));
-        // places kept in a range both stores accept (a huge one is an error on Postgres only)
-        const places = args.length > 1 ? `LEAST(GREATEST(${this.num(arg(1))}, -30), 30)` : '0';
+        // whole places (MySQL rounds 2.5 up, Postgres to even), in a range both stores accept; NULL
+        // stays NULL (Postgres' GREATEST would drop it)
+        const places = args.length > 1
+          ? `(CASE WHEN ${this.num(arg(1))} > 30 THEN 30 WHEN ${this.num(arg(1))} < -30 THEN -30 ELSE FLOOR(${this.num(arg(1))}) END)`
+          : '0';
         // through decimals on both stores: half away from zero, the same digits
         return this.pg
           ? { sql: `round((${value})::numeric, (${places})::int)::float8`, type: 'number' }
