@@ -190,7 +190,8 @@ class ReportCompiler {
       case 'MIN': case 'MAX': {
         arity(1, 1);
         const a = arg(0);
-        return a.type === 'text' ? { sql: `${fn}(${a.sql})`, type: 'text' } : { sql: `${fn}(${this.num(a)})`, type: 'number' };
+        // text in the order collation: 'apple' < 'Banana' as in MySQL's unicode_ci, not by code points
+        return a.type === 'text' ? { sql: `${fn}(${this.d.textCollated(a.sql)})`, type: 'text' } : { sql: `${fn}(${this.num(a)})`, type: 'number' };
       }
       case 'COUNT':
         arity(1, 1);

@@ -125,6 +125,15 @@ for (const factory of TEST_STORES) {
       ]);
     });
 
+    it('MIN/MAX of text follow the case-insensitive order on both stores', async () => {
+      await call('POST', `_m_new/${ids.Client}?JSON`, { up: '1', [`t${ids.Client}`]: 'aaron' });
+      const report = await newReport('client_range', {}, [
+        { source: ids.Client, set: { t100: 'first', t104: '76' } },
+        { source: ids.Client, set: { t100: 'last', t104: '75' } },
+      ]);
+      expect((await run('text_min_max', `report/${report}?JSON_KV`)).json).toEqual([{ first: 'aaron', last: 'Eve' }]);
+    });
+
     it('formulas: ROUND, YEAR, division by zero, [THIS] with an alias', async () => {
       const report = await newReport('calc_more', { t134: '3' }, [
         { source: ids.Order, set: { t100: 'order_no' } },
