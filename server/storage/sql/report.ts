@@ -297,15 +297,20 @@ class ReportCompiler {
     const selected = this.q.select.map((e) => this.compile(e, 'rows'));
     this.resultTypes = selected.map((c) => (c.type === 'bool' ? 'number' : c.type));
     const grouped = this.q.select.some(containsAggregate);
-    const columns = selected.map((c, i) => `${this.value(c)} AS c${i}`);
+    // Postgres groups text by its case-insensitive key (as MySQL's collation does) and shows the
+    // group's first value in the order collation; numbers and MySQL group by the value itself
+    const groupedByKey = (i: number) => grouped && this.pg && selected[i].type === 'text' && !containsAggregate(this.q.select[i]);
+    const columns = selected.map((c, i) => `${groupedByKey(i) ? `MIN(${this.d.textCollated(c.sql)})` : this.value(c)} AS c${i}`);
     if (withTies && !grouped) this.q.tieTables.forEach((t, i) => columns.push(`${this.tableAlias(t)}.id AS k${i}`));
     const main = this.q.tables[0];
     const conds = [
       `t0.t = ${idLiteral(main.typeId)}`, 't0.up <> 0', `t0.up <> t0.t`, 'CHAR_LENGTH(t0.val) > 0',
       ...this.q.where.map((w) => this.bool(this.compile(w, 'rows'))),
     ];
+    // compiled again where it is written, so its parameters come in text order
     const groupBy = grouped
-      ? selected.map((_, i) => i).filter((i) => !containsAggregate(this.q.select[i])).map((i) => String(i + 1))
+      ? selected.map((_, i) => i).filter((i) => !containsAggregate(this.q.select[i]))
+        .map((i) => (groupedByKey(i) ? this.d.textOrderKey(this.compile(this.q.select[i], 'rows').sql) : String(i + 1)))
       : [];
     // the joins are written after the expressions that discovered the cells, but hold no parameters
     const from = `FROM ${this.tbl} t0\n        ${this.joins()}`;

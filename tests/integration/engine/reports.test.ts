@@ -134,6 +134,21 @@ for (const factory of TEST_STORES) {
       expect((await run('text_min_max', `report/${report}?JSON_KV`)).json).toEqual([{ first: 'aaron', last: 'Eve' }]);
     });
 
+    it('grouping puts text differing only in case in one group on both stores', async () => {
+      const visit = Number(((await call('POST', '_d_new?JSON', { val: 'Visit', t: '3' })).json as { obj: number }).obj);
+      const who = Number(((await call('POST', '_d_new?JSON', { val: 'Who', t: '3' })).json as { obj: number }).obj);
+      const whoReq = Number(((await call('POST', `_d_req/${visit}?JSON`, { t: String(who) })).json as { id: number }).id);
+      for (const [name, person] of [['v1', 'alice'], ['v2', 'ALICE'], ['v3', 'Bob'], ['v4', 'alice']]) {
+        await call('POST', `_m_new/${visit}?JSON`, { up: '1', [`t${visit}`]: name, [`t${whoReq}`]: person });
+      }
+      const report = await newReport('visits', {}, [
+        { source: whoReq, set: { t100: 'who' } },
+        { source: visit, set: { t100: 'visits', t104: '74' } },
+      ]);
+      const rows = (await run('case_groups', `report/${report}?JSON_KV`)).json as { who: string; visits: string }[];
+      expect(rows.map((r) => [r.who.toLowerCase(), r.visits])).toEqual([['alice', '3'], ['bob', '1']]);
+    });
+
     it('formulas: ROUND, YEAR, division by zero, [THIS] with an alias', async () => {
       const report = await newReport('calc_more', { t134: '3' }, [
         { source: ids.Order, set: { t100: 'order_no' } },

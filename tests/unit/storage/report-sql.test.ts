@@ -58,7 +58,8 @@ for (const dialect of [mysqlDialect, pgDialect('und-x-icu')]) {
         select: [{ kind: 'record', table: 1, part: 'val' }, { kind: 'call', fn: 'SUM', args: [{ kind: 'cell', table: 0, reqId: 1030 }] }],
         where: [], having: [], order: [],
       }), p);
-      expect(sql).toContain('GROUP BY 1');
+      // Postgres groups text by its case-insensitive key, MySQL's collation does that by itself
+      expect(sql).toContain(dialect.name === 'mysql' ? 'GROUP BY 1' : 'GROUP BY lower(t1.val)');
       expect(sql).not.toContain('AS k0');
     });
 
