@@ -65,9 +65,13 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
     (b[key] ??= []).push(value);
     editreq.set(kind, b);
   };
+  const buttons: Record<string, string[]> = { attrs: [], val: [] };
   for (const col of cols) {
-    const key = col.key;
     const req = col.req;
+    // a subordinate table of REPORT_COLUMN type (report columns 28, FROM 44) is keyed by its
+    // requisite, as recorded (reports.jsonl, the report's card)
+    const reportColumns = col.isArr && ctx.meta.baseName(req.arrType!) === 'REPORT_COLUMN';
+    const key = reportColumns ? req.id : col.key;
     const literal = col.isRef ? 'REFERENCE' : col.isArr ? 'ARRAY' : col.baseName;
     const out: Record<string, unknown> = { type: col.name, order: String(req.ord) };
     let v = '';
@@ -85,7 +89,7 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
         refVal = multiCells[0].refVal;
       }
     } else if (col.isArr) {
-      const n = children.filter((c) => c.t === key).length;
+      const n = children.filter((c) => c.t === col.key).length;
       arrNum = n > 0 ? n : null;
     } else {
       const cell = [...children].reverse().find((c) => c.t === key);
@@ -99,7 +103,12 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       if (def !== '') v = builtIn(def, ctx.formatEnv());
     }
     if (col.baseName === 'BUTTON') {
-      reqs[String(key)] = { type: col.name, order: String(req.ord), value: v, base: 'BUTTON' };
+      // the default is the button's link, shown in the buttons block with [ID] filled in
+      reqs[String(key)] = { type: col.name, order: String(req.ord), value: '', base: 'BUTTON' };
+      if (req.parsed.default !== '') {
+        buttons.attrs.push(req.parsed.default.split('[ID]').join(String(rec.id)));
+        buttons.val.push(col.name);
+      }
       continue;
     }
     out.value = v;
@@ -107,6 +116,11 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
     if (col.isRef) {
       out.ref_type = String(req.refTarget);
       out.ref = multiCells.length ? refVal : null;
+    } else if (reportColumns) {
+      if (arrNum !== null) {
+        out.arr = arrNum;
+        out.arr_type = String(col.key);
+      }
     } else if (col.isArr) {
       out.arr = arrNum;
       out.arr_type = String(key);
@@ -172,6 +186,10 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       push(kind, 'typ', String(key));
       push(kind, 'val', shown !== '' ? '******' : '');
       push(kind, 'disabled', disabled);
+    } else if (kind === 'array' && reportColumns) {
+      push(kind, 'typ', String(col.key));
+      push(kind, '_parent_.id', String(rec.id));
+      push(kind, '_parent_.arr_num', String(arrNum ?? 0));
     } else if (kind === 'array') {
       push(kind, 'typ', String(key));
       push(kind, 'val', arrNum === null ? '' : String(arrNum));
@@ -190,6 +208,7 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
   if (refCreate.length) api['&main.a.&object.&object_reqs.&editreq_reference.&ref_create_granted'] = { typ: refCreate };
   if (dropdown.id.length) api['&main.a.&object.&object_reqs.&editreq_reference.&add_obj_ref_reqs'] = dropdown;
   if (multiBlock.id.length) api['&main.a.&object.&object_reqs.&editreq_reference.&multiselect'] = multiBlock;
+  if (buttons.attrs.length) api['&main.a.&object.&buttons'] = buttons;
   ctx.dieJson(api);
 }
 

@@ -1,19 +1,142 @@
 /**
- * `report/{id|name}`. Only the lookup exists; the report compiler comes later
- * (README.md "Not done yet").
+ * `report/{id|name}`: runs a report (docs/legacy-api.md, "Reports").
+ *
+ * The definition (report-model.ts) becomes a ReportQuery — joined tables and expression trees
+ * (report-plan.ts); the store compiles that into one parameterised statement (plus one to count
+ * for RECORD_COUNT). Values are shown by their column's format, totals are computed here over
+ * the rows, and the answer takes the shape the JSON flag asks for.
  */
+import type { ReportCell } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie } from './access.js';
 import { REPORT } from './ids.js';
+import { isStoreError } from '../storage/errors.js';
+import { formatView } from './format.js';
+import { floatToString, toFloat } from './php.js';
+import { loadReport, type ReportDef } from './report-model.js';
+import { planReport, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
 
-/** the lookup's answers: not found, no access, or 501 for a readable report */
+/** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
+function cellText(value: ReportCell): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return floatToString(value);
+  return value;
+}
+
+/** PHP prints a float with 14 significant digits */
+function phpFloat(n: number): string {
+  return floatToString(Number(n.toPrecision(14)));
+}
+
+function computeTotal(kind: string, values: string[]): string {
+  const numbers = values.map((v) => toFloat(v));
+  switch (kind.toUpperCase()) {
+    case 'SUM': return phpFloat(numbers.reduce((a, b) => a + b, 0));
+    case 'COUNT': return String(values.length);
+    case 'AVG': return values.length ? phpFloat(numbers.reduce((a, b) => a + b, 0) / values.length) : '';
+    case 'MIN': return values.length ? phpFloat(Math.min(...numbers)) : '';
+    case 'MAX': return values.length ? phpFloat(Math.max(...numbers)) : '';
+    default: return '';
+  }
+}
+
+/** totals asked for by the columns (t72) and by the request's TOTALS=<col id or name>:<FN>,… */
+function totalsOf(ctx: RequestContext, columns: PlannedColumn[]): Map<number, string> {
+  const wanted = new Map<number, string>();
+  for (const c of columns) if (c.def.total !== '') wanted.set(c.def.id, c.def.total);
+  for (const part of ctx.str('TOTALS').split(',')) {
+    const [key, fn] = part.split(':');
+    if (!key || !fn) continue;
+    const column = columns.find((c) => String(c.def.id) === key.trim() || c.key === key.trim());
+    if (column) wanted.set(column.def.id, fn.trim());
+  }
+  return wanted;
+}
+
+/** JSON_CR's `type`: the PHP engine takes it from the last shown column for all of them */
+function crType(shown: PlannedColumn[]): string {
+  const last = shown[shown.length - 1];
+  return last && last.def.fn === '' && (last.format === 'NUMBER' || last.format === 'SIGNED') ? 'number' : 'string';
+}
+
+function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], rows: string[][]): never {
+  const shown = columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.def.hidden);
+  const key = (c: PlannedColumn) => c.key;
+  if (ctx.has('JSON_KV')) {
+    ctx.headersOut['X-Query-Id'] = String(def.id);
+    ctx.headersOut['X-Query-Name'] = encodeURIComponent(def.name);
+    ctx.apiDump(rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [key(c), r[i]]))), `${def.name}.json`);
+  }
+  if (ctx.has('JSON_DATA')) {
+    ctx.dieJson(Object.fromEntries(shown.map(({ c, i }) => [key(c), rows.map((r) => r[i])])));
+  }
+  if (ctx.has('JSON_CR')) {
+    const type = crType(shown.map(({ c }) => c));
+    ctx.dieJson({
+      columns: shown.map(({ c }) => ({ id: String(c.def.id), name: key(c), type })),
+      rows: rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [String(c.def.id), r[i]]))),
+      totalCount: rows.length,
+    });
+  }
+  const totals = totalsOf(ctx, columns);
+  ctx.dieJson({
+    columns: shown.map(({ c, i }) => {
+      const out: Record<string, unknown> = { id: String(c.def.id), type: c.def.source === 0 ? '' : String(c.def.source), format: c.format, name: key(c) };
+      if (c.granted !== null) out.granted = c.granted;
+      if (c.refTarget !== null) {
+        out.ref = 1;
+        out.orig = String(c.refTarget);
+      }
+      if (totals.size) {
+        const fn = totals.get(c.def.id);
+        out.totals = fn ? computeTotal(fn, rows.map((r) => r[i])) : '';
+      }
+      return out;
+    }),
+    data: shown.map(({ i }) => rows.map((r) => r[i])),
+    header: def.name,
+  });
+}
+
+/** the PHP engine puts a failed query's error into the first cell; ours names the faulty part, never SQL */
+function errorAnswer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], message: string): never {
+  const row = columns.map((_, i) => (i === columns.findIndex((c) => !c.def.hidden) ? `Ошибка в отчёте ${def.name}: ${message}` : ''));
+  answer(ctx, def, columns, [row]);
+}
+
 export async function report(ctx: RequestContext, s: CommandState): Promise<never> {
   const id = numId(s);
   await checkGrantOrDie(ctx, id, 0, 'READ');
   // a readable record that is not a report gets the same answer as a report name not found
   const record = id > 0 ? await ctx.t.get(id) : null;
   if (!record || record.t !== REPORT) ctx.myDie('Запрос не найден');
-  // the report compiler does not exist yet: a clear JSON error in every mode
-  ctx.dieJson([{ error: 'Отчёты пока не поддерживаются' }], 501);
+  const def = await loadReport(ctx, record);
+  if (def.columns.length === 0) ctx.myDie(`Пустой отчет ${def.name}`);
+  // not built: a plain run would answer something else than what the report is for
+  if ((def.params.get('URL') ?? '') !== '') ctx.dieJson([{ error: `URL-отчёты пока не поддерживаются (${def.name})` }], 501);
+  const writesBack = def.columns.some((c) => c.set !== '') && (ctx.has('confirmed') || (def.params.get('EXECUTE') ?? '') !== '');
+  if (writesBack) ctx.dieJson([{ error: `Присвоение значений из отчёта пока не поддерживается (${def.name})` }], 501);
+  let plan: ReportPlan;
+  try {
+    plan = planReport(ctx, def);
+  } catch (err) {
+    if (err instanceof ReportUnsupported) ctx.dieJson([{ error: err.message }], 501);
+    throw err;
+  }
+  if (plan.error !== null) errorAnswer(ctx, def, plan.columns, plan.error);
+  let raw: ReportCell[][];
+  try {
+    if (ctx.has('RECORD_COUNT')) ctx.dieJson({ count: String(await ctx.t.reportCount(plan.query)) });
+    raw = await ctx.t.reportRows(plan.query);
+  } catch (err) {
+    if (isStoreError(err, 'report_value')) errorAnswer(ctx, def, plan.columns, 'значение не вычисляется (число вне диапазона или не число)');
+    throw err;
+  }
+  const rows = raw.map((values, rowIndex) => plan.columns.map((c, i) => {
+    const text = c.rowNumber ? String(rowIndex + 1) : cellText(values[i]);
+    return formatView(c.format, text, ctx, true);
+  }));
+  answer(ctx, def, plan.columns, rows);
 }
+

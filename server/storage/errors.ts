@@ -13,7 +13,9 @@ export type StoreErrorCode =
   /** rows given to import/create are not acceptable (duplicate ids ...) */
   | 'invalid_rows'
   /** a setting the store does not support (e.g. a postgresql:// URL) */
-  | 'unsupported';
+  | 'unsupported'
+  /** a report's expression cannot be computed on its rows (a number out of range, an impossible cast) */
+  | 'report_value';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

@@ -131,6 +131,84 @@ export interface ListPage {
   cells: CellRow[];
 }
 
+// ---------------------------------------------------------------------------
+// Reports (report/{id}): the engine describes a report as joined tables and
+// expression trees; the driver compiles them to ONE parameterised statement in
+// its own dialect (server/storage/sql/report.ts). No SQL text crosses this line.
+// ---------------------------------------------------------------------------
+
+/** How a joined table's records are reached from an earlier table of the same report. */
+export type ReportLink =
+  /** the earlier record's reference cell (up = record, val = reqId) points at this record (its t) */
+  | { kind: 'ref'; reqId: number }
+  /** this table is subordinate: its records' up is the earlier record */
+  | { kind: 'child' };
+
+/** A table of a report: 0 is the main table (its records make the rows), the others are LEFT JOINed. */
+export interface ReportTable {
+  typeId: number;
+  /** index of the earlier table this one is joined to, and how; absent for the main table */
+  from?: { table: number; link: ReportLink };
+}
+
+export type ReportFunction =
+  | 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX' | 'GROUP_CONCAT'
+  | 'ROUND' | 'MONTH' | 'YEAR' | 'DAY' | 'LOWER' | 'UPPER' | 'LENGTH' | 'ABS' | 'COALESCE';
+
+export const REPORT_AGGREGATES: ReadonlySet<ReportFunction> = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
+
+export type ReportBinaryOp = '+' | '-' | '*' | '/' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'AND' | 'OR';
+
+/**
+ * An expression of a report. Record values and cells are text (as stored); literals and
+ * arithmetic are numbers; text compares case-insensitively (unicode_ci), text against a number
+ * compares as numbers (MySQL's rule), on both stores.
+ */
+export type ReportExpr =
+  /** a column of a table's record row: its value (val) or id, up, t, ord */
+  | { kind: 'record'; table: number; part: 'val' | 'id' | 'up' | 't' | 'ord' }
+  /** the value of a scalar cell (child row with t = reqId) of a table's record; NULL when absent */
+  | { kind: 'cell'; table: number; reqId: number; part?: 'val' | 'id' | 'up' | 't' | 'ord' }
+  | { kind: 'number'; value: number }
+  | { kind: 'text'; value: string }
+  | { kind: 'null' }
+  | { kind: 'countAll' }
+  /** a value of the result row (select[column]); only in `having` */
+  | { kind: 'result'; column: number }
+  | { kind: 'neg' | 'not'; arg: ReportExpr }
+  | { kind: 'binary'; op: ReportBinaryOp; left: ReportExpr; right: ReportExpr }
+  | { kind: 'like'; arg: ReportExpr; pattern: ReportExpr; negate: boolean }
+  | { kind: 'in'; arg: ReportExpr; list: ReportExpr[]; negate: boolean }
+  | { kind: 'isNull'; arg: ReportExpr; negate: boolean }
+  | { kind: 'between'; arg: ReportExpr; low: ReportExpr; high: ReportExpr; negate: boolean }
+  | { kind: 'call'; fn: ReportFunction; args: ReportExpr[] };
+
+export interface ReportSort {
+  /** index into ReportQuery.select */
+  column: number;
+  desc: boolean;
+  numeric: boolean;
+}
+
+export interface ReportQuery {
+  tables: ReportTable[];
+  /** the values of one result row, in order; with an aggregate among them the others are grouped */
+  select: ReportExpr[];
+  /** conditions on each joined row, before grouping (ANDed) */
+  where: ReportExpr[];
+  /** conditions on the result rows (ANDed), over `result` values */
+  having: ReportExpr[];
+  /** sort keys first; the row order ends with tieTables' record ids (ungrouped) or the grouped values */
+  order: ReportSort[];
+  /** ungrouped reports: record ids that end the order, in this order (always ending with table 0) */
+  tieTables: number[];
+  limit?: number;
+  offset?: number;
+}
+
+/** a result value: text, a number, or NULL */
+export type ReportCell = string | number | null;
+
 /** Operations on one tenant table. Every method is one round trip unless noted. */
 export interface TenantStore {
   readonly db: string;
@@ -173,6 +251,10 @@ export interface TenantStore {
   listPage(query: ListQuery): Promise<ListPage>;
   /** highest id in the table, 0 when empty */
   maxId(): Promise<number>;
+  /** the rows of a report (one statement) */
+  reportRows(query: ReportQuery): Promise<ReportCell[][]>;
+  /** how many rows the report has without limit/offset (one statement) */
+  reportCount(query: ReportQuery): Promise<number>;
 }
 
 /** Rows-file format (phase-0 / bootstrap-rows.json). */

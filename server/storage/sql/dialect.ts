@@ -35,6 +35,8 @@ export interface Dialect {
   regexp(expr: string, pattern: string, p: Params): string;
   /** expression to ORDER BY for a text value */
   textOrderKey(expr: string): string;
+  /** the text itself under the order collation (for MIN/MAX, which must return the value, not a key) */
+  textCollated(expr: string): string;
   /** the text as a number, MySQL style ('12abc' → 12, 'abc' → 0), never an error */
   number(expr: string): string;
   /** appended to an ORDER BY key so NULL sorts first ascending, as in MySQL */
@@ -67,6 +69,7 @@ export const mysqlDialect: Dialect = {
   textLike: (expr, pattern, p) => `${expr} LIKE ${p.add(pattern)}`,
   regexp: (expr, pattern, p) => `${expr} REGEXP ${p.add(pattern)}`,
   textOrderKey: (expr) => expr,
+  textCollated: (expr) => expr,
   // string + 0 is MySQL's own text-to-number cast: leading number or 0, a warning at most
   number: (expr) => `(${expr} + 0)`,
   nullsOrder: () => '',
@@ -104,6 +107,7 @@ export function pgDialect(orderCollation: string): Dialect {
     textLike: (expr, pattern, p) => `${folded(expr)} LIKE ${folded(p.add(pattern) + '::text')}`,
     regexp: (expr, pattern, p) => `${expr} ~* ${p.add(pattern)}::text`,
     textOrderKey: (expr) => `${folded(expr)} COLLATE ${quote(orderCollation)}`,
+    textCollated: (expr) => `${expr} COLLATE ${quote(orderCollation)}`,
     number: (expr) => `integram_num(${expr})`,
     nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
     maxInt: 2147483647,

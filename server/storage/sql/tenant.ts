@@ -3,9 +3,11 @@
  * operations and the set-based list queries for both drivers.
  */
 import type {
-  CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListPage, ListQuery, NewRow, Row, RowMatch, RowPatch,
-  TenantStore, ValuePredicate,
+  CellRow, FindOptions, ListColumn, ListFilter, ListOrder, ListPage, ListQuery, NewRow, ReportCell, ReportQuery, Row, RowMatch,
+  RowPatch, TenantStore, ValuePredicate,
 } from '../types.js';
+import { reportCountSql, reportRowsSql } from './report.js';
+import { StoreError } from '../errors.js';
 import { type Dialect, intLiteral, MIN_INT, type Params } from './dialect.js';
 import { type SqlExecutor, type SqlRow, toInt, toText } from './executor.js';
 
@@ -490,6 +492,22 @@ export class SqlTenantStore implements TenantStore {
     return { key, keyDir: `${desc}${this.d.nullsOrder(!!order.desc)}`, idDir: '' };
   }
 
+  // ---- reports ------------------------------------------------------------
+
+  async reportRows(query: ReportQuery): Promise<ReportCell[][]> {
+    const p = this.d.newParams();
+    const sql = reportRowsSql(this.d, this.tbl, query, p);
+    const rows = await reportValues(() => this.ex.query(sql, p.values));
+    return rows.map((r) => query.select.map((_, i) => reportCell(r[`c${i}`])));
+  }
+
+  async reportCount(query: ReportQuery): Promise<number> {
+    const p = this.d.newParams();
+    const sql = reportCountSql(this.d, this.tbl, query, p);
+    const rows = await reportValues(() => this.ex.query(sql, p.values));
+    return toInt(rows[0]?.n);
+  }
+
   // ---- RowMatch ---------------------------------------------------------
 
   private matchWhere(m: RowMatch, p: Params, alias: string): string {
@@ -522,6 +540,30 @@ export class SqlTenantStore implements TenantStore {
 }
 
 type CompareOpText = '<' | '<=' | '>' | '>=';
+
+/**
+ * A report's own expressions can fail on its data (a double overflowing, a number too large for a
+ * cast): SQLSTATE class 22 "data exception" on both stores. That is the report's fault, not the
+ * store's, so it becomes a StoreError the engine answers like a formula error; other errors pass.
+ */
+async function reportValues(run: () => Promise<SqlRow[]>): Promise<SqlRow[]> {
+  try {
+    return await run();
+  } catch (err) {
+    const state = (err as { sqlState?: unknown; code?: unknown } | null);
+    const code = typeof state?.sqlState === 'string' ? state.sqlState : typeof state?.code === 'string' ? state.code : '';
+    if (/^22[0-9A-Z]{3}$/.test(code)) throw new StoreError('report_value', 'a value of the report cannot be computed (out of range or not a number)', { cause: err });
+    throw err;
+  }
+}
+
+/** a report value as the drivers return it: text, a number (doubles, counts as bigint) or NULL */
+function reportCell(value: unknown): ReportCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return toText(value);
+}
 
 /** ORDER BY pieces of a list: `key keyDir, r.id`, or `r.id idDir` when key is null */
 interface ListSort {

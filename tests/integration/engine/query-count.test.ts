@@ -1,13 +1,14 @@
 /**
  * A list request costs a constant number of store round trips (issue #3:
- * at most 3), whatever the number of rows and columns. The store is the real
+ * at most 3), whatever the number of rows and columns; a report run is one statement
+ * after reading its definition. The store is the real
  * PGlite store; a thin counting wrapper records which tenant methods run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store, TenantStore } from '../../../server/storage/index.js';
 import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
 import { openTestPglite, type TestStore } from '../../support/stores.js';
-import { loadRows } from '../../golden/replay.js';
+import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
 
 function counting(store: Store, calls: string[]): Store {
   const wrapTenant = (t: TenantStore): TenantStore => new Proxy(t, {
@@ -96,6 +97,45 @@ describe('queries per request', () => {
     for (const p of ['/my/metadata/18?JSON', '/my/dict?JSON', '/my/terms?JSON', '/my/xsrf?JSON']) {
       const used = await measure(p);
       expect(used.length, `${p}: ${used.join(',')}`).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('queries per report run', () => {
+  let opened: TestStore;
+  let server: LegacyServer;
+  const calls: string[] = [];
+  let token = '';
+
+  beforeAll(async () => {
+    opened = await openTestPglite();
+    await opened.store.importRows('rep1', loadRows('reports-start-rows.json'));
+    server = await startLegacyServer(() => counting(opened.store, calls), { masterPassword: undefined, cacheTtlMs: 60_000 });
+    const { mismatches } = await replay(server.url, loadExchanges('reports.jsonl'));
+    expect(mismatches).toEqual([]);
+    const login = await fetch(`${server.url}/rep1/auth?JSON`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=tester&pwd=tester-pass-1' });
+    token = ((await login.json()) as { token: string }).token;
+  }, 120_000);
+
+  afterAll(async () => {
+    await server.close();
+    await opened.cleanup();
+  });
+
+  it('a report is one statement (a count is its own), after the definition reads (record, its cells, its columns\' cells)', async () => {
+    // orders_join with a filter, sales_by_client (grouped, totals), RECORD_COUNT
+    for (const [path, statement] of [
+      ['/rep1/report/1094?JSON_KV&FR_city=Moscow', 'reportRows'],
+      ['/rep1/report/1114?JSON', 'reportRows'],
+      ['/rep1/report/1094?JSON&RECORD_COUNT', 'reportCount'],
+    ]) {
+      await fetch(server.url + path, { headers: { 'X-Authorization': token } }); // warm the caches
+      calls.length = 0;
+      const res = await fetch(server.url + path, { headers: { 'X-Authorization': token } });
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(calls.filter((c) => c.startsWith('report')), path).toEqual([statement]);
+      expect(calls.length, `${path}: ${calls.join(',')}`).toBeLessThanOrEqual(5);
     }
   });
 });

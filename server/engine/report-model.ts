@@ -1,0 +1,124 @@
+/**
+ * A report's definition as stored (docs/legacy-api.md, "Reports"): the report record (t = 22)
+ * with its settings as cells, its column records (t = 28, val = source) and FROM records
+ * (t = 44, val = table). Read in two store calls: the report's rows, then its columns' cells.
+ */
+import type { CellRow, Row } from '../storage/types.js';
+import type { RequestContext } from './context.js';
+import type { TenantMeta } from './meta.js';
+import { REP_COLS } from './ids.js';
+import { toInt } from './php.js';
+
+export const REPORT_FROM = 44;
+
+/** requisites of a report column (table 28) */
+const COLUMN_NAME = 100;
+const COLUMN_FORMULA = 101;
+const COLUMN_FILTER_FROM = 102;
+const COLUMN_FILTER_TO = 103;
+const COLUMN_FUNCTION = 104;
+const COLUMN_HIDE = 107;
+const COLUMN_SORT = 109;
+const COLUMN_TOTAL = 72;
+const COLUMN_FORMAT = 84;
+const COLUMN_ALIAS = 58;
+const COLUMN_SET = 132;
+
+export interface ReportColumnDef {
+  /** the column record id */
+  id: number;
+  /** a table id, a requisite id, or 0 for a calculated column */
+  source: number;
+  name: string;
+  formula: string;
+  filterFrom: string;
+  filterTo: string;
+  /** the function record's value (SUM, COUNT, abn_ID …), '' when none */
+  fn: string;
+  /** the total record's value (SUM, AVG, MIN, MAX, COUNT), '' when none */
+  total: string;
+  /** the format record's value (HTML …), '' when none */
+  format: string;
+  hidden: boolean;
+  /** sort priority: 0 none, negative descending */
+  sort: number;
+  alias: string;
+  /** "Set" (132): an expression written back into the source when the report runs confirmed */
+  set: string;
+}
+
+export interface ReportDef {
+  id: number;
+  name: string;
+  /** report-level settings keyed by their term's name (LIMIT, WHERE, HAVING, ORDER BY, EXECUTE …) */
+  params: Map<string, string>;
+  columns: ReportColumnDef[];
+  /** tables of the FROM records, in order */
+  from: number[];
+}
+
+/** the value of a reference cell (t = the referenced record, val = the requisite id) */
+function referenced(cells: CellRow[], reqId: number): string {
+  const cell = cells.find((c) => c.val === String(reqId) && c.targetVal !== null);
+  return cell?.targetVal ?? '';
+}
+
+function scalar(cells: CellRow[], reqId: number): string {
+  return cells.find((c) => c.t === reqId)?.val ?? '';
+}
+
+export async function loadReport(ctx: RequestContext, report: Row): Promise<ReportDef> {
+  const rows = await ctx.t.cellsOf([report.id]);
+  const columnRows = rows.filter((r) => r.t === REP_COLS);
+  const columnCells = columnRows.length ? await ctx.t.cellsOf(columnRows.map((c) => c.id)) : [];
+  const params = new Map<string, string>();
+  for (const cell of rows) {
+    if (cell.t === REP_COLS || cell.t === REPORT_FROM) continue;
+    const req = ctx.meta.req(cell.t);
+    if (req && req.up === report.t && !params.has(req.name)) params.set(req.name, cell.val);
+  }
+  const byColumn = new Map<number, CellRow[]>();
+  for (const c of columnCells) {
+    const list = byColumn.get(c.up);
+    if (list) list.push(c);
+    else byColumn.set(c.up, [c]);
+  }
+  const columns = columnRows
+    .sort((a, b) => a.ord - b.ord || a.id - b.id)
+    .map((row): ReportColumnDef => {
+      const cells = byColumn.get(row.id) ?? [];
+      return {
+        id: row.id,
+        source: toInt(row.val),
+        name: scalar(cells, COLUMN_NAME),
+        formula: scalar(cells, COLUMN_FORMULA),
+        filterFrom: scalar(cells, COLUMN_FILTER_FROM),
+        filterTo: scalar(cells, COLUMN_FILTER_TO),
+        fn: referenced(cells, COLUMN_FUNCTION),
+        total: referenced(cells, COLUMN_TOTAL),
+        format: referenced(cells, COLUMN_FORMAT),
+        hidden: scalar(cells, COLUMN_HIDE) !== '',
+        sort: toInt(scalar(cells, COLUMN_SORT)),
+        alias: scalar(cells, COLUMN_ALIAS),
+        set: scalar(cells, COLUMN_SET),
+      };
+    });
+  const from = rows.filter((r) => r.t === REPORT_FROM).sort((a, b) => a.ord - b.ord || a.id - b.id).map((r) => toInt(r.val));
+  return { id: report.id, name: report.val, params, columns, from };
+}
+
+/**
+ * How a REPORT_COLUMN value (a column's source) reads: `Table`, `Table -> Column` or
+ * `Вычисляемое` (calculated), as the `_m_new` answer shows it.
+ */
+export function reportSourceLabel(meta: TenantMeta, value: string): string {
+  if (!/^\d+$/.test(value.trim())) return value;
+  const id = toInt(value);
+  if (id === 0) return 'Вычисляемое';
+  const row = meta.get(id);
+  if (row && row.up === 0) return row.val;
+  const req = meta.req(id);
+  if (!req) return value;
+  const owner = meta.get(req.up);
+  return `${owner?.val ?? ''} -> ${req.name}`;
+}

@@ -1,0 +1,523 @@
+/**
+ * From a report definition and the request to a ReportQuery for the store:
+ * - the tables: the main table (whose records make the rows) and the tables joined to it along
+ *   reference and subordinate links, found automatically between the columns' sources;
+ * - each column's value: its source's field, its formula (parsed, report-formula.ts) and its
+ *   function; an aggregate function groups by the other columns;
+ * - filters: the request's FR_/TO_ (by column name or id) or else the column's stored ones,
+ *   WHERE (the report's and the request's) and HAVING through the formula grammar;
+ * - order (request ORDER, else the columns' sort priorities) and limit (a request LIMIT never
+ *   goes past the stored one).
+ */
+import type { ReportExpr, ReportFunction, ReportLink, ReportQuery, ReportSort, ReportTable } from '../storage/types.js';
+import { containsAggregate, nestsAggregates, usesRowValueOutsideAggregate } from '../storage/report-expr.js';
+import type { RequestContext } from './context.js';
+import type { ReportColumnDef, ReportDef } from './report-model.js';
+import { FormulaError, isBareName, parseFormula, type FormulaNode } from './report-formula.js';
+import { firstLevel } from './access.js';
+import { formatVal } from './format.js';
+import { BASE_NAMES } from './meta.js';
+import { isNumeric, toFloat, toInt } from './php.js';
+
+/** A report that uses something not built (a PHP-side function): 501 with this message. */
+export class ReportUnsupported extends Error {}
+
+export interface PlannedColumn {
+  def: ReportColumnDef;
+  /** JSON_KV key, FR_/TO_ name */
+  key: string;
+  /** base name the values are shown by */
+  format: string;
+  /** 1 writable, 0 read-only; null for a calculated column (no `granted` key) */
+  granted: 0 | 1 | null;
+  /** target table of a reference column */
+  refTarget: number | null;
+  /** abn_ROWNUM: the row's number instead of a value */
+  rowNumber: boolean;
+}
+
+export interface ReportPlan {
+  columns: PlannedColumn[];
+  query: ReportQuery;
+  /** a formula or filter the grammar refuses: the answer carries it as data, like the engine's SQL errors */
+  error: string | null;
+}
+
+const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
+const ROW_FUNCTIONS = new Set(['ROUND', 'MONTH', 'YEAR', 'DAY', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'COALESCE']);
+/** abn_* functions that read a part of the value's row */
+const ROW_PARTS: Record<string, 'id' | 'up' | 't' | 'ord'> = { ABN_ID: 'id', ABN_UP: 'up', ABN_TYP: 't', ABN_ORD: 'ord' };
+const NUMERIC_BASES = new Set(['NUMBER', 'SIGNED']);
+
+/** where a column's value comes from, before tables get their indexes */
+type SourceKind =
+  | { kind: 'calculated' }
+  | { kind: 'table'; table: number }
+  | { kind: 'cell'; owner: number; reqId: number }
+  | { kind: 'ref'; owner: number; reqId: number; target: number }
+  | { kind: 'child'; owner: number; child: number };
+
+interface Edge {
+  link: ReportLink;
+  typeId: number;
+}
+
+class TableSet {
+  readonly tables: ReportTable[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  constructor(main: number) {
+    this.tables.push({ typeId: main });
+    this.byKey.set('main', 0);
+  }
+
+  join(from: number, edge: Edge): number {
+    const key = `${from}:${edge.link.kind}:${edge.link.kind === 'ref' ? edge.link.reqId : edge.typeId}`;
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    this.tables.push({ typeId: edge.typeId, from: { table: from, link: edge.link } });
+    this.byKey.set(key, this.tables.length - 1);
+    return this.tables.length - 1;
+  }
+
+  /** the first table of this type, in join order */
+  find(typeId: number): number | undefined {
+    const i = this.tables.findIndex((t) => t.typeId === typeId);
+    return i < 0 ? undefined : i;
+  }
+
+  /** tables from `index` back to the main one (index first) */
+  pathToMain(index: number): number[] {
+    const out: number[] = [];
+    for (let i: number | undefined = index; i !== undefined; i = this.tables[i].from?.table) out.push(i);
+    return out;
+  }
+}
+
+class Planner {
+  private readonly sources: SourceKind[];
+  private tables!: TableSet;
+  /** each column's field (its source's value); null for calculated */
+  private fields: (ReportExpr | null)[] = [];
+  private readonly rowExprs = new Map<number, ReportExpr>();
+  private readonly resolving = new Set<number>();
+  readonly columns: PlannedColumn[];
+  /** columns whose source the user may not read: NULL in the query, never shown, not filterable */
+  private readonly unreadable: boolean[];
+
+  constructor(private readonly ctx: RequestContext, private readonly def: ReportDef) {
+    this.sources = def.columns.map((c) => this.sourceOf(c.source));
+    this.columns = def.columns.map((c, i) => this.describe(c, this.sources[i]));
+    this.unreadable = this.sources.map((s) => !this.readable(s));
+  }
+
+  private get meta() {
+    return this.ctx.meta;
+  }
+
+  private sourceOf(source: number): SourceKind {
+    if (source === 0) return { kind: 'calculated' };
+    const row = this.meta.get(source);
+    if (row && row.up === 0) return { kind: 'table', table: source };
+    const req = this.meta.req(source);
+    if (!req) throw new ReportUnsupported(`Колонка отчёта ссылается на неизвестный объект ${source}`);
+    if (req.refTarget !== null && req.refTarget !== 1) return { kind: 'ref', owner: req.up, reqId: req.id, target: req.refTarget };
+    if (req.arrType !== null) return { kind: 'child', owner: req.up, child: req.arrType };
+    return { kind: 'cell', owner: req.up, reqId: req.id };
+  }
+
+  private describe(def: ReportColumnDef, source: SourceKind): PlannedColumn {
+    let base = 'SHORT';
+    let granted: 0 | 1 | null = null;
+    let refTarget: number | null = null;
+    const grants = this.ctx.session!.grants;
+    const level = (table: number) => firstLevel(this.ctx, table);
+    switch (source.kind) {
+      case 'calculated':
+        break;
+      case 'table':
+        base = this.meta.baseName(source.table);
+        granted = level(source.table) === 'WRITE' ? 1 : 0;
+        break;
+      case 'cell': {
+        const req = this.meta.req(source.reqId)!;
+        base = BASE_NAMES[req.base ?? 0] ?? 'SHORT';
+        granted = level(source.owner) === 'WRITE' && grants.levels.get(String(req.id)) !== 'READ' ? 1 : 0;
+        break;
+      }
+      case 'ref':
+        base = this.meta.baseName(source.target);
+        refTarget = source.target;
+        granted = level(source.owner) === 'WRITE' && grants.levels.get(String(source.reqId)) !== 'READ' ? 1 : 0;
+        break;
+      case 'child':
+        base = this.meta.baseName(source.child);
+        granted = level(source.child) === 'WRITE' ? 1 : 0;
+        break;
+    }
+    const fn = def.fn.toUpperCase();
+    let format = def.format !== '' ? def.format : base;
+    if (def.format === '' && (fn in ROW_PARTS || fn === 'ABN_ROWNUM')) format = 'NUMBER';
+    return {
+      def,
+      key: (def.name !== '' ? def.name : String(def.id)),
+      format,
+      granted,
+      refTarget,
+      rowNumber: fn === 'ABN_ROWNUM',
+    };
+  }
+
+  /** may the user read this column's source (the table, and the requisite not BARRED) */
+  private readable(source: SourceKind): boolean {
+    const grants = this.ctx.session!.grants;
+    switch (source.kind) {
+      case 'calculated': return true;
+      case 'table': return firstLevel(this.ctx, source.table) !== null;
+      case 'child': return firstLevel(this.ctx, source.child) !== null;
+      default: return firstLevel(this.ctx, source.owner) !== null && grants.levels.get(String(source.reqId)) !== 'BARRED';
+    }
+  }
+
+  /** the links out of a table: its reference columns and its subordinate tables */
+  private edges(typeId: number): Edge[] {
+    const out: Edge[] = [];
+    for (const req of this.meta.reqsOf(typeId)) {
+      if (req.refTarget !== null && req.refTarget !== 1) out.push({ link: { kind: 'ref', reqId: req.id }, typeId: req.refTarget });
+      else if (req.arrType !== null) out.push({ link: { kind: 'child' }, typeId: req.arrType });
+    }
+    return out;
+  }
+
+  /** joins the tables on the shortest path from the main table to `typeId`; its index, or null if unreachable */
+  private reach(typeId: number): number | null {
+    const known = this.tables.find(typeId);
+    if (known !== undefined) return known;
+    const start = this.tables.tables[0].typeId;
+    const previous = new Map<number, { from: number; edge: Edge }>();
+    const queue = [start];
+    const seen = new Set([start]);
+    while (queue.length) {
+      const current = queue.shift()!;
+      if (current === typeId) break;
+      for (const edge of this.edges(current)) {
+        if (seen.has(edge.typeId)) continue;
+        seen.add(edge.typeId);
+        previous.set(edge.typeId, { from: current, edge });
+        queue.push(edge.typeId);
+      }
+    }
+    if (!seen.has(typeId)) return null;
+    const path: Edge[] = [];
+    for (let t = typeId; t !== start; t = previous.get(t)!.from) path.unshift(previous.get(t)!.edge);
+    let index = 0;
+    for (const edge of path) index = this.tables.join(index, edge);
+    return index;
+  }
+
+  private ownerTable(source: SourceKind): number | null {
+    switch (source.kind) {
+      case 'calculated': return null;
+      case 'table': return source.table;
+      default: return source.owner;
+    }
+  }
+
+  /** the main table: the first FROM table, else the first column's table, that reaches every other */
+  private chooseTables(): void {
+    const owners = this.sources.map((s) => this.ownerTable(s)).filter((t): t is number => t !== null);
+    const candidates = [...new Set([...this.def.from, ...owners])];
+    for (const main of candidates) {
+      this.tables = new TableSet(main);
+      if (owners.every((t) => this.reach(t) !== null)) return;
+    }
+    throw new FormulaError('колонки отчёта не связаны ссылками между таблицами');
+  }
+
+  private fieldOf(source: SourceKind): ReportExpr | null {
+    switch (source.kind) {
+      case 'calculated': return null;
+      case 'table': return { kind: 'record', table: this.reach(source.table)!, part: 'val' };
+      case 'cell': return { kind: 'cell', table: this.reach(source.owner)!, reqId: source.reqId };
+      case 'ref': {
+        const owner = this.reach(source.owner)!;
+        return { kind: 'record', table: this.tables.join(owner, { link: { kind: 'ref', reqId: source.reqId }, typeId: source.target }), part: 'val' };
+      }
+      case 'child': {
+        const owner = this.reach(source.owner)!;
+        return { kind: 'record', table: this.tables.join(owner, { link: { kind: 'child' }, typeId: source.child }), part: 'val' };
+      }
+    }
+  }
+
+  /** a column by a name in a formula: a real column's alias formula first, then the column names */
+  private columnByName(name: string): number | undefined {
+    const lower = name.toLowerCase();
+    // a column the user may not read is not there for formulas either (no filtering on it)
+    const usable = (i: number) => !this.unreadable[i];
+    const byAlias = this.def.columns.findIndex((c, i) => usable(i) && c.source !== 0 && isBareName(c.formula) && c.formula.trim().toLowerCase() === lower);
+    if (byAlias >= 0) return byAlias;
+    const byName = this.def.columns.findIndex((c, i) => usable(i) && (c.name.toLowerCase() === lower || c.alias.toLowerCase() === lower));
+    return byName >= 0 ? byName : undefined;
+  }
+
+  /** a column's value on each joined row, before any aggregate function */
+  rowExpr(index: number): ReportExpr {
+    const cached = this.rowExprs.get(index);
+    if (cached) return cached;
+    const def = this.def.columns[index];
+    if (this.resolving.has(index)) throw new FormulaError(`колонка ${this.columns[index].key} ссылается сама на себя`);
+    this.resolving.add(index);
+    try {
+      const field = this.fields[index];
+      let expr: ReportExpr;
+      if (def.formula.trim() === '' || (field !== null && isBareName(def.formula))) {
+        if (field === null) throw new FormulaError(`у вычисляемой колонки ${this.columns[index].key} нет формулы`);
+        expr = field;
+      } else {
+        let node: FormulaNode;
+        try {
+          node = parseFormula(def.formula);
+        } catch (err) {
+          if (err instanceof FormulaError) throw new FormulaError(`формула колонки ${this.columns[index].key}: ${err.message}`);
+          throw err;
+        }
+        expr = this.toExpr(node, { thisField: field, column: this.columns[index].key, names: (name) => this.rowExprByName(name) });
+      }
+      this.rowExprs.set(index, expr);
+      return expr;
+    } finally {
+      this.resolving.delete(index);
+    }
+  }
+
+  private rowExprByName(name: string): ReportExpr | null {
+    const index = this.columnByName(name);
+    return index === undefined ? null : this.rowExpr(index);
+  }
+
+  /** the column's value in a result row: the row value through its function */
+  private selectExpr(index: number): ReportExpr {
+    const def = this.def.columns[index];
+    const row = this.rowExpr(index);
+    const fn = def.fn.toUpperCase();
+    if (fn === '' || fn === 'ABN_ROWNUM') return row;
+    // MIN/MAX of a number column compare numbers, not the stored text ('120.50' < '60.00')
+    const numericMinMax = (fn === 'MIN' || fn === 'MAX') && NUMERIC_BASES.has(this.baseOfSource(index));
+    const arg: ReportExpr = numericMinMax ? { kind: 'binary', op: '+', left: row, right: { kind: 'number', value: 0 } } : row;
+    if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: [arg] };
+    const part = ROW_PARTS[fn];
+    if (part !== undefined && (row.kind === 'record' || row.kind === 'cell')) return { ...row, part };
+    throw new ReportUnsupported(`Функция ${def.fn} в отчётах не поддерживается (колонка ${this.columns[index].key})`);
+  }
+
+  /** a parsed formula as a store expression */
+  toExpr(node: FormulaNode, scope: { thisField: ReportExpr | null; column: string; names: (name: string) => ReportExpr | null }): ReportExpr {
+    const go = (n: FormulaNode): ReportExpr => this.toExpr(n, scope);
+    switch (node.kind) {
+      case 'number': return { kind: 'number', value: node.value };
+      case 'text': return { kind: 'text', value: node.value };
+      case 'null': return { kind: 'null' };
+      case 'this':
+        if (scope.thisField === null) throw new FormulaError(`[THIS] в колонке ${scope.column} без источника`);
+        return scope.thisField;
+      case 'star': throw new FormulaError('«*» допустим только в COUNT(*)');
+      case 'name': {
+        const expr = scope.names(node.name);
+        if (!expr) throw new FormulaError(`неизвестное имя «${node.name}»`);
+        return expr;
+      }
+      case 'neg': case 'not': return { kind: node.kind, arg: go(node.arg) };
+      case 'binary': return { kind: 'binary', op: node.op, left: go(node.left), right: go(node.right) };
+      case 'like': return { kind: 'like', arg: go(node.arg), pattern: go(node.pattern), negate: node.negate };
+      case 'in': return { kind: 'in', arg: go(node.arg), list: node.list.map(go), negate: node.negate };
+      case 'isNull': return { kind: 'isNull', arg: go(node.arg), negate: node.negate };
+      case 'between': return { kind: 'between', arg: go(node.arg), low: go(node.low), high: go(node.high), negate: node.negate };
+      case 'call': {
+        const fn = node.name.toUpperCase();
+        if (fn === 'COUNT' && node.args.length === 1 && node.args[0].kind === 'star') return { kind: 'countAll' };
+        if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: node.args.map(go) };
+        const part = ROW_PARTS[fn];
+        if (part !== undefined && node.args.length === 1) {
+          const arg = go(node.args[0]);
+          if (arg.kind === 'record' || arg.kind === 'cell') return { ...arg, part };
+          throw new FormulaError(`${node.name} нужна колонка, а не выражение`);
+        }
+        throw new FormulaError(`неизвестная функция ${node.name}`);
+      }
+    }
+  }
+
+  // ---- filters ----------------------------------------------------------------
+
+  /** one bound of a FR_/TO_ filter; `plain` is the operator of a value without one */
+  private bound(index: number, raw: string, plain: '=' | '>=' | '<='): ReportExpr {
+    const column = this.columns[index];
+    const target = this.rowExpr(index);
+    let value = raw;
+    let negate = false;
+    let op: '=' | '<>' | '<' | '<=' | '>' | '>=' = plain;
+    const trimmed = value.trimStart();
+    const prefix = ['>=', '<=', '<>', '!=', '>', '<', '='].find((o) => trimmed.startsWith(o));
+    if (prefix) {
+      op = prefix === '!=' ? '<>' : (prefix as typeof op);
+      value = trimmed.slice(prefix.length).trim();
+    } else if (value.startsWith('!')) {
+      negate = true;
+      value = value.slice(1);
+    }
+    if ((op === '=' || op === '<>') && value.includes('%')) {
+      return { kind: 'like', arg: target, pattern: { kind: 'text', value }, negate: negate !== (op === '<>') };
+    }
+    const base = column.def.source === 0 ? 'SIGNED' : this.baseOfSource(index);
+    if (base === 'DATE' && value !== '') value = formatVal('DATE', value, { ...this.ctx.formatEnv(), warn: () => undefined });
+    const numeric = NUMERIC_BASES.has(base) || base === 'DATE';
+    const literal: ReportExpr = numeric && isNumeric(value) ? { kind: 'number', value: toFloat(value) } : { kind: 'text', value };
+    const cond: ReportExpr = { kind: 'binary', op, left: target, right: literal };
+    return negate ? { kind: 'not', arg: cond } : cond;
+  }
+
+  private baseOfSource(index: number): string {
+    const source = this.sources[index];
+    switch (source.kind) {
+      case 'calculated': return 'SIGNED';
+      case 'table': return this.meta.baseName(source.table);
+      case 'ref': return this.meta.baseName(source.target);
+      case 'child': return this.meta.baseName(source.child);
+      case 'cell': return BASE_NAMES[this.meta.req(source.reqId)?.base ?? 0] ?? 'SHORT';
+    }
+  }
+
+  /** FR_/TO_ of the request for this column (by name, spaces as _, or by column id) */
+  private requestFilter(index: number, prefix: 'FR_' | 'TO_'): string | undefined {
+    const column = this.columns[index];
+    for (const key of [`${prefix}${column.key.replace(/ /g, '_')}`, `${prefix}${column.def.id}`]) {
+      if (this.ctx.has(key)) return this.ctx.str(key);
+    }
+    return undefined;
+  }
+
+  /** the filters; equality filters on joined tables also return the tables that then lead the order */
+  private filters(): { where: ReportExpr[]; leading: number[] } {
+    const where: ReportExpr[] = [];
+    let leading: number[] = [];
+    this.def.columns.forEach((def, index) => {
+      // no filter reveals anything about a column the user may not read
+      if (this.unreadable[index]) return;
+      const fromRequest = this.requestFilter(index, 'FR_');
+      const toRequest = this.requestFilter(index, 'TO_');
+      const byRequest = (fromRequest ?? '') !== '' || (toRequest ?? '') !== '';
+      const from = byRequest ? (fromRequest ?? '') : def.filterFrom;
+      const to = byRequest ? (toRequest ?? '') : def.filterTo;
+      if (from === '' && to === '') return;
+      if (from !== '') where.push(this.bound(index, from, to !== '' ? '>=' : '='));
+      if (to !== '') where.push(this.bound(index, to, from !== '' ? '<=' : '<='));
+      // Recorded: MySQL starts an exact match on a joined table's value from that table, so the rows
+      // come grouped by the records on the way to the main table. We order that way explicitly.
+      const field = this.fields[index];
+      const exact = from !== '' && to === '' && !/^[<>=!]/.test(from.trimStart()) && !from.includes('%');
+      if (exact && field && field.kind === 'record' && field.table !== 0 && leading.length === 0) {
+        leading = this.tables.pathToMain(field.table).slice(0, -1);
+      }
+    });
+    return { where, leading };
+  }
+
+  private clause(name: string, text: string, names: (name: string) => ReportExpr | null): ReportExpr {
+    try {
+      return this.toExpr(parseFormula(text), { thisField: null, column: name, names });
+    } catch (err) {
+      if (err instanceof FormulaError) throw new FormulaError(`${name}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  // ---- order and limit ----------------------------------------------------------
+
+  private order(): ReportSort[] {
+    const numeric = (index: number) => NUMERIC_BASES.has(this.columns[index].format) || AGGREGATES.has(this.def.columns[index].fn.toUpperCase());
+    const requested = this.ctx.str('ORDER').trim();
+    if (requested !== '') {
+      const sorts: ReportSort[] = [];
+      for (const part of requested.split(',')) {
+        const text = part.trim();
+        const desc = text.startsWith('-');
+        const key = desc ? text.slice(1) : text;
+        const index = this.def.columns.findIndex((c, i) => String(c.id) === key || this.columns[i].key === key);
+        if (index >= 0) sorts.push({ column: index, desc, numeric: numeric(index) });
+      }
+      return sorts;
+    }
+    return this.def.columns
+      .map((c, index) => ({ c, index }))
+      .filter(({ c }) => c.sort !== 0)
+      .sort((a, b) => Math.abs(a.c.sort) - Math.abs(b.c.sort) || a.index - b.index)
+      .map(({ c, index }) => ({ column: index, desc: c.sort < 0, numeric: numeric(index) }));
+  }
+
+  private limit(): { limit?: number; offset?: number } {
+    const parse = (text: string): { limit: number; offset: number } | null => {
+      const parts = text.split(',').map((x) => x.trim());
+      if (text.trim() === '' || parts.length > 2 || parts.some((x) => !/^\d+$/.test(x))) return null;
+      return parts.length === 2 ? { offset: toInt(parts[0]), limit: toInt(parts[1]) } : { offset: 0, limit: toInt(parts[0]) };
+    };
+    const stored = parse(this.def.params.get('LIMIT') ?? '');
+    const requested = parse(this.ctx.str('LIMIT'));
+    if (!requested) return stored ? { limit: stored.limit, offset: stored.offset } : {};
+    // a request never reads past the stored limit
+    return { limit: stored ? Math.min(stored.limit, requested.limit) : requested.limit, offset: requested.offset };
+  }
+
+  // ---- the plan -------------------------------------------------------------------
+
+  plan(): ReportPlan {
+    const hidden = this.unreadable;
+    for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
+    try {
+      this.chooseTables();
+      this.fields = this.sources.map((s) => this.fieldOf(s));
+      const select = this.def.columns.map((_, i) => (hidden[i] ? { kind: 'null' } as const : this.selectExpr(i)));
+      const { where, leading } = this.filters();
+      const byName = (name: string) => this.rowExprByName(name);
+      for (const [label, text] of [['WHERE', this.def.params.get('WHERE') ?? ''], ['WHERE', this.ctx.str('WHERE')]] as const) {
+        if (text.trim() !== '') where.push(this.clause(label, text, byName));
+      }
+      const having: ReportExpr[] = [];
+      const havingText = this.def.params.get('HAVING') ?? '';
+      if (havingText.trim() !== '') {
+        having.push(this.clause('HAVING', havingText, (name) => {
+          const index = this.columnByName(name);
+          return index === undefined ? null : { kind: 'result', column: index };
+        }));
+      }
+      // what no database computes is refused here, naming the place, rather than failing in SQL
+      if (where.some(containsAggregate)) throw new FormulaError('агрегатная функция в WHERE или в фильтре колонки (условия на итоги — в HAVING)');
+      if (having.some(containsAggregate)) throw new FormulaError('HAVING: агрегатная функция не нужна — HAVING сравнивает значения колонок');
+      const nested = select.findIndex(nestsAggregates);
+      if (nested >= 0) throw new FormulaError(`колонка ${this.columns[nested].key}: агрегатная функция внутри агрегатной`);
+      const mixed = select.findIndex((e) => containsAggregate(e) && usesRowValueOutsideAggregate(e));
+      if (mixed >= 0) throw new FormulaError(`колонка ${this.columns[mixed].key}: значение строки рядом с агрегатной функцией`);
+      // The report-level ORDER BY (264) had no effect on the recorded engine; it is not applied.
+      const query: ReportQuery = {
+        tables: this.tables.tables,
+        select,
+        where,
+        having,
+        order: this.order(),
+        // then every joined table's id: several lines (or several references) of one record come in id order too
+        tieTables: [...new Set([...leading, ...this.tables.tables.map((_, i) => i)])],
+        ...this.limit(),
+      };
+      return { columns: this.columns, query, error: null };
+    } catch (err) {
+      if (err instanceof FormulaError) {
+        return { columns: this.columns, query: { tables: [], select: [], where: [], having: [], order: [], tieTables: [] }, error: err.message };
+      }
+      throw err;
+    }
+  }
+}
+
+export function planReport(ctx: RequestContext, def: ReportDef): ReportPlan {
+  return new Planner(ctx, def).plan();
+}

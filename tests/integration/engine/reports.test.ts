@@ -1,0 +1,342 @@
+/**
+ * The report compiler beyond the recording, on PGlite and MariaDB: the database of reports.jsonl
+ * (replayed to build it), then more reports and requests — WHERE and HAVING through the grammar,
+ * GROUP_CONCAT, ROUND, YEAR, division by zero, case-insensitive text, totals, ORDER, RECORD_COUNT —
+ * and hostile WHERE/filter texts, which answer an error (or nothing) and change no row.
+ * The last test checks that both stores gave exactly the same answers.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
+import { TEST_STORES, type TestStore } from '../../support/stores.js';
+import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
+import { forbiddenChanges } from '../fuzz/snapshots.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+const ids = JSON.parse(readFileSync(new URL('../../golden/fixtures/reports.ids.json', import.meta.url), 'utf8')) as Record<string, number>;
+
+interface Answer {
+  status: number;
+  json: unknown;
+}
+
+/** every answer of the shared cases, per store, for the comparison at the end */
+const answersByStore = new Map<string, Record<string, Answer>>();
+/** what each shared case asked, to name a difference */
+const cases = new Map<string, string>();
+
+for (const factory of TEST_STORES) {
+  describe.skipIf(!factory.enabled)(`reports on ${factory.name}`, () => {
+    let server: LegacyServer;
+    let opened: TestStore;
+    let token = '';
+    let xsrf = '';
+    const answers: Record<string, Answer> = {};
+
+    const call = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>, as = token): Promise<Answer> => {
+      const res = await fetch(`${server.url}/rep1/${path}`, {
+        method,
+        headers: { 'X-Authorization': as, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+        body: form ? new URLSearchParams({ _xsrf: xsrf, ...form }).toString() : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, json: JSON.parse(text) as unknown };
+    };
+    /** a shared case: its answer is compared between the stores */
+    const run = async (name: string, path: string): Promise<Answer> => {
+      cases.set(name, decodeURIComponent(path));
+      const a = await call('GET', path);
+      answers[name] = a;
+      return a;
+    };
+    const newReport = async (name: string, params: Record<string, string>, columns: { source: number; set: Record<string, string> }[]): Promise<number> => {
+      const report = Number(((await call('POST', '_m_new/22?JSON', { t22: name, up: '1' })).json as { id: number }).id);
+      if (Object.keys(params).length) await call('POST', `_m_set/${report}?JSON`, params);
+      for (const column of columns) {
+        const id = Number(((await call('POST', '_m_new/28?JSON', { t28: String(column.source), up: String(report) })).json as { id: number }).id);
+        await call('POST', `_m_set/${id}?JSON`, column.set);
+      }
+      return report;
+    };
+
+    beforeAll(async () => {
+      opened = await factory.open();
+      await opened.store.importRows('rep1', loadRows('reports-start-rows.json'));
+      server = await startLegacyServer(() => opened.store);
+      const { mismatches } = await replay(server.url, loadExchanges('reports.jsonl'));
+      expect(mismatches).toEqual([]);
+      const login = await fetch(`${server.url}/rep1/auth?JSON`, {
+        method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=tester&pwd=tester-pass-1',
+      });
+      const body = (await login.json()) as { token: string; _xsrf: string };
+      token = body.token;
+      xsrf = body._xsrf;
+    }, 180_000);
+    afterAll(async () => {
+      await server?.close();
+      await opened?.cleanup();
+    }, 120_000);
+
+    it('request WHERE through the grammar: comparisons, IS NULL, IN, BETWEEN, LIKE, case-insensitive text', async () => {
+      const base = `report/${ids.rep_join}?JSON_KV`;
+      const orderNos = async (name: string, where: string) => ((await run(name, `${base}&WHERE=${encodeURIComponent(where)}`)).json as { order_no: string }[]).map((r) => r.order_no);
+      expect(await orderNos('where_and', "amount > 100 AND city = 'MOSCOW'")).toEqual(['ORD-001']);
+      expect(await orderNos('where_null', 'city IS NULL')).toEqual(['ORD-008']);
+      expect(await orderNos('where_in', "client IN ('bob', 'Dave')")).toEqual(['ORD-003', 'ORD-005', 'ORD-006']);
+      expect(await orderNos('where_between', 'amount BETWEEN 60 AND 120.5')).toEqual(['ORD-001', 'ORD-002', 'ORD-007']);
+      expect(await orderNos('where_like', "NOT client LIKE '%a%' OR amount >= 999")).toEqual(['ORD-003', 'ORD-005', 'ORD-006', 'ORD-008']);
+      expect(await orderNos('where_quote', "city = 'x'' OR 1=1 --'")).toEqual([]);
+      // FR_ values are parameters too
+      expect(((await run('fr_quote', `${base}&FR_city=${encodeURIComponent("' OR 1=1 --")}`)).json as unknown[]).length).toBe(0);
+      expect(((await run('fr_case', `${base}&FR_client=ALICE`)).json as unknown[]).length).toBe(3);
+    });
+
+    it('JSON_KV names the report in its headers and its file name', async () => {
+      const res = await fetch(`${server.url}/rep1/report/${ids.rep_calc}?JSON_KV`, { headers: { 'X-Authorization': token } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-query-id')).toBe(String(ids.rep_calc));
+      expect(res.headers.get('x-query-name')).toBe('orders_calc');
+      expect(res.headers.get('content-disposition')).toBe('attachment;filename=orders_calc.json');
+      await res.text();
+    });
+
+    it('ORDER on text descending, ties by id; RECORD_COUNT with a filter; ad-hoc totals', async () => {
+      const sorted = (await run('order_text', `report/${ids.rep_join}?JSON_KV&ORDER=-${ids.rep_join_col_client}`)).json as { order_no: string }[];
+      expect(sorted.map((r) => r.order_no)).toEqual(['ORD-008', 'ORD-006', 'ORD-004', 'ORD-003', 'ORD-005', 'ORD-001', 'ORD-002', 'ORD-007']);
+      expect((await run('count_filtered', `report/${ids.rep_join}?JSON&RECORD_COUNT&FR_city=Moscow`)).json).toEqual({ count: '4' });
+      const totals = (await run('totals', `report/${ids.rep_join}?JSON&TOTALS=${ids.rep_join_col_amount}:AVG,order_no:COUNT`)).json as { columns: { name: string; totals: string }[] };
+      expect(Object.fromEntries(totals.columns.map((c) => [c.name, c.totals]))).toEqual({
+        order_no: '8', client: '', city: '', amount: '219.4675', order_date: '',
+      });
+    });
+
+    it('grouping with GROUP_CONCAT, HAVING over the result, MIN/MAX', async () => {
+      const report = await newReport('by_client_concat', { t263: 'orders > 1' }, [
+        { source: ids.Order_Client, set: { t100: 'client' } },
+        { source: ids.Order, set: { t100: 'orders', t104: '74' } },
+        { source: ids.Order, set: { t100: 'list', t104: '235' } },
+        { source: ids.Order_Amount, set: { t100: 'smallest', t104: '76' } },
+        { source: ids.Order_Amount, set: { t100: 'largest', t104: '75' } },
+      ]);
+      expect((await run('having', `report/${report}?JSON_KV`)).json).toEqual([
+        { client: 'Alice', orders: '3', list: 'ORD-001,ORD-002,ORD-007', smallest: '60.00', largest: '120.50' },
+        { client: 'Bob', orders: '2', list: 'ORD-003,ORD-005', smallest: '150.00', largest: '300.00' },
+      ]);
+    });
+
+    it('MIN/MAX of text follow the case-insensitive order on both stores', async () => {
+      await call('POST', `_m_new/${ids.Client}?JSON`, { up: '1', [`t${ids.Client}`]: 'aaron' });
+      const report = await newReport('client_range', {}, [
+        { source: ids.Client, set: { t100: 'first', t104: '76' } },
+        { source: ids.Client, set: { t100: 'last', t104: '75' } },
+      ]);
+      expect((await run('text_min_max', `report/${report}?JSON_KV`)).json).toEqual([{ first: 'aaron', last: 'Eve' }]);
+    });
+
+    it('grouping puts text differing only in case in one group on both stores', async () => {
+      const visit = Number(((await call('POST', '_d_new?JSON', { val: 'Visit', t: '3' })).json as { obj: number }).obj);
+      const who = Number(((await call('POST', '_d_new?JSON', { val: 'Who', t: '3' })).json as { obj: number }).obj);
+      const whoReq = Number(((await call('POST', `_d_req/${visit}?JSON`, { t: String(who) })).json as { id: number }).id);
+      for (const [name, person] of [['v1', 'alice'], ['v2', 'ALICE'], ['v3', 'Bob'], ['v4', 'alice']]) {
+        await call('POST', `_m_new/${visit}?JSON`, { up: '1', [`t${visit}`]: name, [`t${whoReq}`]: person });
+      }
+      const report = await newReport('visits', {}, [
+        { source: whoReq, set: { t100: 'who' } },
+        { source: visit, set: { t100: 'visits', t104: '74' } },
+      ]);
+      const rows = (await run('case_groups', `report/${report}?JSON_KV`)).json as { who: string; visits: string }[];
+      expect(rows.map((r) => [r.who.toLowerCase(), r.visits])).toEqual([['alice', '3'], ['bob', '1']]);
+    });
+
+    it('formulas: ROUND, YEAR, division by zero, [THIS] with an alias', async () => {
+      const report = await newReport('calc_more', { t134: '3' }, [
+        { source: ids.Order, set: { t100: 'order_no' } },
+        { source: ids.Order_Amount, set: { t100: 'amount', t101: 'amt' } },
+        { source: 0, set: { t100: 'third', t101: 'ROUND(amt / 3, 2)' } },
+        { source: 0, set: { t100: 'by_zero', t101: 'amt / 0' } },
+        { source: ids.Order_Date, set: { t100: 'year', t104: '142' } },
+        { source: ids.Order, set: { t100: 'upper_len', t101: 'LENGTH(UPPER([THIS])) * 2' } },
+      ]);
+      // YEAR keeps the DATE format of its column, as the recorded MONTH does: "..2024"
+      expect((await run('formulas', `report/${report}?JSON_KV`)).json).toEqual([
+        { order_no: 'ORD-001', amount: '120.50', third: '40.17', by_zero: '', year: '..2024', upper_len: '14' },
+        { order_no: 'ORD-002', amount: '80.00', third: '26.67', by_zero: '', year: '..2024', upper_len: '14' },
+        { order_no: 'ORD-003', amount: '300.00', third: '100', by_zero: '', year: '..2024', upper_len: '14' },
+      ]);
+    });
+
+    it('a subordinate table joins under its parent record (orders without lines keep one row)', async () => {
+      const id = (a: Answer) => Number((a.json as { obj?: number; id?: number }).obj ?? (a.json as { id: number }).id);
+      const line = id(await call('POST', '_d_new?JSON', { val: 'Line', t: '3' }));
+      const product = id(await call('POST', '_d_new?JSON', { val: 'Product', t: '3' }));
+      const productReq = Number(((await call('POST', `_d_req/${line}?JSON`, { t: String(product) })).json as { id: number }).id);
+      await call('POST', `_d_req/${ids.Order}?JSON`, { t: String(line) });
+      for (const [order, name, item] of [[ids['order_ORD-001'], 'L1', 'Pen'], [ids['order_ORD-001'], 'L2', 'Ink'], [ids['order_ORD-003'], 'L3', 'Pad']] as const) {
+        await call('POST', `_m_new/${line}?JSON`, { up: String(order), [`t${line}`]: name, [`t${productReq}`]: item });
+      }
+      const report = await newReport('order_lines', { t134: '4' }, [
+        { source: ids.Order, set: { t100: 'order_no' } },
+        { source: line, set: { t100: 'line' } },
+        { source: productReq, set: { t100: 'product' } },
+      ]);
+      expect((await run('subordinate', `report/${report}?JSON_KV`)).json).toEqual([
+        { order_no: 'ORD-001', line: 'L1', product: 'Pen' },
+        { order_no: 'ORD-001', line: 'L2', product: 'Ink' },
+        { order_no: 'ORD-002', line: '', product: '' },
+        { order_no: 'ORD-003', line: 'L3', product: 'Pad' },
+      ]);
+    });
+
+    it('a value the database cannot compute answers a report error, not a 500', async () => {
+      const report = await newReport('overflow', {}, [
+        { source: ids.Order_Amount, set: { t100: 'amount', t101: 'amt' } },
+        { source: 0, set: { t100: 'huge', t101: 'amt * 1e308 * 10' } },
+        { source: 0, set: { t100: 'places', t101: 'ROUND(amt, 99999999999)' } },
+      ]);
+      const a = await run('overflow', `report/${report}?JSON_KV`);
+      expect(a).toEqual({ status: 200, json: [{ amount: 'Ошибка в отчёте overflow: значение не вычисляется (число вне диапазона или не число)', huge: '', places: '' }] });
+      const places = await run('places', `report/${report}?JSON_DATA&WHERE=${encodeURIComponent('amt < 0')}`);
+      expect(places).toEqual({ status: 200, json: { amount: [], huge: [], places: [] } });
+    });
+
+    it('aggregates where no database computes them answer a report error naming the place', async () => {
+      const report = await newReport('nested', {}, [
+        { source: ids.Order_Client, set: { t100: 'client' } },
+        { source: ids.Order_Amount, set: { t100: 'total', t101: 'SUM([THIS])' } },
+        { source: ids.Order_Amount, set: { t100: 'doubled', t101: 'SUM([THIS])', t104: '73' } },
+      ]);
+      const nested = (await run('nested', `report/${report}?JSON_KV`)).json;
+      expect(nested).toEqual([{ client: 'Ошибка в отчёте nested: колонка doubled: агрегатная функция внутри агрегатной', total: '', doubled: '' }]);
+      const mixed = await newReport('mixed', {}, [
+        { source: ids.Order_Amount, set: { t100: 'amount', t101: 'amt' } },
+        { source: ids.Order_Qty, set: { t100: 'qty', t101: 'qn' } },
+        { source: 0, set: { t100: 'odd', t101: 'SUM(amt) + qn' } },
+      ]);
+      expect((await run('mixed', `report/${mixed}?JSON_KV`)).json).toEqual([
+        { amount: 'Ошибка в отчёте mixed: колонка odd: значение строки рядом с агрегатной функцией', qty: '', odd: '' },
+      ]);
+      const where = (await run('where_sum', `report/${ids.rep_group}?JSON_KV&WHERE=${encodeURIComponent('SUM(total_amount) > 1')}`)).json;
+      expect(JSON.stringify(where)).toContain('агрегатная функция в WHERE или в фильтре колонки');
+      const filter = (await run('filter_sum', `report/${report}?JSON_KV&FR_total=%3E1`)).json as Record<string, string>[];
+      expect(filter[0].client).toMatch(/агрегатная функция в WHERE или в фильтре колонки/);
+    });
+
+    it('random WHERE texts never give a 5xx nor any SQL', async () => {
+      const pieces = ['amount', 'city', 'client', 'order_no', "'Moscow'", '1', '2.5', '=', '<>', '>', '(', ')', ',', 'AND', 'OR', 'NOT',
+        'LIKE', "'%o%'", 'IN', 'IS', 'NULL', 'BETWEEN', '+', '*', '/', '-', 'ROUND', 'LOWER', 'SUM', 'COUNT', '*', ';', '--', "'", '"', '`', '\\', '\u0000'];
+      const texts = fc.sample(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 12 }).map((p) => p.join(' ')), { numRuns: 150, seed: 4242 });
+      for (const where of texts) {
+        const a = await call('GET', `report/${ids.rep_join}?JSON_KV&WHERE=${encodeURIComponent(where)}`);
+        expect(a.status, where).toBeLessThan(500);
+        expect(JSON.stringify(a.json), where).not.toMatch(/Couldn't execute|\bSELECT\b|Internal error/);
+      }
+    });
+
+    it('random expressions of the grammar, as a WHERE and as a formula, never give a 5xx', async () => {
+      const { expr } = fc.letrec((tie) => ({
+        expr: fc.oneof(
+          { depthSize: 'small', withCrossShrink: true },
+          fc.constantFrom('amount', 'city', 'client', 'order_no', 'order_date', "'Moscow'", "'%o%'", '0', '1', '2.5', '-3', 'NULL', "'12abc'", "''"),
+          fc.tuple(tie('expr'), fc.constantFrom('=', '<>', '<', '>=', '+', '-', '*', '/', 'AND', 'OR', 'LIKE', 'NOT LIKE'), tie('expr')).map(([a, op, b]) => `(${String(a)} ${op} ${String(b)})`),
+          fc.tuple(fc.constantFrom('ROUND', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'MONTH', 'YEAR', 'DAY', 'COALESCE'), tie('expr')).map(([f, a]) => `${f}(${String(a)})`),
+          fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `ROUND(${String(a)}, ${String(b)})`),
+          tie('expr').map((a) => `NOT ${String(a)}`),
+          tie('expr').map((a) => `${String(a)} IS NULL`),
+          fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, c]) => `${String(a)} BETWEEN ${String(b)} AND ${String(c)}`),
+          fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, c]) => `${String(a)} IN (${String(b)}, ${String(c)})`),
+        ),
+      }));
+      const texts = fc.sample(expr, { numRuns: 80, seed: 2026 }).map(String);
+      const calc = await newReport('random_formula', {}, [
+        { source: ids.Order, set: { t100: 'order_no' } },
+        { source: ids.Order_Amount, set: { t100: 'amount' } },
+      ]);
+      const column = Number(((await call('POST', '_m_new/28?JSON', { t28: '0', up: String(calc) })).json as { id: number }).id);
+      for (const [i, text] of texts.entries()) {
+        const a = await run(`random_where_${i}`, `report/${ids.rep_join}?JSON_KV&WHERE=${encodeURIComponent(text)}`);
+        expect(a.status, text).toBe(200);
+        expect(JSON.stringify(a.json), text).not.toMatch(/Internal error|\bSELECT\b/);
+        await call('POST', `_m_set/${column}?JSON`, { t100: 'value', t101: text });
+        const b = await run(`random_formula_${i}`, `report/${calc}?JSON_KV`);
+        expect(b.status, text).toBe(200);
+        expect(JSON.stringify(b.json), text).not.toMatch(/Internal error|\bSELECT\b/);
+      }
+    });
+
+    it('hostile WHERE texts answer an error naming the token, with no SQL, and change no row', async () => {
+      const before = await opened.store.exportRows('rep1');
+      const hostile = [
+        '1=1; DROP TABLE rep1',
+        "1=1 --'",
+        "' OR '1'='1",
+        'amount) UNION SELECT * FROM rep1 (',
+        'SLEEP(5) = 0',
+        'BENCHMARK(1000000, 1) = 0',
+        'no_such_column = 1',
+        '`val` = 1',
+        '@@version = 1',
+        '('.repeat(300) + '1' + ')'.repeat(300),
+      ];
+      for (const [i, where] of hostile.entries()) {
+        for (const flag of ['JSON_KV', 'JSON', 'JSON_DATA', 'JSON_CR']) {
+          const a = await run(`hostile_${i}_${flag}`, `report/${ids.rep_join}?${flag}&WHERE=${encodeURIComponent(where)}`);
+          expect(a.status, where).toBe(200);
+          const text = JSON.stringify(a.json);
+          expect(text, where).toMatch(/Ошибка в отчёте orders_join: WHERE: /);
+          expect(text, where).not.toMatch(/\b(SELECT|FROM|JOIN)\b.*\b(FROM|WHERE)\b/);
+        }
+      }
+      expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+    });
+
+    it('a user who may only read, with one requisite BARRED: that column is left out and no filter reaches it', async () => {
+      const t = opened.store.tenant('rep1');
+      // role 164 reads everything (its grant on 1 is READ); BARRED on the Amount requisite
+      const grant = await t.insert({ up: 164, ord: 2, t: 116, val: String(ids.Order_Amount) });
+      await t.insert({ up: grant, ord: 1, t: 172, val: '' });
+      const user = await t.insert({ up: 1, ord: 0, t: 18, val: 'reader' });
+      await t.insert({ up: user, ord: 1, t: 20, val: createHash('sha512').update('oracle-salt' + 'rep1' + 'reader-pass-1').digest('hex') });
+      await t.insert({ up: user, ord: 1, t: 164, val: '115' });
+      const login = await fetch(`${server.url}/rep1/auth?JSON`, {
+        method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=reader&pwd=reader-pass-1',
+      });
+      const reader = ((await login.json()) as { token: string }).token;
+      const report = (await call('GET', `report/${ids.rep_join}?JSON`, undefined, reader)).json as { columns: { name: string; granted: number }[]; data: string[][] };
+      expect(report.columns.map((c) => [c.name, c.granted])).toEqual([['order_no', 0], ['client', 0], ['city', 0], ['order_date', 0]]);
+      expect(report.data[0]).toHaveLength(8);
+      const filtered = (await call('GET', `report/${ids.rep_join}?JSON_KV&FR_amount=%3E100`, undefined, reader)).json as unknown[];
+      expect(filtered).toHaveLength(8);
+      const where = (await call('GET', `report/${ids.rep_join}?JSON_KV&WHERE=${encodeURIComponent('amount > 100')}`, undefined, reader)).json;
+      expect(where).toEqual([{ order_no: 'Ошибка в отчёте orders_join: WHERE: неизвестное имя «amount»', client: '', city: '', order_date: '' }]);
+      answers.reader_columns = { status: 200, json: report };
+    });
+
+    it('URL reports and write-back (Set, confirmed) answer 501; without confirmation the report runs', async () => {
+      const url = await newReport('from_url', { t97: 'http://127.0.0.1:9/data.json' }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
+      expect(await run('url_report', `report/${url}?JSON_KV`)).toEqual({ status: 501, json: [{ error: 'URL-отчёты пока не поддерживаются (from_url)' }] });
+      const setter = await newReport('setter', { t134: '1' }, [{ source: ids.Order_Qty, set: { t100: 'qty', t132: '[THIS] + 1' } }]);
+      const before = await opened.store.exportRows('rep1');
+      expect(await run('set_confirmed', `report/${setter}?JSON_KV&confirmed=1`)).toEqual({ status: 501, json: [{ error: 'Присвоение значений из отчёта пока не поддерживается (setter)' }] });
+      expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+      expect(await run('set_plain', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '2' }] });
+    });
+
+    it('a PHP-side function answers 501 naming it', async () => {
+      const a = await run('date2str', `report/${ids.rep_d2s}?JSON_KV`);
+      expect(a).toEqual({ status: 501, json: [{ error: 'Функция abn_DATE2STR в отчётах не поддерживается (колонка date_words)' }] });
+      answersByStore.set(factory.name, answers);
+    });
+  });
+}
+
+describe.skipIf(!TEST_STORES.every((s) => s.enabled))('reports give the same answers on PGlite and MariaDB', () => {
+  it('every shared case', () => {
+    const [first, second] = TEST_STORES.map((s) => answersByStore.get(s.name));
+    expect(first).toBeDefined();
+    expect(Object.keys(first!).length).toBeGreaterThan(40);
+    const differing = Object.keys(first!).filter((k) => JSON.stringify(first![k]) !== JSON.stringify(second?.[k]));
+    expect(differing.map((k) => `${k}: ${cases.get(k) ?? ''}`)).toEqual([]);
+    expect(second).toEqual(first);
+  });
+});
