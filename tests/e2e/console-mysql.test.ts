@@ -89,11 +89,22 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     expect(((await login.json()) as { token?: string }).token).toBeTruthy();
   });
 
-  it('turns degraded when MariaDB stops and recovers when it starts again', async () => {
+  it('turns degraded when MariaDB stops, stays usable for the admin, and recovers when it starts again', async () => {
     await mariadb.stop();
     await poll(() => page.getByTestId('health-status').getAttribute('data-status'), 30_000).toBe('degraded');
     await poll(() => page.getByTestId('health-db').getAttribute('data-connected')).toBe('false');
     await screenshot(page, 'health-degraded');
+    // the admin sees which database and why
+    await poll(() => page.getByTestId('health-db-reason').textContent()).toMatch(/\S/);
+
+    // the console stays usable: sign out, sign in again (against the copy of the admin password in
+    // the data folder), and the settings, where the database is configured, open
+    await page.getByTestId('logout').click();
+    await signIn(page, PASSWORD);
+    await goTo(page, 'settings');
+    await page.locator('#setting-DB_HOST').waitFor();
+    await screenshot(page, 'settings-while-mysql-down');
+    await goTo(page, 'health');
 
     await mariadb.start();
     await poll(() => page.getByTestId('health-status').getAttribute('data-status'), 60_000).toBe('ok');
