@@ -73,6 +73,9 @@ export function requestContext(logger: Logger): RequestHandler {
         ip: req.ip,
       };
       if (aborted) logger.info(fields, 'request aborted by the client');
+      // a probe's 503 "not ready yet" (starting, database away) is its answer, not a failure: the
+      // store's state changes are logged once by the store handle
+      else if (QUIET_PATHS.has(req.path) && res.statusCode === 503) logger.debug(fields, 'request: not ready');
       else if (res.statusCode >= 500) logger.error(fields, 'request failed');
       else if (QUIET_PATHS.has(req.path)) logger.debug(fields, 'request');
       else logger.info(fields, 'request');

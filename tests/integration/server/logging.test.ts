@@ -118,6 +118,27 @@ describe('log system', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a readiness probe answered 503 is not logged as a failed request; any other 503 is', async () => {
+    const express = (await import('express')).default;
+    const { requestContext } = await import('../../../server/log/request-context.js');
+    const { listen } = await import('../../support/server.js');
+    const out = captureStdout();
+    const logs = await createLogSystem(settings({ LOG_FORMAT: 'json', LOG_LEVEL: 'info' }), { stdout: out.stream });
+    const app = express();
+    app.use(requestContext(logs.logger));
+    app.get(['/health/ready', '/api/things'], (_req, res) => { res.status(503).json({ status: 'starting' }); });
+    const server = await listen(app);
+    try {
+      expect((await fetch(`${server.url}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${server.url}/api/things`)).status).toBe(503);
+    } finally {
+      await server.close();
+      await logs.close();
+    }
+    const records = out.text().trim().split('\n').map((line) => JSON.parse(line) as { level: string; url?: string });
+    expect(records.filter((r) => r.level === 'error').map((r) => r.url)).toEqual(['/api/things']);
+  });
+
   it('LOG_FORMAT=json writes pino JSON lines on stdout; pretty lines are one per record', async () => {
     const out = captureStdout();
     const logs = await createLogSystem(settings({ LOG_FORMAT: 'json' }), { stdout: out.stream });
