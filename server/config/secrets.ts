@@ -47,19 +47,13 @@ export function readStoredSecret(dataDir: string, fileName: string): StoredSecre
 }
 
 /**
- * Returns the stored secret, creating it when absent. Creation is atomic and never
- * overwrites: the value is written to a temp file, fsynced, then hard-linked into place;
- * if another process won the race, its value is read and used.
+ * Writes `value` to a temp file (mode 0600, fsynced) in the secrets folder (0700), next to where
+ * the secret `fileName` goes; the caller links or renames it into place.
  */
-export function readOrCreateSecret(dataDir: string, fileName: string, kind: SecretKind): StoredSecret {
-  const existing = readStoredSecret(dataDir, fileName);
-  if (existing) return existing;
-
+function writeSecretBeside(dataDir: string, fileName: string, value: string): { file: string; temp: string } {
   const dir = secretsDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  const file = path.join(dir, fileName);
-  const value = generateSecret(kind);
   const temp = path.join(dir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
@@ -68,6 +62,20 @@ export function readOrCreateSecret(dataDir: string, fileName: string, kind: Secr
   } finally {
     closeSync(fd);
   }
+  return { file: path.join(dir, fileName), temp };
+}
+
+/**
+ * Returns the stored secret, creating it when absent. Creation is atomic and never
+ * overwrites: the value is written to a temp file, fsynced, then hard-linked into place;
+ * if another process won the race, its value is read and used.
+ */
+export function readOrCreateSecret(dataDir: string, fileName: string, kind: SecretKind): StoredSecret {
+  const existing = readStoredSecret(dataDir, fileName);
+  if (existing) return existing;
+
+  const value = generateSecret(kind);
+  const { file, temp } = writeSecretBeside(dataDir, fileName, value);
   try {
     linkSync(temp, file);
   } catch (err) {
@@ -86,18 +94,7 @@ export function readOrCreateSecret(dataDir: string, fileName: string, kind: Secr
  * written to a temp file with mode 0600, fsynced, then renamed over the old one.
  */
 export function replaceStoredSecret(dataDir: string, fileName: string, value: string): string {
-  const dir = secretsDir(dataDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  const file = path.join(dir, fileName);
-  const temp = path.join(dir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, `${value}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  const { file, temp } = writeSecretBeside(dataDir, fileName, value);
   try {
     renameSync(temp, file);
   } catch (err) {

@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { processAlive } from '../storage/lock-file.js';
 import { SUPERVISED_ENV } from './launcher.js';
 
 export const REPLACES_PID_ENV = 'INTEGRAM_REPLACES_PID';
@@ -48,20 +49,11 @@ export function spawnReplacement(): number | undefined {
   return child.pid;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** In a replacement: waits (at most `timeoutMs`) until the process it replaces has exited. */
 export async function waitForPredecessor(env: NodeJS.ProcessEnv = process.env, timeoutMs = 120_000): Promise<void> {
   const pid = Number(env[REPLACES_PID_ENV]);
   if (!Number.isInteger(pid) || pid <= 0) return;
   delete process.env[REPLACES_PID_ENV];
   const deadline = Date.now() + timeoutMs;
-  while (isRunning(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -30,7 +30,8 @@ function readLock(path: string): LockInfo | null {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** whether a process with this pid exists on this machine */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -57,7 +57,8 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     const manifest = await backupAnswer(readManifest(dir, id));
     // a backup from a server with another AUTH_SALT: its Integram passwords work only with that salt
     const applySalt = body.applySalt === true;
-    if (saltMatches(manifest, deps.config.AUTH_SALT) === false) {
+    const saltDiffers = saltMatches(manifest, deps.config.AUTH_SALT) === false;
+    if (saltDiffers) {
       if (typeof body.applySalt !== 'boolean') {
         throw new HttpError(409, 'this backup was made on a server with another AUTH_SALT, and the Integram passwords in it work only with that salt: ' +
           'send "applySalt": true to adopt its salt (applies after a restart; passwords set on this server since then stop working) or false to keep this server\'s', 'salt_differs', {
@@ -70,7 +71,7 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     }
     deps.logger.warn({ backupId: id, applySalt }, 'restore requested from the console');
     // the salt is written by the job and read at the next start
-    if (applySalt && saltMatches(manifest, deps.config.AUTH_SALT) === false) ctx.restart.pending = true;
+    if (applySalt && saltDiffers) ctx.restart.pending = true;
     await startJob(ctx, res, RESTORE_JOB, { backupId: id, applySalt });
   };
 
