@@ -7,6 +7,7 @@
  * the PHP engine sent).
  */
 import { readFileSync } from 'node:fs';
+import type { Row } from '../../server/storage/types.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);
 
@@ -18,6 +19,8 @@ export interface Exchange {
   url: string;
   headers: Record<string, string>;
   body: string | null;
+  /** the request body when it is not UTF-8 text (a binary file upload) */
+  body_base64?: string;
   status: number;
   response_headers: Record<string, string | string[]>;
   response_is_json: boolean;
@@ -38,7 +41,8 @@ const ACTIVITY_TS = /^\d{9,11}\.\d{1,6}$/;
 
 function todayForms(): Set<string> {
   const out = new Set<string>();
-  for (const d of [new Date(), new Date(Date.UTC(2026, 10, 26))]) {
+  // the replay day and the days the recordings were made
+  for (const d of [new Date(), new Date(Date.UTC(2026, 10, 26)), new Date(Date.UTC(2026, 11, 7))]) {
     const dd = String(d.getUTCDate()).padStart(2, '0');
     const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
     const yyyy = String(d.getUTCFullYear());
@@ -152,7 +156,8 @@ export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ 
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(ex.headers ?? {})) headers[k] = substitute(v);
     const init: RequestInit = { method: ex.method, headers, redirect: 'manual' };
-    if (ex.body !== null && ex.body !== undefined) init.body = substitute(typeof ex.body === 'string' ? ex.body : JSON.stringify(ex.body));
+    if (ex.body_base64 !== undefined) init.body = Buffer.from(ex.body_base64, 'base64');
+    else if (ex.body !== null && ex.body !== undefined) init.body = substitute(typeof ex.body === 'string' ? ex.body : JSON.stringify(ex.body));
     const problems: string[] = [];
     let status = 0;
     let text = '';
@@ -199,6 +204,25 @@ export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ 
     else passed++;
   }
   return { passed, mismatches };
+}
+
+/**
+ * The tenant's rows after a replay against the engine's after the recording: the same ids, parents,
+ * orders, types and values (values normalised as answers are: tokens, activity stamps, today's dates).
+ * Returns one line per differing id.
+ */
+export function rowDiff(expected: Row[], actual: Row[]): string[] {
+  const show = (r: Row | undefined) => (r ? JSON.stringify(normalise({ up: r.up, ord: r.ord, t: r.t, val: r.val })) : 'absent');
+  const byId = (rows: Row[]) => new Map(rows.map((r) => [Number(r.id), r]));
+  const e = byId(expected);
+  const a = byId(actual);
+  const out: string[] = [];
+  for (const id of [...new Set([...e.keys(), ...a.keys()])].sort((x, y) => x - y)) {
+    const want = show(e.get(id));
+    const got = show(a.get(id));
+    if (want !== got) out.push(`row ${id}: expected ${want.slice(0, 200)} got ${got.slice(0, 200)}`);
+  }
+  return out;
 }
 
 export function formatMismatches(file: string, mismatches: Mismatch[]): string {
