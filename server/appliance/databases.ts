@@ -5,10 +5,10 @@
  * admin API, the first-run setup, registration, organizations, the `db` CLI) comes through here.
  */
 import { randomBytes } from 'node:crypto';
-import { insertUser } from '../engine/index.js';
+import { insertUser, type NewDatabasePort } from '../engine/index.js';
 import { checkImportDbName } from '../storage/db-names.js';
-import type { Row, Store } from '../storage/types.js';
-import { loadTemplate } from './templates.js';
+import type { Row, Store, TenantStore } from '../storage/types.js';
+import { listTemplates, loadTemplate } from './templates.js';
 
 export const DEFAULT_ADMIN_LOGIN = 'admin';
 
@@ -47,6 +47,8 @@ export interface DatabaseCreation {
   name: string;
   source: { template: string } | { rows: Row[] };
   owner?: DatabaseOwner;
+  /** rows of the caller's own, written in one transaction on the new database before the owner */
+  populate?: (tx: TenantStore) => Promise<void>;
   /** more work inside the same lock once the rows and the owner are in; a throw undoes the creation */
   afterCreate?: (created: CreatedDatabase) => Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function createDatabase(deps: DatabaseDeps, creation: DatabaseCreat
     await store.createDatabase(name, rows);
     try {
       const created: CreatedDatabase = { name, rows: rows.length, ownerUserId: null, ownerToken: null };
+      if (creation.populate) await store.transaction(name, (tx) => creation.populate!(tx));
       const { owner } = creation;
       if (owner) {
         const token = owner.withToken ? randomBytes(32).toString('hex') : undefined;
@@ -103,6 +106,36 @@ export async function createDatabase(deps: DatabaseDeps, creation: DatabaseCreat
   });
   if (outcome === null) throw new DatabaseBusyError(name);
   return outcome;
+}
+
+/**
+ * What the engine's `_new_db` creates databases with: this module's createDatabase from the
+ * templates INTEGRAM_TEMPLATES names, so it takes the same lock and leaves nothing half-made.
+ */
+export function newDatabasePort(deps: () => DatabaseDeps, templates: string): NewDatabasePort {
+  const named = templates.split(':').filter((name) => name !== '').map((name) => name.toLowerCase());
+  return {
+    // the named templates this server has a file for
+    templates: async () => {
+      const present = new Set(await listTemplates(deps().templatesDir));
+      return named.filter((name) => present.has(name));
+    },
+    create: async (name, template, populate) => {
+      try {
+        await createDatabase(deps(), { name, source: { template }, populate });
+        return 'created';
+      } catch (err) {
+        // another request is making the same database right now: for this one, the name is taken
+        if (err instanceof DatabaseExistsError || err instanceof DatabaseBusyError) return 'taken';
+        throw err;
+      }
+    },
+    drop: async (name) => {
+      const current = deps();
+      await current.store.dropDatabase(name);
+      current.invalidate?.(name);
+    },
+  };
 }
 
 /** The first template of INTEGRAM_TEMPLATES (e.g. ":ru:en:" → "ru"). */

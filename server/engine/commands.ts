@@ -11,6 +11,7 @@ import { objectList, getRecord, refReqs, deleteSelection } from './lists.js';
 import { editObjCard } from './card.js';
 import { terms, dict, metadata, objMeta, editTypes } from './schema.js';
 import { report } from './report.js';
+import { newDatabase } from './new-db.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
@@ -54,6 +55,8 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return editObjCard(ctx, s);
     case 'report':
       return report(ctx, s);
+    case '_new_db':
+      return newDatabase(ctx);
     default:
       // workplaces and other template pages are not part of the appliance's legacy API
       if (ctx.api) ctx.dieJson({});

@@ -380,6 +380,12 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     val: [plan.title], typ: [String(s.id)], f_i: [ctx.has('F_I') ? String(toInt(ctx.str('F_I'))) : ''],
     lnx: [ctx.has('lnx') ? String(toInt(ctx.str('lnx'))) : '0'],
   };
+  // the page offers deleting and exporting the table's records to whom the role's flags allow it, to
+  // the admin and to the database's owner (the user named like the database)
+  const g = ctx.session!;
+  const flagged = (flags: Set<string>) => flags.has('1') || flags.has(String(s.id)) || g.user === 'admin' || g.user === ctx.db;
+  if (flagged(g.grants.deletable)) api['&main.a.&uni_obj.&delete'] = { ok: [''] };
+  if (flagged(g.grants.exportable)) api['&main.a.&uni_obj.&export'] = { ok: [''] };
   if (fuNum > 1) {
     const par = await ctx.t.get(fuNum);
     const parType = par ? ctx.meta.get(par.t) : undefined;

@@ -3,7 +3,7 @@
  * legacy HTTP adapter (server/http/legacy) converts Express requests into a
  * LegacyRequest and writes a LegacyResponse back.
  */
-import type { Store } from '../storage/types.js';
+import type { Store, TenantStore } from '../storage/types.js';
 
 export type ParamValue = string | ParamValue[] | { [key: string]: ParamValue } | number | boolean | null;
 
@@ -106,4 +106,22 @@ export interface EngineOptions {
   activityIntervalMs?: number;
   /** failed-login throttle shared by every instance; default: per-process counters */
   loginThrottle?: EngineLoginThrottle;
+  /** how `_new_db` makes a database (the appliance's create-from-template); without it `_new_db` answers 501 */
+  databases?: NewDatabasePort;
+}
+
+/**
+ * Creating a tenant database for `_new_db`. The engine checks the request the way the PHP engine
+ * does and writes its own rows; the host makes the database from a template, all or nothing.
+ */
+export interface NewDatabasePort {
+  /** the templates a new database may be made from (INTEGRAM_TEMPLATES), lower-case */
+  templates(): Promise<string[]>;
+  /**
+   * creates `name` from `template` and runs `populate` on it in one transaction; 'taken' when a
+   * database of that name exists (nothing is written then). A failure leaves no database behind.
+   */
+  create(name: string, template: string, populate: (tx: TenantStore) => Promise<void>): Promise<'created' | 'taken'>;
+  /** removes a database `create` made (when registering it afterwards failed) */
+  drop(name: string): Promise<void>;
 }

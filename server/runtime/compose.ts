@@ -18,6 +18,8 @@ import { createApiRouter } from '../http/api/index.js';
 import { createDocsRouter } from '../http/docs/index.js';
 import { createLegacyRouter } from '../http/legacy/index.js';
 import { legacyLoginThrottle } from '../appliance/login-throttle.js';
+import { newDatabasePort } from '../appliance/databases.js';
+import { defaultTemplatesDir } from '../appliance/templates.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import type { Store } from '../storage/types.js';
@@ -95,6 +97,10 @@ function productFor(context: ServerContext): Product {
     cookieExpireSeconds: config.AUTH_COOKIE_EXPIRE,
     tokenTtlSeconds: config.TOKEN_TTL,
     loginThrottle: legacyLoginThrottle(requireStore),
+    databases: newDatabasePort(
+      () => ({ store: requireStore(), templatesDir: defaultTemplatesDir(), salt: config.AUTH_SALT, invalidate: (db) => engine.invalidate(db) }),
+      config.INTEGRAM_TEMPLATES,
+    ),
     logger: {
       info: (o, m) => legacyLogger.info(o, m),
       warn: (o, m) => legacyLogger.warn(o, m),

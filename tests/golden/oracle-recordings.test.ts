@@ -21,7 +21,15 @@ const RECORDINGS = readdirSync(dir)
     const exchanges = loadExchanges(file);
     // the tenant is the first path segment of the first request
     const db = /^\/([^/?]+)/.exec(exchanges[0]?.url ?? '')?.[1] ?? '';
-    return { file, name, db, exchanges };
+    // other tenants the scenario created, whose rows are compared too
+    const others = readdirSync(dir)
+      .map((f) => new RegExp(`^${name}-final-rows\\.([a-z0-9_]+)\\.json$`).exec(f)?.[1])
+      .filter((t): t is string => t !== undefined);
+    // more tenants the scenario started from
+    const starts = readdirSync(dir)
+      .map((f) => new RegExp(`^${name}-start-rows\\.([a-z0-9_]+)\\.json$`).exec(f)?.[1])
+      .filter((t): t is string => t !== undefined);
+    return { file, name, db, exchanges, others, starts };
   });
 
 describe('oracle recordings are present', () => {
@@ -39,6 +47,7 @@ for (const factory of TEST_STORES) {
         beforeAll(async () => {
           opened = await factory.open();
           await opened.store.importRows(rec.db, loadRows(`${rec.name}-start-rows.json`));
+          for (const other of rec.starts) await opened.store.importRows(other, loadRows(`${rec.name}-start-rows.${other}.json`));
           server = await startLegacyServer(() => opened.store);
         }, 120_000);
         afterAll(async () => {
@@ -49,7 +58,11 @@ for (const factory of TEST_STORES) {
           const { passed, mismatches } = await replay(server.url, rec.exchanges);
           console.log(`${factory.name} ${rec.file}: ${passed}/${rec.exchanges.length}`);
           if (mismatches.length) console.log(formatMismatches(rec.file, mismatches));
-          const rows = rowDiff(loadRows(`${rec.name}-final-rows.json`), await opened.store.exportRows(rec.db));
+          const rows = rowDiff(loadRows(`${rec.name}-final-rows.json`), await opened.store.exportRows(rec.db), rec.db);
+          for (const other of rec.others) {
+            const ours = (await opened.store.databaseExists(other)) ? await opened.store.exportRows(other) : [];
+            rows.push(...rowDiff(loadRows(`${rec.name}-final-rows.${other}.json`), ours).map((line) => `${other}: ${line}`));
+          }
           if (rows.length) console.log(`${rec.file} rows:\n  ${rows.join('\n  ')}`);
           expect({ exchanges: mismatches.map((m) => `#${m.seq} ${m.name}`), rows }).toEqual({ exchanges: [], rows: [] });
         }, 180_000);

@@ -3,7 +3,9 @@
  * store-backed login throttle, and the legacy router over it. For suites that mount only this.
  */
 import express, { type Router } from 'express';
+import { newDatabasePort } from '../../server/appliance/databases.js';
 import { legacyLoginThrottle } from '../../server/appliance/login-throttle.js';
+import { defaultTemplatesDir } from '../../server/appliance/templates.js';
 import { createEngine, type Engine } from '../../server/engine/index.js';
 import { createLegacyRouter } from '../../server/http/legacy/index.js';
 import type { Store } from '../../server/storage/types.js';
@@ -18,6 +20,8 @@ export interface LegacyStackOptions {
   cacheTtlMs?: number;
   tokenTtlSeconds?: number;
   bodyLimit?: string;
+  /** INTEGRAM_TEMPLATES for `_new_db` (default ':ru:en:') */
+  templates?: string;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
@@ -33,6 +37,10 @@ export function legacyStack(options: LegacyStackOptions): LegacyStack {
     metaTtlMs: options.cacheTtlMs,
     tokenTtlSeconds: options.tokenTtlSeconds,
     loginThrottle: legacyLoginThrottle(options.getStore),
+    databases: newDatabasePort(
+      () => ({ store: options.getStore(), templatesDir: defaultTemplatesDir(), salt: options.salt, invalidate: (db) => engine.invalidate(db) }),
+      options.templates ?? ':ru:en:',
+    ),
     logger: logger ? { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m), error: (o, m) => logger.error(o, m) } : undefined,
   });
   const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, logger });

@@ -75,6 +75,17 @@ export function multipartBody(fields: MultipartFields, boundary = MULTIPART_BOUN
   return Buffer.concat(parts);
 }
 
+/** JSON after text the engine printed before it (a notice, its mail diagnostics), for reading ids only */
+function lenientJson(text: string): unknown {
+  const start = text.search(/[[{]/);
+  if (start < 0) return undefined;
+  try {
+    return JSON.parse(text.slice(start));
+  } catch {
+    return undefined;
+  }
+}
+
 export class Recorder {
   readonly exchanges: RecordedExchange[] = [];
   token: string | null = null;
@@ -147,9 +158,9 @@ export class Recorder {
     return { status: res.status, json, text };
   }
 
-  /** POST /{db}/auth?JSON; keeps the token and XSRF for later calls */
-  async login(name: string, login: string, pwd: string): Promise<Answer> {
-    const answer = await this.call(name, 'POST', '/auth?JSON', { form: { login, pwd }, auth: false, xsrf: false });
+  /** POST /{db}/auth?JSON (the scenario's tenant unless `db` is given); keeps the token and XSRF for later calls */
+  async login(name: string, login: string, pwd: string, db?: string): Promise<Answer> {
+    const answer = await this.call(name, 'POST', db ? `//${db}/auth?JSON` : '/auth?JSON', { form: { login, pwd }, auth: false, xsrf: false });
     const body = answer.json as { token?: string; _xsrf?: string } | undefined;
     if (!body?.token || !body._xsrf) throw new Error(`login ${login} failed: ${answer.text.slice(0, 200)}`);
     this.token = body.token;
@@ -159,7 +170,7 @@ export class Recorder {
 
   /** the id a `_m_new`/`_d_new`/... answer carries (`id` or `obj`), named for the ids file */
   idOf(answer: Answer, key: string, field: 'id' | 'obj' = 'obj'): number {
-    const body = answer.json as Record<string, unknown> | undefined;
+    const body = (answer.json ?? lenientJson(answer.text)) as Record<string, unknown> | undefined;
     const value = Number(body?.[field] ?? body?.id);
     if (!Number.isInteger(value) || value <= 0) throw new Error(`no ${field} in answer for ${key}: ${answer.text.slice(0, 200)}`);
     this.ids[key] = value;

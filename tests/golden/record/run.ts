@@ -33,8 +33,15 @@ export interface Row {
   val: string;
 }
 export interface Scenario {
-  /** the tenant the scenario runs on (2-15 lower-case letters and digits) */
+  /**
+   * the tenant the scenario runs on (2-15 lower-case letters and digits); `my` (the engine's
+   * private-space database, needed by `_new_db`) is reset with the oracle's reset-db.sh and the root patch
+   */
   tenant: string;
+  /** more tenants recreated before the run like the main one; their starting rows are kept (`<scenario>-start-rows.<tenant>.json`) */
+  otherTenants?: string[];
+  /** tenants whose rows after the run are kept too (`<scenario>-final-rows.<tenant>.json`) */
+  alsoCompare?: string[];
   run(rec: Recorder, oracle: OracleAccess): Promise<void>;
 }
 
@@ -49,10 +56,14 @@ function oracleAccess(): OracleAccess {
   return {
     sql,
     resetTenant: (name, login, password) => {
+      if (name === 'my') {
+        execFileSync(path.join(dir, 'reset-db.sh'), [], { stdio: 'inherit', env: { ...process.env, ORACLE_PATCH_ROOT: '1' } });
+        return;
+      }
       execFileSync(path.join(dir, 'reset-tenant.sh'), [name, ...(login ? [login] : []), ...(password ? [password] : [])], { stdio: 'inherit' });
     },
     rows: (tenant) => {
-      if (!/^[a-z][a-z0-9]{1,14}$/.test(tenant)) throw new Error(`bad tenant ${tenant}`);
+      if (!/^[a-z][a-z0-9_]{1,14}$/.test(tenant)) throw new Error(`bad tenant ${tenant}`);
       const out = sql(`SELECT JSON_OBJECT('id',id,'up',up,'ord',ord,'t',t,'val',val) FROM \`${tenant}\` ORDER BY id`);
       return out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
     },
@@ -66,12 +77,19 @@ async function main(): Promise<void> {
   const oracle = oracleAccess();
   oracle.resetTenant(scenario.tenant);
   const startRows = oracle.rows(scenario.tenant);
+  for (const other of scenario.otherTenants ?? []) {
+    oracle.resetTenant(other);
+    writeFileSync(path.join(FIXTURES, `${name}-start-rows.${other}.json`), JSON.stringify({ rows: oracle.rows(other) }) + '\n');
+  }
   const rec = new Recorder(process.env.ORACLE_BASE ?? 'http://127.0.0.1:8090', scenario.tenant);
   await scenario.run(rec, oracle);
   const finalRows = oracle.rows(scenario.tenant);
   rec.write(path.join(FIXTURES, `${name}.jsonl`));
   writeFileSync(path.join(FIXTURES, `${name}-start-rows.json`), JSON.stringify({ rows: startRows }) + '\n');
   writeFileSync(path.join(FIXTURES, `${name}-final-rows.json`), JSON.stringify({ rows: finalRows }) + '\n');
+  for (const other of scenario.alsoCompare ?? []) {
+    writeFileSync(path.join(FIXTURES, `${name}-final-rows.${other}.json`), JSON.stringify({ rows: oracle.rows(other) }) + '\n');
+  }
   writeFileSync(path.join(FIXTURES, `${name}.ids.json`), JSON.stringify(rec.ids, null, 2) + '\n');
   console.log(`${name}: ${rec.exchanges.length} exchanges, ${startRows.length} → ${finalRows.length} rows`);
 }
