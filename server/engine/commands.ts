@@ -12,6 +12,7 @@ import { editObjCard } from './card.js';
 import { terms, dict, metadata, objMeta, editTypes } from './schema.js';
 import { report } from './report.js';
 import { newDatabase } from './new-db.js';
+import { repCols } from './rep-cols.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
@@ -57,6 +58,8 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return report(ctx, s);
     case '_new_db':
       return newDatabase(ctx);
+    case 'rep_cols':
+      return repCols(ctx);
     default:
       // workplaces and other template pages are not part of the appliance's legacy API
       if (ctx.api) ctx.dieJson({});

@@ -39,6 +39,11 @@ export class TestServer {
     return ts;
   }
 
+  /** drops the engine's caches of a database the test changed behind its back */
+  invalidate(db: string): void {
+    this.server?.engine.invalidate(db);
+  }
+
   async stop(): Promise<void> {
     await this.server?.close();
     await this.cleanupStore?.();
