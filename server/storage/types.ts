@@ -291,6 +291,10 @@ export interface ApplianceStore {
   /** atomically add `by` to a counter document (created at 0) and return the new value */
   increment(kind: string, id: string, by: number, options?: { expiresAt?: Date | null }): Promise<number>;
   deleteExpired(now?: Date): Promise<number>;
+  /** every live document, for copying the appliance's state to another store */
+  exportDocs(): Promise<ApplianceDoc[]>;
+  /** inserts documents as they are (times kept), all or none; a document that exists is an error */
+  importDocs(docs: readonly ApplianceDoc[]): Promise<void>;
 }
 
 export type DriverName = 'mysql' | 'pglite';

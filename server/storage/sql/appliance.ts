@@ -141,6 +141,24 @@ export class SqlApplianceStore implements ApplianceStore {
     });
   }
 
+  async exportDocs(): Promise<ApplianceDoc[]> {
+    const p = this.d.newParams();
+    const rows = await this.ex.query(
+      `SELECT * FROM ${this.tbl} WHERE expires_at IS NULL OR expires_at > ${p.add(Date.now())} ORDER BY kind, id`, p.values);
+    return rows.map((r) => docFromSql(r));
+  }
+
+  async importDocs(docs: readonly ApplianceDoc[]): Promise<void> {
+    await this.ex.inTransaction(async (tx) => {
+      for (const doc of docs) {
+        const p = this.d.newParams();
+        const values = [doc.kind, doc.id, doc.ref, JSON.stringify(doc.body), doc.createdAt.getTime(), doc.updatedAt.getTime(), msOrNull(doc.expiresAt)]
+          .map((v) => p.add(v)).join(', ');
+        await tx.run(`INSERT INTO ${this.tbl} (kind, id, ref, body, created_at, updated_at, expires_at) VALUES (${values})`, p.values);
+      }
+    });
+  }
+
   async deleteExpired(now: Date = new Date()): Promise<number> {
     const p = this.d.newParams();
     const result = await this.ex.run(

@@ -524,6 +524,24 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(await app().increment('rate', 'ip', 1, { expiresAt: new Date(Date.now() + 10) })).toBe(2);
         expect((await app().get('rate', 'ip'))?.expiresAt?.getTime()).toBe(future.getTime());
       });
+
+      it('exportDocs gives every live document; importDocs puts them back as they were, all or none', async () => {
+        const future = new Date(Date.now() + 3_600_000);
+        await app().put('copy', 'a', { n: 1, text: 'Склад — ✓' }, { ref: 'r1', expiresAt: future });
+        await app().put('copy', 'b', [1, 2]);
+        await app().put('copy', 'gone', {}, { expiresAt: new Date(Date.now() - 1000) });
+        const docs = (await app().exportDocs()).filter((d) => d.kind === 'copy');
+        expect(docs.map((d) => d.id)).toEqual(['a', 'b']);
+        await app().delete('copy', 'a');
+        await app().delete('copy', 'b');
+        await app().importDocs(docs);
+        const again = (await app().exportDocs()).filter((d) => d.kind === 'copy');
+        expect(again).toEqual(docs);
+        // one document that exists fails the whole import
+        await app().delete('copy', 'b');
+        await expect(app().importDocs(docs)).rejects.toThrow();
+        expect(await app().get('copy', 'b')).toBeNull();
+      });
     });
 
     // ---- locks, ping, migrations ----------------------------------------
