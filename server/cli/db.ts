@@ -7,6 +7,10 @@
  *   create --db NAME [--template FILE]              a new database, empty or from a rows file
  *   list                                            tenant databases, one per line
  *   drop --db NAME --yes                            delete a database
+ *   move --to mysql://USER:PASS@HOST:PORT/DB|embedded
+ *                                                   copy every database and the server's own records
+ *                                                   into an empty store, verify the copy, then point
+ *                                                   the .env file at it (docs/reliability.md, "Moving")
  *
  * The store is the one the configuration names (environment > .env file): MySQL when
  * DATABASE_URL, DB_HOST or DB_USER is set, else PGlite in ${DATA_DIR}/pglite. With PGlite
@@ -14,11 +18,14 @@
  * exit code 1, no change to the database.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, DatabaseBusyError, DatabaseExistsError } from '../appliance/databases.js';
 import { defaultTemplatesDir } from '../appliance/templates.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
-import { storeTargetFromConfig, openStoreTarget } from '../storage/target.js';
+import { moveStore, StoreMoveError } from '../appliance/store-move.js';
+import { parseMysqlUrl } from '../storage/index.js';
+import { storeTargetFromConfig, openStoreTarget, type StoreTarget } from '../storage/target.js';
 import { checkImportDbName, checkNewDbName, isRoutableDbName, normalizeDbName } from '../storage/db-names.js';
 import { writeRowsFileAtomic } from '../storage/json-files.js';
 import { serializeRowsFile, parseRowsFile } from '../storage/rows-file.js';
@@ -31,13 +38,15 @@ const USAGE = `usage: npm run db -- <command>
   export --db NAME [--file out.json]
   create --db NAME [--template rows.json]
   list
-  drop --db NAME --yes`;
+  drop --db NAME --yes
+  move --to mysql://USER:PASS@HOST:PORT/DB | --to embedded`;
 
 interface Args {
   command: string;
   db?: string;
   file?: string;
   template?: string;
+  to?: string;
   replace: boolean;
   yes: boolean;
 }
@@ -52,6 +61,7 @@ function parseCommandLine(argv: string[]): Args {
         db: { type: 'string' },
         file: { type: 'string' },
         template: { type: 'string' },
+        to: { type: 'string' },
         replace: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
         'env-file': { type: 'string' },
@@ -72,6 +82,7 @@ function parseCommandLine(argv: string[]): Args {
     db: values.db,
     file: values.file,
     template: values.template,
+    to: values.to,
     replace: values.replace ?? false,
     yes: values.yes ?? false,
   };
@@ -143,6 +154,8 @@ async function run(args: Args): Promise<void> {
       break;
     case 'list':
       break;
+    case 'move':
+      return moveCommand(args);
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
@@ -196,6 +209,42 @@ async function run(args: Args): Promise<void> {
     }
   } finally {
     await store.close();
+  }
+}
+
+/** `move`: the configured store is the source; the target must be empty (an embedded folder with data is set aside). */
+async function moveCommand(args: Args): Promise<void> {
+  if (!args.to) throw new UsageError('move needs --to mysql://USER:PASS@HOST:PORT/DB or --to embedded');
+  const loaded = loadConfig({ persistSecrets: false });
+  if (!loaded.ok) throw new UsageError(`configuration error: ${loaded.errors[0]}`);
+  const { config } = loaded;
+  let target: StoreTarget;
+  if (args.to === 'embedded') {
+    target = storeTargetFromConfig({ ...config, DATABASE_URL: undefined, DB_HOST: undefined, DB_USER: undefined });
+  } else {
+    let mysql;
+    try {
+      mysql = parseMysqlUrl(args.to);
+    } catch (err) {
+      throw new UsageError(`--to: ${oneLine(err)}`);
+    }
+    target = { driver: 'mysql', mysql, target: `${mysql.host}:${mysql.port}/${mysql.database}` };
+  }
+  const sourceTarget = storeTargetFromConfig(config);
+  const source = await openStoreTarget(sourceTarget);
+  try {
+    const envFile = config.ENV_FILE ?? path.resolve(process.cwd(), '.env');
+    const result = await moveStore({ source, sourceTarget, open: openStoreTarget, settings: { envFile } }, target, (percent, message) => {
+      process.stderr.write(`[${String(percent).padStart(3)}%] ${message}\n`);
+    });
+    for (const db of result.databases) process.stderr.write(`  ${db.name}: ${db.rows} rows, sha256 ${db.checksum.slice(0, 12)}…\n`);
+    if (result.setAside) process.stderr.write(`the embedded store's earlier folder was kept as ${result.setAside}\n`);
+    process.stderr.write(`${envFile} now names ${target.driver === 'mysql' ? target.target : 'the embedded store'}; start the server to use it\n`);
+  } catch (err) {
+    if (err instanceof StoreMoveError) throw new UsageError(`${err.message} (nothing was changed)`);
+    throw err;
+  } finally {
+    await source.close();
   }
 }
 

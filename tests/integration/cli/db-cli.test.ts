@@ -152,3 +152,44 @@ describe('db CLI and a running server', () => {
     expect(after.code).toBe(0);
   }, 240_000);
 });
+
+describe('db CLI move', () => {
+  let work: string;
+  const cli = (...args: string[]) => runCli(args, baseEnv({}), work);
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(tmpdir(), 'integram-db-cli-move-'));
+    // the store is chosen in the .env file, which a move may rewrite (not in the environment)
+    writeFileSync(path.join(work, '.env'), `DATA_DIR=${path.join(work, 'data')}\nHOST=127.0.0.1\n`);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('needs a target, and refuses the store in use, in one line each', async () => {
+    expect((await cli('import', '--db', 'shop', '--file', bootstrapFile)).code).toBe(0);
+    expectOneLineError(await cli('move'), /^db: move needs --to mysql:\/\/USER:PASS@HOST:PORT\/DB or --to embedded/);
+    expectOneLineError(await cli('move', '--to', 'embedded'), /^db: the target is the store in use \(nothing was changed\)/);
+    expectOneLineError(await cli('move', '--to', 'postgres://x'), /^db: --to: /);
+  }, 240_000);
+
+  it.skipIf(!TEST_MYSQL_URL)('moves the data to MariaDB and back, each time pointing the .env file at the copy', async () => {
+    const options = privateSchemaOptions('clim');
+    try {
+      const there = await cli('move', '--to', `${TEST_MYSQL_URL}/${options.database}`);
+      expect(there.code, there.stderr).toBe(0);
+      expect(there.stderr).toMatch(/\[100%\]/);
+      expect(there.stderr).toMatch(/shop: 59 rows, sha256 /);
+      const env = readFileSync(path.join(work, '.env'), 'utf8');
+      expect(env).toContain(`DB_NAME=${options.database}`);
+      expect((await cli('list')).stdout.split('\n')).toContain('shop');
+      // a second move into the same, now full, database is refused
+      expectOneLineError(await cli('move', '--to', `${TEST_MYSQL_URL}/${options.database}`), /the target is the store in use|already holds/);
+      const back = await cli('move', '--to', 'embedded');
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stderr).toMatch(/earlier folder was kept as .*pglite\.before-move-/);
+      expect(readFileSync(path.join(work, '.env'), 'utf8')).not.toMatch(/DB_NAME|DB_HOST/);
+      expect((await cli('list')).stdout.split('\n')).toContain('shop');
+    } finally {
+      await dropSchema(options);
+    }
+  }, 240_000);
+});
