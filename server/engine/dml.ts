@@ -625,7 +625,7 @@ async function treeRefCount(ctx: RequestContext, id: number): Promise<number> {
 
 async function mDel(ctx: RequestContext, s: CommandState): Promise<void> {
   const id = numId(s);
-  if (id === 0) ctx.myDie(`Неверный id: ${id}`);
+  if (id === 0) ctx.myDie(WRONG_ID_ZERO);
   await checkGrantOrDie(ctx, id);
   if (id === ctx.session!.userId) ctx.myDie('Нельзя удалить себя как пользователя');
   const obj = await ctx.t.get(id);
@@ -695,34 +695,40 @@ async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
   ctx.successJson({ deleted, errors }, 'del_batch.json');
 }
 
+/** The engine's refusal of id 0: its message text lost the id (PHP read `$id[EN]` as an index). */
+const WRONG_ID_ZERO = 'Неверный id: Wrong id: 0';
+
 async function mMove(ctx: RequestContext, s: CommandState): Promise<void> {
   const id = numId(s);
   const up = ctx.has('up') ? toInt(ctx.str('up')) : 0;
-  if (id === 0) ctx.dieText(`Неверный id: ${id}`);
+  if (id === 0) ctx.dieText(WRONG_ID_ZERO);
   await checkGrantOrDie(ctx, id);
   const a = await ctx.t.get(id);
   const parent = a ? await ctx.t.get(a.up) : null;
   const target = await ctx.t.get(up);
   const hasChildren = up > 0 && (await ctx.t.count({ up })) > 0;
-  if (!a || !parent || !target || !hasChildren) ctx.dieText('No such record');
+  // the engine reads the record, its parent, the target and the target's children in one aggregate
+  // row: when any of them is missing every field is NULL, which it then takes for metadata
+  const found = a && parent && target && hasChildren ? a : null;
   s.arg = 'moved&';
   let ord = 1;
   if (up !== 1) {
-    await checkGrantOrDie(ctx, up, a.t);
+    await checkGrantOrDie(ctx, up, found?.t ?? 0);
     s.arg += `&F_U=${up}`;
     ord = (await ctx.t.maxOrd({ up })) + 1;
-  } else if (firstLevel(ctx, a.t) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
-  if (a.up === 0) ctx.dieText('Cannot update meta-data');
+  } else if (firstLevel(ctx, found?.t ?? 0) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
+  if (!found || !parent || !target || found.up === 0) ctx.dieText('Cannot update meta-data');
   // docs/compatibility.md, "Deliberate differences": a record never moves into its own subtree
   // (the PHP engine would cut the subtree off from the root)
-  if (a.up === a.id || (await isInSubtree(ctx, up, id))) ctx.myDie('Cannot move a record into its own subtree');
-  if (parent.t !== target.t) {
-    const has = ctx.meta.childRows(target.t).some((r) => r.t === a.t);
-    if (!has) ctx.dieText(`Types mismatch ${parent.t}!==${target.t}`);
+  if (found.up === found.id || (await isInSubtree(ctx, up, id))) ctx.myDie('Cannot move a record into its own subtree');
+  // another parent type is accepted when some row under the target's type already has the
+  // record's type (a requisite of that table, or for the root: a record of that table)
+  if (parent.t !== target.t && (await ctx.t.count({ up: target.t, t: found.t })) === 0) {
+    ctx.dieText(`Types mismatch ${parent.t}!==${target.t}`);
   }
-  if (a.up !== up) {
+  if (found.up !== up) {
     await ctx.t.update(id, { ord, up });
-    await ctx.t.shiftOrd({ up: a.up, t: a.t, ordFrom: a.ord + 1 }, -1);
+    await ctx.t.shiftOrd({ up: found.up, t: found.t, ordFrom: found.ord + 1 }, -1);
   }
   s.a = 'object';
 }
