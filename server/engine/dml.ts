@@ -108,6 +108,8 @@ export async function runDml(ctx: RequestContext, s: CommandState): Promise<void
     case '_m_id':
       return mId(ctx, s);
     default:
+      // an unknown _m_ command: the engine falls through to its page, in JSON mode `null`
+      if (ctx.api) ctx.dieJson(null);
       ctx.dieText('');
   }
 }

@@ -211,6 +211,11 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
       order = { by: col.isRef ? { kind: 'ref', reqId: col.req.id } : { kind: 'cell', reqId: col.key }, desc, numeric: col.baseName === 'NUMBER' || col.baseName === 'SIGNED' };
     }
   } else if (fuNum > 1) order = { by: 'ord' };
+  else if (filters.length === 1 && filters[0].column.kind === 'first' && filters[0].predicate.op === 'like' && !/^[%_]/.test(filters[0].predicate.pattern)) {
+    // MySQL answers a prefix LIKE on the value from its (t, val) index, so the engine's list comes
+    // back in value order (equal values by id); both stores return it that way
+    order = { by: { kind: 'first' } };
+  }
   const pageSize = defaultLimit(ctx);
   const pg = Math.max(ctx.has('pg') ? toInt(ctx.str('pg')) : 1, 1);
   let offset = pageSize * (pg - 1);
