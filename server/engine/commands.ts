@@ -61,8 +61,9 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
     case 'rep_cols':
       return repCols(ctx);
     default:
-      // workplaces and other template pages are not part of the appliance's legacy API
-      if (ctx.api) ctx.dieJson({});
+      // workplaces and other template pages are not part of the appliance's legacy API; in JSON
+      // mode the engine answers them (and any unknown action) with its empty API data: `null`
+      if (ctx.api) ctx.dieJson(null);
       ctx.dieText('');
   }
 }

@@ -80,8 +80,10 @@ export class EngineCore extends EngineState {
     if (action.startsWith('_m_')) checkXsrf(ctx);
     else if (action.startsWith('_d_') || isUnprefixedDdlAlias(action)) {
       // docs/compatibility.md, "Deliberate differences": every state-changing alias checks both the type-editor grant and XSRF
-      if (typesGrant(session) === 'WRITE' && checkXsrf(ctx)) state.nextAct = state.nextAct === '' ? 'edit_types' : state.nextAct;
-      else ctx.dieText(`${session.role}: У вас нет прав на редактирование типов(${session.grants.levels.get('0') ?? ''}).`);
+      if (typesGrant(session) === 'WRITE' && checkXsrf(ctx)) {
+        // only the _d_ names default to the type editor; the unprefixed aliases answer their own name
+        if (action.startsWith('_d_') && state.nextAct === '') state.nextAct = 'edit_types';
+      } else ctx.dieText(`${session.role}: У вас нет прав на редактирование типов(${session.grants.levels.get('0') ?? ''}).`);
     }
     if (action === 'xsrf') xsrfAction(ctx);
     if (action === 'exit') await exitAction(ctx);

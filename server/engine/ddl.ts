@@ -161,6 +161,8 @@ export async function runDdl(ctx: RequestContext, s: CommandState): Promise<void
     case '_d_del_req':
       return deleteReq(ctx, s, id);
     default:
+      // an unknown _d_ command: the engine falls through to its page, in JSON mode `null`
+      if (ctx.api) ctx.dieJson(null);
       ctx.dieText('');
   }
 }

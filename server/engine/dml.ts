@@ -108,6 +108,8 @@ export async function runDml(ctx: RequestContext, s: CommandState): Promise<void
     case '_m_id':
       return mId(ctx, s);
     default:
+      // an unknown _m_ command: the engine falls through to its page, in JSON mode `null`
+      if (ctx.api) ctx.dieJson(null);
       ctx.dieText('');
   }
 }
@@ -625,7 +627,7 @@ async function treeRefCount(ctx: RequestContext, id: number): Promise<number> {
 
 async function mDel(ctx: RequestContext, s: CommandState): Promise<void> {
   const id = numId(s);
-  if (id === 0) ctx.myDie(`Неверный id: ${id}`);
+  if (id === 0) ctx.myDie(WRONG_ID_ZERO);
   await checkGrantOrDie(ctx, id);
   if (id === ctx.session!.userId) ctx.myDie('Нельзя удалить себя как пользователя');
   const obj = await ctx.t.get(id);
@@ -652,7 +654,7 @@ async function mDel(ctx: RequestContext, s: CommandState): Promise<void> {
 async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
   const typeId = numId(s);
   if (ctx.req.method.toUpperCase() !== 'POST') ctx.myDie('Для массового удаления используйте POST', 405);
-  if (typeId === 0) ctx.myDie('Не указан тип записей (table id)');
+  if (typeId === 0 && s.id !== '') ctx.myDie('Не указан тип записей (table id)');
   const raw = ctx.post.ids !== undefined ? ctx.post.ids : ctx.request.ids;
   const list = Array.isArray(raw) ? raw.map(paramString) : typeof raw === 'string' && raw !== '' ? raw.split(',') : raw !== undefined && raw !== null && typeof raw !== 'object' ? paramString(raw).split(',') : [];
   const ids: number[] = [];
@@ -666,6 +668,9 @@ async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
   if (!g.grants.deletable.has('1') && !g.grants.deletable.has(String(typeId)) && g.user !== 'admin' && firstLevel(ctx, typeId) !== 'WRITE') {
     ctx.myDie('У вас нет прав на массовое удаление объектов этого типа', 403);
   }
+  // without a type in the URL the engine's check of id 0 does not fire (PHP 8: "" != 0) and its
+  // SQL fails, answered as plain text; ours names the missing part (docs/compatibility.md)
+  if (s.id === '') ctx.dieText('Не указан тип записей (table id)');
   const rows = (await ctx.t.find({ id: ids, t: typeId })).filter((r) => r.t !== r.up);
   const parents = new Map((await ctx.t.find({ id: [...new Set(rows.map((r) => r.up))] })).map((r) => [r.id, r]));
   const deleted: number[] = [];
@@ -692,37 +697,44 @@ async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
     deleted.push(row.id);
   }
   for (const id of ids) if (!found.has(id)) errors[String(id)] = 'Не найден или другой тип';
-  ctx.successJson({ deleted, errors }, 'del_batch.json');
+  // PHP's json_encode writes an empty array as [], a keyed one as an object
+  ctx.successJson({ deleted, errors: Object.keys(errors).length ? errors : [] }, 'del_batch.json');
 }
+
+/** The engine's refusal of id 0: its message text lost the id (PHP read `$id[EN]` as an index). */
+const WRONG_ID_ZERO = 'Неверный id: Wrong id: 0';
 
 async function mMove(ctx: RequestContext, s: CommandState): Promise<void> {
   const id = numId(s);
   const up = ctx.has('up') ? toInt(ctx.str('up')) : 0;
-  if (id === 0) ctx.dieText(`Неверный id: ${id}`);
+  if (id === 0) ctx.dieText(WRONG_ID_ZERO);
   await checkGrantOrDie(ctx, id);
   const a = await ctx.t.get(id);
   const parent = a ? await ctx.t.get(a.up) : null;
   const target = await ctx.t.get(up);
   const hasChildren = up > 0 && (await ctx.t.count({ up })) > 0;
-  if (!a || !parent || !target || !hasChildren) ctx.dieText('No such record');
+  // the engine reads the record, its parent, the target and the target's children in one aggregate
+  // row: when any of them is missing every field is NULL, which it then takes for metadata
+  const found = a && parent && target && hasChildren ? a : null;
   s.arg = 'moved&';
   let ord = 1;
   if (up !== 1) {
-    await checkGrantOrDie(ctx, up, a.t);
+    await checkGrantOrDie(ctx, up, found?.t ?? 0);
     s.arg += `&F_U=${up}`;
     ord = (await ctx.t.maxOrd({ up })) + 1;
-  } else if (firstLevel(ctx, a.t) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
-  if (a.up === 0) ctx.dieText('Cannot update meta-data');
+  } else if (firstLevel(ctx, found?.t ?? 0) !== 'WRITE') ctx.dieText('У вас нет прав на создание объектов этого типа.');
+  if (!found || !parent || !target || found.up === 0) ctx.dieText('Cannot update meta-data');
   // docs/compatibility.md, "Deliberate differences": a record never moves into its own subtree
   // (the PHP engine would cut the subtree off from the root)
-  if (a.up === a.id || (await isInSubtree(ctx, up, id))) ctx.myDie('Cannot move a record into its own subtree');
-  if (parent.t !== target.t) {
-    const has = ctx.meta.childRows(target.t).some((r) => r.t === a.t);
-    if (!has) ctx.dieText(`Types mismatch ${parent.t}!==${target.t}`);
+  if (found.up === found.id || (await isInSubtree(ctx, up, id))) ctx.myDie('Cannot move a record into its own subtree');
+  // another parent type is accepted when some row under the target's type already has the
+  // record's type (a requisite of that table, or for the root: a record of that table)
+  if (parent.t !== target.t && (await ctx.t.count({ up: target.t, t: found.t })) === 0) {
+    ctx.dieText(`Types mismatch ${parent.t}!==${target.t}`);
   }
-  if (a.up !== up) {
+  if (found.up !== up) {
     await ctx.t.update(id, { ord, up });
-    await ctx.t.shiftOrd({ up: a.up, t: a.t, ordFrom: a.ord + 1 }, -1);
+    await ctx.t.shiftOrd({ up: found.up, t: found.t, ordFrom: found.ord + 1 }, -1);
   }
   s.a = 'object';
 }
@@ -782,8 +794,10 @@ async function mId(ctx: RequestContext, s: CommandState): Promise<void> {
   if (newId > 2147483647) ctx.dieText('Invalid ID');
   const occupied = await ctx.t.get(newId);
   const self = await ctx.t.get(id);
-  if (self && self.up === 0) ctx.myDie('Это id метаданных');
-  if (occupied) ctx.myDie('Новый id занят');
+  // the engine reads the rows `id=new_id OR (id=record AND up=0)` and judges the first by id:
+  // metadata when its up is 0, otherwise the new id is taken
+  const blocking = [occupied, self && self.up === 0 ? self : null].filter((r): r is Row => r !== null).sort((x, y) => x.id - y.id)[0];
+  if (blocking) ctx.myDie(blocking.up === 0 ? 'Это id метаданных' : 'Новый id занят');
   if (!self) ctx.myDie('Новый id занят');
   await ctx.t.insert({ id: newId, up: self.up, ord: self.ord, t: self.t, val: self.val });
   await ctx.t.updateWhere({ up: id }, { up: newId });

@@ -101,7 +101,8 @@ export function formatVal(base: string, input: string, env: FormatEnv): string {
         if (isNumeric(val) && toFloat(val) > 10000) return floatToString(toFloat(val) - env.tzone);
         const ts = strtotime(val, env.nowSec);
         if (ts === null || ts < 10000) {
-          const asDate = strtotime(formatVal('DATE', val, { ...env, warn: () => undefined }), env.nowSec);
+          // the DATE rules warn about an impossible date, as the engine's nested Format_Val does
+          const asDate = strtotime(formatVal('DATE', val, env), env.nowSec);
           return String((asDate ?? 0) - env.tzone);
         }
         return String(ts - env.tzone);

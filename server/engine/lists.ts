@@ -86,6 +86,8 @@ interface ListPlan {
   title: string;
   typ: number;
   unique: string;
+  /** a sort was asked for (ORDER / order_val): the list of a parent's records then shows no movers */
+  sorted: boolean;
 }
 
 async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan> {
@@ -209,6 +211,11 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
       order = { by: col.isRef ? { kind: 'ref', reqId: col.req.id } : { kind: 'cell', reqId: col.key }, desc, numeric: col.baseName === 'NUMBER' || col.baseName === 'SIGNED' };
     }
   } else if (fuNum > 1) order = { by: 'ord' };
+  else if (filters.length === 1 && filters[0].column.kind === 'first' && filters[0].predicate.op === 'like' && !/^[%_]/.test(filters[0].predicate.pattern)) {
+    // MySQL answers a prefix LIKE on the value from its (t, val) index, so the engine's list comes
+    // back in value order (equal values by id); both stores return it that way
+    order = { by: { kind: 'first' } };
+  }
   const pageSize = defaultLimit(ctx);
   const pg = Math.max(ctx.has('pg') ? toInt(ctx.str('pg')) : 1, 1);
   let offset = pageSize * (pg - 1);
@@ -227,7 +234,7 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   const query: ListQuery = { typeId: id, parent, filters, order, limit: Math.max(0, limit), offset: Math.max(0, offset) };
   if (recordId !== undefined) query.recordId = recordId;
   const filterString = !ctx.has('desc') && orderVal === 'val' ? `${f}&desc=0` : f;
-  return { query, cols, filterString, fu, parentObj, title: obj.val, typ: obj.t, unique: String(obj.ord) };
+  return { query, cols, filterString, fu, parentObj, title: obj.val, typ: obj.t, unique: String(obj.ord), sorted: orderVal !== 0 };
 }
 
 /** one record's cells grouped the way the engine's list reads them */
@@ -306,10 +313,11 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
       linked: col.isRef && !dataMode ? firstLevel(ctx, col.key) : null,
     };
   });
-  const rowsOut: { rec: Row; api: Record<string, string>; data: unknown[]; html: string[]; view: { align: string; base: string; val: string }[]; ms: { id: string; val: string; ord: string; name: string }[] }[] = [];
+  const rowsOut: { rec: Row; api: Record<string, string | number>; data: unknown[]; html: string[]; view: { align: string; base: string; val: string }[]; ms: { id: string; val: string; ord: string; name: string }[] }[] = [];
   for (const rec of records) {
     const rc: RecordCells = grouped.get(rec.id) ?? { scalar: new Map(), refs: new Map(), arrCount: new Map() };
-    const api: Record<string, string> = {};
+    // a subordinate column's count is a number in `reqs`, as the engine sends it
+    const api: Record<string, string | number> = {};
     const data: unknown[] = [];
     const html: string[] = [];
     const view: { align: string; base: string; val: string }[] = [];
@@ -327,7 +335,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
         }
       } else if (cell) v = formatView(literal, cell.val, ctx, true);
       else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
-      if (v !== '') api[String(col.key)] = String(v);
+      if (v !== '') api[String(col.key)] = col.isArr ? v : String(v);
       if (dataMode) {
         const shown = jsonData ? String(v) : v;
         data.push(refs && refs.length ? `${refs.map((r) => r.t).join(',')}:${v}` : shown);
@@ -389,7 +397,16 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
   if (fuNum > 1) {
     const par = await ctx.t.get(fuNum);
     const parType = par ? ctx.meta.get(par.t) : undefined;
-    if (par && parType) api.parent = { id: String(parType.id), name: par.val, type: parType.val, up: String(par.up) };
+    if (par && parType) {
+      api.parent = { id: String(parType.id), name: par.val, type: parType.val, up: String(par.up) };
+      api['&main.a.&uni_obj.&uni_obj_parent'] = {
+        tid: [String(parType.id)], up: [String(par.up)], typ: [parType.val], '_parent_.f_u': [String(plan.fu)],
+        name: [formatView(BASE_NAMES[parType.t] ?? '', par.val, ctx, true)],
+      };
+    }
+    // the column heads of the order and mover columns a parent's list has
+    api['&main.a.&uni_obj.&head_ord_n'] = { filler: [''] };
+    api['&main.a.&uni_obj.&head_ord'] = { filler: [''] };
   }
   if (baseName !== 'REPORT_COLUMN' && baseName !== 'GRANT') {
     api['&main.a.&uni_obj.&new_req'] = { new_req: [''], '_parent_.typ': [String(s.id)], '_parent_.val': [plan.title] };
@@ -458,8 +475,14 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
         return formatView(baseName, v.trim() === '' ? '&nbsp;' : v, ctx, true);
       }),
     };
+    if (fuNum > 1) {
+      const ids = rowsOut.map((r) => String(r.rec.id));
+      api['&main.a.&uni_obj.&uni_obj_all.&ord'] = { ord: rowsOut.map((r) => String(r.rec.ord)) };
+      api['&main.a.&uni_obj.&uni_obj_all.&move_n_delete'] = { id: ids, '_parent_.typ': ids.map(() => String(s.id)), '_parent_.f_u': ids.map(() => String(plan.fu)) };
+      if (!plan.sorted) api['&main.a.&uni_obj.&uni_obj_all.&move_n_delete.&move'] = { id: ids };
+    }
     if (cols.length) {
-      const reqs: Record<string, Record<string, string>> = {};
+      const reqs: Record<string, Record<string, string | number>> = {};
       for (const r of rowsOut) if (Object.keys(r.api).length) reqs[String(r.rec.id)] = r.api;
       if (Object.keys(reqs).length) api.reqs = reqs;
       const objectReqs: Record<string, string[]> = {};

@@ -3,6 +3,7 @@
  * numeric casts of strings, loose comparisons, HTML escaping, date formatting.
  * Each helper documents the PHP rule it follows.
  */
+import { HTML401_ENTITIES_ABOVE_LATIN1 } from './html-entities.js';
 
 const LEADING_NUMBER = /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/;
 const WHOLE_NUMBER = /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*$/;
@@ -84,7 +85,7 @@ const LATIN1_NAMES = (
   'thorn yuml'
 ).split(' ');
 
-/** PHP 8.1+ `htmlentities($s)`: htmlspecialchars plus the Latin-1 named entities. */
+/** PHP 8.1+ `htmlentities($s)`: htmlspecialchars plus every named entity of HTML 4.01. */
 export function htmlentities(s: string): string {
   let out = '';
   for (const ch of s) {
@@ -95,7 +96,10 @@ export function htmlentities(s: string): string {
     }
     const cp = ch.codePointAt(0) ?? 0;
     if (cp >= 160 && cp <= 255) out += `&${LATIN1_NAMES[cp - 160]};`;
-    else out += ch;
+    else {
+      const name = cp > 255 ? HTML401_ENTITIES_ABOVE_LATIN1.get(cp) : undefined;
+      out += name ? `&${name};` : ch;
+    }
   }
   return out;
 }

@@ -66,5 +66,9 @@ describe('PHP runtime rules', () => {
   it('escaping', () => {
     expect(htmlspecialchars(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#039;&amp;&#039;&lt;/a&gt;');
     expect(htmlentities("x'é")).toBe('x&#039;&eacute;');
+    // the whole HTML 4.01 table, not only Latin-1 (recorded: dml-corners.jsonl, m_new_all_entities)
+    expect(htmlentities('a — b “c” € ™ α Ω → ∑ ♥ ‹ ◊ ⌈')).toBe('a &mdash; b &ldquo;c&rdquo; &euro; &trade; &alpha; &Omega; &rarr; &sum; &hearts; &lsaquo; &loz; &lceil;');
+    // characters without a name stay as they are (Cyrillic, №, emoji)
+    expect(htmlentities('ёлка № 😀')).toBe('ёлка № 😀');
   });
 });
