@@ -380,6 +380,11 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     val: [plan.title], typ: [String(s.id)], f_i: [ctx.has('F_I') ? String(toInt(ctx.str('F_I'))) : ''],
     lnx: [ctx.has('lnx') ? String(toInt(ctx.str('lnx'))) : '0'],
   };
+  const who = ctx.session!;
+  if (who.grants.exportable.has('1') || who.grants.exportable.has(String(id)) || who.user === 'admin' || who.user === ctx.db) {
+    // the template's export button: EXPORT granted on the table or on all objects, or the admin or the owner
+    api['&main.a.&uni_obj.&export'] = { ok: [''] };
+  }
   if (fuNum > 1) {
     const par = await ctx.t.get(fuNum);
     const parType = par ? ctx.meta.get(par.t) : undefined;
