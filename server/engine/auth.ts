@@ -12,7 +12,7 @@ import {
   ACTIVITY, ADMIN_ROLE, COOKIE_30_DAYS, GUEST_TOKEN, PASSWORD, RETRIES, RETRIES_LIMIT, ROLE, SECRET, TOKEN, USER, XSRF,
 } from './ids.js';
 import { sha1hex, sha512hex } from './format.js';
-import { microtimeString, htmlentities } from './php.js';
+import { microtimeString, htmlentities, strtolower } from './php.js';
 import { randomBytes } from 'node:crypto';
 
 function secureToken(): string {
@@ -108,7 +108,7 @@ export async function validateToken(ctx: RequestContext): Promise<boolean> {
     if (!ctx.api) ctx.redirect(ctx.req.uri);
     const role = await roleOf(ctx, children);
     ctx.session = {
-      user: 'guest', userId: guest.id, role: role ? role.val.toLowerCase() : '', roleId: role ? role.id : 0,
+      user: 'guest', userId: guest.id, role: role ? strtolower(role.val) : '', roleId: role ? role.id : 0,
       xsrf, token: GUEST_TOKEN, grants: role ? await loadGrants(ctx.t, role.id) : emptyGrants(), guest: true,
     };
     return true;
@@ -153,7 +153,7 @@ async function sessionByToken(ctx: RequestContext, tok: string, typ: number): Pr
   // TOKEN_TTL (docs/compatibility.md, "Deliberate differences"): an idle token stops working; login issues it again
   if (ttl !== undefined && typ === TOKEN && act && Number(act.val) > 0 && ctx.nowSec - Number(act.val) > ttl) return null;
   const session: Session = {
-    user: user.val.toLowerCase(), userId: user.id, role: role ? role.val.toLowerCase() : '', roleId: role ? role.id : 0,
+    user: strtolower(user.val), userId: user.id, role: role ? strtolower(role.val) : '', roleId: role ? role.id : 0,
     xsrf: xsrfRow ? xsrfRow.val : ctx.core.xsrfFor(ctx.db, 'guest'), token: tok,
     grants: role ? await loadGrants(ctx.t, role.id) : emptyGrants(),
   };
@@ -230,7 +230,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
   const { core } = ctx;
   const loginRaw = ctx.postStr('login') ?? ctx.getStr('login');
   if (loginRaw === undefined) ctx.myDie('Login is not defined');
-  const u = loginRaw.trim().toLowerCase();
+  const u = strtolower(loginRaw.trim());
   if (ctx.has('reset')) ctx.login('WRONG_CONT', u);
   const tz = ctx.postStr('tzone');
   if (tz !== undefined) {

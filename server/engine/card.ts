@@ -8,7 +8,7 @@ import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
+import { checkGrantOrDie, firstLevel, grantOk, grantTargetLabel } from './access.js';
 import { builtIn, formatView } from './format.js';
 import { htmlspecialchars, toInt } from './php.js';
 import { BASE_NAMES } from './meta.js';
@@ -93,7 +93,8 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       const cell = [...children].reverse().find((c) => c.t === key);
       if (cell) {
         cellId = cell.id;
-        v = col.baseName === 'SIGNED' ? cell.val : formatView(col.baseName, cell.val, ctx, true);
+        v = col.baseName === 'SIGNED' ? cell.val
+          : col.baseName === 'GRANT' ? grantTargetLabel(ctx, cell.val) : formatView(col.baseName, cell.val, ctx, true);
       }
     }
     if (cellId === null && !col.isArr) {
@@ -191,7 +192,8 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       push(kind, 'disabled', disabled);
     }
   }
-  api.reqs = reqs;
+  // a table without (visible) columns has no `reqs` key at all
+  if (Object.keys(reqs).length) api.reqs = reqs;
   if (cols.length) {
     api['&main.a.&object.&object_reqs'] = { typ: blockTyp, typ_name: blockName, enable_save: enableSave };
     api['&main.a.&object.&object_reqs.&editreq_file'] = { reqid: fileReqIds };

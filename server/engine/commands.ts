@@ -9,7 +9,7 @@ import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
 import { objectList, getRecord, refReqs, deleteSelection } from './lists.js';
 import { editObjCard } from './card.js';
-import { terms, dict, metadata, objMeta, editTypes } from './schema.js';
+import { terms, dict, metadata, objMeta, editTypes, grantsList } from './schema.js';
 import { report } from './report.js';
 import { newDatabase } from './new-db.js';
 import { repCols } from './rep-cols.js';
@@ -50,6 +50,8 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return dict(ctx);
     case 'edit_types':
       return editTypes(ctx);
+    case 'grants':
+      return grantsList(ctx);
     case 'object':
       return objectList(ctx, s);
     case 'edit_obj':

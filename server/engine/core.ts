@@ -9,7 +9,7 @@ import type { LegacyRequest, LegacyResponse } from './types.js';
 import { EngineExit, RequestContext } from './context.js';
 import { EngineState } from './engine-state.js';
 import { authAction, validateToken, checkXsrf, exitAction, xsrfAction } from './auth.js';
-import { typesGrant } from './grants.js';
+import { typesGrant, typesGrantRefusal, typesWriteRefusal } from './grants.js';
 import { ADMIN_ROLE, REPORT, USER } from './ids.js';
 import { runCommand } from './commands.js';
 import type { CommandState } from './command-state.js';
@@ -80,10 +80,12 @@ export class EngineCore extends EngineState {
     if (action.startsWith('_m_')) checkXsrf(ctx);
     else if (action.startsWith('_d_') || isUnprefixedDdlAlias(action)) {
       // docs/compatibility.md, "Deliberate differences": every state-changing alias checks both the type-editor grant and XSRF
-      if (typesGrant(session) === 'WRITE' && checkXsrf(ctx)) {
+      const level = typesGrant(session);
+      if (level === null) ctx.dieText(typesGrantRefusal(session));
+      if (level === 'WRITE' && checkXsrf(ctx)) {
         // only the _d_ names default to the type editor; the unprefixed aliases answer their own name
         if (action.startsWith('_d_') && state.nextAct === '') state.nextAct = 'edit_types';
-      } else ctx.dieText(`${session.role}: У вас нет прав на редактирование типов(${session.grants.levels.get('0') ?? ''}).`);
+      } else ctx.dieText(typesWriteRefusal(session));
     }
     if (action === 'xsrf') xsrfAction(ctx);
     if (action === 'exit') await exitAction(ctx);

@@ -81,6 +81,19 @@ export function typesGrant(s: GrantSubject): Level | null {
 }
 
 /**
+ * The plain-text refusal of Check_Types_Grant when the role has no READ/WRITE on the type editor.
+ * The engine prints `isset(GRANTS[0])` in the brackets: "1" when a grant on 0 exists (BARRED), else nothing.
+ */
+export function typesGrantRefusal(s: GrantSubject & { role: string }): string {
+  return `${s.role}: У вас нет прав на редактирование и просмотр типов (${lv(s, 0) !== undefined ? '1' : ''}).`;
+}
+
+/** The plain-text refusal of a `_d_*` command for a role with READ on the type editor. */
+export function typesWriteRefusal(s: GrantSubject & { role: string }): string {
+  return `${s.role}: У вас нет прав на редактирование типов(${lv(s, 0) ?? ''}).`;
+}
+
+/**
  * PHP Grant_1level($typeId): WRITE/READ for top-level access to a table, or null.
  * `referencingTables` = tables that have a reference column pointing at this one
  * (dropdown sources are readable when the referencing table is).

@@ -14,7 +14,7 @@ import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { alignOf, builtIn, formatVal, formatView } from './format.js';
 import { htmlspecialchars, isNumeric, toInt } from './php.js';
-import { BASE_NAMES } from './meta.js';
+import { BASE_NAMES, collateCompare } from './meta.js';
 import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
 import { listColumns, type ListCol } from './list-columns.js';
@@ -162,6 +162,8 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
       if (pre === 'F' && toInt(value) !== 0) byIdOnly = toInt(value);
       continue;
     }
+    // a name that is neither a column nor the table: the engine's query fails on it (docs/compatibility.md)
+    if (!/^\d+$/.test(colKey)) ctx.dieText(`Неверный фильтр ${k}: в таблице ${obj.val} нет колонки «${colKey}»`);
     const keyNum = toInt(colKey);
     if (keyNum === 0) continue;
     otherConds = true;
@@ -172,9 +174,16 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
       colBase = baseName;
     } else {
       const col = cols.find((c) => c.key === keyNum);
-      if (!col) continue;
-      column = col.isRef ? { kind: 'ref', reqId: col.req.id } : { kind: 'cell', reqId: col.key };
-      colBase = col.baseName;
+      if (col) {
+        column = col.isRef ? { kind: 'ref', reqId: col.req.id } : { kind: 'cell', reqId: col.key };
+        colBase = col.baseName;
+      } else if (ctx.meta.childRows(id).some((r) => r.id === keyNum)) {
+        continue; // a column of this table the user may not see (BARRED) is not filtered on
+      } else {
+        // no such column: the engine looks for cells of that id, which no record has
+        column = { kind: 'cell', reqId: keyNum };
+        colBase = 'SHORT';
+      }
     }
     const numeric = colBase === 'NUMBER' || colBase === 'SIGNED';
     let predicate: ValuePredicate | null;
@@ -189,20 +198,14 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   let parent: ListParent = { kind: 'root' };
   if (ctx.has('F_U') && parentObj) parent = fuNum > 0 ? { kind: 'of', up: fuNum } : { kind: 'anyRecordParent' };
   else if ((ctx.has('F_I') && toInt(ctx.str('F_I')) > 0) || noParent) {
-    parent = { kind: 'anyRecordParent' };
+    // F_I or any `@id` filter drops the engine's parent condition: records under any parent
+    // (for a subordinate table only under real records); F_I alone is the one record
+    parent = parentObj ? { kind: 'recordParent' } : { kind: 'any' };
     if (recordId !== undefined) {
       const rec = await ctx.t.get(recordId);
       parent = rec && rec.up === 1 ? { kind: 'root' } : rec ? { kind: 'of', up: rec.up } : { kind: 'root' };
     }
   } else if (parentObj && !ctx.has('F_U')) parent = { kind: 'root' };
-  if (noParent && parent.kind === 'anyRecordParent' && filters.some((x) => x.column.kind === 'first' && x.predicate.op === 'idIn')) {
-    const idf = filters.find((x) => x.column.kind === 'first' && x.predicate.op === 'idIn')!;
-    const ids = (idf.predicate as { ids: number[] }).ids;
-    if (ids.length === 1 && !(idf.predicate as { negate?: boolean }).negate) {
-      const rec = await ctx.t.get(ids[0]);
-      if (rec) parent = rec.up === 1 ? { kind: 'root' } : { kind: 'of', up: rec.up };
-    }
-  }
   let order: ListOrder = { by: 'id' };
   if (orderVal === 'val') order = { by: { kind: 'first' }, desc, numeric: baseName === 'NUMBER' || baseName === 'SIGNED' };
   else if (orderVal !== 0) {
@@ -581,33 +584,77 @@ export async function getRecord(ctx: RequestContext, s: CommandState): Promise<n
 }
 
 /** GET _ref_reqs/{reqId}: dropdown options of a reference column (at most 80, ordered by value) */
+/** dropdown lists hold at most this many records (the engine's DDLIST_ITEMS) */
+const DROPDOWN_ITEMS = 80;
+
+/** one extra part of a dropdown label: a column of the reference type, read on the target's records */
+interface LabelPart {
+  /** the target table's requisite with the same term */
+  reqId: number;
+  /** when the term is itself a reference: the table its records point into */
+  refTable: number | null;
+}
+
+/**
+ * GET _ref_reqs/{requisite}: the options of a reference column's dropdown, `{id: label}` ordered
+ * by value (`[]` when there are none), as the engine builds them:
+ * - the records offered are those of the column's dictionary (the type its term points at) whose
+ *   parent is a real record, so never a table's self-descriptor; at most 80, taken in id order;
+ * - a label is the record's value plus ` / part` for each column of the *reference type* row itself
+ *   (`--` when the record has no such cell); the target table's own reference columns add nothing;
+ * - `q` keeps values LIKE `%q%` (`/` with optional spaces around it becomes `%/%`; a `q` holding `%`
+ *   is used as it is); `r` (an id or a comma list) keeps records whose first extra part is that row.
+ * Masks are not applied yet (docs/legacy-api.md, "Masks, export and delete").
+ */
 export async function refReqs(ctx: RequestContext, s: CommandState): Promise<never> {
   const id = numId(s);
   if (id === 0) ctx.dieJson({ error: 'Invalid id' });
-  const req = ctx.meta.req(id);
-  if (!req || req.refTarget === null || req.refTarget === 1) ctx.dieJson({});
-  const target = req.refTarget;
-  const extraCols = ctx.meta.reqsOf(target).filter((c) => c.refTarget !== null && c.refTarget !== 1);
-  const q = ctx.str('q');
-  const filters: ListFilter[] = [];
-  if (q.startsWith('@') && isNumeric(q.slice(1))) filters.push({ column: { kind: 'first' }, predicate: { op: 'idIn', ids: [toInt(q.slice(1))] } });
-  else if (q !== '') filters.push({ column: { kind: 'first' }, predicate: { op: 'like', pattern: `%${q.split('/')[0].replace(/[%_]/g, '\\$&')}%` } });
-  if (ctx.str('r') !== '' && extraCols.length) {
-    const ids = ctx.str('r').split(',').map(toInt).filter((n) => n > 0);
-    if (ids.length) filters.push({ column: { kind: 'ref', reqId: extraCols[0].id }, predicate: { op: 'idIn', ids } });
-  }
-  const rows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'anyRecordParent' }, filters, order: { by: { kind: 'first' } }, limit: 80 });
-  const rootRows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'root' }, filters, order: { by: { kind: 'first' } }, limit: 80 });
-  const all = [...rootRows, ...rows].sort((a, b) => (a.val < b.val ? -1 : a.val > b.val ? 1 : a.id - b.id)).slice(0, 80);
-  const cells = extraCols.length && all.length ? await ctx.t.cellsOf(all.map((r) => r.id)) : [];
-  const out: Record<string, string> = {};
-  for (const r of all) {
-    let text = r.val;
-    for (const c of extraCols) {
-      const vals = cells.filter((x) => x.up === r.id && x.val === String(c.id) && x.targetVal !== null).map((x) => x.targetVal);
-      text += ` / ${vals.length ? vals.join(',') : '--'}`;
+  const requisite = await ctx.t.get(id);
+  const term = requisite ? ctx.meta.get(requisite.t) ?? (await ctx.t.get(requisite.t)) : undefined;
+  // the engine wraps its own JSON text in the error answer
+  if (!requisite || !term) ctx.myDie('{"error":"No suitable dictionary found"}');
+  const dic = term.t;
+  const parts: LabelPart[] = [];
+  if (requisite.t !== 1) {
+    for (const def of ctx.meta.childRows(term.id).filter((r) => r.t !== r.up)) {
+      const targetReq = ctx.meta.childRows(dic).find((r) => r.t === def.t);
+      if (!targetReq) continue;
+      const defTerm = ctx.meta.get(def.t);
+      const defBase = defTerm ? ctx.meta.get(defTerm.t) : undefined;
+      parts.push({ reqId: targetReq.id, refTable: defTerm && defBase && defBase.id !== defBase.t ? defTerm.t : null });
     }
-    out[String(r.id)] = text;
   }
+  const filters: ListFilter[] = [];
+  const q = ctx.str('q');
+  if (q !== '') {
+    const search = q.includes('%') ? q : q.replace(/ ?\/ ?/g, '%/%');
+    filters.push({ column: { kind: 'first' }, predicate: { op: 'like', pattern: `%${search}%` } });
+  }
+  let restrict: Set<number> | null = null;
+  if (ctx.has('r') && parts.length) {
+    const r = ctx.str('r');
+    if (r.includes(',')) restrict = new Set(r.split(',').filter(isNumeric).map(toInt));
+    else if (isNumeric(r)) restrict = new Set([toInt(r)]);
+  }
+  const records = await ctx.t.listRecords({ typeId: dic, parent: { kind: 'recordParent' }, filters, order: { by: 'id' }, limit: DROPDOWN_ITEMS });
+  const cells = parts.length && records.length ? await ctx.t.cellsOf(records.map((r) => r.id)) : [];
+  const options: { id: number; val: string; label: string }[] = [];
+  for (const rec of records) {
+    const own = cells.filter((c) => c.up === rec.id);
+    let label = rec.val;
+    let firstPartId: number | null = null;
+    parts.forEach((part, i) => {
+      const cell = part.refTable !== null ? own.find((c) => c.targetType === part.refTable) : own.find((c) => c.t === part.reqId);
+      const value = cell ? (part.refTable !== null ? cell.targetVal : cell.val) : null;
+      if (i === 0 && cell) firstPartId = part.refTable !== null ? cell.t : cell.id;
+      label += value !== null && value !== undefined ? ` / ${value}` : ' / --';
+    });
+    if (restrict && (firstPartId === null || !restrict.has(firstPartId))) continue;
+    options.push({ id: rec.id, val: rec.val, label });
+  }
+  options.sort((a, b) => collateCompare(a.val, b.val) || a.id - b.id);
+  if (!options.length) ctx.dieJson([]);
+  const out: Record<string, string> = {};
+  for (const o of options) out[String(o.id)] = o.label;
   ctx.dieJson(out);
 }

@@ -6,6 +6,7 @@
  */
 import type { Row, TenantStore } from '../storage/types.js';
 import { parseAttrs, type FieldAttrs } from './attrs.js';
+import { ROLE_OBJECT } from './ids.js';
 
 export const BASE_NAMES: Record<number, string> = {
   3: 'SHORT', 8: 'CHARS', 9: 'DATE', 13: 'NUMBER', 14: 'SIGNED', 11: 'BOOLEAN', 12: 'MEMO', 4: 'DATETIME',
@@ -65,8 +66,9 @@ export class TenantMeta {
 
   static async load(store: TenantStore, now: number): Promise<TenantMeta> {
     const metaRows = await store.find({ up: 0 });
-    // row 1 is the root of independent records, never a parent of metadata
-    const parents = metaRows.filter((r) => r.id !== 1).map((r) => r.id);
+    // row 1 is the root of independent records, never a parent of metadata; the grant column
+    // (116, a requisite of the role table) is also the type of grant records, with columns of its own
+    const parents = [...metaRows.filter((r) => r.id !== 1).map((r) => r.id), ROLE_OBJECT];
     const childRows = parents.length ? await store.find({ up: parents }) : [];
     return new TenantMeta(metaRows, childRows, now);
   }

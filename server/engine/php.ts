@@ -71,6 +71,11 @@ export function looseNotEqual(a: unknown, b: unknown): boolean {
 const SPECIAL: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#039;', '<': '&lt;', '>': '&gt;' };
 
 /** PHP 8.1+ `htmlspecialchars($s)` (ENT_QUOTES | ENT_SUBSTITUTE | ENT_HTML401). */
+/** PHP 8's strtolower: ASCII letters only (a role "Sales Менеджер" becomes "sales Менеджер") */
+export function strtolower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
 export function htmlspecialchars(s: string): string {
   return s.replace(/[&"'<>]/g, (c) => SPECIAL[c]);
 }

@@ -5,9 +5,9 @@
 import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { firstLevel } from './access.js';
+import { firstLevel, GRANT_PSEUDO_OBJECTS } from './access.js';
 import { BASE_NAMES, BASE_ORDER, collateCompare } from './meta.js';
-import { typesGrant } from './grants.js';
+import { typesGrant, typesGrantRefusal } from './grants.js';
 import { attrsAlias } from './attrs.js';
 import { htmlspecialchars } from './php.js';
 
@@ -222,7 +222,7 @@ export async function objMeta(ctx: RequestContext, s: CommandState): Promise<nev
 export function editTypes(ctx: RequestContext): never {
   const level = typesGrant(ctx.session!);
   if (level === null) {
-    ctx.dieText(`${ctx.session!.role}: У вас нет прав на редактирование и просмотр типов ().`);
+    ctx.dieText(typesGrantRefusal(ctx.session!));
   }
   const api: Record<string, unknown> = {};
   api['&main.a.&types'] = { typ: BASE_ORDER.map(String), val: BASE_ORDER.map((b) => BASE_NAMES[b]) };
@@ -266,4 +266,40 @@ export function editTypes(ctx: RequestContext): never {
   api.types = types;
   if (level === 'WRITE') api.editable = 1;
   ctx.dieJson(api);
+}
+
+/**
+ * GET grants: everything a grant can be given on, as the role editor lists it: each table, each
+ * of its columns as `Table -> Column term` (a reference column names its target), then the pseudo
+ * objects 0, 1 and 10. Tables are ordered by name, columns by position; a table that serves as
+ * another table's column term is left out. The engine checks no grant here: every user gets the list.
+ * Table ids are strings and column ids numbers, as the engine sends them.
+ */
+export function grantsList(ctx: RequestContext): never {
+  const tables = [...ctx.meta.rows.values()]
+    .filter((gr) => gr.up === 0 && gr.id !== gr.t && gr.val !== '' && gr.t !== 0)
+    .sort((x, y) => collateCompare(x.val, y.val) || x.id - y.id);
+  const result = new Map<number, { id: string | number; name: string }>();
+  const isTable = new Set<number>();
+  const usedAsTerm = new Set<number>();
+  for (const gr of tables) {
+    const reqs = ctx.meta.childRows(gr.id).filter((r) => r.t !== r.up && ctx.meta.get(r.t) !== undefined);
+    const joined = reqs.length ? reqs.map((r) => ({ req: r, term: ctx.meta.get(r.t)! })) : [null];
+    for (const j of joined) {
+      if (j && j.term.t === 0) continue;
+      if (!isTable.has(gr.id) && !usedAsTerm.has(gr.id)) {
+        isTable.add(gr.id);
+        result.set(gr.id, { id: String(gr.id), name: htmlspecialchars(gr.val) });
+      }
+      if (!j) continue;
+      usedAsTerm.add(j.req.t);
+      if (isTable.has(j.req.t)) result.delete(j.req.t);
+      const target = ctx.meta.get(j.term.t);
+      const refName = target && target.id !== target.t ? target.val : '';
+      result.set(j.req.id, { id: j.req.id, name: `${htmlspecialchars(gr.val)} -> ${htmlspecialchars(j.term.val + refName)}` });
+    }
+  }
+  const list: { id: string | number; name: string }[] = [...result.values()];
+  for (const [id, name] of GRANT_PSEUDO_OBJECTS) list.push({ id, name: htmlspecialchars(name) });
+  ctx.apiDump(list, 'grants.json');
 }

@@ -96,7 +96,11 @@ export type ListParent =
   /** children of one record: up = id */
   | { kind: 'of'; up: number }
   /** records of a subordinate type under any real parent: up > 1 */
-  | { kind: 'anyRecordParent' };
+  | { kind: 'anyRecordParent' }
+  /** records whose parent row exists and is not metadata (up != 0): the root's children when the root has up != 0, never a table's self-descriptor */
+  | { kind: 'recordParent' }
+  /** any row of the type except a self-descriptor (t = up): the engine's list with no parent condition (F_I, an `@id` filter) */
+  | { kind: 'any' };
 
 export interface ListOrder {
   /** 'id' = insertion order; 'ord' = sibling order; or a column */

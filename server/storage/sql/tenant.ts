@@ -346,7 +346,7 @@ export class SqlTenantStore implements TenantStore {
 
   /** a page by id of one parent's records: read it in id order from the (t, up) index (see Dialect) */
   private pageHint(query: ListQuery): string {
-    return query.order.by === 'id' && query.parent.kind !== 'anyRecordParent' ? this.d.idOrderFromTypeIndex : '';
+    return query.order.by === 'id' && (query.parent.kind === 'root' || query.parent.kind === 'of') ? this.d.idOrderFromTypeIndex : '';
   }
 
   async countRecords(query: ListQuery): Promise<number> {
@@ -372,6 +372,8 @@ export class SqlTenantStore implements TenantStore {
       case 'root': conds.push('r.up = 1'); break;
       case 'of': conds.push(this.intEq('r.up', query.parent.up, p)); break;
       case 'anyRecordParent': conds.push('r.up > 1'); break;
+      case 'any': conds.push('r.up <> r.t'); break;
+      case 'recordParent': conds.push(`EXISTS (SELECT 1 FROM ${this.tbl} par WHERE par.id = r.up AND par.up <> 0)`); break;
     }
     if (query.recordId !== undefined) conds.push(this.intEq('r.id', query.recordId, p));
     for (const filter of query.filters) conds.push(this.filterSql(filter, p));

@@ -42,6 +42,8 @@ export interface Scenario {
   otherTenants?: string[];
   /** tenants whose rows after the run are kept too (`<scenario>-final-rows.<tenant>.json`) */
   alsoCompare?: string[];
+  /** optional SQL on the fresh tenant before its starting rows are taken (e.g. metadata real databases have but the bootstrap lacks) */
+  prepare?(oracle: OracleAccess): void;
   run(rec: Recorder, oracle: OracleAccess): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
   const scenario = ((await import(`./scenarios/${name}.js`)) as { default: Scenario }).default;
   const oracle = oracleAccess();
   oracle.resetTenant(scenario.tenant);
+  scenario.prepare?.(oracle);
   const startRows = oracle.rows(scenario.tenant);
   for (const other of scenario.otherTenants ?? []) {
     oracle.resetTenant(other);
