@@ -692,7 +692,8 @@ async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
     deleted.push(row.id);
   }
   for (const id of ids) if (!found.has(id)) errors[String(id)] = 'Не найден или другой тип';
-  ctx.successJson({ deleted, errors }, 'del_batch.json');
+  // PHP json_encode: an empty array is [], one keyed by ids an object
+  ctx.successJson({ deleted, errors: Object.keys(errors).length ? errors : [] }, 'del_batch.json');
 }
 
 async function mMove(ctx: RequestContext, s: CommandState): Promise<void> {

@@ -32,6 +32,20 @@ export interface LegacyRequest {
   uri: string;
   /** /api/{db}/... requests are always in JSON mode (docs/compatibility.md, "Deliberate differences") */
   forceJson?: boolean;
+  /** file parts of a multipart body (PHP $_FILES), in arrival order */
+  files?: UploadedFile[];
+}
+
+/** one file part of a multipart body, as data: the engine never sees HTTP */
+export interface UploadedFile {
+  /** the form field it came in (`t{requisite}` for a FILE column) */
+  field: string;
+  /** the file's base name as the client sent it (no folders: the adapter keeps the part after the last / or \\) */
+  name: string;
+  /** the media type the client claimed (not trusted for anything) */
+  type: string;
+  size: number;
+  content: Uint8Array;
 }
 
 export interface ResponseCookie {

@@ -117,7 +117,7 @@ export function productEngine(context: ServerContext): Engine {
 export function productRouters(context: ServerContext): AppRouters {
   const { config, storeHandle, logs } = context;
   const { engine, admin } = productFor(context);
-  const legacy = createLegacyRouter({ engine, bodyLimit: config.BODY_LIMIT, logger: logs.logger.child({ component: 'legacy' }) });
+  const legacy = createLegacyRouter({ engine, bodyLimit: config.BODY_LIMIT, uploadLimitBytes: config.UPLOAD_MAX_BYTES, logger: logs.logger.child({ component: 'legacy' }) });
 
   const publicRouter = express.Router();
   publicRouter.use(createDocsRouter({ serverUrl: config.PUBLIC_URL }));

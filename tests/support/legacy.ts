@@ -18,6 +18,8 @@ export interface LegacyStackOptions {
   cacheTtlMs?: number;
   tokenTtlSeconds?: number;
   bodyLimit?: string;
+  /** largest uploaded file in bytes (UPLOAD_MAX_SIZE) */
+  uploadLimitBytes?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
@@ -35,7 +37,7 @@ export function legacyStack(options: LegacyStackOptions): LegacyStack {
     loginThrottle: legacyLoginThrottle(options.getStore),
     logger: logger ? { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m), error: (o, m) => logger.error(o, m) } : undefined,
   });
-  const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, logger });
+  const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, uploadLimitBytes: options.uploadLimitBytes, logger });
   return Object.assign(router, { engine });
 }
 

@@ -8,25 +8,38 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { lostDatabase, sendError } from '../errors.js';
 import { setOwn, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
-import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { cleanText, cleanValue, fieldsToParams, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { isMultipart, MultipartTooLarge, parseMultipart, type MultipartBody, type MultipartLimits } from './multipart.js';
 
 export interface LegacyRouterDeps {
   /** the engine the composition built (shared with the modern API: one metadata and session cache) */
   engine: Engine;
   /** largest request body read (an express/body-parser size such as '8mb'; default 16mb) */
   bodyLimit?: string;
+  /**
+   * largest uploaded file in bytes (UPLOAD_MAX_SIZE; default 16 MiB): a multipart body may be
+   * this large plus 1 MiB of form fields, even when bodyLimit is smaller
+   */
+  uploadLimitBytes?: number;
   logger?: { error: (...args: unknown[]) => void };
 }
 
 export function createLegacyRouter(deps: LegacyRouterDeps): Router {
   const { engine } = deps;
   const router = express.Router();
+  const uploadLimit = deps.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
+  const limits: MultipartLimits = { fileBytes: uploadLimit, files: 20, fields: 1000, fieldBytes: 1024 * 1024 };
+  // multipart first: body-parser skips a body an earlier parser has read
+  router.use(express.raw({ type: (req) => isMultipart(req.headers['content-type']), limit: uploadLimit + 1024 * 1024 }));
   router.use(express.raw({ type: () => true, limit: deps.bodyLimit ?? '16mb' }));
   router.use(async (req: Request, res: Response) => {
     let response: LegacyResponse;
     try {
-      response = await engine.handle(toLegacyRequest(req));
+      const contentType = req.headers['content-type'];
+      const multipart = isMultipart(contentType) && Buffer.isBuffer(req.body) ? await parseMultipart(req.body, contentType ?? '', limits) : null;
+      response = await engine.handle(toLegacyRequest(req, multipart));
     } catch (err) {
+      if (err instanceof MultipartTooLarge) return formatResponse(res, tooLarge(`The request is too large: ${err.message}`));
       // the database went away mid-request: the same 503 as the store gate gives
       const lost = lostDatabase(err);
       if (lost) return sendError(res, 'plain', lost);
@@ -35,11 +48,23 @@ export function createLegacyRouter(deps: LegacyRouterDeps): Router {
     }
     formatResponse(res, response);
   });
+  // a body over the size limit: the engine's error shape, never the parser's stack
+  router.use((err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
+    const e = err as { type?: string; limit?: number } | null;
+    if (e?.type === 'entity.too.large') return formatResponse(res, tooLarge(`The request body is too large (limit ${e.limit ?? 0} bytes)`));
+    next(err);
+  });
   return router;
 }
 
+const DEFAULT_UPLOAD_LIMIT = 16 * 1024 * 1024;
+
+function tooLarge(message: string): LegacyResponse {
+  return { status: 413, headers: {}, cookies: [], body: { kind: 'json', value: [{ error: message }] } };
+}
+
 /** Express request → the engine's request shape (path lower-cased like the PHP engine does) */
-export function toLegacyRequest(req: Request): LegacyRequest {
+export function toLegacyRequest(req: Request, multipart: MultipartBody | null = null): LegacyRequest {
   const original = req.originalUrl || req.url;
   const q = original.indexOf('?');
   const rawPath = q >= 0 ? original.slice(0, q) : original;
@@ -65,7 +90,8 @@ export function toLegacyRequest(req: Request): LegacyRequest {
     extra: com.length > 4 ? com[4] : undefined,
     segments,
     query: parseQueryString(rawQuery),
-    post: bodyParams(req),
+    post: multipart ? fieldsToParams(multipart.fields) : bodyParams(req),
+    ...(multipart?.files.length ? { files: multipart.files } : {}),
     cookies: parseCookies(headers.cookie ?? ''),
     headers,
     method: req.method,

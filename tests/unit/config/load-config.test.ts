@@ -89,6 +89,8 @@ describe('settings registry', () => {
     expect(c.LOG_LEVEL).toBe('info');
     expect(c.DISABLE_LOGGING).toBe(false);
     expect(c.UPDATE_CHANNEL).toBe('latest');
+    expect(c.UPLOAD_MAX_SIZE).toBe('16mb');
+    expect(c.UPLOAD_MAX_BYTES).toBe(16 * 1024 * 1024);
     expect(item(loaded, 'PORT')).toMatchObject({ status: 'default', source: 'default', display: '8081' });
   });
 });
