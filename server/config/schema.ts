@@ -13,7 +13,7 @@
  *     FRONTEND_URL), AI keys (POLZA_AI_API_KEY, DEEPSEEK_API_KEY, ANTHROPIC_API_KEY,
  *     OPENAI_API_KEY) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
  *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue;
- *   - UPLOAD_DIR with FILE columns; TEMP_DIR (uploads are held in memory under UPLOAD_MAX_SIZE, no temp folder); WORKSPACE_ROOT:
+ *   - TEMP_DIR (uploads are held in memory under UPLOAD_MAX_SIZE, no temp folder); WORKSPACE_ROOT:
  *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
  *     sessions (console sessions are random tokens kept hashed; API tokens use JWT_SECRET);
  *   - HTTPS_PROXY (update checks): with proxy support in the desktop updater (Electron's network
@@ -305,6 +305,7 @@ export const SETTINGS = {
 
   // files
   DATA_DIR: setting('files', text().default('./data'), 'Data folder: embedded database, generated secrets, logs, backups (desktop: the app-data folder)'),
+  UPLOAD_DIR: setting('files', text().optional(), 'Folder of the files stored in FILE columns of the legacy engine, one subfolder per database (default DATA_DIR/uploads); included in backups'),
   UPLOAD_MAX_SIZE: setting('files', z.string().trim().regex(SIZE, { error: 'expected a size such as 512kb or 16mb' }).default('16mb'), 'Largest file accepted in one upload (a FILE column, a table import); larger answers 413'),
 
   // logs
@@ -414,6 +415,7 @@ export const configSchema = settingsObject.superRefine(crossFieldRules).transfor
     ...c,
     DATA_DIR: dataDir,
     LOG_FILE: logFile,
+    UPLOAD_DIR: c.UPLOAD_DIR === undefined ? path.join(dataDir, 'uploads') : path.resolve(c.UPLOAD_DIR),
     UPLOAD_MAX_BYTES: sizeToBytes(c.UPLOAD_MAX_SIZE),
     // filled by the loader (from the environment, the data folder, or freshly generated)
     JWT_SECRET: c.JWT_SECRET ?? '',

@@ -11,6 +11,7 @@ import { objectList, getRecord, refReqs, deleteSelection } from './lists.js';
 import { editObjCard } from './card.js';
 import { terms, dict, metadata, objMeta, editTypes } from './schema.js';
 import { report } from './report.js';
+import { downloadFile } from './files.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
@@ -54,6 +55,8 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return editObjCard(ctx, s);
     case 'report':
       return report(ctx, s);
+    case 'download':
+      return downloadFile(ctx, s);
     default:
       // workplaces and other template pages are not part of the appliance's legacy API
       if (ctx.api) ctx.dieJson({});
@@ -75,16 +78,37 @@ export async function runWrite(ctx: RequestContext, s: CommandState, command: ()
   const exit = await ctx.inTransaction(async () => {
     restoreRequest();
     Object.assign(s, initial);
+    let result: EngineExit | null = null;
     try {
       await command();
-      return null;
     } catch (err) {
-      if (err instanceof EngineExit && err.commits) return err;
-      throw err;
+      if (err instanceof EngineExit && err.commits) result = err;
+      else throw err;
     }
+    // new files are written before the commit: a failed write rolls the rows back (files.ts)
+    await writeFiles(ctx);
+    return result;
   });
   afterCommit();
+  await removeFiles(ctx);
   if (exit) throw exit;
+}
+
+async function writeFiles(ctx: RequestContext): Promise<void> {
+  for (const change of ctx.fileChanges) if (change.kind === 'write') await ctx.core.files!.write(ctx.db, change.path, change.content);
+}
+
+/** files of deleted or replaced cells go once the rows are gone for good; a failure only leaves an orphan */
+async function removeFiles(ctx: RequestContext): Promise<void> {
+  const written = new Set(ctx.fileChanges.filter((c) => c.kind === 'write').map((c) => c.path));
+  for (const change of ctx.fileChanges) {
+    if (change.kind !== 'remove' || written.has(change.path) || !ctx.core.files) continue;
+    try {
+      await ctx.core.files.remove(ctx.db, change.path);
+    } catch (err) {
+      ctx.core.logger?.warn({ err: String(err), db: ctx.db, path: change.path }, 'could not remove a deleted file');
+    }
+  }
 }
 
 /** users, roles, grant records and levels: writes there change who may do what */

@@ -5,7 +5,7 @@
  * request flow, so that context.ts can name it without importing the module that builds contexts.
  */
 import type { Store, TenantStore } from '../storage/types.js';
-import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions } from './types.js';
+import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, FileStore } from './types.js';
 import type { CachedSession } from './session.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
@@ -31,6 +31,8 @@ export class EngineState {
   private readonly existing = new Map<string, number>();
   readonly activityWritten = new Map<string, number>();
   readonly loginThrottle: EngineLoginThrottle;
+  /** the files of FILE columns (files.ts); undefined: uploads are refused */
+  readonly files?: FileStore;
 
   constructor(opts: EngineOptions) {
     this.storeFn = opts.store;
@@ -44,6 +46,7 @@ export class EngineState {
     this.tokenTtlSeconds = opts.tokenTtlSeconds && opts.tokenTtlSeconds > 0 ? opts.tokenTtlSeconds : undefined;
     this.cookieExpireSeconds = opts.cookieExpireSeconds !== undefined && opts.cookieExpireSeconds >= 0 ? Math.trunc(opts.cookieExpireSeconds) : COOKIE_30_DAYS;
     this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
+    this.files = opts.files;
   }
 
   /** Max-Age of a COOKIES_EXPIRE cookie; undefined = a session cookie */

@@ -3,7 +3,9 @@
  * legacy HTTP adapter (server/http/legacy) converts Express requests into a
  * LegacyRequest and writes a LegacyResponse back.
  */
-import type { Store } from '../storage/types.js';
+import type { FileStore, Store } from '../storage/types.js';
+
+export type { FileStore };
 
 export type ParamValue = string | ParamValue[] | { [key: string]: ParamValue } | number | boolean | null;
 
@@ -61,6 +63,8 @@ export type LegacyBody =
   /** text exactly as the engine prints it (plain `die()` answers, hand-built JSON) */
   | { kind: 'text'; text: string; contentType?: string }
   | { kind: 'redirect'; location: string }
+  /** a stored file (download): sent as an attachment named `filename` */
+  | { kind: 'file'; content: Uint8Array; filename: string }
   | { kind: 'empty' };
 
 export interface LegacyResponse {
@@ -120,4 +124,10 @@ export interface EngineOptions {
   activityIntervalMs?: number;
   /** failed-login throttle shared by every instance; default: per-process counters */
   loginThrottle?: EngineLoginThrottle;
+  /** where files of FILE columns are kept (UPLOAD_DIR); without it an upload is refused (503) */
+  files?: FileStore;
 }
+
+/** a file a write command stores or removes (engine/files.ts), applied around its commit */
+export type FileChange = { kind: 'write'; path: string; content: Uint8Array } | { kind: 'remove'; path: string };
+

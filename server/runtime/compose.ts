@@ -21,6 +21,7 @@ import { legacyLoginThrottle } from '../appliance/login-throttle.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import type { Store } from '../storage/types.js';
+import { DiskFileStore } from '../storage/files.js';
 import type { BootOptions, ServerContext } from './boot.js';
 
 /**
@@ -95,6 +96,7 @@ function productFor(context: ServerContext): Product {
     cookieExpireSeconds: config.AUTH_COOKIE_EXPIRE,
     tokenTtlSeconds: config.TOKEN_TTL,
     loginThrottle: legacyLoginThrottle(requireStore),
+    files: new DiskFileStore(config.UPLOAD_DIR),
     logger: {
       info: (o, m) => legacyLogger.info(o, m),
       warn: (o, m) => legacyLogger.warn(o, m),

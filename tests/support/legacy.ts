@@ -2,7 +2,11 @@
  * The legacy URL API stack as the product composes it (runtime/compose.ts): one engine with the
  * store-backed login throttle, and the legacy router over it. For suites that mount only this.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import express, { type Router } from 'express';
+import { DiskFileStore } from '../../server/storage/files.js';
 import { legacyLoginThrottle } from '../../server/appliance/login-throttle.js';
 import { createEngine, type Engine } from '../../server/engine/index.js';
 import { createLegacyRouter } from '../../server/http/legacy/index.js';
@@ -18,6 +22,8 @@ export interface LegacyStackOptions {
   cacheTtlMs?: number;
   tokenTtlSeconds?: number;
   bodyLimit?: string;
+  /** folder of FILE column uploads (default: a fresh temporary folder per stack) */
+  uploadDir?: string;
   /** largest uploaded file in bytes (UPLOAD_MAX_SIZE) */
   uploadLimitBytes?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
@@ -35,6 +41,7 @@ export function legacyStack(options: LegacyStackOptions): LegacyStack {
     metaTtlMs: options.cacheTtlMs,
     tokenTtlSeconds: options.tokenTtlSeconds,
     loginThrottle: legacyLoginThrottle(options.getStore),
+    files: new DiskFileStore(options.uploadDir ?? mkdtempSync(path.join(tmpdir(), 'integram-uploads-'))),
     logger: logger ? { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m), error: (o, m) => logger.error(o, m) } : undefined,
   });
   const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, uploadLimitBytes: options.uploadLimitBytes, logger });

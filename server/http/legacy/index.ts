@@ -71,6 +71,7 @@ export function toLegacyRequest(req: Request, multipart: MultipartBody | null = 
   const rawQuery = q >= 0 ? original.slice(q + 1) : '';
   let path = rawPath.toLowerCase();
   let forceJson = false;
+  const download = downloadRequest(rawPath);
   if (path === '/api' || path.startsWith('/api/')) {
     path = path.slice(4);
     forceJson = true;
@@ -99,7 +100,26 @@ export function toLegacyRequest(req: Request, multipart: MultipartBody | null = 
     host: headers.host ?? '',
     uri: original,
     forceJson,
+    ...download,
   };
+}
+
+/**
+ * `/download/{db}/{folder}/{file}`, the link of a FILE cell (the PHP engine's web server serves that
+ * folder as static files): the engine's `download` action of that database, with the file name's
+ * case kept (an extension may be upper-case). `download` is a reserved database name.
+ */
+function downloadRequest(rawPath: string): Pick<LegacyRequest, 'db' | 'action' | 'id' | 'extra' | 'segments' | 'forceJson'> | null {
+  const parts = rawPath.split('/');
+  if (parts[1]?.toLowerCase() !== 'download' || parts.length < 3) return null;
+  let decoded: string[];
+  try {
+    decoded = parts.slice(3).map((p) => decodeURIComponent(p));
+  } catch {
+    decoded = parts.slice(3);
+  }
+  // JSON mode: a script's X-Authorization counts, and a refusal is a JSON error rather than the login page
+  return { db: (parts[2] ?? '').toLowerCase(), action: 'download', id: decoded[0] ?? '', extra: decoded[1], segments: ['download', ...decoded], forceJson: true };
 }
 
 /** PHP: form fields into $_POST, then a body that parses as JSON is merged key by key */
@@ -134,6 +154,12 @@ function bodyParams(req: Request): Record<string, unknown> {
   return post;
 }
 
+/** file kinds a browser may show rather than download (never HTML, SVG or scripts) */
+const SHOWN_FILE_TYPES: Record<string, string> = {
+  txt: 'text/plain; charset=UTF-8', csv: 'text/csv; charset=UTF-8', pdf: 'application/pdf',
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
+};
+
 const COOKIE_DATE = (ms: number): string => new Date(ms).toUTCString().replace(/GMT$/, 'GMT');
 
 /** the one place where the engine's answer becomes HTTP */
@@ -161,6 +187,16 @@ export function formatResponse(res: Response, r: LegacyResponse): void {
       res.setHeader('Content-Type', body.contentType ?? 'text/html; charset=UTF-8');
       res.end(body.text);
       return;
+    case 'file': {
+      // uploaded content is never run by the browser: a few harmless kinds are shown, the rest downloaded
+      const type = SHOWN_FILE_TYPES[body.filename.slice(body.filename.lastIndexOf('.') + 1).toLowerCase()];
+      res.setHeader('Content-Type', type ?? 'application/octet-stream');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      res.setHeader('Content-Disposition', `${type ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(body.filename)}`);
+      res.end(Buffer.from(body.content.buffer, body.content.byteOffset, body.content.byteLength));
+      return;
+    }
     case 'redirect':
       res.setHeader('Location', body.location);
       res.setHeader('Content-Type', 'text/html; charset=UTF-8');
