@@ -62,7 +62,8 @@ export function parseMultipart(body: Buffer, contentType: string, limits: Multip
     };
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(new MultipartTooLarge(`a form field is longer than ${limits.fieldBytes} bytes`));
-      out.fields.push([cleanText(name), cleanText(value)]);
+      // busboy gives no name for `name=""` (PHP drops such a field too)
+      if (name) out.fields.push([cleanText(name), cleanText(value)]);
     });
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
@@ -73,6 +74,7 @@ export function parseMultipart(body: Buffer, contentType: string, limits: Multip
       });
       stream.on('limit', () => fail(new MultipartTooLarge(`the file ${info.filename ?? ''} is larger than ${limits.fileBytes} bytes`)));
       stream.on('end', () => {
+        if (!name) return;
         out.files.push({
           field: cleanText(name),
           name: cleanText(info.filename ?? ''),
