@@ -15,6 +15,9 @@
  *   <id>.jsonl.gz  line 1: header {format, version, createdAt, driver, kind, databases}
  *                  then:   {"db": name, "rows": [[id, up, ord, t, val], ...]} (chunks)
  *                  last:   {"end": true, "rowCounts": {name: n}}   (a truncated file has no end line)
+ *                  a database's FILE column uploads (UPLOAD_DIR/<db>/…) follow its rows as
+ *                  {"db": name, "rows": [], "files": [[path, base64], ...]} (an older reader sees an
+ *                  empty row chunk and restores the rows without the files)
  *   <id>.json      the manifest (BackupInfo + file name, SHA-256, row counts), written last and
  *                  atomically: an archive without a manifest is an unfinished backup and not listed.
  *
@@ -117,6 +120,8 @@ export interface BackupOptions {
   now?: Date;
   /** the server's AUTH_SALT, carried in the archive so a restore on a new machine keeps logins working */
   authSalt?: string;
+  /** UPLOAD_DIR: each database's uploaded files go into the archive with its rows */
+  uploadDir?: string;
 }
 
 export async function createBackup(store: Store, dir: string, options: BackupOptions): Promise<BackupManifest> {
@@ -147,6 +152,7 @@ async function writeBackup(store: Store, dir: string, options: BackupOptions): P
         const chunk = rows.slice(start, start + CHUNK_ROWS).map((r) => [r.id, r.up, r.ord, r.t, r.val]);
         yield JSON.stringify({ db, rows: chunk }) + '\n';
       }
+      if (options.uploadDir) for await (const files of uploadedFiles(options.uploadDir, db)) yield JSON.stringify({ db, rows: [], files }) + '\n';
       await onProgress(Math.round(((i + 1) / Math.max(databases.length, 1)) * 95), `${db}: ${rows.length} rows`);
     }
     yield JSON.stringify({ end: true, rowCounts }) + '\n';
@@ -264,7 +270,7 @@ async function removeLeftovers(dir: string, now = Date.now()): Promise<void> {
 
 type BackupLine =
   | { kind: 'header'; databases: string[]; authSalt: string | null }
-  | { kind: 'rows'; db: string; rows: Row[] }
+  | { kind: 'rows'; db: string; rows: Row[]; files: Array<[string, string]> }
   | { kind: 'end'; rowCounts: Record<string, number> };
 
 async function* readBackupLines(file: string): AsyncGenerator<BackupLine> {
@@ -320,7 +326,11 @@ function parseLine(text: string, first: boolean): BackupLine {
     }
     return { id: r[0] as number, up: r[1] as number, ord: r[2] as number, t: r[3] as number, val: r[4] };
   });
-  return { kind: 'rows', db: v.db, rows };
+  const files = Array.isArray(v.files) ? v.files : [];
+  if (!files.every((f: unknown) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && isUploadPath(f[0]) && typeof f[1] === 'string')) {
+    throw new BackupError('the backup file is damaged (bad file entry)', 'corrupt');
+  }
+  return { kind: 'rows', db: v.db, rows, files: files as Array<[string, string]> };
 }
 
 /** Reads the whole archive once: checksum, structure, end marker and row counts. */
@@ -364,7 +374,7 @@ export async function restoreBackup(
   store: Store,
   dir: string,
   id: string,
-  options: { onProgress?: ProgressFn; authSalt?: string } = {},
+  options: { onProgress?: ProgressFn; authSalt?: string; uploadDir?: string } = {},
 ): Promise<RestoreResult> {
   return guarded(store, () => replaceFromBackup(store, dir, id, options));
 }
@@ -373,7 +383,7 @@ async function replaceFromBackup(
   store: Store,
   dir: string,
   id: string,
-  options: { onProgress?: ProgressFn; authSalt?: string },
+  options: { onProgress?: ProgressFn; authSalt?: string; uploadDir?: string },
 ): Promise<RestoreResult> {
   const onProgress = options.onProgress ?? (() => {});
   await onProgress(0, `verifying backup ${id}`);
@@ -382,6 +392,7 @@ async function replaceFromBackup(
   const pre = await writeBackup(store, dir, {
     kind: 'pre-restore',
     authSalt: options.authSalt,
+    uploadDir: options.uploadDir,
     onProgress: (p) => onProgress(5 + Math.round(p * 0.25), 'taking a backup of the current state'),
   });
 
@@ -412,12 +423,52 @@ async function replaceFromBackup(
       pendingDb = line.db;
     }
     for (const row of line.rows) pendingRows.push(row);
+    if (options.uploadDir) {
+      for (const [rel, data] of line.files) {
+        const full = path.join(options.uploadDir, line.db, rel);
+        await fs.mkdir(path.dirname(full), { recursive: true });
+        await fs.writeFile(full, Buffer.from(data, 'base64'));
+      }
+    }
   }
   await flush();
   const current = await store.listDatabases();
   const keptDatabases = current.filter((db) => !manifest.databases.includes(db)).sort();
   await onProgress(100, `restored ${Object.keys(restored).length} database(s) from ${id}`);
   return { restored, preRestoreBackupId: pre.id, keptDatabases, authSalt };
+}
+
+/** a path inside a database's upload folder as the engine makes them: `{folder}/{file}` */
+function isUploadPath(rel: string): boolean {
+  const parts = rel.split('/');
+  return parts.length === 2 && parts.every((p) => p !== '' && p !== '.' && p !== '..' && !/[\\\0]/.test(p));
+}
+
+/** a database's uploaded files, a few at a time: [path inside UPLOAD_DIR/<db>, base64] */
+async function* uploadedFiles(uploadDir: string, db: string): AsyncGenerator<Array<[string, string]>> {
+  const root = path.join(uploadDir, db);
+  let folders: string[];
+  try {
+    folders = (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch {
+    return;
+  }
+  let batch: Array<[string, string]> = [];
+  let size = 0;
+  for (const folder of folders) {
+    for (const entry of (await fs.readdir(path.join(root, folder), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isFile() || entry.name.endsWith('.part')) continue;
+      const data = (await fs.readFile(path.join(root, folder, entry.name))).toString('base64');
+      batch.push([`${folder}/${entry.name}`, data]);
+      size += data.length;
+      if (size > 4 * 1024 * 1024) {
+        yield batch;
+        batch = [];
+        size = 0;
+      }
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 async function sha256File(file: string): Promise<string> {

@@ -31,6 +31,8 @@ export interface ApplianceJobsOptions {
   policy: BackupPolicy;
   /** the running server's AUTH_SALT, written into every backup */
   authSalt?: string;
+  /** UPLOAD_DIR: uploaded files are backed up and restored with their databases */
+  uploadDir?: string;
   /** where an adopted salt is written (the .env file the console edits); none: a restore never adopts one */
   saltContext?: SaltContext;
 }
@@ -50,7 +52,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     async run(ctx, params) {
       const store = requireStore(options.getStore);
       const kind: BackupKind = params?.kind ?? (ctx.reason === 'scheduled' ? 'scheduled' : 'manual');
-      const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, onProgress: (p, m) => ctx.progress(p, m) });
+      const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, m) => ctx.progress(p, m) });
       const deleted = await applyRetention(dir, options.policy.keep);
       return { backupId: manifest.id, databases: manifest.databases, sizeBytes: manifest.sizeBytes, deleted };
     },
@@ -67,7 +69,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
       if (!params?.backupId) throw new Error('no backup named');
       const store = requireStore(options.getStore);
       const result: RestoreResult = await restoreBackup(store, dir, params.backupId, {
-        authSalt: options.authSalt, onProgress: (p, m) => ctx.progress(p, m),
+        authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, m) => ctx.progress(p, m),
       });
       await applyRetention(dir, options.policy.keep);
       const { authSalt, ...summary } = result;

@@ -13,7 +13,7 @@
  *     FRONTEND_URL), AI keys (POLZA_AI_API_KEY, DEEPSEEK_API_KEY, ANTHROPIC_API_KEY,
  *     OPENAI_API_KEY) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
  *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue;
- *   - UPLOAD_DIR and TEMP_DIR: with file upload/download in the legacy engine; WORKSPACE_ROOT:
+ *   - TEMP_DIR (uploads are held in memory under UPLOAD_MAX_SIZE, no temp folder); WORKSPACE_ROOT:
  *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
  *     sessions (console sessions are random tokens kept hashed; API tokens use JWT_SECRET);
  *   - HTTPS_PROXY (update checks): with proxy support in the desktop updater (Electron's network
@@ -127,6 +127,14 @@ const commaList = () =>
     .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part.length > 0));
 
 const SIZE = /^\d+(\.\d+)?\s*(b|kb|mb|gb|k|m|g)?$/i;
+
+/** a size such as 512kb or 16mb (SIZE) in bytes; k, m, g are powers of 1024 */
+export function sizeToBytes(size: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(size.trim());
+  if (!m) return NaN;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * unit);
+}
 
 /** Database names follow the legacy routing rule (docs/legacy-api.md, "Database names"). */
 const DB_NAME_RULE = /^[a-z0-9_]{1,15}$/i;
@@ -297,6 +305,8 @@ export const SETTINGS = {
 
   // files
   DATA_DIR: setting('files', text().default('./data'), 'Data folder: embedded database, generated secrets, logs, backups (desktop: the app-data folder)'),
+  UPLOAD_DIR: setting('files', text().optional(), 'Folder of the files stored in FILE columns of the legacy engine, one subfolder per database (default DATA_DIR/uploads); included in backups'),
+  UPLOAD_MAX_SIZE: setting('files', z.string().trim().regex(SIZE, { error: 'expected a size such as 512kb or 16mb' }).default('16mb'), 'Largest file accepted in one upload (a FILE column, a table import); larger answers 413'),
 
   // logs
   LOG_LEVEL: setting('logs', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'), 'Least severe level written: fatal, error, warn, info, debug or trace'),
@@ -405,6 +415,8 @@ export const configSchema = settingsObject.superRefine(crossFieldRules).transfor
     ...c,
     DATA_DIR: dataDir,
     LOG_FILE: logFile,
+    UPLOAD_DIR: c.UPLOAD_DIR === undefined ? path.join(dataDir, 'uploads') : path.resolve(c.UPLOAD_DIR),
+    UPLOAD_MAX_BYTES: sizeToBytes(c.UPLOAD_MAX_SIZE),
     // filled by the loader (from the environment, the data folder, or freshly generated)
     JWT_SECRET: c.JWT_SECRET ?? '',
     AUTH_SALT: c.AUTH_SALT ?? '',

@@ -10,6 +10,7 @@ import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie, firstLevel, grantOk, grantTargetLabel } from './access.js';
 import { builtIn, formatView } from './format.js';
+import { fileLink } from './files.js';
 import { htmlspecialchars, toInt } from './php.js';
 import { BASE_NAMES } from './meta.js';
 import { listColumns } from './list-columns.js';
@@ -94,7 +95,8 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       if (cell) {
         cellId = cell.id;
         v = col.baseName === 'SIGNED' ? cell.val
-          : col.baseName === 'GRANT' ? grantTargetLabel(ctx, cell.val) : formatView(col.baseName, cell.val, ctx, true);
+          : col.baseName === 'GRANT' ? grantTargetLabel(ctx, cell.val)
+            : col.baseName === 'FILE' ? fileLink(ctx, cell.id, cell.val) : formatView(col.baseName, cell.val, ctx, true);
       }
     }
     if (cellId === null && !col.isArr) {
@@ -141,7 +143,15 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
     const shown = htmlspecialchars(v);
     const requestVal = shown === '' && ctx.has(`t${key}`) ? paramString(ctx.request[`t${key}`]) : shown;
     const kind = EDITREQ_KINDS[literal];
-    if (!kind || kind === 'file') continue;
+    if (!kind) continue;
+    if (kind === 'file') {
+      // the value is the file's link (markup, not escaped again)
+      push(kind, 'typ', String(key));
+      push(kind, 'val', v);
+      push(kind, 'disabled', disabled);
+      push(kind, '_parent_.id', String(rec.id));
+      continue;
+    }
     if (kind === 'boolean') {
       push(kind, 'typ', String(key));
       push(kind, 'checked', shown !== '' ? 'CHECKED' : '');
@@ -196,9 +206,9 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
   if (Object.keys(reqs).length) api.reqs = reqs;
   if (cols.length) {
     api['&main.a.&object.&object_reqs'] = { typ: blockTyp, typ_name: blockName, enable_save: enableSave };
-    api['&main.a.&object.&object_reqs.&editreq_file'] = { reqid: fileReqIds };
+    api['&main.a.&object.&object_reqs.&editreq_file'] = { reqid: fileReqIds, ...(editreq.get('file') ?? {}) };
   }
-  for (const [kind, block] of editreq) api[`&main.a.&object.&object_reqs.&editreq_${kind}`] = block;
+  for (const [kind, block] of editreq) if (kind !== 'file') api[`&main.a.&object.&object_reqs.&editreq_${kind}`] = block;
   if (refCreate.length) api['&main.a.&object.&object_reqs.&editreq_reference.&ref_create_granted'] = { typ: refCreate };
   if (dropdown.id.length) api['&main.a.&object.&object_reqs.&editreq_reference.&add_obj_ref_reqs'] = dropdown;
   if (multiBlock.id.length) api['&main.a.&object.&object_reqs.&editreq_reference.&multiselect'] = multiBlock;

@@ -13,6 +13,7 @@ import { terms, dict, metadata, objMeta, editTypes, grantsList } from './schema.
 import { report } from './report.js';
 import { newDatabase } from './new-db.js';
 import { repCols } from './rep-cols.js';
+import { downloadFile } from './files.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
@@ -62,6 +63,8 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return newDatabase(ctx);
     case 'rep_cols':
       return repCols(ctx);
+    case 'download':
+      return downloadFile(ctx, s);
     default:
       // workplaces and other template pages are not part of the appliance's legacy API; in JSON
       // mode the engine answers them (and any unknown action) with its empty API data: `null`
@@ -84,16 +87,37 @@ export async function runWrite(ctx: RequestContext, s: CommandState, command: ()
   const exit = await ctx.inTransaction(async () => {
     restoreRequest();
     Object.assign(s, initial);
+    let result: EngineExit | null = null;
     try {
       await command();
-      return null;
     } catch (err) {
-      if (err instanceof EngineExit && err.commits) return err;
-      throw err;
+      if (err instanceof EngineExit && err.commits) result = err;
+      else throw err;
     }
+    // new files are written before the commit: a failed write rolls the rows back (files.ts)
+    await writeFiles(ctx);
+    return result;
   });
   afterCommit();
+  await removeFiles(ctx);
   if (exit) throw exit;
+}
+
+async function writeFiles(ctx: RequestContext): Promise<void> {
+  for (const change of ctx.fileChanges) if (change.kind === 'write') await ctx.core.files!.write(ctx.db, change.path, change.content);
+}
+
+/** files of deleted or replaced cells go once the rows are gone for good; a failure only leaves an orphan */
+async function removeFiles(ctx: RequestContext): Promise<void> {
+  const written = new Set(ctx.fileChanges.filter((c) => c.kind === 'write').map((c) => c.path));
+  for (const change of ctx.fileChanges) {
+    if (change.kind !== 'remove' || written.has(change.path) || !ctx.core.files) continue;
+    try {
+      await ctx.core.files.remove(ctx.db, change.path);
+    } catch (err) {
+      ctx.core.logger?.warn({ err: String(err), db: ctx.db, path: change.path }, 'could not remove a deleted file');
+    }
+  }
 }
 
 /** users, roles, grant records and levels: writes there change who may do what */

@@ -4,7 +4,7 @@
  * does (`my_die`, `die`, `api_dump`, redirects) by throwing an EngineExit.
  */
 import type { Store, TenantStore } from '../storage/types.js';
-import type { LegacyBody, LegacyRequest, LegacyResponse, ResponseCookie } from './types.js';
+import type { FileChange, LegacyBody, LegacyRequest, LegacyResponse, ResponseCookie } from './types.js';
 import type { TenantMeta } from './meta.js';
 import type { Session } from './session.js';
 import type { FormatEnv } from './format.js';
@@ -42,6 +42,8 @@ export class RequestContext {
   meta!: TenantMeta;
   warning: string | undefined;
   tzone = 0;
+  /** files a write command stores or removes (files.ts): applied around its commit by runWrite */
+  readonly fileChanges: FileChange[] = [];
   private merged: Params | null = null;
   /** the tenant table; inside a write transaction, bound to the transaction's connection */
   private tenantStore: TenantStore;
@@ -84,7 +86,9 @@ export class RequestContext {
     const merged = this.merged ? { ...this.merged } : null;
     const cookieCount = this.cookiesOut.length;
     const headers = { ...this.headersOut };
+    const fileChangeCount = this.fileChanges.length;
     return () => {
+      this.fileChanges.length = fileChangeCount;
       this.warning = warning;
       this.merged = merged ? { ...merged } : null;
       this.cookiesOut.length = cookieCount;
@@ -199,6 +203,11 @@ export class RequestContext {
   myDie(msg: string, status = 400): never {
     if (this.api) throw new EngineExit(this.response(status, { kind: 'json', value: [{ error: msg }] }));
     throw new EngineExit(this.response(status, { kind: 'text', text: msg }));
+  }
+
+  /** a stored file as the answer (download) */
+  sendFile(filename: string, content: Uint8Array): never {
+    throw new EngineExit(this.response(200, { kind: 'file', filename, content }));
   }
 
   redirect(location: string): never {

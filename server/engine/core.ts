@@ -96,7 +96,7 @@ export class EngineCore extends EngineState {
   /** PHP id resolution: numeric id, report name, type name (+ record name) */
   private async resolveId(ctx: RequestContext, state: CommandState): Promise<void> {
     const raw = ctx.req.id;
-    if (raw === undefined) return;
+    if (raw === undefined || state.a === 'download') return;
     if (/^\s*[+-]?\d+(\.\d+)?\s*$/.test(raw) || /^\s*[+-]?\.\d+\s*$/.test(raw)) {
       state.id = Math.trunc(Number(raw));
       return;

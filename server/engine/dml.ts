@@ -10,6 +10,7 @@ import { reportSourceLabel } from './report-model.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { builtIn, formatVal, formatView } from './format.js';
+import { checkUpload, FILE_BASE, fileCellsBelow, filePath, isFileColumn, removeFilesOf, storeUpload, uploadsForCells } from './files.js';
 import { htmlentities, isNumeric, looseNotEqual, looseNotZero, toFloat, toInt, floatToString } from './php.js';
 import { BASE_NAMES, type ReqInfo } from './meta.js';
 import { NO_BUILTIN_REQS, PASSWORD, PASSWORD_STARS, TOKEN, USER, XSRF } from './ids.js';
@@ -318,6 +319,11 @@ async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
     else pending.push({ up: i, ord: 1, t, val: v });
   }
   await flush();
+  for (const { t, file } of uploadsForCells(ctx)) {
+    await checkGrantOrDie(ctx, i, t);
+    checkUpload(ctx, id, t, file);
+    await storeUpload(ctx, i, t, file, undefined);
+  }
   if (hasReqs) {
     s.a = 'edit_obj';
     s.id = i;
@@ -407,8 +413,10 @@ async function mSet(ctx: RequestContext, s: CommandState): Promise<void> {
     else val = formatVal(base, val, env);
     if (cur) {
       s.id = String(cur.id);
-      if (val === '') await ctx.t.deleteTree(cur.id);
-      else {
+      if (val === '') {
+        if (base === 'FILE') removeFilesOf(ctx, [cur]);
+        await ctx.t.deleteTree(cur.id);
+      } else {
         val = formatVal(base, val, env);
         if (looseNotEqual(val, cur.val)) await ctx.t.update(cur.id, { val });
       }
@@ -416,6 +424,16 @@ async function mSet(ctx: RequestContext, s: CommandState): Promise<void> {
       s.id = await ctx.t.insert({ up: obj, ord: 1, t, val });
       await dropDuplicateCells(ctx, obj, t);
     }
+  }
+  for (const upload of uploadsForCells(ctx)) {
+    t = upload.t;
+    // docs/compatibility.md: PHP would store the file under a record that does not exist
+    if (!record) ctx.myDie(`Запись ${obj} не найдена`, 404);
+    await checkGrantOrDie(ctx, obj, t);
+    checkUpload(ctx, record.t, t, upload.file);
+    const existing = (await ctx.t.find({ up: obj, t }, { orderBy: 'id', limit: 1 }))[0];
+    const cellId = await storeUpload(ctx, obj, t, upload.file, existing);
+    s.arg += `download/${ctx.db}/${filePath(ctx, cellId, upload.file.name)}`;
   }
   if (t === 0) ctx.dieText(`Нет набора атрибутов (${lastKey}) или пустое значение (${lastVal}) `);
   s.a = 'nul';
@@ -540,6 +558,7 @@ async function mSave(ctx: RequestContext, s: CommandState): Promise<void> {
         for (const gone of curMultiSet) await deleteRefCells(ctx, id, t, toInt(gone));
       } else if (reqId === 0) ctx.warn('Пустой тип реквизита!<br>');
       else if (!isType) {
+        if (info && info.refTarget === null && info.base === FILE_BASE) removeFilesOf(ctx, [{ id: reqId, up: id, ord: 1, t, val: current }]);
         await ctx.t.deleteTree(reqId);
       } else ctx.warn('Нельзя оставить пустым имя объекта!<br>');
     }
@@ -548,6 +567,12 @@ async function mSave(ctx: RequestContext, s: CommandState): Promise<void> {
   for (const b of state.booleans) {
     if (handledBooleans.has(b) || !ctx.has(`b${b}`)) continue;
     if (await grantOk(ctx, id, b, 'WRITE')) await ctx.t.deleteIds([state.cellIds.get(b) ?? 0]);
+  }
+  for (const { t, file } of uploadsForCells(ctx)) {
+    await checkGrantOrDie(ctx, id, t);
+    checkUpload(ctx, typ, t, file);
+    const cellId = state.cellIds.get(t);
+    await storeUpload(ctx, id, t, file, cellId ? ((await ctx.t.get(cellId)) ?? undefined) : undefined);
   }
   for (const key of state.notNull) {
     if (!(await grantOk(ctx, typ, key, 'WRITE'))) continue;
@@ -609,7 +634,13 @@ async function insertCopies(ctx: RequestContext, rows: readonly Row[], fromRoot:
   for (const row of rows) {
     const up = copyOf.get(row.up);
     if (up === undefined) continue;
-    copyOf.set(row.id, await ctx.t.insert({ up, ord: row.ord, t: row.t, val: row.val }));
+    const copyId = await ctx.t.insert({ up, ord: row.ord, t: row.t, val: row.val });
+    copyOf.set(row.id, copyId);
+    // PHP Populate_Reqs copies the file too
+    if (row.val !== '' && ctx.core.files && isFileColumn(ctx, row.t)) {
+      const content = await ctx.core.files.read(ctx.db, filePath(ctx, row.id, row.val));
+      if (content) ctx.fileChanges.push({ kind: 'write', path: filePath(ctx, copyId, row.val), content });
+    }
   }
 }
 
@@ -645,6 +676,7 @@ async function mDel(ctx: RequestContext, s: CommandState): Promise<void> {
       await ctx.t.shiftOrd({ up: obj.up, t: obj.t, ordFrom: obj.ord + 1 }, -1);
     } else if (isNumeric(obj.val)) await ctx.t.shiftOrd({ up: obj.up, val: obj.val, ordFrom: obj.ord + 1 }, -1);
   }
+  removeFilesOf(ctx, await fileCellsBelow(ctx, [id]));
   await ctx.t.deleteTree(id);
   s.obj = id;
   s.id = String(obj.t);
@@ -693,6 +725,7 @@ async function mDelBatch(ctx: RequestContext, s: CommandState): Promise<never> {
       continue;
     }
     if (row.up > 1) await ctx.t.shiftOrd({ up: row.up, t: row.t, ordFrom: row.ord + 1 }, -1);
+    removeFilesOf(ctx, await fileCellsBelow(ctx, [row.id]));
     await ctx.t.deleteTree(row.id);
     deleted.push(row.id);
   }

@@ -5,7 +5,7 @@
  * request flow, so that context.ts can name it without importing the module that builds contexts.
  */
 import type { Store, TenantStore } from '../storage/types.js';
-import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, NewDatabasePort } from './types.js';
+import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, FileStore, NewDatabasePort } from './types.js';
 import type { CachedSession } from './session.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
@@ -32,6 +32,8 @@ export class EngineState {
   readonly activityWritten = new Map<string, number>();
   readonly loginThrottle: EngineLoginThrottle;
   readonly databases?: NewDatabasePort;
+  /** the files of FILE columns (files.ts); undefined: uploads are refused */
+  readonly files?: FileStore;
 
   constructor(opts: EngineOptions) {
     this.storeFn = opts.store;
@@ -46,6 +48,7 @@ export class EngineState {
     this.cookieExpireSeconds = opts.cookieExpireSeconds !== undefined && opts.cookieExpireSeconds >= 0 ? Math.trunc(opts.cookieExpireSeconds) : COOKIE_30_DAYS;
     this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
     this.databases = opts.databases;
+    this.files = opts.files;
   }
 
   /** Max-Age of a COOKIES_EXPIRE cookie; undefined = a session cookie */

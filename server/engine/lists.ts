@@ -13,6 +13,7 @@ import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { alignOf, builtIn, formatVal, formatView } from './format.js';
+import { fileCellsBelow, fileLink, removeFilesOf } from './files.js';
 import { htmlspecialchars, isNumeric, toInt } from './php.js';
 import { BASE_NAMES, collateCompare } from './meta.js';
 import { DEFAULT_PAGE_SIZE } from './ids.js';
@@ -336,7 +337,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
           v = refs.map((r) => (r.targetVal ?? '').replace(/,/g, '&comma;')).join(',');
           api[`ref_${col.key}`] = `${refs[0].targetType}:${refs.map((r) => r.t).join(',')}`;
         }
-      } else if (cell) v = formatView(literal, cell.val, ctx, true);
+      } else if (cell) v = literal === 'FILE' ? fileLink(ctx, cell.id, cell.val) : formatView(literal, cell.val, ctx, true);
       else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
       if (v !== '') api[String(col.key)] = col.isArr ? v : String(v);
       if (dataMode) {
@@ -362,7 +363,8 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
             cellHtml = linked ? `<A HREF="/${ctx.db}/object/${refs[0].targetType}/?F_I=${refs[0].t}${flags}">${shown}</A>` : shown;
           }
         }
-      } else if (cell) {
+      } else if (cell && literal === 'FILE') cellHtml = fileLink(ctx, cell.id, cell.val);
+      else if (cell) {
         // VAL_LIM counts characters (code points); a string of at most VAL_LIM UTF-16 units has no more
         if (!full && cell.val.length > VAL_LIM && [...cell.val].length > VAL_LIM) cellHtml = `${formatView(viewBase, htmlspecialchars([...cell.val].slice(0, VAL_LIM).join('')), ctx, true)}...`;
         else cellHtml = formatView(viewBase, htmlspecialchars(cell.val), ctx, true);
@@ -564,6 +566,7 @@ export async function deleteSelection(ctx: RequestContext, s: CommandState): Pro
   for (const r of records) {
     if (r.t === 18 && r.id === g.userId) continue;
     if ((await ctx.t.count({ t: r.id })) > 0) continue;
+    removeFilesOf(ctx, await fileCellsBelow(ctx, [r.id]));
     await ctx.t.deleteTree(r.id);
     deleted++;
   }

@@ -140,6 +140,22 @@ export class TenantMeta {
     };
   }
 
+  /** whether any column of any table is a FILE column (deletes look for files only then) */
+  hasFileColumns(): boolean {
+    if (this.fileColumns === undefined) {
+      this.fileColumns = false;
+      for (const list of this.children.values()) {
+        if (list.some((r) => this.rows.get(r.t)?.t === 10 && r.up !== 0)) {
+          this.fileColumns = true;
+          break;
+        }
+      }
+    }
+    return this.fileColumns;
+  }
+
+  private fileColumns: boolean | undefined;
+
   /** the columns of a type, in order (no self-descriptor) */
   reqsOf(typeId: number): ReqInfo[] {
     return this.childRows(typeId)

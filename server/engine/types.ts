@@ -3,7 +3,9 @@
  * legacy HTTP adapter (server/http/legacy) converts Express requests into a
  * LegacyRequest and writes a LegacyResponse back.
  */
-import type { Store, TenantStore } from '../storage/types.js';
+import type { FileStore, Store, TenantStore } from '../storage/types.js';
+
+export type { FileStore };
 
 export type ParamValue = string | ParamValue[] | { [key: string]: ParamValue } | number | boolean | null;
 
@@ -32,6 +34,20 @@ export interface LegacyRequest {
   uri: string;
   /** /api/{db}/... requests are always in JSON mode (docs/compatibility.md, "Deliberate differences") */
   forceJson?: boolean;
+  /** file parts of a multipart body (PHP $_FILES), in arrival order */
+  files?: UploadedFile[];
+}
+
+/** one file part of a multipart body, as data: the engine never sees HTTP */
+export interface UploadedFile {
+  /** the form field it came in (`t{requisite}` for a FILE column) */
+  field: string;
+  /** the file's base name as the client sent it (no folders: the adapter keeps the part after the last / or \\) */
+  name: string;
+  /** the media type the client claimed (not trusted for anything) */
+  type: string;
+  size: number;
+  content: Uint8Array;
 }
 
 export interface ResponseCookie {
@@ -47,6 +63,8 @@ export type LegacyBody =
   /** text exactly as the engine prints it (plain `die()` answers, hand-built JSON) */
   | { kind: 'text'; text: string; contentType?: string }
   | { kind: 'redirect'; location: string }
+  /** a stored file (download): sent as an attachment named `filename` */
+  | { kind: 'file'; content: Uint8Array; filename: string }
   | { kind: 'empty' };
 
 export interface LegacyResponse {
@@ -106,6 +124,8 @@ export interface EngineOptions {
   activityIntervalMs?: number;
   /** failed-login throttle shared by every instance; default: per-process counters */
   loginThrottle?: EngineLoginThrottle;
+  /** where files of FILE columns are kept (UPLOAD_DIR); without it an upload is refused (503) */
+  files?: FileStore;
   /** how `_new_db` makes a database (the appliance's create-from-template); without it `_new_db` answers 501 */
   databases?: NewDatabasePort;
 }
@@ -125,3 +145,7 @@ export interface NewDatabasePort {
   /** removes a database `create` made (when registering it afterwards failed) */
   drop(name: string): Promise<void>;
 }
+
+/** a file a write command stores or removes (engine/files.ts), applied around its commit */
+export type FileChange = { kind: 'write'; path: string; content: Uint8Array } | { kind: 'remove'; path: string };
+

@@ -51,7 +51,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   const jobs = new JobRegistry({ getStore, logger: logs.logger.child({ component: 'jobs' }) });
   const envFile = config.ENV_FILE ?? path.resolve(process.cwd(), '.env');
   registerApplianceJobs(jobs, {
-    getStore, dataDir: config.DATA_DIR, policy: backupPolicy, authSalt: config.AUTH_SALT,
+    getStore, dataDir: config.DATA_DIR, policy: backupPolicy, authSalt: config.AUTH_SALT, uploadDir: config.UPLOAD_DIR,
     saltContext: { dataDir: config.DATA_DIR, envFile },
   });
   jobs.start();

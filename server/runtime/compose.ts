@@ -23,6 +23,7 @@ import { defaultTemplatesDir } from '../appliance/templates.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import type { Store } from '../storage/types.js';
+import { DiskFileStore } from '../storage/files.js';
 import type { BootOptions, ServerContext } from './boot.js';
 
 /**
@@ -101,6 +102,7 @@ function productFor(context: ServerContext): Product {
       () => ({ store: requireStore(), templatesDir: defaultTemplatesDir(), salt: config.AUTH_SALT, invalidate: (db) => engine.invalidate(db) }),
       config.INTEGRAM_TEMPLATES,
     ),
+    files: new DiskFileStore(config.UPLOAD_DIR),
     logger: {
       info: (o, m) => legacyLogger.info(o, m),
       warn: (o, m) => legacyLogger.warn(o, m),
@@ -123,7 +125,7 @@ export function productEngine(context: ServerContext): Engine {
 export function productRouters(context: ServerContext): AppRouters {
   const { config, storeHandle, logs } = context;
   const { engine, admin } = productFor(context);
-  const legacy = createLegacyRouter({ engine, bodyLimit: config.BODY_LIMIT, logger: logs.logger.child({ component: 'legacy' }) });
+  const legacy = createLegacyRouter({ engine, bodyLimit: config.BODY_LIMIT, uploadLimitBytes: config.UPLOAD_MAX_BYTES, logger: logs.logger.child({ component: 'legacy' }) });
 
   const publicRouter = express.Router();
   publicRouter.use(createDocsRouter({ serverUrl: config.PUBLIC_URL }));

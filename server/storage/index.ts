@@ -6,6 +6,7 @@ import { StoreError } from './errors.js';
 import type { Store } from './types.js';
 
 export * from './types.js';
+export { DiskFileStore } from './files.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export {
   APPLIANCE_TABLE_PREFIX, checkNewDbName, isRoutableDbName, normalizeDbName, tenantTableName, type NewDbNameCheck,

@@ -334,3 +334,15 @@ export interface Store {
   ping(): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * The files of FILE columns, by database and a path the engine makes (engine/files.ts filePath:
+ * `{folder}/{file}.{ext}`, never `..`, never absolute). Kept on disk by storage/files.ts.
+ */
+export interface FileStore {
+  write(db: string, path: string, content: Uint8Array): Promise<void>;
+  /** null when there is no such file */
+  read(db: string, path: string): Promise<Uint8Array | null>;
+  /** no error when the file is already gone */
+  remove(db: string, path: string): Promise<void>;
+}

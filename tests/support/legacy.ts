@@ -2,8 +2,12 @@
  * The legacy URL API stack as the product composes it (runtime/compose.ts): one engine with the
  * store-backed login throttle, and the legacy router over it. For suites that mount only this.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import express, { type Router } from 'express';
 import { newDatabasePort } from '../../server/appliance/databases.js';
+import { DiskFileStore } from '../../server/storage/files.js';
 import { legacyLoginThrottle } from '../../server/appliance/login-throttle.js';
 import { defaultTemplatesDir } from '../../server/appliance/templates.js';
 import { createEngine, type Engine } from '../../server/engine/index.js';
@@ -22,6 +26,10 @@ export interface LegacyStackOptions {
   bodyLimit?: string;
   /** INTEGRAM_TEMPLATES for `_new_db` (default ':ru:en:') */
   templates?: string;
+  /** folder of FILE column uploads (default: a fresh temporary folder per stack) */
+  uploadDir?: string;
+  /** largest uploaded file in bytes (UPLOAD_MAX_SIZE) */
+  uploadLimitBytes?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
@@ -41,9 +49,10 @@ export function legacyStack(options: LegacyStackOptions): LegacyStack {
       () => ({ store: options.getStore(), templatesDir: defaultTemplatesDir(), salt: options.salt, invalidate: (db) => engine.invalidate(db) }),
       options.templates ?? ':ru:en:',
     ),
+    files: new DiskFileStore(options.uploadDir ?? mkdtempSync(path.join(tmpdir(), 'integram-uploads-'))),
     logger: logger ? { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m), error: (o, m) => logger.error(o, m) } : undefined,
   });
-  const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, logger });
+  const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, uploadLimitBytes: options.uploadLimitBytes, logger });
   return Object.assign(router, { engine });
 }
 

@@ -8,25 +8,38 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { lostDatabase, sendError } from '../errors.js';
 import { setOwn, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
-import { cleanText, cleanValue, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { cleanText, cleanValue, fieldsToParams, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
+import { isMultipart, MultipartTooLarge, parseMultipart, type MultipartBody, type MultipartLimits } from './multipart.js';
 
 export interface LegacyRouterDeps {
   /** the engine the composition built (shared with the modern API: one metadata and session cache) */
   engine: Engine;
   /** largest request body read (an express/body-parser size such as '8mb'; default 16mb) */
   bodyLimit?: string;
+  /**
+   * largest uploaded file in bytes (UPLOAD_MAX_SIZE; default 16 MiB): a multipart body may be
+   * this large plus 1 MiB of form fields, even when bodyLimit is smaller
+   */
+  uploadLimitBytes?: number;
   logger?: { error: (...args: unknown[]) => void };
 }
 
 export function createLegacyRouter(deps: LegacyRouterDeps): Router {
   const { engine } = deps;
   const router = express.Router();
+  const uploadLimit = deps.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
+  const limits: MultipartLimits = { fileBytes: uploadLimit, files: 20, fields: 1000, fieldBytes: 1024 * 1024 };
+  // multipart first: body-parser skips a body an earlier parser has read
+  router.use(express.raw({ type: (req) => isMultipart(req.headers['content-type']), limit: uploadLimit + 1024 * 1024 }));
   router.use(express.raw({ type: () => true, limit: deps.bodyLimit ?? '16mb' }));
   router.use(async (req: Request, res: Response) => {
     let response: LegacyResponse;
     try {
-      response = await engine.handle(toLegacyRequest(req));
+      const contentType = req.headers['content-type'];
+      const multipart = isMultipart(contentType) && Buffer.isBuffer(req.body) ? await parseMultipart(req.body, contentType ?? '', limits) : null;
+      response = await engine.handle(toLegacyRequest(req, multipart));
     } catch (err) {
+      if (err instanceof MultipartTooLarge) return formatResponse(res, tooLarge(`The request is too large: ${err.message}`));
       // the database went away mid-request: the same 503 as the store gate gives
       const lost = lostDatabase(err);
       if (lost) return sendError(res, 'plain', lost);
@@ -35,17 +48,30 @@ export function createLegacyRouter(deps: LegacyRouterDeps): Router {
     }
     formatResponse(res, response);
   });
+  // a body over the size limit: the engine's error shape, never the parser's stack
+  router.use((err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
+    const e = err as { type?: string; limit?: number } | null;
+    if (e?.type === 'entity.too.large') return formatResponse(res, tooLarge(`The request body is too large (limit ${e.limit ?? 0} bytes)`));
+    next(err);
+  });
   return router;
 }
 
+const DEFAULT_UPLOAD_LIMIT = 16 * 1024 * 1024;
+
+function tooLarge(message: string): LegacyResponse {
+  return { status: 413, headers: {}, cookies: [], body: { kind: 'json', value: [{ error: message }] } };
+}
+
 /** Express request → the engine's request shape (path lower-cased like the PHP engine does) */
-export function toLegacyRequest(req: Request): LegacyRequest {
+export function toLegacyRequest(req: Request, multipart: MultipartBody | null = null): LegacyRequest {
   const original = req.originalUrl || req.url;
   const q = original.indexOf('?');
   const rawPath = q >= 0 ? original.slice(0, q) : original;
   const rawQuery = q >= 0 ? original.slice(q + 1) : '';
   let path = rawPath.toLowerCase();
   let forceJson = false;
+  const download = downloadRequest(rawPath);
   if (path === '/api' || path.startsWith('/api/')) {
     path = path.slice(4);
     forceJson = true;
@@ -65,7 +91,8 @@ export function toLegacyRequest(req: Request): LegacyRequest {
     extra: com.length > 4 ? com[4] : undefined,
     segments,
     query: parseQueryString(rawQuery),
-    post: bodyParams(req),
+    post: multipart ? fieldsToParams(multipart.fields) : bodyParams(req),
+    ...(multipart?.files.length ? { files: multipart.files } : {}),
     cookies: parseCookies(headers.cookie ?? ''),
     headers,
     method: req.method,
@@ -73,7 +100,26 @@ export function toLegacyRequest(req: Request): LegacyRequest {
     host: headers.host ?? '',
     uri: original,
     forceJson,
+    ...download,
   };
+}
+
+/**
+ * `/download/{db}/{folder}/{file}`, the link of a FILE cell (the PHP engine's web server serves that
+ * folder as static files): the engine's `download` action of that database, with the file name's
+ * case kept (an extension may be upper-case). `download` is a reserved database name.
+ */
+function downloadRequest(rawPath: string): Pick<LegacyRequest, 'db' | 'action' | 'id' | 'extra' | 'segments' | 'forceJson'> | null {
+  const parts = rawPath.split('/');
+  if (parts[1]?.toLowerCase() !== 'download' || parts.length < 3) return null;
+  let decoded: string[];
+  try {
+    decoded = parts.slice(3).map((p) => decodeURIComponent(p));
+  } catch {
+    decoded = parts.slice(3);
+  }
+  // JSON mode: a script's X-Authorization counts, and a refusal is a JSON error rather than the login page
+  return { db: (parts[2] ?? '').toLowerCase(), action: 'download', id: decoded[0] ?? '', extra: decoded[1], segments: ['download', ...decoded], forceJson: true };
 }
 
 /** PHP: form fields into $_POST, then a body that parses as JSON is merged key by key */
@@ -108,6 +154,12 @@ function bodyParams(req: Request): Record<string, unknown> {
   return post;
 }
 
+/** file kinds a browser may show rather than download (never HTML, SVG or scripts) */
+const SHOWN_FILE_TYPES: Record<string, string> = {
+  txt: 'text/plain; charset=UTF-8', csv: 'text/csv; charset=UTF-8', pdf: 'application/pdf',
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
+};
+
 const COOKIE_DATE = (ms: number): string => new Date(ms).toUTCString().replace(/GMT$/, 'GMT');
 
 /** the one place where the engine's answer becomes HTTP */
@@ -135,6 +187,16 @@ export function formatResponse(res: Response, r: LegacyResponse): void {
       res.setHeader('Content-Type', body.contentType ?? 'text/html; charset=UTF-8');
       res.end(body.text);
       return;
+    case 'file': {
+      // uploaded content is never run by the browser: a few harmless kinds are shown, the rest downloaded
+      const type = SHOWN_FILE_TYPES[body.filename.slice(body.filename.lastIndexOf('.') + 1).toLowerCase()];
+      res.setHeader('Content-Type', type ?? 'application/octet-stream');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      res.setHeader('Content-Disposition', `${type ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(body.filename)}`);
+      res.end(Buffer.from(body.content.buffer, body.content.byteOffset, body.content.byteLength));
+      return;
+    }
     case 'redirect':
       res.setHeader('Location', body.location);
       res.setHeader('Content-Type', 'text/html; charset=UTF-8');

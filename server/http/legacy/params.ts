@@ -124,6 +124,13 @@ export function parseQueryString(qs: string): Record<string, string | string[]> 
   return out as Record<string, string | string[]>;
 }
 
+/** name/value pairs (e.g. the text fields of a multipart body) read the way PHP reads form fields */
+export function fieldsToParams(pairs: ReadonlyArray<readonly [string, string]>): Record<string, unknown> {
+  const out: Bag = {};
+  for (const [k, v] of pairs) if (k !== '') assign(out, k, v);
+  return out;
+}
+
 export function parseFormBody(body: string): Record<string, unknown> {
   return parseQueryString(body);
 }

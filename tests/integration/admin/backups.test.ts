@@ -271,4 +271,30 @@ describe.skipIf(!MYSQL_URL)('backups (MySQL/MariaDB)', () => {
       await source.close();
     }
   });
+
+  it('uploaded files (UPLOAD_DIR) are backed up and restored with their database; bad file paths in an archive are refused', async () => {
+    h = await startHarness({ store: sharedStore() });
+    await h.store.createDatabase('filedb', [{ id: 1, up: 0, ord: 0, t: 1, val: 'FREE_LINK' }]);
+    const uploads = path.join(h.dataDir, 'uploads');
+    const file = path.join(uploads, 'filedb', '1abcdef12', '025deadbeef.txt');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'kept bytes');
+    const manifest = await createBackup(h.store, backupsDir(h.dataDir), { kind: 'manual', uploadDir: uploads });
+    writeFileSync(file, 'changed after the backup');
+    await restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, { uploadDir: uploads });
+    expect(readFileSync(file, 'utf8')).toBe('kept bytes');
+    // an archive whose file entry leaves the folder is damaged, and nothing is written from it
+    const archive = path.join(backupsDir(h.dataDir), manifest.file);
+    const lines = gunzipSync(readFileSync(archive)).toString('utf8').split('\n').filter(Boolean);
+    const bad = lines.map((l) => l.replace('"1abcdef12/025deadbeef.txt"', '"../../evil.txt"')).join('\n') + '\n';
+    const { gzipSync } = await import('node:zlib');
+    writeFileSync(archive, gzipSync(bad));
+    const { createHash } = await import('node:crypto');
+    const json = path.join(backupsDir(h.dataDir), `${manifest.id}.json`);
+    const m = JSON.parse(readFileSync(json, 'utf8')) as { sha256: string };
+    m.sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
+    writeFileSync(json, JSON.stringify(m));
+    await expect(restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, { uploadDir: uploads })).rejects.toThrow(/bad file entry/);
+    expect(readdirSync(h.dataDir)).not.toContain('evil.txt');
+  });
 });

@@ -3,7 +3,7 @@
  * when TEST_MYSQL_URL is set) loaded with the golden start state, our legacy
  * router on 127.0.0.1, and a tiny client that speaks the PHP engine's API.
  */
-import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
+import { startLegacyServer, type LegacyServer, type LegacyStackOptions } from '../../support/legacy.js';
 import { TEST_MYSQL_URL, TEST_STORES, type StoreKind } from '../../support/stores.js';
 import type { Store } from '../../../server/storage/index.js';
 import { loadRows } from '../../golden/replay.js';
@@ -27,14 +27,14 @@ export class TestServer {
   store!: Store;
   private cleanupStore?: () => Promise<void>;
 
-  static async start(kind: StoreKind, options: { masterPassword?: string; rows?: string } = {}): Promise<TestServer> {
+  static async start(kind: StoreKind, options: { masterPassword?: string; rows?: string; stack?: Partial<LegacyStackOptions> } = {}): Promise<TestServer> {
     const ts = new TestServer();
     const opened = await kind.open();
     ts.store = opened.store;
     ts.cleanupStore = opened.cleanup;
     await ts.store.importRows('my', loadRows(options.rows ?? 'start-rows.json'));
     // the oracle's settings; a test may leave out the master password
-    ts.server = await startLegacyServer(() => ts.store, 'masterPassword' in options ? { masterPassword: options.masterPassword } : {});
+    ts.server = await startLegacyServer(() => ts.store, { ...('masterPassword' in options ? { masterPassword: options.masterPassword } : {}), ...(options.stack ?? {}) });
     ts.url = ts.server.url;
     return ts;
   }
@@ -49,10 +49,11 @@ export class TestServer {
     await this.cleanupStore?.();
   }
 
-  async request(method: string, path: string, opts: { form?: Record<string, string | string[]>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async request(method: string, path: string, opts: { form?: Record<string, string | string[]>; json?: unknown; multipart?: FormData; headers?: Record<string, string> } = {}): Promise<Answer> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    let body: string | undefined;
-    if (opts.form) {
+    let body: string | FormData | undefined;
+    if (opts.multipart) body = opts.multipart; // fetch writes the multipart body and its boundary
+    else if (opts.form) {
       const p = new URLSearchParams();
       for (const [k, v] of Object.entries(opts.form)) {
         if (Array.isArray(v)) for (const x of v) p.append(`${k}[]`, x);
@@ -97,6 +98,14 @@ export class Client {
 
   post(path: string, form: Record<string, string | string[]> = {}): Promise<Answer> {
     return this.server.request('POST', `/${this.db}/${path}`, { form: { _xsrf: this.xsrf, ...form }, headers: { 'X-Authorization': this.token } });
+  }
+
+  /** a multipart/form-data POST (the session's _xsrf first); a field given as a File is a file part */
+  postMultipart(path: string, fields: Record<string, string | File>, options: { xsrf?: boolean } = {}): Promise<Answer> {
+    const form = new FormData();
+    if (options.xsrf !== false) form.append('_xsrf', this.xsrf);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    return this.server.request('POST', `/${this.db}/${path}`, { multipart: form, headers: { 'X-Authorization': this.token } });
   }
 
   postJson(path: string, json: Record<string, unknown>): Promise<Answer> {

@@ -2,7 +2,8 @@
  * Request generators for the legacy API fuzz test: valid credentials, `_xsrf`, real ids and
  * column names mixed with hostile values (wrong types, huge strings, SQL, HTML, NUL and lone
  * surrogates, unknown ids, malformed JSON, wrong content types, arrays for scalars, duplicated
- * parameters), over every core action (docs/legacy-api.md, "Endpoint tiers"), plus structural
+ * parameters, multipart bodies with file parts: FILE and other columns, hostile file names, blocked
+ * types, large files), over every core action (docs/legacy-api.md, "Endpoint tiers"), plus structural
  * requests (copy, move, delete of the root, of metadata, of a record into its own subtree).
  */
 import http from 'node:http';
@@ -32,7 +33,11 @@ export type FuzzBody =
   | { kind: 'none' }
   | { kind: 'form'; pairs: Array<[string, string]> }
   | { kind: 'json'; value: unknown }
-  | { kind: 'raw'; text: string; contentType: string | null };
+  | { kind: 'raw'; text: string; contentType: string | null }
+  /** multipart/form-data: text fields and file parts (FILE columns, hostile file names and sizes) */
+  | { kind: 'multipart'; parts: MultipartPart[] };
+
+export type MultipartPart = { name: string; value: string } | { name: string; filename: string; content: string; contentType: string };
 
 export interface FuzzRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS' | 'HEAD';
@@ -224,6 +229,28 @@ const MALFORMED_JSON = ['{"_xsrf": ', '[', '{"a":[1,2', 'null', '"str"', '123', 
   '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
   `${'['.repeat(5000)}${']'.repeat(5000)}`, `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`, '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"x":1}}}'];
 
+const FILE_NAMES = [
+  'a.txt', 'scan.PDF', 'photo.jpg', 'noext', '', '.', '..', '../../evil.txt', '..\\..\\evil.txt', '/etc/passwd', 'C:\\x\\y.txt', 'shell.php',
+  'SHELL.PhP', 'x.phtml', 'a.php.txt', 'a.txt.php', '.htaccess', 'run.sh', 'x.phar', 'a\u0000.php', 'имя файла.docx', '😀.png', 'a"b.txt',
+  'a;b.txt', `${'n'.repeat(300)}.txt`, 'x.', 'trailing.txt ', '%2e%2e%2fx.txt', '<img src=x onerror=alert(1)>.txt',
+];
+
+/** the parts of a multipart body: the fields as text parts, plus up to two file parts */
+function multipartArb(t: FuzzTargets, pairs: Array<[string, string]>): fc.Arbitrary<FuzzBody> {
+  const fileField = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...t.reqs).map((id) => `t${id}`) },
+    { weight: 2, arbitrary: fc.constantFrom(...t.types).map((id) => `t${id}`) },
+    { weight: 1, arbitrary: fc.constantFrom('bki_file', 'files[]', 't', 't0', 'x', 't1[]', '') },
+  );
+  const content = fc.oneof(
+    { weight: 6, arbitrary: fc.string({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.constantFrom('<?php echo 1; ?>', '\u0000\u0001\u00ff', 'DATA\r\n1:x;\r\n') },
+    { weight: 1, arbitrary: fc.constantFrom(70_000, 300_000).map((n) => 'z'.repeat(n)) },
+  );
+  const file = fc.record({ name: fileField, filename: fc.constantFrom(...FILE_NAMES), content, contentType: fc.constantFrom('text/plain', 'application/octet-stream', 'application/x-php', '') });
+  return fc.array(file, { maxLength: 2 }).map((files): FuzzBody => ({ kind: 'multipart', parts: [...pairs.map(([name, value]) => ({ name, value })), ...files] }));
+}
+
 function bodyArb(t: FuzzTargets, pairs: Array<[string, string]>, arrays: boolean): fc.Arbitrary<FuzzBody> {
   const asJson = (): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
@@ -235,7 +262,8 @@ function bodyArb(t: FuzzTargets, pairs: Array<[string, string]>, arrays: boolean
     return out;
   };
   return fc.oneof(
-    { weight: 14, arbitrary: fc.constant<FuzzBody>({ kind: 'form', pairs: arrays ? pairs.map(([k, v]) => [k.endsWith('[]') ? k : `${k}[]`, v]) : pairs }) },
+    { weight: 12, arbitrary: fc.constant<FuzzBody>({ kind: 'form', pairs: arrays ? pairs.map(([k, v]) => [k.endsWith('[]') ? k : `${k}[]`, v]) : pairs }) },
+    { weight: 4, arbitrary: multipartArb(t, pairs) },
     { weight: 4, arbitrary: fc.constant<FuzzBody>({ kind: 'json', value: asJson() }) },
     {
       weight: 2,
@@ -344,6 +372,21 @@ function anyRequestArb(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
   });
 }
 
+const FUZZ_BOUNDARY = '----fuzz-boundary-5d1e';
+
+/** a multipart body as a client writes it; names and file names go out as given (quotes and all) */
+function multipartPayload(parts: MultipartPart[]): Buffer {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const head = 'filename' in part
+      ? `--${FUZZ_BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n${part.contentType ? `Content-Type: ${part.contentType}\r\n` : ''}\r\n`
+      : `--${FUZZ_BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n`;
+    chunks.push(Buffer.from(head, 'utf8'), Buffer.from('filename' in part ? part.content : part.value, 'utf8'), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${FUZZ_BOUNDARY}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
 export interface RawAnswer {
   status: number;
   text: string;
@@ -356,8 +399,12 @@ export interface RawAnswer {
  */
 export function send(r: FuzzRequest, baseUrl: string, timeoutMs = 60_000): Promise<RawAnswer> {
   const headers: Record<string, string> = { ...r.headers };
-  let body: string | undefined;
+  let body: string | Buffer | undefined;
   switch (r.body.kind) {
+    case 'multipart':
+      body = multipartPayload(r.body.parts);
+      headers['Content-Type'] = `multipart/form-data; boundary=${FUZZ_BOUNDARY}`;
+      break;
     case 'form':
       body = encodePairs(r.body.pairs);
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -373,7 +420,7 @@ export function send(r: FuzzRequest, baseUrl: string, timeoutMs = 60_000): Promi
     case 'none':
       break;
   }
-  const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   if (payload) headers['Content-Length'] = String(payload.length);
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -395,7 +442,9 @@ export function send(r: FuzzRequest, baseUrl: string, timeoutMs = 60_000): Promi
 /** A short, reproducible description of a request for reports (long values cut). */
 export function describeRequest(r: FuzzRequest): string {
   const cut = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…(${s.length} chars)` : s);
-  const body = r.body.kind === 'none' ? '' : r.body.kind === 'form' ? encodePairs(r.body.pairs) : r.body.kind === 'json' ? JSON.stringify(r.body.value) : r.body.text;
-  const ct = r.body.kind === 'raw' ? ` [${r.body.contentType ?? 'no content-type'}]` : r.body.kind === 'json' ? ' [json]' : r.body.kind === 'form' ? ' [form]' : '';
+  const body = r.body.kind === 'none' ? '' : r.body.kind === 'form' ? encodePairs(r.body.pairs) : r.body.kind === 'json' ? JSON.stringify(r.body.value)
+    : r.body.kind === 'multipart' ? JSON.stringify(r.body.parts.map((p) => ('filename' in p ? { ...p, content: cut(p.content) } : p))) : r.body.text;
+  const ct = r.body.kind === 'raw' ? ` [${r.body.contentType ?? 'no content-type'}]` : r.body.kind === 'json' ? ' [json]' : r.body.kind === 'form' ? ' [form]'
+    : r.body.kind === 'multipart' ? ' [multipart]' : '';
   return `${r.method} ${cut(r.path + (r.query ? `?${r.query}` : ''))} cred=${r.credential}${ct} ${cut(body)}`;
 }

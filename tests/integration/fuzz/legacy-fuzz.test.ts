@@ -13,7 +13,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { bootLegacyApp, LegacyClient, parseJson, type LegacyApp } from '../../support/bench-app.js';
 import { loadRows } from '../../golden/replay.js';
@@ -51,6 +52,7 @@ async function seed(app: LegacyApp): Promise<Seeded> {
   const balance = await c.column(client, 'Balance', 14);
   const created = await c.column(client, 'Created', 4);
   const pin = await c.column(client, 'Pin', 6);
+  const scan = await c.column(client, 'Scan', 10);
   const cityRef = await c.reference(client, city);
   const tagsRef = await c.reference(client, tag, true);
   const contact = await c.type('Contact', 3);
@@ -77,7 +79,7 @@ async function seed(app: LegacyApp): Promise<Seeded> {
     targets: {
       token: c.token, xsrf: c.xsrf, readerToken: r.token, readerXsrf: r.xsrf, login: 'tester', password: 'tester-pass-1',
       types: [city, tag, client, contact],
-      reqs: [phone, age, birthday, active, notes, balance, created, pin, cityRef, tagsRef, contacts, email],
+      reqs: [phone, age, birthday, active, notes, balance, created, pin, scan, cityRef, tagsRef, contacts, email],
       records: [moscow, paris, vip, fresh, alice, bob, carol, aliceContact, reader],
       system: [0, 1, 3, 9, 13, 17, 18, 20, 22, 42, 115, 124, 125, 145, 164, 1012],
       reports: ['1', 'nosuchreport', '%27', 'Запрос'],
@@ -111,6 +113,12 @@ function isRejected(r: FuzzRequest, status: number, text: string, location: stri
   return json === undefined && text.trim() !== '' && isWriteRequest(r);
 }
 
+/** the files under the upload folder (FILE columns), relative paths */
+function uploadedFiles(root: string): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name))).sort();
+}
+
 interface Outcome {
   sent: number;
   statuses: Map<number, number>;
@@ -129,6 +137,8 @@ async function fuzz(app: LegacyApp, seeded: Seeded): Promise<Outcome> {
     if (outcome.failures.length < 200) outcome.failures.push(`#${i} ${why}\n    request: ${describeRequest(r)}`);
   };
   let snapshot: Row[] | null = null;
+  const uploadDir = app.booted.context.config.UPLOAD_DIR;
+  let files: string[] | null = null;
   for (let i = 0; i < requests.length; i++) {
     if (i % BATCH === 0 && i > 0) {
       const health = await fetch(`${app.url}/health`).catch(() => null);
@@ -143,6 +153,7 @@ async function fuzz(app: LegacyApp, seeded: Seeded): Promise<Outcome> {
     const r = requests[i];
     const check = i < FULL_CHECKS || i % CHECK_EVERY === 0;
     if (check && !snapshot) snapshot = await app.store().exportRows('my');
+    if (check && !files) files = uploadedFiles(uploadDir);
     let status: number;
     let text: string;
     let location: string | null;
@@ -154,6 +165,7 @@ async function fuzz(app: LegacyApp, seeded: Seeded): Promise<Outcome> {
     } catch (err) {
       fail(i, r, `no answer (${err instanceof Error ? err.message : String(err)})`);
       snapshot = null;
+      files = null;
       continue;
     }
     outcome.sent++;
@@ -166,8 +178,17 @@ async function fuzz(app: LegacyApp, seeded: Seeded): Promise<Outcome> {
     if (rejected) outcome.rejected++;
     if (!check) {
       snapshot = null;
+      files = null;
       continue;
     }
+    const filesAfter = uploadedFiles(uploadDir);
+    // a refused request writes no file either (an upload refused half-way leaves nothing behind)
+    if (rejected && files) {
+      const added = filesAfter.filter((f) => !files!.includes(f));
+      if (added.length) fail(i, r, `rejected request (status ${status}: ${text.slice(0, 200)}) left files: ${added.slice(0, 3).join(', ')}`);
+    }
+    if (files) for (const f of filesAfter) if (f.includes('..') || f.split(path.sep).length !== 3) fail(i, r, `a file outside the engine's layout: ${f}`);
+    files = filesAfter;
     const after = await app.store().exportRows('my');
     const mustNotWrite = rejected || (!isWriteRequest(r) && !['secret', 'secret-get', 'basic', 'basic-plain'].includes(r.credential));
     if (mustNotWrite && snapshot) {

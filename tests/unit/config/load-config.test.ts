@@ -56,7 +56,7 @@ describe('settings registry', () => {
       'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASSWORD', 'FROM_EMAIL', 'FROM_NAME', 'FRONTEND_URL',
       'POLZA_AI_API_KEY', 'DEEPSEEK_API_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY',
       'INTEGRAM_API_BASE_URL', 'INTEGRAM_AUTH_TOKEN', 'INTEGRAM_REGISTRATION_USERNAME', 'INTEGRAM_REGISTRATION_PASSWORD',
-      'UPLOAD_DIR', 'TEMP_DIR', 'WORKSPACE_ROOT', 'SESSION_SECRET', 'HTTPS_PROXY',
+      'TEMP_DIR', 'WORKSPACE_ROOT', 'SESSION_SECRET', 'HTTPS_PROXY',
     ];
     for (const key of notYet) expect(SETTING_KEYS, key).not.toContain(key);
     for (const group of ['mail', 'ai', 'upstream']) expect(SETTING_GROUPS, group).not.toContain(group);
@@ -89,6 +89,9 @@ describe('settings registry', () => {
     expect(c.LOG_LEVEL).toBe('info');
     expect(c.DISABLE_LOGGING).toBe(false);
     expect(c.UPDATE_CHANNEL).toBe('latest');
+    expect(c.UPLOAD_DIR).toBe(path.join(cwd, 'data', 'uploads'));
+    expect(c.UPLOAD_MAX_SIZE).toBe('16mb');
+    expect(c.UPLOAD_MAX_BYTES).toBe(16 * 1024 * 1024);
     expect(item(loaded, 'PORT')).toMatchObject({ status: 'default', source: 'default', display: '8081' });
   });
 });
