@@ -68,10 +68,9 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
   const buttons: Record<string, string[]> = { attrs: [], val: [] };
   for (const col of cols) {
     const req = col.req;
-    // a subordinate table of REPORT_COLUMN type (report columns 28, FROM 44) is keyed by its
-    // requisite, as recorded (reports.jsonl, the report's card)
-    const reportColumns = col.isArr && ctx.meta.baseName(req.arrType!) === 'REPORT_COLUMN';
-    const key = reportColumns ? req.id : col.key;
+    // the card keys every column by its requisite (PHP GetObjectReqs), a subordinate table too: as
+    // recorded for report columns (reports.jsonl) and for a plain subordinate table (grants-corners.jsonl)
+    const key = col.isArr ? req.id : col.key;
     const literal = col.isRef ? 'REFERENCE' : col.isArr ? 'ARRAY' : col.baseName;
     const out: Record<string, unknown> = { type: col.name, order: String(req.ord) };
     let v = '';
@@ -117,14 +116,11 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
     if (col.isRef) {
       out.ref_type = String(req.refTarget);
       out.ref = multiCells.length ? refVal : null;
-    } else if (reportColumns) {
+    } else if (col.isArr) {
       if (arrNum !== null) {
         out.arr = arrNum;
         out.arr_type = String(col.key);
       }
-    } else if (col.isArr) {
-      out.arr = arrNum;
-      out.arr_type = String(key);
     } else if (cellId !== null) {
       out.arr = 0;
       out.arr_type = null;
@@ -187,13 +183,10 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       push(kind, 'typ', String(key));
       push(kind, 'val', shown !== '' ? '******' : '');
       push(kind, 'disabled', disabled);
-    } else if (kind === 'array' && reportColumns) {
+    } else if (kind === 'array') {
       push(kind, 'typ', String(col.key));
       push(kind, '_parent_.id', String(rec.id));
       push(kind, '_parent_.arr_num', String(arrNum ?? 0));
-    } else if (kind === 'array') {
-      push(kind, 'typ', String(key));
-      push(kind, 'val', arrNum === null ? '' : String(arrNum));
     } else {
       push(kind, 'typ', String(key));
       push(kind, 'val', requestVal);

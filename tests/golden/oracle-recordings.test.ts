@@ -14,7 +14,9 @@ import { FIXTURES, formatMismatches, loadExchanges, loadRows, replay, rowDiff } 
 
 const dir = fileURLToPath(FIXTURES);
 const RECORDINGS = readdirSync(dir)
-  .filter((f) => f.endsWith('.jsonl') && existsSync(`${dir}/${f.replace(/\.jsonl$/, '')}-final-rows.json`))
+  // core.jsonl has a final-rows file of its own use (core-final-rows.json) but no start-rows file: not one of these
+  .filter((f) => f.endsWith('.jsonl') && existsSync(`${dir}/${f.replace(/\.jsonl$/, '')}-final-rows.json`)
+    && existsSync(`${dir}/${f.replace(/\.jsonl$/, '')}-start-rows.json`))
   .filter((f) => !process.env.REPLAY_ONLY || f === process.env.REPLAY_ONLY)
   .map((file) => {
     const name = file.replace(/\.jsonl$/, '');
