@@ -69,7 +69,8 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
   const buttons: Record<string, string[]> = { attrs: [], val: [] };
   for (const col of cols) {
     const req = col.req;
-    // a subordinate column is keyed by its requisite; its table (col.key) is the `arr_type`
+    // the card keys every column by its requisite (PHP GetObjectReqs), a subordinate table too: as
+    // recorded for report columns (reports.jsonl) and for a plain subordinate table (grants-corners.jsonl)
     const key = col.isArr ? req.id : col.key;
     const literal = col.isRef ? 'REFERENCE' : col.isArr ? 'ARRAY' : col.baseName;
     const out: Record<string, unknown> = { type: col.name, order: String(req.ord) };

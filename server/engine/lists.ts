@@ -11,7 +11,7 @@ import type { CellRow, ListColumn, ListFilter, ListOrder, ListParent, ListQuery,
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
+import { checkGrantOrDie, firstLevel, grantOk, grantTargetLabel } from './access.js';
 import { alignOf, builtIn, formatVal, formatView } from './format.js';
 import { fileCellsBelow, fileLink, removeFilesOf } from './files.js';
 import { htmlspecialchars, isNumeric, toInt } from './php.js';
@@ -337,7 +337,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
           v = refs.map((r) => (r.targetVal ?? '').replace(/,/g, '&comma;')).join(',');
           api[`ref_${col.key}`] = `${refs[0].targetType}:${refs.map((r) => r.t).join(',')}`;
         }
-      } else if (cell) v = literal === 'FILE' ? fileLink(ctx, cell.id, cell.val) : formatView(literal, cell.val, ctx, true);
+      } else if (cell) v = literal === 'FILE' ? fileLink(ctx, cell.id, cell.val) : literal === 'GRANT' ? grantTargetLabel(ctx, cell.val) : formatView(literal, cell.val, ctx, true);
       else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
       if (v !== '') api[String(col.key)] = col.isArr ? v : String(v);
       if (dataMode) {
@@ -364,7 +364,9 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
           }
         }
       } else if (cell && literal === 'FILE') cellHtml = fileLink(ctx, cell.id, cell.val);
-      else if (cell) {
+      else if (cell && literal === 'GRANT') {
+        cellHtml = grantTargetLabel(ctx, cell.val);
+      } else if (cell) {
         // VAL_LIM counts characters (code points); a string of at most VAL_LIM UTF-16 units has no more
         if (!full && cell.val.length > VAL_LIM && [...cell.val].length > VAL_LIM) cellHtml = `${formatView(viewBase, htmlspecialchars([...cell.val].slice(0, VAL_LIM).join('')), ctx, true)}...`;
         else cellHtml = formatView(viewBase, htmlspecialchars(cell.val), ctx, true);

@@ -8,7 +8,7 @@ import type { OracleAccess, Scenario } from '../run.js';
 import type { Recorder } from '../recorder.js';
 
 /** the user table's other columns sent empty: the bootstrap's column names would be written as defaults */
-const NO_USER_DEFAULTS = Object.fromEntries([30, 33, 40, 41, 124, 125, 130, 156, 271, 300].map((t) => [`t${t}`, '']));
+export const NO_USER_DEFAULTS = Object.fromEntries([30, 33, 40, 41, 124, 125, 130, 156, 271, 300].map((t) => [`t${t}`, '']));
 
 /** the level column of grant records: real databases have it as 136, the bootstrap lacks it and `_d_req` cannot add it */
 const LEVEL_REQ = 136;
