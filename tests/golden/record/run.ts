@@ -35,6 +35,9 @@ export interface Row {
 export interface Scenario {
   /** the tenant the scenario runs on (2-15 lower-case letters and digits) */
   tenant: string;
+  /** the user reset-tenant.sh creates (default tester / tester-pass-1); a login equal to the tenant's name is its owner */
+  login?: string;
+  password?: string;
   run(rec: Recorder, oracle: OracleAccess): Promise<void>;
 }
 
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
   if (!name || !/^[a-z0-9-]+$/.test(name)) throw new Error('usage: run.ts <scenario name> (a file in tests/golden/record/scenarios/)');
   const scenario = ((await import(`./scenarios/${name}.js`)) as { default: Scenario }).default;
   const oracle = oracleAccess();
-  oracle.resetTenant(scenario.tenant);
+  oracle.resetTenant(scenario.tenant, scenario.login, scenario.password);
   const startRows = oracle.rows(scenario.tenant);
   const rec = new Recorder(process.env.ORACLE_BASE ?? 'http://127.0.0.1:8090', scenario.tenant);
   await scenario.run(rec, oracle);
