@@ -205,6 +205,11 @@ export class RequestContext {
     throw new EngineExit(this.response(status, { kind: 'text', text: msg }));
   }
 
+  /** an export as the answer: these bytes, offered as a file named `filename` */
+  sendDownload(filename: string, content: Uint8Array, contentType: string): never {
+    throw new EngineExit(this.response(200, { kind: 'download', filename, content, contentType }));
+  }
+
   /** a stored file as the answer (download) */
   sendFile(filename: string, content: Uint8Array): never {
     throw new EngineExit(this.response(200, { kind: 'file', filename, content }));

@@ -288,6 +288,50 @@ async function withFilterErrors<T>(ctx: RequestContext, query: ListQuery, run: (
   }
 }
 
+/** PHP fputcsv($h, iconv('utf-8', 'windows-1251', each field), ';'): a field iconv cannot convert is empty */
+function csvLine(fields: readonly string[]): Buffer {
+  const out: Buffer[] = [];
+  fields.forEach((field, i) => {
+    if (i > 0) out.push(Buffer.from(';'));
+    const bytes = toWindows1251(field);
+    if (bytes === null || bytes.length === 0) return;
+    const text = bytes.toString('latin1');
+    if (!/[;"\\\n\r\t ]/.test(text)) {
+      out.push(bytes);
+      return;
+    }
+    let quoted = '"';
+    let escaped = false;
+    for (const ch of text) {
+      if (ch === '\\') escaped = true;
+      else if (!escaped && ch === '"') quoted += '"';
+      else escaped = false;
+      quoted += ch;
+    }
+    out.push(Buffer.from(`${quoted}"`, 'latin1'));
+  });
+  out.push(Buffer.from('\n'));
+  return Buffer.concat(out);
+}
+
+let cp1251: Map<string, number> | null = null;
+
+/** the text in Windows-1251, null when a character has no place there (PHP iconv fails) */
+function toWindows1251(text: string): Buffer | null {
+  if (!cp1251) {
+    cp1251 = new Map();
+    const decoder = new TextDecoder('windows-1251');
+    for (let b = 0; b < 256; b++) cp1251.set(decoder.decode(Uint8Array.of(b)), b);
+  }
+  const bytes: number[] = [];
+  for (const ch of text) {
+    const b = cp1251.get(ch);
+    if (b === undefined) return null;
+    bytes.push(b);
+  }
+  return Buffer.from(bytes);
+}
+
 export async function objectList(ctx: RequestContext, s: CommandState): Promise<never> {
   const plan = await planList(ctx, s);
   const id = numId(s);
@@ -317,12 +361,20 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
       linked: col.isRef && !dataMode ? firstLevel(ctx, col.key) : null,
     };
   });
-  const rowsOut: { rec: Row; api: Record<string, string | number>; data: unknown[]; html: string[]; view: { align: string; base: string; val: string }[]; ms: { id: string; val: string; ord: string; name: string }[] }[] = [];
+  const csvMode = ctx.has('csv');
+  if (csvMode) {
+    const g = ctx.session!;
+    if (!g.grants.exportable.has('1') && !g.grants.exportable.has(String(id)) && g.user !== 'admin' && g.user !== ctx.db) {
+      ctx.dieText('У вас нет прав на выгрузку объектов этого типа');
+    }
+  }
+  const rowsOut: { rec: Row; api: Record<string, string | number>; data: unknown[]; csv: string[]; html: string[]; view: { align: string; base: string; val: string }[]; ms: { id: string; val: string; ord: string; name: string }[] }[] = [];
   for (const rec of records) {
     const rc: RecordCells = grouped.get(rec.id) ?? { scalar: new Map(), refs: new Map(), arrCount: new Map() };
     // a subordinate column's count is a number in `reqs`, as the engine sends it
     const api: Record<string, string | number> = {};
     const data: unknown[] = [];
+    const csv: string[] = [];
     const html: string[] = [];
     const view: { align: string; base: string; val: string }[] = [];
     const ms: { id: string; val: string; ord: string; name: string }[] = [];
@@ -340,6 +392,12 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
       } else if (cell) v = literal === 'FILE' ? fileLink(ctx, cell.id, cell.val) : literal === 'GRANT' ? grantTargetLabel(ctx, cell.val) : formatView(literal, cell.val, ctx, true);
       else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
       if (v !== '') api[String(col.key)] = col.isArr ? v : String(v);
+      if (csvMode) {
+        if (col.isArr || literal === 'BUTTON') csv.push(String(v));
+        else if (col.isRef) csv.push(refs && refs.length ? (col.req.multi || refs.length > 1 ? refs.map((r) => (r.targetVal ?? '').replace(/,/g, '%2C')).join(',') : (refs[0].targetVal ?? '')) : '');
+        else csv.push(String(v));
+        continue;
+      }
       if (dataMode) {
         const shown = jsonData ? String(v) : v;
         data.push(refs && refs.length ? `${refs.map((r) => r.t).join(',')}:${v}` : shown);
@@ -374,7 +432,13 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
       html.push(cellHtml);
       view.push({ align, base: viewBase, val: cellHtml });
     }
-    rowsOut.push({ rec, api, data, html, view, ms });
+    rowsOut.push({ rec, api, data, csv, html, view, ms });
+  }
+  if (csvMode) {
+    // PHP: a header row (the table's name, then the columns'), then one row per record, all in
+    // Windows-1251, `;`-separated, as fputcsv writes them; the whole list, not a page
+    const lines = [[plan.title, ...cols.map((c) => c.name)], ...rowsOut.map((r) => [formatView(baseName, r.rec.val, ctx, true), ...r.csv])];
+    ctx.sendDownload('data_export.csv', Buffer.concat(lines.map((fields) => csvLine(fields))), 'text/html; charset=UTF-8');
   }
 
   if (jsonData) {

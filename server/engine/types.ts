@@ -65,6 +65,8 @@ export type LegacyBody =
   | { kind: 'redirect'; location: string }
   /** a stored file (download): sent as an attachment named `filename` */
   | { kind: 'file'; content: Uint8Array; filename: string }
+  /** an export (csv): bytes as they are, `Content-Disposition: attachment;filename=…` */
+  | { kind: 'download'; content: Uint8Array; filename: string; contentType: string }
   | { kind: 'empty' };
 
 export interface LegacyResponse {

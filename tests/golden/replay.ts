@@ -25,6 +25,8 @@ export interface Exchange {
   response_headers: Record<string, string | string[]>;
   response_is_json: boolean;
   response: unknown;
+  /** a response body that is not UTF-8 text, compared byte for byte */
+  response_base64?: string;
 }
 
 export function loadExchanges(file: string): Exchange[] {
@@ -209,7 +211,11 @@ export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ 
     try {
       const res = await fetch(baseUrl + substitute(ex.url), init);
       status = res.status;
-      text = await res.text();
+      const bytes = Buffer.from(await res.arrayBuffer());
+      text = bytes.toString('utf8');
+      if (ex.response_base64 !== undefined && bytes.toString('base64') !== ex.response_base64) {
+        problems.push(`bytes: expected ${Buffer.from(ex.response_base64, 'base64').toString('hex').slice(0, 200)} got ${bytes.toString('hex').slice(0, 200)}`);
+      }
       setCookie = res.headers.getSetCookie();
     } catch (err) {
       problems.push(`request failed: ${String(err)}`);

@@ -197,6 +197,11 @@ export function formatResponse(res: Response, r: LegacyResponse): void {
       res.end(Buffer.from(body.content.buffer, body.content.byteOffset, body.content.byteLength));
       return;
     }
+    case 'download':
+      res.setHeader('Content-Type', body.contentType);
+      res.setHeader('Content-Disposition', `attachment;filename=${body.filename}`);
+      res.end(Buffer.from(body.content.buffer, body.content.byteOffset, body.content.byteLength));
+      return;
     case 'redirect':
       res.setHeader('Location', body.location);
       res.setHeader('Content-Type', 'text/html; charset=UTF-8');

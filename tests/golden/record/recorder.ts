@@ -51,6 +51,8 @@ export interface RecordedExchange {
   response_headers: Record<string, string | string[]>;
   response_is_json: boolean;
   response: unknown;
+  /** set when the response body is not UTF-8 text (a Windows-1251 CSV export): its bytes, compared byte for byte */
+  response_base64?: string;
 }
 
 function formEncode(fields: Record<string, string | number | null | undefined>): string {
@@ -121,7 +123,9 @@ export class Recorder {
     }
     const url = this.url(path);
     const res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
+    const responseIsText = Buffer.from(text, 'utf8').equals(bytes);
     let json: unknown;
     let isJson = false;
     try {
@@ -152,6 +156,7 @@ export class Recorder {
       response_headers: responseHeaders,
       response_is_json: isJson,
       response: isJson ? json : text,
+      ...(responseIsText ? {} : { response_base64: bytes.toString('base64') }),
     };
     this.exchanges.push(exchange);
     this.log(`${String(exchange.seq).padStart(3)} ${res.status} ${method} ${url} :: ${(isJson ? JSON.stringify(json) : text).slice(0, 140).replace(/\n/g, ' ')}`);

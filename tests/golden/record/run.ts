@@ -44,6 +44,9 @@ export interface Scenario {
   alsoCompare?: string[];
   /** optional SQL on the fresh tenant before its starting rows are taken (e.g. metadata real databases have but the bootstrap lacks) */
   prepare?(oracle: OracleAccess): void;
+  /** the user reset-tenant.sh creates (default tester / tester-pass-1); a login equal to the tenant's name is its owner */
+  login?: string;
+  password?: string;
   run(rec: Recorder, oracle: OracleAccess): Promise<void>;
 }
 
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   if (!name || !/^[a-z0-9-]+$/.test(name)) throw new Error('usage: run.ts <scenario name> (a file in tests/golden/record/scenarios/)');
   const scenario = ((await import(`./scenarios/${name}.js`)) as { default: Scenario }).default;
   const oracle = oracleAccess();
-  oracle.resetTenant(scenario.tenant);
+  oracle.resetTenant(scenario.tenant, scenario.login, scenario.password);
   scenario.prepare?.(oracle);
   const startRows = oracle.rows(scenario.tenant);
   for (const other of scenario.otherTenants ?? []) {

@@ -46,3 +46,24 @@ describe('PHP fatal of an undefined function', () => {
     expect(isUndefinedFunctionFatal(exchange('Call to undefined function f()', 200), 501, [{ error: 'f' }])).toBe(false);
   });
 });
+
+describe('a body that is not UTF-8 (response_base64)', () => {
+  it('is compared byte for byte: one Windows-1251 letter for another is a mismatch although both decode to U+FFFD', async () => {
+    const { createServer } = await import('node:http');
+    const { replay } = await import('../../golden/replay.js');
+    const server = createServer((_req, res) => res.end(Buffer.from([0xd2, 0x3b, 0x0a])));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const exchange = (bytes: number[]): Exchange => ({
+      seq: 1, name: 'csv', method: 'GET', url: '/', headers: {}, body: null, status: 200, response_headers: {}, response_is_json: false,
+      response: Buffer.from(bytes).toString('utf8'), response_base64: Buffer.from(bytes).toString('base64'),
+    });
+    try {
+      expect((await replay(`http://127.0.0.1:${port}`, [exchange([0xd2, 0x3b, 0x0a])])).mismatches).toEqual([]);
+      const other = await replay(`http://127.0.0.1:${port}`, [exchange([0xd3, 0x3b, 0x0a])]);
+      expect(other.mismatches[0]?.problems.join(' ')).toMatch(/^bytes: expected d33b0a got d23b0a/);
+    } finally {
+      server.close();
+    }
+  });
+});
