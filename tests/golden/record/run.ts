@@ -35,6 +35,8 @@ export interface Row {
 export interface Scenario {
   /** the tenant the scenario runs on (2-15 lower-case letters and digits) */
   tenant: string;
+  /** changes the fresh tenant before its starting rows are taken (e.g. adds metadata rows with SQL) */
+  prepare?(oracle: OracleAccess, tenant: string): void;
   run(rec: Recorder, oracle: OracleAccess): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
   const scenario = ((await import(`./scenarios/${name}.js`)) as { default: Scenario }).default;
   const oracle = oracleAccess();
   oracle.resetTenant(scenario.tenant);
+  scenario.prepare?.(oracle, scenario.tenant);
   const startRows = oracle.rows(scenario.tenant);
   const rec = new Recorder(process.env.ORACLE_BASE ?? 'http://127.0.0.1:8090', scenario.tenant);
   await scenario.run(rec, oracle);
