@@ -108,6 +108,19 @@ export async function loadReport(ctx: RequestContext, report: Row): Promise<Repo
   return { id: report.id, name: report.val, params, columns, from };
 }
 
+/** the pseudo objects a GRANT value may name (the type editor, all objects, files) */
+const GRANT_PSEUDO_OBJECTS: Record<string, string> = { 0: '*** Type editor ***', 1: '*** All objects ***', 10: '*** Files ***' };
+
+/**
+ * How a value of base GRANT or REPORT_COLUMN (an id of a table or column) is shown: a GRANT value
+ * may also name a pseudo object; everything else reads as a report column's source. Empty stays empty.
+ */
+export function metadataRefLabel(meta: TenantMeta, base: 'GRANT' | 'REPORT_COLUMN', value: string): string {
+  if (value === '') return value;
+  if (base === 'GRANT' && /^\s*\d+\s*$/.test(value) && GRANT_PSEUDO_OBJECTS[String(toInt(value))] !== undefined) return GRANT_PSEUDO_OBJECTS[String(toInt(value))];
+  return reportSourceLabel(meta, value);
+}
+
 /**
  * How a REPORT_COLUMN value (a column's source) reads: `Table`, `Table -> Column`,
  * `Table -> Alias (Target)` for an aliased reference, `Вычисляемое` (calculated), or nothing for an
