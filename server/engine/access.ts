@@ -60,27 +60,3 @@ export function referencingTables(ctx: RequestContext, typeId: number): number[]
 export function firstLevel(ctx: RequestContext, typeId: number): string | null {
   return grantFirstLevel(ctx.session!, typeId, () => referencingTables(ctx, typeId));
 }
-
-/** the names the engine gives the pseudo objects of a grant (TYPE_EDITOR, ALL_OBJECTS, FILES) */
-export const GRANT_PSEUDO_OBJECTS: ReadonlyArray<readonly [number, string]> = [
-  [0, '*** Type editor ***'], [1, '*** All objects ***'], [10, '*** Files ***'],
-];
-
-/**
- * How a GRANT value (the object a grant is on) reads, as PHP's Format_Val_View shows it: a pseudo
- * object's name, `Table` for a table, `Table -> Column` for one of its columns (a reference column
- * by its target table), "" for anything else. JSON_OBJ prefixes `id:`.
- */
-export function grantTargetLabel(ctx: RequestContext, value: string): string {
-  const prefix = ctx.has('JSON_OBJ') ? `${value}:` : '';
-  if (!/^\d+$/.test(value)) return prefix;
-  const id = Number(value);
-  const pseudo = GRANT_PSEUDO_OBJECTS.find(([key]) => key === id);
-  if (pseudo) return prefix + pseudo[1];
-  const row = ctx.meta.get(id);
-  if (row && row.up === 0) return prefix + row.val;
-  const req = ctx.meta.req(id);
-  const owner = req ? ctx.meta.get(req.up) : undefined;
-  if (!req || !owner || owner.up !== 0) return prefix;
-  return `${prefix}${owner.val} -> ${req.name}`;
-}

@@ -8,7 +8,8 @@ import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { checkGrantOrDie, firstLevel, grantOk, grantTargetLabel } from './access.js';
+import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
+import { metadataRefLabel } from './report-model.js';
 import { builtIn, formatView } from './format.js';
 import { fileLink } from './files.js';
 import { htmlspecialchars, toInt } from './php.js';
@@ -96,7 +97,7 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       if (cell) {
         cellId = cell.id;
         v = col.baseName === 'SIGNED' ? cell.val
-          : col.baseName === 'GRANT' ? grantTargetLabel(ctx, cell.val)
+          : col.baseName === 'GRANT' ? metadataRefLabel(ctx.meta, 'GRANT', cell.val)
             : col.baseName === 'FILE' ? fileLink(ctx, cell.id, cell.val) : formatView(col.baseName, cell.val, ctx, true);
       }
     }

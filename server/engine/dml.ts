@@ -6,7 +6,7 @@
 import type { NewRow, Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
-import { reportSourceLabel } from './report-model.js';
+import { metadataRefLabel } from './report-model.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { builtIn, formatVal, formatView } from './format.js';
@@ -334,7 +334,7 @@ async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
   }
   s.obj = i;
   if (ctx.api) {
-    const shown = baseName === 'REPORT_COLUMN' ? reportSourceLabel(ctx.meta, val) : formatView(baseName, val, ctx, true);
+    const shown = baseName === 'REPORT_COLUMN' || baseName === 'GRANT' ? metadataRefLabel(ctx.meta, baseName, val) : formatView(baseName, val, ctx, true);
     ctx.successJson({ id: i, obj: i, ord, next_act: s.a, args: s.arg, val: htmlentities(shown) });
   }
 }

@@ -26,3 +26,8 @@ export const NO_BUILTIN_REQS = new Set([101, 102, 103, 132, 49]);
 /** 30 days, the engine's COOKIES_EXPIRE */
 export const COOKIE_30_DAYS = 2592000;
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** the names the engine gives the pseudo objects a grant may be on (TYPE_EDITOR, ALL_OBJECTS, FILES) */
+export const GRANT_PSEUDO_OBJECTS: ReadonlyArray<readonly [number, string]> = [
+  [0, '*** Type editor ***'], [1, '*** All objects ***'], [10, '*** Files ***'],
+];

@@ -11,7 +11,7 @@ import type { CellRow, ListColumn, ListFilter, ListOrder, ListParent, ListQuery,
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { checkGrantOrDie, firstLevel, grantOk, grantTargetLabel } from './access.js';
+import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { alignOf, builtIn, formatVal, formatView } from './format.js';
 import { fileCellsBelow, fileLink, removeFilesOf } from './files.js';
 import { htmlspecialchars, isNumeric, toInt } from './php.js';
@@ -19,6 +19,7 @@ import { BASE_NAMES, collateCompare } from './meta.js';
 import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
 import { listColumns, type ListCol } from './list-columns.js';
+import { metadataRefLabel } from './report-model.js';
 
 /** Most records one list page answers, whatever LIMIT asks for. */
 export const MAX_PAGE_ROWS = 10_000;
@@ -389,7 +390,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
           v = refs.map((r) => (r.targetVal ?? '').replace(/,/g, '&comma;')).join(',');
           api[`ref_${col.key}`] = `${refs[0].targetType}:${refs.map((r) => r.t).join(',')}`;
         }
-      } else if (cell) v = literal === 'FILE' ? fileLink(ctx, cell.id, cell.val) : literal === 'GRANT' ? grantTargetLabel(ctx, cell.val) : formatView(literal, cell.val, ctx, true);
+      } else if (cell) v = literal === 'FILE' ? fileLink(ctx, cell.id, cell.val) : viewValue(ctx, literal, cell.val, jsonObj);
       else if (literal === 'BUTTON') v = jsonObj ? buttonLink(col, rec) : '***';
       if (v !== '') api[String(col.key)] = col.isArr ? v : String(v);
       if (csvMode) {
@@ -422,12 +423,10 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
           }
         }
       } else if (cell && literal === 'FILE') cellHtml = fileLink(ctx, cell.id, cell.val);
-      else if (cell && literal === 'GRANT') {
-        cellHtml = grantTargetLabel(ctx, cell.val);
-      } else if (cell) {
+      else if (cell) {
         // VAL_LIM counts characters (code points); a string of at most VAL_LIM UTF-16 units has no more
-        if (!full && cell.val.length > VAL_LIM && [...cell.val].length > VAL_LIM) cellHtml = `${formatView(viewBase, htmlspecialchars([...cell.val].slice(0, VAL_LIM).join('')), ctx, true)}...`;
-        else cellHtml = formatView(viewBase, htmlspecialchars(cell.val), ctx, true);
+        if (!full && cell.val.length > VAL_LIM && [...cell.val].length > VAL_LIM) cellHtml = `${viewValue(ctx, viewBase, htmlspecialchars([...cell.val].slice(0, VAL_LIM).join('')))}...`;
+        else cellHtml = viewValue(ctx, viewBase, htmlspecialchars(cell.val));
       } else if (literal === 'BUTTON') cellHtml = ` <A HREF="/${ctx.db}/${buttonLink(col, rec)}">***</A>`;
       html.push(cellHtml);
       view.push({ align, base: viewBase, val: cellHtml });
@@ -445,7 +444,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     ctx.dieJson(rowsOut.map((r) => ({ i: r.rec.id, u: r.rec.up, o: r.rec.ord, r: [r.rec.val.replace(/\r\n|\r/g, '\n'), ...r.data] })));
   }
   if (jsonObj) {
-    ctx.apiDump(rowsOut.map((r) => ({ i: r.rec.id, u: r.rec.up, o: r.rec.ord, r: [formatView(baseName, r.rec.val, ctx, true), ...r.data] })), `object_${s.id}.json`);
+    ctx.apiDump(rowsOut.map((r) => ({ i: r.rec.id, u: r.rec.up, o: r.rec.ord, r: [viewValue(ctx, baseName, r.rec.val, true), ...r.data] })), `object_${s.id}.json`);
   }
   const api: Record<string, unknown> = {};
   api['&main.a'] = { '_parent_.title': [plan.title] };
@@ -533,7 +532,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
       if (fuNum > 1) o.ord = String(r.rec.ord);
       o.id = String(r.rec.id);
       o.up = String(r.rec.up);
-      o.val = formatView(baseName, apiEscape(r.rec.val), ctx, true);
+      o.val = viewValue(ctx, baseName, apiEscape(r.rec.val));
       if (baseName === 'REPORT_COLUMN' || baseName === 'GRANT') o.ref = apiEscape(r.rec.val);
       o.base = String(r.rec.t);
       return o;
@@ -543,7 +542,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
       align: rowsOut.map(() => alignOf(baseName)),
       val: rowsOut.map((r) => {
         const v = apiEscape(r.rec.val);
-        return formatView(baseName, v.trim() === '' ? '&nbsp;' : v, ctx, true);
+        return viewValue(ctx, baseName, v.trim() === '' ? '&nbsp;' : v);
       }),
     };
     if (fuNum > 1) {
@@ -574,6 +573,15 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
   const fuParam = requestParamCaseless(ctx, 'f_u');
   if (fuParam !== undefined) api['&main.a._noobj'] = { '_request_.f_u': [fuParam] };
   ctx.dieJson(api);
+}
+
+/**
+ * Format_Val_View in API mode, with the metadata GRANT and REPORT_COLUMN values need (they are ids
+ * of tables and columns, shown by name); `jsonObj` adds the `id:` prefix JSON_OBJ gives them.
+ */
+function viewValue(ctx: RequestContext, base: string, val: string, jsonObj = false): string {
+  if ((base === 'GRANT' || base === 'REPORT_COLUMN') && val !== '') return `${jsonObj ? `${val}:` : ''}${metadataRefLabel(ctx.meta, base, val)}`;
+  return formatView(base, val, ctx, true);
 }
 
 function buttonLink(col: ListCol, rec: Row): string {

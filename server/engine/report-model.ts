@@ -6,8 +6,9 @@
 import type { CellRow, Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import type { TenantMeta } from './meta.js';
-import { REP_COLS } from './ids.js';
+import { GRANT_PSEUDO_OBJECTS, REP_COLS } from './ids.js';
 import { toInt } from './php.js';
+import { attrsAlias } from './attrs.js';
 
 export const REPORT_FROM = 44;
 
@@ -108,8 +109,20 @@ export async function loadReport(ctx: RequestContext, report: Row): Promise<Repo
 }
 
 /**
- * How a REPORT_COLUMN value (a column's source) reads: `Table`, `Table -> Column` or
- * `Вычисляемое` (calculated), as the `_m_new` answer shows it.
+ * How a value of base GRANT or REPORT_COLUMN (an id of a table or column) is shown: a GRANT value
+ * may also name a pseudo object; everything else reads as a report column's source. Empty stays empty.
+ */
+export function metadataRefLabel(meta: TenantMeta, base: 'GRANT' | 'REPORT_COLUMN', value: string): string {
+  if (value === '') return value;
+  const pseudo = base === 'GRANT' && /^\s*\d+\s*$/.test(value) ? GRANT_PSEUDO_OBJECTS.find(([id]) => id === toInt(value)) : undefined;
+  if (pseudo) return pseudo[1];
+  return reportSourceLabel(meta, value);
+}
+
+/**
+ * How a REPORT_COLUMN value (a column's source) reads: `Table`, `Table -> Column`,
+ * `Table -> Alias (Target)` for an aliased reference, `Вычисляемое` (calculated), or nothing for an
+ * id that is no metadata, as the `_m_new` answer shows it.
  */
 export function reportSourceLabel(meta: TenantMeta, value: string): string {
   if (!/^\d+$/.test(value.trim())) return value;
@@ -118,7 +131,14 @@ export function reportSourceLabel(meta: TenantMeta, value: string): string {
   const row = meta.get(id);
   if (row && row.up === 0) return row.val;
   const req = meta.req(id);
-  if (!req) return value;
-  const owner = meta.get(req.up);
-  return `${owner?.val ?? ''} -> ${req.name}`;
+  // an id that is neither a table nor a column has no label (the engine's lookup finds nothing)
+  if (!req) return '';
+  const owner = meta.get(req.up)?.val ?? '';
+  if (req.refTarget !== null && req.refTarget !== 1) {
+    // a reference: the target table, with the column's alias in front when it has one
+    const target = meta.get(req.refTarget)?.val ?? req.name;
+    const alias = attrsAlias(req.attrs, target);
+    return alias === target ? `${owner} -> ${target}` : `${owner} -> ${alias} (${target})`;
+  }
+  return `${owner} -> ${req.name}`;
 }

@@ -5,7 +5,8 @@
 import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { firstLevel, GRANT_PSEUDO_OBJECTS } from './access.js';
+import { firstLevel } from './access.js';
+import { GRANT_PSEUDO_OBJECTS } from './ids.js';
 import { BASE_NAMES, BASE_ORDER, collateCompare } from './meta.js';
 import { typesGrant, typesGrantRefusal } from './grants.js';
 import { attrsAlias } from './attrs.js';

@@ -14,8 +14,8 @@ import { FIXTURES, formatMismatches, loadExchanges, loadRows, replay, rowDiff } 
 
 const dir = fileURLToPath(FIXTURES);
 const RECORDINGS = readdirSync(dir)
-  // core.jsonl has final rows but starts from start-rows.json: replay.test.ts replays it
-  .filter((f) => f.endsWith('.jsonl') && existsSync(`${dir}/${f.replace(/\.jsonl$/, '')}-final-rows.json`) && existsSync(`${dir}/${f.replace(/\.jsonl$/, '')}-start-rows.json`))
+  // a recorder recording has both rows files (core.jsonl has a final-rows file of its own use, no start-rows)
+  .filter((f) => f.endsWith('.jsonl') && ['start', 'final'].every((k) => existsSync(`${dir}/${f.replace(/\.jsonl$/, '')}-${k}-rows.json`)))
   .filter((f) => !process.env.REPLAY_ONLY || f === process.env.REPLAY_ONLY)
   .map((file) => {
     const name = file.replace(/\.jsonl$/, '');

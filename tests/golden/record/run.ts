@@ -42,8 +42,8 @@ export interface Scenario {
   otherTenants?: string[];
   /** tenants whose rows after the run are kept too (`<scenario>-final-rows.<tenant>.json`) */
   alsoCompare?: string[];
-  /** optional SQL on the fresh tenant before its starting rows are taken (e.g. metadata real databases have but the bootstrap lacks) */
-  prepare?(oracle: OracleAccess): void;
+  /** changes the fresh tenant before its starting rows are taken (e.g. adds metadata rows real databases have but the bootstrap lacks, with SQL) */
+  prepare?(oracle: OracleAccess, tenant: string): void;
   /** the user reset-tenant.sh creates (default tester / tester-pass-1); a login equal to the tenant's name is its owner */
   login?: string;
   password?: string;
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const scenario = ((await import(`./scenarios/${name}.js`)) as { default: Scenario }).default;
   const oracle = oracleAccess();
   oracle.resetTenant(scenario.tenant, scenario.login, scenario.password);
-  scenario.prepare?.(oracle);
+  scenario.prepare?.(oracle, scenario.tenant);
   const startRows = oracle.rows(scenario.tenant);
   for (const other of scenario.otherTenants ?? []) {
     oracle.resetTenant(other);
