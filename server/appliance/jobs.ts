@@ -7,22 +7,35 @@ import { applyRetention, backupsDir, createBackup, restoreBackup, type BackupKin
 import type { Store } from '../storage/types.js';
 import type { JobRegistry } from '../jobs/registry.js';
 import { adoptAuthSalt, type SaltContext } from './auth-salt.js';
+import type { SettingsContext } from './settings.js';
+import { moveStore } from './store-move.js';
+import type { StoreOpener, StoreTarget } from '../storage/target.js';
 
-export const BACKUP_JOB = 'backup';
-export const RESTORE_JOB = 'restore';
-export const CLEANUP_JOB = 'cleanup';
+import { BACKUP_JOB, CLEANUP_JOB, RESTORE_JOB, STORE_MOVE_JOB, type BackupPolicy } from './job-names.js';
+
+export { BACKUP_JOB, CLEANUP_JOB, RESTORE_JOB, STORE_MOVE_JOB, type BackupPolicy };
+
+export interface StoreMoveJobParams {
+  /** where the data goes (a MySQL password travels only in these parameters, which are never recorded) */
+  target: StoreTarget;
+}
+
+/** What the move job needs from the running server. */
+export interface StoreMoveOptions {
+  /** the store in use, as the configuration names it */
+  sourceTarget: StoreTarget;
+  open: StoreOpener;
+  /** the .env file the move rewrites */
+  settings: SettingsContext;
+  /** closes the data API for the move (StoreHandle.pause); returns the function that reopens it */
+  pause(reason: string): () => void;
+}
 
 export interface BackupJobParams { kind?: BackupKind }
 export interface RestoreJobParams {
   backupId: string;
   /** adopt the AUTH_SALT the backup carries (the console asked the admin; a restart applies it) */
   applySalt?: boolean;
-}
-
-/** Mutable so the console can change them without a restart. */
-export interface BackupPolicy {
-  schedule: string | null;
-  keep: number;
 }
 
 export interface ApplianceJobsOptions {
@@ -35,6 +48,8 @@ export interface ApplianceJobsOptions {
   uploadDir?: string;
   /** where an adopted salt is written (the .env file the console edits); none: a restore never adopts one */
   saltContext?: SaltContext;
+  /** none: this server cannot move its data (the job is not registered) */
+  storeMove?: StoreMoveOptions;
 }
 
 function requireStore(getStore: () => Store | null): Store {
@@ -88,6 +103,37 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
         (r.saltAdopted ? '; the backup\'s AUTH_SALT is written and applies after a restart' : '');
     },
   });
+
+  const { storeMove } = options;
+  if (storeMove) {
+    registry.register<StoreMoveJobParams>({
+      name: STORE_MOVE_JOB,
+      schedule: null,
+      async run(ctx, params) {
+        if (!params?.target) throw new Error('no target named');
+        const source = requireStore(options.getStore);
+        // nothing may be written behind the copy's back; after a move the old store must not be
+        // written either, so the data API stays closed until the restart that opens the new one
+        const reopen = storeMove.pause(`its data is moving to ${params.target.target}`);
+        try {
+          const result = await moveStore(
+            { source, sourceTarget: storeMove.sourceTarget, open: storeMove.open, settings: storeMove.settings },
+            params.target,
+            (p, m) => ctx.progress(p, m),
+          );
+          storeMove.pause(`its data moved to ${params.target.target}; it opens there after a restart`);
+          return { target: params.target.target, databases: result.databases, documents: result.documents, setAside: result.setAside, restartRequired: true };
+        } catch (err) {
+          reopen();
+          throw err;
+        }
+      },
+      describeResult(result) {
+        const r = result as { target: string; databases: unknown[]; documents: number };
+        return `moved ${r.databases.length} database(s) and ${r.documents} record(s) to ${r.target}; restart to use it`;
+      },
+    });
+  }
 
   registry.register({
     name: CLEANUP_JOB,

@@ -14,7 +14,8 @@ import { loadConfig, type SettingReport } from '../config/index.js';
 import { SETTINGS, SETTING_KEYS, settingDefault, type SettingKey } from '../config/schema.js';
 import { applyEnvChanges, updateEnvFile } from './env-file.js';
 import { lanModeRefusal } from './lan-rule.js';
-import { BACKUP_JOB, type BackupPolicy } from './jobs.js';
+import { BACKUP_JOB, type BackupPolicy } from './job-names.js';
+import { storeTargetFromConfig, type StoreTarget } from '../storage/target.js';
 import type { JobRegistry } from '../jobs/registry.js';
 
 /** What a set secret reads as; sending it back means "unchanged". */
@@ -141,6 +142,8 @@ export interface PlannedChange {
   /** the candidate file text */
   text: string;
   before: string;
+  /** the store the server would open with these settings (when they are valid) */
+  storeTarget?: StoreTarget;
 }
 
 /**
@@ -182,7 +185,8 @@ export async function planSettingsChange(
   const hostValue = typeof host?.value === 'string' ? host.value : String(settingDefault('HOST'));
   const lanProblem = lanModeRefusal(hostValue, options.adminExists);
   if (lanProblem && !fields.HOST) fields.HOST = lanProblem;
-  return { ok: Object.keys(fields).length === 0, fields, changes, text, before };
+  const storeTarget = loaded.ok ? storeTargetFromConfig(loaded.config) : undefined;
+  return { ok: Object.keys(fields).length === 0, fields, changes, text, before, storeTarget };
 }
 
 export async function validateSettings(

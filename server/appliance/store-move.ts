@@ -143,6 +143,11 @@ export async function restoreFolder(dir: string, aside: string | null): Promise<
 /** Settings that choose the store: set in the process environment, they cannot be switched in the .env file. */
 const STORE_SETTINGS = ['DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'] as const;
 
+/** The store settings the process environment sets (the .env file cannot change those). */
+export function storeChosenInEnvironment(env: NodeJS.ProcessEnv): string[] {
+  return STORE_SETTINGS.filter((key) => (env[key] ?? '') !== '');
+}
+
 /** The .env values that make the server open `target` next time (null removes a key). */
 export function storeSettings(target: StoreTarget): Record<string, string | null> {
   if (target.driver === 'pglite') return { DATABASE_URL: null, DB_HOST: null, DB_USER: null, DB_PASSWORD: null, DB_PORT: null, DB_NAME: null };
@@ -167,7 +172,7 @@ export interface MoveResult extends StoreCopy {
   restartRequired: true;
 }
 
-function sameStore(a: StoreTarget, b: StoreTarget): boolean {
+export function sameStore(a: StoreTarget, b: StoreTarget): boolean {
   if (a.driver === 'pglite' || b.driver === 'pglite') return a.driver === b.driver && path.resolve(a.target) === path.resolve(b.target);
   return a.mysql.host === b.mysql.host && a.mysql.port === b.mysql.port && a.mysql.database.toLowerCase() === b.mysql.database.toLowerCase();
 }
@@ -178,8 +183,7 @@ function sameStore(a: StoreTarget, b: StoreTarget): boolean {
  */
 export async function moveStore(deps: MoveDeps, target: StoreTarget, onProgress: MoveProgress = () => undefined): Promise<MoveResult> {
   if (sameStore(deps.sourceTarget, target)) throw new StoreMoveError('same_store', 'the target is the store in use');
-  const env = deps.settings.env ?? process.env;
-  const fixed = STORE_SETTINGS.filter((key) => (env[key] ?? '') !== '');
+  const fixed = storeChosenInEnvironment(deps.settings.env ?? process.env);
   if (fixed.length > 0) {
     throw new StoreMoveError('set_in_environment', `${fixed.join(', ')} ${fixed.length === 1 ? 'is' : 'are'} set in the environment, which the .env file cannot override; move with the environment changed instead`);
   }

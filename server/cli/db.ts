@@ -25,7 +25,7 @@ import { defaultTemplatesDir } from '../appliance/templates.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { moveStore, StoreMoveError } from '../appliance/store-move.js';
 import { parseMysqlUrl } from '../storage/index.js';
-import { storeTargetFromConfig, openStoreTarget, type StoreTarget } from '../storage/target.js';
+import { embeddedTarget, mysqlTarget, storeTargetFromConfig, openStoreTarget, type StoreTarget } from '../storage/target.js';
 import { checkImportDbName, checkNewDbName, isRoutableDbName, normalizeDbName } from '../storage/db-names.js';
 import { writeRowsFileAtomic } from '../storage/json-files.js';
 import { serializeRowsFile, parseRowsFile } from '../storage/rows-file.js';
@@ -220,15 +220,13 @@ async function moveCommand(args: Args): Promise<void> {
   const { config } = loaded;
   let target: StoreTarget;
   if (args.to === 'embedded') {
-    target = storeTargetFromConfig({ ...config, DATABASE_URL: undefined, DB_HOST: undefined, DB_USER: undefined });
+    target = embeddedTarget(config.DATA_DIR);
   } else {
-    let mysql;
     try {
-      mysql = parseMysqlUrl(args.to);
+      target = mysqlTarget(parseMysqlUrl(args.to));
     } catch (err) {
       throw new UsageError(`--to: ${oneLine(err)}`);
     }
-    target = { driver: 'mysql', mysql, target: `${mysql.host}:${mysql.port}/${mysql.database}` };
   }
   const sourceTarget = storeTargetFromConfig(config);
   const source = await openStoreTarget(sourceTarget);

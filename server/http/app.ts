@@ -94,9 +94,13 @@ export function admissionGate(queue: AdmissionQueue): RequestHandler {
   };
 }
 
-/** 503 for everything behind it while the store is not connected. */
+/** 503 for everything behind it while the store is not connected, or while the data API is paused (a move). */
 export function storeGate(storeHandle: StoreHandle): RequestHandler {
   return (_req, res, next) => {
+    const paused = storeHandle.paused();
+    if (paused !== null) {
+      return sendError(res, 'plain', new HttpError(503, `The server is not taking requests now: ${paused}`, 'paused', { headers: { 'Retry-After': '30' } }));
+    }
     if (storeHandle.current()) return next();
     sendError(res, 'plain', databaseUnavailable(storeHandle.status().reason));
   };

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { Request } from 'express';
+import { openStoreTarget, storeTargetFromConfig } from '../storage/target.js';
 import { registerApplianceJobs, type BackupPolicy } from '../appliance/jobs.js';
 import { JobRegistry } from '../jobs/registry.js';
 import type { ServerContext } from './boot.js';
@@ -53,6 +54,12 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   registerApplianceJobs(jobs, {
     getStore, dataDir: config.DATA_DIR, policy: backupPolicy, authSalt: config.AUTH_SALT, uploadDir: config.UPLOAD_DIR,
     saltContext: { dataDir: config.DATA_DIR, envFile },
+    storeMove: {
+      sourceTarget: storeTargetFromConfig(config),
+      open: openStoreTarget,
+      settings: { envFile },
+      pause: (reason) => storeHandle.pause(reason),
+    },
   });
   jobs.start();
 
@@ -63,6 +70,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   const router = createAdminRouter({
     config,
     getStore,
+    storeTarget: storeTargetFromConfig(config),
     jobs,
     backupPolicy,
     settings: { envFile },

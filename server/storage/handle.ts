@@ -49,6 +49,14 @@ export interface StoreHandle {
   /** resolves when the first open attempt has finished, either way (the startup line is written) */
   firstAttempt(): Promise<void>;
   onChange(listener: StoreStatusListener): () => void;
+  /**
+   * Closes the data API (not the console) while the data is copied elsewhere, so that nothing is
+   * written behind the copy's back: requests get 503 with `reason`. Returns the function that
+   * reopens it (a finished move keeps it closed until the restart that opens the new store).
+   */
+  pause(reason: string): () => void;
+  /** why the data API is closed, or null */
+  paused(): string | null;
   close(): Promise<void>;
 }
 
@@ -237,6 +245,7 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
 
   const firstAttempt = tick();
   void firstAttempt;
+  let pausedFor: string | null = null;
 
   return {
     driver: target.driver,
@@ -266,6 +275,16 @@ export function startStoreHandle(options: StartStoreOptions): StoreHandle {
     firstAttempt: () => firstAttempt,
     reportFailure: lostConnection,
     onChange,
+    pause(reason: string) {
+      pausedFor = reason;
+      options.logger.warn({ reason }, 'the data API is paused');
+      return () => {
+        if (pausedFor !== reason) return;
+        pausedFor = null;
+        options.logger.info('the data API is open again');
+      };
+    },
+    paused: () => pausedFor,
     async close() {
       if (state === 'closed') return;
       state = 'closed';

@@ -33,8 +33,7 @@ function hostPort(host: string, port: number): string {
 
 export function storeTargetFromConfig(config: DatabaseSettings): StoreTarget {
   if (config.DATABASE_URL) {
-    const mysql = parseMysqlUrl(config.DATABASE_URL);
-    return { driver: 'mysql', mysql, target: hostPort(mysql.host, mysql.port) };
+    return mysqlTarget(parseMysqlUrl(config.DATABASE_URL));
   }
   if (config.DB_HOST || config.DB_USER) {
     const mysql: MysqlOptions = {
@@ -45,10 +44,19 @@ export function storeTargetFromConfig(config: DatabaseSettings): StoreTarget {
       database: config.DB_NAME,
       charset: config.DB_CHARSET,
     };
-    return { driver: 'mysql', mysql, target: hostPort(mysql.host, mysql.port) };
+    return mysqlTarget(mysql);
   }
-  const dir = path.join(config.DATA_DIR, 'pglite');
+  return embeddedTarget(config.DATA_DIR);
+}
+
+/** The embedded store of a data folder. */
+export function embeddedTarget(dataDir: string): StoreTarget {
+  const dir = path.join(dataDir, 'pglite');
   return { driver: 'pglite', dir, target: dir };
+}
+
+export function mysqlTarget(mysql: MysqlOptions): StoreTarget {
+  return { driver: 'mysql', mysql, target: hostPort(mysql.host, mysql.port) };
 }
 
 export const openStoreTarget: StoreOpener = (target, events = {}) =>

@@ -9,6 +9,7 @@ import type { LogRing } from '../../log/ring.js';
 import type { AppConfig } from '../../config/index.js';
 import { isStoreError } from '../../storage/errors.js';
 import type { ApplianceStore, Store } from '../../storage/types.js';
+import type { StoreTarget } from '../../storage/target.js';
 import { errorText, type JobRegistry } from '../../jobs/registry.js';
 import type { BackupPolicy } from '../../appliance/jobs.js';
 import type { SettingsContext } from '../../appliance/settings.js';
@@ -38,6 +39,8 @@ export interface AdminRouterDeps {
   config: Pick<AppConfig, 'DATA_DIR' | 'ADMIN_ALLOWED_IPS' | 'BCRYPT_ROUNDS' | 'HOST' | 'PORT' | 'DB_CHARSET' | 'DB_NAME' | 'DEFAULT_DATABASE' | 'INTEGRAM_TEMPLATES' | 'AUTH_SALT'>;
   /** the store, or null while it is unavailable (MySQL down): admin routes then answer 503 */
   getStore: () => Store | null;
+  /** where the store in use is (a move there is refused); none: this server cannot move its data */
+  storeTarget?: StoreTarget;
   /** the job registry, with registerApplianceJobs(...) already applied */
   jobs: JobRegistry;
   /** BACKUP_SCHEDULE / BACKUP_KEEP as the running server uses them; updated live by a settings write */

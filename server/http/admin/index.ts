@@ -12,6 +12,7 @@ import { adminErrors, createAdminContext, notFound, type AdminRouter, type Admin
 import { baseGuard, requireAdmin } from './guard.js';
 import { parseIpAllowList } from './ip-allow.js';
 import { bindBackupRoutes } from './backups.js';
+import { bindStoreMoveRoutes } from './store-move.js';
 import { bindDatabaseRoutes } from './databases.js';
 import { bindJobRoutes } from './jobs.js';
 import { bindLogRoutes } from './logs.js';
@@ -33,6 +34,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   const logs = bindLogRoutes(routes, deps.logs);
   bindJobRoutes(routes, ctx);
   bindBackupRoutes(routes, ctx);
+  bindStoreMoveRoutes(routes, ctx);
   bindDatabaseRoutes(routes, ctx);
   bindStatusRoutes(routes, ctx, logs);
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import express from 'express';
 import pino from 'pino';
 import { parseMysqlUrl } from '../../../server/storage/index.js';
+import { embeddedTarget, mysqlTarget, openStoreTarget } from '../../../server/storage/target.js';
 import type { Store } from '../../../server/storage/types.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
@@ -31,6 +32,8 @@ export interface Harness {
   logger: pino.Logger;
   /** false: the admin API sees no store, as while MySQL is down */
   setStoreAvailable(available: boolean): void;
+  /** why the data API is paused (a data move), or null */
+  paused(): string | null;
   close(): Promise<void>;
 }
 
@@ -62,10 +65,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const jobs = new JobRegistry({ getStore: () => store, logger });
   const authSalt = options.authSalt ?? 'admin-test-salt';
   const env = options.env ?? { DATA_DIR: dataDir, NODE_ENV: 'test' };
-  registerApplianceJobs(jobs, { getStore: () => store, dataDir, policy, authSalt, saltContext: { dataDir, envFile, env, cwd: dataDir } });
+  const state = { restarts: 0, storeAvailable: true, paused: null as string | null };
+  const storeTarget = options.mysqlUrl && owned && 'schema' in owned
+    ? mysqlTarget({ ...parseMysqlUrl(options.mysqlUrl), database: (owned as TestStore & { schema: string }).schema })
+    : embeddedTarget(dataDir);
+  registerApplianceJobs(jobs, {
+    getStore: () => store, dataDir, policy, authSalt, saltContext: { dataDir, envFile, env, cwd: dataDir },
+    storeMove: {
+      sourceTarget: storeTarget, open: openStoreTarget, settings: { envFile, env, cwd: dataDir },
+      pause: (reason) => {
+        state.paused = reason;
+        return () => { if (state.paused === reason) state.paused = null; };
+      },
+    },
+  });
   jobs.start();
 
-  const state = { restarts: 0, storeAvailable: true };
   const getStore = () => (state.storeAvailable ? store : null);
   const status = async (): Promise<AdminStatusSnapshot> => {
     const latency = await store.ping();
@@ -87,6 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       DEFAULT_DATABASE: 'my', INTEGRAM_TEMPLATES: ':ru:en:', AUTH_SALT: authSalt,
     },
     getStore,
+    storeTarget,
     jobs,
     backupPolicy: policy,
     settings: { envFile, env, cwd: dataDir },
@@ -102,6 +118,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir, envFile, store, ring, logFile, jobs, policy, logger,
     get restarts() { return state.restarts; },
     setStoreAvailable(available: boolean) { state.storeAvailable = available; },
+    paused: () => state.paused,
     async close() {
       await server.close();
       await jobs.stop();
