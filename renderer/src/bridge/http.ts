@@ -6,7 +6,7 @@ import {
   ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
   type DatabaseInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest,
   type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
-  type UpdateStatus, type ValidationResult,
+  type StoreMoveRequest, type UpdateStatus, type ValidationResult,
 } from '../contract.js';
 import { filenameFrom } from '../lib/content-disposition.js';
 import { ApiError, CLIENT_ERROR, errorFromBody } from './errors.js';
@@ -138,9 +138,14 @@ export class HttpBridge implements ConsoleBridge {
     return this.call('POST', '/settings/validate', { values });
   }
 
-  async saveSettings(values: Record<string, string | null>): Promise<{ restartRequired: boolean }> {
-    const answer = await this.call<{ restartRequired?: boolean }>('PUT', '/settings', { values });
+  async saveSettings(values: Record<string, string | null>, options: { confirmStoreChange?: boolean } = {}): Promise<{ restartRequired: boolean }> {
+    const body = options.confirmStoreChange ? { values, confirmStoreChange: true } : { values };
+    const answer = await this.call<{ restartRequired?: boolean }>('PUT', '/settings', body);
     return { restartRequired: answer.restartRequired === true };
+  }
+
+  async moveStore(target: StoreMoveRequest): Promise<JobProgress> {
+    return (await this.call<{ job: JobProgress }>('POST', '/store/move', target)).job;
   }
 
   async getLogs(query: LogQuery): Promise<LogLine[]> {

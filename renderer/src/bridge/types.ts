@@ -3,7 +3,7 @@
 // API, admin data still over HTTP because the admin API lives in the server).
 import type {
   BackupInfo, DatabaseInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus,
-  SettingsView, SetupRequest, SetupStatus, UpdateStatus, ValidationResult,
+  SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult,
 } from '../contract.js';
 
 export type LogLevel = LogLine['level'];
@@ -71,8 +71,13 @@ export interface ConsoleBridge {
 
   getSettings(): Promise<SettingsView>;
   validateSettings(values: Record<string, string | null>): Promise<ValidationResult>;
-  /** throws ApiError with `fields` on a validation failure */
-  saveSettings(values: Record<string, string | null>): Promise<{ restartRequired: boolean }>;
+  /**
+   * throws ApiError with `fields` on a validation failure, and with code `store_change` when the
+   * database settings change while this server holds databases (send confirmStoreChange to switch anyway)
+   */
+  saveSettings(values: Record<string, string | null>, options?: { confirmStoreChange?: boolean }): Promise<{ restartRequired: boolean }>;
+  /** copies every database and the server's records to another store (a job); a restart then opens it */
+  moveStore(target: StoreMoveRequest): Promise<JobProgress>;
 
   getLogs(query: LogQuery): Promise<LogLine[]>;
   streamLogs(handlers: LogStreamHandlers): Unsubscribe;

@@ -73,6 +73,14 @@ export interface BackupInfo {
   saltMatches: boolean | null;
 }
 
+// POST /api/admin/store/move StoreMoveRequest → 202 { job } (progress via GET /api/admin/jobs/{id}; the result says
+//   restartRequired; 422 invalid_request / unreachable, 409 same_store / set_in_environment / job_running)
+// PUT /api/admin/settings with a change of DATABASE_URL or DB_*: 422 when the new MySQL does not answer, 409 store_change
+//   while this server holds databases, unless { confirmStoreChange: true } (switch without moving them)
+export type StoreMoveRequest =
+  | { driver: 'embedded' }
+  | { driver: 'mysql'; host: string; port: number; user: string; password: string; database: string };
+
 // GET /api/admin/jobs → { jobs: JobInfo[] } ; GET /api/admin/jobs/{id} → JobProgress ; POST /api/admin/jobs/{name}/run → 202 { job }
 export type { JobInfo, JobProgress } from '../../jobs/registry.js';
 
