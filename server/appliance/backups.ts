@@ -269,7 +269,7 @@ async function removeLeftovers(dir: string, now = Date.now()): Promise<void> {
 }
 
 type BackupLine =
-  | { kind: 'header'; databases: string[]; authSalt: string | null }
+  | { kind: 'header'; databases: string[]; authSalt: string | null; createdAt: string | null; backupKind: BackupKind | null; driver: DriverName | null }
   | { kind: 'rows'; db: string; rows: Row[]; files: Array<[string, string]> }
   | { kind: 'end'; rowCounts: Record<string, number> };
 
@@ -308,7 +308,10 @@ function parseLine(text: string, first: boolean): BackupLine {
       throw new BackupError(`backup format version ${String(v.version)} is newer than this server understands`, 'invalid');
     }
     const databases = Array.isArray(v.databases) ? v.databases.filter((d): d is string => typeof d === 'string') : [];
-    return { kind: 'header', databases, authSalt: typeof v.authSalt === 'string' && v.authSalt !== '' ? v.authSalt : null };
+    const createdAt = typeof v.createdAt === 'string' && !Number.isNaN(Date.parse(v.createdAt)) ? v.createdAt : null;
+    const backupKind = typeof v.kind === 'string' && (BACKUP_KINDS as readonly string[]).includes(v.kind) ? v.kind as BackupKind : null;
+    const driver = v.driver === 'mysql' || v.driver === 'pglite' ? v.driver : null;
+    return { kind: 'header', databases, authSalt: typeof v.authSalt === 'string' && v.authSalt !== '' ? v.authSalt : null, createdAt, backupKind, driver };
   }
   if (v.end === true) {
     const counts: Record<string, number> = {};
@@ -415,23 +418,32 @@ async function replaceFromBackup(
     await onProgress(30 + Math.round((done / total) * 70), `${db}: ${restored[db]} rows restored`);
   };
   let authSalt: string | null = null;
-  for await (const line of readBackupLines(path.join(dir, manifest.file))) {
-    if (line.kind === 'header') authSalt = line.authSalt;
-    if (line.kind !== 'rows') continue;
-    if (line.db !== pendingDb) {
-      await flush();
-      pendingDb = line.db;
-    }
-    for (const row of line.rows) pendingRows.push(row);
-    if (options.uploadDir) {
-      for (const [rel, data] of line.files) {
-        const full = path.join(options.uploadDir, line.db, rel);
-        await fs.mkdir(path.dirname(full), { recursive: true });
-        await fs.writeFile(full, Buffer.from(data, 'base64'));
+  try {
+    for await (const line of readBackupLines(path.join(dir, manifest.file))) {
+      if (line.kind === 'header') authSalt = line.authSalt;
+      if (line.kind !== 'rows') continue;
+      if (line.db !== pendingDb) {
+        await flush();
+        pendingDb = line.db;
+      }
+      for (const row of line.rows) pendingRows.push(row);
+      if (options.uploadDir) {
+        for (const [rel, data] of line.files) {
+          const full = path.join(options.uploadDir, line.db, rel);
+          await fs.mkdir(path.dirname(full), { recursive: true });
+          await fs.writeFile(full, Buffer.from(data, 'base64'));
+        }
       }
     }
+    await flush();
+  } catch (err) {
+    // swap and revert: every database this restore touched goes back to the pre-restore copy
+    const touched = [...Object.keys(restored), ...(pendingDb === null ? [] : [pendingDb])];
+    await onProgress(100, `the restore failed; putting back ${touched.length} database(s) as they were`);
+    await revertDatabases(store, dir, pre, touched, options.uploadDir);
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new BackupError(`the restore failed (${reason}); every database is as it was before`, 'corrupt');
   }
-  await flush();
   const current = await store.listDatabases();
   const keptDatabases = current.filter((db) => !manifest.databases.includes(db)).sort();
   await onProgress(100, `restored ${Object.keys(restored).length} database(s) from ${id}`);
@@ -439,6 +451,70 @@ async function replaceFromBackup(
 }
 
 /** a path inside a database's upload folder as the engine makes them: `{folder}/{file}` */
+/** Puts databases back as the pre-restore backup holds them; one the backup did not have is dropped. */
+async function revertDatabases(store: Store, dir: string, pre: BackupManifest, databases: string[], uploadDir: string | undefined): Promise<void> {
+  const wanted = new Set(databases);
+  const rowsOf = new Map<string, Row[]>();
+  for await (const line of readBackupLines(path.join(dir, pre.file))) {
+    if (line.kind !== 'rows' || !wanted.has(line.db)) continue;
+    const list = rowsOf.get(line.db) ?? [];
+    for (const row of line.rows) list.push(row);
+    rowsOf.set(line.db, list);
+    if (uploadDir) {
+      for (const [rel, data] of line.files) {
+        const full = path.join(uploadDir, line.db, rel);
+        await fs.mkdir(path.dirname(full), { recursive: true });
+        await fs.writeFile(full, Buffer.from(data, 'base64'));
+      }
+    }
+  }
+  for (const db of databases) {
+    if (pre.databases.includes(db)) await store.importRows(db, rowsOf.get(db) ?? [], { replace: true });
+    else if (await store.databaseExists(db)) await store.dropDatabase(db);
+  }
+}
+
+/**
+ * Takes a backup archive brought from elsewhere (the console's upload) into the backups folder:
+ * it must be a complete archive of this format (header, rows, end line, matching counts); it gets
+ * an id and a manifest of its own and is listed like the others. `file` is moved, or removed when refused.
+ */
+export async function adoptBackupFile(dir: string, file: string): Promise<BackupManifest> {
+  try {
+    let header: Extract<BackupLine, { kind: 'header' }> | null = null;
+    const seen: Record<string, number> = {};
+    let end: Record<string, number> | null = null;
+    for await (const line of readBackupLines(file)) {
+      if (line.kind === 'header') header = line;
+      else if (line.kind === 'rows') seen[line.db] = (seen[line.db] ?? 0) + line.rows.length;
+      else end = line.rowCounts;
+    }
+    if (!header) throw new BackupError('the file is empty', 'invalid');
+    if (!end) throw new BackupError('the backup file is truncated (no end line)', 'corrupt');
+    for (const db of header.databases) {
+      if (!isRoutableDbName(db)) throw new BackupError(`the backup names an invalid database "${db}"`, 'corrupt');
+      if ((seen[db] ?? 0) !== (end[db] ?? -1)) throw new BackupError(`the row count of ${db} does not match`, 'corrupt');
+    }
+    const createdAt = new Date(header.createdAt ?? Date.now());
+    const kind = header.backupKind === 'scheduled' || header.backupKind === 'pre-restore' ? header.backupKind : 'manual';
+    const id = newBackupId(kind, createdAt);
+    const finalPath = path.join(dir, archiveName(id));
+    await fs.mkdir(dir, { recursive: true });
+    await fs.rename(file, finalPath);
+    await fs.chmod(finalPath, 0o600);
+    const manifest: BackupManifest = {
+      id, createdAt: createdAt.toISOString(), sizeBytes: (await fs.stat(finalPath)).size, driver: header.driver ?? 'pglite',
+      databases: header.databases.slice().sort(), kind, format: BACKUP_FORMAT, version: BACKUP_FORMAT_VERSION,
+      file: archiveName(id), sha256: await sha256File(finalPath), rowCounts: end,
+      ...(header.authSalt ? { authSaltFingerprint: saltFingerprint(header.authSalt) } : {}),
+    };
+    await writeFileAtomic(path.join(dir, `${id}.json`), JSON.stringify(manifest, null, 2) + '\n');
+    return manifest;
+  } finally {
+    await fs.rm(file, { force: true });
+  }
+}
+
 function isUploadPath(rel: string): boolean {
   const parts = rel.split('/');
   return parts.length === 2 && parts.every((p) => p !== '' && p !== '.' && p !== '..' && !/[\\\0]/.test(p));

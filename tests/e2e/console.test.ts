@@ -209,6 +209,20 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await poll(() => preRestore.count()).toBe(0);
     await poll(() => page.locator('[data-testid="backup-row"][data-kind="manual"]').count()).toBe(1);
 
+    // a backup travels as a file: download it, delete it here, upload it again
+    const manualRow = page.locator('[data-testid="backup-row"][data-kind="manual"]');
+    const backupDownload = page.waitForEvent('download');
+    await manualRow.getByTestId('backup-download').click();
+    const archive = readFileSync(await (await backupDownload).path());
+    expect(archive.subarray(0, 2).toString('hex')).toBe('1f8b');
+    await manualRow.getByTestId('backup-delete').click();
+    await page.getByTestId('confirm-ok').click();
+    await poll(() => manualRow.count()).toBe(0);
+    await page.getByTestId('backup-upload').setInputFiles({ name: 'office-backup.jsonl.gz', mimeType: 'application/gzip', buffer: archive });
+    await poll(() => page.getByTestId('backup-result').textContent()).toContain('Uploaded');
+    await poll(() => manualRow.count()).toBe(1);
+    await screenshot(page, 'backups-uploaded');
+
     await goTo(page, 'databases');
     await poll(async () => Number(await shopRows.textContent())).toBe(originalRows);
 

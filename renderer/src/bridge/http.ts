@@ -4,7 +4,7 @@
 // origin differs from the server's). State-changing requests carry the CSRF header.
 import {
   ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
-  type DatabaseInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest,
+  type BackupInfo, type DatabaseInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest,
   type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
   type StoreMoveRequest, type UpdateStatus, type ValidationResult,
 } from '../contract.js';
@@ -204,6 +204,14 @@ export class HttpBridge implements ConsoleBridge {
     return (await this.call<{ job: JobProgress }>('POST', `/backups/${encodeURIComponent(id)}/restore`, body)).job;
   }
 
+  downloadBackup(id: string): Promise<DownloadedFile> {
+    return this.download(`/backups/${encodeURIComponent(id)}/download`, `${id}.jsonl.gz`);
+  }
+
+  uploadBackup(file: Blob): Promise<BackupInfo> {
+    return this.call('POST', '/backups/upload', new RawBody(file, 'application/gzip'));
+  }
+
   async deleteBackup(id: string): Promise<void> {
     await this.call('DELETE', `/backups/${encodeURIComponent(id)}`);
   }
@@ -261,7 +269,7 @@ export class HttpBridge implements ConsoleBridge {
 
 /** A request body sent as text with its own content type (not JSON-encoded). */
 class RawBody {
-  constructor(readonly text: string, readonly type: string) {}
+  constructor(readonly text: string | Blob, readonly type: string) {}
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -88,6 +88,10 @@ export interface ConsoleBridge {
   /** applySalt: adopt the backup's AUTH_SALT (asked when it differs from this server's) */
   restoreBackup(id: string, options?: { applySalt?: boolean }): Promise<JobProgress>;
   deleteBackup(id: string): Promise<void>;
+  /** the backup's archive, to keep elsewhere or carry to a new machine */
+  downloadBackup(id: string): Promise<DownloadedFile>;
+  /** an archive downloaded from this or another server; listed like the others afterwards */
+  uploadBackup(file: Blob): Promise<BackupInfo>;
   getJob(id: string): Promise<JobProgress>;
 
   listDatabases(): Promise<DatabaseInfo[]>;

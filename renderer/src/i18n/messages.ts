@@ -175,6 +175,9 @@ export const en = {
   'logs.count': '{shown} of {total} lines',
 
   'backups.title': 'Backups',
+  'backups.download': 'Download',
+  'backups.upload': 'Upload a backup file:',
+  'backups.uploaded': 'Uploaded: the backup of {time} is in the list and can be restored.',
   'backups.run': 'Back up now',
   'backups.schedule': 'Schedule: {schedule}; keeping the last {keep}.',
   'backups.noSchedule': 'No automatic backups are scheduled.',
@@ -417,6 +420,9 @@ export const ru: Messages = {
   'logs.count': 'Показано {shown} из {total}',
 
   'backups.title': 'Резервные копии',
+  'backups.download': 'Скачать',
+  'backups.upload': 'Загрузить файл копии:',
+  'backups.uploaded': 'Загружено: копия от {time} в списке, её можно восстановить.',
   'backups.run': 'Создать копию',
   'backups.schedule': 'Расписание: {schedule}; хранятся последние {keep}.',
   'backups.noSchedule': 'Автоматическое копирование не настроено.',

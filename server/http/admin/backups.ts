@@ -4,12 +4,20 @@
  */
 import type { RequestHandler } from 'express';
 import { authSaltSource } from '../../appliance/auth-salt.js';
-import { BackupError, backupsDir, deleteBackup, listBackups, readManifest, saltFingerprint, type BackupManifest } from '../../appliance/backups.js';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { adoptBackupFile, BackupError, backupsDir, deleteBackup, listBackups, readManifest, saltFingerprint, type BackupManifest } from '../../appliance/backups.js';
 import { BACKUP_JOB, RESTORE_JOB } from '../../appliance/jobs.js';
 import { HttpError } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import type { BackupInfo } from './contract.js';
 import { startJob } from './jobs.js';
+
+/** The largest backup archive the console may upload. */
+const BACKUP_UPLOAD_MAX_BYTES = 4 * 2 ** 30;
 
 /** true: made with this server's AUTH_SALT; false: another one (logins need it); null: an older backup that does not say */
 function saltMatches(m: BackupManifest, currentSalt: string): boolean | null {
@@ -75,6 +83,42 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     await startJob(ctx, res, RESTORE_JOB, { backupId: id, applySalt });
   };
 
+  const download: RequestHandler = async (req, res) => {
+    const manifest = await backupAnswer(readManifest(dir, String(req.params.id)));
+    res.setHeader('Content-Type', 'application/gzip');
+    res.setHeader('Content-Disposition', `attachment; filename="${manifest.file}"`);
+    res.setHeader('Content-Length', String(manifest.sizeBytes));
+    await pipeline(createReadStream(path.join(dir, manifest.file)), res);
+  };
+
+  /** The archive arrives as the raw body (application/gzip or octet-stream), streamed to disk. */
+  const upload: RequestHandler = async (req, res) => {
+    await fs.mkdir(dir, { recursive: true });
+    const temp = path.join(dir, `upload-${randomBytes(6).toString('hex')}.partial`);
+    let size = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > BACKUP_UPLOAD_MAX_BYTES) done(new HttpError(413, `a backup file may be at most ${BACKUP_UPLOAD_MAX_BYTES / 2 ** 30} GiB`, 'too_large'));
+        else done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(req, limit, createWriteStream(temp, { mode: 0o600 }));
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(400, 'the upload did not arrive completely', 'invalid_request');
+    }
+    if (size === 0) {
+      await fs.rm(temp, { force: true });
+      throw new HttpError(422, 'the file is empty', 'invalid');
+    }
+    const manifest = await backupAnswer(adoptBackupFile(dir, temp));
+    deps.logger.info({ backupId: manifest.id, sizeBytes: manifest.sizeBytes }, 'backup uploaded from the console');
+    res.status(201).json(toBackupInfo(manifest, deps.config.AUTH_SALT));
+  };
+
   const remove: RequestHandler = async (req, res) => {
     await backupAnswer(deleteBackup(dir, String(req.params.id)));
     res.status(204).end();
@@ -84,4 +128,6 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
   routes.protected.post('/backups', create);
   routes.protected.post('/backups/:id/restore', restore);
   routes.protected.delete('/backups/:id', remove);
+  routes.protected.get('/backups/:id/download', download);
+  routes.protected.post('/backups/upload', upload);
 }

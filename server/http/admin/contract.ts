@@ -67,6 +67,8 @@ export type { LogLine } from '../../log/ring.js';
 // POST /api/admin/backups/{id}/restore { confirm: true, applySalt?: boolean } → 202 { job } (takes a backup of the current state
 //   first; 409 salt_differs when the backup's AUTH_SALT is another and applySalt is not given, salt_in_environment when it cannot be written)
 // DELETE /api/admin/backups/{id} → 204
+// GET /api/admin/backups/{id}/download → the archive (application/gzip attachment <id>.jsonl.gz)
+// POST /api/admin/backups/upload (the archive as the raw body) → 201 BackupInfo (422 invalid/corrupt, 413 over 4 GiB)
 export interface BackupInfo {
   id: string; createdAt: string; sizeBytes: number; driver: 'mysql' | 'pglite'; databases: string[]; kind: 'manual' | 'scheduled' | 'pre-restore';
   /** made with this server's AUTH_SALT (false: restoring it needs "applySalt"; null: an older backup that does not say) */

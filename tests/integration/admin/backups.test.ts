@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupInfo, JobInfo, JobProgress } from '../../../server/http/admin/contract.js';
 import { applyRetention, backupsDir, createBackup, listBackups, restoreBackup, verifyBackup } from '../../../server/appliance/backups.js';
@@ -137,7 +137,7 @@ describe('backups (embedded PGlite)', () => {
     expect(backupJob).toMatchObject({ schedule: '0 3 * * *', lastRunAt: null, lastResult: null });
     expect(new Date(backupJob!.nextRunAt!).getTime()).toBeGreaterThan(Date.now());
     expect(new Date(backupJob!.nextRunAt!).getHours()).toBe(3);
-    expect(before.body.jobs.map((j) => j.name).sort()).toEqual(['backup', 'cleanup', 'restore']);
+    expect(before.body.jobs.map((j) => j.name).sort()).toEqual(['backup', 'cleanup', 'restore', 'store-move']);
 
     const run = await call<{ job: JobProgress }>(h, 'POST', '/jobs/cleanup/run', { token });
     expect(run.status).toBe(202);
@@ -297,4 +297,71 @@ describe.skipIf(!MYSQL_URL)('backups (MySQL/MariaDB)', () => {
     await expect(restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, { uploadDir: uploads })).rejects.toThrow(/bad file entry/);
     expect(readdirSync(h.dataDir)).not.toContain('evil.txt');
   });
+});
+
+describe('backups that move as files (download, upload, a failed restore reverted)', () => {
+  it('a downloaded backup uploads again (on a new machine) and restores; garbage and cut-off files are refused and leave nothing', async () => {
+    h = await startHarness({ store: sharedStore() });
+    const token = await createAdminAndLogin(h);
+    if (await h.store.databaseExists('carry')) await h.store.dropDatabase('carry');
+    await h.store.createDatabase('carry', [{ id: 1, up: 0, ord: 0, t: 3, val: 'SHORT' }, { id: 2, up: 1, ord: 1, t: 1, val: 'Склад — №1' }]);
+    const run = await call<{ job: JobProgress }>(h, 'POST', '/backups', { token });
+    expect((await waitForJob(h, token, run.body.job.id)).state).toBe('done');
+    const [backup] = (await call<{ backups: BackupInfo[] }>(h, 'GET', '/backups', { token })).body.backups;
+    const res = await fetch(`${h.url}/backups/${backup.id}/download`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${backup.id}.jsonl.gz"`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.equals(readFileSync(path.join(backupsDir(h.dataDir), `${backup.id}.jsonl.gz`)))).toBe(true);
+
+    // a new machine: its own data folder, the file brought along
+    await h.close();
+    h = await startHarness({ store: sharedStore() });
+    const token2 = await createAdminAndLogin(h);
+    const upload = (body: Buffer) => fetch(`${h!.url}/backups/upload`, {
+      method: 'POST', body, headers: { Authorization: `Bearer ${token2}`, 'Content-Type': 'application/gzip', 'X-Requested-With': 'integram-console' },
+    });
+    const garbage = await upload(Buffer.from('not a backup'));
+    expect(garbage.status).toBe(422);
+    const cut = await upload(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    expect(cut.status).toBe(422);
+    expect(readdirSync(backupsDir(h.dataDir)).filter((n) => n.startsWith('upload-'))).toEqual([]);
+    const uploaded = await upload(bytes);
+    expect(uploaded.status).toBe(201);
+    const info = (await uploaded.json()) as BackupInfo;
+    expect(info).toMatchObject({ kind: 'manual', databases: expect.arrayContaining(['carry']) });
+    await h.store.tenant('carry').update(2, { val: 'changed after the backup' });
+    const restore = await call<{ job: JobProgress }>(h, 'POST', `/backups/${info.id}/restore`, { token: token2, body: { confirm: true, applySalt: false } });
+    expect(restore.status, JSON.stringify(restore.body)).toBe(202);
+    expect((await waitForJob(h, token2, restore.body.job.id)).state).toBe('done');
+    expect((await h.store.tenant('carry').get(2))?.val).toBe('Склад — №1');
+  }, 120_000);
+
+  it('a restore that fails half-way puts every database it touched back as it was', async () => {
+    h = await startHarness({ store: sharedStore() });
+    const token = await createAdminAndLogin(h);
+    if (await h.store.databaseExists('carry')) await h.store.dropDatabase('carry');
+    await h.store.createDatabase('carry', [{ id: 1, up: 0, ord: 0, t: 3, val: 'SHORT' }, { id: 2, up: 1, ord: 1, t: 1, val: 'kept' }]);
+    const before = await h.store.exportRows('carry');
+    // a complete archive whose second database cannot be written (two rows with one id)
+    const lines = [
+      { format: 'integram-appliance-backup', version: 1, createdAt: new Date().toISOString(), driver: 'pglite', kind: 'manual', databases: ['carry', 'zzbroken'] },
+      { db: 'carry', rows: [[1, 0, 0, 3, 'SHORT'], [2, 1, 1, 1, 'from the backup']] },
+      { db: 'zzbroken', rows: [[5, 0, 0, 3, 'a'], [5, 0, 0, 3, 'b']] },
+      { end: true, rowCounts: { carry: 2, zzbroken: 2 } },
+    ];
+    const archive = gzipSync(Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'));
+    const uploaded = await fetch(`${h.url}/backups/upload`, {
+      method: 'POST', body: archive, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/gzip', 'X-Requested-With': 'integram-console' },
+    });
+    expect(uploaded.status).toBe(201);
+    const info = (await uploaded.json()) as BackupInfo;
+    const restore = await call<{ job: JobProgress }>(h, 'POST', `/backups/${info.id}/restore`, { token, body: { confirm: true } });
+    expect(restore.status, JSON.stringify(restore.body)).toBe(202);
+    const done = await waitForJob(h, token, restore.body.job.id);
+    expect(done.state).toBe('failed');
+    expect(done.message).toMatch(/every database is as it was before/);
+    expect(await h.store.exportRows('carry')).toEqual(before);
+    expect(await h.store.databaseExists('zzbroken')).toBe(false);
+  }, 120_000);
 });
