@@ -20,7 +20,7 @@ import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
 import { listColumns, type ListCol } from './list-columns.js';
 import { parseFilter } from './list-filter.js';
-import { listMaskGroups } from './masks.js';
+import { checkValGranted, listMaskGroups } from './masks.js';
 
 /** Most records one list page answers, whatever LIMIT asks for. */
 export const MAX_PAGE_ROWS = 10_000;
@@ -77,6 +77,7 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
     if (parentObj) await checkGrantOrDie(ctx, parentObj, id, 'READ');
     else ctx.myDie(`У вас нет доступа на чтение этой таблицы (${id})`, 403);
   }
+  await checkParentMask(ctx, fuNum, parentObj);
   const cols = listColumns(ctx, id);
   // filter string kept in links
   let f = '';
@@ -201,6 +202,20 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   if (recordId !== undefined) query.recordId = recordId;
   const filterString = !ctx.has('desc') && orderVal === 'val' ? `${f}&desc=0` : f;
   return { query, cols, filterString, fu, parentObj, title: obj.val, typ: obj.t, unique: String(obj.ord), sorted: orderVal !== 0 };
+}
+
+/**
+ * The parent's grant masks (the engine's parent block of a list): the record F_U names must pass its
+ * table's masks; a subordinate table whose parent table has masks is listed only under one parent.
+ */
+async function checkParentMask(ctx: RequestContext, fuNum: number, parentObj: number | null): Promise<void> {
+  if (fuNum > 1) {
+    const parent = await ctx.t.get(fuNum);
+    const parentType = parent ? ctx.meta.get(parent.t) : undefined;
+    if (parent && parentType) checkValGranted(ctx, parentType.id, formatView(BASE_NAMES[parentType.t] ?? '', parent.val, ctx, true), parentType.id);
+  } else if (parentObj !== null && ctx.session?.grants.masks.has(String(parentObj))) {
+    ctx.dieText('К объекту задан доступ по маске родителя - укажите ID родителя');
+  }
 }
 
 /** one record's cells grouped the way the engine's list reads them */
