@@ -8,6 +8,7 @@ import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
+import { checkValGranted, listMaskGroups, valBarredByMask } from './masks.js';
 import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
 import { metadataRefLabel } from './report-model.js';
 import { builtIn, formatView } from './format.js';
@@ -29,7 +30,8 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
   if (!rec || !type || type.up !== 0) ctx.dieText(`Объект ${id} не найден, вероятно, он был удален`);
   await checkGrantOrDie(ctx, id, 0, 'READ');
   const baseName = BASE_NAMES[type.t] ?? '';
-  const writable = await grantOk(ctx, id, 0, 'WRITE');
+  // without a WRITE grant, a mask with level WRITE matching the record's value makes it editable
+  const writable = (await grantOk(ctx, id, 0, 'WRITE')) || checkValGranted(ctx, rec.t, rec.val, rec.id) === 'WRITE';
   const parentDisabled = writable ? '' : 'DISABLED';
   const shownVal = baseName === 'SIGNED' ? rec.val : formatView(baseName, rec.val, ctx, true);
   const api: Record<string, unknown> = {};
@@ -136,11 +138,17 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
       };
     }
     reqs[String(key)] = out;
+    // grant masks of the column (PHP Val_barred_by_mask, then Check_Val_granted on a non-empty value)
+    const barred = !col.isArr && valBarredByMask(ctx, key, cellId === null ? null : col.isRef ? refVal : v);
     const colGrant = grants.levels.get(String(key));
-    const disabled = colGrant !== undefined ? (colGrant === 'WRITE' ? '' : 'DISABLED') : parentDisabled;
+    const disabled = barred ? 'DISABLED' : colGrant !== undefined ? (colGrant === 'WRITE' ? '' : 'DISABLED') : parentDisabled;
+    if (!col.isArr && v !== '') {
+      if (col.isRef) checkValGranted(ctx, key, refVal, toInt(v));
+      else checkValGranted(ctx, key, v);
+    }
     blockTyp.push(String(key));
     blockName.push(col.name);
-    enableSave.push(colGrant === 'WRITE' ? '<script>enable_save=1;</script>' : '');
+    enableSave.push(!barred && colGrant === 'WRITE' ? '<script>enable_save=1;</script>' : '');
     fileReqIds.push(cellId !== null ? String(cellId) : '');
     const shown = htmlspecialchars(v);
     const requestVal = shown === '' && ctx.has(`t${key}`) ? paramString(ctx.request[`t${key}`]) : shown;
@@ -222,10 +230,11 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
 async function dropdownOptions(ctx: RequestContext, target: number, current: number): Promise<Row[]> {
   const root = await ctx.t.get(1);
   const rootIsRecordParent = !!root && root.up !== 0;
-  const rows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'anyRecordParent' }, filters: [], order: { by: 'id' }, limit: 80 });
+  const maskGroups = listMaskGroups(ctx, target, false);
+  const rows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'anyRecordParent' }, filters: [], maskGroups, order: { by: 'id' }, limit: 80 });
   let list = [...rows];
   if (rootIsRecordParent && list.length < 80) {
-    const rootRows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'root' }, filters: [], order: { by: 'id' }, limit: 80 - list.length });
+    const rootRows = await ctx.t.listRecords({ typeId: target, parent: { kind: 'root' }, filters: [], maskGroups, order: { by: 'id' }, limit: 80 - list.length });
     list = [...rootRows, ...list];
   }
   if (current) {

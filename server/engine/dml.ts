@@ -15,6 +15,7 @@ import { htmlentities, isNumeric, looseNotEqual, looseNotZero, toFloat, toInt, f
 import { BASE_NAMES, type ReqInfo } from './meta.js';
 import { NO_BUILTIN_REQS, PASSWORD, PASSWORD_STARS, TOKEN, USER, XSRF } from './ids.js';
 import { moveToOrder } from './row-order.js';
+import { checkValGranted } from './masks.js';
 
 /** what the engine knows about one record's columns and current cells (PHP GetObjectReqs + Get_Current_Values) */
 export interface RecordState {
@@ -312,6 +313,7 @@ async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
         } else refId = toInt(part);
         const target = refId > 0 ? await ctx.t.get(refId) : null;
         if (!target || target.t !== info.refTarget) continue;
+        checkValGranted(ctx, info.refTarget, target.val, refId);
         pending.push({ up: i, ord: 1, t: refId, val: String(t) });
         if (!info.multi) break;
       }
@@ -529,6 +531,8 @@ async function mSave(ctx: RequestContext, s: CommandState): Promise<void> {
             if (ref <= 0) continue;
             const target = await ctx.t.get(ref);
             if (!target || (target.t !== info!.refTarget && info!.refTarget !== 1)) ctx.myDie(`Неверный тип объекта с ID=${v} или объект не найден`);
+            // the target table's grant masks must allow the target (PHP Check_Val_granted)
+            checkValGranted(ctx, info!.refTarget === 1 ? target.t : info!.refTarget!, target.val, ref);
             if (info!.multi) {
               if (curMultiSet.has(String(ref))) {
                 curMultiSet.delete(String(ref));

@@ -5,8 +5,8 @@
  * to a WRITE/READ/BARRED record of table 47), MASK (49), EXPORT (55), DELETE (56).
  *
  * This module loads a role's grant table and answers the three PHP checks:
- * Check_Types_Grant, Grant_1level and Check_Grant. Masks are loaded and exposed
- * but row-level mask filtering is not applied yet (see README.md).
+ * Check_Types_Grant, Grant_1level and Check_Grant. Masks are loaded here and applied
+ * by masks.ts (lists, dropdowns, the card, reference writes).
  */
 import type { Row, TenantStore } from '../storage/types.js';
 import { ROLE_OBJECT, LEVEL, MASK, EXPORT_FLAG, DELETE_FLAG, REP_COLS } from './ids.js';

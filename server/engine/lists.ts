@@ -20,6 +20,8 @@ import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
 import { listColumns, type ListCol } from './list-columns.js';
 import { metadataRefLabel } from './report-model.js';
+import { parseFilter } from './list-filter.js';
+import { checkValGranted, listMaskGroups } from './masks.js';
 
 /** Most records one list page answers, whatever LIMIT asks for. */
 export const MAX_PAGE_ROWS = 10_000;
@@ -35,48 +37,6 @@ function apiEscape(v: string): string {
 function defaultLimit(ctx: RequestContext): number {
   const c = toInt(ctx.req.cookies.default_limit ?? '');
   return c > 4 && c < 1001 ? c : DEFAULT_PAGE_SIZE;
-}
-
-/** parse a filter value (PHP Construct_WHERE syntax) into a predicate */
-export function parseFilter(raw: string, column: ListColumn, base: string, ctx: RequestContext, numeric: boolean): ValuePredicate | null {
-  let value = raw;
-  let not = false;
-  let cmp: 'ge' | 'le' | 'gt' | 'lt' | null = null;
-  if (value.startsWith('!')) {
-    not = true;
-    value = value.slice(1);
-  } else {
-    const lt = value.trimStart();
-    if (lt.startsWith('>=') || lt.startsWith('<=')) {
-      cmp = lt.startsWith('>=') ? 'ge' : 'le';
-      value = lt.slice(2);
-    } else if (value.trim().startsWith('>') || value.trim().startsWith('<')) {
-      cmp = lt.startsWith('>') ? 'gt' : 'lt';
-      value = lt.slice(1);
-    }
-  }
-  value = builtIn(value, ctx.formatEnv());
-  const upper = value.trim().toUpperCase();
-  if (value === '%') return not ? { op: 'absent' } : { op: 'present' };
-  if (upper.startsWith('@IN(') && value.trim().endsWith(')')) {
-    const ids = value.trim().slice(4, -1).split(',').map((x) => x.trim());
-    if (ids.some((x) => !isNumeric(x))) ctx.myDie('Недопустимы нечисловые ID');
-    return { op: 'idIn', ids: ids.map(toInt), negate: not };
-  }
-  if (value.startsWith('@')) return { op: 'idIn', ids: [toInt(value.slice(1).replace(/ /g, ''))], negate: not };
-  if (upper.startsWith('IN(') && value.trim().endsWith(')')) {
-    const values = value.trim().slice(3, -1).split(',').map((x) => x.trim().replace(/^'(.*)'$/, '$1'));
-    return { op: not ? 'notIn' : 'in', values, numeric };
-  }
-  if (upper.startsWith('REGEXP:')) return { op: 'regexp', pattern: value.trim().slice(7), negate: not };
-  if (column.kind !== 'ref' && (base === 'DATE' || base === 'DATETIME') && value !== '' && !value.includes('%')) {
-    value = formatVal(base, value, { ...ctx.formatEnv(), warn: () => undefined });
-  }
-  const between = /^(-?[\d.]+)\.\.(-?[\d.]+)$/.exec(value.trim());
-  if (between && !cmp) return { op: 'between', low: between[1], high: between[2], numeric: true };
-  if (cmp) return { op: cmp, value, numeric };
-  if (value.includes('%')) return { op: not ? 'notLike' : 'like', pattern: value };
-  return { op: not ? 'ne' : 'eq', value, numeric };
 }
 
 interface ListPlan {
@@ -118,6 +78,7 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
     if (parentObj) await checkGrantOrDie(ctx, parentObj, id, 'READ');
     else ctx.myDie(`У вас нет доступа на чтение этой таблицы (${id})`, 403);
   }
+  await checkParentMask(ctx, fuNum, parentObj);
   const cols = listColumns(ctx, id);
   // filter string kept in links
   let f = '';
@@ -237,9 +198,27 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   // every record in one answer; a page here holds at most MAX_PAGE_ROWS records
   else limit = Math.min(limit, MAX_PAGE_ROWS);
   const query: ListQuery = { typeId: id, parent, filters, order, limit: Math.max(0, limit), offset: Math.max(0, offset) };
+  const maskGroups = listMaskGroups(ctx, id, true);
+  if (maskGroups.length) query.maskGroups = maskGroups;
   if (recordId !== undefined) query.recordId = recordId;
   const filterString = !ctx.has('desc') && orderVal === 'val' ? `${f}&desc=0` : f;
   return { query, cols, filterString, fu, parentObj, title: obj.val, typ: obj.t, unique: String(obj.ord), sorted: orderVal !== 0 };
+}
+
+/**
+ * The parent's grant masks (the engine's parent block of a list): the record F_U names must pass its
+ * table's masks; a subordinate table whose parent table has masks is listed only under one parent.
+ */
+async function checkParentMask(ctx: RequestContext, fuNum: number, parentObj: number | null): Promise<void> {
+  // no masks, no extra read of the parent (a list stays one store round trip)
+  if (!ctx.session?.grants.masks.size) return;
+  if (fuNum > 1) {
+    const parent = await ctx.t.get(fuNum);
+    const parentType = parent ? ctx.meta.get(parent.t) : undefined;
+    if (parent && parentType) checkValGranted(ctx, parentType.id, formatView(BASE_NAMES[parentType.t] ?? '', parent.val, ctx, true), parentType.id);
+  } else if (parentObj !== null && ctx.session?.grants.masks.has(String(parentObj))) {
+    ctx.dieText('К объекту задан доступ по маске родителя - укажите ID родителя');
+  }
 }
 
 /** one record's cells grouped the way the engine's list reads them */
@@ -681,7 +660,7 @@ interface LabelPart {
  *   (`--` when the record has no such cell); the target table's own reference columns add nothing;
  * - `q` keeps values LIKE `%q%` (`/` with optional spaces around it becomes `%/%`; a `q` holding `%`
  *   is used as it is); `r` (an id or a comma list) keeps records whose first extra part is that row.
- * Masks are not applied yet (docs/legacy-api.md, "Masks, export and delete").
+ * - the grant masks on the dictionary and on its columns apply (masks.ts).
  */
 export async function refReqs(ctx: RequestContext, s: CommandState): Promise<never> {
   const id = numId(s);
@@ -713,7 +692,8 @@ export async function refReqs(ctx: RequestContext, s: CommandState): Promise<nev
     if (r.includes(',')) restrict = new Set(r.split(',').filter(isNumeric).map(toInt));
     else if (isNumeric(r)) restrict = new Set([toInt(r)]);
   }
-  const records = await ctx.t.listRecords({ typeId: dic, parent: { kind: 'recordParent' }, filters, order: { by: 'id' }, limit: DROPDOWN_ITEMS });
+  const maskGroups = listMaskGroups(ctx, dic, false);
+  const records = await ctx.t.listRecords({ typeId: dic, parent: { kind: 'recordParent' }, filters, maskGroups, order: { by: 'id' }, limit: DROPDOWN_ITEMS });
   const cells = parts.length && records.length ? await ctx.t.cellsOf(records.map((r) => r.id)) : [];
   const options: { id: number; val: string; label: string }[] = [];
   for (const rec of records) {

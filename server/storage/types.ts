@@ -115,6 +115,11 @@ export interface ListQuery {
   /** F_I: only this record */
   recordId?: number;
   filters: ListFilter[];
+  /**
+   * grant masks (row-level grants): a record must satisfy at least one filter of every group
+   * (the masks of one column are alternatives, the columns' groups all apply); empty groups are ignored
+   */
+  maskGroups?: ListFilter[][];
   /** ties are always broken by id ascending */
   order: ListOrder;
   limit?: number;

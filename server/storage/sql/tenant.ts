@@ -377,6 +377,9 @@ export class SqlTenantStore implements TenantStore {
     }
     if (query.recordId !== undefined) conds.push(this.intEq('r.id', query.recordId, p));
     for (const filter of query.filters) conds.push(this.filterSql(filter, p));
+    for (const group of query.maskGroups ?? []) {
+      if (group.length) conds.push(`(${group.map((f) => `(${this.filterSql(f, p)})`).join(' OR ')})`);
+    }
     return conds.join(' AND ');
   }
 

@@ -414,6 +414,28 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(await store.tenant('fx').countRecords(query)).toBe(2);
       });
 
+      it('mask groups: one filter of every group must hold (grant masks), in lists, pages and counts', async () => {
+        const t = store.tenant('fx');
+        const all = ids(await t.listRecords(base([])));
+        const query = { ...base([]), maskGroups: [
+          [{ column: first, predicate: { op: 'ne', value: 'beta' } }, { column: phone, predicate: { op: 'absent' } }],
+          [{ column: city, predicate: { op: 'notLike', pattern: 'м%' } }],
+          [],
+        ] } satisfies ListQuery;
+        const expected: number[] = [];
+        for (const id of all) {
+          const one = (filters: ListFilter[]) => t.listRecords({ ...base(filters), recordId: id });
+          const firstGroup = (await one([{ column: first, predicate: { op: 'ne', value: 'beta' } }])).length + (await one([{ column: phone, predicate: { op: 'absent' } }])).length > 0;
+          const secondGroup = (await one([{ column: city, predicate: { op: 'notLike', pattern: 'м%' } }])).length > 0;
+          if (firstGroup && secondGroup) expected.push(id);
+        }
+        expect(expected.length).toBeGreaterThan(0);
+        expect(expected.length).toBeLessThan(all.length);
+        expect(ids(await t.listRecords(query))).toEqual(expected);
+        expect(await t.countRecords(query)).toBe(expected.length);
+        expect((await t.listPage({ ...query, limit: 1 })).records.map((r) => r.id)).toEqual(expected.slice(0, 1));
+      });
+
       it('pages of a filtered list (probe per record, stops when the page is full) match the whole list', async () => {
         const t = store.tenant('fx');
         const cases: ListFilter[] = [
