@@ -9,6 +9,7 @@
 import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { BASE_NAMES } from './meta.js';
+import { parseAttrs } from './attrs.js';
 
 /** PHP MaskDelimiters(): `\` → `\\`, `:` → `\:`, `;` → `\;` */
 export function maskBkiDelimiters(v: string): string {
@@ -16,7 +17,7 @@ export function maskBkiDelimiters(v: string): string {
 }
 
 /** what the header walk learnt about the tables it met */
-interface BkiStructure {
+export interface BkiStructure {
   /** per table, in the order met: its header fields (key 0 the table itself, then column ids) */
   lines: Map<number, Map<number, string>>;
   /** tables some reference definition points to: their records are written with their ids */
@@ -25,10 +26,22 @@ interface BkiStructure {
   arrays: Set<number>;
   /** PWD columns: left out of the export */
   passwords: Set<number>;
+  /** per table, the table whose walk met it first (0 for the first one) */
+  parents: Map<number, number>;
+  /** reference columns: the table their targets are records of */
+  refs: Map<number, number>;
+  /** reference columns that hold several targets */
+  multi: Set<number>;
 }
 
-async function describeTable(ctx: RequestContext, s: BkiStructure, id: number): Promise<void> {
+export function emptyStructure(): BkiStructure {
+  return { lines: new Map(), linked: new Set(), arrays: new Set(), passwords: new Set(), parents: new Map(), refs: new Map(), multi: new Set() };
+}
+
+/** PHP constructHeader(): the header fields of a table and of every table its columns lead to */
+export async function describeTable(ctx: RequestContext, s: BkiStructure, id: number, parent = 0): Promise<void> {
   if (s.lines.has(id)) return;
+  if (!s.parents.has(id)) s.parents.set(id, parent);
   const obj = await ctx.t.get(id);
   if (!obj) return;
   const fields = new Map<number, string>();
@@ -48,12 +61,14 @@ async function describeTable(ctx: RequestContext, s: BkiStructure, id: number): 
     const attrs = req.val ? `:${maskBkiDelimiters(req.val)}` : '';
     if (baseRow && refr.t !== baseRow.t) {
       fields.set(req.id, `ref:${req.id}:${req.t}${attrs}`);
-      await describeTable(ctx, s, req.t);
-      await describeTable(ctx, s, refr.t);
+      await describeTable(ctx, s, req.t, id);
+      await describeTable(ctx, s, refr.t, id);
+      s.refs.set(req.id, refr.t);
+      if (parseAttrs(req.val).multi) s.multi.add(req.id);
     } else if ((await ctx.t.find({ up: req.t, ord: 1, tGreaterThan: 0 }, { limit: 1 })).length > 0) {
       fields.set(req.id, `arr:${req.t}${attrs}`);
       if (!s.lines.has(req.t)) {
-        await describeTable(ctx, s, req.t);
+        await describeTable(ctx, s, req.t, id);
         s.arrays.add(req.t);
       }
     } else {
@@ -105,7 +120,7 @@ async function recordLines(ctx: RequestContext, s: BkiStructure, exported: Set<n
  * `subordinateList`: the list is one parent's records (F_U > 1), whose ids are not written.
  */
 export async function bkiExport(ctx: RequestContext, typeId: number, records: readonly Row[], subordinateList: boolean): Promise<string> {
-  const s: BkiStructure = { lines: new Map(), linked: new Set(), arrays: new Set(), passwords: new Set() };
+  const s = emptyStructure();
   await describeTable(ctx, s, typeId);
   const exported = new Set<number>();
   let data = '';

@@ -2,7 +2,8 @@
  * Import of a file into a table (`POST object/{type}?import`, the file in the multipart field
  * `bki_file`), as the PHP engine reads it: a file that starts with a `DATA` line holds records only
  * (the "plain" or CSV-like form: `value;cell;cell;…;` per record, the cells in the table's column
- * order), a file that starts with structure lines is a BKI file (table-export.ts writes one).
+ * order), a file that starts with structure lines is a BKI file (table-export.ts writes one); a BKI
+ * file is read when its structure matches the database's (changing the structure is not built yet).
  *
  * The records are written in one transaction (commands.ts runs the import through runWrite): a file
  * the import refuses part-way leaves the table as it was (docs/compatibility.md: PHP keeps the
@@ -14,6 +15,8 @@ import { checkXsrf } from './auth.js';
 import { formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
 import { parseAttrs } from './attrs.js';
+import { describeTable, emptyStructure } from './table-export.js';
+import { toInt } from './php.js';
 
 /** the engine's limit for an imported file */
 export const IMPORT_MAX_BYTES = 8_388_608;
@@ -34,7 +37,7 @@ interface ImportColumn {
  * Splits a line at `;` the way the engine does: `\\`, `\:`, `\;` and `\,` are kept inside the field
  * (still escaped), so a field is unescaped afterwards with unmask().
  */
-function splitFields(line: string, sep: ';' | ','): string[] {
+function splitFields(line: string, sep: ';' | ',' | ':'): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < line.length; i++) {
@@ -116,8 +119,8 @@ function mayImport(ctx: RequestContext, typeId: number): boolean {
 
 /** pending cells, written together as the engine's batch does (which decides their ids) */
 class CellBatch {
-  /** per record, per kind (0 scalar, 1 reference, 2 multi-reference), per column: the rows */
-  private pending = new Map<number, Map<number, Map<number, NewRow[]>>>();
+  /** per record, per kind (0 scalar, 1 reference, 2 multi-reference, -1 as is), per column: the rows */
+  private pending = new Map<number, Map<number, Map<number | string, NewRow[]>>>();
   private length = 0;
 
   constructor(private readonly ctx: RequestContext) {}
@@ -146,6 +149,19 @@ class CellBatch {
     rows.push(row);
     this.length += CellBatch.rowLength(row);
     byCol.set(column, rows);
+  }
+
+  /** PHP Insert_batch(…, BATCH_ASIS): every distinct row once; written when the batch grows too long */
+  async putAsIs(row: NewRow): Promise<void> {
+    const key = `${row.ord}\0${row.t}\0${row.val}`;
+    let byKind = this.pending.get(row.up);
+    if (!byKind) this.pending.set(row.up, (byKind = new Map()));
+    let byCol = byKind.get(-1);
+    if (!byCol) byKind.set(-1, (byCol = new Map()));
+    if (byCol.has(key)) return;
+    byCol.set(key, [row]);
+    this.length += CellBatch.rowLength(row);
+    if (this.length > BATCH_LIMIT) await this.flush();
   }
 
   drop(up: number, kind: 0 | 1 | 2, column: number): void {
@@ -184,10 +200,7 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
   const declared = plain ? typeId : parseInt(first.slice(0, Math.max(first.indexOf(':'), 0)), 10) || 0;
   if (!mayImport(ctx, declared)) ctx.dieText(`У вас нет прав на загрузку объектов этого типа (${declared})`);
   if (declared <= 1) ctx.dieText(`Недопустимый тип метаданных ${declared} `);
-  if (!plain) {
-    // docs/compatibility.md: a file with structure lines (tables and columns to create) is not read here yet
-    ctx.myDie('Импорт BKI-файла со структурой пока не поддерживается: загрузите файл, который начинается строкой DATA', 501);
-  }
+  if (!plain) return importBki(ctx, typeId, declared, fu, lines);
   const tableBase = BASE_NAMES[table.t] ?? '';
   const cols = await importColumns(ctx, typeId);
   const fieldsNeeded = cols.length + 1;
@@ -271,6 +284,141 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
       else batch.drop(recordId, 0, col.id);
     }
     await batch.maybeFlush();
+  }
+  await batch.flush();
+}
+
+/** docs/compatibility.md: a BKI file that would create or change tables or columns is not read here yet */
+function structureNotSupported(ctx: RequestContext, what: string): never {
+  ctx.myDie(`Импорт BKI-файла, меняющего структуру, пока не поддерживается (${what}): структура файла должна совпадать с таблицами базы, или загрузите файл, который начинается строкой DATA`, 501);
+}
+
+/**
+ * A BKI file (structure lines, `DATA`, record lines) whose tables and columns all exist here as the
+ * file describes them: the records are added as the engine adds them (ids kept where free, a record
+ * with the same type and value reused, references by id).
+ */
+async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<void> {
+  if (declared !== typeId) structureNotSupported(ctx, `таблица ${declared} вместо ${typeId}`);
+  if (fu > 1) structureNotSupported(ctx, 'F_U');
+  const s = emptyStructure();
+  await describeTable(ctx, s, typeId);
+  const imported = new Map<number, string[]>();
+  let at = 0;
+  // structure lines, up to DATA
+  for (; at < lines.length; at++) {
+    const line = lines[at];
+    if (line === 'DATA\r\n' || line === 'DATA\n') break;
+    const fields = splitFields(line, ';');
+    fields.pop();
+    const typ = splitFields(fields[0] ?? '', ':');
+    const obj = toInt(typ[0]);
+    imported.set(obj, fields);
+    if (typ.length > 2) {
+      const row = await ctx.t.get(obj);
+      if (!row) structureNotSupported(ctx, `новая таблица ${obj}`);
+      await describeTable(ctx, s, obj);
+      if (s.lines.get(obj)?.get(0) !== fields[0]) structureNotSupported(ctx, `таблица ${obj} описана иначе`);
+    }
+  }
+  at++;
+  // the columns of each imported table, matched to ours by name and type (or by reference)
+  const localTypes = new Map<number, Map<number, number>>();
+  for (const [par, fields] of imported) {
+    const local = s.lines.get(par);
+    const mapped = new Map<number, number>();
+    localTypes.set(par, mapped);
+    for (let order = 1; order < fields.length; order++) {
+      const typ = splitFields(fields[order], ':');
+      const match = `${typ[0]}:${typ[1] ?? ''}`;
+      const found = [...(local?.entries() ?? [])].find(([, v]) => v.startsWith(match) && typ[0] !== 'ref');
+      if (found) {
+        mapped.set(order, found[0]);
+        continue;
+      }
+      if (typ[0] === 'ref') {
+        // an existing reference column: the reference definition to the same table, and its column here
+        const target = toInt(splitFields(imported.get(toInt(typ[2]))?.[0] ?? '', ':')[1] ?? '');
+        const def = (await ctx.t.find({ up: 0, t: target, val: '' }, { limit: 1 }))[0];
+        const column = def ? (await ctx.t.find({ t: def.id, up: par }, { limit: 1 }))[0] : undefined;
+        if (column && (await ctx.t.get(toInt(typ[1]))) !== null && (await ctx.t.get(toInt(typ[2]))) !== null) {
+          mapped.set(order, column.id);
+          continue;
+        }
+      }
+      structureNotSupported(ctx, `колонка «${unmask(fields[order])}» таблицы ${par}`);
+    }
+  }
+  const batch = new CellBatch(ctx);
+  const objSubst = new Map<number, number>();
+  const curParent = new Map<number, number>([[0, 1]]);
+  const curOrder = new Map<number, number>();
+  let count = 1;
+  while (at < lines.length) {
+    let buffer = lines[at++];
+    let fields = splitFields(buffer, ';');
+    const typ = splitFields(fields[0], ':');
+    let isRef = 0;
+    if (typ.length === 4) isRef = toInt(typ.shift() ?? '');
+    const orig = toInt(typ[0]);
+    const needed = imported.get(orig)?.length ?? 0;
+    while (fields.length <= needed) {
+      if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись строки ${count} не закончена`);
+      buffer += lines[at++];
+      fields = splitFields(buffer, ';');
+      count++;
+    }
+    const t = orig;
+    if (!s.lines.has(t)) ctx.myDie(`Строка ${count}: Недопустимый тип ${t}, остутствующий в мета-данных (${rtrimLine(buffer)})`);
+    count++;
+    fields.pop();
+    let newId = 0;
+    let order = 0;
+    for (const value of fields) {
+      if (newId) {
+        order++;
+        const key = localTypes.get(orig)?.get(order);
+        if (key === undefined) ctx.myDie(`Тип ${orig} (${t}) не имеет реквизита №${order} (дано слишком много реквизитов)`);
+        if (!value.length) continue;
+        if (!s.refs.has(key)) await batch.putAsIs({ up: newId, ord: 1, t: key, val: unmask(value) });
+        else if (s.multi.has(key)) {
+          let ord = 1;
+          for (const ref of value.split(',')) if (toInt(ref) !== 0) await batch.putAsIs({ up: newId, ord: ord++, t: objSubst.get(toInt(ref)) ?? toInt(ref), val: String(key) });
+        } else if (value.includes(':') || toInt(value) === 0) {
+          // the engine looks the target table up under the column's id, where it never is
+          ctx.myDie(`Строка ${count}: Тип ${key} остутствует в мета-данных (${rtrimLine(buffer)})`);
+        } else await batch.putAsIs({ up: newId, ord: 1, t: objSubst.get(toInt(value)) ?? toInt(value), val: String(key) });
+        continue;
+      }
+      if ((typ[2] ?? '') === '') ctx.myDie(`Строка ${count}: Пустой объект типа ${t} (строка ${count}) (${rtrimLine(buffer)})`);
+      let parent = 1;
+      let ord = 1;
+      const parentOf = curParent.get(s.parents.get(t) ?? -1);
+      if (parentOf !== undefined) {
+        parent = parentOf;
+        const last = curOrder.get(parent);
+        ord = last !== undefined ? last + 1 : (await ctx.t.maxOrd({ up: parent, t })) + 1;
+        curOrder.set(parent, ord);
+      }
+      const val = unmask(typ[2] ?? '');
+      if ((typ[1] ?? '') === '') newId = await ctx.t.insert({ up: parent, ord, t, val });
+      else {
+        newId = toInt(typ[1]);
+        const same = (await ctx.t.find({ t, val }, { limit: 1 }))[0];
+        const taken = same ? null : await ctx.t.get(newId);
+        if (same) {
+          objSubst.set(newId, same.id);
+          newId = same.id;
+        } else if (taken) {
+          if (taken.t === t && taken.val === val) break;
+          const fresh = await ctx.t.insert({ up: parent, ord, t, val });
+          objSubst.set(newId, fresh);
+          newId = fresh;
+        } else if (isRef) await ctx.t.insert({ id: newId, up: 1, ord: 1, t, val });
+        else await ctx.t.insert({ id: newId, up: parent, ord, t, val });
+      }
+      curParent.set(t, newId);
+    }
   }
   await batch.flush();
 }

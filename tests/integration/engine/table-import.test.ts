@@ -2,8 +2,8 @@
  * Import of a file into a table (`POST object/{type}?import`, multipart field `bki_file`,
  * docs/legacy-api.md "Export, import, backups and files"): bad input gets a clear error and writes
  * no row — a bad encoding, a record cut short (naming its line), a file over the upload limit (413),
- * no file, a missing or wrong XSRF token, no grant, a BKI file with structure lines, a line naming a
- * missing table — and a failed import leaves the rows it would have written before the error out
+ * no file, a missing or wrong XSRF token, no grant, a BKI file changing the structure, a BKI record line
+ * with too many cells or an unknown type, an import into a missing table — and a failed import leaves the rows it would have written before the error out
  * (one transaction). PGlite and (with TEST_MYSQL_URL) MariaDB.
  */
 import { createHash } from 'node:crypto';
@@ -86,6 +86,23 @@ for (const kind of STORES) {
         expect(noXsrf.json).toEqual([{ error: 'Неверный или устаревший токен CSRF<br/>' }]);
         const notGranted = await upload(tester, 'DATA\r\nА;1;;\r\n');
         expect(notGranted.text).toBe(`У вас нет прав на загрузку объектов этого типа (${type})`);
+      });
+    });
+
+    it('imports a BKI file whose structure matches the table; a bad record line later in it undoes the whole file', async () => {
+      const header = `${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;\r\nDATA\r\n`;
+      const ok = await upload(owner, `${header}${type}::Шкаф;70;a\\:b;\r\n`);
+      expect(ok.status).toBe(200);
+      const page = ok.json as { object: { id: string; val: string }[]; reqs: Record<string, Record<string, string>> };
+      const shkaf = page.object.find((o) => o.val === 'Шкаф');
+      expect(page.reqs[shkaf!.id]).toEqual({ [cols[0]]: '70', [cols[1]]: 'a:b' });
+      await expectNothingWritten(async () => {
+        const tooMany = await upload(owner, `${header}${type}::Комод;1;;\r\n${type}::Тумба;2;x;лишнее;\r\n`);
+        expect(tooMany.status).toBe(400);
+        expect(tooMany.json).toEqual([{ error: `Тип ${type} (${type}) не имеет реквизита №3 (дано слишком много реквизитов)` }]);
+        const unknownType = await upload(owner, `${header}${type}::Комод;1;;\r\n99999::Х;\r\n`);
+        expect(unknownType.status).toBe(400);
+        expect((unknownType.json as { error: string }[])[0].error).toMatch(/^Строка 2: Недопустимый тип 99999/);
       });
     });
 
