@@ -14,6 +14,8 @@ import { report } from './report.js';
 import { newDatabase } from './new-db.js';
 import { repCols } from './rep-cols.js';
 import { downloadFile } from './files.js';
+import { importTable } from './table-import.js';
+import { toInt } from './php.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
@@ -32,6 +34,12 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       });
     }
     return;
+  }
+  if (a === 'object' && ctx.has('import') && ctx.session) {
+    // the records are written in one transaction; the answer is the table's list page, read after it
+    const fu = toInt(ctx.str('F_U'));
+    await runWrite(ctx, s, () => importTable(ctx, numId(s), fu), () => ctx.core.invalidateSessions(ctx.db));
+    return objectList(ctx, s);
   }
   if (a === 'object' && ctx.has('_m_del_select')) {
     return runWrite(ctx, s, () => deleteSelection(ctx, s), () => ctx.core.invalidateSessions(ctx.db));

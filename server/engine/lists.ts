@@ -22,6 +22,7 @@ import { listColumns, type ListCol } from './list-columns.js';
 import { metadataRefLabel } from './report-model.js';
 import { parseFilter } from './list-filter.js';
 import { checkValGranted, listMaskGroups } from './masks.js';
+import { bkiExport, sendBki } from './table-export.js';
 
 /** Most records one list page answers, whatever LIMIT asks for. */
 export const MAX_PAGE_ROWS = 10_000;
@@ -193,7 +194,7 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
       limit = toInt(parts[1]);
     } else limit = toInt(parts[0]);
   }
-  if (ctx.has('csv')) limit = 1_000_000;
+  if (ctx.has('csv') || ctx.has('bki')) limit = 1_000_000;
   // docs/compatibility.md, "Deliberate differences": PHP's (int) turns LIMIT=1e99 into PHP_INT_MAX,
   // every record in one answer; a page here holds at most MAX_PAGE_ROWS records
   else limit = Math.min(limit, MAX_PAGE_ROWS);
@@ -342,14 +343,17 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     };
   });
   const csvMode = ctx.has('csv');
-  if (csvMode) {
+  // a BKI export answers the BKI text, then the page without its records (docs/legacy-api.md)
+  const bkiMode = !csvMode && ctx.has('bki');
+  if (csvMode || bkiMode) {
     const g = ctx.session!;
     if (!g.grants.exportable.has('1') && !g.grants.exportable.has(String(id)) && g.user !== 'admin' && g.user !== ctx.db) {
       ctx.dieText('У вас нет прав на выгрузку объектов этого типа');
     }
   }
+  const bki = bkiMode ? await bkiExport(ctx, id, records, fuNum > 1) : null;
   const rowsOut: { rec: Row; api: Record<string, string | number>; data: unknown[]; csv: string[]; html: string[]; view: { align: string; base: string; val: string }[]; ms: { id: string; val: string; ord: string; name: string }[] }[] = [];
-  for (const rec of records) {
+  for (const rec of bki === null ? records : []) {
     const rc: RecordCells = grouped.get(rec.id) ?? { scalar: new Map(), refs: new Map(), arrCount: new Map() };
     // a subordinate column's count is a number in `reqs`, as the engine sends it
     const api: Record<string, string | number> = {};
@@ -551,6 +555,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
   }
   const fuParam = requestParamCaseless(ctx, 'f_u');
   if (fuParam !== undefined) api['&main.a._noobj'] = { '_request_.f_u': [fuParam] };
+  if (bki !== null) sendBki(ctx, bki, api);
   ctx.dieJson(api);
 }
 

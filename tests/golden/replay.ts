@@ -154,6 +154,35 @@ export function isPlainQueryError(ex: Exchange, actualIsJson: boolean, text: str
   return !actualIsJson && text.trim() !== '' && !text.startsWith(SQL_ERROR_PREFIX) && !SQL_WORDS.test(text);
 }
 
+/**
+ * A BKI export sent to an API request (`object/{type}?bki&JSON`): the engine writes the BKI text and
+ * then the list page's JSON in one body. The BKI part (up to its last CRLF) must be equal byte for byte;
+ * the JSON tail is compared as JSON (the engine's json_encode escapes `"` and `/` and keeps PHP's key
+ * order, which JSON.stringify words differently). Returns the problems, or null when not such an exchange.
+ */
+export function bkiWithJsonProblems(ex: Exchange, text: string): string[] | null {
+  const disposition = ex.response_headers['content-disposition'];
+  if (ex.response_is_json || typeof ex.response !== 'string' || typeof disposition !== 'string' || !disposition.endsWith('data_export.bki')) return null;
+  const split = (body: string): [string, string] => {
+    const at = body.lastIndexOf('\r\n') + 2;
+    return [body.slice(0, at), body.slice(at)];
+  };
+  const [expectedBki, expectedTail] = split(ex.response);
+  const [ourBki, ourTail] = split(text);
+  const problems: string[] = [];
+  if (ourBki !== expectedBki) problems.push(`bki: expected ${JSON.stringify(expectedBki.slice(0, 300))} got ${JSON.stringify(ourBki.slice(0, 300))}`);
+  if (expectedTail.trim() === '' || ourTail.trim() === '') {
+    if (expectedTail.trim() !== ourTail.trim()) problems.push(`bki tail: expected ${JSON.stringify(expectedTail.slice(0, 200))} got ${JSON.stringify(ourTail.slice(0, 200))}`);
+    return problems;
+  }
+  try {
+    problems.push(...jsonDiff(normalise(JSON.parse(expectedTail)), normalise(JSON.parse(ourTail))));
+  } catch {
+    problems.push(`bki tail: expected JSON, got ${JSON.stringify(ourTail.slice(0, 200))}`);
+  }
+  return problems;
+}
+
 /** how our server words a list filter naming a column the table does not have (docs/compatibility.md) */
 export const LIST_FILTER_ERROR_PREFIX = 'Неверный фильтр ';
 
@@ -234,6 +263,8 @@ export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ 
       if (ex.response_is_json) {
         if (!actualIsJson) problems.push(`body: expected JSON, got text ${JSON.stringify(text.slice(0, 300))}`);
         else problems.push(...jsonDiff(...maskQueryErrors(normalise(ex.response), normalise(actualJson))));
+      } else if (bkiWithJsonProblems(ex, text) !== null) {
+        problems.push(...(bkiWithJsonProblems(ex, text) ?? []));
       } else {
         const expected = String(ex.response ?? '').trim();
         if (text.trim() !== expected && !isPlainQueryError(ex, actualIsJson, text) && !isListFilterSqlError(ex, status, text)) problems.push(`text: expected ${JSON.stringify(expected.slice(0, 300))} got ${JSON.stringify(text.trim().slice(0, 300))}`);

@@ -1,5 +1,5 @@
 /**
- * CSV export of a table (`object/{type}?csv`, docs/legacy-api.md "Export, import, backups and files"):
+ * CSV and BKI export of a table (`object/{type}?csv`, `?bki`, docs/legacy-api.md "Export, import, backups and files"):
  * who may export, the Windows-1251 bytes, quoting, the whole list rather than a page, filters.
  * PGlite and (with TEST_MYSQL_URL) MariaDB.
  */
@@ -52,6 +52,26 @@ for (const kind of STORES) {
       expect(lines.filter((l) => l !== '')).toHaveLength(31);
       const filtered = cp1251.decode(await (await csv(owner, `csv&F_${priceCol}=300`)).arrayBuffer());
       expect(filtered).toBe('Товары;Цена;Заметка\n"товар 30";300;\n');
+    });
+
+    it('refuses a BKI export to a user without the EXPORT grant', async () => {
+      const res = await csv(c, 'bki');
+      expect(await res.text()).toBe('У вас нет прав на выгрузку объектов этого типа');
+    });
+
+    it('gives the owner the BKI text of every record: alone to a browser, followed by the page JSON to the API', async () => {
+      const res = await csv(owner, 'bki');
+      expect(res.headers.get('content-disposition')).toBe('attachment;filename=data_export.bki');
+      const text = await res.text();
+      expect(text.startsWith(`${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;\r\nDATA\r\n${type}::товар 1;10;a\\;"b";\r\n`)).toBe(true);
+      expect(text.split('\r\n').filter((l) => l.startsWith(`${type}::`))).toHaveLength(30);
+      expect(text.endsWith(`${type}::товар 30;300;;\r\n`)).toBe(true);
+      const api = await (await csv(owner, `bki&JSON&F_${priceCol}=300`)).text();
+      const [bki, page] = [api.slice(0, api.lastIndexOf('\r\n') + 2), api.slice(api.lastIndexOf('\r\n') + 2)];
+      expect(bki.endsWith(`DATA\r\n${type}::товар 30;300;;\r\n`)).toBe(true);
+      const json = JSON.parse(page) as Record<string, unknown>;
+      expect(json.type).toEqual({ id: type, up: 1, val: 'Товары', base: 'SHORT' });
+      expect(json.object).toBeUndefined();
     });
   });
 }

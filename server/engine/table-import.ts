@@ -1,0 +1,424 @@
+/**
+ * Import of a file into a table (`POST object/{type}?import`, the file in the multipart field
+ * `bki_file`), as the PHP engine reads it: a file that starts with a `DATA` line holds records only
+ * (the "plain" or CSV-like form: `value;cell;cell;…;` per record, the cells in the table's column
+ * order), a file that starts with structure lines is a BKI file (table-export.ts writes one); a BKI
+ * file is read when its structure matches the database's (changing the structure is not built yet).
+ *
+ * The records are written in one transaction (commands.ts runs the import through runWrite): a file
+ * the import refuses part-way leaves the table as it was (docs/compatibility.md: PHP keeps the
+ * records it wrote before the error). After the import the engine answers the table's list page.
+ */
+import type { NewRow, Row } from '../storage/types.js';
+import type { RequestContext } from './context.js';
+import { checkXsrf } from './auth.js';
+import { formatVal } from './format.js';
+import { BASE_NAMES } from './meta.js';
+import { parseAttrs } from './attrs.js';
+import { describeTable, emptyStructure } from './table-export.js';
+import { toInt } from './php.js';
+
+/** the engine's limit for an imported file */
+export const IMPORT_MAX_BYTES = 8_388_608;
+/** PHP BATCH_LIMIT: pending cells are written once their INSERT would grow past this length */
+const BATCH_LIMIT = 31_000;
+
+/** one column of the table as the import fills it */
+interface ImportColumn {
+  id: number;
+  /** the base type name the value is formatted with (a reference column's is SHORT) */
+  base: string;
+  /** for a reference column, the table its targets are records of */
+  refTarget: number | null;
+  multi: boolean;
+}
+
+/**
+ * Splits a line at `;` the way the engine does: `\\`, `\:`, `\;` and `\,` are kept inside the field
+ * (still escaped), so a field is unescaped afterwards with unmask().
+ */
+function splitFields(line: string, sep: ';' | ',' | ':'): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '\\' && i + 1 < line.length && '\\:;,'.includes(line[i + 1])) {
+      cur += ch + line[i + 1];
+      i++;
+    } else if (ch === sep) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** PHP UnMaskDelimiters(): `\\` → `\`, `\:` → `:`, `\;` → `;` (a `\,` stays as it is) */
+function unmask(v: string): string {
+  return v.replace(/\\([\\:;])/g, '$1');
+}
+
+/** PHP rtrim($v, "\t\n\r\0\x0B") */
+const LINE_END_CHARS = new Set(['\t', '\n', '\r', '\0', '\v']);
+function rtrimLine(v: string): string {
+  let end = v.length;
+  while (end > 0 && LINE_END_CHARS.has(v[end - 1])) end--;
+  return v.slice(0, end);
+}
+
+/** the file's lines as fgets() returns them: each with its line break */
+function fileLines(text: string): string[] {
+  const out: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const nl = text.indexOf('\n', at);
+    const end = nl === -1 ? text.length : nl + 1;
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  return out;
+}
+
+/** the uploaded file, checked: present, within the size limit, UTF-8 (a BOM dropped) */
+function importedText(ctx: RequestContext): string {
+  const file = (ctx.req.files ?? []).find((f) => f.field === 'bki_file');
+  if (!file || file.size === 0) ctx.dieText(`Выберите файл (максимальный размер: ${IMPORT_MAX_BYTES} Б)`);
+  if (file.size > IMPORT_MAX_BYTES) ctx.dieText(`Ошибка. Максимальный размер файла: ${IMPORT_MAX_BYTES} Б`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.content);
+  } catch {
+    // docs/compatibility.md: PHP stores the bytes as they are; a file in another encoding is refused here
+    ctx.myDie('Файл импорта должен быть в кодировке UTF-8');
+  }
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/** the table's columns in the order their cells come in a record line */
+async function importColumns(ctx: RequestContext, typeId: number): Promise<ImportColumn[]> {
+  const cols: ImportColumn[] = [];
+  for (const req of await ctx.t.find({ up: typeId }, { orderBy: 'ord,id' })) {
+    if (req.t === typeId) continue;
+    const term = await ctx.t.get(req.t);
+    if (!term) continue;
+    const baseRow = await ctx.t.get(term.t);
+    if (!baseRow) continue;
+    if (term.t !== baseRow.t) cols.push({ id: req.id, base: 'SHORT', refTarget: term.t, multi: parseAttrs(req.val).multi });
+    else cols.push({ id: req.id, base: BASE_NAMES[baseRow.t] ?? '', refTarget: null, multi: false });
+  }
+  return cols;
+}
+
+/** may this user import into the table: the admin, the owner, or EXPORT with WRITE on it or on everything */
+function mayImport(ctx: RequestContext, typeId: number): boolean {
+  const g = ctx.session!;
+  const granted = (key: string) => g.grants.exportable.has(key) && g.grants.levels.get(key) === 'WRITE';
+  return granted('1') || granted(String(typeId)) || g.user === 'admin' || g.user === ctx.db;
+}
+
+/** pending cells, written together as the engine's batch does (which decides their ids) */
+class CellBatch {
+  /** per record, per kind (0 scalar, 1 reference, 2 multi-reference, -1 as is), per column: the rows */
+  private pending = new Map<number, Map<number, Map<number | string, NewRow[]>>>();
+  private length = 0;
+
+  constructor(private readonly ctx: RequestContext) {}
+
+  private static rowLength(r: NewRow): number {
+    return `(${r.up},${r.ord},${r.t},'${r.val}'),`.length;
+  }
+
+  put(kind: 0 | 1 | 2, column: number, row: NewRow): void {
+    let byKind = this.pending.get(row.up);
+    if (!byKind) this.pending.set(row.up, (byKind = new Map()));
+    let byCol = byKind.get(kind);
+    if (!byCol) byKind.set(kind, (byCol = new Map()));
+    const rows = byCol.get(column) ?? [];
+    // a single-value column holds one pending row: a later line's value replaces it
+    if (kind !== 2) {
+      for (const r of rows) this.length -= CellBatch.rowLength(r);
+      rows.length = 0;
+    } else {
+      const same = rows.findIndex((r) => r.t === row.t);
+      if (same >= 0) {
+        this.length -= CellBatch.rowLength(rows[same]);
+        rows.splice(same, 1);
+      }
+    }
+    rows.push(row);
+    this.length += CellBatch.rowLength(row);
+    byCol.set(column, rows);
+  }
+
+  /** PHP Insert_batch(…, BATCH_ASIS): every distinct row once; written when the batch grows too long */
+  async putAsIs(row: NewRow): Promise<void> {
+    const key = `${row.ord}\0${row.t}\0${row.val}`;
+    let byKind = this.pending.get(row.up);
+    if (!byKind) this.pending.set(row.up, (byKind = new Map()));
+    let byCol = byKind.get(-1);
+    if (!byCol) byKind.set(-1, (byCol = new Map()));
+    if (byCol.has(key)) return;
+    byCol.set(key, [row]);
+    this.length += CellBatch.rowLength(row);
+    if (this.length > BATCH_LIMIT) await this.flush();
+  }
+
+  drop(up: number, kind: 0 | 1 | 2, column: number): void {
+    const rows = this.pending.get(up)?.get(kind)?.get(column);
+    if (!rows) return;
+    for (const r of rows) this.length -= CellBatch.rowLength(r);
+    this.pending.get(up)?.get(kind)?.delete(column);
+  }
+
+  async maybeFlush(): Promise<void> {
+    if (this.length > BATCH_LIMIT) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const rows: NewRow[] = [];
+    for (const byKind of this.pending.values()) for (const byCol of byKind.values()) for (const list of byCol.values()) rows.push(...list);
+    this.pending.clear();
+    this.length = 0;
+    if (rows.length) await this.ctx.t.insertMany(rows);
+  }
+}
+
+/**
+ * Runs the import of the request's file into table `typeId`; returns normally when the records are
+ * written (the caller then answers the list page). Refusals end the request with the engine's answer.
+ */
+export async function importTable(ctx: RequestContext, typeId: number, fu: number): Promise<void> {
+  const table = await ctx.t.get(typeId);
+  // not a table: the list answers its own error
+  if (!table || table.up !== 0 || typeId <= 1) return;
+  checkXsrf(ctx);
+  const text = importedText(ctx);
+  const lines = fileLines(text);
+  const first = lines[0] ?? '';
+  const plain = first.startsWith('DATA');
+  const declared = plain ? typeId : parseInt(first.slice(0, Math.max(first.indexOf(':'), 0)), 10) || 0;
+  if (!mayImport(ctx, declared)) ctx.dieText(`У вас нет прав на загрузку объектов этого типа (${declared})`);
+  if (declared <= 1) ctx.dieText(`Недопустимый тип метаданных ${declared} `);
+  if (!plain) return importBki(ctx, typeId, declared, fu, lines);
+  const tableBase = BASE_NAMES[table.t] ?? '';
+  const cols = await importColumns(ctx, typeId);
+  const fieldsNeeded = cols.length + 1;
+  const env = ctx.formatEnv();
+  const parent = fu > 1 ? fu : 1;
+  let nextOrd = parent !== 1 ? (await ctx.t.maxOrd({ up: parent, t: typeId })) + 1 : 0;
+  const unique = table.ord === 1;
+  const batch = new CellBatch(ctx);
+  /** names of reference targets already resolved in this import, per target table */
+  const targets = new Map<string, number>();
+
+  let count = 1;
+  let at = 1;
+  while (at < lines.length) {
+    const startLine = at + 1;
+    let buffer = lines[at++];
+    let fields = splitFields(buffer, ';');
+    if (fields[0] === '') {
+      ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
+      continue;
+    }
+    // a value may hold line breaks: the record goes on until it has all its fields
+    while (fields.length <= fieldsNeeded) {
+      if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись, начатая в строке ${startLine}, не закончена (нужно полей: ${fieldsNeeded}, каждое с «;» в конце)`);
+      buffer += lines[at++];
+      fields = splitFields(buffer, ';');
+      count++;
+    }
+    fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
+    count++;
+    const value = formatVal(tableBase, unmask(fields[0]), env);
+    let existing: Row | null = null;
+    const existingCells = new Map<number, Row>();
+    if (unique) {
+      existing = (await ctx.t.find({ up: parent, t: typeId, val: value }, { limit: 1 }))[0] ?? null;
+      if (existing) for (const c of await ctx.t.find({ up: existing.id })) if (c.t !== 0) existingCells.set(c.t, c);
+    }
+    const recordId = existing ? existing.id : await ctx.t.insert({ up: parent, ord: parent !== 1 ? nextOrd++ : 1, t: typeId, val: value });
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i];
+      const raw = fields[i + 1];
+      if (raw.length === 0) continue;
+      const val = formatVal(col.base, unmask(raw), env);
+      if (col.refTarget !== null) {
+        const refType = col.refTarget;
+        if (raw === ' ') {
+          for (const c of existingCells.values()) if (c.val === String(col.id)) await ctx.t.deleteTree(c.id);
+          batch.drop(recordId, 1, col.id);
+          batch.drop(recordId, 2, col.id);
+          continue;
+        }
+        // the names are looked up as they stand in the file (escapes included), as the engine does
+        const names = col.multi ? splitFields(raw, ',') : [raw];
+        let ord = 1;
+        for (const name of names.map((n) => n.trim())) {
+          const key = `${refType}\0${name}`;
+          let target = targets.get(key);
+          if (target === undefined) {
+            const found = await ctx.t.find({ t: refType, val: name }, { limit: 1 });
+            target = found[0]?.id ?? (await ctx.t.insert({ up: 1, ord: 1, t: refType, val: name }));
+            targets.set(key, target);
+          }
+          if (!col.multi) {
+            const current = [...existingCells.values()].find((c) => c.val === String(col.id));
+            if (current) {
+              if (current.t !== target) await ctx.t.update(current.id, { t: target });
+              continue;
+            }
+          }
+          if (!existingCells.has(target)) batch.put(col.multi ? 2 : 1, col.id, { up: recordId, ord: ord++, t: target, val: String(col.id) });
+        }
+      } else if (existing && existingCells.has(col.id)) {
+        const cell = existingCells.get(col.id)!;
+        if (col.base === 'BOOLEAN' && (raw.toLowerCase() === 'false' || raw === '-1' || raw === ' ')) await ctx.t.deleteTree(cell.id);
+        else if (cell.val !== val) {
+          if (val === ' ') await ctx.t.deleteTree(cell.id);
+          else await ctx.t.update(cell.id, { val });
+        }
+      } else if (col.base === 'BOOLEAN' && (raw.toLowerCase() === 'false' || raw === '-1' || raw === ' ')) batch.drop(recordId, 0, col.id);
+      else if (val !== ' ') batch.put(0, col.id, { up: recordId, ord: 1, t: col.id, val });
+      else batch.drop(recordId, 0, col.id);
+    }
+    await batch.maybeFlush();
+  }
+  await batch.flush();
+}
+
+/** docs/compatibility.md: a BKI file that would create or change tables or columns is not read here yet */
+function structureNotSupported(ctx: RequestContext, what: string): never {
+  ctx.myDie(`Импорт BKI-файла, меняющего структуру, пока не поддерживается (${what}): структура файла должна совпадать с таблицами базы, или загрузите файл, который начинается строкой DATA`, 501);
+}
+
+/**
+ * A BKI file (structure lines, `DATA`, record lines) whose tables and columns all exist here as the
+ * file describes them: the records are added as the engine adds them (ids kept where free, a record
+ * with the same type and value reused, references by id).
+ */
+async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<void> {
+  if (declared !== typeId) structureNotSupported(ctx, `таблица ${declared} вместо ${typeId}`);
+  if (fu > 1) structureNotSupported(ctx, 'F_U');
+  const s = emptyStructure();
+  await describeTable(ctx, s, typeId);
+  const imported = new Map<number, string[]>();
+  let at = 0;
+  // structure lines, up to DATA
+  for (; at < lines.length; at++) {
+    const line = lines[at];
+    if (line === 'DATA\r\n' || line === 'DATA\n') break;
+    const fields = splitFields(line, ';');
+    fields.pop();
+    const typ = splitFields(fields[0] ?? '', ':');
+    const obj = toInt(typ[0]);
+    imported.set(obj, fields);
+    if (typ.length > 2) {
+      const row = await ctx.t.get(obj);
+      if (!row) structureNotSupported(ctx, `новая таблица ${obj}`);
+      await describeTable(ctx, s, obj);
+      if (s.lines.get(obj)?.get(0) !== fields[0]) structureNotSupported(ctx, `таблица ${obj} описана иначе`);
+    }
+  }
+  at++;
+  // the columns of each imported table, matched to ours by name and type (or by reference)
+  const localTypes = new Map<number, Map<number, number>>();
+  for (const [par, fields] of imported) {
+    const local = s.lines.get(par);
+    const mapped = new Map<number, number>();
+    localTypes.set(par, mapped);
+    for (let order = 1; order < fields.length; order++) {
+      const typ = splitFields(fields[order], ':');
+      const match = `${typ[0]}:${typ[1] ?? ''}`;
+      const found = [...(local?.entries() ?? [])].find(([, v]) => v.startsWith(match) && typ[0] !== 'ref');
+      if (found) {
+        mapped.set(order, found[0]);
+        continue;
+      }
+      if (typ[0] === 'ref') {
+        // an existing reference column: the reference definition to the same table, and its column here
+        const target = toInt(splitFields(imported.get(toInt(typ[2]))?.[0] ?? '', ':')[1] ?? '');
+        const def = (await ctx.t.find({ up: 0, t: target, val: '' }, { limit: 1 }))[0];
+        const column = def ? (await ctx.t.find({ t: def.id, up: par }, { limit: 1 }))[0] : undefined;
+        if (column && (await ctx.t.get(toInt(typ[1]))) !== null && (await ctx.t.get(toInt(typ[2]))) !== null) {
+          mapped.set(order, column.id);
+          continue;
+        }
+      }
+      structureNotSupported(ctx, `колонка «${unmask(fields[order])}» таблицы ${par}`);
+    }
+  }
+  const batch = new CellBatch(ctx);
+  const objSubst = new Map<number, number>();
+  const curParent = new Map<number, number>([[0, 1]]);
+  const curOrder = new Map<number, number>();
+  let count = 1;
+  while (at < lines.length) {
+    let buffer = lines[at++];
+    let fields = splitFields(buffer, ';');
+    const typ = splitFields(fields[0], ':');
+    let isRef = 0;
+    if (typ.length === 4) isRef = toInt(typ.shift() ?? '');
+    const orig = toInt(typ[0]);
+    const needed = imported.get(orig)?.length ?? 0;
+    while (fields.length <= needed) {
+      if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись строки ${count} не закончена`);
+      buffer += lines[at++];
+      fields = splitFields(buffer, ';');
+      count++;
+    }
+    const t = orig;
+    if (!s.lines.has(t)) ctx.myDie(`Строка ${count}: Недопустимый тип ${t}, остутствующий в мета-данных (${rtrimLine(buffer)})`);
+    count++;
+    fields.pop();
+    let newId = 0;
+    let order = 0;
+    for (const value of fields) {
+      if (newId) {
+        order++;
+        const key = localTypes.get(orig)?.get(order);
+        if (key === undefined) ctx.myDie(`Тип ${orig} (${t}) не имеет реквизита №${order} (дано слишком много реквизитов)`);
+        if (!value.length) continue;
+        if (!s.refs.has(key)) await batch.putAsIs({ up: newId, ord: 1, t: key, val: unmask(value) });
+        else if (s.multi.has(key)) {
+          let ord = 1;
+          for (const ref of value.split(',')) if (toInt(ref) !== 0) await batch.putAsIs({ up: newId, ord: ord++, t: objSubst.get(toInt(ref)) ?? toInt(ref), val: String(key) });
+        } else if (value.includes(':') || toInt(value) === 0) {
+          // the engine looks the target table up under the column's id, where it never is
+          ctx.myDie(`Строка ${count}: Тип ${key} остутствует в мета-данных (${rtrimLine(buffer)})`);
+        } else await batch.putAsIs({ up: newId, ord: 1, t: objSubst.get(toInt(value)) ?? toInt(value), val: String(key) });
+        continue;
+      }
+      if ((typ[2] ?? '') === '') ctx.myDie(`Строка ${count}: Пустой объект типа ${t} (строка ${count}) (${rtrimLine(buffer)})`);
+      let parent = 1;
+      let ord = 1;
+      const parentOf = curParent.get(s.parents.get(t) ?? -1);
+      if (parentOf !== undefined) {
+        parent = parentOf;
+        const last = curOrder.get(parent);
+        ord = last !== undefined ? last + 1 : (await ctx.t.maxOrd({ up: parent, t })) + 1;
+        curOrder.set(parent, ord);
+      }
+      const val = unmask(typ[2] ?? '');
+      if ((typ[1] ?? '') === '') newId = await ctx.t.insert({ up: parent, ord, t, val });
+      else {
+        newId = toInt(typ[1]);
+        const same = (await ctx.t.find({ t, val }, { limit: 1 }))[0];
+        const taken = same ? null : await ctx.t.get(newId);
+        if (same) {
+          objSubst.set(newId, same.id);
+          newId = same.id;
+        } else if (taken) {
+          if (taken.t === t && taken.val === val) break;
+          const fresh = await ctx.t.insert({ up: parent, ord, t, val });
+          objSubst.set(newId, fresh);
+          newId = fresh;
+        } else if (isRef) await ctx.t.insert({ id: newId, up: 1, ord: 1, t, val });
+        else await ctx.t.insert({ id: newId, up: parent, ord, t, val });
+      }
+      curParent.set(t, newId);
+    }
+  }
+  await batch.flush();
+}
