@@ -203,11 +203,20 @@ export function formatResponse(res: Response, r: LegacyResponse): void {
       res.end(Buffer.from(body.content.buffer, body.content.byteOffset, body.content.byteLength));
       return;
     case 'redirect':
-      res.setHeader('Location', body.location);
+      res.setHeader('Location', headerSafeLocation(body.location));
       res.setHeader('Content-Type', 'text/html; charset=UTF-8');
       res.end();
       return;
     case 'empty':
       res.end();
   }
+}
+
+/**
+ * A Location header carries visible ASCII only (node refuses anything else with a 500): the rest —
+ * a login in Cyrillic echoed into `/start.html?login=…`, a space, a lone surrogate — goes out
+ * percent-encoded as UTF-8, which is how a browser reads the raw bytes the PHP engine sends.
+ */
+export function headerSafeLocation(location: string): string {
+  return location.replace(/[^\x21-\x7e]+/g, (run) => [...Buffer.from(run, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
 }

@@ -99,5 +99,21 @@ for (const kind of STORES) {
       const a = await c.get(`report/${alice}?JSON`);
       expect(a.status).toBeLessThan(500);
     });
+
+    // FIXED location-non-ascii (found by `npm run soak` fuzz on 2026-12-07): auth with `reset` (or a
+    // wrong password, or a refused login) redirects to /start.html?…&login=<login> with the login as
+    // typed; a Cyrillic login or a lone surrogate made node refuse the Location header -> 500. Now the
+    // redirect goes out with the non-ASCII part percent-encoded as UTF-8.
+    it('location-non-ascii: auth redirecting with a Cyrillic login answers 302, not a 500', async () => {
+      for (const login of ['Иван', '묶鵍 x', 'a\uda2eb']) {
+        const a = await c.request('POST', '/my/auth', { form: { login, pwd: 'tester-pass-1', reset: '1' } });
+        expect(a.status, `${login}: ${a.text}`).toBe(302);
+        const location = a.headers.get('location') ?? '';
+        expect(location).toMatch(/^[\x21-\x7e]+$/);
+        expect(location).toContain('login=');
+      }
+      const cyrillic = await c.request('POST', '/my/auth', { form: { login: 'Иван', pwd: 'x', reset: '1' } });
+      expect(decodeURIComponent(cyrillic.headers.get('location') ?? '')).toContain('login=Иван');
+    });
   });
 }
