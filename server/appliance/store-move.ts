@@ -140,8 +140,8 @@ export async function restoreFolder(dir: string, aside: string | null): Promise<
   await fs.rename(aside, dir);
 }
 
-/** Settings that choose the store: set in the process environment, they cannot be switched in the .env file. */
-const STORE_SETTINGS = ['DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'] as const;
+/** The settings that choose the store (set in the process environment, the .env file cannot switch them). */
+export const STORE_SETTINGS = ['DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'] as const;
 
 /** The store settings the process environment sets (the .env file cannot change those). */
 export function storeChosenInEnvironment(env: NodeJS.ProcessEnv): string[] {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { TenantStore } from '../storage/types.js';
 import { ACTIVITY, EMAIL, PASSWORD, ROLE, TOKEN, USER, XSRF } from './ids.js';
+import { dateYmd } from './php.js';
 
 /** The legacy password hash: lowercase hex sha512(SALT + db + password) (docs/legacy-api.md, "Password hashes"). */
 export function legacyPasswordHash(salt: string, db: string, password: string): string {
@@ -35,12 +36,6 @@ export interface NewUser {
   /** also write a legacy token (and xsrf, activity) so the user can call the URL API at once */
   token?: string;
   now: number;
-}
-
-/** Date cell format of the user table (DATE: YYYYMMDD). */
-function ymd(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 /** The requisite of the user table that links to a role (115 in the templates). */
@@ -73,7 +68,7 @@ export async function insertUser(tx: TenantStore, user: NewUser): Promise<{ user
   if (user.email) await tx.insert({ up: userId, ord: 1, t: EMAIL, val: user.email });
   await tx.insert({ up: userId, ord: 1, t: role.id, val: String(roleReq) });
   const dateReq = (await tx.find({ up: USER, t: 9 }, { limit: 1 }))[0];
-  if (dateReq) await tx.insert({ up: userId, ord: 1, t: dateReq.id, val: ymd(user.now) });
+  if (dateReq) await tx.insert({ up: userId, ord: 1, t: dateReq.id, val: dateYmd(user.now / 1000) });
   if (user.token !== undefined) {
     await tx.insert({ up: userId, ord: 1, t: TOKEN, val: user.token });
     await tx.insert({ up: userId, ord: 1, t: XSRF, val: xsrf });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { assertConsoleServed, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
+import { assertConsoleServed, goTo, legacyAdminLogin, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
 const serverMissing = serverMissingReason();
@@ -14,13 +14,6 @@ if (serverMissing) console.warn(`[e2e] backup move test SKIPPED: ${serverMissing
 const PASSWORD_A = 'old office pc 2026';
 const PASSWORD_B = 'new office pc 2026';
 
-async function legacyLogin(server: TestServer, password: string): Promise<number> {
-  const res = await fetch(`${server.url}/my/auth?JSON`, {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `login=admin&pwd=${encodeURIComponent(password)}`,
-  });
-  const body = (await res.json().catch(() => ({}))) as { token?: string };
-  return res.status === 200 && typeof body.token === 'string' ? 200 : -res.status;
-}
 
 describe.skipIf(chromiumMissing || serverMissing !== null)('a backup carried to a new machine', { timeout: 240_000 }, () => {
   let a: TestServer;
@@ -51,9 +44,9 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('a backup carried to 
   });
 
   it('downloads on A, uploads and restores on B with A\'s salt, and A\'s login works on B', async () => {
-    await poll(() => legacyLogin(a, PASSWORD_A), 60_000).toBe(200);
+    await poll(() => legacyAdminLogin(a.url, PASSWORD_A), 60_000).toBe(200);
     // before: A's password is not a login on B
-    expect(await legacyLogin(b, PASSWORD_A)).not.toBe(200);
+    expect(await legacyAdminLogin(b.url, PASSWORD_A)).not.toBe(200);
 
     await openConsole(page, a.url);
     await signIn(page, PASSWORD_A);
@@ -81,7 +74,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('a backup carried to 
     // the salt applies after a restart
     await goTo(page, 'settings');
     await page.getByTestId('restart-server').click();
-    await poll(() => legacyLogin(b, PASSWORD_A), 120_000).toBe(200);
+    await poll(() => legacyAdminLogin(b.url, PASSWORD_A), 120_000).toBe(200);
     await screenshot(page, 'backup-move-restored');
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { assertConsoleServed, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
+import { assertConsoleServed, goTo, legacyAdminLogin, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
 import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
@@ -17,14 +17,6 @@ if (serverMissing) console.warn(`[e2e] data move test SKIPPED: ${serverMissing}`
 const PASSWORD = 'office admin 2026';
 const DB_NAME = 'integram_moved';
 
-/** The Integram login of the default database's admin (created at the first run with the console password). */
-async function legacyLogin(server: TestServer): Promise<number> {
-  const res = await fetch(`${server.url}/my/auth?JSON`, {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `login=admin&pwd=${encodeURIComponent(PASSWORD)}`,
-  });
-  const body = (await res.json()) as { token?: string };
-  return res.status === 200 && typeof body.token === 'string' ? res.status : -res.status;
-}
 
 describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving the data from the console', { timeout: 240_000 }, () => {
   let mariadb: Mariadb;
@@ -54,7 +46,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving 
   });
 
   it('moves embedded → MariaDB and back, restarting onto each, with logins working', async () => {
-    await poll(() => legacyLogin(server), 60_000).toBe(200);
+    await poll(() => legacyAdminLogin(server.url, PASSWORD), 60_000).toBe(200);
     await openConsole(page, server.url);
     await signIn(page, PASSWORD);
     await goTo(page, 'settings');
@@ -72,10 +64,10 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving 
     await poll(() => page.getByTestId('move-done').textContent(), 120_000).toContain('Restart the server');
     await screenshot(page, 'move-2-done');
     // the old store is not written any more: the data API waits for the restart
-    expect(await legacyLogin(server)).toBe(-503);
+    expect(await legacyAdminLogin(server.url, PASSWORD)).toBe(-503);
     await page.getByTestId('move-restart').click();
     await poll(() => page.getByTestId('store-current').getAttribute('data-driver'), 120_000).toBe('mysql');
-    await poll(() => legacyLogin(server), 60_000).toBe(200);
+    await poll(() => legacyAdminLogin(server.url, PASSWORD), 60_000).toBe(200);
     await screenshot(page, 'move-3-on-mysql');
 
     // back to the embedded store (its earlier folder is kept aside, never deleted)
@@ -85,7 +77,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving 
     await poll(() => page.getByTestId('move-done').textContent(), 120_000).toContain('Restart the server');
     await page.getByTestId('move-restart').click();
     await poll(() => page.getByTestId('store-current').getAttribute('data-driver'), 120_000).toBe('pglite');
-    await poll(() => legacyLogin(server), 60_000).toBe(200);
+    await poll(() => legacyAdminLogin(server.url, PASSWORD), 60_000).toBe(200);
 
     await page.getByTestId('language').selectOption('ru');
     await poll(() => page.getByTestId('store-move').textContent()).toContain('Где хранятся данные');

@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { adminExists } from '../../appliance/admin-account.js';
 import { applyLiveSettings, planSettingsChange, readSettings, validateSettings, writeSettings } from '../../appliance/settings.js';
+import { STORE_SETTINGS } from '../../appliance/store-move.js';
 import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
 import { HttpError, issueFields } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
@@ -27,7 +28,7 @@ function settingsValues(req: Request): Record<string, unknown> {
   return settingsUpdate(req).values;
 }
 
-const STORE_KEYS = new Set(['DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME']);
+const STORE_KEYS: ReadonlySet<string> = new Set(STORE_SETTINGS);
 
 /**
  * A change of the store settings never leads silently to an empty store: the new MySQL must

@@ -43,6 +43,18 @@ export class AdminClient {
   }
 }
 
+/**
+ * The legacy login of the default database's `admin` (made at the first run with the console
+ * password): 200 when it gives a token, else the status negated (a 200 without a token is -200).
+ */
+export async function legacyAdminLogin(baseUrl: string, password: string): Promise<number> {
+  const res = await fetch(`${baseUrl}/my/auth?JSON`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `login=admin&pwd=${encodeURIComponent(password)}`,
+  });
+  const body = (await res.json().catch(() => ({}))) as { token?: string };
+  return res.status === 200 && typeof body.token === 'string' ? 200 : -res.status;
+}
+
 /** First-run setup through the API (for suites that are not about the wizard). */
 export async function setupAdminViaApi(baseUrl: string, password: string): Promise<void> {
   const client = new AdminClient(baseUrl);

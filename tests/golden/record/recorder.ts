@@ -7,6 +7,7 @@
  * with a fixed boundary so the recorded body is replayable byte for byte), or `raw`.
  */
 import { writeFileSync } from 'node:fs';
+import type { Exchange } from '../replay.js';
 
 export const MULTIPART_BOUNDARY = '----integram-recorder-boundary-7c1f';
 
@@ -37,23 +38,8 @@ export interface Answer {
   text: string;
 }
 
-export interface RecordedExchange {
-  seq: number;
-  name: string;
-  note?: string;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string | null;
-  /** set instead of `body` when the request body is not valid UTF-8 text */
-  body_base64?: string;
-  status: number;
-  response_headers: Record<string, string | string[]>;
-  response_is_json: boolean;
-  response: unknown;
-  /** set when the response body is not UTF-8 text (a Windows-1251 CSV export): its bytes, compared byte for byte */
-  response_base64?: string;
-}
+/** one line of a recording: the shape the replay reads (tests/golden/replay.ts) */
+export type RecordedExchange = Exchange;
 
 function formEncode(fields: Record<string, string | number | null | undefined>): string {
   return Object.entries(fields)
