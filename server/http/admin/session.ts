@@ -9,7 +9,8 @@ import { offlineAdminLogin } from '../../appliance/admin-offline.js';
 import { HttpError } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import { ADMIN_COOKIE, type LoginResponse } from './contract.js';
-import { clientAddress, presentedToken } from './guard.js';
+import { presentedToken } from './guard.js';
+import { clientAddress } from '../security.js';
 
 function cookieOptions(req: Request): CookieOptions {
   return { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/api/admin' };

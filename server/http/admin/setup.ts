@@ -13,7 +13,8 @@ import type { Store } from '../../storage/types.js';
 import { HttpError, issueFields } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import type { SetupResponse, SetupStatus } from './contract.js';
-import { clientAddress, fromLoopback, LOGIN_REQUIRED } from './guard.js';
+import { fromLoopback, LOGIN_REQUIRED } from './guard.js';
+import { clientAddress } from '../security.js';
 import { setSessionCookie } from './session.js';
 
 const mysqlTestSchema = z.object({

@@ -7,6 +7,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { lostDatabase, sendError } from '../errors.js';
+import { clientAddress } from '../security.js';
 import { setOwn, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
 import { cleanText, cleanValue, fieldsToParams, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
 import { isMultipart, MultipartTooLarge, parseMultipart, type MultipartBody, type MultipartLimits } from './multipart.js';
@@ -96,7 +97,7 @@ export function toLegacyRequest(req: Request, multipart: MultipartBody | null = 
     cookies: parseCookies(headers.cookie ?? ''),
     headers,
     method: req.method,
-    remoteAddr: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    remoteAddr: clientAddress(req),
     host: headers.host ?? '',
     uri: original,
     forceJson,
