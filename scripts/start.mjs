@@ -33,6 +33,12 @@ function buildIsStale() {
   return changed ? `${changed} changed since the last build` : null;
 }
 
+// `npm run start:high-mem`: a 4 GB JavaScript heap for large imports and reports; NODE_OPTIONS
+// reaches the server process the launcher starts (and every restart of it)
+if (process.argv.includes('--high-mem')) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=4096`.trim();
+}
+
 const stale = buildIsStale();
 if (stale) {
   console.log(`> building (${stale}): npm run build`);

@@ -366,6 +366,8 @@ export interface SpawnOptions extends Omit<ProcessOptions, 'env' | 'cwd'> {
   envFile?: string;
   /** node flags before the entry (--cpu-prof ...) */
   nodeFlags?: string[];
+  /** arguments after the entry */
+  args?: string[];
   /** of the temp folder */
   prefix?: string;
 }
@@ -406,7 +408,7 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
     env.ENV_FILE = envFile;
   }
   Object.assign(env, options.env);
-  const proc = startProcess([...(options.nodeFlags ?? []), ...command], { ...options, cwd: options.cwd ?? workDir, env });
+  const proc = startProcess([...(options.nodeFlags ?? []), ...command, ...(options.args ?? [])], { ...options, cwd: options.cwd ?? workDir, env });
   const url = `http://127.0.0.1:${port}`;
   let exitedYet = false;
   void proc.exited.then(() => (exitedYet = true));

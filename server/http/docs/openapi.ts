@@ -83,7 +83,7 @@ const deploymentInfo = z.object({
 });
 const systemResources = z.object({
   cpu: z.object({ cores: z.number(), loadAvg: z.array(z.number()) }),
-  memory: z.object({ total: z.number(), free: z.number(), processRss: z.number(), heapUsed: z.number() }),
+  memory: z.object({ total: z.number(), free: z.number(), processRss: z.number(), heapUsed: z.number(), heapLimit: z.number() }),
   disk: z.object({ dataDir: z.string(), total: z.number().nullable(), free: z.number().nullable() }),
   eventLoopLagMs: z.number(),
 });

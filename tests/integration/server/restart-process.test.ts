@@ -70,3 +70,19 @@ describe('who restarts the server', () => {
     expect(restartOwner({}, false)).toBe('itself');
   });
 });
+
+describe('npm run start:high-mem', { timeout: 120_000 }, () => {
+  let server: ServerProcess | null = null;
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+  });
+
+  it('runs the server (under the launcher) with a 4 GB JavaScript heap', async () => {
+    server = await spawnServer({ entryFile: path.join(REPO_ROOT, 'scripts', 'start.mjs'), args: ['--high-mem'] });
+    const token = await firstRunSetup(server.url, PASSWORD);
+    const resources = await getJson<{ memory: { heapLimit: number } }>(`${server.url}/api/system-resources`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(resources.status).toBe(200);
+    expect(resources.body.memory.heapLimit).toBeGreaterThanOrEqual(4096 * 1024 * 1024);
+  });
+});
