@@ -6,6 +6,9 @@ module.exports = {
     {
       name: 'integram',
       script: 'dist/server/index.js',
+      // node, or the path of bun (deploy/deploy-bun.sh --pm2 sets it): PM2 ignores --interpreter
+      // for an app declared here
+      interpreter: process.env.INTEGRAM_INTERPRETER || 'node',
       // the checkout: this file's folder's parent
       cwd: `${__dirname}/..`,
       // one process per instance: several instances are separate apps (or machines) on one MySQL

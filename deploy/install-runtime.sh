@@ -20,7 +20,7 @@ for manifest in "$src"/*/package.json; do
   mkdir -p "$target/$ws" && cp "$manifest" "$target/$ws/"
 done
 (cd "$target" && ELECTRON_SKIP_BINARY_DOWNLOAD=1 SCARF_ANALYTICS=false npm ci --omit=dev --workspace server --include-workspace-root=false \
-  --no-audit --no-fund --loglevel=error "$@")
+  --ignore-scripts --no-audit --no-fund --loglevel=error "$@")
 
 mkdir -p "$target/dist" "$target/resources"
 cp -R "$src/dist/server" "$target/dist/"

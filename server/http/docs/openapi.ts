@@ -79,7 +79,7 @@ const health = z.object({
 });
 const deploymentInfo = z.object({
   version: z.string(), commit: z.string().nullable(), buildTime: z.string().nullable(), mode: z.enum(['desktop', 'headless']), nodeVersion: z.string(),
-  electronVersion: z.string().optional(), platform: z.string(), startedAt: z.string(), host: z.string(), port: z.number().nullable(), urls: z.array(z.string()),
+  electronVersion: z.string().optional(), bunVersion: z.string().optional(), platform: z.string(), startedAt: z.string(), host: z.string(), port: z.number().nullable(), urls: z.array(z.string()),
 });
 const systemResources = z.object({
   cpu: z.object({ cores: z.number(), loadAvg: z.array(z.number()) }),

@@ -195,6 +195,8 @@ export function createHealthRouter(deps: HealthDeps): Router {
       mode: runtime.mode,
       nodeVersion: process.versions.node,
       ...(electronVersion ? { electronVersion } : {}),
+      // Bun reports a Node version too; this says which runtime really runs the server
+      ...(process.versions.bun ? { bunVersion: process.versions.bun } : {}),
       platform: process.platform,
       arch: process.arch,
       startedAt: runtime.startedAt.toISOString(),
