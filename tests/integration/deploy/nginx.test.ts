@@ -6,20 +6,16 @@
  * forge its address past nginx, and killing an instance under load costs no GET an answer (nginx
  * passes it to the other instance).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRows } from '../../golden/replay.js';
 import { withStore } from '../../bench/seed.js';
-import { freePort, sleep } from '../../support/net.mjs';
+import { sleep } from '../../support/net.mjs';
 import { getJson } from '../../support/http.js';
-import { makeTempDir, removeDir, REPO_ROOT, spawnServer, type ServerProcess } from '../../support/server.js';
+import { NGINX_BINARY as NGINX, startNginx, type Nginx } from '../../support/nginx.js';
+import { spawnServer, type ServerProcess } from '../../support/server.js';
 import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../../support/stores.js';
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? null;
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 if (!NGINX) {
   if (inCi) throw new Error('nginx is not installed: in CI the nginx suite must run (apt-get install nginx)');
@@ -27,43 +23,17 @@ if (!NGINX) {
 }
 if (!TEST_MYSQL_URL) console.warn('[deploy/nginx] TEST_MYSQL_URL is not set: suite skipped');
 
-const CONF = path.join(REPO_ROOT, 'deploy', 'nginx', 'integram.conf');
 const SALT = 'oracle-salt';
-
-/** a substitution the test makes in the shipped config; it fails when the config no longer has that line */
-function substitute(text: string, from: string, to: string): string {
-  if (!text.includes(from)) throw new Error(`deploy/nginx/integram.conf no longer contains: ${from}`);
-  return text.split(from).join(to);
-}
-
-interface Answer { status: number; text: string; headers: Record<string, string | string[] | undefined> }
 
 describe.skipIf(!NGINX || !TEST_MYSQL_URL)('nginx in front of two instances on one MariaDB', () => {
   const schema = TEST_MYSQL_URL ? privateSchemaOptions('ngx') : null;
-  let work = '';
-  let ca = '';
-  let httpPort = 0;
-  let httpsPort = 0;
   let a: ServerProcess;
   let b: ServerProcess;
-  let nginx: ChildProcess | null = null;
+  let proxy: Nginx;
 
-  /** a request to nginx over HTTPS, trusting only the test's certificate */
-  const viaNginx = (method: string, pathAndQuery: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> =>
-    new Promise((resolve, reject) => {
-      const req = https.request({ host: '127.0.0.1', port: httpsPort, path: pathAndQuery, method, headers, ca, timeout: 10_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(body);
-    });
+  const viaNginx: Nginx['request'] = (...args) => proxy.request(...args);
 
   beforeAll(async () => {
-    work = makeTempDir('integram-nginx-');
-    chmodSync(work, 0o755);
     const mysqlUrl = `${TEST_MYSQL_URL!.replace(/\/+$/, '')}/${schema!.database}`;
     await withStore({ mysql: schema! }, (store) => store.importRows('my', loadRows('start-rows.json')));
     const env = {
@@ -73,60 +43,17 @@ describe.skipIf(!NGINX || !TEST_MYSQL_URL)('nginx in front of two instances on o
     [a, b] = await Promise.all([spawnServer({ entry: 'built', env }), spawnServer({ entry: 'built', env })]);
     for (const s of [a, b]) await s.waitFor(async () => (await fetch(`${s.url}/health/ready`)).ok, 'store open (/health/ready 200)', 60_000);
 
-    // a certificate for 127.0.0.1, as an office would get one for its server's name
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(work, 'tls.key'), '-out', path.join(work, 'tls.crt')], { stdio: 'ignore' });
-    ca = readFileSync(path.join(work, 'tls.crt'), 'utf8');
-    httpPort = await freePort();
-    httpsPort = await freePort();
-
-    let conf = readFileSync(CONF, 'utf8');
-    conf = substitute(conf, '    server 127.0.0.1:8081 max_fails=3 fail_timeout=10s;',
-      `    server 127.0.0.1:${a.port} max_fails=3 fail_timeout=10s;\n    server 127.0.0.1:${b.port} max_fails=3 fail_timeout=10s;`);
-    conf = substitute(conf, '    listen 80;', `    listen 127.0.0.1:${httpPort};`);
-    conf = substitute(conf, '    listen [::]:80;\n', '');
-    conf = substitute(conf, '    listen 443 ssl http2;', `    listen 127.0.0.1:${httpsPort} ssl http2;`);
-    conf = substitute(conf, '    listen [::]:443 ssl http2;\n', '');
-    conf = substitute(conf, '/etc/ssl/certs/integram.crt', path.join(work, 'tls.crt'));
-    conf = substitute(conf, '/etc/ssl/private/integram.key', path.join(work, 'tls.key'));
-    writeFileSync(path.join(work, 'integram.conf'), conf);
-    const temp = path.join(work, 'temp');
-    mkdirSync(temp, { mode: 0o777 });
-    chmodSync(temp, 0o777);
-    writeFileSync(path.join(work, 'nginx.conf'), [
-      'daemon off;', 'worker_processes 1;', `pid ${path.join(work, 'nginx.pid')};`, `error_log ${path.join(work, 'error.log')} warn;`,
-      'events { worker_connections 512; }',
-      'http {', '  access_log off;',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${temp}/${k};`),
-      `  include ${path.join(work, 'integram.conf')};`, '}', '',
-    ].join('\n'));
-    execFileSync(NGINX!, ['-t', '-q', '-c', path.join(work, 'nginx.conf')], { stdio: 'pipe' });
-    nginx = spawn(NGINX!, ['-c', path.join(work, 'nginx.conf')], { stdio: 'ignore' });
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        if ((await viaNginx('GET', '/health')).status === 200) break;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-      }
-      await sleep(100);
-    }
+    proxy = await startNginx([a.port, b.port]);
   }, 180_000);
 
   afterAll(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((r) => nginx!.once('exit', r));
-      nginx.kill('SIGQUIT');
-      await Promise.race([exited, sleep(5000)]);
-      nginx.kill('SIGKILL');
-    }
+    await proxy?.stop();
     await Promise.all([a?.close(), b?.close()]);
     if (schema) await dropSchema(schema);
-    if (work) removeDir(work);
   });
 
   it('sends plain HTTP to HTTPS', async () => {
-    const res = await fetch(`http://127.0.0.1:${httpPort}/my/xsrf?JSON`, { redirect: 'manual' });
+    const res = await fetch(`http://127.0.0.1:${proxy.httpPort}/my/xsrf?JSON`, { redirect: 'manual' });
     expect(res.status).toBe(301);
     expect(res.headers.get('location')).toBe('https://127.0.0.1/my/xsrf?JSON');
   });
