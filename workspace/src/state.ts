@@ -1,0 +1,64 @@
+/**
+ * The workspace's shared state: the database (the page's first path segment), the one legacy
+ * client, the session, the user's tables, and the view in the address's hash
+ * (`#/t/{table}`, `#/t/{table}/{parent}`, `#/rec/{id}`, `#/new/{table}/{parent}`, `#/reports`,
+ * `#/report/{id}`, `#/import/{table}`, `#/schema`).
+ */
+import { reactive, ref } from 'vue';
+import { LegacyClient, type Session } from './api/legacy.js';
+
+export const db = (location.pathname.split('/')[1] ?? '').toLowerCase();
+export const client = new LegacyClient(db);
+
+export const session = ref<Session | null>(null);
+export const tables = ref<Array<{ id: string; name: string }>>([]);
+
+export async function loadTables(): Promise<void> {
+  const dict = await client.dict();
+  tables.value = Object.entries(dict)
+    .map(([id, name]) => ({ id, name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export type Route =
+  | { view: 'home' }
+  | { view: 'table'; table: string; parent?: number }
+  | { view: 'record'; id: string }
+  | { view: 'new'; table: string; parent: number }
+  | { view: 'reports' }
+  | { view: 'report'; id: string }
+  | { view: 'import'; table: string }
+  | { view: 'schema' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '');
+  const [head, a, b] = parts;
+  const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? v : null);
+  if (head === 't' && num(a)) return { view: 'table', table: a, ...(num(b) ? { parent: Number(b) } : {}) };
+  if (head === 'rec' && num(a)) return { view: 'record', id: a };
+  if (head === 'new' && num(a)) return { view: 'new', table: a, parent: num(b) ? Number(b) : 1 };
+  if (head === 'reports') return { view: 'reports' };
+  if (head === 'report' && num(a)) return { view: 'report', id: a };
+  if (head === 'import' && num(a)) return { view: 'import', table: a };
+  if (head === 'schema') return { view: 'schema' };
+  return { view: 'home' };
+}
+
+export const route = ref<Route>(parseRoute(location.hash));
+window.addEventListener('hashchange', () => {
+  route.value = parseRoute(location.hash);
+});
+
+export function go(hash: string): void {
+  if (location.hash === hash) route.value = parseRoute(hash);
+  else location.hash = hash;
+}
+
+/** a short note shown at the top (saved, deleted …) or an error */
+export const notice = reactive({ text: '', error: false, seq: 0 });
+
+export function say(text: string, error = false): void {
+  notice.text = text;
+  notice.error = error;
+  notice.seq += 1;
+}
