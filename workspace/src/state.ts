@@ -47,6 +47,8 @@ export function parseRoute(hash: string): Route {
 export const route = ref<Route>(parseRoute(location.hash));
 window.addEventListener('hashchange', () => {
   route.value = parseRoute(location.hash);
+  // a note belongs to the view it was said in, unless it was said while going to this one
+  if (Date.now() - notice.at > 1500) notice.text = '';
 });
 
 export function go(hash: string): void {
@@ -55,10 +57,11 @@ export function go(hash: string): void {
 }
 
 /** a short note shown at the top (saved, deleted …) or an error */
-export const notice = reactive({ text: '', error: false, seq: 0 });
+export const notice = reactive({ text: '', error: false, seq: 0, at: 0 });
 
 export function say(text: string, error = false): void {
   notice.text = text;
   notice.error = error;
   notice.seq += 1;
+  notice.at = Date.now();
 }

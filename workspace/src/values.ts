@@ -17,6 +17,10 @@ export interface Column {
   required: boolean;
   /** subordinate table id */
   arr?: string;
+  /**
+   * an explicit READ grant on the column: its input is disabled. A table's READ grant only marks
+   * the card (a mask may still give WRITE per record): the engine decides, its refusal is shown.
+   */
   readOnly: boolean;
   /** index of the column in a JSON_OBJ row's `r` */
   index: number;
@@ -46,11 +50,10 @@ export function parseAttrs(attrs: string | undefined): { required: boolean; mult
 }
 
 export function columnsOf(meta: TableMeta): Column[] {
-  const tableReadOnly = meta.granted === 'READ';
   const firstAttrs = parseAttrs(meta.attrs);
   const first: Column = {
     id: meta.id, name: plainMessage(meta.alias || firstAttrs.alias || meta.val), base: Number(meta.type), first: true,
-    multi: false, required: true, readOnly: tableReadOnly, index: 0,
+    multi: false, required: true, readOnly: false, index: 0,
   };
   const rest = (meta.reqs ?? []).map((req: ColumnMeta, i): Column => {
     const attrs = parseAttrs(req.attrs);

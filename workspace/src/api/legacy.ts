@@ -180,7 +180,7 @@ export class LegacyClient {
     return `${this.origin}/${this.db}/${path}${q ? `?${q}` : ''}`;
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, params: Params, body?: BodyInit): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, params: Params, body?: string | FormData): Promise<T> {
     const headers: Record<string, string> = {};
     if (typeof body === 'string') headers['Content-Type'] = 'application/x-www-form-urlencoded';
     let response: Response;
