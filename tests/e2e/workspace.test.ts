@@ -309,6 +309,44 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     expect(blockedOf(page)).toEqual([]);
   });
 
+  it('opens a record\'s subordinate table, adds a subordinate record and moves one to another parent', async () => {
+    // Client gets a subordinate table "Line" (a table with a column of its own, attached as a column)
+    const line = await admin.newType('Line', 3);
+    const qty = await admin.addColumn(line, await admin.newType('Qty', 13));
+    const linesCol = await admin.addColumn(ids.client, line);
+    await admin.newRecord(line, { [`t${line}`]: 'bolt', [`t${qty}`]: 10 }, ids.alice);
+    const nut = await admin.newRecord(line, { [`t${line}`]: 'nut', [`t${qty}`]: 5 }, ids.alice);
+
+    const page = await newPage();
+    await page.goto(`${server.url}/${DB}#/rec/${ids.alice}`);
+    await chooseLocale(page, 'en');
+    await signInWorkspace(page, ADMIN.login, ADMIN.password);
+    await page.goto(`${server.url}/${DB}#/rec/${ids.alice}`);
+    await poll(() => page.getByTestId(`sub-${linesCol}`).textContent()).toBe('Open (2)');
+    await page.getByTestId(`sub-${linesCol}`).click();
+    await poll(() => page.getByTestId('ws-row').locator('td:first-child').allTextContents()).toEqual(['bolt', 'nut']);
+    await expect(page.getByTestId('ws-parent-link').textContent()).resolves.toBe('Alice');
+    await page.getByTestId('ws-new').click();
+    await page.getByTestId(`input-${line}`).fill('washer');
+    await page.getByTestId(`input-${qty}`).fill('3');
+    await page.getByTestId('ws-save').click();
+    await poll(() => page.getByTestId('ws-card-title').textContent()).toBe('washer');
+    const children = await admin.get<Array<{ r: string[] }>>(`object/${line}?JSON_OBJ&F_U=${ids.alice}`);
+    expect(children.map((c) => c.r)).toEqual([['bolt', '10'], ['nut', '5'], ['washer', '3']]);
+    await screenshot(page, 'ws-en-12-subordinate');
+
+    // move "nut" under Bob
+    await page.goto(`${server.url}/${DB}#/rec/${nut}`);
+    await page.getByTestId('ws-move-to').fill(String(ids.bob));
+    await page.getByTestId('ws-move').click();
+    await poll(() => page.getByTestId('ws-notice').textContent()).toBe('Moved');
+    const bobs = await admin.get<Array<{ r: string[] }>>(`object/${line}?JSON_OBJ&F_U=${ids.bob}`);
+    expect(bobs.map((c) => c.r[0])).toEqual(['nut']);
+    await page.getByTestId('ws-back').click();
+    await poll(() => page.getByTestId('ws-parent-link').textContent()).toBe('Bob');
+    expect(blockedOf(page)).toEqual([]);
+  });
+
   it('fits a 10" tablet', async () => {
     const page = await newPage({ width: 800, height: 1280 });
     await page.goto(`${server.url}/${DB}`);
