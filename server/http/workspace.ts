@@ -8,19 +8,20 @@
  */
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isRoutableDbName, RESERVED_TENANT_NAMES } from '../storage/db-names.js';
 
 /** The first path segment of the workspace's assets (never a database's name to the legacy API). */
 export const WORKSPACE_ROOT = 'workspace';
 
-/** first segments that are the server's own, never a database the workspace opens */
-const NOT_DATABASES: ReadonlySet<string> = new Set(['api', 'console', 'health', 'download', WORKSPACE_ROOT]);
-const DATABASE_PAGE = /^\/([a-z0-9_]{1,15})\/?$/i;
+/** `/{db}` or `/{db}/` */
+const DATABASE_PAGE = /^\/([^/]+)\/?$/;
 
 /** Is this request a browser opening a database's page (the workspace's login)? */
 export function wantsWorkspacePage(req: Pick<Request, 'method' | 'path' | 'headers' | 'originalUrl'>): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const match = DATABASE_PAGE.exec(req.path);
-  if (!match || NOT_DATABASES.has(match[1].toLowerCase())) return false;
+  // the server's own route names are never a database the workspace opens
+  if (!match || !isRoutableDbName(match[1]) || RESERVED_TENANT_NAMES.has(match[1].toLowerCase())) return false;
   if (!String(req.headers.accept ?? '').toLowerCase().includes('text/html')) return false;
   const q = req.originalUrl.indexOf('?');
   if (q < 0) return true;
