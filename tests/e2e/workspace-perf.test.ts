@@ -26,7 +26,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the first page of
   let table = 0;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-perf-' }), launchChromium()]);
+    [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-perf-', waitForStore: 180_000 }), launchChromium()]);
     const store = server.booted.storeHandle.current();
     if (!store) throw new Error('no store');
     const engine = productEngine(server.booted.context);

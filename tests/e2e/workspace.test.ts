@@ -35,7 +35,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-e2e-' }), launchChromium()]);
+    [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-e2e-', waitForStore: 180_000 }), launchChromium()]);
     const store = server.booted.storeHandle.current();
     if (!store) throw new Error('no store');
     const engine = productEngine(server.booted.context);
@@ -58,7 +58,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     await admin.login(ADMIN.login, ADMIN.password);
     const grantOf = async (role: number) => (await store.tenant(DB).find({ up: role, t: 116 }))[0].id;
     ids = await seedDemo(admin, USER, grantOf);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
@@ -107,6 +107,8 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
       await poll(() => page.getByTestId('ws-row').count()).toBe(3);
       await expect(page.getByTestId('ws-count').textContent()).resolves.toBe(locale === 'en' ? 'Records: 3' : 'Записей: 3');
       await screenshot(page, `ws-${locale}-2-grid`);
+      // the role has EXPORT on Client only: the export links follow the engine's grant
+      await expect(page.getByTestId('ws-export').count()).resolves.toBe(1);
 
       // keyboard: the second row, then Enter opens its card
       await page.getByTestId('ws-grid').focus();
@@ -124,6 +126,8 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
 
       // City is READ for this role: the engine refuses the change, the workspace says so in the user's language
       await page.getByTestId(`menu-table-${ids.city}`).click();
+      await poll(() => page.getByTestId('ws-row').count()).toBe(3);
+      await expect(page.getByTestId('ws-export').count()).resolves.toBe(0);
       await page.getByRole('link', { name: 'Moscow' }).click();
       await page.getByTestId('ws-readonly').waitFor();
       await page.getByTestId(`input-${ids.city}`).fill('Moskva');
@@ -299,6 +303,19 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
       ['Eve; Jr.', '555-11', '20.00', expect.stringMatching(/^\d+:Madrid$/)],
       ['Frank', '', '30.00', ''],
     ]);
+
+    // the table's export: the engine's CSV (Windows-1251, ';') with the grid's filter
+    await page.getByTestId('ws-toggle-filters').click();
+    await page.getByTestId('filter-add-column').selectOption(String(ids.client));
+    await page.getByTestId('filter-add').click();
+    await page.getByTestId(`filter-${ids.client}-value`).fill('o');
+    await page.getByTestId('filter-apply').click();
+    await poll(() => page.getByTestId('ws-row').count()).toBe(3);
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ws-export').click()]);
+    const exportedText = new TextDecoder('windows-1251').decode(readFileSync((await exported.path())!));
+    expect(exportedText.split('\n')[0]).toContain('Client');
+    for (const name of ['Bob', 'Carol', 'Dora']) expect(exportedText).toContain(name);
+    for (const name of ['Alice', 'Frank']) expect(exportedText).not.toContain(name);
 
     // English at the end: the same report page in the other language
     await chooseLocale(page, 'en');
