@@ -286,6 +286,7 @@ function ruForEnglish(message: string): string {
   const table: Array<[RegExp, string]> = [
     [/^Types mismatch (.*)$/, 'Запись нельзя переместить туда (типы $1)'],
     [/^Cannot update meta-data$/, 'Это описание таблицы, а не запись'],
+    [/^No authorization token provided$/, 'Вы не вошли в систему'],
     [/^Invalid database$/, 'Недопустимое имя базы'],
     [/^Invalid (ID|id|order)$/, 'Недопустимое значение'],
     [/^The server is busy.*$/, 'Сервер занят, повторите через минуту'],

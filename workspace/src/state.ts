@@ -11,6 +11,10 @@ export const db = (location.pathname.split('/')[1] ?? '').toLowerCase();
 export const client = new LegacyClient(db);
 
 export const session = ref<Session | null>(null);
+// the session ended elsewhere (logout on another device, the token deleted): back to the login
+client.onSignedOut = () => {
+  session.value = null;
+};
 export const tables = ref<Array<{ id: string; name: string }>>([]);
 
 export async function loadTables(): Promise<void> {
@@ -64,4 +68,7 @@ export function say(text: string, error = false): void {
   notice.error = error;
   notice.seq += 1;
   notice.at = Date.now();
+  const seq = notice.seq;
+  // a note of success goes away by itself; an error stays until the next one or a navigation
+  if (!error) setTimeout(() => { if (notice.seq === seq) notice.text = ''; }, 8000);
 }

@@ -10,6 +10,7 @@ const TABLE: Array<[RegExp, string]> = [
   [/^Слишком много неудачных попыток входа\. Повторите через (\d+) с\.$/, 'Too many failed logins. Try again in $1 s.'],
   [/^Неверный или устаревший токен CSRF\s*$/, 'Your session token is invalid or expired: sign in again'],
   [/^Ошибка авторизации (.*)$/, 'Not signed in to $1'],
+  [/^No authorization token provided$/, 'You are not signed in'],
   [/^Ошибка проверки токена (.*)$/, 'Session check failed for $1'],
   [/^Пользователю (.*) не задана роль$/, 'User $1 has no role'],
   [/^У вас нет доступа к реквизиту объекта:? (\d+), (\d+) \(([A-Z]*)\) или его родителю (\d+) \(([A-Z]*)\)[!.]? Ваш глобальный доступ: '([A-Z]*)'\.?$/,

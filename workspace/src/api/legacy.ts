@@ -172,6 +172,8 @@ export function plainMessage(text: string): string {
 
 export class LegacyClient {
   private xsrf = '';
+  /** called when the engine says the session is gone (401 outside the login calls) */
+  onSignedOut: (() => void) | null = null;
 
   constructor(readonly db: string, private readonly origin = '') {}
 
@@ -190,6 +192,7 @@ export class LegacyClient {
       throw new EngineError('NETWORK', 0);
     }
     const text = await response.text();
+    if (response.status === 401 && path !== 'auth' && path !== 'xsrf') this.onSignedOut?.();
     let parsed: unknown;
     try {
       parsed = text === '' ? null : JSON.parse(text);
@@ -198,6 +201,8 @@ export class LegacyClient {
       throw new EngineError(plainMessage(text) || `HTTP ${response.status}`, response.status);
     }
     const error = engineError(parsed);
+    // a token that matches nobody (logged out everywhere): the engine's "Ошибка авторизации {db}"
+    if (error !== null && error.startsWith('Ошибка авторизации') && path !== 'auth' && path !== 'xsrf') this.onSignedOut?.();
     if (error !== null) throw new EngineError(plainMessage(error), response.status);
     if (response.status >= 400) throw new EngineError(`HTTP ${response.status}`, response.status);
     return parsed as T;
