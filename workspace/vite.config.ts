@@ -3,8 +3,8 @@ import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 
 // The workspace is served by the server: its assets at /workspace/..., its page at /{db}.
-// Dev: `LEGACY_TARGET=http://127.0.0.1:8081 npx vite`, then open http://127.0.0.1:5173/{db}
-// (the dev server proxies every legacy call to the running server; same origin for the cookie).
+// Dev: `LEGACY_TARGET=http://127.0.0.1:8081 npx vite`, then open http://127.0.0.1:5173/workspace/?db=my
+// (the dev server proxies every legacy call, /{db}/..., to the running server: one origin for the cookie).
 const target = process.env.LEGACY_TARGET ?? 'http://127.0.0.1:8081';
 
 export default defineConfig({

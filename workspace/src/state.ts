@@ -7,7 +7,11 @@
 import { reactive, ref } from 'vue';
 import { LegacyClient, type Session } from './api/legacy.js';
 
-export const db = (location.pathname.split('/')[1] ?? '').toLowerCase();
+/** the page's first path segment (`/{db}`); under the dev server (`/workspace/?db=…`) the `db` parameter */
+export const db = (() => {
+  const first = (location.pathname.split('/')[1] ?? '').toLowerCase();
+  return first === 'workspace' ? (new URLSearchParams(location.search).get('db') ?? 'my').toLowerCase() : first;
+})();
 export const client = new LegacyClient(db);
 
 export const session = ref<Session | null>(null);
