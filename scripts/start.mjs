@@ -9,8 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = ['server', 'main', 'renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'renderer/package.json',
-  'package.json', 'server/package.json', 'tsconfig.json', 'tsconfig.build.json'];
-const OUTPUTS = ['dist/server/index.js', 'dist/server/launch.js', 'dist/renderer/index.html'];
+  'workspace/src', 'workspace/index.html', 'workspace/vite.config.ts', 'workspace/package.json', 'package.json', 'server/package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const OUTPUTS = ['dist/server/index.js', 'dist/server/launch.js', 'dist/renderer/index.html', 'dist/workspace/index.html'];
 
 /** newest modification time under a file or folder (0 when it does not exist) */
 function newest(target) {
