@@ -96,7 +96,7 @@ export async function signIn(page: Page, password: string): Promise<void> {
   await page.getByTestId('nav-health').waitFor();
 }
 
-export async function goTo(page: Page, section: 'health' | 'settings' | 'logs' | 'backups' | 'databases' | 'updates'): Promise<void> {
+export async function goTo(page: Page, section: 'health' | 'settings' | 'logs' | 'jobs' | 'backups' | 'databases' | 'updates'): Promise<void> {
   await page.getByTestId(`nav-${section}`).click();
   await page.getByTestId(`page-${section}`).waitFor();
 }
