@@ -35,3 +35,23 @@ export function totals(points: readonly HistoryPoint[]): { requests: number; err
 }
 
 export const MEBIBYTE = 1024 * 1024;
+
+/** One line of a chart (components/LiveChart.vue). */
+export interface ChartSeries {
+  name: string;
+  values: Array<number | null>;
+  color: string;
+  /** 'right': drawn against the second axis */
+  axis?: 'left' | 'right';
+  /** filled below the line */
+  fill?: boolean;
+}
+
+/** Requests with their 5xx and 4xx answers per minute: the Health page's and the Logs page's chart. */
+export function requestSeries(points: readonly HistoryPoint[], names: { requests: string; errors5xx: string; errors4xx: string }): ChartSeries[] {
+  return [
+    { name: names.requests, values: figure(points, 'requests'), color: '#2563eb', fill: true },
+    { name: names.errors5xx, values: figure(points, 'errors5xx'), color: '#dc2626' },
+    { name: names.errors4xx, values: figure(points, 'errors4xx'), color: '#d97706' },
+  ];
+}
