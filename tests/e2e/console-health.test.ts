@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { AdminClient, assertConsoleServed, eventually, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
+import { AdminClient, assertConsoleServed, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
 const serverMissing = serverMissingReason();
@@ -38,8 +38,6 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console: health, log
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchChromium()]);
-    // a first start creates the embedded store: on a loaded machine that takes longer than the console helper waits
-    await eventually(() => fetch(`${server.url}/health/ready`).then((r) => r.status, () => 0), (status) => status === 200, 120_000, 'the store to open');
     await assertConsoleServed(server.url);
     await setupAdminViaApi(server.url, PASSWORD);
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 900 } });
@@ -160,6 +158,51 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console: health, log
     for (const words of ['Запросы и ошибки в минуту', 'Кто подключён', 'Базы данных', 'Резервные копии']) expect(text).toContain(words);
     await screenshot(page, 'health-page-ru');
     await page.getByTestId('language').selectOption('en');
+  });
+
+  it('in the desktop app shows the shell\'s LAN addresses and the server process\'s crash history', async () => {
+    // Electron cannot run here; a stand-in for the preload script's window.integramDesktop (main/ipc-contract.ts)
+    const desktop = await browser.newContext({ locale: 'en-US', viewport: { width: 1366, height: 900 } });
+    desktop.setDefaultTimeout(30_000);
+    await desktop.addInitScript(() => {
+      const state = {
+        state: 'running', port: 8081, host: '0.0.0.0', since: '2026-12-07T06:00:00.000Z', restarts: 2,
+        lastExit: { code: 1, signal: null }, recentStderr: ['FATAL: out of memory in the test stand-in'],
+      };
+      Object.assign(globalThis, {
+        integramDesktop: {
+          openDataFolder: async () => undefined, openLogsFolder: async () => undefined, quit: async () => undefined, installUpdate: async () => undefined,
+          restartServer: async () => state, getServerState: async () => state, onServerState: () => () => undefined,
+          getDesktopInfo: async () => ({
+            appVersion: '0.1.0', electronVersion: '38', platform: 'linux', dataDir: '/data', logsDir: '/logs',
+            lanUrls: ['http://192.168.77.10:8081'], startAtLogin: false, packageType: 'AppImage',
+          }),
+          setStartAtLogin: async () => ({}), checkForUpdates: async () => ({}), downloadUpdate: async () => ({}), onUpdateProgress: () => () => undefined,
+        },
+      });
+    });
+    const origin = new URL(server.url).origin;
+    await desktop.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return route.continue();
+      foreign.push(url);
+      return route.abort('blockedbyclient');
+    });
+    const app = await desktop.newPage();
+    try {
+      await openConsole(app, server.url);
+      await signIn(app, PASSWORD);
+      await goTo(app, 'health');
+      await poll(() => app.getByTestId('health-desktop-restarts').textContent()).toBe('Restarts after a crash: 2');
+      expect(await app.getByTestId('health-desktop-stderr').textContent()).toContain('out of memory in the test stand-in');
+      const lan = app.getByTestId('health-lan');
+      expect(await lan.getAttribute('data-enabled')).toBe('true');
+      expect(await lan.textContent()).toContain('http://192.168.77.10:8081');
+      expect(await lan.textContent()).toContain('as the desktop app sees them');
+      await screenshot(app, 'health-page-desktop-en');
+    } finally {
+      await desktop.close();
+    }
   });
 
   it('made no request outside the server\'s origin (and such a request would have been blocked)', async () => {
