@@ -172,7 +172,8 @@ describe('admin API: jobs for the Jobs page', () => {
 
 describe('the real server: who is connected', () => {
   it('records legacy and JWT users with their database and address, logs them on the request line, and keeps the history on a clean stop', async () => {
-    server = await startInProcessServer({ prefix: 'integram-health-', env: { BCRYPT_ROUNDS: '4', LOG_LEVEL: 'info' }, envFile: '' });
+    // a new embedded store: on a loaded 2-core machine its first opening has taken over a minute
+    server = await startInProcessServer({ prefix: 'integram-health-', env: { BCRYPT_ROUNDS: '4', LOG_LEVEL: 'info' }, envFile: '', waitForStore: 180_000 });
     const base = server.url;
     const admin = { url: `${base}/api/admin` };
     expect((await call(admin, 'POST', '/setup', { body: { adminPassword: ADMIN_PASSWORD, database: { kind: 'embedded' }, access: 'local' } })).status).toBe(200);
@@ -217,5 +218,5 @@ describe('the real server: who is connected', () => {
     expect(existsSync(file)).toBe(true);
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { points: Array<{ requests: number }> };
     expect(saved.points.reduce((sum, p) => sum + p.requests, 0)).toBeGreaterThanOrEqual(counted);
-  });
+  }, 300_000);
 });
