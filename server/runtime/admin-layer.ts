@@ -83,6 +83,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
     version: buildInfo().version,
     // what LAN clients would use once LAN mode is on (the wizard shows them before switching)
     lanAddresses: () => lanUrls({ protocol: protocol(), host: '0.0.0.0', port: port(), url: '' }),
+    health: { history: context.history, sessions: context.sessions },
   });
 
   return {

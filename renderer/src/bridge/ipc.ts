@@ -18,6 +18,8 @@ export class IpcBridge extends HttpBridge {
     this.desktop = {
       openDataFolder: () => api.openDataFolder(),
       quit: () => api.quit(),
+      info: () => api.getDesktopInfo(),
+      serverState: () => api.getServerState(),
     };
   }
 

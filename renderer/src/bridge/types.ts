@@ -2,13 +2,28 @@
 // a headless server's /api/admin) and IpcBridge (inside Electron: desktop actions over the preload
 // API, admin data still over HTTP because the admin API lives in the server).
 import type {
-  BackupInfo, DatabaseInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus,
-  SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult,
+  BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult,
+  ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult,
 } from '../contract.js';
+import type { DesktopInfo, ServerStateSnapshot } from './desktop-api.js';
 
 export type LogLevel = LogLine['level'];
 
-export interface LogQuery { level?: LogLevel; q?: string; limit?: number }
+/** The server-side log filters (GET /logs, /logs/stream): every one optional. */
+export interface LogFilters {
+  level?: LogLevel;
+  q?: string;
+  /** one status (404) or a class (5xx) */
+  status?: string;
+  method?: string;
+  /** part of the URL */
+  path?: string;
+  user?: string;
+  /** part of the client address */
+  ip?: string;
+}
+
+export interface LogQuery extends LogFilters { limit?: number }
 
 export interface BackupList { backups: BackupInfo[]; schedule: string | null; keep: number }
 
@@ -48,6 +63,10 @@ export interface PublicHealth {
 export interface DesktopActions {
   openDataFolder(): Promise<void>;
   quit(): Promise<void>;
+  /** the shell's facts: LAN addresses it computed, data and log folders */
+  info(): Promise<DesktopInfo>;
+  /** the supervised server process: restarts after crashes, the last exit, its last stderr lines */
+  serverState(): Promise<ServerStateSnapshot>;
 }
 
 export interface ConsoleBridge {
@@ -79,8 +98,16 @@ export interface ConsoleBridge {
   /** copies every database and the server's records to another store (a job); a restart then opens it */
   moveStore(target: StoreMoveRequest): Promise<JobProgress>;
 
+  /** the last 24 h minute by minute (up to 1440 minutes; the last point is the minute in progress) */
+  getHealthHistory(minutes: number): Promise<HealthHistory>;
+  /** legacy and JWT users seen in the last 15 minutes */
+  getHealthSessions(): Promise<HealthSessions>;
+  /** LAN addresses, last and next backup, database sizes */
+  getHealthOverview(): Promise<HealthOverview>;
+
   getLogs(query: LogQuery): Promise<LogLine[]>;
-  streamLogs(handlers: LogStreamHandlers): Unsubscribe;
+  /** new lines as they are written, those passing the filters only */
+  streamLogs(handlers: LogStreamHandlers, filters?: LogFilters): Unsubscribe;
   downloadLogs(): Promise<DownloadedFile>;
 
   listBackups(): Promise<BackupList>;
@@ -93,6 +120,9 @@ export interface ConsoleBridge {
   /** an archive downloaded from this or another server; listed like the others afterwards */
   uploadBackup(file: Blob): Promise<BackupInfo>;
   getJob(id: string): Promise<JobProgress>;
+  listJobs(): Promise<JobInfo[]>;
+  /** starts a job now (only a runnable one); its progress via getJob */
+  runJob(name: string): Promise<JobProgress>;
 
   listDatabases(): Promise<DatabaseInfo[]>;
   /** a new database from a template, with its first Integram user (admin role) */

@@ -6,6 +6,8 @@
 import { OfflineSessions } from '../../appliance/admin-offline.js';
 import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import type { LogRing } from '../../log/ring.js';
+import type { MetricsHistory } from '../health/history.js';
+import type { ActiveSessions } from '../health/sessions.js';
 import type { AppConfig } from '../../config/index.js';
 import { isStoreError } from '../../storage/errors.js';
 import type { ApplianceStore, Store } from '../../storage/types.js';
@@ -62,8 +64,16 @@ export interface AdminRouterDeps {
   lanAddresses?(): string[];
   /** the desktop fills this over IPC; headless answers "unsupported" */
   update?(): Promise<UpdateStatus>;
+  /** the per-minute history and the active sessions (server/http/health); none: /health/history and /health/sessions answer 501 */
+  health?: AdminHealthSource;
   /** largest JSON body (rows imports); default 64mb */
   bodyLimit?: string;
+}
+
+/** What the Health page reads from the running server's measurements. */
+export interface AdminHealthSource {
+  history: Pick<MetricsHistory, 'points'>;
+  sessions: Pick<ActiveSessions, 'list'>;
 }
 
 /** The router, plus `closeStreams()` to end live log streams before a shutdown. */

@@ -12,6 +12,9 @@
  * Errors: `{ "error": { "code": string, "message": string, "fields"?: Record<string, string> } }`.
  */
 
+import type { HistoryPoint } from '../health/history.js';
+import type { ActiveSession } from '../health/sessions.js';
+
 export const ADMIN_BASE = '/api/admin';
 export const ADMIN_COOKIE = 'integram_admin';
 export const ADMIN_CSRF_HEADER = 'X-Requested-With';
@@ -57,8 +60,9 @@ export interface SettingsUpdate { values: Record<string, string | null> }
 // POST /api/admin/test-mysql {host,port,user,password,database} → MysqlTestResult
 export type { MysqlTestRequest, MysqlTestResult } from '../../storage/mysql/connection-test.js';
 
-// GET /api/admin/logs?level=&q=&limit= → { lines: LogLine[] }
-// GET /api/admin/logs/stream (text/event-stream; each event `data: <LogLine JSON>`)
+// GET /api/admin/logs?level=&q=&status=&method=&path=&user=&ip=&limit= → { lines: LogLine[] }
+//   (status: 404 or a class such as 5xx; path and ip: a part; user: exact, case-insensitive; 400 invalid_request for a bad filter)
+// GET /api/admin/logs/stream (same filters; text/event-stream; each event `data: <LogLine JSON>`)
 // GET /api/admin/logs/download → the log file as text/plain attachment
 export type { LogLine } from '../../log/ring.js';
 
@@ -84,6 +88,7 @@ export type StoreMoveRequest =
   | { driver: 'mysql'; host: string; port: number; user: string; password: string; database: string };
 
 // GET /api/admin/jobs → { jobs: JobInfo[] } ; GET /api/admin/jobs/{id} → JobProgress ; POST /api/admin/jobs/{name}/run → 202 { job }
+//   (400 invalid_request for a job that needs parameters: runnable false)
 export type { JobInfo, JobProgress } from '../../jobs/registry.js';
 
 // GET /api/admin/databases → { databases: DatabaseInfo[] }
@@ -111,3 +116,29 @@ export interface ServerStatus {
 
 // GET /api/admin/update → UpdateStatus (desktop fills it over IPC; headless answers { supported: false, reason })
 export interface UpdateStatus { supported: boolean; reason?: string; currentVersion: string; available?: string; percent?: number; state: 'idle' | 'checking' | 'available' | 'downloading' | 'downloaded' | 'error' | 'unsupported' }
+
+// GET /api/admin/health/history?minutes=1..1440 (default 60) → HealthHistory: one point per minute, oldest first, the last
+//   one the minute in progress; null figures for minutes the server was not running (400 invalid_request for bad minutes)
+export type { HistoryPoint };
+export interface HealthHistory { minutes: number; points: HistoryPoint[] }
+
+// GET /api/admin/health/sessions → HealthSessions: legacy and JWT users seen in the last 15 minutes, most recent first
+export type { ActiveSession };
+export interface HealthSessions { windowMinutes: number; sessions: ActiveSession[] }
+
+// GET /api/admin/health/overview → HealthOverview: LAN addresses, last and next backup, database sizes
+export interface HealthOverview {
+  /** enabled: the server listens on the network (HOST is not loopback); addresses: what other machines open */
+  lan: { enabled: boolean; addresses: string[] };
+  backups: {
+    schedule: string | null;
+    keep: number;
+    /** the newest backup archive in the data folder */
+    latest: BackupInfo | null;
+    /** the backup job's last run and when the schedule runs it next */
+    lastRun: { at: string; result: 'ok' | 'error'; message: string | null } | null;
+    nextRunAt: string | null;
+  };
+  /** every tenant database: rows, tables and bytes on disk (null when the store cannot say) */
+  databases: Array<{ name: string; rows: number; tables: number; sizeBytes: number | null }>;
+}

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type {
-  BackupInfo, DatabaseInfo, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus,
-  ValidationResult,
+  ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse,
+  MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult,
 } from '../admin/contract.js';
 
 export const adminError = z.object({
@@ -54,6 +54,9 @@ export const backupList = z.object({ backups: z.array(backupInfo), schedule: z.s
 
 export const jobInfo = z.object({
   name: z.string(), schedule: z.string().nullable(), lastRunAt: z.string().nullable(), lastResult: z.enum(['ok', 'error']).nullable(), nextRunAt: z.string().nullable(),
+  lastRunId: z.string().nullable().describe('the last run: its progress at GET /api/admin/jobs/{id}'),
+  lastMessage: z.string().nullable().describe("the last run's closing message"),
+  runnable: z.boolean().describe('false: the job needs parameters (restore, store move) and is started from its own page'),
 });
 export const jobProgress = z.object({
   id: z.string(), name: z.string(), state: z.enum(['running', 'done', 'failed']), percent: z.number(), message: z.string(), startedAt: z.string(),
@@ -74,6 +77,32 @@ export const updateStatus = z.object({
   state: z.enum(['idle', 'checking', 'available', 'downloading', 'downloaded', 'error', 'unsupported']),
 });
 
+const perMinute = (what: string) => z.number().nullable().describe(`${what}; null for a minute the server was not running`);
+export const historyPoint = z.object({
+  t: z.string().describe("the minute's start (ISO 8601)"),
+  requests: perMinute('requests answered in the minute'),
+  errors5xx: perMinute('answers with a 5xx status'),
+  errors4xx: perMinute('answers with a 4xx status'),
+  p95Ms: perMinute('95th percentile of the answer time, ms (also null without requests)'),
+  rssBytes: perMinute('resident memory of the server process, bytes'),
+  heapUsedBytes: perMinute('JavaScript heap in use, bytes'),
+  storeLatencyMs: perMinute("the store's round-trip time, ms (also null while not connected)"),
+});
+export const healthHistory = z.object({ minutes: z.number().int(), points: z.array(historyPoint) });
+export const activeSession = z.object({
+  kind: z.enum(['legacy', 'jwt']), user: z.string(), db: z.string(), address: z.string(), firstSeen: z.string(), lastSeen: z.string(), requests: z.number().int(),
+});
+export const healthSessions = z.object({ windowMinutes: z.number().int(), sessions: z.array(activeSession) });
+export const healthOverview = z.object({
+  lan: z.object({ enabled: z.boolean(), addresses: z.array(z.string()) }),
+  backups: z.object({
+    schedule: z.string().nullable(), keep: z.number(), latest: backupInfo.nullable(),
+    lastRun: z.object({ at: z.string(), result: z.enum(['ok', 'error']), message: z.string().nullable() }).nullable(),
+    nextRunAt: z.string().nullable(),
+  }),
+  databases: z.array(z.object({ name: z.string(), rows: z.number(), tables: z.number(), sizeBytes: z.number().nullable() })),
+});
+
 // compile-time agreement with the contract
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agreement = {
@@ -88,5 +117,10 @@ const agreement = {
   database: true as Same<z.infer<typeof databaseInfoAdmin>, DatabaseInfo>,
   status: true as Same<z.infer<typeof serverStatus>, ServerStatus>,
   update: true as Same<z.infer<typeof updateStatus>, UpdateStatus>,
+  point: true as Same<z.infer<typeof historyPoint>, HistoryPoint>,
+  history: true as Same<z.infer<typeof healthHistory>, HealthHistory>,
+  session: true as Same<z.infer<typeof activeSession>, ActiveSession>,
+  sessions: true as Same<z.infer<typeof healthSessions>, HealthSessions>,
+  overview: true as Same<z.infer<typeof healthOverview>, HealthOverview>,
 } satisfies Record<string, true>;
 export const ADMIN_CONTRACT_CHECKED = Object.keys(agreement).length;

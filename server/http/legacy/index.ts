@@ -38,7 +38,9 @@ export function createLegacyRouter(deps: LegacyRouterDeps): Router {
     try {
       const contentType = req.headers['content-type'];
       const multipart = isMultipart(contentType) && Buffer.isBuffer(req.body) ? await parseMultipart(req.body, contentType ?? '', limits) : null;
-      response = await engine.handle(toLegacyRequest(req, multipart));
+      const request = toLegacyRequest(req, multipart);
+      response = await engine.handle(request);
+      if (response.actor) res.locals.actor = { kind: 'legacy', user: response.actor.user, db: request.db };
     } catch (err) {
       if (err instanceof MultipartTooLarge) return formatResponse(res, tooLarge(`The request is too large: ${err.message}`));
       // the database went away mid-request: the same 503 as the store gate gives

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { SettingField } from '../../../server/http/admin/contract.js';
 import { errorFromBody } from '../../../renderer/src/bridge/errors.js';
 import { filenameFrom } from '../../../renderer/src/lib/content-disposition.js';
-import { formatBytes, formatDuration, sparklinePoints, usedPercent } from '../../../renderer/src/lib/format.js';
+import { formatBytes, formatDuration, usedPercent } from '../../../renderer/src/lib/format.js';
+import { figure, MEBIBYTE, minuteLabels, totals } from '../../../renderer/src/lib/history.js';
+import type { HistoryPoint } from '../../../renderer/src/contract.js';
 import { appendCapped, extraText, matchesFilter, normalizeLogLine } from '../../../renderer/src/lib/logs.js';
 import { passwordProblems } from '../../../renderer/src/lib/password.js';
 import { changedValues, controlFor, groupFields, initialDraft } from '../../../renderer/src/lib/settings-form.js';
@@ -56,11 +58,21 @@ describe('formatting', () => {
     expect(usedPercent(0, 0)).toBeNull();
   });
 
-  it('draws a sparkline right-aligned and scaled to its maximum', () => {
-    expect(sparklinePoints([], 100, 10, 5)).toBe('');
-    expect(sparklinePoints([0, 10], 100, 10, 5)).toBe('75.0,10.0 100.0,0.0');
-    // a flat zero series lies on the bottom edge, not across the middle
-    expect(sparklinePoints([0, 0], 100, 10, 2)).toBe('0.0,10.0 100.0,10.0');
+});
+
+describe('history charts', () => {
+  const point = (minute: number, requests: number | null, rss: number | null = null): HistoryPoint => ({
+    t: new Date(Date.UTC(2026, 0, 1, 9, minute)).toISOString(), requests, errors5xx: requests === null ? null : 1, errors4xx: requests === null ? null : 2,
+    p95Ms: null, rssBytes: rss, heapUsedBytes: null, storeLatencyMs: null,
+  });
+
+  it('turns points into labels and series, with gaps where the server was not running', () => {
+    const points = [point(0, 5, 3 * MEBIBYTE), point(1, null), point(2, 7, 1.5 * MEBIBYTE)];
+    expect(minuteLabels(points, 'en-GB')).toHaveLength(3);
+    expect(minuteLabels(points, 'en-GB')[0]).toMatch(/^\d\d:00$/);
+    expect(figure(points, 'requests')).toEqual([5, null, 7]);
+    expect(figure(points, 'rssBytes', MEBIBYTE)).toEqual([3, null, 1.5]);
+    expect(totals(points)).toEqual({ requests: 12, errors5xx: 2, errors4xx: 4 });
   });
 });
 
