@@ -14,6 +14,7 @@ import { parseIpAllowList } from './ip-allow.js';
 import { bindBackupRoutes } from './backups.js';
 import { bindStoreMoveRoutes } from './store-move.js';
 import { bindDatabaseRoutes } from './databases.js';
+import { bindDbUserRoutes } from './db-users.js';
 import { bindJobRoutes } from './jobs.js';
 import { bindLogRoutes } from './logs.js';
 import { bindSessionRoutes } from './session.js';
@@ -36,6 +37,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   bindBackupRoutes(routes, ctx);
   bindStoreMoveRoutes(routes, ctx);
   bindDatabaseRoutes(routes, ctx);
+  bindDbUserRoutes(routes, ctx);
   bindStatusRoutes(routes, ctx, logs);
 
   const router = express.Router();
