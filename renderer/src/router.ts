@@ -1,8 +1,8 @@
-// A hash router for the console's six sections (no vue-router: there are no nested routes or guards).
+// A hash router for the console's sections (no vue-router: there are no nested routes or guards).
 import { ref } from 'vue';
 import type { MessageKey } from './i18n/index.js';
 
-export const SECTIONS = ['health', 'settings', 'logs', 'backups', 'databases', 'updates'] as const;
+export const SECTIONS = ['health', 'settings', 'logs', 'backups', 'databases', 'users', 'updates'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, MessageKey> = {
@@ -11,6 +11,7 @@ export const SECTION_LABELS: Record<Section, MessageKey> = {
   logs: 'nav.logs',
   backups: 'nav.backups',
   databases: 'nav.databases',
+  users: 'nav.users',
   updates: 'nav.updates',
 };
 
