@@ -17,6 +17,6 @@ export async function openWorkspace(bridge: ConsoleBridge, db: string): Promise<
     tab?.close();
     const text = usersErrorText(error);
     const code = (error as { code?: unknown }).code;
-    return { ok: false, text: code === 'no_admin_user' ? `${text} ${t('users.loginHint', { db, url: bridge.serverUrl(`/${db}/`) })}` : text };
+    return { ok: false, text: code === 'no_admin_user' ? `${text} ${t('users.loginHint', { url: bridge.serverUrl(`/${db}/`) })}` : text };
   }
 }
