@@ -7,53 +7,62 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbRole, DbUser, RoleGrants, WorkspaceSession } from '../../../server/http/admin/contract.js';
+import { setAdminPassword } from '../../../server/appliance/admin-account.js';
+import type { MysqlOptions } from '../../../server/storage/index.js';
 import { REPO_ROOT, startInProcessServer, type InProcessServer } from '../../support/server.js';
+import { dropSchema, privateSchemaOptions } from '../../support/stores.js';
+import { skipReason, STORE_KINDS } from '../api/harness.js';
 import { ADMIN_PASSWORD, call } from './harness.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
-let server: InProcessServer;
-let admin: { url: string };
-let token = '';
 const BOSS = { login: 'boss', password: 'Boss-pass-123' };
 
 interface Legacy { status: number; body: unknown; cookies: string[] }
-
-async function legacy(method: 'GET' | 'POST', route: string, options: { form?: Record<string, string>; token?: string; cookie?: string } = {}): Promise<Legacy> {
-  const headers: Record<string, string> = {};
-  if (options.form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-  if (options.token) headers['X-Authorization'] = options.token;
-  if (options.cookie) headers.Cookie = options.cookie;
-  const res = await fetch(`${server.url}${route}`, { method, headers, body: options.form ? new URLSearchParams(options.form).toString() : undefined, redirect: 'manual' });
-  const text = await res.text();
-  let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* text */ }
-  return { status: res.status, body, cookies: res.headers.getSetCookie() };
-}
-
-async function legacyLogin(db: string, login: string, password: string): Promise<{ token: string; _xsrf: string } | null> {
-  const r = await legacy('POST', `/${db}/auth?JSON`, { form: { login, pwd: password } });
-  const body = r.body as { token?: string; _xsrf?: string };
-  return r.status === 200 && typeof body.token === 'string' ? { token: body.token, _xsrf: body._xsrf ?? '' } : null;
-}
-
-const api = <T>(method: string, route: string, body?: unknown) => call<T>(admin, method, route, { token, body });
 const errorCode = (body: unknown): string | undefined => (body as { error?: { code?: string } }).error?.code;
 
-beforeAll(async () => {
-  server = await startInProcessServer({ prefix: 'integram-db-users-', env: { BCRYPT_ROUNDS: '4', AUTH_SALT: 'db-users-salt' }, envFile: '' });
-  admin = { url: `${server.url}/api/admin` };
-  expect((await call(admin, 'POST', '/setup', { body: { adminPassword: ADMIN_PASSWORD, database: { kind: 'embedded' }, access: 'local' } })).status).toBe(200);
-  token = (await call<{ token: string }>(admin, 'POST', '/login', { body: { password: ADMIN_PASSWORD } })).body.token;
-  const created = await api('POST', '/databases', { name: 'shop', template: 'en', adminLogin: BOSS.login, adminPassword: BOSS.password });
-  expect(created.status).toBe(201);
-});
+for (const kind of STORE_KINDS) describe.skipIf(skipReason(kind) !== null)(`users and roles of a database through the admin API (${kind})`, () => {
+  let server: InProcessServer;
+  let admin: { url: string };
+  let token = '';
+  let schema: MysqlOptions | null = null;
 
-afterAll(async () => {
-  await server?.close(2000);
-});
+  async function legacy(method: 'GET' | 'POST', route: string, options: { form?: Record<string, string>; token?: string; cookie?: string } = {}): Promise<Legacy> {
+    const headers: Record<string, string> = {};
+    if (options.form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    if (options.token) headers['X-Authorization'] = options.token;
+    if (options.cookie) headers.Cookie = options.cookie;
+    const res = await fetch(`${server.url}${route}`, { method, headers, body: options.form ? new URLSearchParams(options.form).toString() : undefined, redirect: 'manual' });
+    const text = await res.text();
+    let body: unknown = text;
+    try { body = JSON.parse(text); } catch { /* text */ }
+    return { status: res.status, body, cookies: res.headers.getSetCookie() };
+  }
 
-describe('users and roles of a database through the admin API', () => {
+  async function legacyLogin(db: string, login: string, password: string): Promise<{ token: string; _xsrf: string } | null> {
+    const r = await legacy('POST', `/${db}/auth?JSON`, { form: { login, pwd: password } });
+    const body = r.body as { token?: string; _xsrf?: string };
+    return r.status === 200 && typeof body.token === 'string' ? { token: body.token, _xsrf: body._xsrf ?? '' } : null;
+  }
+
+  const api = <T>(method: string, route: string, body?: unknown) => call<T>(admin, method, route, { token, body });
+
+  beforeAll(async () => {
+    schema = kind === 'mysql' ? privateSchemaOptions('dbu') : null;
+    const mysqlUrl = schema ? `mysql://${encodeURIComponent(schema.user)}:${encodeURIComponent(schema.password ?? '')}@${schema.host}:${schema.port}/${schema.database}` : undefined;
+    server = await startInProcessServer({ prefix: 'integram-db-users-', env: { BCRYPT_ROUNDS: '4', AUTH_SALT: 'db-users-salt' }, envFile: '', mysqlUrl });
+    admin = { url: `${server.url}/api/admin` };
+    await setAdminPassword(server.booted.storeHandle.current()!.appliance, ADMIN_PASSWORD, { bcryptRounds: 4 });
+    token = (await call<{ token: string }>(admin, 'POST', '/login', { body: { password: ADMIN_PASSWORD } })).body.token;
+    const created = await api('POST', '/databases', { name: 'shop', template: 'en', adminLogin: BOSS.login, adminPassword: BOSS.password });
+    expect(created.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await server?.close(2000);
+    if (schema) await dropSchema(schema);
+  });
+
   let city = 0;
   let clerk = 0;
   let ivan = 0;
