@@ -222,3 +222,28 @@ for (const kind of STORE_KINDS) describe.skipIf(skipReason(kind) !== null)(`user
     expect(none.headers.getSetCookie()).toEqual([]);
   });
 });
+
+describe('the workspace hand-off with TOKEN_TTL', () => {
+  it('gives an admin idle longer than TOKEN_TTL a working session, as a login does', async () => {
+    const server = await startInProcessServer({ prefix: 'integram-db-users-ttl-', env: { BCRYPT_ROUNDS: '4', AUTH_SALT: 'db-users-salt', TOKEN_TTL: '1' }, envFile: '' });
+    try {
+      const admin = { url: `${server.url}/api/admin` };
+      await setAdminPassword(server.booted.storeHandle.current()!.appliance, ADMIN_PASSWORD, { bcryptRounds: 4 });
+      const token = (await call<{ token: string }>(admin, 'POST', '/login', { body: { password: ADMIN_PASSWORD } })).body.token;
+      expect((await call(admin, 'POST', '/databases', { token, body: { name: 'idle', template: 'en', adminLogin: BOSS.login, adminPassword: BOSS.password } })).status).toBe(201);
+      const first = await call(admin, 'POST', '/databases/idle/workspace-session', { token });
+      const cookie = first.headers.getSetCookie().find((c) => c.startsWith('idb_idle='))!.split(';')[0];
+      const who = async () => (await (await fetch(`${server.url}/idle/xsrf?JSON`, { headers: { Cookie: cookie } })).json()) as unknown;
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      // idle past TOKEN_TTL: the engine no longer takes the token ...
+      expect(await who()).not.toMatchObject({ user: 'boss' });
+      // ... until the console hands the workspace over again (and the console's commands work again too)
+      expect((await call(admin, 'POST', '/databases/idle/workspace-session', { token })).status).toBe(200);
+      expect(await who()).toMatchObject({ user: 'boss', role: 'admin' });
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect((await call(admin, 'POST', '/databases/idle/roles', { token, body: { name: 'late' } })).status).toBe(201);
+    } finally {
+      await server.close(2000);
+    }
+  });
+});
