@@ -1,5 +1,6 @@
 // Opens a database's workspace in a new tab, signed in as its admin (the server sets the engine's
 // cookie). The tab is opened at the click, before the answer, so no popup blocker stops it.
+// (In the desktop app the system browser opens the workspace's login instead.)
 import type { ConsoleBridge } from '../../bridge/types.js';
 import { t } from '../../i18n/index.js';
 import { usersErrorText } from './texts.js';
@@ -7,6 +8,13 @@ import { usersErrorText } from './texts.js';
 export interface WorkspaceOutcome { ok: boolean; text: string }
 
 export async function openWorkspace(bridge: ConsoleBridge, db: string): Promise<WorkspaceOutcome> {
+  // the desktop app opens web addresses in the system browser, which does not share the window's
+  // cookies: there the workspace asks for a login
+  if (bridge.desktop) {
+    const url = bridge.serverUrl(`/${db}/`);
+    window.open(url, '_blank');
+    return { ok: true, text: t('users.openedInBrowser', { db, url }) };
+  }
   const tab = window.open('', '_blank');
   try {
     const session = await bridge.openWorkspace(db);
