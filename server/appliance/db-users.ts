@@ -28,8 +28,8 @@ import {
 } from '../engine/index.js';
 import type { Row, Store, TenantStore } from '../storage/types.js';
 
-export type GrantLevel = 'READ' | 'WRITE' | 'BARRED';
-export const GRANT_LEVELS: readonly GrantLevel[] = ['READ', 'WRITE', 'BARRED'];
+export const GRANT_LEVELS = ['READ', 'WRITE', 'BARRED'] as const;
+export type GrantLevel = (typeof GRANT_LEVELS)[number];
 
 export interface DbUser {
   id: number;
@@ -62,7 +62,7 @@ export interface GrantChange {
 
 export type DbUsersErrorCode =
   | 'no_database' | 'no_user_table' | 'no_admin_user' | 'login_taken' | 'role_taken' | 'no_such_user' | 'no_such_role'
-  | 'no_such_object' | 'console_admin' | 'engine_refused';
+  | 'no_such_object' | 'console_admin' | 'console_admin_role' | 'engine_refused';
 
 /** A refusal a console user can cause: a stable code and its parameters. */
 export class DbUsersError extends Error {
@@ -84,6 +84,8 @@ interface Acting { userId: number; login: string; token: string; xsrf: string }
 /** ids the PHP databases use for the level column of grant records and its reference type (taken when free) */
 const LEVEL_COLUMN_ID = 136;
 const LEVEL_REF_ID = 46;
+/** the pseudo object "all objects" */
+const ROOT_OBJECT = 1;
 
 function activityIso(row: Row | undefined): string | null {
   const seconds = row ? Number(row.val) : 0;
@@ -320,6 +322,7 @@ export class DbUsers {
     if (!(await this.grantObjects(db)).some((o) => o.id === objectId)) {
       throw new DbUsersError('no_such_object', `nothing with id ${objectId} can be granted`, { object: String(objectId) });
     }
+    await this.guardConsoleRole(db, t, roleId, objectId, change.level);
     const acting = await this.adminSession(db);
     const records = await t.find({ up: roleId, t: ROLE_OBJECT, val: String(objectId) });
     if (change.level === null) {
@@ -330,15 +333,32 @@ export class DbUsers {
     const levelRecord = (await t.find({ t: LEVEL, val: change.level }, { limit: 1 }))[0];
     if (!levelRecord) throw new DbUsersError('no_user_table', `the database "${db}" has no access level ${change.level}`, { db, level: change.level });
     const record = records[0]?.id ?? (await this.newGrantRecord(db, t, acting, roleId, objectId));
-    // level cells written otherwise (the templates' grants) would leave the record with two levels
     const levelIds = new Set((await t.find({ t: LEVEL })).map((r) => r.id));
-    for (const cell of await t.find({ up: record })) {
-      if (levelIds.has(cell.t) && cell.val !== String(levelColumn)) await this.command(db, acting, '_m_del', cell.id, {});
-    }
+    const stray = (await t.find({ up: record })).filter((cell) => levelIds.has(cell.t) && cell.val !== String(levelColumn));
     await this.command(db, acting, '_m_set', record, {
       [`t${levelColumn}`]: String(levelRecord.id), t55: change.export ? '1' : '', t56: change.delete ? '1' : '',
     });
+    // level cells written without the column (the templates' grants) would leave the record with two
+    // levels; deleted after the new one is in, while the old level still lets the admin do it
+    for (const cell of stray) await this.command(db, acting, '_m_del', cell.id, {});
     return this.roleGrants(db, roleId);
+  }
+
+  /**
+   * The console acts as its admin through the admin's role: a grant of that role that would take away
+   * its write access to everything (1), to roles and grants (42, 116, the level column, the levels 47)
+   * would lock the console out of every later change, undoing this one included. Refused here.
+   */
+  private async guardConsoleRole(db: string, t: TenantStore, roleId: number, objectId: number, level: GrantLevel | null): Promise<void> {
+    const admin = (await this.listUsers(db)).find((u) => u.consoleAdmin);
+    if (!admin || admin.roleId !== roleId || level === 'WRITE') return;
+    const levelColumn = await referenceRequisite(t, ROLE_OBJECT, LEVEL);
+    const vital = objectId === ROOT_OBJECT ? true : [ROLE, ROLE_OBJECT, LEVEL, levelColumn].includes(objectId) && level !== null;
+    if (vital) {
+      throw new DbUsersError('console_admin_role', `the console acts as "${admin.login}" with the role "${admin.role ?? ''}"; it keeps WRITE on object ${objectId}`, {
+        login: admin.login, role: admin.role ?? '', object: String(objectId),
+      });
+    }
   }
 
   private async newGrantRecord(db: string, t: TenantStore, acting: Acting, roleId: number, objectId: number): Promise<number> {

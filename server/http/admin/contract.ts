@@ -126,9 +126,10 @@ export interface UpdateStatus { supported: boolean; reason?: string; currentVers
 // Errors (the envelope's code, its parameters in `fields`): no_database 404, no_user_table 422, no_admin_user 409,
 // login_taken 409, role_taken 409, no_such_user / no_such_role / no_such_object 404, console_admin 409,
 // engine_refused 422 or 403 (fields: action, message = the engine's text), weak_password 422, invalid_request 400.
+import type { GrantLevel } from '../../appliance/db-users.js';
 export type { DbRole, DbUser, DbUsersErrorCode, GrantLevel, GrantObject, RoleGrant, RoleGrants } from '../../appliance/db-users.js';
 export type DbUsersSuccessCode = 'user_created' | 'password_reset' | 'role_set' | 'user_disabled' | 'role_created' | 'grant_set' | 'workspace_ready';
 export interface DbUsersAnswer { code: DbUsersSuccessCode; params: Record<string, string> }
 export interface NewDbUser { login: string; password: string; roleId: number }
-export interface GrantUpdate { level: 'READ' | 'WRITE' | 'BARRED' | null; export?: boolean; delete?: boolean }
+export interface GrantUpdate { level: GrantLevel | null; export?: boolean; delete?: boolean }
 export interface WorkspaceSession extends DbUsersAnswer { url: string; login: string }

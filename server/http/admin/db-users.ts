@@ -14,7 +14,7 @@ import type { DbUsersSuccessCode } from './contract.js';
 
 const STATUS: Record<DbUsersErrorCode, number> = {
   no_database: 404, no_user_table: 422, no_admin_user: 409, login_taken: 409, role_taken: 409, no_such_user: 404,
-  no_such_role: 404, no_such_object: 404, console_admin: 409, engine_refused: 422,
+  no_such_role: 404, no_such_object: 404, console_admin: 409, console_admin_role: 409, engine_refused: 422,
 };
 
 const newUserSchema = z.object({
@@ -26,7 +26,7 @@ const passwordSchema = z.object({ password: z.string().min(1, { error: 'required
 const roleSchema = z.object({ roleId: z.number().int().positive() });
 const newRoleSchema = z.object({ name: z.string().trim().min(1, { error: 'required' }).max(100) });
 const grantSchema = z.object({
-  level: z.enum(GRANT_LEVELS as [string, ...string[]]).nullable(),
+  level: z.enum(GRANT_LEVELS).nullable(),
   export: z.boolean().optional(),
   delete: z.boolean().optional(),
 });
@@ -144,7 +144,7 @@ export function bindDbUserRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     const input = parse(grantSchema, req.body);
     const object = idOf(req, 'object');
     const grants = await run(() => users().setGrant(db, idOf(req, 'role'), object, {
-      level: input.level as (typeof GRANT_LEVELS)[number] | null, export: input.export === true, delete: input.delete === true,
+      level: input.level, export: input.export === true, delete: input.delete === true,
     }));
     log({ db, role: grants.role.name, object, level: input.level }, 'database grant set from the console');
     done(res, 200, 'grant_set', { role: grants.role.name, object: String(object), level: input.level ?? '' }, grants);

@@ -205,6 +205,28 @@ for (const kind of STORE_KINDS) describe.skipIf(skipReason(kind) !== null)(`user
     expect((await call(admin, 'GET', '/databases/shop/users')).status).toBe(401);
   });
 
+  it("passes the engine's own refusal on, with its text, when the admin's role lacks the grant", async () => {
+    expect((await api('POST', '/databases', { name: 'locked', template: 'en', adminLogin: BOSS.login, adminPassword: BOSS.password })).status).toBe(201);
+    const roles = await api<{ roles: DbRole[] }>('GET', '/databases/locked/roles');
+    const adminRole = roles.body.roles.find((r) => r.name === 'admin')!;
+    // the console keeps its own write access to everything and to roles and grants
+    for (const [object, level] of [[1, 'READ'], [1, null], [42, 'BARRED'], [116, 'READ']] as const) {
+      const locked = await api('PUT', `/databases/locked/roles/${adminRole.id}/grants/${object}`, { level });
+      expect(locked.status).toBe(409);
+      expect(locked.body).toMatchObject({ error: { code: 'console_admin_role', fields: { login: 'boss', role: 'admin', object: String(object) } } });
+    }
+    // the admin role reads the user table only, from now on: the engine refuses to create a user
+    const lowered = await api('PUT', `/databases/locked/roles/${adminRole.id}/grants/18`, { level: 'READ' });
+    expect(lowered.status, JSON.stringify(lowered.body)).toBe(200);
+    const refused = await api('POST', '/databases/locked/users', { login: 'olga', password: 'Olga-pass-1', roleId: adminRole.id });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'engine_refused', fields: { action: '_m_new', message: expect.stringMatching(/нет прав/) } } });
+    expect((await api<{ users: DbUser[] }>('GET', '/databases/locked/users')).body.users.map((u) => u.login)).toEqual(['boss']);
+    // and the console can undo it
+    expect((await api('PUT', `/databases/locked/roles/${adminRole.id}/grants/18`, { level: null })).status).toBe(200);
+    expect((await api('POST', '/databases/locked/users', { login: 'olga', password: 'Olga-pass-1', roleId: adminRole.id })).status).toBe(201);
+  });
+
   it('the workspace hand-off sets the engine cookie of the database admin', async () => {
     const r = await call<WorkspaceSession>(admin, 'POST', '/databases/shop/workspace-session', { token });
     expect(r.status).toBe(200);
