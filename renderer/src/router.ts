@@ -2,7 +2,7 @@
 import { ref } from 'vue';
 import type { MessageKey } from './i18n/index.js';
 
-export const SECTIONS = ['health', 'settings', 'logs', 'jobs', 'backups', 'databases', 'updates'] as const;
+export const SECTIONS = ['health', 'settings', 'logs', 'jobs', 'backups', 'databases', 'users', 'updates'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, MessageKey> = {
@@ -12,6 +12,7 @@ export const SECTION_LABELS: Record<Section, MessageKey> = {
   jobs: 'nav.jobs',
   backups: 'nav.backups',
   databases: 'nav.databases',
+  users: 'nav.users',
   updates: 'nav.updates',
 };
 

@@ -16,7 +16,7 @@ import { createStatusProbe, type JobSummary } from '../http/health/routes.js';
 import { sessionValid } from '../appliance/admin-account.js';
 import { presentedToken } from '../http/admin/guard.js';
 import { clientAddress } from '../http/security.js';
-import { createAdminRouter, type AdminRouter } from '../http/admin/index.js';
+import { createAdminRouter, type AdminRouter, type AdminRouterDeps } from '../http/admin/index.js';
 import { parseIpAllowList } from '../http/admin/ip-allow.js';
 import { EXIT_RESTART } from './launcher.js';
 
@@ -43,6 +43,8 @@ export interface AdminLayer {
 export interface AdminLayerOptions {
   /** drops the engine's caches of a database the console changed (import, create) */
   invalidate?: (db: string) => void;
+  /** the server's engine (users, roles and grants of a database are changed through it) */
+  engine?: AdminRouterDeps['engine'];
 }
 
 /** Builds the admin layer of one server; runtime/compose.ts builds it once per server. */
@@ -80,6 +82,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
     status: createStatusProbe(context),
     requestRestart: () => context.requestShutdown(EXIT_RESTART, 'restart requested from the console'),
     invalidate: options.invalidate,
+    engine: options.engine,
     version: buildInfo().version,
     // what LAN clients would use once LAN mode is on (the wizard shows them before switching)
     lanAddresses: () => lanUrls({ protocol: protocol(), host: '0.0.0.0', port: port(), url: '' }),

@@ -121,7 +121,7 @@ function productFor(context: ServerContext): Product {
       error: (o, m) => legacyLogger.error(o, m),
     },
   });
-  const admin = createAdminLayer(context, { invalidate: (db) => engine.invalidate(db) });
+  const admin = createAdminLayer(context, { invalidate: (db) => engine.invalidate(db), engine });
   context.onDrain(() => admin.router.closeStreams());
   context.onShutdown(() => admin.stop());
   const product = { engine, admin };

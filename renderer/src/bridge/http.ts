@@ -4,14 +4,14 @@
 // origin differs from the server's). State-changing requests carry the CSRF header.
 import {
   ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
-  type BackupInfo, type DatabaseInfo, type HealthHistory, type HealthOverview, type HealthSessions, type JobInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest,
+  type BackupInfo, type DatabaseInfo, type HealthHistory, type HealthOverview, type HealthSessions, type JobInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest, type DbRole, type DbUser, type GrantUpdate, type NewDbUser, type RoleGrants, type WorkspaceSession,
   type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
   type StoreMoveRequest, type UpdateStatus, type ValidationResult,
 } from '../contract.js';
 import { filenameFrom } from '../lib/content-disposition.js';
 import { ApiError, CLIENT_ERROR, errorFromBody } from './errors.js';
 import type {
-  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogFilters, LogQuery, LogStreamHandlers, PublicHealth, Unsubscribe, NewDatabase,
+  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogFilters, LogQuery, LogStreamHandlers, PublicHealth, Unsubscribe, NewDatabase, DbRoleAnswer, DbUserAnswer, RoleGrantsAnswer,
 } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -261,6 +261,55 @@ export class HttpBridge implements ConsoleBridge {
     const path = `/databases/${encodeURIComponent(name)}/import${replace ? '?replace=true' : ''}`;
     const answer = await this.call<{ rows: number }>('POST', path, new RawBody(csv, 'text/csv; charset=utf-8'));
     return { rows: answer.rows };
+  }
+
+  private dbPath(db: string, rest: string): string {
+    return `/databases/${encodeURIComponent(db)}${rest}`;
+  }
+
+  async listDbUsers(db: string): Promise<DbUser[]> {
+    return (await this.call<{ users: DbUser[] }>('GET', this.dbPath(db, '/users'))).users;
+  }
+
+  async listDbRoles(db: string): Promise<DbRole[]> {
+    return (await this.call<{ roles: DbRole[] }>('GET', this.dbPath(db, '/roles'))).roles;
+  }
+
+  createDbUser(db: string, user: NewDbUser): Promise<DbUserAnswer> {
+    return this.call('POST', this.dbPath(db, '/users'), user);
+  }
+
+  resetDbUserPassword(db: string, userId: number, password: string): Promise<DbUserAnswer> {
+    return this.call('PUT', this.dbPath(db, `/users/${userId}/password`), { password });
+  }
+
+  setDbUserRole(db: string, userId: number, roleId: number): Promise<DbUserAnswer> {
+    return this.call('PUT', this.dbPath(db, `/users/${userId}/role`), { roleId });
+  }
+
+  disableDbUser(db: string, userId: number): Promise<DbUserAnswer> {
+    return this.call('POST', this.dbPath(db, `/users/${userId}/disable`));
+  }
+
+  createDbRole(db: string, name: string): Promise<DbRoleAnswer> {
+    return this.call('POST', this.dbPath(db, '/roles'), { name });
+  }
+
+  getRoleGrants(db: string, roleId: number): Promise<RoleGrants> {
+    return this.call('GET', this.dbPath(db, `/roles/${roleId}/grants`));
+  }
+
+  setRoleGrant(db: string, roleId: number, objectId: number, update: GrantUpdate): Promise<RoleGrantsAnswer> {
+    return this.call('PUT', this.dbPath(db, `/roles/${roleId}/grants/${objectId}`), update);
+  }
+
+  async openWorkspace(db: string): Promise<WorkspaceSession> {
+    const answer = await this.call<WorkspaceSession>('POST', this.dbPath(db, '/workspace-session'));
+    return { ...answer, url: this.serverUrl(answer.url) };
+  }
+
+  serverUrl(path: string): string {
+    return `${this.origin}${path}`;
   }
 
   getUpdateStatus(): Promise<UpdateStatus> {

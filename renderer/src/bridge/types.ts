@@ -2,8 +2,7 @@
 // a headless server's /api/admin) and IpcBridge (inside Electron: desktop actions over the preload
 // API, admin data still over HTTP because the admin API lives in the server).
 import type {
-  BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult,
-  ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult,
+  BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult, DbRole, DbUser, DbUsersAnswer, GrantUpdate, NewDbUser, RoleGrants, WorkspaceSession,
 } from '../contract.js';
 import type { DesktopInfo, ServerStateSnapshot } from './desktop-api.js';
 
@@ -50,6 +49,11 @@ export interface NewDatabase {
   adminLogin: string;
   adminPassword: string;
 }
+
+/** A change to a database's users or roles: the outcome's code and parameters, and what changed. */
+export type DbUserAnswer = DbUsersAnswer & { user: DbUser };
+export type DbRoleAnswer = DbUsersAnswer & { role: DbRole };
+export type RoleGrantsAnswer = DbUsersAnswer & RoleGrants;
 
 export interface PublicHealth {
   status: 'ok' | 'degraded' | 'down';
@@ -131,6 +135,22 @@ export interface ConsoleBridge {
   importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }>;
   /** the export's CSV format (header id,up,ord,t,val) */
   importDatabaseCsv(name: string, csv: string, replace: boolean): Promise<{ rows: number }>;
+
+  /** users and roles of a database; every change goes through the engine as the database's admin */
+  listDbUsers(db: string): Promise<DbUser[]>;
+  listDbRoles(db: string): Promise<DbRole[]>;
+  createDbUser(db: string, user: NewDbUser): Promise<DbUserAnswer>;
+  resetDbUserPassword(db: string, userId: number, password: string): Promise<DbUserAnswer>;
+  /** also enables a disabled user */
+  setDbUserRole(db: string, userId: number, roleId: number): Promise<DbUserAnswer>;
+  disableDbUser(db: string, userId: number): Promise<DbUserAnswer>;
+  createDbRole(db: string, name: string): Promise<DbRoleAnswer>;
+  getRoleGrants(db: string, roleId: number): Promise<RoleGrants>;
+  setRoleGrant(db: string, roleId: number, objectId: number, update: GrantUpdate): Promise<RoleGrantsAnswer>;
+  /** a session of the database's admin in the engine's cookie; `url` is the workspace's absolute address */
+  openWorkspace(db: string): Promise<WorkspaceSession>;
+  /** an address on the server (the workspace, /api/docs), absolute where the console's origin is another */
+  serverUrl(path: string): string;
 
   getUpdateStatus(): Promise<UpdateStatus>;
   checkForUpdates(): Promise<UpdateStatus>;

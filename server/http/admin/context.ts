@@ -16,6 +16,7 @@ import { errorText, type JobRegistry } from '../../jobs/registry.js';
 import type { BackupPolicy } from '../../appliance/jobs.js';
 import type { SettingsContext } from '../../appliance/settings.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
+import type { EngineOperations } from '../../engine/index.js';
 import { fieldOf, HttpError, lostDatabase, sendError } from '../errors.js';
 import type { ServerStatus, UpdateStatus } from './contract.js';
 import { hasAdminSession, presentedToken } from './guard.js';
@@ -60,6 +61,8 @@ export interface AdminRouterDeps {
   templatesDir?: string;
   /** drops the engine's caches of a database changed here (import, create) */
   invalidate?: (db: string) => void;
+  /** the server's engine: users, roles and grants of a database are changed through it (none: those routes answer 503) */
+  engine?: { operations: EngineOperations; invalidate(db: string): void };
   /** URLs LAN clients would use (default: every external IPv4 interface with config.PORT) */
   lanAddresses?(): string[];
   /** the desktop fills this over IPC; headless answers "unsupported" */

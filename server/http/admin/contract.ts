@@ -142,3 +142,24 @@ export interface HealthOverview {
   /** every tenant database: rows, tables and bytes on disk (null when the store cannot say) */
   databases: Array<{ name: string; rows: number; tables: number; sizeBytes: number | null }>;
 }
+// Users and roles of a database (docs/console.md, "Users and roles"); every change goes through the engine
+// as the database's admin user (the first user with the role "admin"), so the engine's rules apply.
+// GET  /api/admin/databases/{db}/users → { users: DbUser[] }
+// POST /api/admin/databases/{db}/users { login, password, roleId } → 201 { user, code: 'user_created', params }
+// PUT  /api/admin/databases/{db}/users/{id}/password { password } → { user, code: 'password_reset', params }
+// PUT  /api/admin/databases/{db}/users/{id}/role { roleId } → { user, code: 'role_set', params } (also enables a disabled user)
+// POST /api/admin/databases/{db}/users/{id}/disable → { user, code: 'user_disabled', params } (role and token removed)
+// GET  /api/admin/databases/{db}/roles → { roles: DbRole[] } ; POST { name } → 201 { role, code: 'role_created', params }
+// GET  /api/admin/databases/{db}/roles/{id}/grants → RoleGrants
+// PUT  /api/admin/databases/{db}/roles/{id}/grants/{object} GrantUpdate → RoleGrants & { code: 'grant_set', params }
+// POST /api/admin/databases/{db}/workspace-session → WorkspaceSession (sets the engine's cookie idb_{db}, path /)
+// Errors (the envelope's code, its parameters in `fields`): no_database 404, no_user_table 422, no_admin_user 409,
+// login_taken 409, role_taken 409, no_such_user / no_such_role / no_such_object 404, console_admin 409,
+// engine_refused 422 or 403 (fields: action, message = the engine's text), weak_password 422, invalid_request 400.
+import type { GrantLevel } from '../../appliance/db-users.js';
+export type { DbRole, DbUser, DbUsersErrorCode, GrantLevel, GrantObject, RoleGrant, RoleGrants } from '../../appliance/db-users.js';
+export type DbUsersSuccessCode = 'user_created' | 'password_reset' | 'role_set' | 'user_disabled' | 'role_created' | 'grant_set' | 'workspace_ready';
+export interface DbUsersAnswer { code: DbUsersSuccessCode; params: Record<string, string> }
+export interface NewDbUser { login: string; password: string; roleId: number }
+export interface GrantUpdate { level: GrantLevel | null; export?: boolean; delete?: boolean }
+export interface WorkspaceSession extends DbUsersAnswer { url: string; login: string }

@@ -15,6 +15,7 @@ import { bindBackupRoutes } from './backups.js';
 import { bindStoreMoveRoutes } from './store-move.js';
 import { bindDatabaseRoutes } from './databases.js';
 import { bindHealthRoutes } from './health.js';
+import { bindDbUserRoutes } from './db-users.js';
 import { bindJobRoutes } from './jobs.js';
 import { bindLogRoutes } from './logs.js';
 import { bindSessionRoutes } from './session.js';
@@ -38,6 +39,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   bindStoreMoveRoutes(routes, ctx);
   bindDatabaseRoutes(routes, ctx);
   bindHealthRoutes(routes, ctx);
+  bindDbUserRoutes(routes, ctx);
   bindStatusRoutes(routes, ctx, logs);
 
   const router = express.Router();

@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import type {
-  ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse,
-  MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult,
+  ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult, DbRole, DbUser, GrantObject, RoleGrant, RoleGrants, WorkspaceSession,
 } from '../admin/contract.js';
 
 export const adminError = z.object({
@@ -102,6 +101,25 @@ export const healthOverview = z.object({
   }),
   databases: z.array(z.object({ name: z.string(), rows: z.number(), tables: z.number(), sizeBytes: z.number().nullable() })),
 });
+// users, roles and grants of a database (contract.ts, "Users and roles")
+const answerCode = { code: z.string().describe('stable code of the outcome, e.g. user_created'), params: z.record(z.string(), z.string()).describe('its parameters') };
+export const dbUser = z.object({
+  id: z.number(), login: z.string(), roleId: z.number().nullable(), role: z.string().nullable(),
+  lastActivity: z.string().nullable().describe('the engine\'s activity cell (last authenticated request), ISO time'),
+  disabled: z.boolean().describe('no role: the engine refuses every request of the user'),
+  consoleAdmin: z.boolean().describe('the user the console acts as: the first user with the role admin'),
+});
+export const dbRole = z.object({ id: z.number(), name: z.string(), users: z.number() });
+export const grantLevel = z.enum(['READ', 'WRITE', 'BARRED']);
+export const grantObject = z.object({ id: z.number(), name: z.string(), kind: z.enum(['pseudo', 'table', 'column']), table: z.number().nullable() });
+export const roleGrant = z.object({ object: z.number(), level: grantLevel.nullable(), mask: z.string(), export: z.boolean(), delete: z.boolean() });
+export const roleGrants = z.object({ role: dbRole, objects: z.array(grantObject), grants: z.array(roleGrant) });
+export const newDbUser = z.object({ login: z.string(), password: z.string().describe('at least 8 characters, a letter and a digit, not the login'), roleId: z.number().int() });
+export const grantUpdate = z.object({ level: grantLevel.nullable().describe('null: no grant (the grant record is deleted)'), export: z.boolean().optional(), delete: z.boolean().optional() });
+export const dbUserAnswer = z.object({ user: dbUser, ...answerCode });
+export const dbRoleAnswer = z.object({ role: dbRole, ...answerCode });
+export const roleGrantsAnswer = roleGrants.extend(answerCode);
+export const workspaceSession = z.object({ url: z.string(), login: z.string(), ...answerCode });
 
 // compile-time agreement with the contract
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -122,5 +140,11 @@ const agreement = {
   session: true as Same<z.infer<typeof activeSession>, ActiveSession>,
   sessions: true as Same<z.infer<typeof healthSessions>, HealthSessions>,
   overview: true as Same<z.infer<typeof healthOverview>, HealthOverview>,
+  dbUser: true as Same<z.infer<typeof dbUser>, DbUser>,
+  dbRole: true as Same<z.infer<typeof dbRole>, DbRole>,
+  grantObject: true as Same<z.infer<typeof grantObject>, GrantObject>,
+  roleGrant: true as Same<z.infer<typeof roleGrant>, RoleGrant>,
+  roleGrants: true as Same<z.infer<typeof roleGrants>, RoleGrants>,
+  workspace: true as Same<Omit<z.infer<typeof workspaceSession>, 'code'>, Omit<WorkspaceSession, 'code'>>,
 } satisfies Record<string, true>;
 export const ADMIN_CONTRACT_CHECKED = Object.keys(agreement).length;

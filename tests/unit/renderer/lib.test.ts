@@ -6,7 +6,8 @@ import { formatBytes, formatDuration, usedPercent } from '../../../renderer/src/
 import { figure, MEBIBYTE, minuteLabels, totals } from '../../../renderer/src/lib/history.js';
 import type { HistoryPoint } from '../../../renderer/src/contract.js';
 import { appendCapped, extraText, matchesFilter, normalizeLogLine } from '../../../renderer/src/lib/logs.js';
-import { passwordProblems } from '../../../renderer/src/lib/password.js';
+import { INTEGRAM_LOGIN_RULE, integramPasswordOk, passwordProblems } from '../../../renderer/src/lib/password.js';
+import { LOGIN_RULE, passwordProblems as serverPasswordProblems } from '../../../server/http/api/schemas.js';
 import { changedValues, controlFor, groupFields, initialDraft } from '../../../renderer/src/lib/settings-form.js';
 
 function field(overrides: Partial<SettingField> & Pick<SettingField, 'key'>): SettingField {
@@ -134,5 +135,14 @@ describe('settings form', () => {
     draft.PORT = '';
     draft.DB_PASSWORD = 'new secret';
     expect(changedValues(fields, draft, new Set(['DB_PASSWORD']))).toEqual({ PORT: null, LOG_LEVEL: 'debug', DB_PASSWORD: 'new secret' });
+  });
+});
+
+describe('Integram user rules in the console', () => {
+  it('agree with the server on logins and passwords', () => {
+    expect(INTEGRAM_LOGIN_RULE.source).toBe(LOGIN_RULE.source);
+    for (const [password, login] of [['Ivan-pass-1', 'ivan'], ['short1', 'ivan'], ['onlyletters', 'ivan'], ['12345678', 'ivan'], ['Ivan12345', 'ivan12345'], ['Пароль-123', 'ivan']]) {
+      expect(integramPasswordOk(password, login), password).toBe(serverPasswordProblems(password, login).length === 0);
+    }
   });
 });
