@@ -191,7 +191,7 @@ class Planner {
   private subordinate(typeId: number): boolean {
     const all = this.meta.memo('report:subordinateTables', () => {
       const out = new Set<number>();
-      for (const [up, rows] of this.meta.children) {
+      for (const up of this.meta.children.keys()) {
         if (this.meta.get(up)?.up !== 0) continue;
         for (const req of this.meta.reqsOf(up)) if (req.arrType !== null && (req.refTarget === null || req.refTarget === 1)) out.add(req.arrType);
       }

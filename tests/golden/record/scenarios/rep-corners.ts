@@ -74,7 +74,7 @@ const scenario: Scenario = {
     const o = (key: string, no: string, who: number | '', amt: string, date: string, q: string, n = '') =>
       rec1(key, order, 1, { [`t${order}`]: no, [`t${orderClient}`]: who, [`t${amount}`]: amt, [`t${odate}`]: date, [`t${qty}`]: q, [`t${note}`]: n });
     const o1 = await o('o1', 'O-1', alice, '100', '2024-01-10', '2', 'first');
-    const o2 = await o('o2', 'O-2', alice, '50.5', '2024-02-15', '1');
+    await o('o2', 'O-2', alice, '50.5', '2024-02-15', '1');
     const o3 = await o('o3', 'O-3', bob, '300', '2024-02-20', '5', 'big');
     await o('o4', 'O-4', carol, '20', '2024-03-05', '');
     await o('o5', 'O-5', dave, '700', '2024-03-31', '3');
