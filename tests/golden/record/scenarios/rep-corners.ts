@@ -16,7 +16,7 @@ const TOTAL = { SUM: 67, AVG: 68, MIN: 69, MAX: 70, COUNT: 71 } as const;
 type Cells = Record<string, string | number>;
 
 /** a report with its columns: each column is [source, cells of the column (t100 name …)] */
-async function makeReport(rec: Recorder, key: string, params: Cells, columns: [number, Cells][]): Promise<number> {
+export async function makeReport(rec: Recorder, key: string, params: Cells, columns: [number, Cells][]): Promise<number> {
   const id = rec.idOf(await rec.call(`${key}_new`, 'POST', '/_m_new/22?JSON', { form: { up: 1, t22: key } }), key);
   if (Object.keys(params).length) await rec.call(`${key}_params`, 'POST', `/_m_set/${id}?JSON`, { form: params });
   let n = 0;

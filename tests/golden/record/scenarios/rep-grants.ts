@@ -8,6 +8,7 @@
 import type { Scenario } from '../run.js';
 import { grantRecords, NO_USER_DEFAULTS } from './grants-nonadmin.js';
 import { addReportMetadata } from './report-echo.js';
+import { makeReport } from './rep-corners.js';
 
 const LEVEL = 136;
 const WRITE = 170;
@@ -48,16 +49,7 @@ const scenario: Scenario = {
     await rec1('o3', order, { [`t${order}`]: 'O-3', [`t${orderClient}`]: alice, [`t${amount}`]: '25' });
     await rec1('s1', salary, { [`t${salary}`]: 'S-1', [`t${salaryClient}`]: alice, [`t${salarySum}`]: '5000' });
 
-    const report = async (key: string, columns: [number, Record<string, string | number>][]) => {
-      const id = rec.idOf(await rec.call(`${key}_new`, 'POST', '/_m_new/22?JSON', { form: { up: 1, t22: key } }), key);
-      let n = 0;
-      for (const [source, cells] of columns) {
-        n++;
-        const col = rec.idOf(await rec.call(`${key}_col${n}`, 'POST', '/_m_new/28?JSON', { form: { up: id, t28: source } }), `${key}.col${n}`);
-        await rec.call(`${key}_col${n}_set`, 'POST', `/_m_set/${col}?JSON`, { form: cells });
-      }
-      return id;
-    };
+    const report = (key: string, columns: [number, Record<string, string | number>][]) => makeReport(rec, key, {}, columns);
     const orders = await report('orders', [
       [order, { t100: 'order_no' }], [orderClient, { t100: 'client' }], [phone, { t100: 'phone' }], [secret, { t100: 'secret' }], [amount, { t100: 'amount' }],
     ]);
