@@ -140,7 +140,7 @@ for (const factory of TEST_STORES) {
       const body = (await res.json()) as { token: string; _xsrf: string };
       token = body.token;
       xsrf = body._xsrf;
-    }, 120_000);
+    }, 300_000);
     afterAll(async () => {
       await server?.close();
       await opened?.cleanup();
