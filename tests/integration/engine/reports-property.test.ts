@@ -90,7 +90,10 @@ const orderArb = fc.record({
   amount: fc.constantFrom('', '0', '5', '10', '20.25', '100', '999.99', '-3'),
   date: fc.constantFrom('', '2024-01-31', '2024-02-15', '2024-03-01', '2023-12-31'),
   qty: fc.constantFrom('', '0', '1', '2', '7'),
-  note: fc.constantFrom('', 'big', 'first', 'Ünïcode', "it's"),
+  // within what both stores promise (compatibility.md, "Collation"): case of Latin and Cyrillic, not
+  // accents or е/ё (MariaDB's unicode_ci matches 'Ünïcode' LIKE '%i%', PGlite does not: a known difference);
+  // no two notes differing only in case: GROUP_CONCAT DISTINCT on PGlite keeps both (a defect, storage README)
+  note: fc.constantFrom('', 'big', 'first', 'Юникод', "it's"),
 });
 
 /** one fragment of each SQL-injection class */
