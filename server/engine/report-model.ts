@@ -11,6 +11,8 @@ import { toInt } from './php.js';
 import { attrsAlias } from './attrs.js';
 
 export const REPORT_FROM = 44;
+/** the report's if-empty value (113): one row of it when the report finds nothing */
+const REPORT_IF_EMPTY = 113;
 
 /** requisites of a report column (table 28) */
 const COLUMN_NAME = 100;
@@ -18,6 +20,8 @@ const COLUMN_FORMULA = 101;
 const COLUMN_FILTER_FROM = 102;
 const COLUMN_FILTER_TO = 103;
 const COLUMN_FUNCTION = 104;
+const COLUMN_RESULT_FROM = 105;
+const COLUMN_RESULT_TO = 106;
 const COLUMN_HIDE = 107;
 const COLUMN_SORT = 109;
 const COLUMN_TOTAL = 72;
@@ -34,6 +38,9 @@ export interface ReportColumnDef {
   formula: string;
   filterFrom: string;
   filterTo: string;
+  /** the function-result filter (105/106): on the column's value after its function (the engine's HAVING) */
+  resultFrom: string;
+  resultTo: string;
   /** the function record's value (SUM, COUNT, abn_ID …), '' when none */
   fn: string;
   /** the total record's value (SUM, AVG, MIN, MAX, COUNT), '' when none */
@@ -56,6 +63,8 @@ export interface ReportDef {
   columns: ReportColumnDef[];
   /** tables of the FROM records, in order */
   from: number[];
+  /** the if-empty value (113), null when the report has none */
+  ifEmpty: string | null;
 }
 
 /** the value of a reference cell (t = the referenced record, val = the requisite id) */
@@ -95,6 +104,8 @@ export async function loadReport(ctx: RequestContext, report: Row): Promise<Repo
         formula: scalar(cells, COLUMN_FORMULA),
         filterFrom: scalar(cells, COLUMN_FILTER_FROM),
         filterTo: scalar(cells, COLUMN_FILTER_TO),
+        resultFrom: scalar(cells, COLUMN_RESULT_FROM),
+        resultTo: scalar(cells, COLUMN_RESULT_TO),
         fn: referenced(cells, COLUMN_FUNCTION),
         total: referenced(cells, COLUMN_TOTAL),
         format: referenced(cells, COLUMN_FORMAT),
@@ -105,7 +116,8 @@ export async function loadReport(ctx: RequestContext, report: Row): Promise<Repo
       };
     });
   const from = rows.filter((r) => r.t === REPORT_FROM).sort((a, b) => a.ord - b.ord || a.id - b.id).map((r) => toInt(r.val));
-  return { id: report.id, name: report.val, params, columns, from };
+  const ifEmpty = rows.find((r) => r.t === REPORT_IF_EMPTY)?.val ?? null;
+  return { id: report.id, name: report.val, params, columns, from, ifEmpty };
 }
 
 /**

@@ -15,12 +15,19 @@ import type { RequestContext } from './context.js';
 import type { ReportColumnDef, ReportDef } from './report-model.js';
 import { FormulaError, isBareName, parseFormula, type FormulaNode } from './report-formula.js';
 import { firstLevel } from './access.js';
-import { formatVal } from './format.js';
+import { builtIn, formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
 import { isNumeric, toFloat, toInt } from './php.js';
 
 /** A report that uses something not built (a PHP-side function): 501 with this message. */
 export class ReportUnsupported extends Error {}
+
+/**
+ * The columns' tables are not linked: a column's table is joined only through a direct link
+ * (a reference, a subordinate table, the parent of a subordinate table) from a table already
+ * joined. The engine answers this as a text (`<report>: Невозможно связать колонки отчета.`).
+ */
+export class ReportLinkError extends Error {}
 
 export interface PlannedColumn {
   def: ReportColumnDef;
@@ -28,8 +35,8 @@ export interface PlannedColumn {
   key: string;
   /** base name the values are shown by */
   format: string;
-  /** 1 writable, 0 read-only; null for a calculated column (no `granted` key) */
-  granted: 0 | 1 | null;
+  /** 1 writable; null (no `granted` key) for a column the user may only read, and a calculated one (recorded in rep-grants) */
+  granted: 1 | null;
   /** target table of a reference column */
   refTarget: number | null;
   /** abn_ROWNUM: the row's number instead of a value */
@@ -55,7 +62,7 @@ type SourceKind =
   | { kind: 'table'; table: number }
   | { kind: 'cell'; owner: number; reqId: number }
   | { kind: 'ref'; owner: number; reqId: number; target: number }
-  | { kind: 'child'; owner: number; child: number };
+  | { kind: 'child'; owner: number; reqId: number; child: number };
 
 interface Edge {
   link: ReportLink;
@@ -122,13 +129,13 @@ class Planner {
     const req = this.meta.req(source);
     if (!req) throw new ReportUnsupported(`Колонка отчёта ссылается на неизвестный объект ${source}`);
     if (req.refTarget !== null && req.refTarget !== 1) return { kind: 'ref', owner: req.up, reqId: req.id, target: req.refTarget };
-    if (req.arrType !== null) return { kind: 'child', owner: req.up, child: req.arrType };
+    if (req.arrType !== null) return { kind: 'child', owner: req.up, reqId: req.id, child: req.arrType };
     return { kind: 'cell', owner: req.up, reqId: req.id };
   }
 
   private describe(def: ReportColumnDef, source: SourceKind): PlannedColumn {
     let base = 'SHORT';
-    let granted: 0 | 1 | null = null;
+    let granted: 1 | null = null;
     let refTarget: number | null = null;
     const grants = this.ctx.session!.grants;
     const level = (table: number) => firstLevel(this.ctx, table);
@@ -137,22 +144,23 @@ class Planner {
         break;
       case 'table':
         base = this.meta.baseName(source.table);
-        granted = level(source.table) === 'WRITE' ? 1 : 0;
+        granted = level(source.table) === 'WRITE' ? 1 : null;
         break;
       case 'cell': {
         const req = this.meta.req(source.reqId)!;
         base = BASE_NAMES[req.base ?? 0] ?? 'SHORT';
-        granted = level(source.owner) === 'WRITE' && grants.levels.get(String(req.id)) !== 'READ' ? 1 : 0;
+        // recorded (rep-corners): the engine gives no `granted` for a cell of a subordinate table
+        if (!this.subordinate(source.owner)) granted = level(source.owner) === 'WRITE' && grants.levels.get(String(req.id)) !== 'READ' ? 1 : null;
         break;
       }
       case 'ref':
         base = this.meta.baseName(source.target);
         refTarget = source.target;
-        granted = level(source.owner) === 'WRITE' && grants.levels.get(String(source.reqId)) !== 'READ' ? 1 : 0;
+        if (!this.subordinate(source.owner)) granted = level(source.owner) === 'WRITE' && grants.levels.get(String(source.reqId)) !== 'READ' ? 1 : null;
         break;
       case 'child':
         base = this.meta.baseName(source.child);
-        granted = level(source.child) === 'WRITE' ? 1 : 0;
+        granted = level(source.child) === 'WRITE' ? 1 : null;
         break;
     }
     const fn = def.fn.toUpperCase();
@@ -179,40 +187,39 @@ class Planner {
     }
   }
 
-  /** the links out of a table: its reference columns and its subordinate tables */
-  private edges(typeId: number): Edge[] {
-    const out: Edge[] = [];
-    for (const req of this.meta.reqsOf(typeId)) {
-      if (req.refTarget !== null && req.refTarget !== 1) out.push({ link: { kind: 'ref', reqId: req.id }, typeId: req.refTarget });
-      else if (req.arrType !== null) out.push({ link: { kind: 'child' }, typeId: req.arrType });
-    }
-    return out;
+  /** is this table some table's subordinate table (a column of another table) */
+  private subordinate(typeId: number): boolean {
+    const all = this.meta.memo('report:subordinateTables', () => {
+      const out = new Set<number>();
+      for (const up of this.meta.children.keys()) {
+        if (this.meta.get(up)?.up !== 0) continue;
+        for (const req of this.meta.reqsOf(up)) if (req.arrType !== null && (req.refTarget === null || req.refTarget === 1)) out.add(req.arrType);
+      }
+      return out;
+    });
+    return all.has(typeId);
   }
 
-  /** joins the tables on the shortest path from the main table to `typeId`; its index, or null if unreachable */
+  /** a direct link from table `from` to table `to`: a reference of `from`, `to` subordinate to `from`, or `from` subordinate to `to` */
+  private directEdge(from: number, to: number): Edge | null {
+    for (const req of this.meta.reqsOf(from)) {
+      if (req.refTarget !== null && req.refTarget !== 1) {
+        if (req.refTarget === to) return { link: { kind: 'ref', reqId: req.id }, typeId: to };
+      } else if (req.arrType === to) return { link: { kind: 'child' }, typeId: to };
+    }
+    const parentOf = this.meta.reqsOf(to).some((req) => (req.refTarget === null || req.refTarget === 1) && req.arrType === from);
+    return parentOf ? { link: { kind: 'parent' }, typeId: to } : null;
+  }
+
+  /** joins `typeId` through a direct link from a table already joined; its index, or null if there is none */
   private reach(typeId: number): number | null {
     const known = this.tables.find(typeId);
     if (known !== undefined) return known;
-    const start = this.tables.tables[0].typeId;
-    const previous = new Map<number, { from: number; edge: Edge }>();
-    const queue = [start];
-    const seen = new Set([start]);
-    while (queue.length) {
-      const current = queue.shift()!;
-      if (current === typeId) break;
-      for (const edge of this.edges(current)) {
-        if (seen.has(edge.typeId)) continue;
-        seen.add(edge.typeId);
-        previous.set(edge.typeId, { from: current, edge });
-        queue.push(edge.typeId);
-      }
+    for (let i = 0; i < this.tables.tables.length; i++) {
+      const edge = this.directEdge(this.tables.tables[i].typeId, typeId);
+      if (edge) return this.tables.join(i, edge);
     }
-    if (!seen.has(typeId)) return null;
-    const path: Edge[] = [];
-    for (let t = typeId; t !== start; t = previous.get(t)!.from) path.unshift(previous.get(t)!.edge);
-    let index = 0;
-    for (const edge of path) index = this.tables.join(index, edge);
-    return index;
+    return null;
   }
 
   private ownerTable(source: SourceKind): number | null {
@@ -223,15 +230,25 @@ class Planner {
     }
   }
 
-  /** the main table: the first FROM table, else the first column's table, that reaches every other */
+  /**
+   * The main table is the first FROM table, else the first column's table; each other column's
+   * table is joined through a direct link from a column's table joined before it, in as many
+   * passes as that takes. Recorded (rep-corners, `by_country2`): the engine infers no table
+   * between them, and a reference column's target does not count (Order → Client by a reference
+   * column and a column of City does not link City through Client).
+   */
   private chooseTables(): void {
-    const owners = this.sources.map((s) => this.ownerTable(s)).filter((t): t is number => t !== null);
-    const candidates = [...new Set([...this.def.from, ...owners])];
-    for (const main of candidates) {
-      this.tables = new TableSet(main);
-      if (owners.every((t) => this.reach(t) !== null)) return;
+    const owners = this.sources.map((s) => this.ownerTable(s));
+    const main = this.def.from[0] ?? owners.find((t): t is number => t !== null);
+    if (main === undefined) throw new FormulaError('в отчёте нет колонки с таблицей');
+    this.tables = new TableSet(main);
+    let pending = this.sources.map((_, i) => i).filter((i) => owners[i] !== null);
+    for (;;) {
+      const next = pending.filter((i) => this.reach(owners[i]!) === null);
+      if (next.length === 0) return;
+      if (next.length === pending.length) throw new ReportLinkError(`${this.def.name}: Невозможно связать колонки отчета.`);
+      pending = next;
     }
-    throw new FormulaError('колонки отчёта не связаны ссылками между таблицами');
   }
 
   private fieldOf(source: SourceKind): ReportExpr | null {
@@ -244,8 +261,11 @@ class Planner {
         return { kind: 'record', table: this.tables.join(owner, { link: { kind: 'ref', reqId: source.reqId }, typeId: source.target }), part: 'val' };
       }
       case 'child': {
+        // recorded (rep-corners): the subordinate table is joined (a row per record of it), but the
+        // value is the parent's cell of that column, which no record has: always empty
         const owner = this.reach(source.owner)!;
-        return { kind: 'record', table: this.tables.join(owner, { link: { kind: 'child' }, typeId: source.child }), part: 'val' };
+        this.tables.join(owner, { link: { kind: 'child' }, typeId: source.child });
+        return { kind: 'cell', table: owner, reqId: source.reqId };
       }
     }
   }
@@ -311,12 +331,24 @@ class Planner {
     throw new ReportUnsupported(`Функция ${def.fn} в отчётах не поддерживается (колонка ${this.columns[index].key})`);
   }
 
+  /**
+   * A quoted text of a formula or WHERE with the engine's placeholders filled in: `_request_.<name>`
+   * by the request's value, `[TODAY]` and the other built-ins by theirs. The engine pastes them into
+   * its SQL; here they only ever become a parameter's value.
+   */
+  private literalText(text: string): string {
+    const env = this.ctx.formatEnv();
+    return text
+      .replace(/_request_\.([0-9a-zA-Z_]+)/g, (whole, name: string) => (this.ctx.has(name) ? this.ctx.str(name) : whole))
+      .replace(/\[[0-9a-zA-Z_]+\]/g, (whole) => builtIn(whole, env));
+  }
+
   /** a parsed formula as a store expression */
   toExpr(node: FormulaNode, scope: { thisField: ReportExpr | null; column: string; names: (name: string) => ReportExpr | null }): ReportExpr {
     const go = (n: FormulaNode): ReportExpr => this.toExpr(n, scope);
     switch (node.kind) {
       case 'number': return { kind: 'number', value: node.value };
-      case 'text': return { kind: 'text', value: node.value };
+      case 'text': return { kind: 'text', value: this.literalText(node.value) };
       case 'null': return { kind: 'null' };
       case 'this':
         if (scope.thisField === null) throw new FormulaError(`[THIS] в колонке ${scope.column} без источника`);
@@ -350,10 +382,12 @@ class Planner {
 
   // ---- filters ----------------------------------------------------------------
 
-  /** one bound of a FR_/TO_ filter; `plain` is the operator of a value without one */
-  private bound(index: number, raw: string, plain: '=' | '>=' | '<='): ReportExpr {
+  /**
+   * one bound of a FR_/TO_ filter (or of a function-result filter, on `target`); `plain` is the
+   * operator of a value without one
+   */
+  private bound(index: number, raw: string, plain: '=' | '>=' | '<=', target: ReportExpr = this.rowExpr(index)): ReportExpr {
     const column = this.columns[index];
-    const target = this.rowExpr(index);
     let value = raw;
     let negate = false;
     let op: '=' | '<>' | '<' | '<=' | '>' | '>=' = plain;
@@ -374,7 +408,8 @@ class Planner {
     const numeric = NUMERIC_BASES.has(base) || base === 'DATE';
     const literal: ReportExpr = numeric && isNumeric(value) ? { kind: 'number', value: toFloat(value) } : { kind: 'text', value };
     const cond: ReportExpr = { kind: 'binary', op, left: target, right: literal };
-    return negate ? { kind: 'not', arg: cond } : cond;
+    // recorded (rep-corners, FR_qty=!1): a negated value keeps the rows without a value
+    return negate ? { kind: 'binary', op: 'OR', left: { kind: 'isNull', arg: target, negate: false }, right: { kind: 'not', arg: cond } } : cond;
   }
 
   private baseOfSource(index: number): string {
@@ -411,7 +446,8 @@ class Planner {
       const to = byRequest ? (toRequest ?? '') : def.filterTo;
       if (from === '' && to === '') return;
       if (from !== '') where.push(this.bound(index, from, to !== '' ? '>=' : '='));
-      if (to !== '') where.push(this.bound(index, to, from !== '' ? '<=' : '<='));
+      // recorded (rep-corners): a bound alone, FR_ or TO_, is an exact match
+      if (to !== '') where.push(this.bound(index, to, from !== '' ? '<=' : '='));
       // Recorded: MySQL starts an exact match on a joined table's value from that table, so the rows
       // come grouped by the records on the way to the main table. We order that way explicitly.
       const field = this.fields[index];
@@ -421,6 +457,18 @@ class Planner {
       }
     });
     return { where, leading };
+  }
+
+  /** the function-result filters (105/106): on the columns' result values, the engine's HAVING */
+  private resultFilters(): ReportExpr[] {
+    const having: ReportExpr[] = [];
+    this.def.columns.forEach((def, index) => {
+      if (this.unreadable[index] || (def.resultFrom === '' && def.resultTo === '')) return;
+      const target: ReportExpr = { kind: 'result', column: index };
+      if (def.resultFrom !== '') having.push(this.bound(index, def.resultFrom, def.resultTo !== '' ? '>=' : '=', target));
+      if (def.resultTo !== '') having.push(this.bound(index, def.resultTo, def.resultFrom !== '' ? '<=' : '=', target));
+    });
+    return having;
   }
 
   private clause(name: string, text: string, names: (name: string) => ReportExpr | null): ReportExpr {
@@ -443,10 +491,13 @@ class Planner {
         const text = part.trim();
         const desc = text.startsWith('-');
         const key = desc ? text.slice(1) : text;
-        const index = this.def.columns.findIndex((c, i) => String(c.id) === key || this.columns[i].key === key);
-        if (index >= 0) sorts.push({ column: index, desc, numeric: numeric(index) });
+        // recorded (rep-corners): the engine's ORDER names columns by id only, and of several
+        // the last one named decides the order alone
+        const index = this.def.columns.findIndex((c) => String(c.id) === key);
+        if (index >= 0) sorts.splice(0, sorts.length, { column: index, desc, numeric: numeric(index) });
       }
-      return sorts;
+      // an ORDER that names no column leaves the columns' sort priorities in force
+      if (sorts.length) return sorts;
     }
     return this.def.columns
       .map((c, index) => ({ c, index }))
@@ -482,7 +533,7 @@ class Planner {
       for (const [label, text] of [['WHERE', this.def.params.get('WHERE') ?? ''], ['WHERE', this.ctx.str('WHERE')]] as const) {
         if (text.trim() !== '') where.push(this.clause(label, text, byName));
       }
-      const having: ReportExpr[] = [];
+      const having: ReportExpr[] = this.resultFilters();
       const havingText = this.def.params.get('HAVING') ?? '';
       if (havingText.trim() !== '') {
         having.push(this.clause('HAVING', havingText, (name) => {

@@ -15,7 +15,7 @@ import { isStoreError } from '../storage/errors.js';
 import { formatView } from './format.js';
 import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
-import { planReport, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
+import { planReport, ReportLinkError, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
 
 /** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
 function cellText(value: ReportCell): string {
@@ -41,17 +41,32 @@ function computeTotal(kind: string, values: string[]): string {
   }
 }
 
-/** totals asked for by the columns (t72) and by the request's TOTALS=<col id or name>:<FN>,… */
+/** functions a request's TOTALS may name (the engine's list of SQL aggregates, case-sensitive) */
+const REQUEST_TOTALS = new Set(['AVG', 'COUNT', 'MAX', 'MIN', 'SUM', 'GROUP_CONCAT', 'JSON_ARRAYAGG']);
+
+/**
+ * totals asked for by the columns (t72), or instead by the request's TOTALS=<col id>:<FN>,… when
+ * it names at least one column by id with a known function (recorded: a name is ignored)
+ */
 function totalsOf(ctx: RequestContext, columns: PlannedColumn[]): Map<number, string> {
-  const wanted = new Map<number, string>();
-  for (const c of columns) if (c.def.total !== '') wanted.set(c.def.id, c.def.total);
+  const requested = new Map<number, string>();
   for (const part of ctx.str('TOTALS').split(',')) {
     const [key, fn] = part.split(':');
-    if (!key || !fn) continue;
-    const column = columns.find((c) => String(c.def.id) === key.trim() || c.key === key.trim());
-    if (column) wanted.set(column.def.id, fn.trim());
+    if (key === undefined || fn === undefined || !REQUEST_TOTALS.has(fn)) continue;
+    const column = columns.find((c) => String(c.def.id) === key);
+    if (column) requested.set(column.def.id, fn);
   }
-  return wanted;
+  if (requested.size) return requested;
+  const stored = new Map<number, string>();
+  for (const c of columns) if (c.def.total !== '') stored.set(c.def.id, c.def.total);
+  return stored;
+}
+
+/** a total shown like the column's values (a COUNT column's as a NUMBER), as the engine formats it */
+function totalText(ctx: RequestContext, column: PlannedColumn, fn: string, values: string[]): string {
+  const raw = computeTotal(fn, values);
+  if (!['SUM', 'AVG', 'MIN', 'MAX', 'COUNT'].includes(fn.toUpperCase())) return fn;
+  return formatView(column.def.fn.toUpperCase() === 'COUNT' ? 'NUMBER' : column.format, raw, ctx, true);
 }
 
 /** JSON_CR's `type`: the PHP engine takes it from the last shown column for all of them */
@@ -90,7 +105,7 @@ function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], r
       }
       if (totals.size) {
         const fn = totals.get(c.def.id);
-        out.totals = fn ? computeTotal(fn, rows.map((r) => r[i])) : '';
+        out.totals = fn ? totalText(ctx, c, fn, rows.map((r) => r[i])) : '';
       }
       return out;
     }),
@@ -122,6 +137,7 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
     plan = planReport(ctx, def);
   } catch (err) {
     if (err instanceof ReportUnsupported) ctx.dieJson([{ error: err.message }], 501);
+    if (err instanceof ReportLinkError) ctx.dieText(err.message);
     throw err;
   }
   if (plan.error !== null) errorAnswer(ctx, def, plan.columns, plan.error);
@@ -137,6 +153,8 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
     const text = c.rowNumber ? String(rowIndex + 1) : cellText(values[i]);
     return formatView(c.format, text, ctx, true);
   }));
+  // nothing found: one row of the if-empty value (113), as it is, when the report has one
+  if (rows.length === 0 && def.ifEmpty !== null) rows.push(plan.columns.map(() => def.ifEmpty!));
   answer(ctx, def, plan.columns, rows);
 }
 

@@ -151,7 +151,9 @@ export type ReportLink =
   /** the earlier record's reference cell (up = record, val = reqId) points at this record (its t) */
   | { kind: 'ref'; reqId: number }
   /** this table is subordinate: its records' up is the earlier record */
-  | { kind: 'child' };
+  | { kind: 'child' }
+  /** the earlier table is subordinate to this one: this record is the earlier record's up */
+  | { kind: 'parent' };
 
 /** A table of a report: 0 is the main table (its records make the rows), the others are LEFT JOINed. */
 export interface ReportTable {

@@ -198,12 +198,14 @@ class ReportCompiler {
         return { sql: `COUNT(${this.value(arg(0))})`, type: 'number' };
       case 'GROUP_CONCAT': {
         arity(1, 1);
-        // ordered inside the group so both stores give the same text
-        const value = this.text(arg(0));
-        const key = this.d.textOrderKey(this.text(arg(0)));
-        return this.pg
-          ? { sql: `string_agg(${value}, ',' ORDER BY ${key})`, type: 'text' }
-          : { sql: `GROUP_CONCAT(${value} ORDER BY ${key} SEPARATOR ',')`, type: 'text' };
+        // DISTINCT as the engine writes it (recorded in rep-corners: "Alice", not "Alice,Alice"),
+        // ordered inside the group under the order collation so both stores give the same text
+        // (MySQL's ? placeholders: compiled twice, so each copy's parameters come in text order;
+        // Postgres wants the very same expression twice, its $n placeholders may repeat)
+        const value = this.d.textCollated(this.text(arg(0)));
+        if (this.pg) return { sql: `string_agg(DISTINCT ${value}, ',' ORDER BY ${value})`, type: 'text' };
+        const key = this.d.textCollated(this.text(arg(0)));
+        return { sql: `GROUP_CONCAT(DISTINCT ${value} ORDER BY ${key} SEPARATOR ',')`, type: 'text' };
       }
       case 'ROUND': {
         arity(1, 2);
@@ -276,6 +278,10 @@ class ReportCompiler {
               WHERE ${link}.up = ${from}.id AND ${link}.val = '${req}' AND r.t = ${type} OFFSET 0) ${alias} ON TRUE`
           : `LEFT JOIN (${this.tbl} ${link} JOIN ${this.tbl} ${alias} ON ${alias}.id = ${link}.t AND ${alias}.t = ${type})
           ON ${link}.up = ${from}.id AND ${link}.val = '${req}'`);
+      } else if (table.from.link.kind === 'parent') {
+        parts.push(this.pg
+          ? `LEFT JOIN LATERAL (SELECT ${columns('r')} FROM ${this.tbl} r WHERE r.id = ${from}.up AND r.t = ${type} OFFSET 0) ${alias} ON TRUE`
+          : `LEFT JOIN ${this.tbl} ${alias} ON ${alias}.id = ${from}.up AND ${alias}.t = ${type}`);
       } else {
         parts.push(this.pg
           ? `LEFT JOIN LATERAL (SELECT ${columns('r')} FROM ${this.tbl} r WHERE r.up = ${from}.id AND r.t = ${type} OFFSET 0) ${alias} ON TRUE`
@@ -302,6 +308,8 @@ class ReportCompiler {
     const groupedByKey = (i: number) => grouped && this.pg && selected[i].type === 'text' && !containsAggregate(this.q.select[i]);
     const columns = selected.map((c, i) => `${groupedByKey(i) ? `MIN(${this.d.textCollated(c.sql)})` : this.value(c)} AS c${i}`);
     if (withTies && !grouped) this.q.tieTables.forEach((t, i) => columns.push(`${this.tableAlias(t)}.id AS k${i}`));
+    // a group's first record: sorted groups that tie come in the order the engine's MySQL met them
+    if (withTies && grouped && this.q.order.length) columns.push('MIN(t0.id) AS g0');
     const main = this.q.tables[0];
     const conds = [
       `t0.t = ${idLiteral(main.typeId)}`, 't0.up <> 0', `t0.up <> t0.t`, 'CHAR_LENGTH(t0.val) > 0',
@@ -337,6 +345,9 @@ class ReportCompiler {
       keys.push(`${key}${sort.desc ? ' DESC' : ''}${this.d.nullsOrder(sort.desc)}`);
     }
     if (grouped) {
+      // recorded (rep-corners, having_range): groups equal in the sort key come in the order of
+      // their first records (the order MySQL filled its temporary table), not of their values
+      if (this.q.order.length) keys.push('q.g0');
       this.q.select.forEach((e, i) => {
         if (containsAggregate(e)) return;
         const type = this.resultTypes[i];

@@ -3,7 +3,7 @@
  * "Recorded errors"): they accept only our worded answer in the recorded place, nothing else.
  */
 import { describe, expect, it } from 'vitest';
-import { isUndefinedFunctionFatal, maskQueryErrors, type Exchange } from '../../golden/replay.js';
+import { isUndefinedFunctionFatal, maskQueryErrors, withoutUnreadableColumns, type Exchange } from '../../golden/replay.js';
 
 const SQL_ERROR = "Couldn't execute query [Request report data] You have an error … (SELECT   as 'order_html' FROM rep1 a1020 …)";
 
@@ -65,5 +65,36 @@ describe('a body that is not UTF-8 (response_base64)', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('report columns the user may not read', () => {
+  const ex = (name: string, url: string, response: unknown, note?: string): Exchange => ({
+    seq: 1, name, note, method: 'GET', url, headers: {}, body: null, status: 200, response_headers: {}, response_is_json: true, response,
+  });
+  const kv = [{ a: '1', secret: 's1' }, { a: '2', secret: 's2' }];
+
+  it('takes the listed columns out of the recorded answer, in every shape', () => {
+    expect(withoutUnreadableColumns(ex('kv', '/r/report/5?JSON_KV', kv, 'unreadable report columns: 9:secret'), []).response).toEqual([{ a: '1' }, { a: '2' }]);
+    expect(withoutUnreadableColumns(ex('data', '/r/report/5?JSON_DATA', { a: ['1'], secret: ['s'] }, 'unreadable report columns: 9:secret'), []).response).toEqual({ a: ['1'] });
+    const json = { columns: [{ id: '8' }, { id: '9' }], data: [['1'], ['s']], header: 'r' };
+    expect(withoutUnreadableColumns(ex('json', '/r/report/5?JSON', json, 'unreadable report columns: 9:secret'), []).response).toEqual({ columns: [{ id: '8' }], data: [['1']], header: 'r' });
+    const cr = { columns: [{ id: '8' }, { id: '9' }], rows: [{ 8: '1', 9: 's' }], totalCount: 1 };
+    expect(withoutUnreadableColumns(ex('cr', '/r/report/5?JSON_CR', cr, 'unreadable report columns: 9:secret'), []).response).toEqual({ columns: [{ id: '8' }], rows: [{ 8: '1' }], totalCount: 1 });
+  });
+
+  it('compares with an earlier answer of the same report only, and leaves unnoted exchanges alone', () => {
+    const earlier = ex('all', '/r/report/5?JSON_KV', kv);
+    const filtered = ex('f', '/r/report/5?JSON_KV&FR_secret=s1', [kv[0]], 'unreadable report columns: 9:secret; compare with all');
+    expect(withoutUnreadableColumns(filtered, [earlier]).response).toEqual([{ a: '1' }, { a: '2' }]);
+    const otherReport = ex('f', '/r/report/6?JSON_KV', [kv[0]], 'unreadable report columns: 9:secret; compare with all');
+    expect(() => withoutUnreadableColumns(otherReport, [earlier])).toThrow(/same report/);
+    const plain = ex('p', '/r/report/5?JSON_KV', kv);
+    expect(withoutUnreadableColumns(plain, [])).toBe(plain);
+  });
+
+  it('refuses a note on anything but a report, and a column the recorded answer lacks', () => {
+    expect(() => withoutUnreadableColumns(ex('l', '/r/object/5?JSON_KV', kv, 'unreadable report columns: 9:secret'), [])).toThrow(/report answers only/);
+    expect(() => withoutUnreadableColumns(ex('k', '/r/report/5?JSON_KV', kv, 'unreadable report columns: 9:nothere'), [])).toThrow(/not in the recorded answer/);
   });
 });

@@ -4,9 +4,9 @@
  * references, names with entities), and sources that are not columns. Not a non-numeric source: the
  * engine stores it and then fails in its own SQL while echoing it.
  */
-import { readFileSync } from 'node:fs';
-import type { Scenario } from '../run.js';
-import type { Row } from '../run.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { OracleAccess, Row, Scenario } from '../run.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
@@ -17,13 +17,20 @@ function reportMetadataRows(): Row[] {
   return read('reports-start-rows.json').filter((r) => !bootstrap.has(r.id) && r.id < 1012);
 }
 
+/**
+ * Adds the report tables' metadata to a fresh tenant; with `runs`, also the tenant's custom template
+ * folder, without which every report run of the engine fails with 500 (it writes a log file there).
+ */
+export function addReportMetadata(oracle: OracleAccess, tenant: string, runs = false): void {
+  const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+  const values = reportMetadataRows().map((r) => `(${[r.id, r.up, r.ord, r.t, r.val].map(quote).join(',')})`);
+  oracle.sql(`INSERT INTO \`${tenant}\` (id, up, ord, t, val) VALUES ${values.join(',')}`);
+  if (runs) mkdirSync(path.join(process.env.ORACLE_WWW ?? '/tmp/oracle/www', 'templates', 'custom', tenant), { recursive: true });
+}
+
 const scenario: Scenario = {
   tenant: 'sbrep',
-  prepare(oracle, tenant) {
-    const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
-    const values = reportMetadataRows().map((r) => `(${[r.id, r.up, r.ord, r.t, r.val].map(quote).join(',')})`);
-    oracle.sql(`INSERT INTO \`${tenant}\` (id, up, ord, t, val) VALUES ${values.join(',')}`);
-  },
+  prepare: (oracle, tenant) => addReportMetadata(oracle, tenant),
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
     const shop = rec.idOf(await rec.call('d_new_shop', 'POST', '/_d_new?JSON', { form: { val: 'Shop “Best” — №1', t: 3 } }), 'Shop');
