@@ -23,6 +23,7 @@ import { metadataRefLabel } from './report-model.js';
 import { parseFilter } from './list-filter.js';
 import { checkValGranted, listMaskGroups } from './masks.js';
 import { bkiExport, sendBki } from './table-export.js';
+import { grantPicker, repColPicker } from './pickers.js';
 
 /** Most records one list page answers, whatever LIMIT asks for. */
 export const MAX_PAGE_ROWS = 10_000;
@@ -461,7 +462,15 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     api['&main.a.&uni_obj.&head_ord_n'] = { filler: [''] };
     api['&main.a.&uni_obj.&head_ord'] = { filler: [''] };
   }
-  if (baseName !== 'REPORT_COLUMN' && baseName !== 'GRANT') {
+  if (baseName === 'GRANT') {
+    api['&main.a.&uni_obj.&new_req_grant'] = { new_req: [''], '_parent_.typ': [String(s.id)] };
+    api['&main.a.&uni_obj.&new_req_grant.&grant_list'] = grantPicker(ctx.meta);
+  } else if (baseName === 'REPORT_COLUMN') {
+    api['&main.a.&uni_obj.&new_req_report_column'] = { new_req: [''], '_parent_.typ': [String(s.id)] };
+    const picker = await repColPicker(ctx, typeof plan.fu === 'number' ? plan.fu : 1);
+    api['&main.a.&uni_obj.&new_req_report_column.&rep_col_list'] = picker.block;
+    api.rep_col_list = picker.api;
+  } else {
     api['&main.a.&uni_obj.&new_req'] = { new_req: [''], '_parent_.typ': [String(s.id)], '_parent_.val': [plan.title] };
   }
   if (cols.length) {
