@@ -60,10 +60,12 @@ const scenario: Scenario = {
     const r1 = rec.idOf(await rec.call('m_new_report_1', 'POST', `/_m_new/${report}?JSON`, { form: { up: 1, [`t${report}`]: 'R1' } }), 'R1');
     const r2 = rec.idOf(await rec.call('m_new_report_2', 'POST', `/_m_new/${report}?JSON`, { form: { up: 1, [`t${report}`]: 'R2' } }), 'R2');
     await rec.call('list_rcol_r1_empty', 'GET', `/object/${rcol}?JSON&F_U=${r1}`);
-    await rec.call('m_new_rcol_qty', 'POST', `/_m_new/${rcol}?JSON`, { form: { up: r1, [`t${rcol}`]: String(itemQty) } });
-    await rec.call('list_rcol_r1_item', 'GET', `/object/${rcol}?JSON&F_U=${r1}`);
-    await rec.call('m_new_rcol_phone', 'POST', `/_m_new/${rcol}?JSON`, { form: { up: r2, [`t${rcol}`]: String(clientCity) } });
-    await rec.call('list_rcol_r2_client', 'GET', `/object/${rcol}?JSON&F_U=${r2}`);
+    // (values rising with their parents: the F_U=0 list below has no ORDER BY, and MySQL's plan for
+    // so few rows sorts by value where ours sorts by parent — docs/testing-fixtures.md)
+    await rec.call('m_new_rcol_city', 'POST', `/_m_new/${rcol}?JSON`, { form: { up: r1, [`t${rcol}`]: String(clientCity) } });
+    await rec.call('list_rcol_r1_client', 'GET', `/object/${rcol}?JSON&F_U=${r1}`);
+    await rec.call('m_new_rcol_qty', 'POST', `/_m_new/${rcol}?JSON`, { form: { up: r2, [`t${rcol}`]: String(itemQty) } });
+    await rec.call('list_rcol_r2_item', 'GET', `/object/${rcol}?JSON&F_U=${r2}`);
     await rec.call('list_rcol_root', 'GET', `/object/${rcol}?JSON`);
     await rec.call('list_rcol_fu_0', 'GET', `/object/${rcol}?JSON&F_U=0`);
     await rec.call('list_repcol_kv', 'GET', `/object/${repcol}?JSON_KV`);
