@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Scenario } from '../run.js';
-import type { Row } from '../run.js';
+import type { OracleAccess, Row } from '../run.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
@@ -17,13 +17,16 @@ export function reportMetadataRows(): Row[] {
   return read('reports-start-rows.json').filter((r) => !bootstrap.has(r.id) && r.id < 1012);
 }
 
+/** adds the report tables' metadata to a fresh tenant (a scenario's `prepare`) */
+export function insertReportMetadata(oracle: OracleAccess, tenant: string): void {
+  const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+  const values = reportMetadataRows().map((r) => `(${[r.id, r.up, r.ord, r.t, r.val].map(quote).join(',')})`);
+  oracle.sql(`INSERT INTO \`${tenant}\` (id, up, ord, t, val) VALUES ${values.join(',')}`);
+}
+
 const scenario: Scenario = {
   tenant: 'sbrep',
-  prepare(oracle, tenant) {
-    const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
-    const values = reportMetadataRows().map((r) => `(${[r.id, r.up, r.ord, r.t, r.val].map(quote).join(',')})`);
-    oracle.sql(`INSERT INTO \`${tenant}\` (id, up, ord, t, val) VALUES ${values.join(',')}`);
-  },
+  prepare: insertReportMetadata,
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
     const shop = rec.idOf(await rec.call('d_new_shop', 'POST', '/_d_new?JSON', { form: { val: 'Shop “Best” — №1', t: 3 } }), 'Shop');

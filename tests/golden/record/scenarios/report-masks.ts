@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Scenario } from '../run.js';
 import { grantRecords, NO_USER_DEFAULTS } from './grants-nonadmin.js';
-import { reportMetadataRows } from './report-echo.js';
+import { insertReportMetadata } from './report-echo.js';
 
 const LEVEL = 136;
 const LEVEL_TYPE = 48;
@@ -18,9 +18,7 @@ const scenario: Scenario = {
   prepare(oracle, tenant) {
     // the engine writes a report's trace into the tenant's custom template folder, which must exist
     mkdirSync(`${process.env.ORACLE_WWW ?? '/tmp/oracle/www'}/templates/custom/${tenant}`, { recursive: true });
-    const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
-    const values = reportMetadataRows().map((r) => `(${[r.id, r.up, r.ord, r.t, r.val].map(quote).join(',')})`);
-    oracle.sql(`INSERT INTO \`${tenant}\` (id, up, ord, t, val) VALUES ${values.join(',')}`);
+    insertReportMetadata(oracle, tenant);
     // the grant level column (as addLevelColumn makes it) with a type id the report metadata leaves free (46 is JOIN ON there)
     oracle.sql(`INSERT INTO \`${tenant}\` (id, up, ord, t, val) VALUES (${LEVEL_TYPE}, 0, 0, 47, ''), (${LEVEL}, 116, 1, ${LEVEL_TYPE}, '')`);
   },
