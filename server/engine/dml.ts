@@ -200,9 +200,12 @@ async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {
   const hasReqs = reqRows.length > 0;
   const reqList = new Map<number, ReqInfo>();
   const defaulted = new Set<number>();
-  for (const row of reqRows) {
-    const info = ctx.meta.describeReq(row);
-    reqList.set(row.id, info);
+  for (const row of reqRows) reqList.set(row.id, ctx.meta.describeReq(row));
+  // the defaults are set in the order the engine's query reads the columns (no ORDER BY: MySQL's
+  // (up, t) index, so by column type, then id); the cells are written in the request's order, so this
+  // order decides the ids of the default cells
+  for (const row of [...reqRows].sort((a, b) => a.t - b.t || a.id - b.id)) {
+    const info = reqList.get(row.id)!;
     const defBase = ctx.meta.get(row.t);
     if (!ctx.has(`t${row.id}`) && BASE_NAMES[defBase?.t ?? 0] !== 'BUTTON') {
       const def = info.parsed.default;

@@ -23,6 +23,7 @@ import { metadataRefLabel } from './report-model.js';
 import { parseFilter } from './list-filter.js';
 import { checkValGranted, listMaskGroups } from './masks.js';
 import { bkiExport, sendBki } from './table-export.js';
+import { grantPicker, repColPicker } from './pickers.js';
 
 /** Most records one list page answers, whatever LIMIT asks for. */
 export const MAX_PAGE_ROWS = 10_000;
@@ -110,6 +111,7 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   let otherConds = false;
   let noParent = false;
   const byName = new Map(cols.map((c) => [c.req.name.replace(/[ .]/g, '_'), c]));
+  const conditions: [string, string, string][] = [];
   for (const [k, v] of Object.entries(req)) {
     const value = paramString(v);
     if (value === '' || !/(F_|FR_|TO_)/.test(k)) continue;
@@ -120,6 +122,13 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
     const named = byName.get(colKey);
     if (named && !/^\d+$/.test(colKey)) colKey = String(named.key);
     else if (colKey === obj.val.replace(/[ .]/g, '_')) colKey = String(id);
+    conditions.push([k, pre, colKey]);
+  }
+  // one range border alone is an exact match, as F_ would be (the engine's Construct_WHERE)
+  const borders = new Set(conditions.filter(([, pre]) => pre !== 'F').map(([, pre, colKey]) => `${pre}:${colKey}`));
+  const bothBorders = (colKey: string) => borders.has(`FR:${colKey}`) && borders.has(`TO:${colKey}`);
+  for (const [k, pre, colKey] of conditions) {
+    const value = paramString(req[k]);
     if (value.startsWith('@')) noParent = true;
     if (colKey === 'U') continue;
     if (colKey === 'I') {
@@ -151,7 +160,7 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
     }
     const numeric = colBase === 'NUMBER' || colBase === 'SIGNED';
     let predicate: ValuePredicate | null;
-    if (pre === 'F') predicate = parseFilter(value, column, colBase, ctx, numeric);
+    if (pre === 'F' || !bothBorders(colKey) || value === '%') predicate = parseFilter(value, column, colBase, ctx, numeric);
     else {
       const bound = RANGE_BASES.has(colBase) ? formatVal(colBase === 'DATETIME' ? 'DATETIME' : colBase, value, { ...ctx.formatEnv(), warn: () => undefined }) : value;
       predicate = { op: pre === 'FR' ? 'ge' : 'le', value: bound, numeric: numeric || colBase === 'DATE' || colBase === 'DATETIME' };
@@ -160,7 +169,11 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   }
   if (!otherConds && byIdOnly !== undefined) recordId = byIdOnly;
   let parent: ListParent = { kind: 'root' };
-  if (ctx.has('F_U') && parentObj) parent = fuNum > 0 ? { kind: 'of', up: fuNum } : { kind: 'anyRecordParent' };
+  // F_U=0 (or below) on a subordinate table: every record under a record or under the root (when
+  // the root is not metadata), never a requisite row of a table
+  const everyParent = ctx.has('F_U') && Boolean(parentObj) && fuNum <= 0;
+  // (F_U below 0 drops the engine's check of the parent row: the table's requisite rows come too)
+  if (ctx.has('F_U') && parentObj) parent = fuNum > 0 ? { kind: 'of', up: fuNum } : fuNum === 0 ? { kind: 'recordParent' } : { kind: 'anyWithParent' };
   else if ((ctx.has('F_I') && toInt(ctx.str('F_I')) > 0) || noParent) {
     // F_I or any `@id` filter drops the engine's parent condition: records under any parent
     // (for a subordinate table only under real records); F_I alone is the one record
@@ -178,7 +191,11 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
       order = { by: col.isRef ? { kind: 'ref', reqId: col.req.id } : { kind: 'cell', reqId: col.key }, desc, numeric: col.baseName === 'NUMBER' || col.baseName === 'SIGNED' };
     }
   } else if (fuNum > 1) order = { by: 'ord' };
-  else if (filters.length === 1 && filters[0].column.kind === 'first' && filters[0].predicate.op === 'like' && !/^[%_]/.test(filters[0].predicate.pattern)) {
+  else if (everyParent) {
+    // the engine gives no order here; MySQL reads these rows through its (t, up) index, so they come
+    // back by parent, then id (docs/testing-fixtures.md, "Orders MySQL chooses")
+    order = { by: 'up' };
+  } else if (filters.length === 1 && filters[0].column.kind === 'first' && filters[0].predicate.op === 'like' && !/^[%_]/.test(filters[0].predicate.pattern)) {
     // MySQL answers a prefix LIKE on the value from its (t, val) index, so the engine's list comes
     // back in value order (equal values by id); both stores return it that way
     order = { by: { kind: 'first' } };
@@ -461,7 +478,15 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     api['&main.a.&uni_obj.&head_ord_n'] = { filler: [''] };
     api['&main.a.&uni_obj.&head_ord'] = { filler: [''] };
   }
-  if (baseName !== 'REPORT_COLUMN' && baseName !== 'GRANT') {
+  if (baseName === 'GRANT') {
+    api['&main.a.&uni_obj.&new_req_grant'] = { new_req: [''], '_parent_.typ': [String(s.id)] };
+    api['&main.a.&uni_obj.&new_req_grant.&grant_list'] = grantPicker(ctx.meta);
+  } else if (baseName === 'REPORT_COLUMN') {
+    api['&main.a.&uni_obj.&new_req_report_column'] = { new_req: [''], '_parent_.typ': [String(s.id)] };
+    const picker = await repColPicker(ctx, typeof plan.fu === 'number' ? plan.fu : 1);
+    api['&main.a.&uni_obj.&new_req_report_column.&rep_col_list'] = picker.block;
+    api.rep_col_list = picker.api;
+  } else {
     api['&main.a.&uni_obj.&new_req'] = { new_req: [''], '_parent_.typ': [String(s.id)], '_parent_.val': [plan.title] };
   }
   if (cols.length) {

@@ -172,7 +172,8 @@ export function strtotime(input: string, nowSeconds: number): number | null {
 }
 
 function utc(y: number, mo: number, d: number, h?: string, mi?: string, se?: string): number | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  // PHP's parser takes month and day 0 (the month or day before: 2026-12-00 is 30 November), not 13 or 32
+  if (mo < 0 || mo > 12 || d < 0 || d > 31) return null;
   const hh = h ? Number(h) : 0;
   const mm = mi ? Number(mi) : 0;
   const ss = se ? Number(se) : 0;

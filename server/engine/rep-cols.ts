@@ -8,10 +8,10 @@ import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { firstLevel, grantOk } from './access.js';
 import { attrsAlias } from './attrs.js';
-import { BASE_NAMES, collateCompare } from './meta.js';
+import { BASE_NAMES, collateCompare, type TenantMeta } from './meta.js';
 
 /** The name the engine gives the calculated column (CUSTOM_REP_COL). */
-const CALCULATED_COLUMN = 'Вычисляемое';
+export const CALCULATED_COLUMN = 'Вычисляемое';
 /** The file name the engine's answer carries (its name has a tab in it). */
 const ANSWER_FILE = 'rep_cols%09.json';
 
@@ -24,23 +24,32 @@ interface OfferedColumn {
   ref?: string;
 }
 
+/**
+ * The types used as a column of another named type (not of a button or calculated type): they are
+ * not tables of their own in the report editor's lists.
+ */
+export function usedAsColumn(meta: TenantMeta): Set<number> {
+  const used = new Set<number>();
+  for (const type of meta.rows.values()) {
+    if (type.up !== 0 || type.id === type.t || type.val === '' || type.t === 0) continue;
+    const base = BASE_NAMES[type.t];
+    if (base === 'CALCULATABLE' || base === 'BUTTON') continue;
+    for (const req of meta.children.get(type.id) ?? []) if (req.t !== req.up && req.t !== 0) used.add(req.t);
+  }
+  return used;
+}
+
 export async function repCols(ctx: RequestContext): Promise<never> {
   const { meta } = ctx;
   const types = [...meta.rows.values()].filter((r) => r.up === 0 && r.id !== r.t && r.val !== '');
   const columnsOf = (id: number): Row[] => (meta.children.get(id) ?? []).filter((req) => req.t !== req.up);
 
-  // a type used as a column of another (not of a button or calculated type) is not a table of its own
-  const usedAsColumn = new Set<number>();
-  for (const type of types) {
-    const base = BASE_NAMES[type.t];
-    if (type.t === 0 || base === 'CALCULATABLE' || base === 'BUTTON') continue;
-    for (const req of columnsOf(type.id)) if (req.t !== 0) usedAsColumn.add(req.t);
-  }
+  const asColumn = usedAsColumn(meta);
 
   const offered: (OfferedColumn | undefined)[] = [];
   const tables = types.sort((a, b) => collateCompare(a.val, b.val) || a.id - b.id);
   for (const table of tables) {
-    if (usedAsColumn.has(table.id) || !firstLevel(ctx, table.id)) continue;
+    if (asColumn.has(table.id) || !firstLevel(ctx, table.id)) continue;
     const id = String(table.id);
     offered.push({ id, name: table.val, type: id, table: id, base: null });
     for (const req of columnsOf(table.id)) {

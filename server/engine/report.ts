@@ -10,6 +10,7 @@ import type { ReportCell } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie } from './access.js';
+import { checkValGranted } from './masks.js';
 import { REPORT } from './ids.js';
 import { isStoreError } from '../storage/errors.js';
 import { formatView } from './format.js';
@@ -98,7 +99,8 @@ function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], r
   ctx.dieJson({
     columns: shown.map(({ c, i }) => {
       const out: Record<string, unknown> = { id: String(c.def.id), type: c.def.source === 0 ? '' : String(c.def.source), format: c.format, name: key(c) };
-      if (c.granted !== null) out.granted = c.granted;
+      // the engine sets the flag only for a column the user may write (never `granted: 0`)
+      if (c.granted === 1) out.granted = 1;
       if (c.refTarget !== null) {
         out.ref = 1;
         out.orig = String(c.refTarget);
@@ -126,6 +128,10 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   // a readable record that is not a report gets the same answer as a report name not found
   const record = id > 0 ? await ctx.t.get(id) : null;
   if (!record || record.t !== REPORT) ctx.myDie('Запрос не найден');
+  // the masks of the report table on the report's own record (its name): a mask that does not match
+  // refuses, and so does a set of masks none of which applies when the role has no grant on the
+  // report table itself (the engine's message then names nothing: its variables are unset there)
+  if (checkValGranted(ctx, REPORT, record.val, record.id) === 'BARRED') ctx.myDie('У вас нет доступа к этому объекту ())! ()');
   const def = await loadReport(ctx, record);
   if (def.columns.length === 0) ctx.myDie(`Пустой отчет ${def.name}`);
   // not built: a plain run would answer something else than what the report is for

@@ -16,7 +16,8 @@ import { formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
 import { parseAttrs } from './attrs.js';
 import { describeTable, emptyStructure } from './table-export.js';
-import { toInt } from './php.js';
+import { isNumeric, toInt } from './php.js';
+import { paramString } from './context.js';
 
 /** the engine's limit for an imported file */
 export const IMPORT_MAX_BYTES = 8_388_608;
@@ -203,9 +204,10 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
   if (!plain) return importBki(ctx, typeId, declared, fu, lines);
   const tableBase = BASE_NAMES[table.t] ?? '';
   const cols = await importColumns(ctx, typeId);
-  const fieldsNeeded = cols.length + 1;
   const env = ctx.formatEnv();
-  const parent = fu > 1 ? fu : 1;
+  const byFirstField = autoParentOf(ctx, typeId);
+  const fieldsNeeded = cols.length + 1 + (byFirstField ? 1 : 0);
+  let parent = fu > 1 ? fu : 1;
   let nextOrd = parent !== 1 ? (await ctx.t.maxOrd({ up: parent, t: typeId })) + 1 : 0;
   const unique = table.ord === 1;
   const batch = new CellBatch(ctx);
@@ -231,6 +233,32 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
     }
     fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
     count++;
+    if (byFirstField) {
+      // autoParent: the first field names the parent record (by value, or by id when numeric)
+      const found = await findParents(ctx, byFirstField, fields[0]);
+      if (found.length) {
+        parent = Math.min(...found.map((r) => r.id));
+        const siblings = await ctx.t.find({ up: found.map((r) => r.id), t: typeId });
+        nextOrd = siblings.length ? Math.max(...siblings.map((r) => r.ord)) + 1 : 1;
+      } else if (ctx.post.createParent !== undefined) {
+        parent = await ctx.t.insert({ up: 1, ord: 1, t: byFirstField.type, val: formatVal(byFirstField.base, unmask(fields[0]), env) });
+        nextOrd = 1;
+      } else {
+        ctx.warn(`Пропущен объект с ненайденным родителем (строка ${count})`);
+        continue;
+      }
+      fields.shift();
+      if (fields[0] === '' && !ctx.has('allowEmptyValue')) {
+        // an emptied value under a unique table removes the parent's record of this table
+        const old = unique ? (await ctx.t.find({ up: parent, t: typeId }, { limit: 1 }))[0] : undefined;
+        if (old) {
+          await ctx.t.deleteTree(old.id);
+          ctx.warn(`Удалена запись типа ${typeId} с пустым значением (строка ${count})`);
+          count++;
+        } else if (!unique) ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
+        continue;
+      }
+    }
     const value = formatVal(tableBase, unmask(fields[0]), env);
     let existing: Row | null = null;
     const existingCells = new Map<number, Row>();
@@ -286,6 +314,24 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
     await batch.maybeFlush();
   }
   await batch.flush();
+}
+
+/** the parent table `autoParent` names (POST only), with its base; refused when it has no such column */
+function autoParentOf(ctx: RequestContext, typeId: number): { type: number; base: string } | null {
+  if (ctx.post.autoParent === undefined) return null;
+  const parentType = toInt(paramString(ctx.post.autoParent));
+  if (parentType <= 1) ctx.myDie('Неверный тип родителя (autoParent)');
+  const par = ctx.meta.get(parentType);
+  if (!par || !ctx.meta.childRows(parentType).some((r) => r.t === typeId && r.t !== r.up)) ctx.myDie('Не найден родитель (autoParent)');
+  return { type: parentType, base: BASE_NAMES[par.t] ?? '' };
+}
+
+/** the records of the parent table a line's first field names: by its value, or by id when it is numeric */
+async function findParents(ctx: RequestContext, by: { type: number; base: string }, field: string): Promise<Row[]> {
+  const byValue = await ctx.t.find({ t: by.type, val: formatVal(by.base, unmask(field), ctx.formatEnv()) });
+  if (!isNumeric(field)) return byValue;
+  const byId = await ctx.t.get(toInt(field));
+  return byId && byId.t === by.type && !byValue.some((r) => r.id === byId.id) ? [...byValue, byId] : byValue;
 }
 
 /** docs/compatibility.md: a BKI file that would create or change tables or columns is not read here yet */

@@ -100,11 +100,13 @@ export type ListParent =
   /** records whose parent row exists and is not metadata (up != 0): the root's children when the root has up != 0, never a table's self-descriptor */
   | { kind: 'recordParent' }
   /** any row of the type except a self-descriptor (t = up): the engine's list with no parent condition (F_I, an `@id` filter) */
-  | { kind: 'any' };
+  | { kind: 'any' }
+  /** any row of the type with a parent (up != 0), requisite rows included, never a self-descriptor: a subordinate table's list with F_U below 0 */
+  | { kind: 'anyWithParent' };
 
 export interface ListOrder {
-  /** 'id' = insertion order; 'ord' = sibling order; or a column */
-  by: 'id' | 'ord' | ListColumn;
+  /** 'id' = insertion order; 'ord' = sibling order; 'up' = by parent (MySQL's (t, up) index); or a column */
+  by: 'id' | 'ord' | 'up' | ListColumn;
   desc?: boolean;
   numeric?: boolean;
 }

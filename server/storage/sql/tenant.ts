@@ -373,6 +373,7 @@ export class SqlTenantStore implements TenantStore {
       case 'of': conds.push(this.intEq('r.up', query.parent.up, p)); break;
       case 'anyRecordParent': conds.push('r.up > 1'); break;
       case 'any': conds.push('r.up <> r.t'); break;
+      case 'anyWithParent': conds.push('r.up <> 0', 'r.up <> r.t'); break;
       case 'recordParent': conds.push(`EXISTS (SELECT 1 FROM ${this.tbl} par WHERE par.id = r.up AND par.up <> 0)`); break;
     }
     if (query.recordId !== undefined) conds.push(this.intEq('r.id', query.recordId, p));
@@ -483,6 +484,7 @@ export class SqlTenantStore implements TenantStore {
     const desc = order.desc ? ' DESC' : '';
     if (order.by === 'id') return { key: null, keyDir: '', idDir: desc };
     if (order.by === 'ord') return { key: 'r.ord', keyDir: desc, idDir: '' };
+    if (order.by === 'up') return { key: 'r.up', keyDir: desc, idDir: '' };
     const column = order.by;
     let value: string;
     if (column.kind === 'first') {

@@ -106,7 +106,10 @@ for (const kind of STORES) {
       }
       const names = async (q: string): Promise<string[]> => ((await c.get(`object/${type}?JSON_OBJ&${q}`)).json as { r: string[] }[]).map((x) => x.r[0]);
       expect(await names(`FR_${cols[0]}=6&TO_${cols[0]}=30`)).toEqual(['p2', 'p3']);
-      expect(await names(`FR_${cols[1]}=01.02.2024`)).toEqual(['p2', 'p3']);
+      expect(await names(`FR_${cols[1]}=01.02.2024&TO_${cols[1]}=31.12.2024`)).toEqual(['p2', 'p3']);
+      // one border alone is an exact match, as F_ (the engine's Construct_WHERE; subordinate-all.jsonl)
+      expect(await names(`FR_${cols[1]}=01.02.2024`)).toEqual(['p2']);
+      expect(await names(`TO_${cols[0]}=12`)).toEqual(['p3']);
       expect(await names(`F_${cols[0]}=>10`)).toEqual(['p2', 'p3']);
       expect(await names(`F_${cols[0]}=!5`)).toEqual(['p2', 'p3']);
       expect(await names(`F_${type}=p%25`)).toEqual(['p1', 'p2', 'p3']);

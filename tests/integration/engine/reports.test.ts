@@ -306,7 +306,7 @@ for (const factory of TEST_STORES) {
       });
       const reader = ((await login.json()) as { token: string }).token;
       const report = (await call('GET', `report/${ids.rep_join}?JSON`, undefined, reader)).json as { columns: { name: string; granted?: number }[]; data: string[][] };
-      // read-only columns carry no `granted` key, as the engine answers (recorded in rep-grants.jsonl)
+      // read-only columns carry no `granted` key: the engine never sends 0 (rep-grants.jsonl, report-masks.jsonl)
       expect(report.columns.map((c) => [c.name, 'granted' in c])).toEqual([['order_no', false], ['client', false], ['city', false], ['order_date', false]]);
       expect(report.data[0]).toHaveLength(8);
       const filtered = (await call('GET', `report/${ids.rep_join}?JSON_KV&FR_amount=%3E100`, undefined, reader)).json as unknown[];

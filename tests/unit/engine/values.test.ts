@@ -27,6 +27,13 @@ describe('column attributes (both encodings)', () => {
 });
 
 describe('value normalisation (Format_Val) and display (Format_Val_View)', () => {
+  it('reads a text that is no date as the current month\'s day 0 (the day before the 1st), as PHP does', () => {
+    // the defaults of the user table's Activity and Дата columns: PHP answered these (php-cli, UTC)
+    expect(formatVal('DATE', 'Дата', env)).toBe('20261100');
+    expect(formatVal('DATETIME', 'Activity', env)).toBe(String(Date.UTC(2026, 9, 31) / 1000));
+    expect(formatVal('DATETIME', '2026-12-00', env)).toBe('1795996800');
+    expect(formatVal('DATETIME', '00.12.2026', env)).toBe('1795996800');
+  });
   it('dates', () => {
     expect(formatVal('DATE', '1993-05-17', env)).toBe('19930517');
     expect(formatVal('DATE', '17.05.1980', env)).toBe('19800517');

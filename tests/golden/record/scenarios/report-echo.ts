@@ -11,7 +11,7 @@ import type { OracleAccess, Row, Scenario } from '../run.js';
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
 /** the report tables' metadata as the reports recording starts with it: rows the bootstrap lacks */
-function reportMetadataRows(): Row[] {
+export function reportMetadataRows(): Row[] {
   const read = (f: string): Row[] => (JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8')) as { rows: Row[] }).rows;
   const bootstrap = new Set(read('bootstrap-rows.json').map((r) => r.id));
   return read('reports-start-rows.json').filter((r) => !bootstrap.has(r.id) && r.id < 1012);
