@@ -17,12 +17,12 @@ interface LogFilter { level?: LogLevelName; q?: string; limit?: number }
 
 function parseFilter(req: Request): LogFilter {
   const level = typeof req.query.level === 'string' && req.query.level !== '' ? req.query.level : undefined;
-  if (level !== undefined && !isLogLevelName(level)) throw new HttpError(400, 'level must be one of trace, debug, info, warn, error, fatal', 'invalid_request');
+  if (level !== undefined && !isLogLevelName(level)) throw new HttpError(400, 'level must be one of trace, debug, info, warn, error, fatal', 'invalid_level');
   const q = typeof req.query.q === 'string' && req.query.q !== '' ? req.query.q.slice(0, 200) : undefined;
   let limit: number | undefined = 500;
   if (typeof req.query.limit === 'string' && req.query.limit !== '') {
     limit = Number(req.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'limit must be a whole number from 1 to 10000', 'invalid_request');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'limit must be a whole number from 1 to 10000', 'invalid_limit', { params: { min: 1, max: 10_000 } });
   }
   return { level: level as LogLevelName | undefined, q, limit };
 }
@@ -85,7 +85,7 @@ export function bindLogRoutes(routes: AdminRoutes, logs: AdminLogs | null): LogR
     try {
       size = (await fs.stat(file)).size;
     } catch {
-      throw new HttpError(404, 'the log file does not exist yet', 'no_log_file');
+      throw new HttpError(404, 'the log file does not exist yet', 'log_file_missing');
     }
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file).replace(/"/g, '')}"`);

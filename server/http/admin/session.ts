@@ -27,13 +27,13 @@ function refusalError(refusal: Refusal): HttpError {
     case 'throttled': {
       const seconds = refusal.retryAfterSeconds;
       const message = `too many failed logins; try again in ${Math.ceil(seconds / 60)} minute(s)`;
-      return new HttpError(429, message, 'too_many_attempts', { headers: { 'Retry-After': String(seconds) } });
+      return new HttpError(429, message, 'too_many_attempts', { headers: { 'Retry-After': String(seconds) }, params: { seconds, minutes: Math.ceil(seconds / 60) } });
     }
-    case 'password_required': return new HttpError(400, 'the password is required', 'invalid_request', { details: { password: 'required' } });
+    case 'password_required': return new HttpError(400, 'the password is required', 'password_required', { details: { password: 'required' }, fieldCodes: { password: { code: 'required' } } });
     case 'no_admin': return new HttpError(409, 'no admin password is set yet; complete the first-run setup', 'setup_required');
     case 'bad_password': return new HttpError(401, 'wrong password', 'bad_password');
     case 'no_copy': return new HttpError(503, 'the database is not available, and this server has no copy of the admin password yet ' +
-      '(it keeps one from the first login while the database is available); use `npm run admin -- set-password` on the server', 'store_unavailable');
+      '(it keeps one from the first login while the database is available); use `npm run admin -- set-password` on the server', 'store_unavailable', { params: { detail: 'no_offline_copy' } });
   }
 }
 

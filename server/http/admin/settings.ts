@@ -45,8 +45,10 @@ async function checkStoreChange(ctx: AdminContext, values: Record<string, unknow
     // the server and the credentials; the server creates a database that does not exist yet when it opens it
     const probe = await testMysqlConnection({ host, port, user, password, database: '' });
     if (!probe.ok) {
-      throw new HttpError(422, `the new database does not answer: ${probe.error ?? 'cannot connect'}`, 'invalid_settings', {
+      throw new HttpError(422, `the new database does not answer: ${probe.error ?? 'cannot connect'}`, 'store_unreachable', {
+        params: { reason: probe.error ?? 'no answer' },
         details: { [values.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DB_HOST']: `cannot connect: ${probe.error ?? 'no answer'}` },
+        fieldCodes: { [values.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DB_HOST']: { code: 'cannot_connect', params: { reason: probe.error ?? 'no answer' } } },
       });
     }
   }
@@ -55,7 +57,7 @@ async function checkStoreChange(ctx: AdminContext, values: Record<string, unknow
   const databases = store ? await store.listDatabases() : [];
   if (databases.length > 0) {
     throw new HttpError(409, `the ${databases.length} database(s) of this server stay where they are: move them to the new store, or confirm switching without them`, 'store_change', {
-      details: { databases: String(databases.length) },
+      details: { databases: String(databases.length) }, params: { count: databases.length },
     });
   }
 }
