@@ -14,6 +14,8 @@
  * params (docs/messages.md); `message` is the English text for scripts and the log.
  */
 
+import type { FieldCode } from '../../config/field-codes.js';
+
 export const ADMIN_BASE = '/api/admin';
 export const ADMIN_COOKIE = 'integram_admin';
 export const ADMIN_CSRF_HEADER = 'X-Requested-With';
@@ -47,17 +49,11 @@ export type MessageCode =
   | 'invalid_type' | 'duplicate' | 'refused' | 'invalid_filter' | 'unsupported_sort' | 'invalid_sort' | 'id_mismatch'
   | 'type_not_found' | 'conflict';
 
-/** Codes of a field's problem (`fieldCodes`), translated like the answer's code. */
-export type FieldMessageCode =
-  | 'required' | 'exists' | 'cannot_connect' | 'unknown_setting' | 'not_editable' | 'expected_text' | 'no_line_breaks'
-  | 'expected_boolean' | 'expected_whole_number' | 'value_too_small' | 'value_too_big' | 'expected_cron' | 'expected_url'
-  | 'expected_ip_list' | 'expected_duration' | 'expected_size' | 'expected_choice' | 'lan_needs_password' | 'required_for_https'
-  | 'cannot_read' | 'weak_secret' | 'invalid_value';
+/** Codes of a field's problem (`fieldCodes`), translated like the answer's code (server/config/field-codes.ts). */
+export type { FieldCode, FieldMessageCode } from '../../config/field-codes.js';
 
 /** Values a message code's text names, e.g. {"name": "crm"} for "no database named {name}". */
 export type MessageParams = Record<string, string | number>;
-/** A field's problem as a code the console translates. */
-export interface FieldCode { code: FieldMessageCode; params?: MessageParams }
 
 export interface AdminError {
   error: { code: MessageCode; message: string; params?: MessageParams; fields?: Record<string, string>; fieldCodes?: Record<string, FieldCode> };

@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { adminExists } from '../../appliance/admin-account.js';
 import { applyLiveSettings, planSettingsChange, readSettings, validateSettings, writeSettings } from '../../appliance/settings.js';
+import { fieldCodesOf } from '../../config/field-codes.js';
 import { STORE_SETTINGS } from '../../appliance/store-move.js';
 import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
 import { HttpError, issueFields } from '../errors.js';
@@ -79,7 +80,7 @@ export function bindSettingsRoutes(routes: AdminRoutes, ctx: AdminContext): void
     const store = deps.getStore();
     const exists = store ? await adminExists(store.appliance) : true;
     const outcome = await writeSettings(deps.settings, values, { adminExists: exists });
-    if (!outcome.ok) throw new HttpError(422, 'some settings are not valid', 'invalid_settings', { details: outcome.fields });
+    if (!outcome.ok) throw new HttpError(422, 'some settings are not valid', 'invalid_settings', { details: outcome.fields, fieldCodes: fieldCodesOf(outcome.fields) });
     await applyLiveSettings(deps.settings, outcome.changed, { backupPolicy: deps.backupPolicy, jobs: deps.jobs });
     if (outcome.restartRequired) ctx.restart.pending = true;
     deps.logger.info({ keys: outcome.changed }, 'settings saved from the console');

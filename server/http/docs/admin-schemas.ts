@@ -5,12 +5,22 @@
  */
 import { z } from 'zod';
 import type {
-  BackupInfo, DatabaseInfo, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus,
+  AdminError, BackupInfo, DatabaseInfo, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus,
   ValidationResult,
 } from '../admin/contract.js';
+import { FIELD_MESSAGE_CODES, MESSAGE_CODES } from '../message-codes.js';
 
+const messageParams = z.record(z.string(), z.union([z.string(), z.number()]))
+  .describe('the values the code\'s text names (docs/messages.md)');
+export const fieldCode = z.object({ code: z.enum(FIELD_MESSAGE_CODES), params: messageParams.optional() });
 export const adminError = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+  error: z.object({
+    code: z.enum(MESSAGE_CODES).describe('stable code of the message; the console shows its text in the chosen language (docs/messages.md)'),
+    message: z.string().describe('the message in English, for scripts and logs'),
+    params: messageParams.optional(),
+    fields: z.record(z.string(), z.string()).optional(),
+    fieldCodes: z.record(z.string(), fieldCode).optional(),
+  }),
 });
 
 export const setupStatus = z.object({
@@ -35,7 +45,7 @@ export const settingField = z.object({
 });
 export const settingsView = z.object({ envFile: z.string(), fields: z.array(settingField) });
 export const settingsUpdate = z.object({ values: z.record(z.string(), z.string().nullable()) });
-export const validationResult = z.object({ ok: z.boolean(), fields: z.record(z.string(), z.string()) });
+export const validationResult = z.object({ ok: z.boolean(), fields: z.record(z.string(), z.string()), codes: z.record(z.string(), fieldCode) });
 export const settingsWriteResult = z.object({ ok: z.literal(true), restartRequired: z.boolean() });
 
 export const mysqlTestRequest = z.object({ host: z.string(), port: z.number().int(), user: z.string(), password: z.string(), database: z.string() });
@@ -88,5 +98,6 @@ const agreement = {
   database: true as Same<z.infer<typeof databaseInfoAdmin>, DatabaseInfo>,
   status: true as Same<z.infer<typeof serverStatus>, ServerStatus>,
   update: true as Same<z.infer<typeof updateStatus>, UpdateStatus>,
+  error: true as Same<z.infer<typeof adminError>, AdminError>,
 } satisfies Record<string, true>;
 export const ADMIN_CONTRACT_CHECKED = Object.keys(agreement).length;
