@@ -10,7 +10,7 @@ export type FieldMessageCode =
   | 'expected_boolean' | 'expected_whole_number' | 'value_too_small' | 'value_too_big' | 'expected_cron' | 'expected_url'
   | 'expected_ip_list' | 'expected_duration' | 'expected_size' | 'expected_choice' | 'expected_database_url' | 'postgres_unsupported'
   | 'expected_database_name' | 'expected_templates' | 'lan_needs_password' | 'required_for_https' | 'cannot_read' | 'weak_secret'
-  | 'mock_needs_development' | 'mock_needs_loopback';
+  | 'mock_needs_development' | 'mock_needs_loopback' | 'password_too_short' | 'password_too_long' | 'password_only_spaces';
 
 export interface FieldCode { code: FieldMessageCode; params?: Record<string, string | number> }
 
@@ -44,6 +44,10 @@ const RULES: readonly Rule[] = [
   [/^mock is allowed only on a loopback HOST/, 'mock_needs_loopback'],
   [/^cannot connect: (.*)$/, 'cannot_connect', 'reason'],
   [/^required$/, 'required'],
+  [/^the password must have at least (\d+) characters$/, 'password_too_short', 'min'],
+  [/^the password must have at most (\d+) characters/, 'password_too_long', 'max'],
+  [/^the password must not be only spaces$/, 'password_only_spaces'],
+  [/^the password is required$/, 'required'],
 ];
 
 /**

@@ -2,7 +2,7 @@
 import type { IntegramDesktopApi } from '../../../main/ipc-contract.js';
 
 export type {
-  IntegramDesktopApi, ServerStateSnapshot, UpdateEvent, UpdateStatus as DesktopUpdateStatus,
+  DesktopInfo, IntegramDesktopApi, ServerStateSnapshot, UpdateEvent, UpdateStatus as DesktopUpdateStatus,
 } from '../../../main/ipc-contract.js';
 
 declare global {

@@ -88,6 +88,11 @@ export class HttpBridge implements ConsoleBridge {
     this.token = answer.token;
   }
 
+  async changeAdminPassword(current: string, next: string): Promise<void> {
+    const answer = await this.call<LoginResponse>('POST', '/password', { current, next });
+    this.token = answer.token;
+  }
+
   async logout(): Promise<void> {
     try {
       await this.call('POST', '/logout');

@@ -5,6 +5,7 @@ import type {
   BackupInfo, DatabaseInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus,
   SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult,
 } from '../contract.js';
+import type { DesktopInfo, ServerStateSnapshot } from './desktop-api.js';
 
 export type LogLevel = LogLine['level'];
 
@@ -47,10 +48,20 @@ export interface PublicHealth {
 /** What only the desktop app can do; absent in a browser. */
 export interface DesktopActions {
   openDataFolder(): Promise<void>;
+  openLogsFolder(): Promise<void>;
   quit(): Promise<void>;
+  /** versions, folders, LAN addresses, start at login (main/ipc-contract.ts DesktopInfo) */
+  getDesktopInfo(): Promise<DesktopInfo>;
+  setStartAtLogin(enabled: boolean): Promise<DesktopInfo>;
+  /** the supervisor's view of the server: restarts, the last exit, its last stderr lines */
+  getServerState(): Promise<ServerStateSnapshot>;
+  /** the tray and the shell's dialogs follow the console's language */
+  setLocale(locale: 'en' | 'ru'): Promise<void>;
 }
 
 export interface ConsoleBridge {
+  /** changes the console admin password; every other session ends, this one goes on */
+  changeAdminPassword(current: string, next: string): Promise<void>;
   readonly kind: 'http' | 'ipc';
   /** desktop-only actions, or null in a browser */
   readonly desktop: DesktopActions | null;

@@ -1,15 +1,19 @@
 /**
- * POST /login (open: the password is the credential) and POST /logout. A session is an HttpOnly,
+ * POST /login (open: the password is the credential), POST /logout, POST /password (change it). A session is an HttpOnly,
  * SameSite=Strict cookie `integram_admin` scoped to /api/admin, and the same token in the answer
  * for the Bearer header.
  */
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
-import { adminLogin, revokeSession, type AdminLoginOutcome } from '../../appliance/admin-account.js';
+import { z } from 'zod';
+import { adminLogin, changeAdminPassword, revokeSession, type AdminLoginOutcome } from '../../appliance/admin-account.js';
 import { offlineAdminLogin } from '../../appliance/admin-offline.js';
-import { HttpError } from '../errors.js';
+import { fieldCodesOf } from '../../config/field-codes.js';
+import { HttpError, issueFields } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import { ADMIN_COOKIE, type LoginResponse } from './contract.js';
 import { clientAddress, presentedToken } from './guard.js';
+
+const passwordChangeSchema = z.object({ current: z.string().min(1), next: z.string() });
 
 function cookieOptions(req: Request): CookieOptions {
   return { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/api/admin' };
@@ -68,6 +72,33 @@ export function bindSessionRoutes(routes: AdminRoutes, ctx: AdminContext): void 
     res.json({ ok: true });
   };
 
+  // POST /password {current, next}: the admin changes the console password (every other session ends)
+  const changePassword: RequestHandler = async (req, res) => {
+    const parsed = passwordChangeSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new HttpError(400, 'send {"current": "...", "next": "..."}', 'invalid_request', { details: issueFields(parsed.error, '_body') });
+    }
+    const address = clientAddress(req);
+    const outcome = await changeAdminPassword(ctx.store().appliance, parsed.data.current, parsed.data.next, address, {
+      bcryptRounds: ctx.deps.config.BCRYPT_ROUNDS, dataDir: ctx.deps.config.DATA_DIR,
+    });
+    if (!outcome.ok) {
+      if (outcome.refusal === 'weak') {
+        throw new HttpError(422, outcome.problem, 'weak_password', { details: { next: outcome.problem }, fieldCodes: fieldCodesOf({ next: outcome.problem }) });
+      }
+      if (outcome.refusal === 'bad_password') {
+        logger.warn({ ip: address }, 'console admin password change: wrong current password');
+        throw new HttpError(401, 'the current password is wrong', 'bad_password', { details: { current: 'wrong password' } });
+      }
+      throw refusalError(outcome);
+    }
+    setSessionCookie(req, res, outcome.session);
+    logger.info({ ip: address }, 'console admin password changed; other sessions ended');
+    const body: LoginResponse = { token: outcome.session.token, expiresAt: outcome.session.expiresAt.toISOString() };
+    res.json(body);
+  };
+
   routes.open.post('/login', login);
+  routes.protected.post('/password', changePassword);
   routes.protected.post('/logout', logout);
 }
