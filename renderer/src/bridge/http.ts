@@ -131,6 +131,20 @@ export class HttpBridge implements ConsoleBridge {
     throw errorFromBody(response.status, body);
   }
 
+  /** GET /api/deployment-info: the server's operating system ('win32', 'linux', 'darwin' …). */
+  async getServerPlatform(): Promise<string> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.origin}/api/deployment-info`, { headers: { Accept: 'application/json' } });
+    } catch {
+      throw new ApiError('Cannot reach the server', CLIENT_ERROR.network, 0);
+    }
+    const body = await readJson(response);
+    if (!response.ok) throw errorFromBody(response.status, body);
+    const platform = typeof body === 'object' && body !== null ? (body as { platform?: unknown }).platform : undefined;
+    return typeof platform === 'string' ? platform : '';
+  }
+
   async restartServer(): Promise<void> {
     await this.call('POST', '/restart');
   }

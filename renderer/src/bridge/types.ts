@@ -78,6 +78,8 @@ export interface ConsoleBridge {
 
   getStatus(): Promise<ServerStatus>;
   getPublicHealth(): Promise<PublicHealth>;
+  /** the server's operating system ('win32', 'linux', 'darwin' …), for hints such as the firewall's */
+  getServerPlatform(): Promise<string>;
   restartServer(): Promise<void>;
 
   getSettings(): Promise<SettingsView>;
