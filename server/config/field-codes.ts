@@ -10,7 +10,7 @@ export type FieldMessageCode =
   | 'expected_boolean' | 'expected_whole_number' | 'value_too_small' | 'value_too_big' | 'expected_cron' | 'expected_url'
   | 'expected_ip_list' | 'expected_duration' | 'expected_size' | 'expected_choice' | 'expected_database_url' | 'postgres_unsupported'
   | 'expected_database_name' | 'expected_templates' | 'lan_needs_password' | 'required_for_https' | 'cannot_read' | 'weak_secret'
-  | 'mock_needs_development' | 'mock_needs_loopback' | 'password_too_short' | 'password_too_long' | 'password_only_spaces';
+  | 'mock_needs_development' | 'mock_needs_loopback' | 'expected_simple_name' | 'password_too_short' | 'password_too_long' | 'password_only_spaces';
 
 export interface FieldCode { code: FieldMessageCode; params?: Record<string, string | number> }
 
@@ -36,6 +36,7 @@ const RULES: readonly Rule[] = [
   [/^(expected mysql:\/\/|unsupported scheme|the URL names no host)/, 'expected_database_url'],
   [/^expected a (MySQL )?database name/, 'expected_database_name'],
   [/^expected a list like :ru:en:$/, 'expected_templates'],
+  [/^expected a name of letters, digits or /, 'expected_simple_name'],
   [/^HOST=(\S+) opens the server to the network/, 'lan_needs_password', 'host'],
   [/^required when HTTPS_ENABLED=true$/, 'required_for_https'],
   [/^cannot read (.+)$/, 'cannot_read', 'path'],

@@ -30,7 +30,8 @@ export const FIELD_MESSAGE_CODES = [
   'expected_boolean', 'expected_whole_number', 'value_too_small', 'value_too_big', 'expected_cron', 'expected_url',
   'expected_ip_list', 'expected_duration', 'expected_size', 'expected_choice', 'expected_database_url',
   'postgres_unsupported', 'expected_database_name', 'expected_templates', 'lan_needs_password', 'required_for_https',
-  'cannot_read', 'weak_secret', 'mock_needs_development', 'mock_needs_loopback', 'password_too_short', 'password_too_long', 'password_only_spaces',
+  'cannot_read', 'weak_secret', 'mock_needs_development', 'mock_needs_loopback', 'expected_simple_name', 'password_too_short',
+  'password_too_long', 'password_only_spaces',
 ] as const satisfies readonly FieldMessageCode[];
 
 // every code of the types is listed
