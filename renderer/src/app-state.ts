@@ -41,11 +41,16 @@ export const session = reactive({
  * sends the console back to the login page.
  */
 export function errorText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401 && session.phase === 'console') {
+    session.phase = 'login';
+    session.notice = t('app.sessionExpired');
+  }
+  return messageOf(error);
+}
+
+/** errorText without its effect on the session: for texts computed again when the language changes. */
+export function messageOf(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401 && session.phase === 'console') {
-      session.phase = 'login';
-      session.notice = t('app.sessionExpired');
-    }
     if (error.code === CLIENT_ERROR.network) return t('error.network');
     const known = codeText(locale.value, error.code, error.params);
     if (known !== null) return known;

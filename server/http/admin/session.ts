@@ -88,7 +88,8 @@ export function bindSessionRoutes(routes: AdminRoutes, ctx: AdminContext): void 
       }
       if (outcome.refusal === 'bad_password') {
         logger.warn({ ip: address }, 'console admin password change: wrong current password');
-        throw new HttpError(401, 'the current password is wrong', 'bad_password', { details: { current: 'wrong password' } });
+        // 403, not 401: the session is fine, only this change is refused
+        throw new HttpError(403, 'the current password is wrong', 'bad_password', { details: { current: 'wrong password' } });
       }
       throw refusalError(outcome);
     }

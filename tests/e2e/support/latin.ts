@@ -14,6 +14,7 @@ export function latinWords(text: string): string[] {
     .replace(/«[^»]*»/g, ' ') // commands and values quoted as they are typed
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ') // URLs
     .replace(/(^|\s)(\/|[A-Z]:\\)\S*/g, ' ') // paths
+    .replace(/(^|\s)--\S+/g, ' ') // command-line options
     .replace(/\S*[0-9_:=@/\\*.]\S*/g, ' ') // names, codes, cron fields, addresses, numbers with units
     .replace(/\b[A-Z][A-Z0-9]+\b/g, ' '); // UPPER_CASE setting names and abbreviations
   return (stripped.match(/[A-Za-z]{2,}/g) ?? []).filter((word) => !ALLOWED.has(word));

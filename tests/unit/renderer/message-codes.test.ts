@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorFromBody } from '../../../renderer/src/bridge/errors.js';
-import { codeMessages, codeText, fieldCodeMessages, fieldCodeText } from '../../../renderer/src/i18n/messages.js';
+import { codeMessages, codeText, fieldCodeMessages, fieldCodeText, settingDescriptionsRu } from '../../../renderer/src/i18n/messages.js';
+import { SETTING_KEYS } from '../../../server/config/schema.js';
 import { FIELD_MESSAGE_CODES, MESSAGE_CODES } from '../../../server/http/message-codes.js';
 import { latinWords } from '../../e2e/support/latin.js';
 
@@ -26,6 +27,11 @@ describe('message codes in the console', () => {
     for (const [code, text] of [...Object.entries(codeMessages.ru), ...Object.entries(fieldCodeMessages.ru)]) {
       expect(latinWords(text), `${code}: ${text}`).toEqual([]);
     }
+  });
+
+  it('describes every setting in Russian for the Advanced list, without English', () => {
+    expect(Object.keys(settingDescriptionsRu).sort()).toEqual([...SETTING_KEYS].sort());
+    for (const [key, text] of Object.entries(settingDescriptionsRu)) expect(latinWords(text), `${key}: ${text}`).toEqual([]);
   });
 
   it('documents every code in docs/messages.md', () => {

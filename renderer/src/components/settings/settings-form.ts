@@ -5,10 +5,10 @@
 // change of language re-translates them.
 import { computed, reactive, ref } from 'vue';
 import type { SettingField, SettingsView } from '../../contract.js';
-import { errorText, fieldErrorTexts } from '../../app-state.js';
+import { errorText, fieldErrorTexts, messageOf } from '../../app-state.js';
 import { ApiError, type CodedField } from '../../bridge/errors.js';
 import type { ConsoleBridge } from '../../bridge/types.js';
-import { t } from '../../i18n/index.js';
+import { t, type MessageKey } from '../../i18n/index.js';
 import { changedValues, initialDraft } from '../../lib/settings-form.js';
 
 const VALIDATE_DELAY_MS = 400;
@@ -18,8 +18,16 @@ export function useSettingsForm(bridge: ConsoleBridge) {
   const draft = reactive<Record<string, string>>({});
   const openSecrets = reactive(new Set<string>());
   const problems = ref<{ fields: Record<string, string>; codes: Record<string, CodedField> }>({ fields: {}, codes: {} });
-  const error = ref('');
-  const notice = ref('');
+  // kept as what happened, said in the language of the moment (a switch of language re-says them)
+  const problem = ref<{ key: MessageKey } | { error: unknown } | null>(null);
+  const noticeKey = ref<MessageKey | null>(null);
+  const error = computed(() => (problem.value === null ? '' : 'key' in problem.value ? t(problem.value.key) : messageOf(problem.value.error)));
+  const notice = computed(() => (noticeKey.value ? t(noticeKey.value) : ''));
+  /** an error of a request: its effect on the session at once, its text whenever shown */
+  const fail = (e: unknown): void => {
+    errorText(e);
+    problem.value = { error: e };
+  };
   const saving = ref(false);
   const restartRequired = ref(false);
   /** the settings of the last save that wait for a restart */
@@ -58,7 +66,7 @@ export function useSettingsForm(bridge: ConsoleBridge) {
         // the banner is a hint; the form works without it
       }
     } catch (e) {
-      error.value = errorText(e);
+      fail(e);
     }
   }
 
@@ -74,15 +82,15 @@ export function useSettingsForm(bridge: ConsoleBridge) {
       if (round === validationRound) problems.value = { fields: result.fields, codes: result.codes ?? {} };
       return result.ok;
     } catch (e) {
-      if (round === validationRound) error.value = errorText(e);
+      if (round === validationRound) fail(e);
       return false;
     }
   }
 
   function edit(key: string, value: string): void {
     draft[key] = value;
-    notice.value = '';
-    error.value = '';
+    noticeKey.value = null;
+    problem.value = null;
     clearTimeout(validateTimer);
     validateTimer = setTimeout(() => void validateNow(), VALIDATE_DELAY_MS);
   }
@@ -100,16 +108,16 @@ export function useSettingsForm(bridge: ConsoleBridge) {
   async function save(options: { confirmStoreChange?: boolean } = {}): Promise<void> {
     storeChange.value = null;
     clearTimeout(validateTimer);
-    error.value = '';
-    notice.value = '';
+    problem.value = null;
+    noticeKey.value = null;
     if (!hasChanges.value) {
-      notice.value = t('settings.noChanges');
+      noticeKey.value = 'settings.noChanges';
       return;
     }
     saving.value = true;
     try {
       if (!(await validateNow())) {
-        error.value = t('settings.fixErrors');
+        problem.value = { key: 'settings.fixErrors' };
         return;
       }
       const saved = Object.keys(changes.value);
@@ -118,15 +126,15 @@ export function useSettingsForm(bridge: ConsoleBridge) {
       restartRequired.value = restartRequired.value || result.restartRequired;
       if (result.restartRequired) pendingRestart.value = [...new Set([...pendingRestart.value, ...waiting])];
       await load();
-      notice.value = result.restartRequired ? t('settings.savedRestart') : t('settings.savedLive');
+      noticeKey.value = result.restartRequired ? 'settings.savedRestart' : 'settings.savedLive';
     } catch (e) {
       if (e instanceof ApiError && e.code === 'store_change') {
         storeChange.value = { count: String(e.params.count ?? e.fields.databases ?? '?') };
       } else if (e instanceof ApiError && Object.keys(e.fields).length > 0) {
         problems.value = { fields: e.fields, codes: e.fieldCodes };
-        error.value = t('settings.fixErrors');
+        problem.value = { key: 'settings.fixErrors' };
       } else {
-        error.value = errorText(e);
+        fail(e);
       }
     } finally {
       saving.value = false;
