@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { AdminClient, assertConsoleServed, eventually, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
+import { AdminClient, assertConsoleServed, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
 import { latinWords } from './support/latin.js';
 import { serverMissingReason, startServer, type TestServer } from './support/server.js';
 
@@ -32,8 +32,6 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('settings as tasks in
 
   beforeAll(async () => {
     server = await startServer({ envFileLines: ['HOST=127.0.0.1'] });
-    // a loaded machine may take longer than assertConsoleServed's 30 s to open the embedded store
-    await eventually(() => fetch(`${server.url}/api/admin/setup`).then((r) => r.status, () => 0), (status) => status !== 503, 90_000, 'the store to open');
     await assertConsoleServed(server.url);
     browser = await launchChromium();
     await setupAdminViaApi(server.url, PASSWORD);

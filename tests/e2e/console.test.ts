@@ -34,7 +34,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
     });
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     await context?.close();
