@@ -11,7 +11,9 @@
  *   server/log/, server/config/      logging and configuration, used by every layer
  *
  * A layer imports only layers below it; nothing imports in a circle; main/ (Electron) never
- * imports the server's code, and renderer/ (the console) only the wire contracts' types.
+ * imports the server's code, renderer/ (the console) only the wire contracts' types, and
+ * workspace/ (the office users' workspace) nothing of the server, main/ or renderer/: it speaks
+ * only the legacy URL API over HTTP.
  */
 const layers = ['config', 'log', 'storage', 'engine', 'jobs', 'appliance', 'http', 'runtime', 'cli'];
 const above = (i) => layers.slice(i + 1);
@@ -67,6 +69,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^renderer/' },
       to: { path: '^(server|main)/', pathNot: '^(server/http/admin/contract\\.ts|main/ipc-contract\\.ts)$' },
+    },
+    {
+      name: 'workspace-apart',
+      comment: 'the workspace bundle talks to the server only through the legacy URL API over HTTP: it imports no server, Electron or console code',
+      severity: 'error',
+      from: { path: '^workspace/' },
+      to: { path: '^(server|main|renderer)/' },
+    },
+    {
+      name: 'nothing-imports-the-workspace',
+      comment: 'the workspace is a separate bundle: no other part imports it',
+      severity: 'error',
+      from: { path: '^(server|main|renderer)/' },
+      to: { path: '^workspace/' },
     },
   ],
   options: {

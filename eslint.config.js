@@ -13,4 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // the workspace runs in the browser
+    files: ['workspace/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

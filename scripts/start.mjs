@@ -9,8 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = ['server', 'main', 'renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'renderer/package.json',
-  'package.json', 'server/package.json', 'tsconfig.json', 'tsconfig.build.json'];
-const OUTPUTS = ['dist/server/index.js', 'dist/server/launch.js', 'dist/renderer/index.html'];
+  'workspace/src', 'workspace/index.html', 'workspace/vite.config.ts', 'workspace/package.json', 'package.json', 'server/package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const OUTPUTS = ['dist/server/index.js', 'dist/server/launch.js', 'dist/renderer/index.html', 'dist/workspace/index.html'];
 
 /** newest modification time under a file or folder (0 when it does not exist) */
 function newest(target) {
@@ -31,6 +31,12 @@ function buildIsStale() {
   const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
   const changed = SOURCES.find((source) => newest(path.join(root, source)) > built);
   return changed ? `${changed} changed since the last build` : null;
+}
+
+// `npm run start:high-mem`: a 4 GB JavaScript heap for large imports and reports; NODE_OPTIONS
+// reaches the server process the launcher starts (and every restart of it)
+if (process.argv.includes('--high-mem')) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=4096`.trim();
 }
 
 const stale = buildIsStale();

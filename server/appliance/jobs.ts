@@ -80,6 +80,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
   registry.register<RestoreJobParams>({
     name: RESTORE_JOB,
     schedule: null,
+    runnable: false,
     async run(ctx, params) {
       if (!params?.backupId) throw new Error('no backup named');
       const store = requireStore(options.getStore);
@@ -109,6 +110,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     registry.register<StoreMoveJobParams>({
       name: STORE_MOVE_JOB,
       schedule: null,
+      runnable: false,
       async run(ctx, params) {
         if (!params?.target) throw new Error('no target named');
         const source = requireStore(options.getStore);

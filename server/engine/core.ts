@@ -37,11 +37,16 @@ export class EngineCore extends EngineState {
       return withHeaders(jsonResponse(503, [{ error: 'Storage unavailable' }]));
     }
     const ctx = new RequestContext(this, req, store);
+    // who the request ran as, for the host's log line and its list of active sessions
+    const withActor = (r: LegacyResponse): LegacyResponse => {
+      const session = ctx.session;
+      return session && !session.guest && session.user ? { ...withHeaders(r), actor: { user: session.user, userId: session.userId } } : withHeaders(r);
+    };
     try {
       await this.run(ctx);
-      return withHeaders(ctx.response(200, { kind: 'empty' }));
+      return withActor(ctx.response(200, { kind: 'empty' }));
     } catch (err) {
-      if (err instanceof EngineExit) return withHeaders(err.response);
+      if (err instanceof EngineExit) return withActor(err.response);
       // a lost database connection is the host's to answer, the same way for every API
       if (isStoreError(err, 'unreachable')) throw err;
       this.logger?.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), db: req.db, action: req.action }, 'engine failure');

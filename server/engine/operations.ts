@@ -11,7 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../storage/types.js';
-import { GUEST_TOKEN, TOKEN, XSRF } from './ids.js';
+import { ACTIVITY, GUEST_TOKEN, TOKEN, XSRF } from './ids.js';
+import { microtimeString } from './php.js';
 import type { LegacyRequest, LegacyResponse } from './types.js';
 import { insertUser, legacyXsrf, UserWriteError } from './users.js';
 
@@ -177,12 +178,19 @@ export class EngineOperations {
     return { ...result, token };
   }
 
-  /** The legacy token of a user, created when the user has none yet (as the engine's login does). */
+  /**
+   * The legacy token of a user, created when the user has none yet, and the activity written now, as
+   * the engine's login does (so a token idle longer than TOKEN_TTL works again, as after a login).
+   */
   async ensureToken(db: string, userId: number): Promise<LegacyCredentials> {
     const t = this.store().tenant(db);
-    const rows = await t.find({ up: userId, t: [TOKEN, XSRF] });
+    const rows = await t.find({ up: userId, t: [TOKEN, XSRF, ACTIVITY] });
     let token = rows.find((r) => r.t === TOKEN)?.val;
     let xsrf = rows.find((r) => r.t === XSRF)?.val;
+    const activity = rows.find((r) => r.t === ACTIVITY);
+    const now = microtimeString(this.deps.now());
+    if (activity) await t.update(activity.id, { val: now });
+    else await t.insert({ up: userId, ord: 1, t: ACTIVITY, val: now });
     if (!token) {
       token = randomBytes(32).toString('hex');
       await t.insert({ up: userId, ord: 1, t: TOKEN, val: token });

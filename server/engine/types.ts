@@ -74,6 +74,8 @@ export interface LegacyResponse {
   headers: Record<string, string>;
   cookies: ResponseCookie[];
   body: LegacyBody;
+  /** the signed-in user the request ran as (not a guest); never sent to the client */
+  actor?: { user: string; userId: number };
 }
 
 export interface EngineClock {

@@ -38,13 +38,18 @@ export interface NewUser {
   now: number;
 }
 
-/** The requisite of the user table that links to a role (115 in the templates). */
-async function roleRequisite(t: TenantStore): Promise<number | null> {
-  const reqs = await t.find({ up: USER });
+/** The first column of `table` that references `target` (its type is a reference type to it), or null. */
+export async function referenceRequisite(t: TenantStore, table: number, target: number): Promise<number | null> {
+  const reqs = await t.find({ up: table });
   if (reqs.length === 0) return null;
-  const terms = await t.find({ id: [...new Set(reqs.map((r) => r.t))], up: 0, t: ROLE });
+  const terms = await t.find({ id: [...new Set(reqs.map((r) => r.t))], up: 0, t: target });
   const refTypes = new Set(terms.map((r) => r.id));
   return reqs.find((r) => refTypes.has(r.t))?.id ?? null;
+}
+
+/** The requisite of the user table that links to a role (115 in the templates). */
+export function roleRequisite(t: TenantStore): Promise<number | null> {
+  return referenceRequisite(t, USER, ROLE);
 }
 
 /**

@@ -2,7 +2,7 @@
  * The Express application: shared middleware, health endpoints, and the mount points the
  * other layers plug into. Order matters:
  *
- *   request id + log line, request counters
+ *   request id + log line, request counters (and the per-minute history), active sessions
  *   earlyMiddleware (security headers, CORS, per-area size limits: before any body is read)
  *   -- a path the composition says only the legacy API owns (routers.legacyOwns) goes straight
  *      to the store gate and routers.legacy: it reads its body itself (PHP's parse_str rules),
@@ -25,6 +25,7 @@ import type { StoreHandle } from '../storage/handle.js';
 import { databaseUnavailable, errorHandler, HttpError, sendError } from './errors.js';
 import { createHealthRouter, detectMode, type AdminRequestCheck, type JobSummary, type RuntimeInfo } from './health/routes.js';
 import { RequestMetrics } from './health/request-metrics.js';
+import type { ActiveSessions } from './health/sessions.js';
 
 export type { AdminRequestCheck, JobSummary, RuntimeInfo } from './health/routes.js';
 export type { ListenAddress } from '../config/net.js';
@@ -59,6 +60,8 @@ export interface AppDeps {
   /** shared with the server, which fills in the address once listening */
   runtime?: RuntimeInfo;
   metrics?: RequestMetrics;
+  /** who is connected: fed by every authenticated request */
+  sessions?: ActiveSessions;
   /** a queue the store-backed routes wait in (the embedded store); none: no limit */
   admission?: AdmissionQueue;
 }
@@ -119,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestContext(logger));
   app.use(metrics.middleware());
+  if (deps.sessions) app.use(deps.sessions.middleware());
   for (const middleware of deps.earlyMiddleware ?? []) app.use(middleware);
   const { legacy, legacyOwns } = routers;
   const admit: RequestHandler = deps.admission ? admissionGate(deps.admission) : (_req, _res, next) => next();

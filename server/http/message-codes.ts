@@ -23,6 +23,8 @@ export const MESSAGE_CODES = [
   'unsupported_media_type', 'invalid_document', 'type_mismatch', 'invalid_parameter', 'object_not_found',
   'unknown_attribute', 'invalid_value', 'type_required', 'invalid_type', 'duplicate', 'refused', 'invalid_filter',
   'unsupported_sort', 'invalid_sort', 'id_mismatch', 'type_not_found', 'conflict',
+  'no_database', 'no_user_table', 'no_admin_user', 'role_taken', 'no_such_user', 'no_such_role',
+  'no_such_object', 'console_admin', 'console_admin_role', 'engine_refused', 'engine_unavailable', 'job_needs_parameters',
 ] as const satisfies readonly MessageCode[];
 
 export const FIELD_MESSAGE_CODES = [

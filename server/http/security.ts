@@ -18,6 +18,15 @@ import helmet from 'helmet';
 import type { AppConfig } from '../config/index.js';
 import { HttpError, sendError } from './errors.js';
 
+/**
+ * The client's address as every API sees it: the socket peer, or with TRUST_PROXY set the address
+ * the proxy forwarded (X-Forwarded-For), IPv4 without the IPv6 mapping prefix. Behind nginx without
+ * it, login throttling and the admin IP list would see only the proxy.
+ */
+export function clientAddress(req: Request): string {
+  return (req.ip ?? req.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+}
+
 /** First path segments under /api/ that belong to the modern API (everything else there is legacy /api/{db}). */
 export const MODERN_API_SEGMENTS: ReadonlySet<string> = new Set([
   'auth', 'v2', 'organizations', 'openapi.json', 'docs', 'health', 'deployment-info', 'system-resources',

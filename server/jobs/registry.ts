@@ -10,7 +10,14 @@ import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Store } from '../storage/types.js';
 
 /** A job as the console lists it, and one run's progress (also the admin API's wire shapes). */
-export interface JobInfo { name: string; schedule: string | null; lastRunAt: string | null; lastResult: 'ok' | 'error' | null; nextRunAt: string | null }
+export interface JobInfo {
+  name: string; schedule: string | null; lastRunAt: string | null; lastResult: 'ok' | 'error' | null; nextRunAt: string | null;
+  /** the last run (its progress: GET /jobs/{id}) and its closing message */
+  lastRunId: string | null;
+  lastMessage: string | null;
+  /** whether it can be run as it is (POST /jobs/{name}/run); false: another page starts it with what it needs */
+  runnable: boolean;
+}
 export interface JobProgress { id: string; name: string; state: 'running' | 'done' | 'failed'; percent: number; message: string; startedAt: string; finishedAt: string | null; result?: unknown }
 
 export const JOB_RUN_KIND = 'job-run';
@@ -33,9 +40,11 @@ export interface JobDefinition<P = unknown> {
   run(ctx: JobContext, params: P | undefined): Promise<unknown>;
   /** summary message when the run succeeded */
   describeResult?(result: unknown): string;
+  /** false: a run needs parameters (a backup to restore, a target), so "run now" without them is refused; default true */
+  runnable?: boolean;
 }
 
-interface JobState { lastRunAt: string; lastResult: 'ok' | 'error'; lastRunId: string }
+interface JobState { lastRunAt: string; lastResult: 'ok' | 'error'; lastRunId: string; lastMessage?: string }
 
 export interface JobLogger {
   info(obj: object, msg: string): void;
@@ -88,6 +97,11 @@ export class JobRegistry {
 
   names(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /** whether the job can be run without parameters (see JobDefinition.runnable); throws for an unknown job */
+  runnable(name: string): boolean {
+    return this.entry(name).def.runnable !== false;
   }
 
   /** Starts the cron timers. */
@@ -153,6 +167,9 @@ export class JobRegistry {
         lastRunAt: state?.body.lastRunAt ?? null,
         lastResult: state?.body.lastResult ?? null,
         nextRunAt: next ? next.toISOString() : null,
+        lastRunId: state?.body.lastRunId ?? null,
+        lastMessage: state?.body.lastMessage ?? null,
+        runnable: def.runnable !== false,
       });
     }
     return infos;
@@ -263,7 +280,7 @@ export class JobRegistry {
     if (result !== undefined) progress.result = result;
     if (store) {
       await this.record(store, progress).catch(() => undefined);
-      const body: JobState = { lastRunAt: progress.startedAt, lastResult: state === 'done' ? 'ok' : 'error', lastRunId: progress.id };
+      const body: JobState = { lastRunAt: progress.startedAt, lastResult: state === 'done' ? 'ok' : 'error', lastRunId: progress.id, lastMessage: message };
       await store.appliance.put(JOB_STATE_KIND, progress.name, body).catch(() => undefined);
     }
     this.options.logger?.[state === 'done' ? 'info' : 'warn']({ job: progress.name, runId: progress.id, reason }, `job ${progress.name}: ${message}`);

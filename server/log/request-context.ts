@@ -7,9 +7,26 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 
+/**
+ * Who made a request, as the adapter that authenticated it says (never a token): the legacy
+ * engine's session user or a modern-API access token's user, and the database. Set on
+ * `res.locals.actor`; the request's log line and the active-session list read it.
+ */
+export interface RequestActor {
+  kind: 'legacy' | 'jwt';
+  /** the user's login, lower-cased */
+  user: string;
+  /** the database, lower-cased */
+  db: string;
+}
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
+    interface Locals {
+      /** set by the legacy adapter and the modern API once they know the caller */
+      actor?: RequestActor;
+    }
     interface Request {
       /** request id, also sent back as X-Request-Id */
       id: string;
@@ -49,6 +66,10 @@ export function redactUrl(url: string): string {
 /** Paths polled by supervisors and monitors: logged at debug so they do not flood the log. */
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/api/health']);
 
+function actorFields(actor: RequestActor | undefined): { user?: string; db?: string; auth?: RequestActor['kind'] } {
+  return actor ? { user: actor.user, db: actor.db, auth: actor.kind } : {};
+}
+
 export function requestContext(logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
@@ -71,6 +92,7 @@ export function requestContext(logger: Logger): RequestHandler {
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
         ip: req.ip,
+        ...actorFields(res.locals.actor),
       };
       if (aborted) logger.info(fields, 'request aborted by the client');
       // a probe's 503 "not ready yet" (starting, database away) is its answer, not a failure: the

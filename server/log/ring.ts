@@ -14,13 +14,50 @@ export function isLogLevelName(value: unknown): value is LogLevelName {
   return typeof value === 'string' && value in LEVEL_ORDER;
 }
 
-export interface RecentQuery {
+/** Which lines to show: every given condition must hold (the console's filters). */
+export interface LogFilter {
   /** least severe level to include */
   level?: LogLevelName;
   /** case-insensitive text search in the message and request id */
   q?: string;
+  /** a request line's status: one code (404) or a class ("4xx") */
+  status?: number | `${1 | 2 | 3 | 4 | 5}xx`;
+  /** a request line's method, e.g. GET */
+  method?: string;
+  /** case-insensitive part of a request line's URL */
+  path?: string;
+  /** the user a request ran as (its log line's `user`), case-insensitive */
+  user?: string;
+  /** part of a request line's client address */
+  ip?: string;
+}
+
+export interface RecentQuery extends LogFilter {
   /** newest N lines (default all kept) */
   limit?: number;
+}
+
+function fieldText(line: LogLine, key: string): string {
+  const value = line[key];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+/** Whether a line passes every condition of the filter. */
+export function matchesLogFilter(line: LogLine, filter: LogFilter): boolean {
+  if (filter.level && LEVEL_ORDER[line.level] < LEVEL_ORDER[filter.level]) return false;
+  if (filter.q) {
+    const needle = filter.q.toLowerCase();
+    if (!line.msg.toLowerCase().includes(needle) && !(line.reqId ?? '').toLowerCase().includes(needle)) return false;
+  }
+  if (filter.status !== undefined) {
+    const status = typeof line.status === 'number' ? line.status : NaN;
+    if (typeof filter.status === 'number' ? status !== filter.status : Math.floor(status / 100) !== Number(filter.status[0])) return false;
+  }
+  if (filter.method && fieldText(line, 'method').toUpperCase() !== filter.method.toUpperCase()) return false;
+  if (filter.path && !fieldText(line, 'url').toLowerCase().includes(filter.path.toLowerCase())) return false;
+  if (filter.user && fieldText(line, 'user').toLowerCase() !== filter.user.toLowerCase()) return false;
+  if (filter.ip && !fieldText(line, 'ip').includes(filter.ip)) return false;
+  return true;
 }
 
 export type LogListener = (line: LogLine) => void;
@@ -70,15 +107,11 @@ export class LogRing {
   }
 
   recent(query: RecentQuery = {}): LogLine[] {
-    const minimum = query.level ? LEVEL_ORDER[query.level] : 0;
-    const needle = query.q?.toLowerCase();
     const matching: LogLine[] = [];
     for (const entry of this.entries) {
       if (entry.line === undefined) entry.line = toLogLine(entry.text);
       const line = entry.line;
-      if (!line || LEVEL_ORDER[line.level] < minimum) continue;
-      if (needle && !line.msg.toLowerCase().includes(needle) && !(line.reqId ?? '').toLowerCase().includes(needle)) continue;
-      matching.push(line);
+      if (line && matchesLogFilter(line, query)) matching.push(line);
     }
     return query.limit !== undefined ? matching.slice(-query.limit) : matching;
   }

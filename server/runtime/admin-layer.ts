@@ -14,8 +14,9 @@ import { buildInfo } from '../http/health/build-info.js';
 import { lanUrls } from '../config/net.js';
 import { createStatusProbe, type JobSummary } from '../http/health/routes.js';
 import { sessionValid } from '../appliance/admin-account.js';
-import { clientAddress, presentedToken } from '../http/admin/guard.js';
-import { createAdminRouter, type AdminRouter } from '../http/admin/index.js';
+import { presentedToken } from '../http/admin/guard.js';
+import { clientAddress } from '../http/security.js';
+import { createAdminRouter, type AdminRouter, type AdminRouterDeps } from '../http/admin/index.js';
 import { parseIpAllowList } from '../http/admin/ip-allow.js';
 import { EXIT_RESTART } from './launcher.js';
 
@@ -42,6 +43,8 @@ export interface AdminLayer {
 export interface AdminLayerOptions {
   /** drops the engine's caches of a database the console changed (import, create) */
   invalidate?: (db: string) => void;
+  /** the server's engine (users, roles and grants of a database are changed through it) */
+  engine?: AdminRouterDeps['engine'];
 }
 
 /** Builds the admin layer of one server; runtime/compose.ts builds it once per server. */
@@ -79,9 +82,11 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
     status: createStatusProbe(context),
     requestRestart: () => context.requestShutdown(EXIT_RESTART, 'restart requested from the console'),
     invalidate: options.invalidate,
+    engine: options.engine,
     version: buildInfo().version,
     // what LAN clients would use once LAN mode is on (the wizard shows them before switching)
     lanAddresses: () => lanUrls({ protocol: protocol(), host: '0.0.0.0', port: port(), url: '' }),
+    health: { history: context.history, sessions: context.sessions },
   });
 
   return {

@@ -9,6 +9,8 @@ import type { RequestHandler, Router } from 'express';
 import { createApp, type AdminRequestCheck, type AppRouters, type JobSummary, type RuntimeInfo } from '../http/app.js';
 import { detectMode } from '../http/health/routes.js';
 import { RequestMetrics } from '../http/health/request-metrics.js';
+import { MetricsHistory } from '../http/health/history.js';
+import { ActiveSessions } from '../http/health/sessions.js';
 import { lanUrls } from '../config/net.js';
 import { EXIT_CONFIG, EXIT_LAN_REFUSED, StartupError, assertPortFree, startServer, type RunningServer } from '../http/server.js';
 import { createLogSystem, type LogSystem } from '../log/logger.js';
@@ -26,6 +28,10 @@ export interface ServerContext {
   logs: LogSystem;
   runtime: RuntimeInfo;
   metrics: RequestMetrics;
+  /** the last 24 hours minute by minute (the console's Health charts), kept in the data folder */
+  history: MetricsHistory;
+  /** who made authenticated requests in the last 15 minutes */
+  sessions: ActiveSessions;
   /** graceful stop with this exit code (the admin API's restart uses 75) */
   requestShutdown(exitCode: number, reason: string): void;
   /** runs `task` on close, after the HTTP server drained and before the store closes (stop cron timers ...) */
@@ -58,6 +64,9 @@ export interface BootedServer {
   /** graceful: stop accepting, wait for requests in flight (deadline), close the store, flush logs */
   close(deadlineMs?: number): Promise<void>;
 }
+
+/** the per-minute history's file in the data folder */
+export const HISTORY_FILE = 'metrics-history.json';
 
 function targetOrStartupError(config: AppConfig): StoreTarget {
   try {
@@ -121,8 +130,22 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
   }
 
   const runtime: RuntimeInfo = { startedAt: new Date(), mode: detectMode(), address: null };
-  const metrics = new RequestMetrics();
+  const history = new MetricsHistory({
+    file: path.join(config.DATA_DIR, HISTORY_FILE),
+    gauges: () => {
+      const memory = process.memoryUsage();
+      const db = storeHandle.status();
+      return { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, storeLatencyMs: db.connected ? db.latencyMs : null };
+    },
+    onError: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, `metrics history: ${what} failed`),
+  });
+  await history.load();
+  history.start();
+  const metrics = new RequestMetrics(Date.now, history);
+  const sessions = new ActiveSessions();
   const shutdownTasks: Array<() => void | Promise<void>> = [];
+  // written once the HTTP server has drained, so the requests in flight are counted
+  shutdownTasks.push(() => history.stop());
   const drainTasks: Array<() => void> = [];
   const runShutdownTasks = async () => {
     for (const task of shutdownTasks.splice(0)) {
@@ -139,6 +162,8 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
     logs,
     runtime,
     metrics,
+    history,
+    sessions,
     requestShutdown: options.requestShutdown ?? ((exitCode, reason) => fatal(reason, exitCode)),
     onShutdown: (task) => {
       shutdownTasks.push(task);
@@ -156,6 +181,7 @@ export async function bootServer(options: BootOptions): Promise<BootedServer> {
       logger,
       runtime,
       metrics,
+      sessions,
       routers: options.routers ? await options.routers(context) : {},
       earlyMiddleware: options.earlyMiddleware?.(context),
       isAdminRequest: options.isAdminRequest?.(context),

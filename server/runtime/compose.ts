@@ -2,6 +2,7 @@
  * How the product composes its HTTP layers — in one place, so the server entry and the tests that
  * want "the real server" build exactly the same thing:
  *
+ *   early   security headers; the workspace: /workspace/* assets and the page of a browser opening /{db}
  *   public  /api/openapi.json, /api/docs, /console (static, no database needed)
  *   admin   /api/admin/*   (console API; its own auth and IP allow list)
  *   api     /api/auth, /api/v2, /api/organizations (behind the store gate)
@@ -22,23 +23,34 @@ import { newDatabasePort } from '../appliance/databases.js';
 import { defaultTemplatesDir } from '../appliance/templates.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
+import { WORKSPACE_ROOT, workspaceRouter } from '../http/workspace.js';
 import type { Store } from '../storage/types.js';
 import { DiskFileStore } from '../storage/files.js';
 import type { BootOptions, ServerContext } from './boot.js';
 
 /**
- * The built console (Vite output). From dist/server/runtime/ or server/runtime/ (tsx) the
- * project root is two levels up; CONSOLE_DIR overrides it (packaged layouts).
+ * A built front end (Vite output) in dist/{name}: from dist/server/runtime/ or server/runtime/
+ * (tsx) the project root is two levels up; `override` (an env setting) wins (packaged layouts).
  */
-export function consoleDir(): string | null {
+function builtDir(name: string, override: string | undefined): string | null {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const candidates = [
-    process.env.CONSOLE_DIR,
-    path.resolve(here, '..', 'renderer'), // dist/server/runtime -> dist/renderer
-    path.resolve(here, '..', '..', 'dist', 'renderer'), // server/runtime -> dist/renderer
-    path.resolve(here, '..', '..', '..', 'dist', 'renderer'),
+    override,
+    path.resolve(here, '..', name), // dist/server/runtime -> dist/{name}
+    path.resolve(here, '..', '..', 'dist', name), // server/runtime -> dist/{name}
+    path.resolve(here, '..', '..', '..', 'dist', name),
   ].filter((dir): dir is string => typeof dir === 'string' && dir !== '');
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? null;
+}
+
+/** The built console (dist/renderer; CONSOLE_DIR overrides it). */
+export function consoleDir(): string | null {
+  return builtDir('renderer', process.env.CONSOLE_DIR);
+}
+
+/** The built workspace (dist/workspace; WORKSPACE_DIR overrides it). */
+export function workspaceDir(): string | null {
+  return builtDir('workspace', process.env.WORKSPACE_DIR);
 }
 
 function consoleRouter(dir: string | null): Router {
@@ -56,7 +68,7 @@ function consoleRouter(dir: string | null): Router {
 }
 
 /** First path segments of the routes above that are not the legacy API's. */
-const NON_LEGACY_ROOTS: ReadonlySet<string> = new Set(['', 'health', 'console']);
+const NON_LEGACY_ROOTS: ReadonlySet<string> = new Set(['', 'health', 'console', WORKSPACE_ROOT]);
 
 /**
  * Whether no layer but the legacy URL API answers this path: `/{db}/...`, or `/api/{db}/...`
@@ -109,7 +121,7 @@ function productFor(context: ServerContext): Product {
       error: (o, m) => legacyLogger.error(o, m),
     },
   });
-  const admin = createAdminLayer(context, { invalidate: (db) => engine.invalidate(db) });
+  const admin = createAdminLayer(context, { invalidate: (db) => engine.invalidate(db), engine });
   context.onDrain(() => admin.router.closeStreams());
   context.onShutdown(() => admin.stop());
   const product = { engine, admin };
@@ -150,7 +162,8 @@ export function productRouters(context: ServerContext): AppRouters {
 export function productBootOptions(): Pick<BootOptions, 'routers' | 'earlyMiddleware' | 'isAdminRequest' | 'jobs'> {
   return {
     routers: productRouters,
-    earlyMiddleware: (context) => [securityMiddleware(context.config)],
+    // the workspace's page for a browser opening /{db} is decided before the legacy API claims the path
+    earlyMiddleware: (context) => [securityMiddleware(context.config), workspaceRouter(workspaceDir())],
     isAdminRequest: (context) => productFor(context).admin.isAdminRequest,
     jobs: (context) => productFor(context).admin.jobSummaries,
   };

@@ -17,7 +17,7 @@ export const APPLIANCE_TABLE_PREFIX = 'integram_appliance_';
 
 /** Route names the appliance serves itself (docs/compatibility.md, "Reserved database names"). */
 export const RESERVED_TENANT_NAMES: ReadonlySet<string> = new Set([
-  'api', 'health', 'console', 'docs', 'download', 'assets', 'static', 'admin', 'auth', 'v2',
+  'api', 'health', 'console', 'docs', 'download', 'assets', 'static', 'admin', 'auth', 'v2', 'workspace',
 ]);
 
 /**

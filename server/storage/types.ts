@@ -321,6 +321,8 @@ export interface Store {
   readonly info: StoreInfo;
   listDatabases(): Promise<string[]>;
   databaseExists(db: string): Promise<boolean>;
+  /** bytes each tenant table takes on disk (data and indexes, as the database reports them), by database name */
+  databaseSizes(): Promise<Record<string, number>>;
   /** creates an empty tenant table (fails if it exists); `rows` are inserted keeping ids */
   createDatabase(db: string, rows?: Row[]): Promise<void>;
   dropDatabase(db: string): Promise<void>;

@@ -5,6 +5,8 @@
  *   outage        MariaDB stopped and started again under load (a throw-away mariadbd): the time to
  *                 the first 503, 5xx other than 503, the time from MariaDB accepting connections to
  *                 the first answer again
+ *   outage-mixed  the same under the mixed load (30 clients, reads and writes): first 503, 5xx other than
+ *                 503 or no answer, reads and writes served again, acknowledged writes missing afterwards
  *   unique        50 parallel `_m_new` of one value into a unique table, 5 rounds: records stored
  *   embedded-100  a list page of 20 on PGlite at 100 connections: req/s, p99, the slowest answer,
  *                 answers over 2 s, fast 503 "busy" answers
@@ -208,81 +210,113 @@ const labelOf = (kind: 'mysql' | 'pglite') => (kind === 'mysql' ? 'MariaDB' : 'P
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : 0);
 const statusList = (statuses: Map<number | string, number>) => [...statuses].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([s, n]) => `${s === 0 ? 'no answer' : s}: ${n}`).join(', ');
 
+/** One mixed request's answer: when it came, its status (0 = no answer), what kind of request it was. */
+interface MixedAnswer { at: number; status: number | string; ms: number; write: boolean; sample: string }
+
+/**
+ * `connections` clients mixing lists, cards, `_m_new`, `_m_save`/`_m_set` and `_m_del` on one table
+ * until stopped. Every acknowledged `_m_new` id is kept (deleted ones are forgotten), so a scenario can
+ * check afterwards that each acknowledged write is still there.
+ */
+async function mixedLoad(server: Child, client: LegacyClient, connections: number) {
+  const type = await client.type(`SoakMix${randomBytes(2).toString('hex')}`, 3);
+  const amount = await client.column(type, `SoakAmount${randomBytes(2).toString('hex')}`, 13);
+  const ids: number[] = [];
+  for (let i = 0; i < 100; i++) ids.push(await client.record(type, { [`t${type}`]: `seed ${i}`, [`t${amount}`]: String(i) }));
+  const answers: MixedAnswer[] = [];
+  const base = `${server.url}/${DB}`;
+  const auth = { 'X-Authorization': client.token };
+  const form = (values: Record<string, string>) => ({ method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _xsrf: client.xsrf, ...values }).toString() });
+  const pick = () => ids[Math.floor(Math.random() * ids.length)] ?? ids[0] ?? 1;
+  let running = true;
+  let n = 0;
+  const worker = async () => {
+    while (running) {
+      n++;
+      const dice = Math.random();
+      let url: string;
+      let init: RequestInit = { headers: auth };
+      let created = false;
+      if (dice < 0.3) url = `${base}/object/${type}?JSON_OBJ&LIMIT=${Math.floor(Math.random() * 5) * 20},20`;
+      else if (dice < 0.5) url = `${base}/edit_obj/${pick()}?JSON`;
+      else if (dice < 0.65) {
+        url = `${base}/_m_new/${type}?JSON`;
+        init = form({ up: '1', [`t${type}`]: `mixed ${n}`, [`t${amount}`]: String(n) });
+        created = true;
+      } else if (dice < 0.77) {
+        url = `${base}/_m_save/${pick()}?JSON`;
+        init = form({ [`t${type}`]: `saved ${n}`, [`t${amount}`]: String(n) });
+      } else if (dice < 0.9) {
+        url = `${base}/_m_set/${pick()}?JSON`;
+        init = form({ [`t${amount}`]: String(n) });
+      } else if (ids.length > 50) {
+        // forgotten before it is sent: a delete without an answer may or may not have happened
+        const deleted = ids.splice(Math.floor(Math.random() * ids.length), 1)[0];
+        url = `${base}/_m_del/${deleted}?JSON`;
+        init = form({});
+      } else url = `${base}/object/${type}?JSON_OBJ&LIMIT=20`;
+      const started = performance.now();
+      let status = 0;
+      let text = '';
+      try {
+        const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+        text = await res.text();
+        status = res.status;
+      } catch {
+        status = 0;
+      }
+      const sample = `${init.method ?? 'GET'} ${url.slice(base.length)} -> ${text.slice(0, 160)}`;
+      let key: number | string = status;
+      if (status === 503 && /busy/i.test(text)) key = '503 busy';
+      else if (status === 200 && /"error"/.test(text.slice(0, 200))) key = '200 refused';
+      answers.push({ at: Date.now(), status: key, ms: performance.now() - started, write: init.method === 'POST', sample });
+      if (created && status === 200) {
+        const id = Number((parseJsonSafe(text) as { id?: unknown } | undefined)?.id);
+        if (Number.isFinite(id) && id > 0) ids.push(id);
+      }
+      if (status === 503 || status === 0) await sleep(50);
+    }
+  };
+  const workers = Array.from({ length: connections }, worker);
+  return {
+    answers,
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+    },
+    /** acknowledged records (created and not deleted by the load) missing from the table now */
+    async missing(): Promise<number> {
+      const list = await client.get(`object/${type}?JSON_OBJ&LIMIT=100000`);
+      const present = new Set((list.json as Array<{ i: number }>).map((r) => r.i));
+      return ids.filter((id) => !present.has(id)).length;
+    },
+  };
+}
+
+/** answers counted by status, with the first answer of each status as its sample */
+function byStatus(answers: readonly MixedAnswer[]): { statuses: Map<number | string, number>; samples: Map<number | string, string> } {
+  const statuses = new Map<number | string, number>();
+  const samples = new Map<number | string, string>();
+  for (const a of answers) {
+    statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+    if (!samples.has(a.status)) samples.set(a.status, a.sample);
+  }
+  return { statuses, samples };
+}
+
+const isError = (status: number | string) => status === 0 || (typeof status === 'number' && status >= 500 && status !== 503);
+
 /** 100 clients mixing reads and writes on one table for SECONDS. */
 async function mixed(kind: 'mysql' | 'pglite', mariadb: Mariadb | null): Promise<void> {
   const label = labelOf(kind);
   log(`\n== mixed (${label}) ==`);
   const { server, client, cleanup } = await serverOn(kind, mariadb);
   try {
-    const type = await client.type('SoakMix', 3);
-    const amount = await client.column(type, 'SoakAmount', 13);
-    const ids: number[] = [];
-    for (let i = 0; i < 100; i++) ids.push(await client.record(type, { [`t${type}`]: `seed ${i}`, [`t${amount}`]: String(i) }));
-    const statuses = new Map<number | string, number>();
-    const latencies: number[] = [];
-    const samples = new Map<number | string, string>();
-    const count = (key: number | string, sample: string) => {
-      statuses.set(key, (statuses.get(key) ?? 0) + 1);
-      if (!samples.has(key)) samples.set(key, sample);
-    };
-    const base = `${server.url}/${DB}`;
-    const auth = { 'X-Authorization': client.token };
-    const form = (values: Record<string, string>) => ({ method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _xsrf: client.xsrf, ...values }).toString() });
-    const pick = () => ids[Math.floor(Math.random() * ids.length)] ?? ids[0] ?? 1;
-    let running = true;
-    let n = 0;
-    const worker = async () => {
-      while (running) {
-        n++;
-        const dice = Math.random();
-        let url: string;
-        let init: RequestInit = { headers: auth };
-        let created = false;
-        let deleted: number | null = null;
-        if (dice < 0.3) url = `${base}/object/${type}?JSON_OBJ&LIMIT=${Math.floor(Math.random() * 5) * 20},20`;
-        else if (dice < 0.5) url = `${base}/edit_obj/${pick()}?JSON`;
-        else if (dice < 0.65) {
-          url = `${base}/_m_new/${type}?JSON`;
-          init = form({ up: '1', [`t${type}`]: `mixed ${n}`, [`t${amount}`]: String(n) });
-          created = true;
-        } else if (dice < 0.77) {
-          url = `${base}/_m_save/${pick()}?JSON`;
-          init = form({ [`t${type}`]: `saved ${n}`, [`t${amount}`]: String(n) });
-        } else if (dice < 0.9) {
-          url = `${base}/_m_set/${pick()}?JSON`;
-          init = form({ [`t${amount}`]: String(n) });
-        } else {
-          deleted = ids.length > 50 ? ids.splice(Math.floor(Math.random() * ids.length), 1)[0] ?? null : null;
-          url = `${base}/_m_del/${deleted ?? pick()}?JSON`;
-          init = form({});
-        }
-        const started = performance.now();
-        let status = 0;
-        let text = '';
-        try {
-          const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-          text = await res.text();
-          status = res.status;
-        } catch {
-          status = 0;
-        }
-        latencies.push(performance.now() - started);
-        const sample = `${init.method ?? 'GET'} ${url.slice(base.length)} -> ${text.slice(0, 160)}`;
-        if (status === 503 && /busy/i.test(text)) count('503 busy', sample);
-        else if (status === 200 && /"error"/.test(text.slice(0, 200))) count('200 refused', sample);
-        else count(status, sample);
-        if (created && status === 200) {
-          const id = Number((parseJsonSafe(text) as { id?: unknown } | undefined)?.id);
-          if (Number.isFinite(id) && id > 0) ids.push(id);
-        }
-        if (status === 503) await sleep(50);
-      }
-    };
-    const workers = Array.from({ length: 100 }, worker);
+    const load = await mixedLoad(server, client, 100);
     await sleep(SECONDS * 1000);
-    running = false;
-    await Promise.all(workers);
-    latencies.sort((a, b) => a - b);
+    await load.stop();
+    const { statuses, samples } = byStatus(load.answers);
+    const latencies = load.answers.map((a) => a.ms).sort((a, b) => a - b);
     const total = latencies.length;
     const errors = [...statuses].filter(([s]) => s === 0 || (typeof s === 'number' && s >= 500)).reduce((a, [, c]) => a + c, 0);
     const health = await fetch(`${server.url}/health`).then((r) => r.status, () => 0);
@@ -293,6 +327,50 @@ async function mixed(kind: 'mysql' | 'pglite', mariadb: Mariadb | null): Promise
     record('mixed', label, '503 busy (admission queue, not an error)', String(statuses.get('503 busy') ?? 0));
     record('mixed', label, 'p50 / p99 / slowest', `${percentile(latencies, 50).toFixed(0)} / ${percentile(latencies, 99).toFixed(0)} / ${(latencies[total - 1] ?? 0).toFixed(0)} ms`);
     record('mixed', label, '/health afterwards', String(health), health === 200);
+  } finally {
+    await cleanup();
+  }
+}
+
+/**
+ * MariaDB killed and started again while 30 clients run the mixed load (reads and writes): the first
+ * 503 after the kill, answers that are neither a data answer nor a 503 (no 500, no dropped connection),
+ * the service back after MariaDB accepts connections, and no acknowledged write lost.
+ */
+async function outageMixed(mariadb: Mariadb): Promise<void> {
+  log('\n== outage-mixed (MariaDB) ==');
+  const { server, client, cleanup } = await serverOn('mysql', mariadb);
+  try {
+    const load = await mixedLoad(server, client, 30);
+    await sleep(3000);
+    const stoppedAt = Date.now();
+    await mariadb.kill();
+    await sleep(Math.max(3000, SECONDS * 250));
+    const restartAt = Date.now();
+    await mariadb.start();
+    const acceptingAt = Date.now();
+    const deadline = Date.now() + 30_000;
+    const servedAfter = (at: number, write: boolean) => load.answers.find((a) => a.at > at && a.write === write && a.status === 200);
+    while (Date.now() < deadline && !(servedAfter(acceptingAt, true) && servedAfter(acceptingAt, false))) await sleep(50);
+    await sleep(2000);
+    await load.stop();
+    const missing = await load.missing();
+    const first503 = load.answers.find((a) => a.at >= stoppedAt && a.status === 503);
+    const backRead = servedAfter(acceptingAt, false);
+    const backWrite = servedAfter(acceptingAt, true);
+    const { statuses, samples } = byStatus(load.answers);
+    const errors = load.answers.filter((a) => isError(a.status)).length;
+    for (const [key, sample] of samples) if (isError(key)) log(`  a ${key === 0 ? 'request without an answer' : `${key} answer`}: ${sample}`);
+    const health = await fetch(`${server.url}/health`).then((r) => r.status, () => 0);
+    record('outage-mixed', 'MariaDB', 'first 503 after MariaDB was killed (30 clients, reads and writes)', first503 ? `${first503.at - stoppedAt} ms` : 'none', first503 ? first503.at - stoppedAt <= 1000 : false);
+    record('outage-mixed', 'MariaDB', 'answers by status', statusList(statuses));
+    record('outage-mixed', 'MariaDB', '5xx other than 503, answers without a status', String(errors), errors === 0);
+    record('outage-mixed', 'MariaDB', 'MariaDB start took', `${acceptingAt - restartAt} ms`);
+    record('outage-mixed', 'MariaDB', 'reads / writes served again after MariaDB accepted connections',
+      `${backRead ? `${backRead.at - acceptingAt} ms` : 'not within 30 s'} / ${backWrite ? `${backWrite.at - acceptingAt} ms` : 'not within 30 s'}`,
+      !!backRead && !!backWrite && backRead.at - acceptingAt <= 5000 && backWrite.at - acceptingAt <= 5000);
+    record('outage-mixed', 'MariaDB', 'acknowledged writes missing afterwards', String(missing), missing === 0);
+    record('outage-mixed', 'MariaDB', '/health afterwards', String(health), health === 200);
   } finally {
     await cleanup();
   }
@@ -625,6 +703,7 @@ if (STORES.includes('mysql')) {
 }
 try {
   if (mariadb && want('outage')) await outage(mariadb);
+  if (mariadb && want('outage-mixed')) await outageMixed(mariadb);
   for (const kind of ['mysql', 'pglite'] as const) {
     if (!STORES.includes(kind) || (kind === 'mysql' && !mariadb)) continue;
     if (want('unique')) await unique(kind, mariadb);

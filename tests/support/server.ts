@@ -193,6 +193,8 @@ export interface ExitResult {
 }
 
 export interface ProcessOptions {
+  /** the program (default: this node); e.g. bun */
+  executable?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** an IPC channel, as a supervisor forks it: the server sends its ready message there */
@@ -230,7 +232,7 @@ export interface TrackedProcess {
 const OUTPUT_LIMIT = 4 * 1024 * 1024;
 const keepTail = (text: string) => (text.length > OUTPUT_LIMIT ? text.slice(-OUTPUT_LIMIT / 2) : text);
 
-/** Runs `node <args>` and captures what it prints. */
+/** Runs `node <args>` (or `executable <args>`) and captures what it prints. */
 export function startProcess(args: string[], options: ProcessOptions = {}): TrackedProcess {
   const killAfterMs = options.killAfterMs ?? 20_000;
   let out = '';
@@ -251,7 +253,7 @@ export function startProcess(args: string[], options: ProcessOptions = {}): Trac
   const launch = (): void => {
     // a harness that restarts the server is its supervisor: the server must not restart itself
     const env = options.restartOnExitCode !== undefined ? { ...(options.env ?? process.env), INTEGRAM_SUPERVISED: 'test harness' } : options.env;
-    const proc = spawn(process.execPath, args, {
+    const proc = spawn(options.executable ?? process.execPath, args, {
       cwd: options.cwd,
       env,
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
@@ -366,6 +368,8 @@ export interface SpawnOptions extends Omit<ProcessOptions, 'env' | 'cwd'> {
   envFile?: string;
   /** node flags before the entry (--cpu-prof ...) */
   nodeFlags?: string[];
+  /** arguments after the entry */
+  args?: string[];
   /** of the temp folder */
   prefix?: string;
 }
@@ -406,7 +410,7 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
     env.ENV_FILE = envFile;
   }
   Object.assign(env, options.env);
-  const proc = startProcess([...(options.nodeFlags ?? []), ...command], { ...options, cwd: options.cwd ?? workDir, env });
+  const proc = startProcess([...(options.nodeFlags ?? []), ...command, ...(options.args ?? [])], { ...options, cwd: options.cwd ?? workDir, env });
   const url = `http://127.0.0.1:${port}`;
   let exitedYet = false;
   void proc.exited.then(() => (exitedYet = true));

@@ -4,14 +4,14 @@
 // origin differs from the server's). State-changing requests carry the CSRF header.
 import {
   ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
-  type BackupInfo, type DatabaseInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest,
+  type BackupInfo, type DatabaseInfo, type HealthHistory, type HealthOverview, type HealthSessions, type JobInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest, type DbRole, type DbUser, type GrantUpdate, type NewDbUser, type RoleGrants, type WorkspaceSession,
   type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
   type StoreMoveRequest, type UpdateStatus, type ValidationResult,
 } from '../contract.js';
 import { filenameFrom } from '../lib/content-disposition.js';
 import { ApiError, CLIENT_ERROR, errorFromBody } from './errors.js';
 import type {
-  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogQuery, LogStreamHandlers, PublicHealth, Unsubscribe, NewDatabase,
+  BackupList, ConsoleBridge, DesktopActions, DownloadedFile, LogFilters, LogQuery, LogStreamHandlers, PublicHealth, Unsubscribe, NewDatabase, DbRoleAnswer, DbUserAnswer, RoleGrantsAnswer,
 } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -167,24 +167,35 @@ export class HttpBridge implements ConsoleBridge {
     return (await this.call<{ job: JobProgress }>('POST', '/store/move', target)).job;
   }
 
+  getHealthHistory(minutes: number): Promise<HealthHistory> {
+    return this.call('GET', `/health/history?minutes=${encodeURIComponent(String(minutes))}`);
+  }
+
+  getHealthSessions(): Promise<HealthSessions> {
+    return this.call('GET', '/health/sessions');
+  }
+
+  getHealthOverview(): Promise<HealthOverview> {
+    return this.call('GET', '/health/overview');
+  }
+
   async getLogs(query: LogQuery): Promise<LogLine[]> {
-    const params = new URLSearchParams();
-    if (query.level) params.set('level', query.level);
-    if (query.q) params.set('q', query.q);
+    const params = logParams(query);
     if (query.limit) params.set('limit', String(query.limit));
     const search = params.toString();
     const answer = await this.call<{ lines: LogLine[] }>('GET', `/logs${search ? `?${search}` : ''}`);
     return answer.lines;
   }
 
-  streamLogs(handlers: LogStreamHandlers): Unsubscribe {
+  streamLogs(handlers: LogStreamHandlers, filters: LogFilters = {}): Unsubscribe {
+    const search = logParams(filters).toString();
     // EventSource cannot send headers; it relies on the cookie (same origin). It reconnects by itself
     // after a network error; a closed stream (e.g. 401) is retried on a timer.
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const open = (): void => {
-      source = new EventSource(this.url('/logs/stream'), { withCredentials: this.origin !== '' });
+      source = new EventSource(this.url(`/logs/stream${search ? `?${search}` : ''}`), { withCredentials: this.origin !== '' });
       source.onopen = () => handlers.onConnection?.(true);
       source.onmessage = (event: MessageEvent<string>) => {
         const line = parseLogLine(event.data);
@@ -239,6 +250,14 @@ export class HttpBridge implements ConsoleBridge {
     return this.call('GET', `/jobs/${encodeURIComponent(id)}`);
   }
 
+  async listJobs(): Promise<JobInfo[]> {
+    return (await this.call<{ jobs: JobInfo[] }>('GET', '/jobs')).jobs;
+  }
+
+  async runJob(name: string): Promise<JobProgress> {
+    return (await this.call<{ job: JobProgress }>('POST', `/jobs/${encodeURIComponent(name)}/run`)).job;
+  }
+
   async listDatabases(): Promise<DatabaseInfo[]> {
     return (await this.call<{ databases: DatabaseInfo[] }>('GET', '/databases')).databases;
   }
@@ -263,6 +282,55 @@ export class HttpBridge implements ConsoleBridge {
     return { rows: answer.rows };
   }
 
+  private dbPath(db: string, rest: string): string {
+    return `/databases/${encodeURIComponent(db)}${rest}`;
+  }
+
+  async listDbUsers(db: string): Promise<DbUser[]> {
+    return (await this.call<{ users: DbUser[] }>('GET', this.dbPath(db, '/users'))).users;
+  }
+
+  async listDbRoles(db: string): Promise<DbRole[]> {
+    return (await this.call<{ roles: DbRole[] }>('GET', this.dbPath(db, '/roles'))).roles;
+  }
+
+  createDbUser(db: string, user: NewDbUser): Promise<DbUserAnswer> {
+    return this.call('POST', this.dbPath(db, '/users'), user);
+  }
+
+  resetDbUserPassword(db: string, userId: number, password: string): Promise<DbUserAnswer> {
+    return this.call('PUT', this.dbPath(db, `/users/${userId}/password`), { password });
+  }
+
+  setDbUserRole(db: string, userId: number, roleId: number): Promise<DbUserAnswer> {
+    return this.call('PUT', this.dbPath(db, `/users/${userId}/role`), { roleId });
+  }
+
+  disableDbUser(db: string, userId: number): Promise<DbUserAnswer> {
+    return this.call('POST', this.dbPath(db, `/users/${userId}/disable`));
+  }
+
+  createDbRole(db: string, name: string): Promise<DbRoleAnswer> {
+    return this.call('POST', this.dbPath(db, '/roles'), { name });
+  }
+
+  getRoleGrants(db: string, roleId: number): Promise<RoleGrants> {
+    return this.call('GET', this.dbPath(db, `/roles/${roleId}/grants`));
+  }
+
+  setRoleGrant(db: string, roleId: number, objectId: number, update: GrantUpdate): Promise<RoleGrantsAnswer> {
+    return this.call('PUT', this.dbPath(db, `/roles/${roleId}/grants/${objectId}`), update);
+  }
+
+  async openWorkspace(db: string): Promise<WorkspaceSession> {
+    const answer = await this.call<WorkspaceSession>('POST', this.dbPath(db, '/workspace-session'));
+    return { ...answer, url: this.serverUrl(answer.url) };
+  }
+
+  serverUrl(path: string): string {
+    return `${this.origin}${path}`;
+  }
+
   getUpdateStatus(): Promise<UpdateStatus> {
     return this.call('GET', '/update');
   }
@@ -284,6 +352,16 @@ export class HttpBridge implements ConsoleBridge {
   onUpdateProgress(_listener: (status: UpdateStatus) => void): Unsubscribe {
     return () => undefined;
   }
+}
+
+/** The log filters as query parameters; empty ones are left out. */
+function logParams(filters: LogFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of ['level', 'q', 'status', 'method', 'path', 'user', 'ip'] as const) {
+    const value = filters[key]?.trim();
+    if (value) params.set(key, value);
+  }
+  return params;
 }
 
 /** A request body sent as text with its own content type (not JSON-encoded). */

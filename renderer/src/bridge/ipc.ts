@@ -19,9 +19,9 @@ export class IpcBridge extends HttpBridge {
       openDataFolder: () => api.openDataFolder(),
       openLogsFolder: () => api.openLogsFolder(),
       quit: () => api.quit(),
-      getDesktopInfo: () => api.getDesktopInfo(),
+      info: () => api.getDesktopInfo(),
+      serverState: () => api.getServerState(),
       setStartAtLogin: (enabled) => api.setStartAtLogin(enabled),
-      getServerState: () => api.getServerState(),
       // a shell from before this call has none: its tray keeps the OS language
       setLocale: async (locale) => { await api.setLocale?.(locale); },
     };

@@ -2,14 +2,27 @@
 // a headless server's /api/admin) and IpcBridge (inside Electron: desktop actions over the preload
 // API, admin data still over HTTP because the admin API lives in the server).
 import type {
-  BackupInfo, DatabaseInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus,
-  SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult,
+  BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult, DbRole, DbUser, DbUsersAnswer, GrantUpdate, NewDbUser, RoleGrants, WorkspaceSession,
 } from '../contract.js';
 import type { DesktopInfo, ServerStateSnapshot } from './desktop-api.js';
 
 export type LogLevel = LogLine['level'];
 
-export interface LogQuery { level?: LogLevel; q?: string; limit?: number }
+/** The server-side log filters (GET /logs, /logs/stream): every one optional. */
+export interface LogFilters {
+  level?: LogLevel;
+  q?: string;
+  /** one status (404) or a class (5xx) */
+  status?: string;
+  method?: string;
+  /** part of the URL */
+  path?: string;
+  user?: string;
+  /** part of the client address */
+  ip?: string;
+}
+
+export interface LogQuery extends LogFilters { limit?: number }
 
 export interface BackupList { backups: BackupInfo[]; schedule: string | null; keep: number }
 
@@ -37,6 +50,11 @@ export interface NewDatabase {
   adminPassword: string;
 }
 
+/** A change to a database's users or roles: the outcome's code and parameters, and what changed. */
+export type DbUserAnswer = DbUsersAnswer & { user: DbUser };
+export type DbRoleAnswer = DbUsersAnswer & { role: DbRole };
+export type RoleGrantsAnswer = DbUsersAnswer & RoleGrants;
+
 export interface PublicHealth {
   status: 'ok' | 'degraded' | 'down';
   version?: string;
@@ -50,11 +68,11 @@ export interface DesktopActions {
   openDataFolder(): Promise<void>;
   openLogsFolder(): Promise<void>;
   quit(): Promise<void>;
-  /** versions, folders, LAN addresses, start at login (main/ipc-contract.ts DesktopInfo) */
-  getDesktopInfo(): Promise<DesktopInfo>;
+  /** the shell's facts: LAN addresses it computed, data and log folders */
+  info(): Promise<DesktopInfo>;
+  /** the supervised server process: restarts after crashes, the last exit, its last stderr lines */
+  serverState(): Promise<ServerStateSnapshot>;
   setStartAtLogin(enabled: boolean): Promise<DesktopInfo>;
-  /** the supervisor's view of the server: restarts, the last exit, its last stderr lines */
-  getServerState(): Promise<ServerStateSnapshot>;
   /** the tray and the shell's dialogs follow the console's language */
   setLocale(locale: 'en' | 'ru'): Promise<void>;
 }
@@ -92,8 +110,16 @@ export interface ConsoleBridge {
   /** copies every database and the server's records to another store (a job); a restart then opens it */
   moveStore(target: StoreMoveRequest): Promise<JobProgress>;
 
+  /** the last 24 h minute by minute (up to 1440 minutes; the last point is the minute in progress) */
+  getHealthHistory(minutes: number): Promise<HealthHistory>;
+  /** legacy and JWT users seen in the last 15 minutes */
+  getHealthSessions(): Promise<HealthSessions>;
+  /** LAN addresses, last and next backup, database sizes */
+  getHealthOverview(): Promise<HealthOverview>;
+
   getLogs(query: LogQuery): Promise<LogLine[]>;
-  streamLogs(handlers: LogStreamHandlers): Unsubscribe;
+  /** new lines as they are written, those passing the filters only */
+  streamLogs(handlers: LogStreamHandlers, filters?: LogFilters): Unsubscribe;
   downloadLogs(): Promise<DownloadedFile>;
 
   listBackups(): Promise<BackupList>;
@@ -106,6 +132,9 @@ export interface ConsoleBridge {
   /** an archive downloaded from this or another server; listed like the others afterwards */
   uploadBackup(file: Blob): Promise<BackupInfo>;
   getJob(id: string): Promise<JobProgress>;
+  listJobs(): Promise<JobInfo[]>;
+  /** starts a job now (only a runnable one); its progress via getJob */
+  runJob(name: string): Promise<JobProgress>;
 
   listDatabases(): Promise<DatabaseInfo[]>;
   /** a new database from a template, with its first Integram user (admin role) */
@@ -114,6 +143,22 @@ export interface ConsoleBridge {
   importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }>;
   /** the export's CSV format (header id,up,ord,t,val) */
   importDatabaseCsv(name: string, csv: string, replace: boolean): Promise<{ rows: number }>;
+
+  /** users and roles of a database; every change goes through the engine as the database's admin */
+  listDbUsers(db: string): Promise<DbUser[]>;
+  listDbRoles(db: string): Promise<DbRole[]>;
+  createDbUser(db: string, user: NewDbUser): Promise<DbUserAnswer>;
+  resetDbUserPassword(db: string, userId: number, password: string): Promise<DbUserAnswer>;
+  /** also enables a disabled user */
+  setDbUserRole(db: string, userId: number, roleId: number): Promise<DbUserAnswer>;
+  disableDbUser(db: string, userId: number): Promise<DbUserAnswer>;
+  createDbRole(db: string, name: string): Promise<DbRoleAnswer>;
+  getRoleGrants(db: string, roleId: number): Promise<RoleGrants>;
+  setRoleGrant(db: string, roleId: number, objectId: number, update: GrantUpdate): Promise<RoleGrantsAnswer>;
+  /** a session of the database's admin in the engine's cookie; `url` is the workspace's absolute address */
+  openWorkspace(db: string): Promise<WorkspaceSession>;
+  /** an address on the server (the workspace, /api/docs), absolute where the console's origin is another */
+  serverUrl(path: string): string;
 
   getUpdateStatus(): Promise<UpdateStatus>;
   checkForUpdates(): Promise<UpdateStatus>;

@@ -36,17 +36,3 @@ export function usedPercent(total: number, free: number): number | null {
   if (!(total > 0)) return null;
   return Math.min(100, Math.max(0, Math.round(((total - free) / total) * 100)));
 }
-
-/**
- * Points for an SVG polyline: values scaled into width×height, newest at the right.
- * A flat or empty series draws along the bottom.
- */
-export function sparklinePoints(values: readonly number[], width: number, height: number, capacity: number): string {
-  if (values.length === 0) return '';
-  const max = Math.max(...values, 1);
-  const step = capacity > 1 ? width / (capacity - 1) : width;
-  const offset = (capacity - values.length) * step;
-  return values
-    .map((v, i) => `${(offset + i * step).toFixed(1)},${(height - (Math.max(0, v) / max) * height).toFixed(1)}`)
-    .join(' ');
-}

@@ -33,6 +33,19 @@ export function extraText(line: LogLine): string {
   return parts.join(' ');
 }
 
+/** Every field of a line for its detail view: time, level and message first, objects as indented JSON. */
+export function detailFields(line: LogLine): Array<{ key: string; value: string }> {
+  const first = ['time', 'level', 'msg'];
+  const keys = [...first, ...Object.keys(line).filter((key) => !first.includes(key)).sort()];
+  const fields: Array<{ key: string; value: string }> = [];
+  for (const key of keys) {
+    const value = line[key];
+    if (value === undefined || value === null) continue;
+    fields.push({ key, value: typeof value === 'object' ? JSON.stringify(value, null, 2) : String(value) });
+  }
+  return fields;
+}
+
 /** Whether a line passes the level threshold and the free-text search (case-insensitive, any field). */
 export function matchesFilter(line: LogLine, minLevel: Level | '', search: string): boolean {
   if (minLevel && levelRank(line.level) < levelRank(minLevel)) return false;

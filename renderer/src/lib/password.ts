@@ -25,3 +25,13 @@ export function passwordProblems(password: string, repeat: string): PasswordProb
   if (password !== repeat) problems.push('mismatch');
   return problems;
 }
+
+// The rules of an Integram user's login and password (server/http/api/schemas.ts LOGIN_RULE and
+// passwordProblems): a new database's admin and a user added from the console, checked here to answer
+// at once in the admin's language.
+export const INTEGRAM_LOGIN_RULE = /^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$/;
+
+export function integramPasswordOk(password: string, login: string): boolean {
+  return [...password].length >= 8 && /\p{L}/u.test(password) && /\p{N}/u.test(password)
+    && password.trim().toLowerCase() !== login.trim().toLowerCase();
+}

@@ -24,7 +24,7 @@ function saltMatches(m: BackupManifest, currentSalt: string): boolean | null {
   return m.authSaltFingerprint === undefined ? null : m.authSaltFingerprint === saltFingerprint(currentSalt);
 }
 
-function toBackupInfo(m: BackupManifest, currentSalt: string): BackupInfo {
+export function toBackupInfo(m: BackupManifest, currentSalt: string): BackupInfo {
   return {
     id: m.id, createdAt: m.createdAt, sizeBytes: m.sizeBytes, driver: m.driver, databases: m.databases, kind: m.kind,
     saltMatches: saltMatches(m, currentSalt),

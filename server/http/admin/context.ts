@@ -6,6 +6,8 @@
 import { OfflineSessions } from '../../appliance/admin-offline.js';
 import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import type { LogRing } from '../../log/ring.js';
+import type { MetricsHistory } from '../health/history.js';
+import type { ActiveSessions } from '../health/sessions.js';
 import type { AppConfig } from '../../config/index.js';
 import { isStoreError } from '../../storage/errors.js';
 import type { ApplianceStore, Store } from '../../storage/types.js';
@@ -14,6 +16,7 @@ import { errorText, type JobRegistry } from '../../jobs/registry.js';
 import type { BackupPolicy } from '../../appliance/jobs.js';
 import type { SettingsContext } from '../../appliance/settings.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
+import type { EngineOperations } from '../../engine/index.js';
 import { fieldOf, HttpError, lostDatabase, sendError } from '../errors.js';
 import type { ServerStatus, UpdateStatus } from './contract.js';
 import { hasAdminSession, presentedToken } from './guard.js';
@@ -58,12 +61,22 @@ export interface AdminRouterDeps {
   templatesDir?: string;
   /** drops the engine's caches of a database changed here (import, create) */
   invalidate?: (db: string) => void;
+  /** the server's engine: users, roles and grants of a database are changed through it (none: those routes answer 503) */
+  engine?: { operations: EngineOperations; invalidate(db: string): void };
   /** URLs LAN clients would use (default: every external IPv4 interface with config.PORT) */
   lanAddresses?(): string[];
   /** the desktop fills this over IPC; headless answers "unsupported" */
   update?(): Promise<UpdateStatus>;
+  /** the per-minute history and the active sessions (server/http/health); none: /health/history and /health/sessions answer 501 */
+  health?: AdminHealthSource;
   /** largest JSON body (rows imports); default 64mb */
   bodyLimit?: string;
+}
+
+/** What the Health page reads from the running server's measurements. */
+export interface AdminHealthSource {
+  history: Pick<MetricsHistory, 'points'>;
+  sessions: Pick<ActiveSessions, 'list'>;
 }
 
 /** The router, plus `closeStreams()` to end live log streams before a shutdown. */

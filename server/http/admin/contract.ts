@@ -15,6 +15,8 @@
  */
 
 import type { FieldCode } from '../../config/field-codes.js';
+import type { HistoryPoint } from '../health/history.js';
+import type { ActiveSession } from '../health/sessions.js';
 
 export const ADMIN_BASE = '/api/admin';
 export const ADMIN_COOKIE = 'integram_admin';
@@ -39,7 +41,10 @@ export type MessageCode =
   | 'invalid_level' | 'invalid_limit' | 'no_log_file' | 'log_file_missing' | 'job_running' | 'unknown_job' | 'job_not_found'
   | 'restore_needs_backup' | 'confirmation_required' | 'salt_differs' | 'salt_in_environment' | 'backup_too_large'
   | 'upload_incomplete' | 'empty_file' | 'invalid' | 'corrupt' | 'database_not_found' | 'exists' | 'invalid_name'
-  | 'invalid_login' | 'weak_password' | 'invalid_template' | 'in_use' | 'invalid_rows' | 'report_value'
+  | 'invalid_login' | 'weak_password' | 'invalid_template' | 'in_use' | 'invalid_rows' | 'report_value' | 'job_needs_parameters'
+  // the database users and roles pages
+  | 'no_database' | 'no_user_table' | 'no_admin_user' | 'role_taken' | 'no_such_user' | 'no_such_role' | 'no_such_object'
+  | 'console_admin' | 'console_admin_role' | 'engine_refused' | 'engine_unavailable'
   // the modern API (/api/auth, /api/organizations, /api/v2)
   | 'invalid_credentials' | 'ambiguous_login' | 'validation_failed' | 'registration_disabled' | 'mock_mode' | 'registration_closed'
   | 'login_reserved' | 'login_taken' | 'registration_failed' | 'token_invalid' | 'token_expired' | 'wrong_token_type'
@@ -95,8 +100,9 @@ export interface SettingsUpdate { values: Record<string, string | null> }
 // POST /api/admin/test-mysql {host,port,user,password,database} → MysqlTestResult
 export type { MysqlTestRequest, MysqlTestResult } from '../../storage/mysql/connection-test.js';
 
-// GET /api/admin/logs?level=&q=&limit= → { lines: LogLine[] }
-// GET /api/admin/logs/stream (text/event-stream; each event `data: <LogLine JSON>`)
+// GET /api/admin/logs?level=&q=&status=&method=&path=&user=&ip=&limit= → { lines: LogLine[] }
+//   (status: 404 or a class such as 5xx; path and ip: a part; user: exact, case-insensitive; 400 invalid_request for a bad filter)
+// GET /api/admin/logs/stream (same filters; text/event-stream; each event `data: <LogLine JSON>`)
 // GET /api/admin/logs/download → the log file as text/plain attachment
 export type { LogLine } from '../../log/ring.js';
 
@@ -122,6 +128,7 @@ export type StoreMoveRequest =
   | { driver: 'mysql'; host: string; port: number; user: string; password: string; database: string };
 
 // GET /api/admin/jobs → { jobs: JobInfo[] } ; GET /api/admin/jobs/{id} → JobProgress ; POST /api/admin/jobs/{name}/run → 202 { job }
+//   (400 invalid_request for a job that needs parameters: runnable false)
 export type { JobInfo, JobProgress } from '../../jobs/registry.js';
 
 // GET /api/admin/databases → { databases: DatabaseInfo[] }
@@ -149,3 +156,50 @@ export interface ServerStatus {
 
 // GET /api/admin/update → UpdateStatus (desktop fills it over IPC; headless answers { supported: false, reason })
 export interface UpdateStatus { supported: boolean; reason?: string; currentVersion: string; available?: string; percent?: number; state: 'idle' | 'checking' | 'available' | 'downloading' | 'downloaded' | 'error' | 'unsupported' }
+
+// GET /api/admin/health/history?minutes=1..1440 (default 60) → HealthHistory: one point per minute, oldest first, the last
+//   one the minute in progress; null figures for minutes the server was not running (400 invalid_request for bad minutes)
+export type { HistoryPoint };
+export interface HealthHistory { minutes: number; points: HistoryPoint[] }
+
+// GET /api/admin/health/sessions → HealthSessions: legacy and JWT users seen in the last 15 minutes, most recent first
+export type { ActiveSession };
+export interface HealthSessions { windowMinutes: number; sessions: ActiveSession[] }
+
+// GET /api/admin/health/overview → HealthOverview: LAN addresses, last and next backup, database sizes
+export interface HealthOverview {
+  /** enabled: the server listens on the network (HOST is not loopback); addresses: what other machines open */
+  lan: { enabled: boolean; addresses: string[] };
+  backups: {
+    schedule: string | null;
+    keep: number;
+    /** the newest backup archive in the data folder */
+    latest: BackupInfo | null;
+    /** the backup job's last run and when the schedule runs it next */
+    lastRun: { at: string; result: 'ok' | 'error'; message: string | null } | null;
+    nextRunAt: string | null;
+  };
+  /** every tenant database: rows, tables and bytes on disk (null when the store cannot say) */
+  databases: Array<{ name: string; rows: number; tables: number; sizeBytes: number | null }>;
+}
+// Users and roles of a database (docs/console.md, "Users and roles"); every change goes through the engine
+// as the database's admin user (the first user with the role "admin"), so the engine's rules apply.
+// GET  /api/admin/databases/{db}/users → { users: DbUser[] }
+// POST /api/admin/databases/{db}/users { login, password, roleId } → 201 { user, code: 'user_created', params }
+// PUT  /api/admin/databases/{db}/users/{id}/password { password } → { user, code: 'password_reset', params }
+// PUT  /api/admin/databases/{db}/users/{id}/role { roleId } → { user, code: 'role_set', params } (also enables a disabled user)
+// POST /api/admin/databases/{db}/users/{id}/disable → { user, code: 'user_disabled', params } (role and token removed)
+// GET  /api/admin/databases/{db}/roles → { roles: DbRole[] } ; POST { name } → 201 { role, code: 'role_created', params }
+// GET  /api/admin/databases/{db}/roles/{id}/grants → RoleGrants
+// PUT  /api/admin/databases/{db}/roles/{id}/grants/{object} GrantUpdate → RoleGrants & { code: 'grant_set', params }
+// POST /api/admin/databases/{db}/workspace-session → WorkspaceSession (sets the engine's cookie idb_{db}, path /)
+// Errors (the envelope's code, its parameters in `fields`): no_database 404, no_user_table 422, no_admin_user 409,
+// login_taken 409, role_taken 409, no_such_user / no_such_role / no_such_object 404, console_admin 409,
+// engine_refused 422 or 403 (fields: action, message = the engine's text), weak_password 422, invalid_request 400.
+import type { GrantLevel } from '../../appliance/db-users.js';
+export type { DbRole, DbUser, DbUsersErrorCode, GrantLevel, GrantObject, RoleGrant, RoleGrants } from '../../appliance/db-users.js';
+export type DbUsersSuccessCode = 'user_created' | 'password_reset' | 'role_set' | 'user_disabled' | 'role_created' | 'grant_set' | 'workspace_ready';
+export interface DbUsersAnswer { code: DbUsersSuccessCode; params: Record<string, string> }
+export interface NewDbUser { login: string; password: string; roleId: number }
+export interface GrantUpdate { level: GrantLevel | null; export?: boolean; delete?: boolean }
+export interface WorkspaceSession extends DbUsersAnswer { url: string; login: string }

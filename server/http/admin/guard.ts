@@ -8,13 +8,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApplianceStore } from '../../storage/types.js';
 import { sessionValid } from '../../appliance/admin-account.js';
 import { HttpError, sendError } from '../errors.js';
+import { clientAddress } from '../security.js';
 import { ADMIN_COOKIE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE } from './contract.js';
 import { isLoopbackAddress, type IpAllowList } from './ip-allow.js';
-
-/** The address the request came from, as Express sees it (respects TRUST_PROXY). */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? '';
-}
 
 /**
  * True only when the request comes from this machine: the socket peer is loopback, and so is

@@ -14,6 +14,8 @@ import { parseIpAllowList } from './ip-allow.js';
 import { bindBackupRoutes } from './backups.js';
 import { bindStoreMoveRoutes } from './store-move.js';
 import { bindDatabaseRoutes } from './databases.js';
+import { bindHealthRoutes } from './health.js';
+import { bindDbUserRoutes } from './db-users.js';
 import { bindJobRoutes } from './jobs.js';
 import { bindLogRoutes } from './logs.js';
 import { bindSessionRoutes } from './session.js';
@@ -22,7 +24,7 @@ import { bindSetupRoutes } from './setup.js';
 import { bindStatusRoutes } from './status.js';
 
 export { ADMIN_BASE } from './contract.js';
-export type { AdminLogger, AdminLogs, AdminRouter, AdminRouterDeps, AdminStatusSnapshot } from './context.js';
+export type { AdminHealthSource, AdminLogger, AdminLogs, AdminRouter, AdminRouterDeps, AdminStatusSnapshot } from './context.js';
 
 export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   const ctx = createAdminContext(deps);
@@ -36,6 +38,8 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   bindBackupRoutes(routes, ctx);
   bindStoreMoveRoutes(routes, ctx);
   bindDatabaseRoutes(routes, ctx);
+  bindHealthRoutes(routes, ctx);
+  bindDbUserRoutes(routes, ctx);
   bindStatusRoutes(routes, ctx, logs);
 
   const router = express.Router();

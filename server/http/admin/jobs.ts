@@ -35,6 +35,9 @@ export function bindJobRoutes(routes: AdminRoutes, ctx: AdminContext): void {
   const run: RequestHandler = async (req, res) => {
     const name = String(req.params.name);
     if (name === RESTORE_JOB) throw new HttpError(400, 'a restore needs a backup: POST /api/admin/backups/{id}/restore', 'restore_needs_backup');
+    if (jobs.names().includes(name) && !jobs.runnable(name)) {
+      throw new HttpError(400, `the job "${name}" needs parameters; the console page it belongs to starts it`, 'job_needs_parameters', { params: { name } });
+    }
     await startJob(ctx, res, name);
   };
 

@@ -1,39 +1,50 @@
 /**
- * Logs for the console: tail with level filter and search (the in-memory ring), a live stream
- * (Server-Sent Events), and the current log file as a download.
+ * Logs for the console: the tail of the in-memory ring filtered by level, status, method, path,
+ * user, address and text, a live stream (Server-Sent Events) with the same filters, and the
+ * current log file as a download.
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response } from 'express';
-import { isLogLevelName, type LogLevelName } from '../../log/ring.js';
-import { HttpError } from '../errors.js';
+import { z } from 'zod';
+import { matchesLogFilter, type RecentQuery } from '../../log/ring.js';
+import { HttpError, issueFields } from '../errors.js';
 import type { AdminLogs, AdminRoutes } from './context.js';
 import type { LogLine } from './contract.js';
 
-const LEVEL_ORDER: Record<LogLevelName, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const HEARTBEAT_MS = 15_000;
 
-interface LogFilter { level?: LogLevelName; q?: string; limit?: number }
+const optionalText = (max: number) => z.string().trim().max(max).optional().transform((v) => (v === '' ? undefined : v));
 
-function parseFilter(req: Request): LogFilter {
-  const level = typeof req.query.level === 'string' && req.query.level !== '' ? req.query.level : undefined;
-  if (level !== undefined && !isLogLevelName(level)) throw new HttpError(400, 'level must be one of trace, debug, info, warn, error, fatal', 'invalid_level');
-  const q = typeof req.query.q === 'string' && req.query.q !== '' ? req.query.q.slice(0, 200) : undefined;
-  let limit: number | undefined = 500;
-  if (typeof req.query.limit === 'string' && req.query.limit !== '') {
-    limit = Number(req.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'limit must be a whole number from 1 to 10000', 'invalid_limit', { params: { min: 1, max: 10_000 } });
-  }
-  return { level: level as LogLevelName | undefined, q, limit };
-}
+/** GET /logs and /logs/stream query: every filter optional, an empty value means "any". */
+const logQuerySchema = z.object({
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', '']).optional().transform((v) => (v === '' ? undefined : v)),
+  q: optionalText(200),
+  status: z.string().trim().regex(/^([1-5]\d\d|[1-5]xx)?$/i, { error: 'a status such as 404, or a class such as 5xx' }).optional()
+    .transform((v) => (!v ? undefined : /xx$/i.test(v) ? (`${v[0]}xx` as `${1 | 2 | 3 | 4 | 5}xx`) : Number(v))),
+  method: z.string().trim().regex(/^[A-Za-z]{0,16}$/, { error: 'an HTTP method such as GET' }).optional().transform((v) => (v ? v.toUpperCase() : undefined)),
+  path: optionalText(500),
+  user: optionalText(200),
+  ip: optionalText(100),
+  limit: z.string().optional().transform((v, ctx) => {
+    if (v === undefined || v === '') return 500;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000) {
+      ctx.addIssue({ code: 'custom', message: 'a whole number from 1 to 10000' });
+      return z.NEVER;
+    }
+    return n;
+  }),
+});
 
-function matches(line: LogLine, filter: LogFilter): boolean {
-  if (filter.level && LEVEL_ORDER[line.level] < LEVEL_ORDER[filter.level]) return false;
-  if (filter.q) {
-    const needle = filter.q.toLowerCase();
-    return line.msg.toLowerCase().includes(needle) || (line.reqId ?? '').toLowerCase().includes(needle);
+function parseFilter(req: Request): RecentQuery {
+  const parsed = logQuerySchema.safeParse(req.query);
+  if (!parsed.success) {
+    const fields = issueFields(parsed.error, 'query');
+    const [first] = Object.entries(fields);
+    throw new HttpError(400, first ? `${first[0]}: ${first[1]}` : 'invalid log filter', 'invalid_request', { details: fields });
   }
-  return true;
+  return parsed.data;
 }
 
 export interface LogRoutes {
@@ -64,7 +75,7 @@ export function bindLogRoutes(routes: AdminRoutes, logs: AdminLogs | null): LogR
       res.write(': this server keeps no in-memory log\n\n');
     }
     const unsubscribe = logs?.ring.subscribe((line) => {
-      if (matches(line, filter)) res.write(`data: ${JSON.stringify(line)}\n\n`);
+      if (matchesLogFilter(line, filter)) res.write(`data: ${JSON.stringify(line)}\n\n`);
     }) ?? (() => undefined);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     heartbeat.unref();

@@ -11,7 +11,8 @@ import { fieldCodesOf } from '../../config/field-codes.js';
 import { HttpError, issueFields } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import { ADMIN_COOKIE, type LoginResponse } from './contract.js';
-import { clientAddress, presentedToken } from './guard.js';
+import { presentedToken } from './guard.js';
+import { clientAddress } from '../security.js';
 
 const passwordChangeSchema = z.object({ current: z.string().min(1), next: z.string() });
 

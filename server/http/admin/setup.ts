@@ -14,7 +14,8 @@ import { fieldCodesOf } from '../../config/field-codes.js';
 import { HttpError, issueFields } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import type { SetupResponse, SetupStatus } from './contract.js';
-import { clientAddress, fromLoopback, LOGIN_REQUIRED } from './guard.js';
+import { fromLoopback, LOGIN_REQUIRED } from './guard.js';
+import { clientAddress } from '../security.js';
 import { setSessionCookie } from './session.js';
 
 const mysqlTestSchema = z.object({

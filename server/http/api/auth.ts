@@ -6,19 +6,16 @@
  * counter still counts. The answer carries the legacy token and `_xsrf` too, so one login
  * serves both APIs. Logins are throttled per login and per address (server/http/security.ts).
  */
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import { ensureDefaultDatabase } from '../../appliance/databases.js';
 import { HttpError } from '../errors.js';
+import { clientAddress } from '../security.js';
 import { ok, requireAccessToken, route, type ApiServices } from './context.js';
 import { EngineCallError } from '../../engine/index.js';
 import {
   issueDetails, loginRequest, passwordProblems, refreshRequest, registerRequest, RESERVED_LOGINS,
 } from './schemas.js';
 import type { SessionIdentity, TokenPair } from '../../appliance/api-tokens.js';
-
-function clientAddress(req: Request): string {
-  return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
-}
 
 function sessionBody(who: SessionIdentity, pair: TokenPair, mock: boolean, legacy?: { token: string; xsrf: string }) {
   return {

@@ -139,6 +139,8 @@ export function requireAccessToken(services: ApiServices): RequestHandler {
       .session(claims)
       .then((family) => {
         req.apiCaller = { claims, family, accessToken: token };
+        // a live session family: a real user (mock tokens have none), for the log line and the active-session list
+        if (family) res.locals.actor = { kind: 'jwt', user: claims.login.toLowerCase(), db: claims.db.toLowerCase() };
         next();
       })
       .catch((err: unknown) => {

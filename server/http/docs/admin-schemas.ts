@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import type {
-  AdminError, BackupInfo, DatabaseInfo, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus,
-  ValidationResult,
+  AdminError, ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult, DbRole, DbUser, GrantObject, RoleGrant, RoleGrants, WorkspaceSession,
 } from '../admin/contract.js';
 import { FIELD_MESSAGE_CODES, MESSAGE_CODES } from '../message-codes.js';
 
@@ -64,6 +63,9 @@ export const backupList = z.object({ backups: z.array(backupInfo), schedule: z.s
 
 export const jobInfo = z.object({
   name: z.string(), schedule: z.string().nullable(), lastRunAt: z.string().nullable(), lastResult: z.enum(['ok', 'error']).nullable(), nextRunAt: z.string().nullable(),
+  lastRunId: z.string().nullable().describe('the last run: its progress at GET /api/admin/jobs/{id}'),
+  lastMessage: z.string().nullable().describe("the last run's closing message"),
+  runnable: z.boolean().describe('false: the job needs parameters (restore, store move) and is started from its own page'),
 });
 export const jobProgress = z.object({
   id: z.string(), name: z.string(), state: z.enum(['running', 'done', 'failed']), percent: z.number(), message: z.string(), startedAt: z.string(),
@@ -84,6 +86,51 @@ export const updateStatus = z.object({
   state: z.enum(['idle', 'checking', 'available', 'downloading', 'downloaded', 'error', 'unsupported']),
 });
 
+const perMinute = (what: string) => z.number().nullable().describe(`${what}; null for a minute the server was not running`);
+export const historyPoint = z.object({
+  t: z.string().describe("the minute's start (ISO 8601)"),
+  requests: perMinute('requests answered in the minute'),
+  errors5xx: perMinute('answers with a 5xx status'),
+  errors4xx: perMinute('answers with a 4xx status'),
+  p95Ms: perMinute('95th percentile of the answer time, ms (also null without requests)'),
+  rssBytes: perMinute('resident memory of the server process, bytes'),
+  heapUsedBytes: perMinute('JavaScript heap in use, bytes'),
+  storeLatencyMs: perMinute("the store's round-trip time, ms (also null while not connected)"),
+});
+export const healthHistory = z.object({ minutes: z.number().int(), points: z.array(historyPoint) });
+export const activeSession = z.object({
+  kind: z.enum(['legacy', 'jwt']), user: z.string(), db: z.string(), address: z.string(), firstSeen: z.string(), lastSeen: z.string(), requests: z.number().int(),
+});
+export const healthSessions = z.object({ windowMinutes: z.number().int(), sessions: z.array(activeSession) });
+export const healthOverview = z.object({
+  lan: z.object({ enabled: z.boolean(), addresses: z.array(z.string()) }),
+  backups: z.object({
+    schedule: z.string().nullable(), keep: z.number(), latest: backupInfo.nullable(),
+    lastRun: z.object({ at: z.string(), result: z.enum(['ok', 'error']), message: z.string().nullable() }).nullable(),
+    nextRunAt: z.string().nullable(),
+  }),
+  databases: z.array(z.object({ name: z.string(), rows: z.number(), tables: z.number(), sizeBytes: z.number().nullable() })),
+});
+// users, roles and grants of a database (contract.ts, "Users and roles")
+const answerCode = { code: z.string().describe('stable code of the outcome, e.g. user_created'), params: z.record(z.string(), z.string()).describe('its parameters') };
+export const dbUser = z.object({
+  id: z.number(), login: z.string(), roleId: z.number().nullable(), role: z.string().nullable(),
+  lastActivity: z.string().nullable().describe('the engine\'s activity cell (last authenticated request), ISO time'),
+  disabled: z.boolean().describe('no role: the engine refuses every request of the user'),
+  consoleAdmin: z.boolean().describe('the user the console acts as: the first user with the role admin'),
+});
+export const dbRole = z.object({ id: z.number(), name: z.string(), users: z.number() });
+export const grantLevel = z.enum(['READ', 'WRITE', 'BARRED']);
+export const grantObject = z.object({ id: z.number(), name: z.string(), kind: z.enum(['pseudo', 'table', 'column']), table: z.number().nullable() });
+export const roleGrant = z.object({ object: z.number(), level: grantLevel.nullable(), mask: z.string(), export: z.boolean(), delete: z.boolean() });
+export const roleGrants = z.object({ role: dbRole, objects: z.array(grantObject), grants: z.array(roleGrant) });
+export const newDbUser = z.object({ login: z.string(), password: z.string().describe('at least 8 characters, a letter and a digit, not the login'), roleId: z.number().int() });
+export const grantUpdate = z.object({ level: grantLevel.nullable().describe('null: no grant (the grant record is deleted)'), export: z.boolean().optional(), delete: z.boolean().optional() });
+export const dbUserAnswer = z.object({ user: dbUser, ...answerCode });
+export const dbRoleAnswer = z.object({ role: dbRole, ...answerCode });
+export const roleGrantsAnswer = roleGrants.extend(answerCode);
+export const workspaceSession = z.object({ url: z.string(), login: z.string(), ...answerCode });
+
 // compile-time agreement with the contract
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agreement = {
@@ -99,5 +146,16 @@ const agreement = {
   status: true as Same<z.infer<typeof serverStatus>, ServerStatus>,
   update: true as Same<z.infer<typeof updateStatus>, UpdateStatus>,
   error: true as Same<z.infer<typeof adminError>, AdminError>,
+  point: true as Same<z.infer<typeof historyPoint>, HistoryPoint>,
+  history: true as Same<z.infer<typeof healthHistory>, HealthHistory>,
+  session: true as Same<z.infer<typeof activeSession>, ActiveSession>,
+  sessions: true as Same<z.infer<typeof healthSessions>, HealthSessions>,
+  overview: true as Same<z.infer<typeof healthOverview>, HealthOverview>,
+  dbUser: true as Same<z.infer<typeof dbUser>, DbUser>,
+  dbRole: true as Same<z.infer<typeof dbRole>, DbRole>,
+  grantObject: true as Same<z.infer<typeof grantObject>, GrantObject>,
+  roleGrant: true as Same<z.infer<typeof roleGrant>, RoleGrant>,
+  roleGrants: true as Same<z.infer<typeof roleGrants>, RoleGrants>,
+  workspace: true as Same<Omit<z.infer<typeof workspaceSession>, 'code'>, Omit<WorkspaceSession, 'code'>>,
 } satisfies Record<string, true>;
 export const ADMIN_CONTRACT_CHECKED = Object.keys(agreement).length;

@@ -1,5 +1,9 @@
-/** Request counters for /api/health: total since start, and the last 60 seconds in 1 s buckets. */
+/**
+ * Request counters for /api/health: total since start, and the last 60 seconds in 1 s buckets.
+ * Every answered request also goes to the per-minute history (history.ts) when one is attached.
+ */
 import type { RequestHandler } from 'express';
+import type { MetricsHistory } from './history.js';
 
 const WINDOW_SECONDS = 60;
 
@@ -15,7 +19,7 @@ export class RequestMetrics {
   private readonly errors = new Array<number>(WINDOW_SECONDS).fill(0);
   private bucketSecond = 0;
 
-  constructor(private readonly now: () => number = Date.now) {
+  constructor(private readonly now: () => number = Date.now, private readonly history: MetricsHistory | null = null) {
     this.bucketSecond = Math.floor(this.now() / 1000);
   }
 
@@ -32,12 +36,13 @@ export class RequestMetrics {
     return second % WINDOW_SECONDS;
   }
 
-  /** counts one finished request; 5xx answers count as errors */
-  record(status: number): void {
+  /** counts one finished request (5xx answers count as errors) and how long its answer took */
+  record(status: number, ms = 0): void {
     const index = this.advance();
     this.total += 1;
     this.requests[index] += 1;
     if (status >= 500) this.errors[index] += 1;
+    this.history?.record(status, ms);
   }
 
   snapshot(): RequestCounts {
@@ -48,7 +53,8 @@ export class RequestMetrics {
 
   middleware(): RequestHandler {
     return (_req, res, next) => {
-      res.on('finish', () => this.record(res.statusCode));
+      const started = process.hrtime.bigint();
+      res.on('finish', () => this.record(res.statusCode, Number(process.hrtime.bigint() - started) / 1e6));
       next();
     };
   }

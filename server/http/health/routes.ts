@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppConfig } from '../../config/index.js';
 import { lanUrls, urlHost, type ListenAddress } from '../../config/net.js';
@@ -194,6 +195,8 @@ export function createHealthRouter(deps: HealthDeps): Router {
       mode: runtime.mode,
       nodeVersion: process.versions.node,
       ...(electronVersion ? { electronVersion } : {}),
+      // Bun reports a Node version too; this says which runtime really runs the server
+      ...(process.versions.bun ? { bunVersion: process.versions.bun } : {}),
       platform: process.platform,
       arch: process.arch,
       startedAt: runtime.startedAt.toISOString(),
@@ -209,7 +212,8 @@ export function createHealthRouter(deps: HealthDeps): Router {
     const disk = await diskSpace(config.DATA_DIR);
     res.set('Cache-Control', 'no-store').json({
       cpu: { cores: os.availableParallelism(), loadAvg: os.loadavg() },
-      memory: { total: os.totalmem(), free: os.freemem(), processRss: memory.rss, heapUsed: memory.heapUsed },
+      // heapLimit: the JavaScript heap's ceiling (npm run start:high-mem raises it to 4 GB)
+      memory: { total: os.totalmem(), free: os.freemem(), processRss: memory.rss, heapUsed: memory.heapUsed, heapLimit: v8.getHeapStatistics().heap_size_limit },
       disk: { dataDir: config.DATA_DIR, total: disk?.total ?? null, free: disk?.free ?? null },
       eventLoopLagMs: eventLoopLagMs(),
     });

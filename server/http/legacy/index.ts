@@ -7,6 +7,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { lostDatabase, sendError } from '../errors.js';
+import { clientAddress } from '../security.js';
 import { setOwn, type Engine, type LegacyRequest, type LegacyResponse } from '../../engine/index.js';
 import { cleanText, cleanValue, fieldsToParams, JSON_MAX_DEPTH, JsonTooDeep, jsonNestsDeeperThan, parseCookies, parseFormBody, parseQueryString } from './params.js';
 import { isMultipart, MultipartTooLarge, parseMultipart, type MultipartBody, type MultipartLimits } from './multipart.js';
@@ -37,7 +38,9 @@ export function createLegacyRouter(deps: LegacyRouterDeps): Router {
     try {
       const contentType = req.headers['content-type'];
       const multipart = isMultipart(contentType) && Buffer.isBuffer(req.body) ? await parseMultipart(req.body, contentType ?? '', limits) : null;
-      response = await engine.handle(toLegacyRequest(req, multipart));
+      const request = toLegacyRequest(req, multipart);
+      response = await engine.handle(request);
+      if (response.actor) res.locals.actor = { kind: 'legacy', user: response.actor.user, db: request.db };
     } catch (err) {
       if (err instanceof MultipartTooLarge) return formatResponse(res, tooLarge(`The request is too large: ${err.message}`));
       // the database went away mid-request: the same 503 as the store gate gives
@@ -96,7 +99,7 @@ export function toLegacyRequest(req: Request, multipart: MultipartBody | null = 
     cookies: parseCookies(headers.cookie ?? ''),
     headers,
     method: req.method,
-    remoteAddr: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    remoteAddr: clientAddress(req),
     host: headers.host ?? '',
     uri: original,
     forceJson,

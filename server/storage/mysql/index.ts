@@ -10,7 +10,7 @@ import { databaseErrorReason, isConnectionError } from '../connection-errors.js'
 import { StoreError } from '../errors.js';
 import { MIGRATION_LOCK, runMigrations } from '../migrations.js';
 import { SqlApplianceStore } from '../sql/appliance.js';
-import { listTenantTables, validateRows } from '../sql/common.js';
+import { listTenantTables, tenantTableSizes, validateRows } from '../sql/common.js';
 import { mysqlDialect } from '../sql/dialect.js';
 import { type RunResult, type SqlExecutor, type SqlRow, toInt } from '../sql/executor.js';
 import { type IdStrategy, SqlTenantStore } from '../sql/tenant.js';
@@ -240,6 +240,12 @@ export class MysqlStore implements Store {
 
   async databaseExists(db: string): Promise<boolean> {
     return this.tableExists(this.ex, tenantTableName(db));
+  }
+
+  async databaseSizes(): Promise<Record<string, number>> {
+    // InnoDB's estimate (updated by its statistics), as SHOW TABLE STATUS reports it
+    return tenantTableSizes(this.ex, 'DATABASE()',
+      'SELECT table_name AS name, COALESCE(data_length, 0) + COALESCE(index_length, 0) AS bytes FROM information_schema.tables WHERE table_schema = DATABASE()');
   }
 
   private async tableExists(ex: SqlExecutor, table: string): Promise<boolean> {

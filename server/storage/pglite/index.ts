@@ -9,7 +9,7 @@ import { tenantTableName } from '../db-names.js';
 import { acquireFolderLock } from '../lock-file.js';
 import { pgliteListIndexSql, runMigrations } from '../migrations.js';
 import { SqlApplianceStore } from '../sql/appliance.js';
-import { listTenantTables, validateRows } from '../sql/common.js';
+import { listTenantTables, tenantTableSizes, validateRows } from '../sql/common.js';
 import { type Dialect, pgDialect } from '../sql/dialect.js';
 import { type RunResult, type SqlExecutor, type SqlRow, toInt } from '../sql/executor.js';
 import { type IdStrategy, SqlTenantStore } from '../sql/tenant.js';
@@ -254,6 +254,12 @@ export class PgliteStore implements Store {
 
   async listDatabases(): Promise<string[]> {
     return listTenantTables(this.ex, 'current_schema()');
+  }
+
+  async databaseSizes(): Promise<Record<string, number>> {
+    return tenantTableSizes(this.ex, 'current_schema()',
+      `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = current_schema() AND c.relkind = 'r'`);
   }
 
   async databaseExists(db: string): Promise<boolean> {

@@ -30,6 +30,21 @@ export function validateRows(rows: Row[], maxId = MAX_UNSIGNED_INT): void {
  * Tenant databases = tables of the current schema that pass the routing rule and have
  * the five EAV columns (a PHP-created table qualifies as it is).
  */
+/**
+ * Sizes of the tenant tables from a query answering (name, bytes) per table of the schema; the
+ * appliance's own tables and tables that are not tenants are left out.
+ */
+export async function tenantTableSizes(ex: SqlExecutor, schemaExpr: string, sql: string): Promise<Record<string, number>> {
+  const tenants = new Set(await listTenantTables(ex, schemaExpr));
+  const sizes: Record<string, number> = {};
+  for (const row of await ex.query(sql)) {
+    const name = toText(row.name ?? row.NAME);
+    const bytes = Number(row.bytes ?? row.BYTES);
+    if (tenants.has(name) && Number.isFinite(bytes)) sizes[name] = bytes;
+  }
+  return sizes;
+}
+
 export async function listTenantTables(ex: SqlExecutor, schemaExpr: string): Promise<string[]> {
   const rows = await ex.query(
     `SELECT table_name AS name FROM information_schema.columns

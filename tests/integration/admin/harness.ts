@@ -14,7 +14,7 @@ import type { Store } from '../../../server/storage/types.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
 import { registerApplianceJobs, type BackupPolicy } from '../../../server/appliance/jobs.js';
-import { createAdminRouter, type AdminStatusSnapshot } from '../../../server/http/admin/index.js';
+import { createAdminRouter, type AdminHealthSource, type AdminStatusSnapshot } from '../../../server/http/admin/index.js';
 import { ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE } from '../../../server/http/admin/contract.js';
 import { listen, makeTempDir, removeDir } from '../../support/server.js';
 import { openTestPglite, openTestMysqlOn, type TestStore } from '../../support/stores.js';
@@ -48,6 +48,10 @@ export interface HarnessOptions {
   store?: Store;
   /** the running server's AUTH_SALT (default admin-test-salt) */
   authSalt?: string;
+  /** the Health page's history and session list (none: those routes answer 501) */
+  health?: AdminHealthSource;
+  /** HOST as the admin layer sees it (default 127.0.0.1) */
+  host?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -98,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   app.use('/api/admin', createAdminRouter({
     config: {
       DATA_DIR: dataDir, ADMIN_ALLOWED_IPS: options.allowedIps ?? ['127.0.0.1', '::1'], BCRYPT_ROUNDS: 4,
-      HOST: '127.0.0.1', PORT: 8081, DB_CHARSET: 'utf8mb4', DB_NAME: 'integram',
+      HOST: options.host ?? '127.0.0.1', PORT: 8081, DB_CHARSET: 'utf8mb4', DB_NAME: 'integram',
       DEFAULT_DATABASE: 'my', INTEGRAM_TEMPLATES: ':ru:en:', AUTH_SALT: authSalt,
     },
     getStore,
@@ -111,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     status,
     requestRestart: () => { state.restarts++; },
     version: '0.0.0-test',
+    health: options.health,
   }));
   const server = await listen(app);
   return {

@@ -121,6 +121,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
             },
             requestRestart: () => undefined,
             version: '0.0.0-test',
+            engine: legacy.engine,
           });
         }
         return {

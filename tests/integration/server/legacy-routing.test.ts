@@ -9,9 +9,10 @@ describe('ownedByLegacy', () => {
     }
   });
 
-  it('leaves the root, health, console, docs, admin and the modern API to their layers', () => {
+  it('leaves the root, health, console, workspace assets, docs, admin and the modern API to their layers', () => {
     for (const path of [
       '/', '/health', '/health/ready', '/Health', '/console', '/console/', '/console/assets/x.js', '/CONSOLE/',
+      '/workspace', '/workspace/assets/index.js', '/Workspace/',
       '/api', '/api/', '/api/health', '/api/admin/status', '/API/Admin/login', '/api/auth/login', '/api/v2/integram/my',
       '/api/organizations', '/api/openapi.json', '/api/docs/', '/api/deployment-info', '/api/system-resources',
     ]) {

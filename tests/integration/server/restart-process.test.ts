@@ -9,37 +9,11 @@ import { getJson } from '../../support/http.js';
 import { REPO_ROOT, spawnServer, type ServerProcess } from '../../support/server.js';
 import path from 'node:path';
 import { restartOwner } from '../../../server/runtime/self-restart.js';
+import { CONSOLE_HEADERS, firstRunSetup, restartAndWaitBack } from '../../support/console-admin.js';
 
-const CONSOLE = { 'Content-Type': 'application/json', 'X-Requested-With': 'integram-console' };
 const PASSWORD = 'restart-test-password';
-
-interface Health { uptimeSeconds: number; database: { connected: boolean } }
-
-async function setUpAndLogin(url: string): Promise<string> {
-  for (let i = 0; i < 600 && (await fetch(`${url}/health/ready`).then((r) => r.status, () => 0)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
-  const setup = await getJson(`${url}/api/admin/setup`, {
-    method: 'POST', headers: CONSOLE,
-    body: JSON.stringify({ adminPassword: PASSWORD, database: { kind: 'embedded' }, access: 'local' }),
-  });
-  expect(setup.status).toBe(200);
-  const login = await getJson<{ token: string }>(`${url}/api/admin/login`, { method: 'POST', headers: CONSOLE, body: JSON.stringify({ password: PASSWORD }) });
-  return login.body.token;
-}
-
-/** asks for the restart, then waits for a process younger than the request with its store open */
-async function restartAndWaitBack(url: string, token: string): Promise<number> {
-  const requested = Date.now();
-  const answer = await getJson(`${url}/api/admin/restart`, { method: 'POST', headers: { ...CONSOLE, Authorization: `Bearer ${token}` } });
-  expect(answer.status).toBe(202);
-  for (;;) {
-    const seconds = (Date.now() - requested) / 1000;
-    if (seconds > 60) throw new Error('the server did not come back within 60 s');
-    const health = await getJson<Health>(`${url}/api/health`).catch(() => null);
-    // the old process answers while it drains: only a process younger than the request counts
-    if (health?.status === 200 && health.body.uptimeSeconds + 1 < seconds && health.body.database.connected) return Date.now() - requested;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const CONSOLE = CONSOLE_HEADERS;
+const setUpAndLogin = (url: string) => firstRunSetup(url, PASSWORD);
 
 describe('restart requested from the console', { timeout: 180_000 }, () => {
   let server: ServerProcess | null = null;
@@ -94,5 +68,21 @@ describe('who restarts the server', () => {
     expect(restartOwner({ pm_id: '0' }, false)).toBe('pm2');
     // this test process is neither PID 1 nor a container init's child
     expect(restartOwner({}, false)).toBe('itself');
+  });
+});
+
+describe('npm run start:high-mem', { timeout: 120_000 }, () => {
+  let server: ServerProcess | null = null;
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+  });
+
+  it('runs the server (under the launcher) with a 4 GB JavaScript heap', async () => {
+    server = await spawnServer({ entryFile: path.join(REPO_ROOT, 'scripts', 'start.mjs'), args: ['--high-mem'] });
+    const token = await firstRunSetup(server.url, PASSWORD);
+    const resources = await getJson<{ memory: { heapLimit: number } }>(`${server.url}/api/system-resources`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(resources.status).toBe(200);
+    expect(resources.body.memory.heapLimit).toBeGreaterThanOrEqual(4096 * 1024 * 1024);
   });
 });

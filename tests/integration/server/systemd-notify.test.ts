@@ -5,7 +5,7 @@
  * `systemd-notify`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, REPO_ROOT, spawnServer, type ServerProcess } from '../../support/server.js';
@@ -77,6 +77,25 @@ describe.skipIf(!analyze)('deploy/integram.service', () => {
       const result = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
       expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
       expect(result.status).toBe(0);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('creates the settings file a new install lacks before the server starts (ExecStartPre), owner-only', () => {
+    const unit = readFileSync(path.join(REPO_ROOT, 'deploy', 'integram.service'), 'utf8');
+    const pre = /^ExecStartPre=\/bin\/sh -c '(.+)'$/m.exec(unit);
+    expect(pre).not.toBeNull();
+    const dir = makeTempDir('integram-unit-');
+    try {
+      const envFile = path.join(dir, '.env');
+      const run = () => spawnSync('/bin/sh', ['-c', pre![1]], { env: { PATH: process.env.PATH, ENV_FILE: envFile }, encoding: 'utf8' });
+      expect(run().status).toBe(0);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+      // an existing file (the console's settings) is left as it is
+      writeFileSync(envFile, 'PORT=8081\n');
+      expect(run().status).toBe(0);
+      expect(readFileSync(envFile, 'utf8')).toBe('PORT=8081\n');
     } finally {
       removeDir(dir);
     }

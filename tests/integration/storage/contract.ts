@@ -91,6 +91,13 @@ export function storeContract(label: string, makeHarness: () => Promise<StoreHar
         expect(dbs.some((d) => d.startsWith('integram_appliance'))).toBe(false);
       });
 
+      it('reports the size on disk of every tenant table, and of no appliance table', async () => {
+        const sizes = await store.databaseSizes();
+        expect(Object.keys(sizes).sort()).toEqual((await store.listDatabases()).sort());
+        // a table with rows takes at least a page of data and its indexes
+        expect(sizes.fx).toBeGreaterThanOrEqual(8192);
+      });
+
       it('refuses an existing database, a missing one and a bad name with StoreError codes', async () => {
         await expect(store.createDatabase('fx')).rejects.toSatisfy((e) => isStoreError(e, 'exists'));
         await expect(store.dropDatabase('nosuchdb')).rejects.toSatisfy((e) => isStoreError(e, 'not_found'));

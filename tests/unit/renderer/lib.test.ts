@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { SettingField } from '../../../server/http/admin/contract.js';
 import { errorFromBody } from '../../../renderer/src/bridge/errors.js';
 import { filenameFrom } from '../../../renderer/src/lib/content-disposition.js';
-import { formatBytes, formatDuration, sparklinePoints, usedPercent } from '../../../renderer/src/lib/format.js';
+import { formatBytes, formatDuration, usedPercent } from '../../../renderer/src/lib/format.js';
+import { figure, MEBIBYTE, minuteLabels, totals } from '../../../renderer/src/lib/history.js';
+import type { HistoryPoint } from '../../../renderer/src/contract.js';
 import { appendCapped, extraText, matchesFilter, normalizeLogLine } from '../../../renderer/src/lib/logs.js';
-import { passwordProblems } from '../../../renderer/src/lib/password.js';
+import { INTEGRAM_LOGIN_RULE, integramPasswordOk, passwordProblems } from '../../../renderer/src/lib/password.js';
+import { LOGIN_RULE, passwordProblems as serverPasswordProblems } from '../../../server/http/api/schemas.js';
 import { changedValues, controlFor, groupFields, initialDraft } from '../../../renderer/src/lib/settings-form.js';
 
 function field(overrides: Partial<SettingField> & Pick<SettingField, 'key'>): SettingField {
@@ -56,11 +59,21 @@ describe('formatting', () => {
     expect(usedPercent(0, 0)).toBeNull();
   });
 
-  it('draws a sparkline right-aligned and scaled to its maximum', () => {
-    expect(sparklinePoints([], 100, 10, 5)).toBe('');
-    expect(sparklinePoints([0, 10], 100, 10, 5)).toBe('75.0,10.0 100.0,0.0');
-    // a flat zero series lies on the bottom edge, not across the middle
-    expect(sparklinePoints([0, 0], 100, 10, 2)).toBe('0.0,10.0 100.0,10.0');
+});
+
+describe('history charts', () => {
+  const point = (minute: number, requests: number | null, rss: number | null = null): HistoryPoint => ({
+    t: new Date(Date.UTC(2026, 0, 1, 9, minute)).toISOString(), requests, errors5xx: requests === null ? null : 1, errors4xx: requests === null ? null : 2,
+    p95Ms: null, rssBytes: rss, heapUsedBytes: null, storeLatencyMs: null,
+  });
+
+  it('turns points into labels and series, with gaps where the server was not running', () => {
+    const points = [point(0, 5, 3 * MEBIBYTE), point(1, null), point(2, 7, 1.5 * MEBIBYTE)];
+    expect(minuteLabels(points, 'en-GB')).toHaveLength(3);
+    expect(minuteLabels(points, 'en-GB')[0]).toMatch(/^\d\d:00$/);
+    expect(figure(points, 'requests')).toEqual([5, null, 7]);
+    expect(figure(points, 'rssBytes', MEBIBYTE)).toEqual([3, null, 1.5]);
+    expect(totals(points)).toEqual({ requests: 12, errors5xx: 2, errors4xx: 4 });
   });
 });
 
@@ -122,5 +135,14 @@ describe('settings form', () => {
     draft.PORT = '';
     draft.DB_PASSWORD = 'new secret';
     expect(changedValues(fields, draft, new Set(['DB_PASSWORD']))).toEqual({ PORT: null, LOG_LEVEL: 'debug', DB_PASSWORD: 'new secret' });
+  });
+});
+
+describe('Integram user rules in the console', () => {
+  it('agree with the server on logins and passwords', () => {
+    expect(INTEGRAM_LOGIN_RULE.source).toBe(LOGIN_RULE.source);
+    for (const [password, login] of [['Ivan-pass-1', 'ivan'], ['short1', 'ivan'], ['onlyletters', 'ivan'], ['12345678', 'ivan'], ['Ivan12345', 'ivan12345'], ['Пароль-123', 'ivan']]) {
+      expect(integramPasswordOk(password, login), password).toBe(serverPasswordProblems(password, login).length === 0);
+    }
   });
 });

@@ -25,7 +25,7 @@ describe('database names', () => {
       expect(check.ok).toBe(false);
       if (!check.ok) expect(check.reason).toMatch(/MySQL reserved word/);
     }
-    for (const name of ['api', 'health', 'console', 'docs', 'download', 'assets', 'static', 'admin', 'auth', 'v2']) {
+    for (const name of ['api', 'health', 'console', 'docs', 'download', 'assets', 'static', 'admin', 'auth', 'v2', 'workspace']) {
       expect(RESERVED_TENANT_NAMES.has(name)).toBe(true);
       const check = checkImportDbName(name.toUpperCase());
       expect(check.ok).toBe(false);

@@ -5,6 +5,7 @@
  * for the organizations its user owns (the owner account there is used).
  */
 import type { Request } from 'express';
+import type { RequestActor } from '../../../log/request-context.js';
 import { EngineCallError, type LegacyCredentials } from '../../../engine/index.js';
 import { ORGANIZATION_KIND, type OrganizationRecord } from '../../../appliance/organizations.js';
 import { isRoutableDbName } from '../../../storage/db-names.js';
@@ -46,6 +47,11 @@ export async function resolveCaller(services: ApiServices, req: Request, db: str
   };
 }
 
+/** Says who the caller is on the response's locals (the log line and the active-session list read it). */
+function noteActor(req: Request, actor: RequestActor): void {
+  if (req.res) req.res.locals.actor = actor;
+}
+
 async function credentials(services: ApiServices, req: Request, db: string): Promise<LegacyCredentials> {
   const { ops } = services;
   if (!isRoutableDbName(db)) throw new HttpError(404, `Database "${db}" not found`, 'database_not_found');
@@ -66,10 +72,12 @@ async function credentials(services: ApiServices, req: Request, db: string): Pro
     if (family.db === lower) {
       const who = await ops.whoami(lower, family.legacyToken);
       if (!who) throw new HttpError(401, 'The legacy session behind this token has ended (logged out); log in again', 'session_ended');
+      noteActor(req, { kind: 'jwt', user: claims.login.toLowerCase(), db: lower });
       return { token: who.token, xsrf: who.xsrf };
     }
     const org = await services.store().appliance.get<OrganizationRecord>(ORGANIZATION_KIND, lower);
     if (org && org.body.owner.database === family.db && org.body.owner.userId === family.userId) {
+      noteActor(req, { kind: 'jwt', user: claims.login.toLowerCase(), db: lower });
       return ops.ensureToken(lower, org.body.ownerUserId);
     }
     throw new HttpError(403, `Your login (database "${family.db}") gives no access to database "${lower}"; log in to it`, 'forbidden');
@@ -79,5 +87,6 @@ async function credentials(services: ApiServices, req: Request, db: string): Pro
   if (!(await services.store().databaseExists(lower))) throw new HttpError(404, `Database "${lower}" not found`, 'database_not_found');
   const who = await ops.whoami(lower, token.trim());
   if (!who) throw new HttpError(401, `The token is not valid for database "${lower}"`, 'unauthorized');
+  if (who.login && who.login !== 'guest') noteActor(req, { kind: 'legacy', user: who.login.toLowerCase(), db: lower });
   return { token: who.token, xsrf: who.xsrf };
 }

@@ -1,0 +1,108 @@
+/**
+ * The workspace's pure pieces: the friendly filter editor's conditions in the engine's filter
+ * syntax, values between the card's inputs and the engine, the CSV reader and the engine's import
+ * form, and the English of the engine's Russian messages.
+ */
+import { describe, expect, it } from 'vitest';
+import { columnsOf, displayCell, filterValue, fromInput, parseAttrs, refParts, toInput, type Column, type FilterCondition } from '../../../workspace/src/values.js';
+import { detectSeparator, engineImportText, parseCsv } from '../../../workspace/src/csv.js';
+import { engineMessageEn } from '../../../workspace/src/api/engine-messages.js';
+import { engineError, plainMessage } from '../../../workspace/src/api/legacy.js';
+
+const column = (base: number, extra: Partial<Column> = {}): Column => ({ id: '1030', name: 'c', base, first: false, multi: false, required: false, readOnly: false, index: 1, ...extra });
+const cond = (patch: Partial<FilterCondition>): FilterCondition => ({ column: '1030', mode: 'contains', value: '', from: '', to: '', values: [], ...patch });
+
+describe('filters in the engine syntax', () => {
+  it('text, empty and not empty', () => {
+    expect(filterValue(column(3), cond({ mode: 'contains', value: 'ab' }))).toBe('%ab%');
+    expect(filterValue(column(3), cond({ mode: 'starts', value: 'ab' }))).toBe('ab%');
+    expect(filterValue(column(3), cond({ mode: 'equals', value: 'ab' }))).toBe('ab');
+    expect(filterValue(column(3), cond({ mode: 'contains', value: '' }))).toBe('');
+    expect(filterValue(column(3), cond({ mode: 'empty' }))).toBe('!%');
+    expect(filterValue(column(3), cond({ mode: 'notEmpty' }))).toBe('%');
+  });
+
+  it('number and date ranges, one bound or two', () => {
+    expect(filterValue(column(13), cond({ mode: 'range', from: '5', to: '9' }))).toBe('5..9');
+    expect(filterValue(column(13), cond({ mode: 'range', from: '5' }))).toBe('>=5');
+    expect(filterValue(column(14), cond({ mode: 'range', to: '2.5' }))).toBe('<=2.5');
+    expect(filterValue(column(9), cond({ mode: 'range', from: '2024-01-01', to: '2024-12-31' }))).toBe('2024-01-01..2024-12-31');
+    expect(filterValue(column(4), cond({ mode: 'range', from: '2024-01-01T00:00' }))).toBe(`>=${Date.UTC(2024, 0, 1) / 1000}`);
+    expect(filterValue(column(13), cond({ mode: 'range' }))).toBe('');
+  });
+
+  it('references and multi-selects by their values, booleans by presence', () => {
+    expect(filterValue(column(3, { ref: '1018' }), cond({ mode: 'refs', values: ['Moscow', "O'Hare"] }))).toBe("IN('Moscow','O''Hare')");
+    expect(filterValue(column(3, { ref: '1018' }), cond({ mode: 'refs', values: [] }))).toBe('');
+    expect(filterValue(column(11), cond({ mode: 'bool', value: '1' }))).toBe('%');
+    expect(filterValue(column(11), cond({ mode: 'bool', value: '0' }))).toBe('!%');
+    expect(filterValue(column(11), cond({ mode: 'bool', value: '' }))).toBe('');
+  });
+});
+
+describe('values', () => {
+  it('dates and datetimes between the card and the inputs', () => {
+    expect(toInput(9, '17.05.1993')).toBe('1993-05-17');
+    expect(toInput(4, '1704164645')).toBe('2024-01-02T03:04:05');
+    expect(fromInput(4, '2024-01-02T03:04:05')).toBe('1704164645');
+    expect(fromInput(4, '2024-01-02T03:04')).toBe('1704164640');
+    expect(toInput(11, '1')).toBe('1');
+    expect(toInput(11, '')).toBe('');
+  });
+
+  it('grid cells: references, multi-selects, files, datetimes, booleans', () => {
+    expect(displayCell(column(3, { ref: '1' }), '1042,1043:vip,new')).toBe('vip, new');
+    expect(refParts('1041:Paris, France').labels).toEqual(['Paris, France']);
+    expect(refParts('1,2:a&comma;b,c').labels).toEqual(['a,b', 'c']);
+    expect(displayCell(column(10), '<a target="_blank" href="/download/db/1/2.txt">contract.txt</a>')).toBe('contract.txt');
+    expect(displayCell(column(4), '1704164645')).toBe('02.01.2024 03:04:05');
+    expect(displayCell(column(11), 'X')).toBe('✓');
+  });
+
+  it('attributes in both encodings, and the columns of a table', () => {
+    expect(parseAttrs(':!NULL::MULTI::ALIAS=Tags:')).toEqual({ required: true, multi: true, alias: 'Tags' });
+    expect(parseAttrs('{"required":true,"multi":"1","alias":"Mobile"}')).toEqual({ required: true, multi: true, alias: 'Mobile' });
+    const cols = columnsOf({
+      id: '1021', up: '0', type: '3', val: 'Client', unique: '0', granted: 'READ',
+      reqs: [{ num: 1, id: '1029', val: 'Phone', orig: '1022', type: '3', attrs: '{"alias":"Mobile"}', granted: 'READ' }, { num: 2, id: '1037', val: 'City', orig: '1019', type: '3', ref: '1019', ref_id: '1036' }],
+    });
+    expect(cols.map((c) => [c.id, c.name, c.index, c.readOnly, c.ref ?? ''])).toEqual([
+      ['1021', 'Client', 0, false, ''], ['1029', 'Mobile', 1, true, ''], ['1037', 'City', 2, false, '1019'],
+    ]);
+  });
+});
+
+describe('CSV import', () => {
+  it('reads quoted fields, separators and line breaks', () => {
+    expect(detectSeparator('a;b;c\n1;2;3')).toBe(';');
+    expect(detectSeparator('a,b\n1,2')).toBe(',');
+    expect(parseCsv('\uFEFFname;note\r\n"Eve; Jr.";"say ""hi""\nbye"\r\n\r\nBob;\n', ';')).toEqual([['name', 'note'], ['Eve; Jr.', 'say "hi"\nbye'], ['Bob', '']]);
+  });
+
+  it('writes the engine\'s plain import form with its escapes', () => {
+    expect(engineImportText([['Eve; Jr.', 'a:b', 'c\\d'], ['Bob', '', '']])).toBe('DATA\r\nEve\\; Jr.;a\\:b;c\\\\d;\r\nBob;;;\r\n');
+  });
+});
+
+describe('engine messages', () => {
+  it('English for the engine\'s Russian refusals, the message itself when unknown', () => {
+    expect(engineMessageEn("У вас нет доступа к реквизиту объекта 1030, 1025 (READ) или его родителю 1030 (). Ваш глобальный доступ: ''"))
+      .toBe("You have no access to this field of record 1030 (field 1025: READ, parent 1030: ; your global access: '')");
+    expect(engineMessageEn("У вас нет доступа к реквизиту объекта: 1028, 0 (READ) или его родителю 1 ()! Ваш глобальный доступ: ''."))
+      .toBe("You have no access to this field of record 1028 (field 0: READ, parent 1: ; your global access: '')");
+    expect(engineMessageEn('У вас нет доступа к реквизиту объекта: 1028, 0 ()')).toBe('You have no access to this field of record 1028');
+    expect(engineMessageEn('У вас нет прав на создание объектов этого типа.')).toBe('You may not create records in this table.');
+    expect(engineMessageEn('Запись с таким ключом уже существует #1044')).toBe('A record with this key already exists (#1044)');
+    expect(engineMessageEn('Нельзя удалить объект, на который существуют ссылки (всего: 2)')).toBe('This record cannot be deleted: other records refer to it (2)');
+    expect(engineMessageEn('sales Менеджер: У вас нет прав на редактирование типов(READ).')).toBe("sales Менеджер: you may not edit the tables' structure (READ).");
+    expect(engineMessageEn('something new')).toBe('something new');
+  });
+
+  it('every shape of the engine\'s errors is found', () => {
+    expect(engineError([{ error: 'x' }])).toBe('x');
+    expect(engineError({ error: 'Неверный логин', hint: 'h' })).toBe('Неверный логин');
+    expect(engineError({ id: 1, obj: 2 })).toBeNull();
+    expect(engineError([{ i: 1, r: [] }])).toBeNull();
+    expect(plainMessage('Неверный или устаревший токен CSRF<br/>')).toBe('Неверный или устаревший токен CSRF');
+  });
+});

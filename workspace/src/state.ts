@@ -1,0 +1,78 @@
+/**
+ * The workspace's shared state: the database (the page's first path segment), the one legacy
+ * client, the session, the user's tables, and the view in the address's hash
+ * (`#/t/{table}`, `#/t/{table}/{parent}`, `#/rec/{id}`, `#/new/{table}/{parent}`, `#/reports`,
+ * `#/report/{id}`, `#/import/{table}`, `#/schema`).
+ */
+import { reactive, ref } from 'vue';
+import { LegacyClient, type Session } from './api/legacy.js';
+
+/** the page's first path segment (`/{db}`); under the dev server (`/workspace/?db=…`) the `db` parameter */
+export const db = (() => {
+  const first = (location.pathname.split('/')[1] ?? '').toLowerCase();
+  return first === 'workspace' ? (new URLSearchParams(location.search).get('db') ?? 'my').toLowerCase() : first;
+})();
+export const client = new LegacyClient(db);
+
+export const session = ref<Session | null>(null);
+// the session ended elsewhere (logout on another device, the token deleted): back to the login
+client.onSignedOut = () => {
+  session.value = null;
+};
+export const tables = ref<Array<{ id: string; name: string }>>([]);
+
+export async function loadTables(): Promise<void> {
+  const dict = await client.dict();
+  tables.value = Object.entries(dict)
+    .map(([id, name]) => ({ id, name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export type Route =
+  | { view: 'home' }
+  | { view: 'table'; table: string; parent?: number }
+  | { view: 'record'; id: string }
+  | { view: 'new'; table: string; parent: number }
+  | { view: 'reports' }
+  | { view: 'report'; id: string }
+  | { view: 'import'; table: string }
+  | { view: 'schema' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '');
+  const [head, a, b] = parts;
+  const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? v : null);
+  if (head === 't' && num(a)) return { view: 'table', table: a, ...(num(b) ? { parent: Number(b) } : {}) };
+  if (head === 'rec' && num(a)) return { view: 'record', id: a };
+  if (head === 'new' && num(a)) return { view: 'new', table: a, parent: num(b) ? Number(b) : 1 };
+  if (head === 'reports') return { view: 'reports' };
+  if (head === 'report' && num(a)) return { view: 'report', id: a };
+  if (head === 'import' && num(a)) return { view: 'import', table: a };
+  if (head === 'schema') return { view: 'schema' };
+  return { view: 'home' };
+}
+
+export const route = ref<Route>(parseRoute(location.hash));
+window.addEventListener('hashchange', () => {
+  route.value = parseRoute(location.hash);
+  // a note belongs to the view it was said in, unless it was said while going to this one
+  if (Date.now() - notice.at > 1500) notice.text = '';
+});
+
+export function go(hash: string): void {
+  if (location.hash === hash) route.value = parseRoute(hash);
+  else location.hash = hash;
+}
+
+/** a short note shown at the top (saved, deleted …) or an error */
+export const notice = reactive({ text: '', error: false, seq: 0, at: 0 });
+
+export function say(text: string, error = false): void {
+  notice.text = text;
+  notice.error = error;
+  notice.seq += 1;
+  notice.at = Date.now();
+  const seq = notice.seq;
+  // a note of success goes away by itself; an error stays until the next one or a navigation
+  if (!error) setTimeout(() => { if (notice.seq === seq) notice.text = ''; }, 8000);
+}
