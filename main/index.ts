@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setLinuxAutostart } from './autostart-linux.js';
 import { desktopServerEnv } from './server-env.js';
 import { readEnvFile, resolveEndpoint, resolveUpdateFeed } from './env-file.js';
-import { IPC_CHANNELS, type DesktopInfo, type ServerStateSnapshot } from './ipc-contract.js';
+import { IPC_CHANNELS, type DesktopInfo, type DesktopLocale, type ServerStateSnapshot } from './ipc-contract.js';
 import { broadcast, registerIpc } from './ipc.js';
 import { isLanBind, lanUrls } from './lan.js';
 import { RotatingLog } from './rotating-log.js';
@@ -18,6 +18,7 @@ import { DesktopSettingsSchema, SettingsStore } from './settings-store.js';
 import { ElectronSpawner } from './spawner-electron.js';
 import { ServerSupervisor } from './supervisor.js';
 import { AppTray } from './tray.js';
+import { desktopLocale, desktopTexts, problemDialogTexts } from './desktop-text.js';
 import { classifyNavigation, consoleOrigin, consoleUrl, isConsoleUrl } from './trusted-url.js';
 import { DesktopUpdater } from './updater.js';
 import { detectPackageType, updatePolicy } from './updater-policy.js';
@@ -62,6 +63,8 @@ function main(): void {
     packageTypeFile: readOptional(join(process.resourcesPath, 'package-type')),
   });
 
+  /** the tray's and dialogs' language: the console's choice, else the OS's */
+  const shellLocale = (): DesktopLocale => desktopLocale(settingsStore.get().locale, app.getLocale());
   let window: BrowserWindow | undefined;
   let tray: AppTray | undefined;
   let quitting = false;
@@ -138,7 +141,7 @@ function main(): void {
     window.webContents.on('did-finish-load', () => {
       consoleLoadFailed = false;
     });
-    if (status.state !== 'running' && status.state !== 'degraded') showServerProblem(window, status);
+    if (status.state !== 'running' && status.state !== 'degraded') showServerProblem(window, status, shellLocale());
     window.on('closed', () => {
       window = undefined;
     });
@@ -172,6 +175,10 @@ function main(): void {
     },
     checkForUpdates: () => updater.check(),
     downloadUpdate: () => updater.download(),
+    setLocale: (locale) => {
+      settingsStore.update({ locale });
+      tray?.refresh();
+    },
     installUpdate: async () => {
       if (!updater.isDownloaded()) throw new Error('no downloaded update to install');
       // Stop the server first so the installer can replace its files and the data is closed cleanly.
@@ -194,18 +201,19 @@ function main(): void {
     }
     if ((status.state === 'failed' || status.state === 'crash-loop') && !quitting && status.reason !== lastProblem) {
       lastProblem = status.reason ?? '';
-      if (window && !window.isDestroyed()) showServerProblem(window, status);
+      if (window && !window.isDestroyed()) showServerProblem(window, status, shellLocale());
       void notifyProblem(status);
     }
   });
 
   const notifyProblem = async (status: ServerStateSnapshot): Promise<void> => {
+    const text = problemDialogTexts(shellLocale(), status.state);
     const { response } = await dialog.showMessageBox({
       type: 'error',
       title: PRODUCT_NAME,
-      message: status.state === 'crash-loop' ? 'The Integram server keeps crashing' : 'The Integram server could not start',
+      message: text.message,
       detail: status.reason ?? '',
-      buttons: ['Restart server', 'Open data folder', 'Open logs', 'Close'],
+      buttons: text.buttons,
       defaultId: 0,
       cancelId: 3,
     });
@@ -246,7 +254,7 @@ function main(): void {
       openDataFolder: () => void openDataFolder(),
       restartServer: () => void supervisor.restart(),
       quit,
-    });
+    }, shellLocale);
     applyStartAtLogin(settingsStore.get().startAtLogin);
 
     const status = await supervisor.start();
@@ -279,12 +287,13 @@ function createConsoleWindow(port: number): BrowserWindow {
 }
 
 /** Shown in the window while the server is not serving; the tray and the dialog offer the actions. */
-function showServerProblem(window: BrowserWindow, status: ServerStateSnapshot): void {
+function showServerProblem(window: BrowserWindow, status: ServerStateSnapshot, locale: DesktopLocale): void {
   const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const text = desktopTexts(locale);
   const html = `<!doctype html><meta charset="utf-8"><title>${PRODUCT_NAME}</title>
-<body style="font:14px system-ui;margin:40px;color:#222"><h2>The server is ${escape(status.state)}</h2>
+<body style="font:14px system-ui;margin:40px;color:#222"><h2>${escape(text.problemPageTitle(text.state[status.state]))}</h2>
 <pre style="white-space:pre-wrap;background:#f4f4f4;padding:12px">${escape(status.reason ?? '')}</pre>
-<p>Use the tray icon to restart the server, open the data folder, or quit.</p></body>`;
+<p>${escape(text.problemPageHint)}</p></body>`;
   void window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
   window.show();
 }

@@ -14,6 +14,7 @@ export const IPC_CHANNELS = {
   checkForUpdates: 'integram:check-for-updates',
   downloadUpdate: 'integram:download-update',
   installUpdate: 'integram:install-update',
+  setLocale: 'integram:set-locale',
   /** main → renderer events */
   serverStateEvent: 'integram:server-state',
   updateEvent: 'integram:update-event',
@@ -86,4 +87,9 @@ export interface IntegramDesktopApi {
   /** Stops the server gracefully, then quits and installs the downloaded update. */
   installUpdate(): Promise<void>;
   onUpdateProgress(listener: (event: UpdateEvent) => void): () => void;
+  /** The console's chosen language, for the tray and the shell's dialogs (optional: older shells lack it). */
+  setLocale?(locale: DesktopLocale): Promise<void>;
 }
+
+/** The languages of the shell's own texts (main/desktop-text.ts). */
+export type DesktopLocale = 'en' | 'ru';

@@ -1,6 +1,6 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { z } from 'zod';
-import { IPC_CHANNELS, type DesktopInfo, type ServerStateSnapshot, type UpdateEvent, type UpdateStatus } from './ipc-contract.js';
+import { IPC_CHANNELS, type DesktopInfo, type DesktopLocale, type ServerStateSnapshot, type UpdateEvent, type UpdateStatus } from './ipc-contract.js';
 import { isConsoleUrl } from './trusted-url.js';
 
 export interface IpcHandlers {
@@ -15,6 +15,7 @@ export interface IpcHandlers {
   checkForUpdates(): Promise<UpdateStatus>;
   downloadUpdate(): Promise<UpdateStatus>;
   installUpdate(): Promise<void>;
+  setLocale(locale: DesktopLocale): void;
 }
 
 /**
@@ -43,6 +44,7 @@ export function registerIpc(handlers: IpcHandlers): void {
   guarded(IPC_CHANNELS.checkForUpdates, none, () => handlers.checkForUpdates());
   guarded(IPC_CHANNELS.downloadUpdate, none, () => handlers.downloadUpdate());
   guarded(IPC_CHANNELS.installUpdate, none, () => handlers.installUpdate());
+  guarded(IPC_CHANNELS.setLocale, z.tuple([z.enum(['en', 'ru'])]), (locale) => handlers.setLocale(locale));
 }
 
 /** Pushes an event to every console window still showing the console. */

@@ -23,6 +23,8 @@ export const DesktopSettingsSchema = z.object({
     .regex(/^[a-z0-9-]+$/i)
     .optional(),
   autoDownloadUpdates: z.boolean().default(false),
+  /** The console's language for the tray and the shell's dialogs; unset = the OS language. */
+  locale: z.enum(['en', 'ru']).optional(),
 });
 
 export type DesktopSettings = z.infer<typeof DesktopSettingsSchema>;

@@ -1,6 +1,8 @@
 import { Menu, nativeImage, Tray, type NativeImage } from 'electron';
 import { join } from 'node:path';
 import type { ServerStateSnapshot } from './ipc-contract.js';
+import { trayTexts } from './desktop-text.js';
+import type { DesktopLocale } from './ipc-contract.js';
 import { trayLook, type TrayLook } from './tray-look.js';
 
 export interface TrayActions {
@@ -10,15 +12,16 @@ export interface TrayActions {
   quit(): void;
 }
 
-const LABELS: Record<TrayLook, string> = { running: 'running', degraded: 'needs attention', stopped: 'stopped' };
-
 export class AppTray {
   private readonly tray: Tray;
   private readonly images: Record<TrayLook, NativeImage>;
+  private last: ServerStateSnapshot | undefined;
 
   constructor(
     iconsDir: string,
     private readonly actions: TrayActions,
+    /** the language of the menu and tooltip, asked at every update (the console may change it) */
+    private readonly locale: () => DesktopLocale,
   ) {
     const load = (name: TrayLook): NativeImage => nativeImage.createFromPath(join(iconsDir, `tray-${name}.png`));
     this.images = { running: load('running'), degraded: load('degraded'), stopped: load('stopped') };
@@ -28,22 +31,27 @@ export class AppTray {
   }
 
   update(status: ServerStateSnapshot | undefined): void {
+    this.last = status;
     const look = status ? trayLook(status.state) : 'stopped';
     this.tray.setImage(this.images[look]);
-    const detail = status ? `${status.state}${status.reason ? `: ${status.reason.split('\n')[0]}` : ''}` : 'starting';
-    // Windows limits the tooltip to 127 characters.
-    this.tray.setToolTip(`Integram Appliance — server ${LABELS[look]}\n${detail}`.slice(0, 127));
+    const text = trayTexts(this.locale(), look, status);
+    this.tray.setToolTip(text.tooltip);
     this.tray.setContextMenu(
       Menu.buildFromTemplate([
-        { label: `Server: ${detail}`.slice(0, 80), enabled: false },
+        { label: text.header, enabled: false },
         { type: 'separator' },
-        { label: 'Open console', click: () => this.actions.openConsole(), enabled: look !== 'stopped' },
-        { label: 'Open data folder', click: () => this.actions.openDataFolder() },
-        { label: 'Restart server', click: () => this.actions.restartServer() },
+        { label: text.openConsole, click: () => this.actions.openConsole(), enabled: look !== 'stopped' },
+        { label: text.openDataFolder, click: () => this.actions.openDataFolder() },
+        { label: text.restartServer, click: () => this.actions.restartServer() },
         { type: 'separator' },
-        { label: 'Quit Integram Appliance', click: () => this.actions.quit() },
+        { label: text.quit, click: () => this.actions.quit() },
       ]),
     );
+  }
+
+  /** Redraws the texts after a change of language. */
+  refresh(): void {
+    this.update(this.last);
   }
 
   destroy(): void {

@@ -19,6 +19,7 @@ const IPC: IpcChannelMap = {
   checkForUpdates: 'integram:check-for-updates',
   downloadUpdate: 'integram:download-update',
   installUpdate: 'integram:install-update',
+  setLocale: 'integram:set-locale',
   serverStateEvent: 'integram:server-state',
   updateEvent: 'integram:update-event',
 };
@@ -44,6 +45,7 @@ const api: IntegramDesktopApi = {
   downloadUpdate: () => ipcRenderer.invoke(IPC.downloadUpdate),
   installUpdate: () => ipcRenderer.invoke(IPC.installUpdate),
   onUpdateProgress: (listener) => subscribe<UpdateEvent>(IPC.updateEvent, listener),
+  setLocale: (locale) => ipcRenderer.invoke(IPC.setLocale, locale),
 };
 
 contextBridge.exposeInMainWorld('integramDesktop', api);

@@ -1,9 +1,23 @@
 // Shared console state: the bridge (provided once by main.ts), which screen the app is on, and the
 // one place that turns any error into a sentence for the admin.
 import { inject, reactive, type InjectionKey } from 'vue';
-import { ApiError, CLIENT_ERROR } from './bridge/errors.js';
+import { ApiError, CLIENT_ERROR, type CodedField } from './bridge/errors.js';
 import type { ConsoleBridge } from './bridge/types.js';
-import { t } from './i18n/index.js';
+import { locale, t } from './i18n/index.js';
+import { codeText, fieldCodeText } from './i18n/messages.js';
+
+/**
+ * Per-field texts for a validation answer: each field's code in the console's language, the server's
+ * sentence for a field without a (known) code.
+ */
+export function fieldErrorTexts(fields: Readonly<Record<string, string>>, codes: Readonly<Record<string, CodedField>>): Record<string, string> {
+  const out: Record<string, string> = { ...fields };
+  for (const [key, coded] of Object.entries(codes)) {
+    const text = fieldCodeText(locale.value, coded.code, coded.params);
+    if (text !== null) out[key] = text;
+  }
+  return out;
+}
 
 export const BRIDGE_KEY: InjectionKey<ConsoleBridge> = Symbol('console-bridge');
 
@@ -21,14 +35,25 @@ export const session = reactive({
   notice: '',
 });
 
-/** The admin-facing text for an error; a 401 also sends the console back to the login page. */
+/**
+ * The admin-facing text for an error: the text of its code in the console's language with the
+ * answer's params; the server's own sentence only for a code this console does not know. A 401 also
+ * sends the console back to the login page.
+ */
 export function errorText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401 && session.phase === 'console') {
+    session.phase = 'login';
+    session.notice = t('app.sessionExpired');
+  }
+  return messageOf(error);
+}
+
+/** errorText without its effect on the session: for texts computed again when the language changes. */
+export function messageOf(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401 && session.phase === 'console') {
-      session.phase = 'login';
-      session.notice = t('app.sessionExpired');
-    }
     if (error.code === CLIENT_ERROR.network) return t('error.network');
+    const known = codeText(locale.value, error.code, error.params);
+    if (known !== null) return known;
     if (error.status === 403) return t('error.forbidden', { message: error.message });
     if (error.status === 503) return t('error.unavailable', { message: error.message });
     return t('error.generic', { message: error.message });

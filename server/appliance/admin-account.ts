@@ -182,3 +182,33 @@ export async function adminLogin(appliance: ApplianceStore, password: unknown, a
   }
   return { ok: true, session: await createSession(appliance, address) };
 }
+
+export type AdminPasswordChange =
+  | { ok: true; session: { token: string; expiresAt: Date } }
+  | { ok: false; refusal: 'throttled'; retryAfterSeconds: number }
+  | { ok: false; refusal: 'bad_password' }
+  | { ok: false; refusal: 'weak'; problem: string };
+
+/**
+ * The console admin changes the password: the current one is checked like a login (throttled per
+ * address, a wrong one counts), the new one by the same rule as at setup. Every session ends, and
+ * the one asking gets a new session, so the other browsers must sign in with the new password.
+ */
+export async function changeAdminPassword(
+  appliance: ApplianceStore,
+  current: string,
+  next: string,
+  address: string,
+  options: { bcryptRounds: number; dataDir?: string },
+): Promise<AdminPasswordChange> {
+  const retryAfterSeconds = await loginRetryAfter(appliance, address);
+  if (retryAfterSeconds > 0) return { ok: false, refusal: 'throttled', retryAfterSeconds };
+  if (!(await verifyAdminPassword(appliance, current, options))) {
+    await recordLoginFailure(appliance, address);
+    return { ok: false, refusal: 'bad_password' };
+  }
+  const problem = adminPasswordProblem(next);
+  if (problem) return { ok: false, refusal: 'weak', problem };
+  await setAdminPassword(appliance, next, options);
+  return { ok: true, session: await createSession(appliance, address) };
+}

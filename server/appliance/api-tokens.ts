@@ -57,8 +57,10 @@ export interface TokenPair {
   refreshExpiresIn: number;
 }
 
+export type TokenErrorCode = 'token_invalid' | 'token_expired' | 'wrong_token_type' | 'session_revoked' | 'refresh_token_reused';
+
 export class TokenError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(message: string, readonly code: TokenErrorCode) {
     super(message);
     this.name = 'TokenError';
   }

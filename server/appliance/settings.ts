@@ -10,6 +10,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parse as parseDotenv } from 'dotenv';
+import { fieldCodesOf, type FieldCode } from '../config/field-codes.js';
 import { loadConfig, type SettingReport } from '../config/index.js';
 import { SETTINGS, SETTING_KEYS, settingDefault, type SettingKey } from '../config/schema.js';
 import { applyEnvChanges, updateEnvFile } from './env-file.js';
@@ -36,7 +37,13 @@ export interface SettingField {
   restartRequired: boolean;
 }
 export interface SettingsView { envFile: string; fields: SettingField[] }
-export interface ValidationResult { ok: boolean; fields: Record<string, string> }
+export interface ValidationResult {
+  ok: boolean;
+  /** per setting: the problem in English */
+  fields: Record<string, string>;
+  /** the same problems as codes with params, for the console's languages (config/field-codes.ts) */
+  codes: Record<string, FieldCode>;
+}
 
 export const SECRET_PLACEHOLDER = '••••••';
 
@@ -195,7 +202,7 @@ export async function validateSettings(
   options: { adminExists: boolean },
 ): Promise<ValidationResult> {
   const plan = await planSettingsChange(ctx, values, options);
-  return { ok: plan.ok, fields: plan.fields };
+  return { ok: plan.ok, fields: plan.fields, codes: fieldCodesOf(plan.fields) };
 }
 
 export type WriteOutcome =

@@ -262,7 +262,7 @@ export const SETTINGS = {
   DB_NAME: setting('database', z.string().trim().regex(/^[A-Za-z0-9_$]{1,64}$/, { error: 'expected a MySQL database name' }).default('integram'), 'MySQL database (schema) that holds the tables'),
   DB_USER: setting('database', text().optional(), 'MySQL user'),
   DB_PASSWORD: setting('database', z.string().optional(), 'MySQL password', { secret: true }),
-  DB_CHARSET: setting('database', z.string().trim().regex(/^[a-z0-9_]+$/i).default('utf8mb4'), 'MySQL connection character set'),
+  DB_CHARSET: setting('database', z.string().trim().regex(/^[a-z0-9_]+$/i, { error: 'expected a name of letters, digits or _' }).default('utf8mb4'), 'MySQL connection character set'),
   DB_PING_INTERVAL_MS: setting('database', integer(500, 600_000).default(5000), 'How often the server checks that the database still answers (ms)'),
 
   // auth
@@ -324,7 +324,7 @@ export const SETTINGS = {
   ),
   BACKUP_KEEP: setting('jobs', integer(1, 10_000).default(14), 'How many backups are kept'),
   UPDATE_URL: setting('jobs', httpUrl().optional(), 'Update feed (electron-updater generic provider; may be a LAN server)'),
-  UPDATE_CHANNEL: setting('jobs', z.string().trim().regex(/^[a-z0-9-]+$/i).default('latest'), 'Update channel'),
+  UPDATE_CHANNEL: setting('jobs', z.string().trim().regex(/^[a-z0-9-]+$/i, { error: 'expected a name of letters, digits or -' }).default('latest'), 'Update channel'),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -102,7 +102,7 @@ export function storeGate(storeHandle: StoreHandle): RequestHandler {
   return (_req, res, next) => {
     const paused = storeHandle.paused();
     if (paused !== null) {
-      return sendError(res, 'plain', new HttpError(503, `The server is not taking requests now: ${paused}`, 'paused', { headers: { 'Retry-After': '30' } }));
+      return sendError(res, 'plain', new HttpError(503, `The server is not taking requests now: ${paused}`, 'paused', { headers: { 'Retry-After': '30' }, params: { reason: paused } }));
     }
     if (storeHandle.current()) return next();
     sendError(res, 'plain', databaseUnavailable(storeHandle.status().reason));
@@ -145,7 +145,7 @@ export function createApp(deps: AppDeps): Express {
   if (routers.api) app.use('/api', routers.api);
   if (routers.legacy) app.use(routers.legacy);
 
-  app.use((req, res) => sendError(res, 'plain', new HttpError(404, `Not found: ${req.method} ${req.path}`, 'not_found')));
+  app.use((req, res) => sendError(res, 'plain', new HttpError(404, `Not found: ${req.method} ${req.path}`, 'not_found', { params: { method: req.method, path: req.path } })));
   app.use(errorHandler({ storeHandle }));
   return app;
 }

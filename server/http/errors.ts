@@ -17,12 +17,19 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { z } from 'zod';
 import type { StoreHandle } from '../storage/handle.js';
-import type { AdminError } from './admin/contract.js';
+import type { AdminError, FieldCode, MessageCode, MessageParams } from './admin/contract.js';
 import { databaseErrorReason, isConnectionError } from '../storage/connection-errors.js';
+
+/** Values a message code's text interpolates ({name} in the console's table, docs/messages.md). */
+export type { FieldCode, MessageCode, MessageParams } from './admin/contract.js';
 
 export interface HttpErrorOptions {
   /** per-field problems (the admin API's `fields`, the modern API's `details`) */
   details?: Record<string, string>;
+  /** the same problems as codes with parameters (the admin API's `fieldCodes`) */
+  fieldCodes?: Record<string, FieldCode>;
+  /** the values the message names, for the code's text in another language */
+  params?: MessageParams;
   /** JSON:API: where in the request the problem is */
   source?: { pointer?: string; parameter?: string; header?: string };
   /** headers the answer carries, e.g. Retry-After or WWW-Authenticate */
@@ -31,19 +38,23 @@ export interface HttpErrorOptions {
 
 export class HttpError extends Error {
   readonly details?: Record<string, string>;
+  readonly fieldCodes?: Record<string, FieldCode>;
+  readonly params?: MessageParams;
   readonly source?: HttpErrorOptions['source'];
   readonly headers: Record<string, string>;
 
   constructor(
     readonly status: number,
     message: string,
-    /** stable machine-readable code, e.g. not_found */
-    readonly code?: string,
+    /** stable machine-readable code, e.g. not_found (docs/messages.md lists them); never absent */
+    readonly code: MessageCode,
     options: HttpErrorOptions = {},
   ) {
     super(message);
     this.name = 'HttpError';
     this.details = options.details;
+    this.fieldCodes = options.fieldCodes;
+    this.params = options.params;
     this.source = options.source;
     this.headers = options.headers ?? {};
   }
@@ -70,16 +81,23 @@ interface Envelope {
 
 const ENVELOPES: Record<ErrorFamily, Envelope> = {
   plain: {
-    body: ([e]) => (e.code ? { error: e.message, code: e.code } : { error: e.message }),
+    body: ([e]) => ({ error: e.message, code: e.code, ...(e.params ? { params: e.params } : {}) }),
   },
   admin: {
-    body: ([e]): AdminError => {
-      const code = e.code ?? 'error';
-      return { error: e.details ? { code, message: e.message, fields: e.details } : { code, message: e.message } };
-    },
+    body: ([e]): AdminError => ({
+      error: {
+        code: e.code, message: e.message,
+        ...(e.params ? { params: e.params } : {}),
+        ...(e.details ? { fields: e.details } : {}),
+        ...(e.fieldCodes ? { fieldCodes: e.fieldCodes } : {}),
+      },
+    }),
   },
   api: {
-    body: ([e]) => ({ success: false, error: e.message, ...(e.code ? { code: e.code } : {}), ...(e.details ? { details: e.details } : {}) }),
+    body: ([e]) => ({
+      success: false, error: e.message, code: e.code,
+      ...(e.params ? { params: e.params } : {}), ...(e.details ? { details: e.details } : {}),
+    }),
   },
   jsonapi: {
     status: (errors) => (errors.length === 1 ? errors[0].status : Math.max(...errors.map((e) => e.status)) >= 500 ? 500 : 400),
@@ -88,8 +106,9 @@ const ENVELOPES: Record<ErrorFamily, Envelope> = {
     body: (errors) => ({
       jsonapi: { version: '1.1' },
       errors: errors.map((e) => ({
-        status: String(e.status), code: e.code ?? 'error', title: JSONAPI_TITLES[e.status] ?? 'Error', detail: e.message,
+        status: String(e.status), code: e.code, title: JSONAPI_TITLES[e.status] ?? 'Error', detail: e.message,
         ...(e.source ? { source: e.source } : {}),
+        ...(e.params ? { meta: { params: e.params } } : {}),
       })),
     }),
   },
@@ -125,7 +144,9 @@ export function databaseUnavailableMessage(reason: string | undefined): string {
 
 /** The one answer to "the database is not there": 503, the public reason, try again in 5 s. */
 export function databaseUnavailable(reason: string | undefined): HttpError {
-  return new HttpError(503, databaseUnavailableMessage(reason), 'database_unavailable', { headers: { 'Retry-After': '5' } });
+  return new HttpError(503, databaseUnavailableMessage(reason), 'database_unavailable', {
+    headers: { 'Retry-After': '5' }, ...(reason ? { params: { reason } } : {}),
+  });
 }
 
 /**
@@ -140,15 +161,15 @@ export function lostDatabase(error: unknown, storeHandle?: StoreHandle): HttpErr
 }
 
 /** body-parser's error types, as 4xx answers */
-const BODY_ERRORS: Record<string, { status: number; message: (limit?: unknown) => string }> = {
-  'entity.parse.failed': { status: 400, message: () => 'The request body is not valid JSON' },
-  'entity.too.large': { status: 413, message: (limit) => `The request body is too large${typeof limit === 'number' ? ` (limit ${limit} bytes)` : ''}` },
-  'parameters.too.many': { status: 413, message: () => 'The request has too many parameters' },
-  'encoding.unsupported': { status: 415, message: () => 'Unsupported content encoding' },
-  'charset.unsupported': { status: 415, message: () => 'Unsupported charset' },
-  'request.aborted': { status: 400, message: () => 'The request was aborted' },
-  'request.size.invalid': { status: 400, message: () => 'The request size does not match Content-Length' },
-  'stream.encoding.set': { status: 500, message: () => 'Internal server error' },
+const BODY_ERRORS: Record<string, { status: number; code: MessageCode; message: (limit?: unknown) => string }> = {
+  'entity.parse.failed': { status: 400, code: 'invalid_json', message: () => 'The request body is not valid JSON' },
+  'entity.too.large': { status: 413, code: 'payload_too_large', message: (limit) => `The request body is too large${typeof limit === 'number' ? ` (limit ${limit} bytes)` : ''}` },
+  'parameters.too.many': { status: 413, code: 'too_many_parameters', message: () => 'The request has too many parameters' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_encoding', message: () => 'Unsupported content encoding' },
+  'charset.unsupported': { status: 415, code: 'unsupported_charset', message: () => 'Unsupported charset' },
+  'request.aborted': { status: 400, code: 'request_aborted', message: () => 'The request was aborted' },
+  'request.size.invalid': { status: 400, code: 'request_size_invalid', message: () => 'The request size does not match Content-Length' },
+  'stream.encoding.set': { status: 500, code: 'internal', message: () => 'Internal server error' },
 };
 
 export function fieldOf(error: unknown, field: string): unknown {
@@ -173,7 +194,8 @@ function plainError(error: unknown, req: Request, deps: { storeHandle?: StoreHan
   const type = fieldOf(error, 'type');
   if (typeof type === 'string' && BODY_ERRORS[type] && type !== 'stream.encoding.set') {
     const known = BODY_ERRORS[type];
-    return new HttpError(known.status, known.message(fieldOf(error, 'limit')));
+    const limit = fieldOf(error, 'limit');
+    return new HttpError(known.status, known.message(limit), known.code, typeof limit === 'number' ? { params: { limit } } : {});
   }
   const lost = lostDatabase(error, deps.storeHandle);
   if (lost) {
@@ -183,8 +205,8 @@ function plainError(error: unknown, req: Request, deps: { storeHandle?: StoreHan
   // an http-errors style error deliberately marked safe to show (e.g. from a library)
   const status = fieldOf(error, 'status') ?? fieldOf(error, 'statusCode');
   if (typeof status === 'number' && status >= 400 && status < 500 && fieldOf(error, 'expose') === true) {
-    return new HttpError(status, String(fieldOf(error, 'message') ?? 'Bad request'));
+    return new HttpError(status, String(fieldOf(error, 'message') ?? 'Bad request'), 'bad_request');
   }
   req.log?.error({ err: error }, 'unhandled error');
-  return new HttpError(500, `Internal server error (request id ${req.id})`);
+  return new HttpError(500, `Internal server error (request id ${req.id})`, 'internal', { params: { requestId: String(req.id) } });
 }

@@ -72,7 +72,7 @@ function bodyLimitGuard(req: Request, res: Response, next: NextFunction): void {
   const path = req.path.toLowerCase();
   const limit = BODY_LIMITS.find((entry) => path === entry.prefix || path.startsWith(`${entry.prefix}/`));
   if (!limit || declared <= limit.bytes) return next();
-  sendError(res, 'api', new HttpError(413, `The request body is too large (limit ${limit.bytes} bytes)`, 'payload_too_large'));
+  sendError(res, 'api', new HttpError(413, `The request body is too large (limit ${limit.bytes} bytes)`, 'payload_too_large', { params: { limit: limit.bytes } }));
 }
 
 /** helmet + CORS for the modern API + body size limits, as one router for `app.use(...)`. */

@@ -61,7 +61,7 @@ function consoleRouter(dir: string | null): Router {
     router.get(/^\/console(\/.*)?$/, (_req, res) => res.sendFile(path.join(dir, 'index.html')));
   } else {
     router.get(/^\/console(\/.*)?$/, (_req, res) => {
-      sendError(res, 'plain', new HttpError(404, 'The console is not built. Run `npm run build` and restart the server.'));
+      sendError(res, 'plain', new HttpError(404, 'The console is not built. Run `npm run build` and restart the server.', 'console_not_built'));
     });
   }
   return router;

@@ -50,6 +50,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving 
     await openConsole(page, server.url);
     await signIn(page, PASSWORD);
     await goTo(page, 'settings');
+    await page.getByTestId('settings-task-database').click();
     await poll(() => page.getByTestId('store-current').getAttribute('data-driver')).toBe('pglite');
 
     await page.getByTestId('move-to-mysql').check();
@@ -65,7 +66,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving 
     await screenshot(page, 'move-2-done');
     // the old store is not written any more: the data API waits for the restart
     expect(await legacyAdminLogin(server.url, PASSWORD)).toBe(-503);
-    await page.getByTestId('move-restart').click();
+    await page.getByTestId('restart-server').click();
     await poll(() => page.getByTestId('store-current').getAttribute('data-driver'), 120_000).toBe('mysql');
     await poll(() => legacyAdminLogin(server.url, PASSWORD), 60_000).toBe(200);
     await screenshot(page, 'move-3-on-mysql');
@@ -75,7 +76,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving 
     await page.getByTestId('move-start').click();
     await page.getByTestId('confirm-ok').click();
     await poll(() => page.getByTestId('move-done').textContent(), 120_000).toContain('Restart the server');
-    await page.getByTestId('move-restart').click();
+    await page.getByTestId('restart-server').click();
     await poll(() => page.getByTestId('store-current').getAttribute('data-driver'), 120_000).toBe('pglite');
     await poll(() => legacyAdminLogin(server.url, PASSWORD), 60_000).toBe(200);
 

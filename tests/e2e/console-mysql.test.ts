@@ -102,6 +102,7 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     await page.getByTestId('logout').click();
     await signIn(page, PASSWORD);
     await goTo(page, 'settings');
+    await page.getByTestId('settings-task-advanced').click();
     await page.locator('#setting-DB_HOST').waitFor();
     await screenshot(page, 'settings-while-mysql-down');
     await goTo(page, 'health');

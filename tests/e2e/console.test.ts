@@ -34,7 +34,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
     });
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     await context?.close();
@@ -96,6 +96,8 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
 
   it('shows an inline error for a bad setting while typing and refuses to save it', async () => {
     await goTo(page, 'settings');
+    // every setting by its technical name: the Advanced section (the tasks: console-settings.test.ts)
+    await page.getByTestId('settings-task-advanced').click();
     const input = page.getByTestId('input-BACKUP_KEEP');
     await input.waitFor();
     await screenshot(page, 'settings', { fullPage: false });
@@ -338,7 +340,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('console in a browser
     await page.getByTestId('login').waitFor();
     await page.getByTestId('login-password').fill('not the password');
     await page.getByTestId('login-submit').click();
-    await poll(() => page.getByTestId('login-error').textContent()).toContain('wrong password');
+    await poll(() => page.getByTestId('login-error').textContent()).toMatch(/wrong password/i);
     const text = (await page.getByTestId('login-error').textContent()) ?? '';
     expect(text).not.toMatch(/\bat \S+:\d+:\d+/);
     await screenshot(page, 'login');

@@ -1,6 +1,12 @@
 // One error type for everything the bridge reports, built from the admin API's error envelope
-// `{ error: { code, message, fields? } }`. Pages show `message`; they never see raw response bodies
-// or stack traces.
+// `{ error: { code, message, params?, fields?, fieldCodes? } }`. Pages show the code's text in the
+// console's language (app-state errorText, fieldErrorTexts); the English `message` only for a code
+// the console does not know. They never see raw response bodies or stack traces.
+
+/** Values a code's text names. */
+export type Params = Record<string, string | number>;
+/** A field's problem as a code. */
+export interface CodedField { code: string; params?: Params }
 
 export class ApiError extends Error {
   constructor(
@@ -8,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly status: number,
     readonly fields: Record<string, string> = {},
+    readonly params: Params = {},
+    readonly fieldCodes: Record<string, CodedField> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -24,6 +32,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function paramsOf(value: unknown): Params {
+  if (!isRecord(value)) return {};
+  const out: Params = {};
+  for (const [key, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number') out[key] = v;
+  return out;
+}
+
+/** `{field: {code, params?}}`; anything else in it is dropped. */
+export function codedFields(value: unknown): Record<string, CodedField> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, CodedField> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (isRecord(v) && typeof v.code === 'string') out[key] = { code: v.code, params: paramsOf(v.params) };
+  }
+  return out;
+}
+
 function stringRecord(value: unknown): Record<string, string> {
   if (!isRecord(value)) return {};
   const out: Record<string, string> = {};
@@ -37,13 +62,13 @@ function stringRecord(value: unknown): Record<string, string> {
  */
 export function errorFromBody(status: number, body: unknown): ApiError {
   if (isRecord(body) && isRecord(body.error)) {
-    const { code, message, fields } = body.error;
+    const { code, message, fields, params, fieldCodes } = body.error;
     const text = typeof message === 'string' && message.length > 0 ? firstLine(message) : `HTTP ${status}`;
-    return new ApiError(text, typeof code === 'string' ? code : `http_${status}`, status, stringRecord(fields));
+    return new ApiError(text, typeof code === 'string' ? code : `http_${status}`, status, stringRecord(fields), paramsOf(params), codedFields(fieldCodes));
   }
   // The modern API's envelope `{ success: false, error: "..." }` may answer too (e.g. a 503 from a shared guard).
   if (isRecord(body) && typeof body.error === 'string') {
-    return new ApiError(firstLine(body.error), typeof body.code === 'string' ? body.code : `http_${status}`, status);
+    return new ApiError(firstLine(body.error), typeof body.code === 'string' ? body.code : `http_${status}`, status, {}, paramsOf(body.params));
   }
   return new ApiError(`HTTP ${status}`, `http_${status}`, status);
 }

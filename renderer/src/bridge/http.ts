@@ -88,6 +88,11 @@ export class HttpBridge implements ConsoleBridge {
     this.token = answer.token;
   }
 
+  async changeAdminPassword(current: string, next: string): Promise<void> {
+    const answer = await this.call<LoginResponse>('POST', '/password', { current, next });
+    this.token = answer.token;
+  }
+
   async logout(): Promise<void> {
     try {
       await this.call('POST', '/logout');
@@ -124,6 +129,20 @@ export class HttpBridge implements ConsoleBridge {
       if (status === 'ok' || status === 'degraded' || status === 'down') return body as PublicHealth;
     }
     throw errorFromBody(response.status, body);
+  }
+
+  /** GET /api/deployment-info: the server's operating system ('win32', 'linux', 'darwin' …). */
+  async getServerPlatform(): Promise<string> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.origin}/api/deployment-info`, { headers: { Accept: 'application/json' } });
+    } catch {
+      throw new ApiError('Cannot reach the server', CLIENT_ERROR.network, 0);
+    }
+    const body = await readJson(response);
+    if (!response.ok) throw errorFromBody(response.status, body);
+    const platform = typeof body === 'object' && body !== null ? (body as { platform?: unknown }).platform : undefined;
+    return typeof platform === 'string' ? platform : '';
   }
 
   async restartServer(): Promise<void> {

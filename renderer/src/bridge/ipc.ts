@@ -17,9 +17,13 @@ export class IpcBridge extends HttpBridge {
     super(origin);
     this.desktop = {
       openDataFolder: () => api.openDataFolder(),
+      openLogsFolder: () => api.openLogsFolder(),
       quit: () => api.quit(),
       info: () => api.getDesktopInfo(),
       serverState: () => api.getServerState(),
+      setStartAtLogin: (enabled) => api.setStartAtLogin(enabled),
+      // a shell from before this call has none: its tray keeps the OS language
+      setLocale: async (locale) => { await api.setLocale?.(locale); },
     };
   }
 

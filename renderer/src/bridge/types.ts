@@ -66,14 +66,20 @@ export interface PublicHealth {
 /** What only the desktop app can do; absent in a browser. */
 export interface DesktopActions {
   openDataFolder(): Promise<void>;
+  openLogsFolder(): Promise<void>;
   quit(): Promise<void>;
   /** the shell's facts: LAN addresses it computed, data and log folders */
   info(): Promise<DesktopInfo>;
   /** the supervised server process: restarts after crashes, the last exit, its last stderr lines */
   serverState(): Promise<ServerStateSnapshot>;
+  setStartAtLogin(enabled: boolean): Promise<DesktopInfo>;
+  /** the tray and the shell's dialogs follow the console's language */
+  setLocale(locale: 'en' | 'ru'): Promise<void>;
 }
 
 export interface ConsoleBridge {
+  /** changes the console admin password; every other session ends, this one goes on */
+  changeAdminPassword(current: string, next: string): Promise<void>;
   readonly kind: 'http' | 'ipc';
   /** desktop-only actions, or null in a browser */
   readonly desktop: DesktopActions | null;
@@ -90,6 +96,8 @@ export interface ConsoleBridge {
 
   getStatus(): Promise<ServerStatus>;
   getPublicHealth(): Promise<PublicHealth>;
+  /** the server's operating system ('win32', 'linux', 'darwin' …), for hints such as the firewall's */
+  getServerPlatform(): Promise<string>;
   restartServer(): Promise<void>;
 
   getSettings(): Promise<SettingsView>;

@@ -2,10 +2,20 @@
 // (server/appliance/admin-account.ts: 8..72 characters, bcrypt's limit, not only spaces). The server's
 // message still wins if it ever becomes stricter.
 
+import type { MessageKey } from '../i18n/messages.js';
+
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 72;
 
 export type PasswordProblem = 'tooShort' | 'tooLong' | 'onlySpaces' | 'mismatch';
+
+/** Each problem's text (with the limits as {min} and {max}). */
+export const PASSWORD_PROBLEM_TEXT: Record<PasswordProblem, MessageKey> = {
+  tooShort: 'wizard.password.tooShort',
+  tooLong: 'wizard.password.tooLong',
+  onlySpaces: 'wizard.password.onlySpaces',
+  mismatch: 'wizard.password.mismatch',
+};
 
 export function passwordProblems(password: string, repeat: string): PasswordProblem[] {
   const problems: PasswordProblem[] = [];

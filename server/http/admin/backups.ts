@@ -99,7 +99,7 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     const limit = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
-        if (size > BACKUP_UPLOAD_MAX_BYTES) done(new HttpError(413, `a backup file may be at most ${BACKUP_UPLOAD_MAX_BYTES / 2 ** 30} GiB`, 'too_large'));
+        if (size > BACKUP_UPLOAD_MAX_BYTES) done(new HttpError(413, `a backup file may be at most ${BACKUP_UPLOAD_MAX_BYTES / 2 ** 30} GiB`, 'backup_too_large', { params: { maxGiB: BACKUP_UPLOAD_MAX_BYTES / 2 ** 30 } }));
         else done(null, chunk);
       },
     });
@@ -108,11 +108,11 @@ export function bindBackupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     } catch (err) {
       await fs.rm(temp, { force: true });
       if (err instanceof HttpError) throw err;
-      throw new HttpError(400, 'the upload did not arrive completely', 'invalid_request');
+      throw new HttpError(400, 'the upload did not arrive completely', 'upload_incomplete');
     }
     if (size === 0) {
       await fs.rm(temp, { force: true });
-      throw new HttpError(422, 'the file is empty', 'invalid');
+      throw new HttpError(422, 'the file is empty', 'empty_file');
     }
     const manifest = await backupAnswer(adoptBackupFile(dir, temp));
     deps.logger.info({ backupId: manifest.id, sizeBytes: manifest.sizeBytes }, 'backup uploaded from the console');

@@ -9,9 +9,12 @@
  * `POST /api/admin/test-mysql` for the wizard's "test connection") needs it.
  * State-changing requests must also carry the header `X-Requested-With: integram-console` (CSRF).
  * The whole admin API answers only clients in ADMIN_ALLOWED_IPS (default loopback), else 403.
- * Errors: `{ "error": { "code": string, "message": string, "fields"?: Record<string, string> } }`.
+ * Errors: `{ "error": { "code": string, "message": string, "params"?: {...}, "fields"?: Record<string, string>,
+ * "fieldCodes"?: Record<string, { code, params? }> } }`: the console shows the code's text in its language with the
+ * params (docs/messages.md); `message` is the English text for scripts and the log.
  */
 
+import type { FieldCode } from '../../config/field-codes.js';
 import type { HistoryPoint } from '../health/history.js';
 import type { ActiveSession } from '../health/sessions.js';
 
@@ -20,8 +23,45 @@ export const ADMIN_COOKIE = 'integram_admin';
 export const ADMIN_CSRF_HEADER = 'X-Requested-With';
 export const ADMIN_CSRF_VALUE = 'integram-console';
 
+/**
+ * Every code an answer of the admin and the modern API (and the server's own plain answers) may carry,
+ * one meaning each (docs/messages.md). The server's HttpError takes only these, and the console's
+ * table of texts (renderer/src/i18n/messages.ts codeMessages) must have each in every language, so a
+ * new code is a compile error until both sides know it.
+ */
+export type MessageCode =
+  // any family
+  | 'not_found' | 'internal' | 'bad_request' | 'invalid_json' | 'payload_too_large' | 'too_large' | 'too_many_parameters'
+  | 'unsupported_encoding' | 'unsupported_charset' | 'request_aborted' | 'request_size_invalid' | 'method_not_allowed'
+  | 'database_unavailable' | 'busy' | 'paused' | 'console_not_built' | 'unauthorized' | 'forbidden'
+  // the admin API
+  | 'forbidden_address' | 'csrf' | 'store_unavailable' | 'invalid_request' | 'loopback_only' | 'already_set_up'
+  | 'invalid_settings' | 'mysql_unreachable' | 'store_unusable' | 'setup_required' | 'bad_password' | 'password_required'
+  | 'too_many_attempts' | 'store_change' | 'store_unreachable' | 'set_in_environment' | 'unreachable' | 'same_store' | 'unsupported'
+  | 'invalid_level' | 'invalid_limit' | 'no_log_file' | 'log_file_missing' | 'job_running' | 'unknown_job' | 'job_not_found'
+  | 'restore_needs_backup' | 'confirmation_required' | 'salt_differs' | 'salt_in_environment' | 'backup_too_large'
+  | 'upload_incomplete' | 'empty_file' | 'invalid' | 'corrupt' | 'database_not_found' | 'exists' | 'invalid_name'
+  | 'invalid_login' | 'weak_password' | 'invalid_template' | 'in_use' | 'invalid_rows' | 'report_value' | 'job_needs_parameters'
+  // the database users and roles pages
+  | 'no_database' | 'no_user_table' | 'no_admin_user' | 'role_taken' | 'no_such_user' | 'no_such_role' | 'no_such_object'
+  | 'console_admin' | 'console_admin_role' | 'engine_refused' | 'engine_unavailable'
+  // the modern API (/api/auth, /api/organizations, /api/v2)
+  | 'invalid_credentials' | 'ambiguous_login' | 'validation_failed' | 'registration_disabled' | 'mock_mode' | 'registration_closed'
+  | 'login_reserved' | 'login_taken' | 'registration_failed' | 'token_invalid' | 'token_expired' | 'wrong_token_type'
+  | 'session_revoked' | 'refresh_token_reused' | 'session_ended' | 'mock_token' | 'organization_not_found' | 'name_taken'
+  | 'template_unusable' | 'backup_running' | 'database_busy' | 'not_acceptable' | 'unsupported_media_type' | 'invalid_document'
+  | 'type_mismatch' | 'invalid_parameter' | 'object_not_found' | 'unknown_attribute' | 'invalid_value' | 'type_required'
+  | 'invalid_type' | 'duplicate' | 'refused' | 'invalid_filter' | 'unsupported_sort' | 'invalid_sort' | 'id_mismatch'
+  | 'type_not_found' | 'conflict';
+
+/** Codes of a field's problem (`fieldCodes`), translated like the answer's code (server/config/field-codes.ts). */
+export type { FieldCode, FieldMessageCode } from '../../config/field-codes.js';
+
+/** Values a message code's text names, e.g. {"name": "crm"} for "no database named {name}". */
+export type MessageParams = Record<string, string | number>;
+
 export interface AdminError {
-  error: { code: string; message: string; fields?: Record<string, string> };
+  error: { code: MessageCode; message: string; params?: MessageParams; fields?: Record<string, string>; fieldCodes?: Record<string, FieldCode> };
 }
 
 // GET /api/admin/setup → SetupStatus (no auth)

@@ -26,7 +26,7 @@ function invalidRequest(message: string, details?: Record<string, string>): Http
 }
 
 function noSuchDatabase(db: string): HttpError {
-  return new HttpError(404, `no database named "${db}"`, 'not_found');
+  return new HttpError(404, `no database named "${db}"`, 'database_not_found', { params: { name: db } });
 }
 
 /** JSON {rows, replace?} or CSV (Content-Type text/csv, `?replace=true`) -> validated rows. */
@@ -83,7 +83,7 @@ export function bindDatabaseRoutes(routes: AdminRoutes, ctx: AdminContext): void
       // a template without a user table or an admin role: nothing was kept
       if (err instanceof UserWriteError) throw new HttpError(422, err.message, 'invalid_template', { details: { template: err.message } });
       if (err instanceof DatabaseExistsError || err instanceof DatabaseBusyError) {
-        throw new HttpError(409, `the database "${check.name}" already exists`, 'exists', { details: { name: 'already exists' } });
+        throw new HttpError(409, `the database "${check.name}" already exists`, 'exists', { details: { name: 'already exists' }, params: { name: check.name }, fieldCodes: { name: { code: 'exists' } } });
       }
       throw err;
     }

@@ -40,7 +40,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 
 function dbParam(req: Request): string {
   const db = String(req.params.db).toLowerCase();
-  if (!isRoutableDbName(db)) throw new HttpError(404, `no database named "${db}"`, 'no_database', { details: { db } });
+  if (!isRoutableDbName(db)) throw new HttpError(404, `no database named "${db}"`, 'no_database', { details: { db }, params: { db } });
   return db;
 }
 
@@ -63,7 +63,7 @@ async function run<T>(work: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof DbUsersError) {
       const status = err.code === 'engine_refused' && err.params.status === '403' ? 403 : STATUS[err.code];
-      throw new HttpError(status, err.message, err.code, { details: err.params });
+      throw new HttpError(status, err.message, err.code, { details: err.params, params: err.params });
     }
     throw err;
   }

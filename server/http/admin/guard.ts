@@ -64,7 +64,7 @@ export function baseGuard(getAllowList: () => IpAllowList): RequestHandler {
       return;
     }
     if (!['GET', 'HEAD'].includes(req.method) && req.get(ADMIN_CSRF_HEADER) !== ADMIN_CSRF_VALUE) {
-      sendError(res, 'admin', new HttpError(403, `state-changing requests need the header ${ADMIN_CSRF_HEADER}: ${ADMIN_CSRF_VALUE}`, 'csrf'));
+      sendError(res, 'admin', new HttpError(403, `state-changing requests need the header ${ADMIN_CSRF_HEADER}: ${ADMIN_CSRF_VALUE}`, 'csrf', { params: { header: `${ADMIN_CSRF_HEADER}: ${ADMIN_CSRF_VALUE}` } }));
       return;
     }
     next();
@@ -93,7 +93,7 @@ export function requireAdmin(getAppliance: () => ApplianceStore | null, offline?
     }
     const appliance = getAppliance();
     if (!appliance) {
-      sendError(res, 'admin', new HttpError(503, 'the database is not available; admin sessions cannot be checked', 'store_unavailable'));
+      sendError(res, 'admin', new HttpError(503, 'the database is not available; admin sessions cannot be checked', 'store_unavailable', { params: { detail: 'sessions' } }));
       return;
     }
     if (!(await sessionValid(appliance, token))) {

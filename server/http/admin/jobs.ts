@@ -13,7 +13,7 @@ export async function startJob(ctx: AdminContext, res: Response, name: string, p
     job = await ctx.deps.jobs.runNow(name, params);
   } catch (err) {
     if (err instanceof JobBusyError) throw new HttpError(409, err.message, 'job_running');
-    if (err instanceof UnknownJobError) throw new HttpError(404, err.message, 'not_found');
+    if (err instanceof UnknownJobError) throw new HttpError(404, err.message, 'unknown_job');
     throw err;
   }
   res.status(202).json({ job });
@@ -28,15 +28,15 @@ export function bindJobRoutes(routes: AdminRoutes, ctx: AdminContext): void {
 
   const progress: RequestHandler = async (req, res) => {
     const job = await jobs.get(String(req.params.id));
-    if (!job) throw new HttpError(404, 'no such job run', 'not_found');
+    if (!job) throw new HttpError(404, 'no such job run', 'job_not_found');
     res.json(job);
   };
 
   const run: RequestHandler = async (req, res) => {
     const name = String(req.params.name);
-    if (name === RESTORE_JOB) throw new HttpError(400, 'a restore needs a backup: POST /api/admin/backups/{id}/restore', 'invalid_request');
+    if (name === RESTORE_JOB) throw new HttpError(400, 'a restore needs a backup: POST /api/admin/backups/{id}/restore', 'restore_needs_backup');
     if (jobs.names().includes(name) && !jobs.runnable(name)) {
-      throw new HttpError(400, `the job "${name}" needs parameters; the console page it belongs to starts it`, 'invalid_request');
+      throw new HttpError(400, `the job "${name}" needs parameters; the console page it belongs to starts it`, 'job_needs_parameters', { params: { name } });
     }
     await startJob(ctx, res, name);
   };

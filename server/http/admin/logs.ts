@@ -96,7 +96,7 @@ export function bindLogRoutes(routes: AdminRoutes, logs: AdminLogs | null): LogR
     try {
       size = (await fs.stat(file)).size;
     } catch {
-      throw new HttpError(404, 'the log file does not exist yet', 'no_log_file');
+      throw new HttpError(404, 'the log file does not exist yet', 'log_file_missing');
     }
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file).replace(/"/g, '')}"`);

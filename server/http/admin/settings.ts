@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { adminExists } from '../../appliance/admin-account.js';
 import { applyLiveSettings, planSettingsChange, readSettings, validateSettings, writeSettings } from '../../appliance/settings.js';
+import { fieldCodesOf } from '../../config/field-codes.js';
 import { STORE_SETTINGS } from '../../appliance/store-move.js';
 import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
 import { HttpError, issueFields } from '../errors.js';
@@ -45,8 +46,10 @@ async function checkStoreChange(ctx: AdminContext, values: Record<string, unknow
     // the server and the credentials; the server creates a database that does not exist yet when it opens it
     const probe = await testMysqlConnection({ host, port, user, password, database: '' });
     if (!probe.ok) {
-      throw new HttpError(422, `the new database does not answer: ${probe.error ?? 'cannot connect'}`, 'invalid_settings', {
+      throw new HttpError(422, `the new database does not answer: ${probe.error ?? 'cannot connect'}`, 'store_unreachable', {
+        params: { reason: probe.error ?? 'no answer' },
         details: { [values.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DB_HOST']: `cannot connect: ${probe.error ?? 'no answer'}` },
+        fieldCodes: { [values.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DB_HOST']: { code: 'cannot_connect', params: { reason: probe.error ?? 'no answer' } } },
       });
     }
   }
@@ -55,7 +58,7 @@ async function checkStoreChange(ctx: AdminContext, values: Record<string, unknow
   const databases = store ? await store.listDatabases() : [];
   if (databases.length > 0) {
     throw new HttpError(409, `the ${databases.length} database(s) of this server stay where they are: move them to the new store, or confirm switching without them`, 'store_change', {
-      details: { databases: String(databases.length) },
+      details: { databases: String(databases.length) }, params: { count: databases.length },
     });
   }
 }
@@ -77,7 +80,7 @@ export function bindSettingsRoutes(routes: AdminRoutes, ctx: AdminContext): void
     const store = deps.getStore();
     const exists = store ? await adminExists(store.appliance) : true;
     const outcome = await writeSettings(deps.settings, values, { adminExists: exists });
-    if (!outcome.ok) throw new HttpError(422, 'some settings are not valid', 'invalid_settings', { details: outcome.fields });
+    if (!outcome.ok) throw new HttpError(422, 'some settings are not valid', 'invalid_settings', { details: outcome.fields, fieldCodes: fieldCodesOf(outcome.fields) });
     await applyLiveSettings(deps.settings, outcome.changed, { backupPolicy: deps.backupPolicy, jobs: deps.jobs });
     if (outcome.restartRequired) ctx.restart.pending = true;
     deps.logger.info({ keys: outcome.changed }, 'settings saved from the console');

@@ -10,6 +10,7 @@ import { completeSetup, SetupError, setupRequestSchema } from '../../appliance/s
 import { lanUrls } from '../../config/net.js';
 import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
 import type { Store } from '../../storage/types.js';
+import { fieldCodesOf } from '../../config/field-codes.js';
 import { HttpError, issueFields } from '../errors.js';
 import type { AdminContext, AdminRoutes } from './context.js';
 import type { SetupResponse, SetupStatus } from './contract.js';
@@ -60,7 +61,9 @@ export function bindSetupRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     try {
       outcome = await completeSetup({ config: deps.config, settings: deps.settings, store, templatesDir: ctx.templatesDir, logger: deps.logger }, parsed.data);
     } catch (err) {
-      if (err instanceof SetupError) throw new HttpError(err.code === 'already_set_up' ? 409 : 422, err.message, err.code, { details: err.fields });
+      if (err instanceof SetupError) {
+        throw new HttpError(err.code === 'already_set_up' ? 409 : 422, err.message, err.code, { details: err.fields, ...(err.fields ? { fieldCodes: fieldCodesOf(err.fields) } : {}) });
+      }
       throw err;
     }
     if (outcome.restartRequired) ctx.restart.pending = true;

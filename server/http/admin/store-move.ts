@@ -38,7 +38,7 @@ export function bindStoreMoveRoutes(routes: AdminRoutes, ctx: AdminContext): voi
     const request = parsed.data;
     const fixed = storeChosenInEnvironment(deps.settings.env ?? process.env);
     if (fixed.length > 0) {
-      throw new HttpError(409, `${fixed.join(', ')} set in the server's environment choose the store; change them there instead`, 'set_in_environment');
+      throw new HttpError(409, `${fixed.join(', ')} set in the server's environment choose the store; change them there instead`, 'set_in_environment', { params: { keys: fixed.join(', ') } });
     }
     let target: StoreTarget;
     if (request.driver === 'embedded') {
@@ -47,7 +47,7 @@ export function bindStoreMoveRoutes(routes: AdminRoutes, ctx: AdminContext): voi
       const { host, port, user, password, database } = request;
       // the server and the credentials; a database that does not exist yet is created by the move
       const probe = await testMysqlConnection({ host, port, user, password, database: '' });
-      if (!probe.ok) throw new HttpError(422, probe.error ?? 'cannot connect to MySQL', 'unreachable', { details: { host: probe.error ?? 'cannot connect' } });
+      if (!probe.ok) throw new HttpError(422, probe.error ?? 'cannot connect to MySQL', 'unreachable', { details: { host: probe.error ?? 'cannot connect' }, params: { reason: probe.error ?? 'no answer' } });
       target = mysqlTarget({ host, port, user, password, database, charset: deps.config.DB_CHARSET });
     }
     if (!deps.storeTarget) throw new HttpError(501, 'this server cannot move its data', 'unsupported');

@@ -74,12 +74,12 @@ export function createAuthRouter(services: ApiServices): Router {
       return ok(res, session);
     } catch (err) {
       if (err instanceof EngineCallError) {
-        if (err.status === 404) throw new HttpError(404, `Database "${db}" not found`, 'database_not_found');
+        if (err.status === 404) throw new HttpError(404, `Database "${db}" not found`, 'database_not_found', { params: { name: db } });
         if (err.status === 409) throw new HttpError(409, 'Several users have this login; ask the administrator', 'ambiguous_login');
         if (err.status === 429) {
           // the engine's own (per-process) throttle of the legacy login
           const seconds = Number(/(\d+)/.exec(err.message)?.[1] ?? 60);
-          throw new HttpError(429, `Too many failed logins for "${login}"; try again in ${seconds} s`, 'too_many_attempts', { headers: { 'Retry-After': String(seconds) } });
+          throw new HttpError(429, `Too many failed logins for "${login}"; try again in ${seconds} s`, 'too_many_attempts', { headers: { 'Retry-After': String(seconds) }, params: { login, seconds } });
         }
         await services.throttle.recordFailure(db, login, address);
         req.log?.info({ db, login, address }, 'api login failed');
@@ -100,11 +100,11 @@ export function createAuthRouter(services: ApiServices): Router {
     const body = parsed.data;
     const db = (body.database ?? config.DEFAULT_DATABASE).toLowerCase();
     if (db !== config.DEFAULT_DATABASE.toLowerCase()) {
-      throw new HttpError(403, `Registration is only open on the default database "${config.DEFAULT_DATABASE}"`, 'registration_closed');
+      throw new HttpError(403, `Registration is only open on the default database "${config.DEFAULT_DATABASE}"`, 'registration_closed', { params: { name: config.DEFAULT_DATABASE } });
     }
     const login = body.login.toLowerCase();
     if (RESERVED_LOGINS.has(login) || login === db) {
-      throw new HttpError(422, `The login "${login}" is reserved`, 'login_reserved', { details: { login: 'reserved' } });
+      throw new HttpError(422, `The login "${login}" is reserved`, 'login_reserved', { details: { login: 'reserved' }, params: { login } });
     }
     const problems = passwordProblems(body.password, login);
     if (problems.length) throw new HttpError(422, problems.join(' '), 'weak_password', { details: { password: problems.join(' ') } });
@@ -114,12 +114,12 @@ export function createAuthRouter(services: ApiServices): Router {
       if (await ensureDefaultDatabase(services.databases(), { name: db, templates: config.INTEGRAM_TEMPLATES })) {
         req.log?.info({ database: db }, 'default database created for the first registration');
       }
-      if (!(await store.databaseExists(db))) throw new HttpError(503, `The database "${db}" could not be created; try again`, 'database_unavailable');
+      if (!(await store.databaseExists(db))) throw new HttpError(503, `The database "${db}" could not be created; try again`, 'database_unavailable', { params: { name: db } });
     }
     try {
       await services.ops.insertUser(db, { login, password: body.password, email: body.email, roleName: 'user' });
     } catch (err) {
-      if (err instanceof EngineCallError && err.status === 409) throw new HttpError(409, `The login "${login}" is taken`, 'login_taken');
+      if (err instanceof EngineCallError && err.status === 409) throw new HttpError(409, `The login "${login}" is taken`, 'login_taken', { params: { login } });
       if (err instanceof EngineCallError) throw new HttpError(err.status, err.message, 'registration_failed');
       throw err;
     }
@@ -152,10 +152,10 @@ export function createAuthRouter(services: ApiServices): Router {
   }));
 
   router.all(['/login', '/register', '/refresh', '/logout', '/me'], (req) => {
-    throw new HttpError(405, `${req.method} is not allowed here`, 'method_not_allowed');
+    throw new HttpError(405, `${req.method} is not allowed here`, 'method_not_allowed', { params: { method: req.method } });
   });
   router.use((req) => {
-    throw new HttpError(404, `Not found: ${req.method} /api/auth${req.path}`, 'not_found');
+    throw new HttpError(404, `Not found: ${req.method} /api/auth${req.path}`, 'not_found', { params: { method: req.method, path: `/api/auth${req.path}` } });
   });
   return router;
 }

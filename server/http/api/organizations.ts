@@ -68,7 +68,7 @@ export function createOrganizationsRouter(services: ApiServices): Router {
     const name = check.name;
     const template = (body.template ?? 'ru').toLowerCase();
     if (!allowedTemplates.includes(template)) {
-      throw new HttpError(422, `Unknown template "${template}"; offered: ${allowedTemplates.join(', ')}`, 'invalid_template', { details: { template: 'unknown' } });
+      throw new HttpError(422, `Unknown template "${template}"; offered: ${allowedTemplates.join(', ')}`, 'invalid_template', { details: { template: 'unknown' }, params: { template, offered: allowedTemplates.join(', ') } });
     }
     if (body.password !== undefined) {
       const problems = passwordProblems(body.password, who.login);
@@ -80,7 +80,7 @@ export function createOrganizationsRouter(services: ApiServices): Router {
     } catch (err) {
       if (err instanceof TemplateError) throw new HttpError(422, err.message, 'invalid_template');
       if (err instanceof DatabaseExistsError || err instanceof DatabaseBusyError) {
-        throw new HttpError(409, `The name "${name}" is already taken`, 'name_taken', { details: { name: 'taken' } });
+        throw new HttpError(409, `The name "${name}" is already taken`, 'name_taken', { details: { name: 'taken' }, params: { name } });
       }
       if (err instanceof UserWriteError) throw new HttpError(err.status === 409 ? 409 : 422, err.message, 'template_unusable');
       throw err;
@@ -104,7 +104,7 @@ export function createOrganizationsRouter(services: ApiServices): Router {
     const doc = await ownedOrganization(services, req.apiCaller!, String(req.params.id));
     const parsed = organizationDelete.safeParse(req.body ?? {});
     if (!parsed.success || parsed.data.confirm.toLowerCase() !== doc.id) {
-      throw new HttpError(400, `To delete, send {"confirm": "${doc.id}"}; a backup is taken first`, 'confirmation_required');
+      throw new HttpError(400, `To delete, send {"confirm": "${doc.id}"}; a backup is taken first`, 'confirmation_required', { params: { id: doc.id } });
     }
     let backup: { backupId: string };
     try {
@@ -125,7 +125,7 @@ export function createOrganizationsRouter(services: ApiServices): Router {
   }));
 
   router.use((req) => {
-    throw new HttpError(404, `Not found: ${req.method} ${req.baseUrl}${req.path}`, 'not_found');
+    throw new HttpError(404, `Not found: ${req.method} ${req.baseUrl}${req.path}`, 'not_found', { params: { method: req.method, path: `${req.baseUrl}${req.path}` } });
   });
   return router;
 }

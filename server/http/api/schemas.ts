@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { issueFields } from '../errors.js';
+import { MESSAGE_CODES } from '../message-codes.js';
 
 /** A database (tenant) name as the legacy routing rule allows it. */
 export const databaseName = z.string().regex(/^[A-Za-z0-9_]{1,15}$/, { error: 'a database name is 1 to 15 letters, digits or underscores' });
@@ -16,7 +17,8 @@ export const databaseName = z.string().regex(/^[A-Za-z0-9_]{1,15}$/, { error: 'a
 export const errorEnvelope = z.object({
   success: z.literal(false),
   error: z.string().describe('What went wrong, in words a person can act on'),
-  code: z.string().optional().describe('Stable machine-readable code, e.g. invalid_credentials'),
+  code: z.enum(MESSAGE_CODES).describe('Stable machine-readable code, e.g. invalid_credentials (docs/messages.md)'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe('The values the message names, for a text in another language'),
   details: z.record(z.string(), z.string()).optional().describe('Per-field problems of a rejected body'),
 });
 

@@ -5,11 +5,21 @@
  */
 import { z } from 'zod';
 import type {
-  ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult, DbRole, DbUser, GrantObject, RoleGrant, RoleGrants, WorkspaceSession,
+  AdminError, ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult, DbRole, DbUser, GrantObject, RoleGrant, RoleGrants, WorkspaceSession,
 } from '../admin/contract.js';
+import { FIELD_MESSAGE_CODES, MESSAGE_CODES } from '../message-codes.js';
 
+const messageParams = z.record(z.string(), z.union([z.string(), z.number()]))
+  .describe('the values the code\'s text names (docs/messages.md)');
+export const fieldCode = z.object({ code: z.enum(FIELD_MESSAGE_CODES), params: messageParams.optional() });
 export const adminError = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+  error: z.object({
+    code: z.enum(MESSAGE_CODES).describe('stable code of the message; the console shows its text in the chosen language (docs/messages.md)'),
+    message: z.string().describe('the message in English, for scripts and logs'),
+    params: messageParams.optional(),
+    fields: z.record(z.string(), z.string()).optional(),
+    fieldCodes: z.record(z.string(), fieldCode).optional(),
+  }),
 });
 
 export const setupStatus = z.object({
@@ -34,7 +44,7 @@ export const settingField = z.object({
 });
 export const settingsView = z.object({ envFile: z.string(), fields: z.array(settingField) });
 export const settingsUpdate = z.object({ values: z.record(z.string(), z.string().nullable()) });
-export const validationResult = z.object({ ok: z.boolean(), fields: z.record(z.string(), z.string()) });
+export const validationResult = z.object({ ok: z.boolean(), fields: z.record(z.string(), z.string()), codes: z.record(z.string(), fieldCode) });
 export const settingsWriteResult = z.object({ ok: z.literal(true), restartRequired: z.boolean() });
 
 export const mysqlTestRequest = z.object({ host: z.string(), port: z.number().int(), user: z.string(), password: z.string(), database: z.string() });
@@ -135,6 +145,7 @@ const agreement = {
   database: true as Same<z.infer<typeof databaseInfoAdmin>, DatabaseInfo>,
   status: true as Same<z.infer<typeof serverStatus>, ServerStatus>,
   update: true as Same<z.infer<typeof updateStatus>, UpdateStatus>,
+  error: true as Same<z.infer<typeof adminError>, AdminError>,
   point: true as Same<z.infer<typeof historyPoint>, HistoryPoint>,
   history: true as Same<z.infer<typeof healthHistory>, HealthHistory>,
   session: true as Same<z.infer<typeof activeSession>, ActiveSession>,

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import * as api from '../api/schemas.js';
 import * as admin from './admin-schemas.js';
 import { LEGACY_ACTIONS, legacyError, type LegacyField } from './legacy-actions.js';
+import { MESSAGE_CODES } from '../message-codes.js';
 
 const JSONAPI = 'application/vnd.api+json';
 
@@ -23,8 +24,9 @@ function jsonapi(schema: z.ZodType, description: string) {
 // JSON:API shapes
 // ---------------------------------------------------------------------------
 const jsonapiError = z.object({
-  status: z.string(), code: z.string(), title: z.string(), detail: z.string(),
+  status: z.string(), code: z.enum(MESSAGE_CODES).describe('stable code (docs/messages.md)'), title: z.string(), detail: z.string(),
   source: z.object({ pointer: z.string().optional(), parameter: z.string().optional(), header: z.string().optional() }).optional(),
+  meta: z.object({ params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional().describe('the values the detail names'),
 });
 const jsonapiErrors = z.object({ jsonapi: z.object({ version: z.string() }).optional(), errors: z.array(jsonapiError) });
 const relationshipOne = z.object({ data: z.object({ type: z.string(), id: z.string() }).nullable() });

@@ -103,7 +103,8 @@ LOG_LEVEL=debug
     h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const token = await createAdminAndLogin(h);
     const bad = { values: { PORT: 'eighty', LOG_LEVEL: 'loud', NO_SUCH_SETTING: 'x', SMTP_HOST: 'smtp.example', SERVER_NAME: 'changed.example' } };
-    const validate = await call<{ ok: boolean; fields: Record<string, string> }>(h, 'POST', '/settings/validate', { token, body: bad });
+    type Coded = Record<string, { code: string; params?: Record<string, string | number> }>;
+    const validate = await call<{ ok: boolean; fields: Record<string, string>; codes: Coded }>(h, 'POST', '/settings/validate', { token, body: bad });
     expect(validate.status).toBe(200);
     expect(validate.body.ok).toBe(false);
     expect(validate.body.fields.PORT).toMatch(/whole number/);
@@ -111,15 +112,20 @@ LOG_LEVEL=debug
     expect(validate.body.fields.NO_SUCH_SETTING).toBe('unknown setting');
     expect(validate.body.fields.SMTP_HOST).toBe('unknown setting');
     expect(validate.body.fields.SERVER_NAME).toBeUndefined();
+    // the same problems as codes the console says in its language
+    expect(validate.body.codes.PORT).toEqual({ code: 'expected_whole_number' });
+    expect(validate.body.codes.NO_SUCH_SETTING).toEqual({ code: 'unknown_setting' });
+    expect(validate.body.codes.LOG_LEVEL.code).toBe('expected_choice');
 
-    const put = await call<{ error: { code: string; fields: Record<string, string> } }>(h, 'PUT', '/settings', { token, body: bad });
+    const put = await call<{ error: { code: string; fields: Record<string, string>; fieldCodes: Coded } }>(h, 'PUT', '/settings', { token, body: bad });
     expect(put.status).toBe(422);
     expect(put.body.error.code).toBe('invalid_settings');
     expect(put.body.error.fields.PORT).toBeTruthy();
+    expect(put.body.error.fieldCodes.PORT).toEqual({ code: 'expected_whole_number' });
     expect(readFileSync(h.envFile, 'utf8')).toBe(ENV_TEXT);
 
     const good = await call<{ ok: boolean; fields: Record<string, string> }>(h, 'POST', '/settings/validate', { token, body: { values: { PORT: '9090' } } });
-    expect(good.body).toEqual({ ok: true, fields: {} });
+    expect(good.body).toEqual({ ok: true, fields: {}, codes: {} });
     expect(readFileSync(h.envFile, 'utf8')).toBe(ENV_TEXT);
   });
 
@@ -161,7 +167,8 @@ describe('LAN mode needs an admin password', () => {
     const without = await validateSettings(ctx, { HOST: '0.0.0.0' }, { adminExists: false });
     expect(without.ok).toBe(false);
     expect(without.fields.HOST).toMatch(/admin password/);
+    expect(without.codes.HOST).toEqual({ code: 'lan_needs_password', params: { host: '0.0.0.0' } });
     const withAdmin = await validateSettings(ctx, { HOST: '0.0.0.0' }, { adminExists: true });
-    expect(withAdmin).toEqual({ ok: true, fields: {} });
+    expect(withAdmin).toEqual({ ok: true, fields: {}, codes: {} });
   });
 });

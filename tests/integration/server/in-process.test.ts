@@ -110,7 +110,7 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
   it('answers a bug with 500, the request id and no stack trace, and logs the detail', async () => {
     const res = await getJson<{ error: string }>(`${url}/api/boom`, { headers: { 'X-Request-Id': 'bug-1' } });
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'Internal server error (request id bug-1)' });
+    expect(res.body).toEqual({ error: 'Internal server error (request id bug-1)', code: 'internal', params: { requestId: 'bug-1' } });
     const logged = booted.logs.ring.recent({ q: 'bug-1', level: 'error' });
     expect(logged.some((line) => line.msg === 'unhandled error' && JSON.stringify(line).includes('kaboom'))).toBe(true);
   });
@@ -122,7 +122,7 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
     const down = await getJson(`${url}/api/db-down`);
     expect(down.status).toBe(503);
     // the same answer as the store gate gives once the handle knows
-    expect(down.body).toEqual({ error: 'Database unavailable: connection refused', code: 'database_unavailable' });
+    expect(down.body).toEqual({ error: 'Database unavailable: connection refused', code: 'database_unavailable', params: { reason: 'connection refused' } });
     expect(down.headers.get('retry-after')).toBe('5');
     // the handle was told, pinged the (healthy) store again and is connected once more
     for (let i = 0; i < 50 && !booted.storeHandle.status().connected; i++) await new Promise((r) => setTimeout(r, 50));
@@ -193,7 +193,7 @@ describe('while the store is still opening', () => {
       expect(starting.body.database).toMatchObject({ connected: false, reason: 'starting' });
       const api = await getJson(`${booted.url}/api/anything`);
       expect(api.status).toBe(503);
-      expect(api.body).toEqual({ error: 'Database unavailable: starting', code: 'database_unavailable' });
+      expect(api.body).toEqual({ error: 'Database unavailable: starting', code: 'database_unavailable', params: { reason: 'starting' } });
 
       letOpen();
       expect(await booted.storeHandle.ready(60_000)).not.toBeNull();
@@ -202,7 +202,7 @@ describe('while the store is still opening', () => {
       const missing = await getJson(`${booted.url}/api/anything`);
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(missing.body).toEqual({ error: 'Not found: GET /api/anything', code: 'not_found' });
+      expect(missing.body).toEqual({ error: 'Not found: GET /api/anything', code: 'not_found', params: { method: 'GET', path: '/api/anything' } });
     } finally {
       letOpen();
       await server.close();

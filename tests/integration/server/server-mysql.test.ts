@@ -74,7 +74,7 @@ describe('MySQL configured but unreachable', () => {
     for (const route of ['/api/auth/login', '/my/object/18', '/api/my/object/18', '/no/such/route']) {
       const res = await getJson(`${server.url}${route}`);
       expect(res.status, route).toBe(503);
-      expect(res.body, route).toEqual({ error: 'Database unavailable: connection refused', code: 'database_unavailable' });
+      expect(res.body, route).toEqual({ error: 'Database unavailable: connection refused', code: 'database_unavailable', params: { reason: 'connection refused' } });
       expect(res.headers.get('retry-after')).toBe('5');
     }
   });

@@ -120,7 +120,7 @@ describe('server process on the embedded store', { timeout: 120_000 }, () => {
     // the modern API and everything but the legacy URL API: the app's parsers
     const bad = await getJson(`${server.url}/api/v2/integram/anything`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":' });
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ error: 'The request body is not valid JSON' });
+    expect(bad.body).toEqual({ error: 'The request body is not valid JSON', code: 'invalid_json' });
     const big = await getJson(`${server.url}/api/v2/integram/anything`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `a=${'x'.repeat(100_000)}` });
     expect(big.status).toBe(413);
     expect(String((big.body as { error: string }).error)).toMatch(/too large/);
