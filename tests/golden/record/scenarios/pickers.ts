@@ -6,14 +6,13 @@
  * F_U absent (the root), a parent with and without columns, F_U=0.
  */
 import type { Scenario } from '../run.js';
+import { schemaCalls } from './schema-calls.js';
 
 const scenario: Scenario = {
   tenant: 'sbpik',
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
-    const type = async (key: string, val: string, base: number) => rec.idOf(await rec.call(`type_${key}`, 'POST', '/_d_new?JSON', { form: { val, t: base } }), key);
-    const column = async (key: string, table: number, t: number) =>
-      rec.idOf(await rec.call(`column_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
+    const { type, column } = schemaCalls(rec);
     const city = await type('city', 'Город', 3);
     const client = await type('client', 'клиент', 3);
     const order = await type('order', 'Заказ', 3);

@@ -4,18 +4,16 @@
  * Run on a tenant with a few tables of every kind, as the admin and as a user whose role grants nothing.
  */
 import type { Scenario } from '../run.js';
+import { schemaCalls } from './schema-calls.js';
+import { NO_USER_DEFAULTS } from './grants-nonadmin.js';
 
-/** the user table's columns with defaults, sent empty so that no default is written */
-const NO_USER_DEFAULTS = Object.fromEntries([30, 33, 40, 41, 124, 125, 130, 156, 271, 300].map((t) => [`t${t}`, '']));
 
 const scenario: Scenario = {
   tenant: 'rcols',
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
     await rec.call('rep_cols_bootstrap', 'GET', '/rep_cols?JSON');
-    const type = async (key: string, val: string, base: number) => rec.idOf(await rec.call(`type_${key}`, 'POST', '/_d_new?JSON', { form: { val, t: base } }), key);
-    const column = async (key: string, table: number, t: number) =>
-      rec.idOf(await rec.call(`column_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
+    const { type, column } = schemaCalls(rec);
     const city = await type('city', 'Город', 3);
     const client = await type('client', 'клиент', 3);
     const order = await type('order', 'Заказ', 3);

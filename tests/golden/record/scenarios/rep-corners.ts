@@ -5,6 +5,7 @@
  * negative sort priorities, a stored LIMIT offset,n, FR_/TO_ on dates and numbers, empty results,
  * NULLs (records without a reference or a cell), the if-empty value (113) and request parameters.
  */
+import { schemaCalls } from './schema-calls.js';
 import type { Recorder } from '../recorder.js';
 import type { Scenario } from '../run.js';
 import { addReportMetadata } from './report-echo.js';
@@ -33,7 +34,7 @@ const scenario: Scenario = {
   prepare: (oracle, tenant) => addReportMetadata(oracle, tenant, true),
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
-    const type = async (key: string, val: string, base: number) => rec.idOf(await rec.call(`d_new_${key}`, 'POST', '/_d_new?JSON', { form: { val, t: base } }), key);
+    const { type } = schemaCalls(rec, 'd_new_');
     const req = async (key: string, table: number, t: number) => rec.idOf(await rec.call(`d_req_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
     const ref = async (key: string, target: number) => rec.idOf(await rec.call(`d_ref_${key}`, 'POST', `/_d_ref/${target}?JSON`, { form: {} }), key);
     const country = await type('country', 'Country', 3);

@@ -5,6 +5,7 @@
  * (columns over sources he may not read, a filter and an order on a BARRED column, a report over a
  * table he may not read, a grouped report with a function-result filter).
  */
+import { schemaCalls } from './schema-calls.js';
 import type { Scenario } from '../run.js';
 import { grantRecords, NO_USER_DEFAULTS } from './grants-nonadmin.js';
 import { addReportMetadata } from './report-echo.js';
@@ -26,7 +27,7 @@ const scenario: Scenario = {
   },
   async run(rec, oracle) {
     await rec.login('admin_login', 'tester', 'tester-pass-1');
-    const type = async (key: string, val: string, base: number) => rec.idOf(await rec.call(`d_new_${key}`, 'POST', '/_d_new?JSON', { form: { val, t: base } }), key);
+    const { type } = schemaCalls(rec, 'd_new_');
     const req = async (key: string, table: number, t: number) => rec.idOf(await rec.call(`d_req_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
     const ref = async (key: string, target: number) => rec.idOf(await rec.call(`d_ref_${key}`, 'POST', `/_d_ref/${target}?JSON`, { form: {} }), key);
     const client = await type('client', 'Client', 3);

@@ -4,14 +4,13 @@
  * order (by value, equal values by id). Every JSON shape, a count, paging, a filter, an explicit order.
  */
 import type { Scenario } from '../run.js';
+import { schemaCalls } from './schema-calls.js';
 
 const scenario: Scenario = {
   tenant: 'sbsall',
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
-    const type = async (key: string, val: string, base: number) => rec.idOf(await rec.call(`type_${key}`, 'POST', '/_d_new?JSON', { form: { val, t: base } }), key);
-    const column = async (key: string, table: number, t: number) =>
-      rec.idOf(await rec.call(`column_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
+    const { type, column } = schemaCalls(rec);
     const order = await type('order', 'Заказ', 3);
     const invoice = await type('invoice', 'Счёт', 3);
     const item = await type('item', 'Позиция', 3);
