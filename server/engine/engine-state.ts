@@ -42,7 +42,8 @@ export class EngineState {
     this.serverName = opts.serverName ?? '127.0.0.1';
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.logger = opts.logger;
-    this.metaTtlMs = opts.metaTtlMs ?? 2000;
+    // 1.5 s: another instance's change is seen within 2 s including the request that sees it
+    this.metaTtlMs = opts.metaTtlMs ?? 1500;
     this.activityIntervalMs = opts.activityIntervalMs ?? 5000;
     this.tokenTtlSeconds = opts.tokenTtlSeconds && opts.tokenTtlSeconds > 0 ? opts.tokenTtlSeconds : undefined;
     this.cookieExpireSeconds = opts.cookieExpireSeconds !== undefined && opts.cookieExpireSeconds >= 0 ? Math.trunc(opts.cookieExpireSeconds) : COOKIE_30_DAYS;

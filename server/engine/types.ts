@@ -111,7 +111,7 @@ export interface EngineOptions {
   serverName?: string;
   clock?: EngineClock;
   logger?: EngineLogger;
-  /** lifetime of cached metadata, sessions and db existence in ms (default 2000) */
+  /** lifetime of cached metadata, sessions and db existence in ms (default 1500) */
   metaTtlMs?: number;
   /**
    * TOKEN_TTL (docs/compatibility.md, "Deliberate differences"): when set, a token whose user has been inactive longer than this many
