@@ -8,6 +8,7 @@
  * default 10), next to a bare node:http server answering "ok". Prints req/s, p50, p99, the
  * ratio to the bare server and the server's resident memory; writes
  * tests/artifacts/bench-results.json and the results section of docs/benchmarks.md.
+ * `npm run bench -- --scale`: one and two instances behind nginx instead (scale.ts).
  *
  * Environment: BENCH_DURATION (s), BENCH_CONNECTIONS (32), BENCH_STORES ("mysql,pglite"),
  * BENCH_ITEMS (10000), BENCH_ORDERS (50000), BENCH_SKIP_BUILD=1 (use the existing dist/),
@@ -16,18 +17,18 @@
  * BENCH_CPU_PROF=<dir> (the measured server runs with `node --cpu-prof`,
  * profiles land in <dir>), TEST_MYSQL_URL.
  */
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseMysqlUrl } from '../../server/storage/index.js';
 import { LegacyClient } from '../support/bench-app.js';
-import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
-import { dropSchema } from '../support/stores.js';
+import { prepareData } from './prepare.js';
 import { ROOT, SERVER_ENTRY, coldStarts, median, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child, type ColdStart } from './processes.js';
-import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, bulkRecords, createSchema, startRows, withStore, type StoreSpec } from './seed.js';
+import { benchScenarios, cannon as cannonWith, drain, scenarioHeaders } from './scenarios.js';
+import { runScale } from './scale.js';
+import { DOCS_FILE, fmt, hostText, loadAverage, writeDocsSection } from './report.js';
+import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD } from './seed.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -36,11 +37,7 @@ const COUNTS = { items: Number(process.env.BENCH_ITEMS ?? 10_000), orders: Numbe
 const ONLY = process.env.BENCH_SCENARIOS ? new Set(process.env.BENCH_SCENARIOS.split(',').map((s) => s.trim())) : null;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
 const KEEP = process.env.BENCH_KEEP === '1';
-const SALT = 'bench-salt-not-a-secret';
 const RESULTS_FILE = path.join(ROOT, 'tests/artifacts/bench-results.json');
-const DOCS_FILE = path.join(ROOT, 'docs/benchmarks.md');
-const DOCS_BEGIN = '<!-- bench-results:begin -->';
-const DOCS_END = '<!-- bench-results:end -->';
 
 /** the targets on MySQL (docs/benchmarks.md, "Targets") (2-core machine, bare server ~30,000 req/s); PHP engine figures for context */
 const TARGETS: Record<string, { rps: number; ratio: number; p99?: number; php: number }> = {
@@ -53,14 +50,6 @@ const TARGETS: Record<string, { rps: number; ratio: number; p99?: number; php: n
 };
 const RSS_TARGET_MYSQL_IDLE = 120;
 const RSS_TARGET_PGLITE_ABOVE_ALONE = 80;
-
-interface Scenario {
-  name: string;
-  what: string;
-  method: 'GET' | 'POST';
-  path: string;
-  body?: string;
-}
 
 interface Row {
   store: string;
@@ -96,31 +85,10 @@ function startText(start: NonNullable<StoreResult['start']>): string {
   return `cold start on the seeded data (median of ${start.runs}): node dist/server/index.js answers /health after ${fmt(start.node.healthMs)} ms, ` +
     `its store is open after ${fmt(start.node.connectedMs)} ms; under the launcher of npm start ${fmt(start.launcher.healthMs)} / ${fmt(start.launcher.connectedMs)} ms`;
 }
-const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
-async function cannon(url: string, scenario: { method: 'GET' | 'POST'; body?: string }, headers: Record<string, string>): Promise<autocannon.Result> {
-  return autocannon({
-    url, connections: CONNECTIONS, duration: DURATION, pipelining: 1, timeout: 30, method: scenario.method, headers,
-    body: scenario.body,
-  });
-}
-
-function scenarios(schema: Awaited<ReturnType<typeof createSchema>>['schema'], xsrf: string): Scenario[] {
-  const { item, itemCols, order, orderCols } = schema;
-  return [
-    { name: 'list', what: `object/{order}?JSON_KV&LIMIT=20 (50,000 records, a reference column)`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=20` },
-    { name: 'filtered', what: `object/{order}?JSON_KV&LIMIT=0,100&F_{comment}=%abc%`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=0,100&F_${orderCols.comment}=%25abc%25` },
-    { name: 'list-items', what: `object/{item}?JSON_KV&LIMIT=20 (10,000 records, 5 columns)`, method: 'GET', path: `object/${item}?JSON_KV&LIMIT=20` },
-    { name: 'filtered-items', what: `object/{item}?JSON_KV&LIMIT=0,100&F_{code}=%abc%`, method: 'GET', path: `object/${item}?JSON_KV&LIMIT=0,100&F_${itemCols.code}=%25abc%25` },
-    { name: 'dict', what: 'dict?JSON', method: 'GET', path: 'dict?JSON' },
-    { name: 'metadata', what: 'metadata/{order}?JSON', method: 'GET', path: `metadata/${order}?JSON` },
-    {
-      name: '_m_new', what: `_m_new/{item}?JSON (POST, _xsrf, 2 cells)`, method: 'POST', path: `_m_new/${item}?JSON`,
-      body: new URLSearchParams({ _xsrf: xsrf, up: '1', [`t${item}`]: 'bench new', [`t${itemCols.code}`]: 'new-code' }).toString(),
-    },
-    { name: 'xsrf', what: 'xsrf?JSON', method: 'GET', path: 'xsrf?JSON' },
-  ];
-}
+const LOAD = { connections: CONNECTIONS, durationSeconds: DURATION };
+const cannon = (url: string, scenario: { method: 'GET' | 'POST'; body?: string }, headers: Record<string, string>): Promise<autocannon.Result> =>
+  cannonWith(url, scenario, headers, LOAD);
 
 /** MariaDB's global Questions counter (statements the server ran), null without MySQL */
 type QuestionCounter = () => Promise<number>;
@@ -138,60 +106,14 @@ async function questionCounter(databaseUrl: string): Promise<{ read: QuestionCou
   };
 }
 
-/**
- * Waits until the server has worked off the requests still queued when the load generator
- * stopped (a slow scenario can leave a backlog that would otherwise be charged to the next one).
- */
-async function drain(c: LegacyClient): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    const started = Date.now();
-    await c.get('xsrf?JSON').catch(() => undefined);
-    if (Date.now() - started < 200) return;
-    await sleep(500);
-  }
-}
-
-/** TEST_MYSQL_URL, or a throw-away MariaDB when mariadbd is installed; null: neither */
-async function mariadb(): Promise<Pick<Mariadb, 'url' | 'destroy'> | null> {
-  if (process.env.TEST_MYSQL_URL) return { url: process.env.TEST_MYSQL_URL, destroy: async () => undefined };
-  if (!findMariadbd()) return null;
-  log('starting a throw-away MariaDB (tests/support/start-mariadb.mjs)');
-  return startMariadb({ log });
-}
-
 async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<StoreResult | null> {
   const label = kind === 'mysql' ? 'MariaDB' : 'PGlite';
   log(`\n== ${label} ==`);
-  const db = kind === 'mysql' ? await mariadb() : null;
-  if (kind === 'mysql' && !db) {
-    log('MariaDB skipped: TEST_MYSQL_URL is not set and mariadbd is not installed (apt-get install mariadb-server)');
-    return null;
-  }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), `integram-bench-${kind}-`));
-  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: SALT, NODE_ENV: 'production' };
-  if (process.env.BENCH_LOG_LEVEL) env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL;
-  let spec: StoreSpec;
-  let databaseUrl: string | null = null;
-  if (db) {
-    databaseUrl = `${db.url.replace(/\/$/, '')}/bench_${randomBytes(4).toString('hex')}`;
-    env.DATABASE_URL = databaseUrl;
-    spec = { mysql: parseMysqlUrl(databaseUrl) };
-  } else {
-    spec = { pgliteDir: path.join(dataDir, 'pglite') };
-  }
+  const data = await prepareData(kind, { counts: COUNTS, log, keep: KEEP, logLevel: process.env.BENCH_LOG_LEVEL });
+  if (!data) return null;
+  const { env, dataDir, databaseUrl, schema, records } = data;
   let server: Child | null = null;
   try {
-    log('seeding: start state, schema through the API, then bulk records through the store');
-    await withStore(spec, (store) => store.importRows(BENCH_DB, startRows(SALT)));
-    server = await startServer(env, BENCH_DB);
-    const setup = new LegacyClient(server.url, BENCH_DB);
-    await setup.login(BENCH_LOGIN, BENCH_PASSWORD);
-    const { schema, samples } = await createSchema(setup);
-    await server.stop();
-    server = null;
-    const records = await withStore(spec, (store) => bulkRecords(store, schema, samples, COUNTS, log));
-
     // cold starts on the seeded data (60,000 records by default), before anything warms a cache
     let start: StoreResult['start'] = null;
     if (!ONLY || ONLY.has('start')) {
@@ -216,8 +138,7 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     server = await startServer(env, BENCH_DB, CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []);
     const c = new LegacyClient(server.url, BENCH_DB);
     await c.login(BENCH_LOGIN, BENCH_PASSWORD);
-    const headers = { 'X-Authorization': c.token };
-    const list = scenarios(schema, c.xsrf).filter((s) => !ONLY || ONLY.has(s.name));
+    const list = benchScenarios(schema, c.xsrf).filter((s) => !ONLY || ONLY.has(s.name));
     const sample: Record<string, string> = {};
     // SQL statements per request, counted on sequential requests after a warm-up (under load the
     // periodic work — session and metadata cache refreshes, pings — would blur a per-request figure)
@@ -225,7 +146,7 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     const sqlPerRequest = new Map<string, number>();
     for (const s of list) {
       const send = () => c.request(s.method, `/${BENCH_DB}/${s.path}`, {
-        headers: { ...headers, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) }, rawBody: s.body,
+        headers: scenarioHeaders(s, c.token), rawBody: s.body,
       });
       for (let i = 0; i < 10; i++) {
         const a = await send();
@@ -246,9 +167,7 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     const sampler = sampleRss(server.pid);
     const rows: Row[] = [];
     for (const s of list) {
-      const result = await cannon(`${server.url}/${BENCH_DB}/${s.path}`, s, {
-        ...headers, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-      });
+      const result = await cannon(`${server.url}/${BENCH_DB}/${s.path}`, s, scenarioHeaders(s, c.token));
       const requests = result.requests.total;
       const target = kind === 'mysql' ? (TARGETS[s.name] ?? null) : null;
       const rps = result.requests.average;
@@ -271,17 +190,10 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     return { store: label, rows, records, rss: { idle, underLoad, pgliteAlone }, rssPass, sample, start };
   } finally {
     await server?.stop();
-    if (KEEP) {
-      log(`kept (BENCH_KEEP=1): ${databaseUrl ?? dataDir}`);
-    } else {
-      if (databaseUrl) await dropSchema(parseMysqlUrl(databaseUrl)).catch(() => undefined);
-      await db?.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    await data.cleanup();
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const mark = (ok: boolean) => (ok ? 'pass' : 'FAIL');
 
@@ -334,24 +246,23 @@ function markdown(bare: { rps: number[]; p99: number }, stores: StoreResult[], s
   return lines.join('\n');
 }
 
-function writeDocs(section: string): void {
-  const block = `${DOCS_BEGIN}\n${section}\n${DOCS_END}`;
-  const current = existsSync(DOCS_FILE) ? readFileSync(DOCS_FILE, 'utf8') : '';
-  const begin = current.indexOf(DOCS_BEGIN);
-  const end = current.indexOf(DOCS_END);
-  const next = begin >= 0 && end > begin
-    ? current.slice(0, begin) + block + current.slice(end + DOCS_END.length)
-    : `${current || '# Benchmarks\n'}\n## Latest results\n\n${block}\n`;
-  writeFileSync(DOCS_FILE, next);
-}
-
-async function main(): Promise<void> {
-  const started = new Date();
-  log(`npm run bench: ${CONNECTIONS} connections, ${DURATION} s per scenario, stores ${STORES.join(', ')}; load average ${loadAverage()}`);
+function buildIfNeeded(): void {
   if (process.env.BENCH_SKIP_BUILD !== '1' || !existsSync(SERVER_ENTRY)) {
     log('building the server (npm run build:ts) ...');
     execFileSync('npm', ['run', 'build:ts'], { cwd: ROOT, stdio: 'inherit' });
   }
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  if (process.argv.includes('--scale')) {
+    log(`npm run bench -- --scale: one and two instances behind nginx on one MariaDB; ${CONNECTIONS} connections, ${DURATION} s per cell; load average ${loadAverage()}`);
+    buildIfNeeded();
+    await runScale({ counts: COUNTS, connections: CONNECTIONS, durationSeconds: DURATION, only: ONLY, keep: KEEP, log });
+    return;
+  }
+  log(`npm run bench: ${CONNECTIONS} connections, ${DURATION} s per scenario, stores ${STORES.join(', ')}; load average ${loadAverage()}`);
+  buildIfNeeded();
 
   const bare = await startBareServer();
   const bareBefore = await cannon(bare.url, { method: 'GET' }, {});
@@ -381,14 +292,14 @@ async function main(): Promise<void> {
     }
   }
   mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  const host = `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
+  const host = hostText();
   writeFileSync(RESULTS_FILE, `${JSON.stringify({
     started: started.toISOString(), host, connections: CONNECTIONS, durationSeconds: DURATION,
     bare: { rps: [bareBefore.requests.average, bareAfter.requests.average], mean: bareMean, p99: bareBefore.latency.p99 }, stores: results,
   }, null, 2)}\n`);
   // only a complete run (both stores, every scenario, the issue's data sizes) replaces the published figures
   const complete = !ONLY && results.length === 2 && !CPU_PROF_DIR && COUNTS.items === 10_000 && COUNTS.orders === 50_000 && DURATION >= 5;
-  if (complete) writeDocs(markdown({ rps: [bareBefore.requests.average, bareAfter.requests.average], p99: bareBefore.latency.p99 }, results, started, host));
+  if (complete) writeDocsSection('results', 'Latest results', markdown({ rps: [bareBefore.requests.average, bareAfter.requests.average], p99: bareBefore.latency.p99 }, results, started, host));
   log(`\nwritten: ${path.relative(ROOT, RESULTS_FILE)}${complete ? `, ${path.relative(ROOT, DOCS_FILE)} (results section)` : ' (a partial run leaves docs/benchmarks.md alone)'}`);
 }
 

@@ -31,7 +31,8 @@ function substitute(text: string, from: string, to: string): string {
   return text.split(from).join(to);
 }
 
-export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
+/** `workers`: nginx worker processes (the tests use 1; the benchmark uses `auto`, one per core, as a server would) */
+export async function startNginx(upstreamPorts: number[], workers: number | 'auto' = 1): Promise<Nginx> {
   if (!NGINX_BINARY) throw new Error('nginx is not installed (apt-get install nginx)');
   const work = makeTempDir('integram-nginx-');
   chmodSync(work, 0o755);
@@ -56,7 +57,7 @@ export async function startNginx(upstreamPorts: number[]): Promise<Nginx> {
   chmodSync(temp, 0o777);
   const main = path.join(work, 'nginx.conf');
   writeFileSync(main, [
-    'daemon off;', 'worker_processes 1;', `pid ${path.join(work, 'nginx.pid')};`, `error_log ${path.join(work, 'error.log')} warn;`,
+    'daemon off;', `worker_processes ${workers};`, `pid ${path.join(work, 'nginx.pid')};`, `error_log ${path.join(work, 'error.log')} warn;`,
     'events { worker_connections 1024; }',
     'http {', '  access_log off;',
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${temp}/${k};`),

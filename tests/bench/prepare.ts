@@ -1,0 +1,93 @@
+/**
+ * The benchmark's data on one store, prepared the same way for every kind of run (`npm run bench`,
+ * `--scale`): a throw-away MariaDB (or TEST_MYSQL_URL) or a PGlite folder, the start state, the
+ * schema created through the API by the compiled server, then the bulk records through the store.
+ * `env` is what a server process needs to open exactly that data.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseMysqlUrl } from '../../server/storage/index.js';
+import { LegacyClient } from '../support/bench-app.js';
+import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
+import { dropSchema } from '../support/stores.js';
+import { startServer } from './processes.js';
+import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, bulkRecords, createSchema, startRows, withStore, type BenchSchema, type StoreSpec } from './seed.js';
+
+export const BENCH_SALT = 'bench-salt-not-a-secret';
+
+export interface PreparedData {
+  kind: 'mysql' | 'pglite';
+  /** the server's environment for this data (DATA_DIR, AUTH_SALT, DATABASE_URL on MySQL) */
+  env: Record<string, string>;
+  spec: StoreSpec;
+  databaseUrl: string | null;
+  dataDir: string;
+  schema: BenchSchema;
+  records: { items: number; orders: number };
+  /** drops the schema / folder and the throw-away MariaDB (or says where they are with keep) */
+  cleanup(): Promise<void>;
+}
+
+/** TEST_MYSQL_URL, or a throw-away MariaDB when mariadbd is installed; null: neither */
+async function mariadb(log: (message: string) => void): Promise<Pick<Mariadb, 'url' | 'destroy'> | null> {
+  if (process.env.TEST_MYSQL_URL) return { url: process.env.TEST_MYSQL_URL, destroy: async () => undefined };
+  if (!findMariadbd()) return null;
+  log('starting a throw-away MariaDB (tests/support/start-mariadb.mjs)');
+  return startMariadb({ log });
+}
+
+/** null: MySQL was asked for and there is none (said in the log) */
+export async function prepareData(kind: 'mysql' | 'pglite', options: {
+  counts: { items: number; orders: number };
+  log: (message: string) => void;
+  keep?: boolean;
+  logLevel?: string;
+}): Promise<PreparedData | null> {
+  const { log } = options;
+  const db = kind === 'mysql' ? await mariadb(log) : null;
+  if (kind === 'mysql' && !db) {
+    log('MariaDB skipped: TEST_MYSQL_URL is not set and mariadbd is not installed (apt-get install mariadb-server)');
+    return null;
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `integram-bench-${kind}-`));
+  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: BENCH_SALT, NODE_ENV: 'production' };
+  if (options.logLevel) env.LOG_LEVEL = options.logLevel;
+  let spec: StoreSpec;
+  let databaseUrl: string | null = null;
+  if (db) {
+    databaseUrl = `${db.url.replace(/\/$/, '')}/bench_${randomBytes(4).toString('hex')}`;
+    env.DATABASE_URL = databaseUrl;
+    spec = { mysql: parseMysqlUrl(databaseUrl) };
+  } else {
+    spec = { pgliteDir: path.join(dataDir, 'pglite') };
+  }
+  const cleanup = async () => {
+    if (options.keep) {
+      log(`kept (BENCH_KEEP=1): ${databaseUrl ?? dataDir}`);
+      return;
+    }
+    if (databaseUrl) await dropSchema(parseMysqlUrl(databaseUrl)).catch(() => undefined);
+    await db?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    log('seeding: start state, schema through the API, then bulk records through the store');
+    await withStore(spec, (store) => store.importRows(BENCH_DB, startRows(BENCH_SALT)));
+    const server = await startServer(env, BENCH_DB);
+    let created: Awaited<ReturnType<typeof createSchema>>;
+    try {
+      const setup = new LegacyClient(server.url, BENCH_DB);
+      await setup.login(BENCH_LOGIN, BENCH_PASSWORD);
+      created = await createSchema(setup);
+    } finally {
+      await server.stop();
+    }
+    const records = await withStore(spec, (store) => bulkRecords(store, created.schema, created.samples, options.counts, log));
+    return { kind, env, spec, databaseUrl, dataDir, schema: created.schema, records, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

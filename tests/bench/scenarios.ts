@@ -1,0 +1,61 @@
+/**
+ * What the benchmarks send: the legacy API scenarios on the seeded schema, and one autocannon run
+ * (keep-alive, the same connections and duration for every row of a run).
+ */
+import autocannon from 'autocannon';
+import type { LegacyClient } from '../support/bench-app.js';
+import { sleep } from '../support/net.mjs';
+import type { BenchSchema } from './seed.js';
+
+export interface Scenario {
+  name: string;
+  what: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+export function benchScenarios(schema: BenchSchema, xsrf: string): Scenario[] {
+  const { item, itemCols, order, orderCols } = schema;
+  return [
+    { name: 'list', what: `object/{order}?JSON_KV&LIMIT=20 (50,000 records, a reference column)`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=20` },
+    { name: 'filtered', what: `object/{order}?JSON_KV&LIMIT=0,100&F_{comment}=%abc%`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=0,100&F_${orderCols.comment}=%25abc%25` },
+    { name: 'list-items', what: `object/{item}?JSON_KV&LIMIT=20 (10,000 records, 5 columns)`, method: 'GET', path: `object/${item}?JSON_KV&LIMIT=20` },
+    { name: 'filtered-items', what: `object/{item}?JSON_KV&LIMIT=0,100&F_{code}=%abc%`, method: 'GET', path: `object/${item}?JSON_KV&LIMIT=0,100&F_${itemCols.code}=%25abc%25` },
+    { name: 'dict', what: 'dict?JSON', method: 'GET', path: 'dict?JSON' },
+    { name: 'metadata', what: 'metadata/{order}?JSON', method: 'GET', path: `metadata/${order}?JSON` },
+    {
+      name: '_m_new', what: `_m_new/{item}?JSON (POST, _xsrf, 2 cells)`, method: 'POST', path: `_m_new/${item}?JSON`,
+      body: new URLSearchParams({ _xsrf: xsrf, up: '1', [`t${item}`]: 'bench new', [`t${itemCols.code}`]: 'new-code' }).toString(),
+    },
+    { name: 'xsrf', what: 'xsrf?JSON', method: 'GET', path: 'xsrf?JSON' },
+  ];
+}
+
+/** the headers a scenario is sent with: the session, and the form type for a body */
+export function scenarioHeaders(s: Scenario, token: string): Record<string, string> {
+  return { 'X-Authorization': token, ...(s.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) };
+}
+
+export async function cannon(url: string, scenario: { method: 'GET' | 'POST'; body?: string }, headers: Record<string, string>,
+  load: { connections: number; durationSeconds: number }): Promise<autocannon.Result> {
+  // https URLs (nginx on loopback with its self-signed certificate): autocannon does not verify certificates
+  return autocannon({
+    url, connections: load.connections, duration: load.durationSeconds, pipelining: 1, timeout: 30, method: scenario.method, headers,
+    body: scenario.body,
+  });
+}
+
+/**
+ * Waits until the server has worked off the requests still queued when the load generator
+ * stopped (a slow scenario can leave a backlog that would otherwise be charged to the next one).
+ */
+export async function drain(c: LegacyClient): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const started = Date.now();
+    await c.get('xsrf?JSON').catch(() => undefined);
+    if (Date.now() - started < 200) return;
+    await sleep(500);
+  }
+}
