@@ -188,6 +188,15 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     await page.getByTestId('ws-new-column-multi').check();
     await page.getByTestId('ws-new-column-add').click();
     await poll(() => editor.locator('tr').count()).toBe(columns.length + 2);
+    // renamed and made unique through _d_save, then unique again taken off (the name stays)
+    await page.getByTestId('ws-save-table-name').fill('Товары');
+    await page.getByTestId('ws-save-table-unique').check();
+    await page.getByTestId('ws-save-table-submit').click();
+    await poll(async () => (await admin.get<{ val: string; unique: string }>(`metadata/${product}?JSON`))).toMatchObject({ val: 'Товары', unique: '1' });
+    await page.getByTestId('ws-save-table-unique').uncheck();
+    await page.getByTestId('ws-save-table-submit').click();
+    await poll(async () => (await admin.get<{ val: string; unique: string }>(`metadata/${product}?JSON`))).toMatchObject({ val: 'Товары', unique: '0' });
+    await poll(() => page.getByTestId(`schema-table-${product}`).textContent()).toBe('Товары');
     await screenshot(page, 'ws-ru-5-schema');
 
     const meta = await admin.get<{ reqs: Array<{ id: string; val: string; type: string; ref?: string; attrs?: string }> }>(`metadata/${product}?JSON`);
