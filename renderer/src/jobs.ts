@@ -1,4 +1,6 @@
-import type { JobProgress } from './contract.js';
+import type { JobProgress, JobStep } from './contract.js';
+import { locale } from './i18n/index.js';
+import { jobStepText } from './i18n/messages.js';
 import type { ConsoleBridge } from './bridge/types.js';
 
 const POLL_MS = 400;
@@ -17,4 +19,9 @@ export async function followJob(
     onProgress(current);
   }
   return current;
+}
+
+/** what a job says (a run's step, or a job's last step), in the console's language */
+export function jobText(said: { step?: JobStep | null; message?: string | null }): string {
+  return jobStepText(locale.value, said.step, said.message ?? null);
 }

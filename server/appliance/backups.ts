@@ -36,6 +36,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { isRoutableDbName } from '../storage/db-names.js';
 import type { DriverName, Row, Store } from '../storage/types.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
+import { step, type StepProgress } from '../jobs/steps.js';
 
 export const BACKUP_FORMAT = 'integram-appliance-backup';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -72,7 +73,7 @@ export function saltFingerprint(salt: string): string {
 }
 
 /** Progress callback: percent 0..100 and a short message. */
-export type ProgressFn = (percent: number, message: string) => void | Promise<void>;
+export type ProgressFn = StepProgress;
 
 const BACKUP_ID = /^\d{8}T\d{6}\d{3}Z-(manual|scheduled|pre-restore)-[0-9a-f]{6}$/;
 
@@ -135,7 +136,7 @@ async function writeBackup(store: Store, dir: string, options: BackupOptions): P
   const databases = (await store.listDatabases()).slice().sort();
   const rowCounts: Record<string, number> = {};
   const onProgress = options.onProgress ?? (() => {});
-  await onProgress(0, `backing up ${databases.length} database(s)`);
+  await onProgress(0, step('backup_start', { count: databases.length }));
 
   async function* lines(): AsyncGenerator<string> {
     yield JSON.stringify({
@@ -153,7 +154,7 @@ async function writeBackup(store: Store, dir: string, options: BackupOptions): P
         yield JSON.stringify({ db, rows: chunk }) + '\n';
       }
       if (options.uploadDir) for await (const files of uploadedFiles(options.uploadDir, db)) yield JSON.stringify({ db, rows: [], files }) + '\n';
-      await onProgress(Math.round(((i + 1) / Math.max(databases.length, 1)) * 95), `${db}: ${rows.length} rows`);
+      await onProgress(Math.round(((i + 1) / Math.max(databases.length, 1)) * 95), step('backup_database', { db, rows: rows.length }));
     }
     yield JSON.stringify({ end: true, rowCounts }) + '\n';
   }
@@ -176,7 +177,7 @@ async function writeBackup(store: Store, dir: string, options: BackupOptions): P
     ...(options.authSalt ? { authSaltFingerprint: saltFingerprint(options.authSalt) } : {}),
   };
   await writeFileAtomic(path.join(dir, `${id}.json`), JSON.stringify(manifest, null, 2) + '\n');
-  await onProgress(100, `backup ${id} written`);
+  await onProgress(100, step('backup_written', { id }));
   return manifest;
 }
 
@@ -389,14 +390,14 @@ async function replaceFromBackup(
   options: { onProgress?: ProgressFn; authSalt?: string; uploadDir?: string },
 ): Promise<RestoreResult> {
   const onProgress = options.onProgress ?? (() => {});
-  await onProgress(0, `verifying backup ${id}`);
+  await onProgress(0, step('restore_verify', { id }));
   const manifest = await verifyBackup(dir, id);
-  await onProgress(5, 'taking a backup of the current state');
+  await onProgress(5, step('restore_safety_backup'));
   const pre = await writeBackup(store, dir, {
     kind: 'pre-restore',
     authSalt: options.authSalt,
     uploadDir: options.uploadDir,
-    onProgress: (p) => onProgress(5 + Math.round(p * 0.25), 'taking a backup of the current state'),
+    onProgress: (p) => onProgress(5 + Math.round(p * 0.25), step('restore_safety_backup')),
   });
 
   const restored: Record<string, number> = {};
@@ -415,7 +416,7 @@ async function replaceFromBackup(
     pendingDb = null;
     pendingRows = [];
     const done = Object.keys(restored).length;
-    await onProgress(30 + Math.round((done / total) * 70), `${db}: ${restored[db]} rows restored`);
+    await onProgress(30 + Math.round((done / total) * 70), step('restore_database', { db, rows: restored[db] }));
   };
   let authSalt: string | null = null;
   try {
@@ -439,14 +440,14 @@ async function replaceFromBackup(
   } catch (err) {
     // swap and revert: every database this restore touched goes back to the pre-restore copy
     const touched = [...Object.keys(restored), ...(pendingDb === null ? [] : [pendingDb])];
-    await onProgress(100, `the restore failed; putting back ${touched.length} database(s) as they were`);
+    await onProgress(100, step('restore_reverting', { count: touched.length }));
     await revertDatabases(store, dir, pre, touched, options.uploadDir);
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new BackupError(`the restore failed (${reason}); every database is as it was before`, 'corrupt');
   }
   const current = await store.listDatabases();
   const keptDatabases = current.filter((db) => !manifest.databases.includes(db)).sort();
-  await onProgress(100, `restored ${Object.keys(restored).length} database(s) from ${id}`);
+  await onProgress(100, step('restore_restored', { count: Object.keys(restored).length, id }));
   return { restored, preRestoreBackupId: pre.id, keptDatabases, authSalt };
 }
 

@@ -6,6 +6,7 @@
 import { applyRetention, backupsDir, createBackup, restoreBackup, type BackupKind, type BackupManifest, type RestoreResult } from './backups.js';
 import type { Store } from '../storage/types.js';
 import type { JobRegistry } from '../jobs/registry.js';
+import { step } from '../jobs/steps.js';
 import { adoptAuthSalt, type SaltContext } from './auth-salt.js';
 import type { SettingsContext } from './settings.js';
 import { moveStore } from './store-move.js';
@@ -67,13 +68,13 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     async run(ctx, params) {
       const store = requireStore(options.getStore);
       const kind: BackupKind = params?.kind ?? (ctx.reason === 'scheduled' ? 'scheduled' : 'manual');
-      const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, m) => ctx.progress(p, m) });
+      const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, next) => ctx.progress(p, next) });
       const deleted = await applyRetention(dir, options.policy.keep);
       return { backupId: manifest.id, databases: manifest.databases, sizeBytes: manifest.sizeBytes, deleted };
     },
     describeResult(result) {
       const r = result as { backupId: string; databases: string[] };
-      return `backup ${r.backupId} of ${r.databases.length} database(s) written`;
+      return step('backup_done', { id: r.backupId, count: r.databases.length });
     },
   });
 
@@ -85,7 +86,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
       if (!params?.backupId) throw new Error('no backup named');
       const store = requireStore(options.getStore);
       const result: RestoreResult = await restoreBackup(store, dir, params.backupId, {
-        authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, m) => ctx.progress(p, m),
+        authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, next) => ctx.progress(p, next),
       });
       await applyRetention(dir, options.policy.keep);
       const { authSalt, ...summary } = result;
@@ -100,8 +101,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     },
     describeResult(result) {
       const r = result as { backupId: string; restored: Record<string, number>; preRestoreBackupId: string; saltAdopted?: boolean };
-      return `restored ${Object.keys(r.restored).length} database(s) from ${r.backupId} (previous state saved as ${r.preRestoreBackupId})` +
-        (r.saltAdopted ? '; the backup\'s AUTH_SALT is written and applies after a restart' : '');
+      return step(r.saltAdopted ? 'restore_done_salt' : 'restore_done', { count: Object.keys(r.restored).length, id: r.backupId, previous: r.preRestoreBackupId });
     },
   });
 
@@ -121,7 +121,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
           const result = await moveStore(
             { source, sourceTarget: storeMove.sourceTarget, open: storeMove.open, settings: storeMove.settings },
             params.target,
-            (p, m) => ctx.progress(p, m),
+            (p, next) => ctx.progress(p, next),
           );
           storeMove.pause(`its data moved to ${params.target.target}; it opens there after a restart`);
           return { target: params.target.target, databases: result.databases, documents: result.documents, setAside: result.setAside, restartRequired: true };
@@ -132,7 +132,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
       },
       describeResult(result) {
         const r = result as { target: string; databases: unknown[]; documents: number };
-        return `moved ${r.databases.length} database(s) and ${r.documents} record(s) to ${r.target}; restart to use it`;
+        return step('move_done', { count: r.databases.length, records: r.documents, target: r.target });
       },
     });
   }
@@ -145,7 +145,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
       return { deleted: await store.appliance.deleteExpired() };
     },
     describeResult(result) {
-      return `${(result as { deleted: number }).deleted} expired record(s) removed`;
+      return step('cleanup_done', { count: (result as { deleted: number }).deleted });
     },
   });
 }

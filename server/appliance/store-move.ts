@@ -13,6 +13,7 @@ import { ADMIN_ID, ADMIN_KIND } from './admin-account.js';
 import { writeSettings, type SettingsContext } from './settings.js';
 import type { StoreOpener, StoreTarget } from '../storage/target.js';
 import type { ApplianceDoc, Row, Store } from '../storage/types.js';
+import { step, type StepProgress } from '../jobs/steps.js';
 
 export type StoreMoveErrorCode = 'target_not_empty' | 'same_store' | 'verify_failed' | 'source_changed' | 'set_in_environment' | 'unreachable' | 'settings';
 
@@ -35,7 +36,7 @@ export interface StoreCopy {
   documents: number;
 }
 
-export type MoveProgress = (percent: number, message: string) => Promise<void> | void;
+export type MoveProgress = StepProgress;
 
 /** A checksum of a database's rows, equal on both stores for equal rows (ids, parents, orders, types, values). */
 export function rowsChecksum(rows: readonly Row[]): string {
@@ -74,7 +75,7 @@ export async function copyStore(source: Store, target: Store, onProgress: MovePr
   try {
     const copied: CopiedDatabase[] = [];
     for (const [i, name] of names.entries()) {
-      await onProgress(Math.round((i / Math.max(1, names.length)) * 80), `copying ${name} (${i + 1} of ${names.length})`);
+      await onProgress(Math.round((i / Math.max(1, names.length)) * 80), step('move_copy_database', { name, n: i + 1, total: names.length }));
       const { data, ...summary } = await snapshot(source, name);
       await target.createDatabase(name, data);
       created.push(name);
@@ -84,14 +85,14 @@ export async function copyStore(source: Store, target: Store, onProgress: MovePr
       }
       copied.push(summary);
     }
-    await onProgress(82, 'copying the server\'s own records');
+    await onProgress(82, step('move_copy_own'));
     documents = await source.appliance.exportDocs();
     await target.appliance.importDocs(documents);
     const copiedDocs = await target.appliance.exportDocs();
     if (copiedDocs.length < documents.length) {
       throw new StoreMoveError('verify_failed', `${documents.length - copiedDocs.length} of the server's own records are missing in the copy`);
     }
-    await onProgress(90, 'checking that nothing changed meanwhile');
+    await onProgress(90, step('move_check'));
     const now = await source.listDatabases();
     for (const name of now) {
       const before = copied.find((c) => c.name === name);
@@ -100,7 +101,7 @@ export async function copyStore(source: Store, target: Store, onProgress: MovePr
         throw new StoreMoveError('source_changed', `${name} changed while it was copied; try again when nobody is working`);
       }
     }
-    await onProgress(100, `copied ${copied.length} database(s) and ${documents.length} record(s)`);
+    await onProgress(100, step('move_copied', { count: copied.length, records: documents.length }));
     return { databases: copied, documents: documents.length };
   } catch (err) {
     for (const name of created) await target.dropDatabase(name).catch(() => undefined);
@@ -187,7 +188,7 @@ export async function moveStore(deps: MoveDeps, target: StoreTarget, onProgress:
   if (fixed.length > 0) {
     throw new StoreMoveError('set_in_environment', `${fixed.join(', ')} ${fixed.length === 1 ? 'is' : 'are'} set in the environment, which the .env file cannot override; move with the environment changed instead`);
   }
-  await onProgress(0, `opening ${target.target}`);
+  await onProgress(0, step('move_open', { target: target.target }));
   const aside = target.driver === 'pglite' ? await setAsideFolder(target.dir) : null;
   let copy: StoreCopy;
   try {
@@ -214,6 +215,6 @@ export async function moveStore(deps: MoveDeps, target: StoreTarget, onProgress:
     if (target.driver === 'pglite') await restoreFolder(target.dir, aside).catch(() => undefined);
     throw err;
   }
-  await onProgress(100, `moved ${copy.databases.length} database(s) to ${target.target}; restart to use it`);
+  await onProgress(100, step('move_moved', { count: copy.databases.length, target: target.target }));
   return { ...copy, setAside: aside, restartRequired: true };
 }

@@ -24,6 +24,7 @@ import { createDatabase, DatabaseBusyError, DatabaseExistsError } from '../appli
 import { defaultTemplatesDir } from '../appliance/templates.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { moveStore, StoreMoveError } from '../appliance/store-move.js';
+import { stepText } from '../jobs/steps.js';
 import { parseMysqlUrl } from '../storage/index.js';
 import { embeddedTarget, mysqlTarget, storeTargetFromConfig, openStoreTarget, type StoreTarget } from '../storage/target.js';
 import { checkImportDbName, checkNewDbName, isRoutableDbName, normalizeDbName } from '../storage/db-names.js';
@@ -232,8 +233,8 @@ async function moveCommand(args: Args): Promise<void> {
   const source = await openStoreTarget(sourceTarget);
   try {
     const envFile = config.ENV_FILE ?? path.resolve(process.cwd(), '.env');
-    const result = await moveStore({ source, sourceTarget, open: openStoreTarget, settings: { envFile } }, target, (percent, message) => {
-      process.stderr.write(`[${String(percent).padStart(3)}%] ${message}\n`);
+    const result = await moveStore({ source, sourceTarget, open: openStoreTarget, settings: { envFile } }, target, (percent, next) => {
+      process.stderr.write(`[${String(percent).padStart(3)}%] ${stepText(next)}\n`);
     });
     for (const db of result.databases) process.stderr.write(`  ${db.name}: ${db.rows} rows, sha256 ${db.checksum.slice(0, 12)}…\n`);
     if (result.setAside) process.stderr.write(`the embedded store's earlier folder was kept as ${result.setAside}\n`);

@@ -8,17 +8,23 @@
 import { randomBytes } from 'node:crypto';
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Store } from '../storage/types.js';
+import { step, stepText, type JobStep } from './steps.js';
 
 /** A job as the console lists it, and one run's progress (also the admin API's wire shapes). */
 export interface JobInfo {
   name: string; schedule: string | null; lastRunAt: string | null; lastResult: 'ok' | 'error' | null; nextRunAt: string | null;
-  /** the last run (its progress: GET /jobs/{id}) and its closing message */
+  /** the last run (its progress: GET /jobs/{id}) and its closing message (English; `lastStep` its code) */
   lastRunId: string | null;
   lastMessage: string | null;
+  lastStep: JobStep | null;
   /** whether it can be run as it is (POST /jobs/{name}/run); false: another page starts it with what it needs */
   runnable: boolean;
 }
-export interface JobProgress { id: string; name: string; state: 'running' | 'done' | 'failed'; percent: number; message: string; startedAt: string; finishedAt: string | null; result?: unknown }
+/** `message` is the step's English text (log, CLI, scripts); `step` its code and parameters (the console's text) */
+export interface JobProgress {
+  id: string; name: string; state: 'running' | 'done' | 'failed'; percent: number; message: string; step: JobStep;
+  startedAt: string; finishedAt: string | null; result?: unknown;
+}
 
 export const JOB_RUN_KIND = 'job-run';
 export const JOB_STATE_KIND = 'job-state';
@@ -28,8 +34,8 @@ const RUN_RECORD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export interface JobContext {
   runId: string;
   reason: 'scheduled' | 'manual';
-  /** reports progress (0..100) and a short message; recorded for every instance to see */
-  progress(percent: number, message: string): Promise<void>;
+  /** reports progress (0..100) and the step; recorded for every instance to see */
+  progress(percent: number, step: JobStep): Promise<void>;
 }
 
 export interface JobDefinition<P = unknown> {
@@ -38,13 +44,13 @@ export interface JobDefinition<P = unknown> {
   schedule: string | null;
   /** what a run does; its return value becomes JobProgress.result */
   run(ctx: JobContext, params: P | undefined): Promise<unknown>;
-  /** summary message when the run succeeded */
-  describeResult?(result: unknown): string;
+  /** the closing step when the run succeeded (default job_done) */
+  describeResult?(result: unknown): JobStep;
   /** false: a run needs parameters (a backup to restore, a target), so "run now" without them is refused; default true */
   runnable?: boolean;
 }
 
-interface JobState { lastRunAt: string; lastResult: 'ok' | 'error'; lastRunId: string; lastMessage?: string }
+interface JobState { lastRunAt: string; lastResult: 'ok' | 'error'; lastRunId: string; lastMessage?: string; lastStep?: JobStep }
 
 export interface JobLogger {
   info(obj: object, msg: string): void;
@@ -169,6 +175,7 @@ export class JobRegistry {
         nextRunAt: next ? next.toISOString() : null,
         lastRunId: state?.body.lastRunId ?? null,
         lastMessage: state?.body.lastMessage ?? null,
+        lastStep: state?.body.lastStep ?? null,
         runnable: def.runnable !== false,
       });
     }
@@ -210,7 +217,7 @@ export class JobRegistry {
   private execute(entry: Entry, runId: string, reason: 'scheduled' | 'manual', params: unknown): Promise<JobProgress> {
     const { def } = entry;
     const progress: JobProgress = {
-      id: runId, name: def.name, state: 'running', percent: 0, message: 'starting',
+      id: runId, name: def.name, state: 'running', percent: 0, ...said(step('job_starting')),
       startedAt: new Date().toISOString(), finishedAt: null,
     };
     let resolveDone: (p: JobProgress) => void = () => undefined;
@@ -220,14 +227,14 @@ export class JobRegistry {
     const run = async (): Promise<JobProgress> => {
       const store = this.options.getStore();
       if (!store) {
-        return this.finish(null, progress, 'failed', 'the database is not available', undefined, reason);
+        return this.finish(null, progress, 'failed', step('job_no_store'), undefined, reason);
       }
       await this.record(store, progress);
       const ctx: JobContext = {
         runId, reason,
-        progress: async (percent, message) => {
+        progress: async (percent, next) => {
           progress.percent = Math.max(0, Math.min(100, Math.round(percent)));
-          progress.message = message;
+          Object.assign(progress, said(next));
           await this.record(store, progress).catch(() => undefined);
         },
       };
@@ -243,24 +250,24 @@ export class JobRegistry {
           // another instance runs it: this one did nothing worth recording
           await store.appliance.delete(JOB_RUN_KIND, runId).catch(() => undefined);
           progress.state = 'failed';
-          progress.message = 'skipped: another instance runs this job';
+          Object.assign(progress, said(step('job_running_elsewhere')));
           progress.finishedAt = new Date().toISOString();
           return progress;
         }
-        return this.finish(store, progress, 'failed', 'the job is already running (on this or another server instance)', undefined, reason);
+        return this.finish(store, progress, 'failed', step('job_already_running'), undefined, reason);
       }
       if (outcome.ok) {
-        const message = def.describeResult ? def.describeResult(outcome.result) : 'done';
-        return this.finish(store, progress, 'done', message, outcome.result, reason);
+        const closing = def.describeResult ? def.describeResult(outcome.result) : step('job_done');
+        return this.finish(store, progress, 'done', closing, outcome.result, reason);
       }
-      const message = errorText(outcome.error);
-      this.options.logger?.error({ job: def.name, runId, err: message }, `job ${def.name} failed`);
-      return this.finish(store, progress, 'failed', message, undefined, reason);
+      const detail = errorText(outcome.error);
+      this.options.logger?.error({ job: def.name, runId, err: detail }, `job ${def.name} failed`);
+      return this.finish(store, progress, 'failed', step('job_failed', { detail }), undefined, reason);
     };
 
     void run().then(resolveDone, (err: unknown) => {
       progress.state = 'failed';
-      progress.message = errorText(err);
+      Object.assign(progress, said(step('job_failed', { detail: errorText(err) })));
       progress.finishedAt = new Date().toISOString();
       resolveDone(progress);
     }).finally(() => {
@@ -271,16 +278,17 @@ export class JobRegistry {
   }
 
   private async finish(
-    store: Store | null, progress: JobProgress, state: 'done' | 'failed', message: string, result: unknown, reason: string,
+    store: Store | null, progress: JobProgress, state: 'done' | 'failed', closing: JobStep, result: unknown, reason: string,
   ): Promise<JobProgress> {
     progress.state = state;
-    progress.message = message;
+    Object.assign(progress, said(closing));
+    const { message } = progress;
     progress.finishedAt = new Date().toISOString();
     if (state === 'done') progress.percent = 100;
     if (result !== undefined) progress.result = result;
     if (store) {
       await this.record(store, progress).catch(() => undefined);
-      const body: JobState = { lastRunAt: progress.startedAt, lastResult: state === 'done' ? 'ok' : 'error', lastRunId: progress.id, lastMessage: message };
+      const body: JobState = { lastRunAt: progress.startedAt, lastResult: state === 'done' ? 'ok' : 'error', lastRunId: progress.id, lastMessage: message, lastStep: closing };
       await store.appliance.put(JOB_STATE_KIND, progress.name, body).catch(() => undefined);
     }
     this.options.logger?.[state === 'done' ? 'info' : 'warn']({ job: progress.name, runId: progress.id, reason }, `job ${progress.name}: ${message}`);
@@ -293,6 +301,11 @@ export class JobRegistry {
       expiresAt: new Date(Date.now() + RUN_RECORD_TTL_MS),
     });
   }
+}
+
+/** a step as a progress record carries it: its English text and its code */
+function said(next: JobStep): { message: string; step: JobStep } {
+  return { message: stepText(next), step: next };
 }
 
 /** A short human message for an error (never a stack). */

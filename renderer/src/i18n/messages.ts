@@ -1,7 +1,7 @@
 // Console texts. English is the reference: its keys are the MessageKey type, and Russian must
 // provide every key (the compiler checks it; a unit test checks the {placeholders} match).
 
-import type { FieldMessageCode, MessageCode } from '../contract.js';
+import type { FieldMessageCode, JobStep, JobStepCode, MessageCode } from '../contract.js';
 
 export const en = {
   'app.title': 'Integram Appliance',
@@ -354,8 +354,6 @@ export const en = {
   'jobs.progress': 'Job progress',
   'jobs.done': 'Done: {message}',
   'jobs.failed': 'Failed: {message}',
-  'jobs.describe.cleanup': '{count} expired record(s) removed',
-  'jobs.describe.backup': 'backup {id} of {count} database(s) written',
   'jobs.serverMessage': 'The server\'s message about the failed run',
   'jobs.empty': 'This server has no jobs.',
   'jobs.result.ok': 'Succeeded',
@@ -876,8 +874,6 @@ export const ru: Messages = {
   'jobs.progress': 'Ход задания',
   'jobs.done': 'Готово: {message}',
   'jobs.failed': 'Ошибка: {message}',
-  'jobs.describe.cleanup': 'удалено устаревших записей: {count}',
-  'jobs.describe.backup': 'записана копия {id}, баз в ней: {count}',
   'jobs.serverMessage': 'Сообщение сервера о неудачном запуске',
   'jobs.empty': 'У этого сервера нет заданий.',
   'jobs.result.ok': 'Успешно',
@@ -1364,6 +1360,72 @@ export const fieldCodeMessages: Record<Locale, Record<FieldMessageCode, string>>
     password_only_spaces: 'Не только пробелы.',
   },
 };
+
+/** What a job says (JobProgress.step, JobInfo.lastStep; server/jobs/steps.ts has the English the log uses). */
+export const jobStepMessages: Record<Locale, Record<JobStepCode, string>> = {
+  // fragments, like the server's English: the pages put them into "Done: …" / "Failed: …"
+  en: {
+    job_starting: 'starting',
+    job_done: 'done',
+    job_failed: '{detail}',
+    job_no_store: 'the database is not available',
+    job_running_elsewhere: 'skipped: another server instance runs this job',
+    job_already_running: 'the job is already running (on this or another server instance)',
+    backup_start: 'backing up {count} database(s)',
+    backup_database: '{db}: {rows} rows',
+    backup_written: 'backup {id} written',
+    backup_done: 'backup {id} of {count} database(s) written',
+    restore_verify: 'checking backup {id}',
+    restore_safety_backup: 'saving the current state first',
+    restore_database: '{db}: {rows} rows restored',
+    restore_reverting: 'the restore failed; putting back {count} database(s) as they were',
+    restore_restored: 'restored {count} database(s) from {id}',
+    restore_done: 'restored {count} database(s) from {id} (the previous state is saved as {previous})',
+    restore_done_salt: 'restored {count} database(s) from {id} (the previous state is saved as {previous}); the backup\'s password salt applies after a restart',
+    move_open: 'opening {target}',
+    move_copy_database: 'copying {name} ({n} of {total})',
+    move_copy_own: 'copying the server\'s own records',
+    move_check: 'checking that nothing changed meanwhile',
+    move_copied: 'copied {count} database(s) and {records} record(s)',
+    move_moved: 'moved {count} database(s) to {target}',
+    move_done: 'moved {count} database(s) and {records} record(s) to {target}',
+    cleanup_done: '{count} expired record(s) removed',
+  },
+  ru: {
+    job_starting: 'запуск',
+    job_done: 'выполнено',
+    job_failed: '{detail}',
+    job_no_store: 'база данных недоступна',
+    job_running_elsewhere: 'пропущено: эту задачу выполняет другой экземпляр сервера',
+    job_already_running: 'задача уже выполняется (на этом или другом экземпляре сервера)',
+    backup_start: 'резервное копирование, баз: {count}',
+    backup_database: '{db}: строк {rows}',
+    backup_written: 'копия {id} записана',
+    backup_done: 'записана копия {id}, баз в ней: {count}',
+    restore_verify: 'проверка копии {id}',
+    restore_safety_backup: 'сначала сохраняется текущее состояние',
+    restore_database: '{db}: восстановлено строк {rows}',
+    restore_reverting: 'восстановление не удалось; возвращаются прежние базы ({count})',
+    restore_restored: 'из копии {id} восстановлено баз: {count}',
+    restore_done: 'из копии {id} восстановлено баз: {count} (прежнее состояние сохранено как {previous})',
+    restore_done_salt: 'из копии {id} восстановлено баз: {count} (прежнее состояние сохранено как {previous}); соль паролей из копии начнёт действовать после перезапуска',
+    move_open: 'подключение к {target}',
+    move_copy_database: 'копирование {name} ({n} из {total})',
+    move_copy_own: 'копирование служебных записей сервера',
+    move_check: 'проверка, что за время копирования ничего не изменилось',
+    move_copied: 'скопировано баз: {count}, служебных записей: {records}',
+    move_moved: 'перенесено в {target} баз: {count}',
+    move_done: 'перенесено в {target} баз: {count}, служебных записей: {records}',
+    cleanup_done: 'удалено устаревших записей: {count}',
+  },
+};
+
+/** A job step's text in the locale; the server's English `message` for a step this console does not know. */
+export function jobStepText(locale: Locale, step: JobStep | null | undefined, fallback: string | null = null): string {
+  const table: Record<string, string> = jobStepMessages[locale];
+  if (step && Object.prototype.hasOwnProperty.call(table, step.code)) return format(table[step.code], step.params);
+  return fallback ?? '';
+}
 
 /** A code's text in the locale with its params; null for a code this console does not know. */
 export function codeText(locale: Locale, code: string, params?: Record<string, string | number>): string | null {

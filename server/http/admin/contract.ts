@@ -130,6 +130,8 @@ export type StoreMoveRequest =
 // GET /api/admin/jobs → { jobs: JobInfo[] } ; GET /api/admin/jobs/{id} → JobProgress ; POST /api/admin/jobs/{name}/run → 202 { job }
 //   (400 invalid_request for a job that needs parameters: runnable false)
 export type { JobInfo, JobProgress } from '../../jobs/registry.js';
+export type { JobStep, JobStepCode } from '../../jobs/steps.js';
+import type { JobStep } from '../../jobs/steps.js';
 
 // GET /api/admin/databases → { databases: DatabaseInfo[] }
 // POST /api/admin/databases { name, template?, adminLogin, adminPassword } → 201 DatabaseInfo (422 invalid_login / weak_password)
@@ -176,7 +178,7 @@ export interface HealthOverview {
     /** the newest backup archive in the data folder */
     latest: BackupInfo | null;
     /** the backup job's last run and when the schedule runs it next */
-    lastRun: { at: string; result: 'ok' | 'error'; message: string | null } | null;
+    lastRun: { at: string; result: 'ok' | 'error'; message: string | null; step: JobStep | null } | null;
     nextRunAt: string | null;
   };
   /** every tenant database: rows, tables and bytes on disk (null when the store cannot say) */

@@ -73,7 +73,7 @@ export function bindHealthRoutes(routes: AdminRoutes, ctx: AdminContext): void {
         schedule: deps.backupPolicy.schedule,
         keep: deps.backupPolicy.keep,
         latest: backups[0] ? toBackupInfo(backups[0], deps.config.AUTH_SALT) : null,
-        lastRun: job?.lastRunAt && job.lastResult ? { at: job.lastRunAt, result: job.lastResult, message: job.lastMessage } : null,
+        lastRun: job?.lastRunAt && job.lastResult ? { at: job.lastRunAt, result: job.lastResult, message: job.lastMessage, step: job.lastStep } : null,
         nextRunAt: job?.nextRunAt ?? null,
       },
       databases,

@@ -8,6 +8,7 @@ import type {
   AdminError, ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult, DbRole, DbUser, GrantObject, RoleGrant, RoleGrants, WorkspaceSession,
 } from '../admin/contract.js';
 import { FIELD_MESSAGE_CODES, MESSAGE_CODES } from '../message-codes.js';
+import { JOB_STEP_TEXT, type JobStepCode } from '../../jobs/steps.js';
 
 const messageParams = z.record(z.string(), z.union([z.string(), z.number()]))
   .describe('the values the code\'s text names (docs/messages.md)');
@@ -61,14 +62,21 @@ export const backupInfo = z.object({
 });
 export const backupList = z.object({ backups: z.array(backupInfo), schedule: z.string().nullable(), keep: z.number() });
 
+const jobStepCodes = Object.keys(JOB_STEP_TEXT) as [JobStepCode, ...JobStepCode[]];
+export const jobStep = z.object({
+  code: z.enum(jobStepCodes).describe('what the job is doing or did (docs/messages.md, "Job steps")'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe('the values its text names'),
+});
 export const jobInfo = z.object({
   name: z.string(), schedule: z.string().nullable(), lastRunAt: z.string().nullable(), lastResult: z.enum(['ok', 'error']).nullable(), nextRunAt: z.string().nullable(),
   lastRunId: z.string().nullable().describe('the last run: its progress at GET /api/admin/jobs/{id}'),
-  lastMessage: z.string().nullable().describe("the last run's closing message"),
+  lastMessage: z.string().nullable().describe("the last run's closing message (English)"),
+  lastStep: jobStep.nullable().describe("the last run's closing step"),
   runnable: z.boolean().describe('false: the job needs parameters (restore, store move) and is started from its own page'),
 });
 export const jobProgress = z.object({
-  id: z.string(), name: z.string(), state: z.enum(['running', 'done', 'failed']), percent: z.number(), message: z.string(), startedAt: z.string(),
+  id: z.string(), name: z.string(), state: z.enum(['running', 'done', 'failed']), percent: z.number(),
+  message: z.string().describe("the step's English text"), step: jobStep, startedAt: z.string(),
   finishedAt: z.string().nullable(), result: z.unknown().optional(),
 });
 export const databaseInfoAdmin = z.object({ name: z.string(), rows: z.number(), tables: z.number() });
@@ -106,7 +114,7 @@ export const healthOverview = z.object({
   lan: z.object({ enabled: z.boolean(), addresses: z.array(z.string()) }),
   backups: z.object({
     schedule: z.string().nullable(), keep: z.number(), latest: backupInfo.nullable(),
-    lastRun: z.object({ at: z.string(), result: z.enum(['ok', 'error']), message: z.string().nullable() }).nullable(),
+    lastRun: z.object({ at: z.string(), result: z.enum(['ok', 'error']), message: z.string().nullable(), step: jobStep.nullable() }).nullable(),
     nextRunAt: z.string().nullable(),
   }),
   databases: z.array(z.object({ name: z.string(), rows: z.number(), tables: z.number(), sizeBytes: z.number().nullable() })),

@@ -169,6 +169,7 @@ describe('backups (embedded PGlite)', () => {
     await holder;
     expect(done.state).toBe('failed');
     expect(done.message).toMatch(/already running/);
+    expect(done.step).toEqual({ code: 'job_already_running' });
     const jobs = await call<{ jobs: JobInfo[] }>(h, 'GET', '/jobs', { token });
     expect(jobs.body.jobs.find((j) => j.name === 'cleanup')?.lastResult).toBe('error');
   });
@@ -216,6 +217,7 @@ describe('backups that move to a new machine (AUTH_SALT)', () => {
     const restored = await waitForJob(fresh, token, restore.body.job.id);
     expect(restored.state, restored.message).toBe('done');
     expect(restored.message).toMatch(/AUTH_SALT is written and applies after a restart/);
+    expect(restored.step).toMatchObject({ code: 'restore_done_salt' });
     // the next start reads the old server's salt, with which boss's password hash was made
     expect(readStoredSecret(fresh.dataDir, 'auth-salt')?.value).toBe(OLD_SALT);
     expect(statSync(path.join(fresh.dataDir, 'secrets', 'auth-salt')).mode & 0o777).toBe(0o600);

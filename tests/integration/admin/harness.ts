@@ -11,6 +11,7 @@ import pino from 'pino';
 import { parseMysqlUrl } from '../../../server/storage/index.js';
 import { embeddedTarget, mysqlTarget, openStoreTarget } from '../../../server/storage/target.js';
 import type { Store } from '../../../server/storage/types.js';
+import type { JobProgress } from '../../../server/jobs/registry.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
 import { registerApplianceJobs, type BackupPolicy } from '../../../server/appliance/jobs.js';
@@ -163,10 +164,10 @@ export async function setupAndLogin(h: Harness): Promise<string> {
 }
 
 /** Polls a job until it has finished. */
-export async function waitForJob(h: Harness, token: string, id: string, timeoutMs = 30_000): Promise<{ state: string; percent: number; message: string; result?: unknown }> {
+export async function waitForJob(h: Harness, token: string, id: string, timeoutMs = 30_000): Promise<JobProgress> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const r = await call<{ state: string; percent: number; message: string; result?: unknown }>(h, 'GET', `/jobs/${id}`, { token });
+    const r = await call<JobProgress>(h, 'GET', `/jobs/${id}`, { token });
     if (r.status === 200 && r.body.state !== 'running') return r.body;
     if (Date.now() > until) throw new Error(`job ${id} did not finish: ${JSON.stringify(r.body)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

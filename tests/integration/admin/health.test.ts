@@ -96,6 +96,7 @@ describe('admin API: health history, sessions and overview', () => {
     expect(after.body.backups.latest?.databases).toContain('sized');
     expect(after.body.backups.lastRun).toMatchObject({ result: 'ok' });
     expect(after.body.backups.lastRun?.message).toMatch(/^backup .* written$/);
+    expect(after.body.backups.lastRun?.step).toMatchObject({ code: 'backup_done', params: { count: expect.any(Number) } });
   });
 
   it('says LAN mode is off on a loopback host, and answers 503 with a code without the store', async () => {
@@ -167,6 +168,7 @@ describe('admin API: jobs for the Jobs page', () => {
     const cleanup = (await list()).find((j) => j.name === 'cleanup')!;
     expect(cleanup).toMatchObject({ lastResult: 'ok', lastRunId: started.body.job.id, lastMessage: done.message });
     expect(cleanup.lastMessage).toMatch(/expired record\(s\) removed/);
+    expect(cleanup.lastStep).toEqual({ code: 'cleanup_done', params: { count: expect.any(Number) } });
     expect(cleanup.nextRunAt).not.toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import mysql from 'mysql2/promise';
 import { JobRegistry, JOB_RUN_KIND, type JobProgress } from '../../../server/jobs/registry.js';
+import { step } from '../../../server/jobs/steps.js';
 import { openStore, parseMysqlUrl } from '../../../server/storage/index.js';
 import type { Store } from '../../../server/storage/types.js';
 import { useSharedPglite } from './harness.js';
@@ -33,7 +34,7 @@ function registryWithTicker(store: Store, runs: string[], instance: string, dura
     schedule: '* * * * * *',
     async run(ctx) {
       runs.push(`${instance}:${ctx.runId}`);
-      await ctx.progress(50, 'half way');
+      await ctx.progress(50, step('backup_start', { count: 1 }));
       await sleep(durationMs);
       return { instance };
     },

@@ -127,8 +127,8 @@ describe('moving the data between stores', () => {
     const target = pgliteTarget(path.join(work, 'moved-again'));
     const envNow = readFileSync(envFile, 'utf8');
     let wrote = false;
-    const failing = moveStore(deps(), target, async (_p, message) => {
-      if (!wrote && message.includes('2 of 2')) {
+    const failing = moveStore(deps(), target, async (_p, next) => {
+      if (!wrote && next.code === 'move_copy_database' && next.params?.n === 2 && next.params.total === 2) {
         wrote = true;
         await source.transaction('my', (tx) => tx.insert({ up: 1, ord: 0, t: 18, val: 'late' }));
       }

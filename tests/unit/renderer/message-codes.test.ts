@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorFromBody } from '../../../renderer/src/bridge/errors.js';
-import { codeMessages, codeText, fieldCodeMessages, fieldCodeText, settingDescriptionsRu } from '../../../renderer/src/i18n/messages.js';
+import { codeMessages, codeText, fieldCodeMessages, fieldCodeText, jobStepMessages, jobStepText, settingDescriptionsRu } from '../../../renderer/src/i18n/messages.js';
+import { JOB_STEP_TEXT, stepText, step } from '../../../server/jobs/steps.js';
 import { SETTING_KEYS } from '../../../server/config/schema.js';
 import { FIELD_MESSAGE_CODES, MESSAGE_CODES } from '../../../server/http/message-codes.js';
 import { latinWords } from '../../e2e/support/latin.js';
@@ -34,8 +35,30 @@ describe('message codes in the console', () => {
     for (const [key, text] of Object.entries(settingDescriptionsRu)) expect(latinWords(text), `${key}: ${text}`).toEqual([]);
   });
 
+  it('has every job step in both languages, with the placeholders of the server\'s English, and no English in Russian', () => {
+    const steps = Object.keys(JOB_STEP_TEXT).sort();
+    for (const locale of ['en', 'ru'] as const) {
+      expect(Object.keys(jobStepMessages[locale]).sort()).toEqual(steps);
+      for (const [code, text] of Object.entries(jobStepMessages[locale])) {
+        expect(placeholders(text), `${locale} ${code}`).toEqual(placeholders(JOB_STEP_TEXT[code as keyof typeof JOB_STEP_TEXT]));
+      }
+    }
+    for (const [code, text] of Object.entries(jobStepMessages.ru)) {
+      // {detail} is the server's own text of a failure; everything else is Russian
+      expect(latinWords(text.replace(/\{\w+\}/g, '')), `${code}: ${text}`).toEqual([]);
+    }
+  });
+
+  it('shows a step in the chosen language, and the server\'s English for a step it does not know', () => {
+    const said = step('backup_done', { id: 'b-1', count: 2 });
+    expect(stepText(said)).toBe('backup b-1 of 2 database(s) written');
+    expect(jobStepText('ru', said)).toBe('записана копия b-1, баз в ней: 2');
+    expect(jobStepText('en', said)).toBe('backup b-1 of 2 database(s) written');
+    expect(jobStepText('ru', { code: 'pull_new_step' as keyof typeof JOB_STEP_TEXT }, 'a newer server\'s step')).toBe('a newer server\'s step');
+  });
+
   it('documents every code in docs/messages.md', () => {
-    for (const code of [...MESSAGE_CODES, ...FIELD_MESSAGE_CODES]) expect(DOCS, code).toContain(`\`${code}\``);
+    for (const code of [...MESSAGE_CODES, ...FIELD_MESSAGE_CODES, ...Object.keys(JOB_STEP_TEXT)]) expect(DOCS, code).toContain(`\`${code}\``);
   });
 
   it('finds the text by code with the params, and knows when it does not know a code', () => {
