@@ -44,19 +44,30 @@ export async function prepareData(kind: 'mysql' | 'pglite', options: {
   log: (message: string) => void;
   keep?: boolean;
   logLevel?: string;
+  /**
+   * MySQL: seed tenant `bench` into this existing schema (a URL with the database) with this salt,
+   * instead of a schema of its own: the PHP engine's schema, so both engines read the same table.
+   * Cleanup then drops only the tenant.
+   */
+  shared?: { databaseUrl: string; salt: string };
 }): Promise<PreparedData | null> {
-  const { log } = options;
-  const db = kind === 'mysql' ? await mariadb(log) : null;
-  if (kind === 'mysql' && !db) {
+  const { log, shared } = options;
+  const db = kind === 'mysql' && !shared ? await mariadb(log) : null;
+  if (kind === 'mysql' && !db && !shared) {
     log('MariaDB skipped: TEST_MYSQL_URL is not set and mariadbd is not installed (apt-get install mariadb-server)');
     return null;
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `integram-bench-${kind}-`));
-  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: BENCH_SALT, NODE_ENV: 'production' };
+  const salt = shared?.salt ?? BENCH_SALT;
+  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: salt, NODE_ENV: 'production' };
   if (options.logLevel) env.LOG_LEVEL = options.logLevel;
   let spec: StoreSpec;
   let databaseUrl: string | null = null;
-  if (db) {
+  if (shared) {
+    databaseUrl = shared.databaseUrl;
+    env.DATABASE_URL = databaseUrl;
+    spec = { mysql: parseMysqlUrl(databaseUrl) };
+  } else if (db) {
     databaseUrl = `${db.url.replace(/\/$/, '')}/bench_${randomBytes(4).toString('hex')}`;
     env.DATABASE_URL = databaseUrl;
     spec = { mysql: parseMysqlUrl(databaseUrl) };
@@ -68,13 +79,18 @@ export async function prepareData(kind: 'mysql' | 'pglite', options: {
       log(`kept (BENCH_KEEP=1): ${databaseUrl ?? dataDir}`);
       return;
     }
-    if (databaseUrl) await dropSchema(parseMysqlUrl(databaseUrl)).catch(() => undefined);
+    if (shared) await withStore(spec, (store) => store.dropDatabase(BENCH_DB)).catch(() => undefined);
+    else if (databaseUrl) await dropSchema(parseMysqlUrl(databaseUrl)).catch(() => undefined);
     await db?.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     log('seeding: start state, schema through the API, then bulk records through the store');
-    await withStore(spec, (store) => store.importRows(BENCH_DB, startRows(BENCH_SALT)));
+    await withStore(spec, async (store) => {
+      // a tenant left by an interrupted run of the shared schema
+      if (shared && await store.databaseExists(BENCH_DB)) await store.dropDatabase(BENCH_DB);
+      await store.importRows(BENCH_DB, startRows(salt));
+    });
     const server = await startServer(env, BENCH_DB);
     let created: Awaited<ReturnType<typeof createSchema>>;
     try {

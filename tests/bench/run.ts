@@ -8,7 +8,8 @@
  * default 10), next to a bare node:http server answering "ok". Prints req/s, p50, p99, the
  * ratio to the bare server and the server's resident memory; writes
  * tests/artifacts/bench-results.json and the results section of docs/benchmarks.md.
- * `npm run bench -- --scale`: one and two instances behind nginx instead (scale.ts).
+ * `npm run bench -- --scale`: one and two instances behind nginx instead (scale.ts);
+ * `npm run bench -- --php`: ours and the PHP engine on the same table (php.ts, ORACLE_DIR).
  *
  * Environment: BENCH_DURATION (s), BENCH_CONNECTIONS (32), BENCH_STORES ("mysql,pglite"),
  * BENCH_ITEMS (10000), BENCH_ORDERS (50000), BENCH_SKIP_BUILD=1 (use the existing dist/),
@@ -26,6 +27,7 @@ import { LegacyClient } from '../support/bench-app.js';
 import { prepareData } from './prepare.js';
 import { ROOT, SERVER_ENTRY, coldStarts, median, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child, type ColdStart } from './processes.js';
 import { benchScenarios, cannon as cannonWith, drain, scenarioHeaders } from './scenarios.js';
+import { runPhp } from './php.js';
 import { runScale } from './scale.js';
 import { DOCS_FILE, fmt, hostText, loadAverage, writeDocsSection } from './report.js';
 import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD } from './seed.js';
@@ -259,6 +261,12 @@ async function main(): Promise<void> {
     log(`npm run bench -- --scale: one and two instances behind nginx on one MariaDB; ${CONNECTIONS} connections, ${DURATION} s per cell; load average ${loadAverage()}`);
     buildIfNeeded();
     await runScale({ counts: COUNTS, connections: CONNECTIONS, durationSeconds: DURATION, only: ONLY, keep: KEEP, log });
+    return;
+  }
+  if (process.argv.includes('--php')) {
+    log(`npm run bench -- --php: ours and the PHP engine on one MariaDB table; ${CONNECTIONS} connections, ${DURATION} s per cell; load average ${loadAverage()}`);
+    buildIfNeeded();
+    await runPhp({ counts: COUNTS, connections: CONNECTIONS, durationSeconds: DURATION, only: ONLY, log });
     return;
   }
   log(`npm run bench: ${CONNECTIONS} connections, ${DURATION} s per scenario, stores ${STORES.join(', ')}; load average ${loadAverage()}`);
