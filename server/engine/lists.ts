@@ -36,6 +36,13 @@ function apiEscape(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, '\\n');
 }
 
+/** the engine's $GLOBALS["lnx"]: the lnx parameter (1 = the links view), turned over by switch_links */
+function linksView(ctx: RequestContext): number {
+  const lnx = ctx.has('lnx') ? toInt(ctx.str('lnx')) : 0;
+  if (ctx.has('switch_links')) return lnx === 1 ? 0 : 1;
+  return lnx;
+}
+
 function defaultLimit(ctx: RequestContext): number {
   const c = toInt(ctx.req.cookies.default_limit ?? '');
   return c > 4 && c < 1001 ? c : DEFAULT_PAGE_SIZE;
@@ -52,6 +59,16 @@ interface ListPlan {
   unique: string;
   /** a sort was asked for (ORDER / order_val): the list of a parent's records then shows no movers */
   sorted: boolean;
+  /** the engine's ORDER_VAL: 0 (no sort asked), 'val' (the first column) or a column id */
+  orderVal: number | 'val';
+  /** DEFAULT_LIMIT: 20, or the default_limit cookie */
+  pageSize: number;
+  /** the filter parameters kept in links (`filterString` adds `&desc=0` for the table's own column) */
+  filter: string;
+  /** the engine's lnx: 1 = the links view (columns of the tables that refer to this one) */
+  lnx: number;
+  /** a descending sort was asked for (desc, or a negative ORDER) */
+  desc: boolean;
 }
 
 async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan> {
@@ -219,8 +236,9 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   const maskGroups = listMaskGroups(ctx, id, true);
   if (maskGroups.length) query.maskGroups = maskGroups;
   if (recordId !== undefined) query.recordId = recordId;
-  const filterString = !ctx.has('desc') && orderVal === 'val' ? `${f}&desc=0` : f;
-  return { query, cols, filterString, fu, parentObj, title: obj.val, typ: obj.t, unique: String(obj.ord), sorted: orderVal !== 0 };
+  // a negative ORDER counts as desc asked, as the engine sets it into the request
+  const filterString = !desc && orderVal === 'val' ? `${f}&desc=0` : f;
+  return { query, cols, filterString, fu, parentObj, title: obj.val, typ: obj.t, unique: String(obj.ord), sorted: orderVal !== 0, orderVal, pageSize, filter: f, lnx: linksView(ctx), desc };
 }
 
 /**
@@ -456,8 +474,14 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     id: [String(s.id)], f_u: [ctx.has('F_U') ? String(plan.fu) : ''], up: [String(fuNum > 1 ? fuNum : 1)],
     unique: [plan.unique === '1' ? 'unique' : ''], base_typ: [String(plan.typ)], filter: [plan.filterString, plan.filterString],
     val: [plan.title], typ: [String(s.id)], f_i: [ctx.has('F_I') ? String(toInt(ctx.str('F_I'))) : ''],
-    lnx: [ctx.has('lnx') ? String(toInt(ctx.str('lnx'))) : '0'],
+    lnx: [String(plan.lnx)],
   };
+  if (plan.lnx === 1) {
+    // the links view's header blocks; the columns of referring tables themselves are not built
+    // (docs/compatibility.md, "Not built yet")
+    api['&main.a.&uni_obj.&uni_obj_head_links'] = { val: [''] };
+    api['&main.a.&uni_obj.&uni_obj_head_filter_links'] = { val: [''] };
+  }
   // the page offers deleting and exporting the table's records to whom the role's flags allow it, to
   // the admin and to the database's owner (the user named like the database)
   const g = ctx.session!;
@@ -523,7 +547,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
       typ: cols.map((c) => String(c.req.id)),
       base_typ: cols.map((c) => (c.baseId === null ? '' : String(c.baseId))),
       id: cols.map(() => String(s.id)),
-      filter: cols.map((c) => (!ctx.has('desc') && c.key === (ctx.has('ORDER') ? toInt(ctx.str('ORDER')) : -1) ? `${plan.filterString}&desc=0` : plan.filterString)),
+      filter: cols.map((c) => (!plan.desc && c.key === plan.orderVal ? `${plan.filter}&desc=0` : plan.filter)),
       val: cols.map((c) => c.name),
     };
   }
@@ -553,6 +577,15 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
         return viewValue(ctx, baseName, v.trim() === '' ? '&nbsp;' : v);
       }),
     };
+    if (plan.lnx === 1) api['&main.a.&uni_obj.&uni_obj_all.&uni_object_view_reqs_links'] = { val: rowsOut.map(() => '') };
+    // a page of exactly DEFAULT_LIMIT records may have more after it: the engine says so (its API
+    // answers never count the records, so this block comes whenever the page is full)
+    if (rowsOut.length === plan.pageSize) {
+      api['&main.a.&uni_obj.&no_page'] = {
+        limit: [String(plan.pageSize)], id: [String(s.id)], f_u: [String(plan.fu)],
+        lnx: [(ctx.has('lnx') ? `&lnx=${toInt(ctx.str('lnx'))}` : '') + (plan.orderVal === 0 ? '' : `&order_val=${plan.orderVal}`)],
+      };
+    }
     if (fuNum > 1) {
       const ids = rowsOut.map((r) => String(r.rec.id));
       api['&main.a.&uni_obj.&uni_obj_all.&ord'] = { ord: rowsOut.map((r) => String(r.rec.ord)) };

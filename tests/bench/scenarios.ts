@@ -16,7 +16,7 @@ export interface Scenario {
 }
 
 export function benchScenarios(schema: BenchSchema, xsrf: string): Scenario[] {
-  const { item, itemCols, order, orderCols } = schema;
+  const { item, itemCols, order, orderCols, report } = schema;
   return [
     { name: 'list', what: `object/{order}?JSON_KV&LIMIT=20 (50,000 records, a reference column)`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=20` },
     { name: 'filtered', what: `object/{order}?JSON_KV&LIMIT=0,100&F_{comment}=%abc%`, method: 'GET', path: `object/${order}?JSON_KV&LIMIT=0,100&F_${orderCols.comment}=%25abc%25` },
@@ -29,6 +29,7 @@ export function benchScenarios(schema: BenchSchema, xsrf: string): Scenario[] {
       body: new URLSearchParams({ _xsrf: xsrf, up: '1', [`t${item}`]: 'bench new', [`t${itemCols.code}`]: 'new-code' }).toString(),
     },
     { name: 'xsrf', what: 'xsrf?JSON', method: 'GET', path: 'xsrf?JSON' },
+    { name: 'report', what: 'report/{id}?JSON_KV&LIMIT=100 (50,000 orders joined to their 10,000 items, SUM per item)', method: 'GET', path: `report/${report}?JSON_KV&LIMIT=100` },
   ];
 }
 

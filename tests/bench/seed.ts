@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { openStore, type OpenStoreOptions, type Store } from '../../server/storage/index.js';
 import type { NewRow, Row } from '../../server/storage/types.js';
-import { loadRows } from '../golden/replay.js';
+import { loadRows, reportMetadataRows } from '../golden/replay.js';
 import { LegacyClient } from '../support/bench-app.js';
 
 export const BENCH_DB = 'bench';
@@ -27,12 +27,15 @@ export async function withStore<T>(spec: StoreSpec, fn: (store: Store) => Promis
   }
 }
 
-/** the golden start rows as database `bench`, the tester's password re-hashed for it (sha512(SALT + db + pwd)) */
+/**
+ * the golden start rows as database `bench` with the report tables' metadata (as the reports
+ * recording has them), the tester's password re-hashed for it (sha512(SALT + db + pwd))
+ */
 export function startRows(salt: string): Row[] {
   const hash = createHash('sha512').update(salt + BENCH_DB + BENCH_PASSWORD).digest('hex');
   const user = loadRows('start-rows.json').find((r) => r.t === 18 && r.val === BENCH_LOGIN);
   if (!user) throw new Error('start-rows.json has no tester user');
-  return loadRows('start-rows.json').map((r) => (r.up === user.id && r.t === 20 ? { ...r, val: hash } : r));
+  return [...loadRows('start-rows.json').map((r) => (r.up === user.id && r.t === 20 ? { ...r, val: hash } : r)), ...reportMetadataRows()];
 }
 
 export interface BenchSchema {
@@ -40,7 +43,12 @@ export interface BenchSchema {
   itemCols: { code: number; qty: number; made: number; price: number; note: number };
   order: number;
   orderCols: { item: number; amount: number; comment: number; day: number };
+  /** a report: each BenchItem (through the orders' reference) with the SUM of its orders' amounts */
+  report: number;
 }
+
+/** the function record SUM in the report tables' metadata (table 63) */
+const SUM_FUNCTION = 73;
 
 /** the two types, through the API (as a user would create them), plus two sample records of each */
 export async function createSchema(c: LegacyClient): Promise<{ schema: BenchSchema; samples: { items: number[]; orders: number[] } }> {
@@ -59,7 +67,12 @@ export async function createSchema(c: LegacyClient): Promise<{ schema: BenchSche
     comment: await c.column(order, 'BenchComment', 3),
     day: await c.column(order, 'BenchDay', 9),
   };
-  const schema = { item, itemCols, order, orderCols };
+  const report = await c.record(22, { t22: 'BenchTotals' });
+  const itemColumn = await c.record(28, { t28: String(orderCols.item) }, report);
+  const totalColumn = await c.record(28, { t28: String(orderCols.amount) }, report);
+  await c.command(`_m_set/${itemColumn}?JSON`, { t100: 'item' });
+  await c.command(`_m_set/${totalColumn}?JSON`, { t100: 'total', t104: String(SUM_FUNCTION) });
+  const schema = { item, itemCols, order, orderCols, report };
   const items: number[] = [];
   const orders: number[] = [];
   for (let i = 0; i < 2; i++) {

@@ -38,6 +38,12 @@ export function loadRows(file: string): { id: number; up: number; ord: number; t
   return parsed.rows;
 }
 
+/** the report tables' metadata as the reports recording starts with it: the rows the bootstrap lacks */
+export function reportMetadataRows(): { id: number; up: number; ord: number; t: number; val: string }[] {
+  const bootstrap = new Set(loadRows('bootstrap-rows.json').map((r) => r.id));
+  return loadRows('reports-start-rows.json').filter((r) => !bootstrap.has(r.id) && r.id < 1012);
+}
+
 const HEX = /^[0-9a-f]{64}$|^[0-9a-f]{128}$/;
 const ACTIVITY_TS = /^\d{9,11}\.\d{1,6}$/;
 

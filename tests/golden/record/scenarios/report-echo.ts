@@ -4,18 +4,10 @@
  * references, names with entities), and sources that are not columns. Not a non-numeric source: the
  * engine stores it and then fails in its own SQL while echoing it.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { OracleAccess, Row, Scenario } from '../run.js';
-
-const FIXTURES = new URL('../../fixtures/', import.meta.url);
-
-/** the report tables' metadata as the reports recording starts with it: rows the bootstrap lacks */
-export function reportMetadataRows(): Row[] {
-  const read = (f: string): Row[] => (JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8')) as { rows: Row[] }).rows;
-  const bootstrap = new Set(read('bootstrap-rows.json').map((r) => r.id));
-  return read('reports-start-rows.json').filter((r) => !bootstrap.has(r.id) && r.id < 1012);
-}
+import type { OracleAccess, Scenario } from '../run.js';
+import { reportMetadataRows } from '../../replay.js';
 
 /**
  * Adds the report tables' metadata to a fresh tenant; with `runs`, also the tenant's custom template
