@@ -59,5 +59,6 @@ export class AnthropicProvider implements ChatProvider {
       }
       if (type === 'message_stop') return;
     }
+    throw new ProviderError(name, 'bad_answer', 'the stream ended before message_stop');
   }
 }

@@ -2,7 +2,7 @@
  * OpenAI-compatible chat completions (Polza.ai, DeepSeek, OpenAI): POST {base}/chat/completions with
  * `Authorization: Bearer <key>` and `stream: true`; the answer is SSE whose `data:` lines carry
  * `{"choices":[{"delta":{"content":"…"}}]}` and end with `data: [DONE]`. An `{"error":…}` in the
- * stream is a provider failure.
+ * stream, or a stream that stops before `[DONE]`, is a provider failure.
  */
 import { postStream } from './http.js';
 import { readSse } from './sse.js';
@@ -63,5 +63,7 @@ export class OpenAiCompatibleProvider implements ChatProvider {
       const text = chunk.choices?.[0]?.delta?.content;
       if (typeof text === 'string' && text !== '') yield text;
     }
+    // a stream cut off (the connection dropped) ends without [DONE]: the answer is incomplete
+    throw new ProviderError(name, 'bad_answer', 'the stream ended before [DONE]');
   }
 }

@@ -8,7 +8,6 @@
  * JSON errors with a code, because no event has been sent yet.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
 import { AiChatError, configuredProviders, streamChat, type Attempt, type ChatEvent } from '../../appliance/ai/chat.js';
 import { groundingPrompt, loadGrounding, PLAIN_PROMPT } from '../../appliance/ai/grounding.js';
 import type { ChatMessage } from '../../appliance/ai/types.js';
@@ -16,22 +15,9 @@ import { TokenError } from '../../appliance/api-tokens.js';
 import { EngineCallError } from '../../engine/index.js';
 import { HttpError } from '../errors.js';
 import { bearerToken, ok, route, type ApiServices } from './context.js';
-import { databaseName, issueDetails } from './schemas.js';
+import { chatRequest, issueDetails, type ChatRequest } from './schemas.js';
 import { resolveCaller } from './v2/caller.js';
 import { fromEngine } from './v2/document.js';
-
-export const chatRequest = z.object({
-  messages: z
-    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().min(1).max(20_000) }))
-    .min(1)
-    .max(100)
-    .refine((list) => list[list.length - 1]?.role === 'user', { error: 'the last message must be the user’s' }),
-  database: databaseName.optional().describe('Ground the answer in this database: the tables and columns the caller may read'),
-  report: z.number().int().positive().optional().describe('Also give the provider the result of this report (id), run with the caller’s grants; needs database'),
-  stream: z.boolean().default(true).describe('false: one JSON answer instead of Server-Sent Events'),
-}).refine((body) => body.report === undefined || body.database !== undefined, { error: 'report needs database', path: ['report'] });
-
-export type ChatRequest = z.output<typeof chatRequest>;
 
 /** The system prompt for this caller: grounded in the database they named, else the plain one. */
 async function systemPrompt(services: ApiServices, req: Request, body: ChatRequest): Promise<string> {
