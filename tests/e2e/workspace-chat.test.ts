@@ -4,20 +4,13 @@
 // tables that role may read; the database's admin includes an open report and the provider gets its
 // result; in Russian, a failing provider gives the Russian message. Every request leaving the
 // server's origin is blocked and must not happen. Screenshots: tests/artifacts/screenshots/ws-chat-*.png.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
-import {
-  LEVEL_REQ, LegacyScript, blockForeignRequests, chooseLocale, seedDemo, signInWorkspace, workspaceMissing, type DemoIds,
-} from './support/workspace.js';
-import { createDatabase } from '../../server/appliance/databases.js';
-import { defaultTemplatesDir } from '../../server/appliance/templates.js';
-import { productEngine } from '../../server/runtime/compose.js';
-import type { Row } from '../../server/storage/types.js';
+import { createDemoDatabase } from './support/demo-database.js';
+import { blockForeignRequests, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds } from './support/workspace.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-ai.js';
-import { goldenFixture } from '../support/fixtures.js';
 import { startInProcessServer, type InProcessServer } from '../support/server.js';
 
 if (workspaceMissing) console.warn(`[e2e] workspace chat tests SKIPPED: ${workspaceMissing}`);
@@ -47,26 +40,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the AI chat in th
       startInProcessServer({ prefix: 'integram-ws-chat-', waitForStore: 180_000, env: { POLZA_AI_API_KEY: 'e2e-polza-key', POLZA_AI_BASE_URL: polza.baseUrl, AI_TIMEOUT_MS: '5000' } }),
       launchChromium(),
     ]);
-    const store = server.booted.storeHandle.current();
-    if (!store) throw new Error('no store');
-    const engine = productEngine(server.booted.context);
-    const rows = (JSON.parse(readFileSync(goldenFixture('reports-start-rows.json'), 'utf8')) as { rows: Row[] }).rows;
-    await createDatabase(
-      { store, templatesDir: defaultTemplatesDir(), salt: server.booted.context.config.AUTH_SALT, invalidate: (db) => engine.invalidate(db) },
-      {
-        name: DB,
-        source: { rows },
-        owner: { login: ADMIN.login, password: ADMIN.password, roleName: 'admin' },
-        populate: async (tx) => {
-          const levelRef = await tx.insert({ up: 0, ord: 0, t: 47, val: '' });
-          await tx.insertMany([{ id: LEVEL_REQ, up: 116, ord: 5, t: levelRef, val: '' }]);
-        },
-      },
-    );
-    const admin = new LegacyScript(server.url, DB);
-    await admin.login(ADMIN.login, ADMIN.password);
-    const grantOf = async (role: number) => (await store.tenant(DB).find({ up: role, t: 116 }))[0].id;
-    ids = await seedDemo(admin, USER, grantOf);
+    ({ ids } = await createDemoDatabase(server, DB, ADMIN, USER));
   }, 300_000);
 
   afterAll(async () => {
