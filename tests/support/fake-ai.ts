@@ -28,6 +28,10 @@ export interface FakeProvider {
   /** the base URL to configure (OpenAI shape: …/v1; Anthropic: the host root) */
   baseUrl: string;
   requests: FakeRequest[];
+  /** set while the fake itself closes its connections */
+  closing?: boolean;
+  /** answers whose connection the client closed before the end */
+  abandoned: number;
   behaviour: FakeBehaviour;
   close(): Promise<void>;
 }
@@ -53,6 +57,7 @@ async function stream(shape: FakeShape, res: ServerResponse, parts: string[], de
   }
   for (const part of parts) {
     if (delayMs) await sleep(delayMs);
+    if (res.destroyed) return;
     if (shape === 'anthropic') anthropicEvent(res, 'content_block_delta', { index: 0, delta: { type: 'text_delta', text: part } });
     else openAiEvent(res, part);
   }
@@ -77,7 +82,7 @@ async function stream(shape: FakeShape, res: ServerResponse, parts: string[], de
 export async function startFakeProvider(shape: FakeShape, behaviour: FakeBehaviour = { kind: 'answer', parts: ['Hello', ' there'] }): Promise<FakeProvider> {
   const requests: FakeRequest[] = [];
   const hanging = new Set<ServerResponse>();
-  const fake: FakeProvider = { shape, baseUrl: '', requests, behaviour, close: async () => undefined };
+  const fake: FakeProvider = { shape, baseUrl: '', requests, abandoned: 0, behaviour, close: async () => undefined };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -89,6 +94,9 @@ export async function startFakeProvider(shape: FakeShape, behaviour: FakeBehavio
         // recorded as empty
       }
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+      res.on('close', () => {
+        if (!res.writableFinished && !fake.closing) fake.abandoned++;
+      });
       const b = fake.behaviour;
       const expected = shape === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
       if (req.method !== 'POST' || req.url !== expected) {
@@ -116,6 +124,7 @@ export async function startFakeProvider(shape: FakeShape, behaviour: FakeBehavio
   const port = (server.address() as AddressInfo).port;
   fake.baseUrl = shape === 'anthropic' ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/v1`;
   fake.close = async () => {
+    fake.closing = true;
     for (const res of hanging) res.socket?.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

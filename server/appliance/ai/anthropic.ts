@@ -5,9 +5,9 @@
  * `content_block_stop`, `message_delta`, `message_stop`, `ping`, and `error` (e.g. overloaded).
  */
 import { postStream } from './http.js';
-import { joinUrl, type ProviderSettings } from './openai-compatible.js';
+import { HttpChatProvider, joinUrl, withoutKey } from './provider-base.js';
 import { readSse } from './sse.js';
-import { ProviderError, type ChatMessage, type ChatOptions, type ChatProvider, type ProviderName } from './types.js';
+import { ProviderError, type ChatMessage, type ChatOptions } from './types.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -17,15 +17,7 @@ interface StreamEvent {
   error?: { type?: unknown; message?: unknown };
 }
 
-export class AnthropicProvider implements ChatProvider {
-  readonly name: ProviderName;
-  readonly model: string;
-
-  constructor(private readonly settings: ProviderSettings) {
-    this.name = settings.name;
-    this.model = settings.model;
-  }
-
+export class AnthropicProvider extends HttpChatProvider {
   async *streamChat(messages: readonly ChatMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
     const { name, apiKey, model, maxTokens } = this.settings;
     const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
@@ -52,7 +44,7 @@ export class AnthropicProvider implements ChatProvider {
         const kind = typeof parsed.error?.type === 'string' ? parsed.error.type : 'error';
         const message = typeof parsed.error?.message === 'string' ? parsed.error.message : '';
         const failure = kind === 'rate_limit_error' ? 'rate_limited' : 'server_error';
-        throw new ProviderError(name, failure, `the stream ended with ${kind}${message ? `: ${message.split(apiKey).join('***').slice(0, 200)}` : ''}`);
+        throw new ProviderError(name, failure, `the stream ended with ${kind}${message ? `: ${withoutKey(message, apiKey)}` : ''}`);
       }
       if (type === 'content_block_delta' && parsed.delta?.type === 'text_delta' && typeof parsed.delta.text === 'string') {
         if (parsed.delta.text !== '') yield parsed.delta.text;

@@ -6,7 +6,8 @@
  */
 import type { AppConfig } from '../../config/index.js';
 import { AnthropicProvider } from './anthropic.js';
-import { OpenAiCompatibleProvider, type ProviderSettings } from './openai-compatible.js';
+import { OpenAiCompatibleProvider } from './openai-compatible.js';
+import type { ProviderSettings } from './provider-base.js';
 import { ProviderError, type ChatMessage, type ChatProvider, type ProviderFailure, type ProviderName } from './types.js';
 
 export type AiConfig = Pick<

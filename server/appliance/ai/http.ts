@@ -4,6 +4,7 @@
  * ProviderError (429, 5xx, 401/403, other refusals, timeout, no connection). The key is sent in a
  * header only and wiped from any text of the provider's that is passed on.
  */
+import { withoutKey } from './provider-base.js';
 import { ProviderError, type ProviderName } from './types.js';
 
 export interface PostOptions {
@@ -29,9 +30,7 @@ function errorText(raw: string, secret: string): string {
   } catch {
     // not JSON: the text itself
   }
-  text = text.replace(/\s+/g, ' ').trim();
-  if (secret !== '') text = text.split(secret).join('***');
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return withoutKey(text.replace(/\s+/g, ' ').trim(), secret);
 }
 
 export function failureOf(status: number): 'rate_limited' | 'server_error' | 'unauthorized' | 'refused' {

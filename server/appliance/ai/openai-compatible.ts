@@ -6,35 +6,15 @@
  */
 import { postStream } from './http.js';
 import { readSse } from './sse.js';
-import { ProviderError, type ChatMessage, type ChatOptions, type ChatProvider, type ProviderName } from './types.js';
-
-export interface ProviderSettings {
-  name: ProviderName;
-  apiKey: string;
-  baseUrl: string;
-  model: string;
-  timeoutMs: number;
-  maxTokens: number;
-}
+import { HttpChatProvider, joinUrl, withoutKey } from './provider-base.js';
+import { ProviderError, type ChatMessage, type ChatOptions } from './types.js';
 
 interface CompletionChunk {
   choices?: { delta?: { content?: unknown } }[];
   error?: { message?: unknown };
 }
 
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}${path}`;
-}
-
-export class OpenAiCompatibleProvider implements ChatProvider {
-  readonly name: ProviderName;
-  readonly model: string;
-
-  constructor(private readonly settings: ProviderSettings) {
-    this.name = settings.name;
-    this.model = settings.model;
-  }
-
+export class OpenAiCompatibleProvider extends HttpChatProvider {
   async *streamChat(messages: readonly ChatMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
     const { name, apiKey, model, maxTokens } = this.settings;
     const body = postStream({
@@ -58,7 +38,7 @@ export class OpenAiCompatibleProvider implements ChatProvider {
       }
       if (chunk.error) {
         const message = typeof chunk.error.message === 'string' ? chunk.error.message : 'error';
-        throw new ProviderError(name, 'server_error', `the stream ended with an error: ${message.split(apiKey).join('***').slice(0, 200)}`);
+        throw new ProviderError(name, 'server_error', `the stream ended with an error: ${withoutKey(message, apiKey)}`);
       }
       const text = chunk.choices?.[0]?.delta?.content;
       if (typeof text === 'string' && text !== '') yield text;

@@ -154,6 +154,40 @@ for (const kind of STORE_KINDS) {
       for (const request of polza.requests.slice(-1)) expect(JSON.stringify(request.body)).not.toContain(SALARY_VALUE);
     });
 
+    it('a client that leaves midway ends the request to the provider too', async () => {
+      polza.behaviour = { kind: 'answer', parts: ['one ', 'two ', 'three ', 'four'], delayMs: 400 };
+      const before = polza.abandoned;
+      try {
+        const controller = new AbortController();
+        const res = await fetch(`${h.url}/api/chat`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${boss.accessToken}` },
+          body: JSON.stringify({ messages: [{ role: 'user', content: 'Long answer please' }] }), signal: controller.signal,
+        });
+        const seen: string[] = [];
+        try {
+          for await (const e of readSse(res.body!)) {
+            seen.push(e.event);
+            if (e.event === 'delta') controller.abort();
+          }
+        } catch {
+          // the abort ends the read
+        }
+        expect(seen).toEqual(['start', 'delta']);
+        await expect.poll(() => polza.abandoned, { timeout: 5000 }).toBe(before + 1);
+      } finally {
+        polza.behaviour = { kind: 'answer', parts: ['The ', 'answer.'] };
+      }
+    });
+
+    it('a report that does not exist is a clear refusal, not a server error', async () => {
+      const r = await chat({ messages: [{ role: 'user', content: 'x' }], database: DB, report: 999_999, stream: false }, boss.accessToken);
+      // the engine's own answer for an id that is no report it may run (as /{db}/report/{id} gives it)
+      expect(r.status).toBe(403);
+      expect(r.body).toMatchObject({ code: 'forbidden' });
+      expect(r.body).toMatchObject({ success: false });
+      expect((r.body as ErrorJson).code).not.toBe('internal');
+    });
+
     it('refuses callers without a token, with a foreign database, and bodies that are not a chat', async () => {
       expect((await chat({ messages: [{ role: 'user', content: 'x' }] })).body).toMatchObject({ success: false, code: 'unauthorized' });
       expect((await chat({ messages: [{ role: 'user', content: 'x' }] }, 'not-a-token')).status).toBe(401);
