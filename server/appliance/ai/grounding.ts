@@ -17,8 +17,9 @@ interface MetaReq { id: string; val: string; type: string; ref?: string; arr_id?
 interface MetaTable { id: string; val: string; type: string; reqs?: MetaReq[] }
 interface ReportAnswer { columns?: { name?: unknown }[]; data?: unknown[][] }
 
-/** At most this many report rows go to the provider (the prompt must stay small). */
+/** At most this many report rows and tables go to the provider (the prompt must stay small). */
 export const MAX_REPORT_ROWS = 100;
+export const MAX_TABLES = 300;
 const MAX_CELL = 200;
 
 function cell(value: unknown): string {
@@ -43,7 +44,8 @@ export async function loadGrounding(
       const type = r.arr_id ? 'subordinate table' : r.ref ? `reference to ${r.val}` : base;
       return { name: alias && alias !== '' ? alias : r.val, type };
     });
-    tables.push({ id: Number(term.id), name: term.name, columns });
+    // metadata's name is the plain text; terms' is HTML-escaped as the PHP engine sends it
+    tables.push({ id: Number(term.id), name: meta?.val ?? term.name, columns });
   }
   const grounding: Grounding = { db, tables };
   if (request.report !== undefined) {
@@ -66,11 +68,12 @@ export function groundingPrompt(grounding: Grounding): string {
     '',
     'Tables the user may read (columns with their types):',
   ];
-  for (const table of grounding.tables) {
+  for (const table of grounding.tables.slice(0, MAX_TABLES)) {
     const columns = table.columns.map((c) => `${c.name} (${c.type})`).join(', ');
     lines.push(`- ${table.name}${columns ? `: ${columns}` : ''}`);
   }
   if (grounding.tables.length === 0) lines.push('- (none)');
+  if (grounding.tables.length > MAX_TABLES) lines.push(`- … and ${grounding.tables.length - MAX_TABLES} more tables not listed here`);
   const report = grounding.report;
   if (report) {
     lines.push('', `Result of report ${report.id}, run with the user's rights (${report.totalRows} rows${report.totalRows > report.rows.length ? `, the first ${report.rows.length} shown` : ''}), tab-separated:`);

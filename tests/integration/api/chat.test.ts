@@ -74,6 +74,7 @@ for (const kind of STORE_KINDS) {
       reader = await login(h, 'reader', 'Secret-123', DB);
       // Employee (Phone, Salary) with one record; a report over all three
       const employee = Number((await legacyCommand(h, boss, '_d_new', { val: 'Employee', t: '3' })).obj);
+      await legacyCommand(h, boss, '_d_new', { val: 'R&D <lab>', t: '3' });
       const phoneTerm = Number((await legacyCommand(h, boss, '_d_new', { val: 'Phone', t: '3' })).obj);
       const salaryTerm = Number((await legacyCommand(h, boss, '_d_new', { val: 'Salary', t: '3' })).obj);
       const phone = Number((await legacyCommand(h, boss, `_d_req/${employee}`, { t: String(phoneTerm) })).id);
@@ -126,6 +127,8 @@ for (const kind of STORE_KINDS) {
       const bossPrompt = lastSystemPrompt(polza);
       expect(bossPrompt).toContain(`"${DB}"`);
       expect(bossPrompt).toMatch(/- Employee: Phone \(SHORT\), Salary \(SHORT\)/);
+      // names as the user wrote them, not HTML-escaped as the engine's terms list carries them
+      expect(bossPrompt).toMatch(/^- R&D <lab>$/m);
 
       // the legacy token works as for /api/v2 (the workspace sends it)
       const asReader = await chat({ messages: [{ role: 'user', content: 'What tables?' }], database: DB, stream: false }, undefined, { 'X-Authorization': reader.legacy!.token });
