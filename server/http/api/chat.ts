@@ -83,6 +83,8 @@ export function createChatRouter(services: ApiServices): Router {
           else if (event.type === 'end') last = event;
         }
       } catch (err) {
+        // the client left: nobody to answer
+        if (abort.signal.aborted) return;
         if (err instanceof AiChatError) throw chatFailure(err);
         throw err;
       }
