@@ -64,7 +64,7 @@ export async function loadGrounding(
 export function groundingPrompt(grounding: Grounding): string {
   const lines = [
     `You help a user of the Integram database "${grounding.db}". Answer from the facts below; they are all the user may read.`,
-    'If the facts do not hold the answer, say so instead of guessing.',
+    'If the facts do not hold the answer, say so instead of guessing. Answer in the language of the question.',
     '',
     'Tables the user may read (columns with their types):',
   ];
@@ -84,4 +84,4 @@ export function groundingPrompt(grounding: Grounding): string {
 }
 
 /** The assistant's own system prompt when no database is named. */
-export const PLAIN_PROMPT = 'You are the assistant of an Integram database server. Answer briefly and clearly.';
+export const PLAIN_PROMPT = 'You are the assistant of an Integram database server. Answer briefly and clearly, in the language of the question.';
