@@ -10,8 +10,7 @@
  * comes in with the code that implements it, not before; these were taken out because nothing
  * read them, and return with their implementation:
  *   - mail (SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD, FROM_EMAIL, FROM_NAME,
- *     FRONTEND_URL), AI keys (POLZA_AI_API_KEY, DEEPSEEK_API_KEY, ANTHROPIC_API_KEY,
- *     OPENAI_API_KEY) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
+ *     FRONTEND_URL) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
  *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue;
  *   - TEMP_DIR (uploads are held in memory under UPLOAD_MAX_SIZE, no temp folder); WORKSPACE_ROOT:
  *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
@@ -27,7 +26,7 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { isIpOrCidr, isLoopbackHost } from './net.js';
 
-export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs'] as const;
+export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs', 'ai'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export interface SettingMeta {
@@ -325,6 +324,22 @@ export const SETTINGS = {
   BACKUP_KEEP: setting('jobs', integer(1, 10_000).default(14), 'How many backups are kept'),
   UPDATE_URL: setting('jobs', httpUrl().optional(), 'Update feed (electron-updater generic provider; may be a LAN server)'),
   UPDATE_CHANNEL: setting('jobs', z.string().trim().regex(/^[a-z0-9-]+$/i, { error: 'expected a name of letters, digits or -' }).default('latest'), 'Update channel'),
+
+  // AI chat (server/appliance/ai/): the first provider with a key answers, in the order POLZA > DEEPSEEK > ANTHROPIC > OPENAI
+  POLZA_AI_API_KEY: setting('ai', text().optional(), 'API key of Polza.ai (OpenAI-compatible aggregator); the first AI chat provider tried', { secret: true }),
+  POLZA_AI_BASE_URL: setting('ai', httpUrl().default('https://polza.ai/api/v1'), 'Base URL of the Polza.ai API (…/chat/completions is appended)'),
+  POLZA_AI_MODEL: setting('ai', text().default('openai/gpt-4o-mini'), 'Model asked at Polza.ai'),
+  DEEPSEEK_API_KEY: setting('ai', text().optional(), 'API key of DeepSeek; the second AI chat provider tried', { secret: true }),
+  DEEPSEEK_BASE_URL: setting('ai', httpUrl().default('https://api.deepseek.com'), 'Base URL of the DeepSeek API (…/chat/completions is appended)'),
+  DEEPSEEK_MODEL: setting('ai', text().default('deepseek-chat'), 'Model asked at DeepSeek'),
+  ANTHROPIC_API_KEY: setting('ai', text().optional(), 'API key of Anthropic (messages API); the third AI chat provider tried', { secret: true }),
+  ANTHROPIC_BASE_URL: setting('ai', httpUrl().default('https://api.anthropic.com'), 'Base URL of the Anthropic API (…/v1/messages is appended)'),
+  ANTHROPIC_MODEL: setting('ai', text().default('claude-3-5-haiku-latest'), 'Model asked at Anthropic'),
+  OPENAI_API_KEY: setting('ai', text().optional(), 'API key of OpenAI; the last AI chat provider tried', { secret: true }),
+  OPENAI_BASE_URL: setting('ai', httpUrl().default('https://api.openai.com/v1'), 'Base URL of the OpenAI API (…/chat/completions is appended)'),
+  OPENAI_MODEL: setting('ai', text().default('gpt-4o-mini'), 'Model asked at OpenAI'),
+  AI_TIMEOUT_MS: setting('ai', integer(1000, 600_000).default(30_000), 'How long the AI chat waits for a provider to start answering, and between two parts of an answer (ms), before it tries the next provider'),
+  AI_MAX_TOKENS: setting('ai', integer(16, 100_000).default(1024), 'Longest answer of the AI chat, in tokens'),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -25,6 +25,7 @@ export const MESSAGE_CODES = [
   'unsupported_sort', 'invalid_sort', 'id_mismatch', 'type_not_found', 'conflict',
   'no_database', 'no_user_table', 'no_admin_user', 'role_taken', 'no_such_user', 'no_such_role',
   'no_such_object', 'console_admin', 'console_admin_role', 'engine_refused', 'engine_unavailable', 'job_needs_parameters',
+  'ai_not_configured', 'ai_unavailable', 'ai_interrupted',
 ] as const satisfies readonly MessageCode[];
 
 export const FIELD_MESSAGE_CODES = [

@@ -29,7 +29,7 @@ export function clientAddress(req: Request): string {
 
 /** First path segments under /api/ that belong to the modern API (everything else there is legacy /api/{db}). */
 export const MODERN_API_SEGMENTS: ReadonlySet<string> = new Set([
-  'auth', 'v2', 'organizations', 'openapi.json', 'docs', 'health', 'deployment-info', 'system-resources',
+  'auth', 'v2', 'organizations', 'chat', 'openapi.json', 'docs', 'health', 'deployment-info', 'system-resources',
 ]);
 
 /** Is this path part of the modern API (CORS from CORS_ORIGIN applies)? */
@@ -42,6 +42,7 @@ export function isModernApiPath(path: string): boolean {
 export const BODY_LIMITS: readonly { prefix: string; bytes: number }[] = [
   { prefix: '/api/auth', bytes: 16 * 1024 },
   { prefix: '/api/organizations', bytes: 64 * 1024 },
+  { prefix: '/api/chat', bytes: 1024 * 1024 },
   { prefix: '/api/v2', bytes: 1024 * 1024 },
 ];
 

@@ -9,14 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
+import { createDemoDatabase } from './support/demo-database.js';
 import {
-  LEVEL_REQ, LegacyScript, blockForeignRequests, chooseLocale, seedDemo, signInWorkspace, workspaceMissing, type DemoIds,
+  LegacyScript, blockForeignRequests, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds,
 } from './support/workspace.js';
-import { createDatabase } from '../../server/appliance/databases.js';
-import { defaultTemplatesDir } from '../../server/appliance/templates.js';
-import { productEngine } from '../../server/runtime/compose.js';
-import type { Row } from '../../server/storage/types.js';
-import { goldenFixture } from '../support/fixtures.js';
 import { startInProcessServer, type InProcessServer } from '../support/server.js';
 
 if (workspaceMissing) console.warn(`[e2e] workspace browser tests SKIPPED: ${workspaceMissing}`);
@@ -36,28 +32,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-e2e-', waitForStore: 180_000 }), launchChromium()]);
-    const store = server.booted.storeHandle.current();
-    if (!store) throw new Error('no store');
-    const engine = productEngine(server.booted.context);
-    // the rows of a PHP tenant with the report tables (the recording's start), plus the grant
-    // records' level column that real databases have (docs/legacy-api.md, "Grants")
-    const rows = (JSON.parse(readFileSync(goldenFixture('reports-start-rows.json'), 'utf8')) as { rows: Row[] }).rows;
-    await createDatabase(
-      { store, templatesDir: defaultTemplatesDir(), salt: server.booted.context.config.AUTH_SALT, invalidate: (db) => engine.invalidate(db) },
-      {
-        name: DB,
-        source: { rows },
-        owner: { login: ADMIN.login, password: ADMIN.password, roleName: 'admin' },
-        populate: async (tx) => {
-          const levelRef = await tx.insert({ up: 0, ord: 0, t: 47, val: '' });
-          await tx.insertMany([{ id: LEVEL_REQ, up: 116, ord: 5, t: levelRef, val: '' }]);
-        },
-      },
-    );
-    admin = new LegacyScript(server.url, DB);
-    await admin.login(ADMIN.login, ADMIN.password);
-    const grantOf = async (role: number) => (await store.tenant(DB).find({ up: role, t: 116 }))[0].id;
-    ids = await seedDemo(admin, USER, grantOf);
+    ({ admin, ids } = await createDemoDatabase(server, DB, ADMIN, USER));
   }, 300_000);
 
   afterAll(async () => {

@@ -52,7 +52,9 @@ export type MessageCode =
   | 'template_unusable' | 'backup_running' | 'database_busy' | 'not_acceptable' | 'unsupported_media_type' | 'invalid_document'
   | 'type_mismatch' | 'invalid_parameter' | 'object_not_found' | 'unknown_attribute' | 'invalid_value' | 'type_required'
   | 'invalid_type' | 'duplicate' | 'refused' | 'invalid_filter' | 'unsupported_sort' | 'invalid_sort' | 'id_mismatch'
-  | 'type_not_found' | 'conflict';
+  | 'type_not_found' | 'conflict'
+  // the AI chat (/api/chat)
+  | 'ai_not_configured' | 'ai_unavailable' | 'ai_interrupted';
 
 /** Codes of a field's problem (`fieldCodes`), translated like the answer's code (server/config/field-codes.ts). */
 export type { FieldCode, FieldMessageCode } from '../../config/field-codes.js';

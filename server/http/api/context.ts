@@ -10,6 +10,7 @@ import type { Engine } from '../../engine/index.js';
 import type { Store } from '../../storage/types.js';
 import { LoginThrottle, type ThrottlePolicy } from '../../appliance/login-throttle.js';
 import type { DatabaseDeps } from '../../appliance/databases.js';
+import type { AiConfig } from '../../appliance/ai/chat.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
 import type { EngineOperations } from '../../engine/index.js';
 import { HttpError, lostDatabase, sendError } from '../errors.js';
@@ -19,7 +20,7 @@ export type ApiConfig = Pick<
   AppConfig,
   | 'JWT_SECRET' | 'JWT_ACCESS_TOKEN_EXPIRES_IN' | 'JWT_REFRESH_TOKEN_EXPIRES_IN' | 'REGISTRATION_ENABLED' | 'DEFAULT_DATABASE'
   | 'AUTH_MODE' | 'AUTH_SALT' | 'DATA_DIR' | 'INTEGRAM_TEMPLATES'
->;
+> & AiConfig;
 
 export interface ApiRouterDeps {
   config: ApiConfig;

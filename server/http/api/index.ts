@@ -5,12 +5,14 @@
  *   /api/auth            login, register, refresh, logout, me          (./auth.ts)
  *   /api/v2/integram     JSON:API 1.1 over the engine                  (./v2/)
  *   /api/organizations   tenant databases registered in the appliance  (./organizations.ts)
+ *   /api/chat            the AI chat, grounded in what the caller may read (./chat.ts)
  *
  * Wired in server/runtime/compose.ts (routers.api), sharing the legacy router's engine:
  *   api: createApiRouter({ config, getStore: () => storeHandle.current(), engine: legacy.engine, logger })
  */
 import express, { type Router } from 'express';
 import { createAuthRouter } from './auth.js';
+import { createChatRouter } from './chat.js';
 import { createServices, envelopeErrors, type ApiRouterDeps } from './context.js';
 import { createOrganizationsRouter } from './organizations.js';
 import { createV2Router } from './v2/index.js';
@@ -23,5 +25,6 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   router.use('/auth', createAuthRouter(services), envelopeErrors(deps.logger));
   router.use('/v2/integram', createV2Router(services));
   router.use('/organizations', createOrganizationsRouter(services), envelopeErrors(deps.logger));
+  router.use('/chat', createChatRouter(services), envelopeErrors(deps.logger));
   return router;
 }

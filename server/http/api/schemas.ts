@@ -144,3 +144,27 @@ export const organizationDeleted = z.object({
 export function issueDetails(error: z.ZodError): Record<string, string> {
   return issueFields(error, '_');
 }
+
+// ---------------------------------------------------------------------------
+// AI chat
+// ---------------------------------------------------------------------------
+
+export const chatRequest = z.object({
+  messages: z
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().min(1).max(20_000) }))
+    .min(1)
+    .max(100)
+    .refine((list) => list[list.length - 1]?.role === 'user', { error: 'the last message must be the user’s' }),
+  database: databaseName.optional().describe('Ground the answer in this database: the tables and columns the caller may read'),
+  report: z.number().int().positive().optional().describe('Also give the provider the result of this report (id), run with the caller’s grants; needs database'),
+  stream: z.boolean().default(true).describe('false: one JSON answer instead of Server-Sent Events'),
+}).refine((body) => body.report === undefined || body.database !== undefined, { error: 'report needs database', path: ['report'] });
+
+export type ChatRequest = z.output<typeof chatRequest>;
+
+export const chatAnswer = z.object({
+  provider: z.enum(['polza', 'deepseek', 'anthropic', 'openai']).describe('The provider that answered'),
+  model: z.string(),
+  text: z.string(),
+  passedOver: z.array(z.object({ provider: z.string(), failure: z.string(), status: z.number().optional() })).describe('Providers tried first that failed, in order'),
+});

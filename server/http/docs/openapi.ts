@@ -78,6 +78,7 @@ const health = z.object({
   storage: z.object({ freeBytes: z.number().nullable() }),
   requests: z.object({ total: z.number(), perMinute: z.number(), errorsPerMinute: z.number() }),
   jobs: z.array(z.object({ name: z.string(), lastRunAt: z.string().nullable(), lastResult: z.string().nullable(), nextRunAt: z.string().nullable() })),
+  ai: z.object({ activeProvider: z.string().nullable().describe('The AI chat provider tried first (POLZA > DEEPSEEK > ANTHROPIC > OPENAI among the configured keys), or null'), providers: z.array(z.string()) }),
 });
 const deploymentInfo = z.object({
   version: z.string(), commit: z.string().nullable(), buildTime: z.string().nullable(), mode: z.enum(['desktop', 'headless']), nodeVersion: z.string(),
@@ -197,6 +198,18 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<O
   add({ method: 'delete', path: '/api/organizations/{id}', tags: ['Organizations'], summary: 'Delete (after a backup)', description: 'Send {"confirm": "<name>"}; a backup of every database is taken first and named in the answer.', security: orgSecurity, request: { params: orgParams, body: { required: true, content: { 'application/json': { schema: api.organizationDelete } } } }, responses: { 200: ok(api.organizationDeleted, 'Deleted'), 400: envelopeError('Confirmation missing'), 401: envelopeError('No valid access token'), 404: envelopeError('Not yours or absent') } });
   add({ method: 'get', path: '/api/organizations/{id}/database-info', tags: ['Organizations'], summary: 'Tables, records and size', security: orgSecurity, request: { params: orgParams }, responses: { 200: ok(api.databaseInfo, 'Sizes'), 401: envelopeError('No valid access token'), 404: envelopeError('Not yours or absent') } });
 
+  // -- AI chat -------------------------------------------------------------------------
+  add({
+    method: 'post', path: '/api/chat', tags: ['AI chat'], summary: 'Ask the AI chat (streams Server-Sent Events)', security: v2Security,
+    description: 'The first configured provider answers (POLZA > DEEPSEEK > ANTHROPIC > OPENAI; a provider failing before its first word is passed over). With database, the provider is told the tables and columns the caller may read, and with report the result of that report run with the caller\'s grants. Events: start {provider, model, passedOver}, delta {text}, end {provider, model}, or error {code, message} midway. stream=false answers one JSON.',
+    request: { body: { required: true, content: { 'application/json': { schema: api.chatRequest } } } },
+    responses: {
+      200: { description: 'text/event-stream, or with stream=false the JSON answer', content: { 'text/event-stream': { schema: z.string() }, 'application/json': { schema: api.successEnvelope(api.chatAnswer) } } },
+      400: envelopeError('Malformed body'), 401: envelopeError('No valid token'), 403: envelopeError('No access to the database or report'), 404: envelopeError('No such database'),
+      502: envelopeError('Every configured provider failed (ai_unavailable)'), 503: envelopeError('No provider configured (ai_not_configured)'),
+    },
+  });
+
   // -- docs ----------------------------------------------------------------------------
   add({ method: 'get', path: '/api/openapi.json', tags: ['Docs'], summary: 'This document', responses: { 200: json(z.record(z.string(), z.unknown()), 'OpenAPI 3.1') } });
   add({ method: 'get', path: '/api/docs', tags: ['Docs'], summary: 'Swagger UI (also /api/v2/docs)', responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, 301: { description: 'Redirect to /api/docs/' } } });
@@ -310,6 +323,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<O
       { name: 'Auth', description: 'JWT login for the users of an Integram database' },
       { name: 'Integram v2', description: 'JSON:API 1.1 over the engine (same grants as the legacy API)' },
       { name: 'Organizations', description: 'Tenant databases registered in the appliance' },
+      { name: 'AI chat', description: 'Questions to the configured AI provider, grounded in what the caller may read' },
       { name: 'Health', description: 'Liveness, health, deployment facts' },
       { name: 'Docs', description: 'This document and Swagger UI' },
       { name: 'Admin', description: 'Console admin API' },

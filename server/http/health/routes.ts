@@ -9,6 +9,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppConfig } from '../../config/index.js';
+import { aiStatus } from '../../appliance/ai/chat.js';
 import { lanUrls, urlHost, type ListenAddress } from '../../config/net.js';
 import type { StoreHandle } from '../../storage/handle.js';
 import { ADMIN_COOKIE, type ServerStatus } from '../admin/contract.js';
@@ -173,6 +174,8 @@ export function createHealthRouter(deps: HealthDeps): Router {
         since: db.since,
       },
       storage: { freeBytes: disk?.free ?? null, ...(admin ? { dataDir: config.DATA_DIR } : {}) },
+      // the provider names only, never a key
+      ai: aiStatus(config),
       requests: metrics.snapshot(),
       jobs: await Promise.resolve()
         .then(() => deps.jobs())
