@@ -11,8 +11,8 @@
  * read them, and return with their implementation:
  *   - mail (SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD, FROM_EMAIL, FROM_NAME,
  *     FRONTEND_URL), AI keys (POLZA_AI_API_KEY, DEEPSEEK_API_KEY, ANTHROPIC_API_KEY,
- *     OPENAI_API_KEY) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
- *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue;
+ *     OPENAI_API_KEY): their own later issue (the upstream Integram link, group `upstream`, is
+ *     back: appliance/pull.ts reads it);
  *   - TEMP_DIR (uploads are held in memory under UPLOAD_MAX_SIZE, no temp folder); WORKSPACE_ROOT:
  *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
  *     sessions (console sessions are random tokens kept hashed; API tokens use JWT_SECRET);
@@ -27,7 +27,7 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { isIpOrCidr, isLoopbackHost } from './net.js';
 
-export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs'] as const;
+export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs', 'upstream'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export interface SettingMeta {
@@ -325,6 +325,12 @@ export const SETTINGS = {
   BACKUP_KEEP: setting('jobs', integer(1, 10_000).default(14), 'How many backups are kept'),
   UPDATE_URL: setting('jobs', httpUrl().optional(), 'Update feed (electron-updater generic provider; may be a LAN server)'),
   UPDATE_CHANNEL: setting('jobs', z.string().trim().regex(/^[a-z0-9-]+$/i, { error: 'expected a name of letters, digits or -' }).default('latest'), 'Update channel'),
+
+  // the main Integram server databases are brought over from (appliance/pull.ts: `npm run db -- pull`, the console)
+  INTEGRAM_API_BASE_URL: setting('upstream', httpUrl().optional(), 'Address of the main Integram server databases are brought over from (the default of `npm run db -- pull --from` and of the console\'s form)'),
+  INTEGRAM_AUTH_TOKEN: setting('upstream', z.string().trim().min(1).optional(), 'Integram token of an admin of the database on the main server, used to bring it over when no login is given', { secret: true }),
+  INTEGRAM_REGISTRATION_USERNAME: setting('upstream', z.string().trim().min(1).optional(), 'Login of an admin on the main Integram server, used to bring a database over (wins over INTEGRAM_AUTH_TOKEN)'),
+  INTEGRAM_REGISTRATION_PASSWORD: setting('upstream', z.string().min(1).optional(), 'Password of INTEGRAM_REGISTRATION_USERNAME on the main Integram server', { secret: true }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
