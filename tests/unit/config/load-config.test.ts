@@ -55,11 +55,21 @@ describe('settings registry', () => {
     const notYet = [
       'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASSWORD', 'FROM_EMAIL', 'FROM_NAME', 'FRONTEND_URL',
       'POLZA_AI_API_KEY', 'DEEPSEEK_API_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY',
-      'INTEGRAM_API_BASE_URL', 'INTEGRAM_AUTH_TOKEN', 'INTEGRAM_REGISTRATION_USERNAME', 'INTEGRAM_REGISTRATION_PASSWORD',
       'TEMP_DIR', 'WORKSPACE_ROOT', 'SESSION_SECRET', 'HTTPS_PROXY',
     ];
     for (const key of notYet) expect(SETTING_KEYS, key).not.toContain(key);
-    for (const group of ['mail', 'ai', 'upstream']) expect(SETTING_GROUPS, group).not.toContain(group);
+    for (const group of ['mail', 'ai']) expect(SETTING_GROUPS, group).not.toContain(group);
+  });
+
+  it('the link to the main Integram server (group upstream, read by the pull): an address is checked, the token and password are secrets', () => {
+    expect(SETTINGS.INTEGRAM_API_BASE_URL.group).toBe('upstream');
+    expect(SETTINGS.INTEGRAM_AUTH_TOKEN.secret).toBe(true);
+    expect(SETTINGS.INTEGRAM_REGISTRATION_PASSWORD.secret).toBe(true);
+    expect(SETTINGS.INTEGRAM_REGISTRATION_USERNAME.secret).toBe(false);
+    expect(load({ INTEGRAM_API_BASE_URL: 'nonsense' }).errors).toEqual(['INTEGRAM_API_BASE_URL: expected an absolute http:// or https:// URL']);
+    const good = load({ INTEGRAM_API_BASE_URL: 'https://integram.example.com', INTEGRAM_REGISTRATION_USERNAME: 'boss', INTEGRAM_REGISTRATION_PASSWORD: 'pw' });
+    expect(good.ok).toBe(true);
+    if (good.ok) expect(good.config.INTEGRAM_API_BASE_URL).toBe('https://integram.example.com');
   });
 
   it('has the documented defaults', () => {
@@ -138,13 +148,13 @@ describe('sources and precedence', () => {
     const cwd = tempDir();
     writeFileSync(
       path.join(cwd, '.env'),
-      'PORT=9004\nSMTP_HOST=mail.example.org\nSMTP_PORT=not-a-port\nOPENAI_API_KEY=sk-old\nINTEGRAM_API_BASE_URL=nonsense\n',
+      'PORT=9004\nSMTP_HOST=mail.example.org\nSMTP_PORT=not-a-port\nOPENAI_API_KEY=sk-old\nHTTPS_PROXY=nonsense\n',
     );
     const loaded = load({}, { cwd });
     expect(loaded.errors).toEqual([]);
     expect(loaded.ok).toBe(true);
     expect(item(loaded, 'PORT').value).toBe(9004);
-    expect(loaded.unknownFileKeys).toEqual(['SMTP_HOST', 'SMTP_PORT', 'OPENAI_API_KEY', 'INTEGRAM_API_BASE_URL']);
+    expect(loaded.unknownFileKeys).toEqual(['SMTP_HOST', 'SMTP_PORT', 'OPENAI_API_KEY', 'HTTPS_PROXY']);
     expect(loaded.report.map((entry) => entry.key)).not.toContain('SMTP_HOST');
     if (loaded.ok) expect(Object.keys(loaded.config)).not.toContain('SMTP_HOST');
   });
