@@ -308,7 +308,8 @@ async function placeFiles(uploadDir: string, db: string, staging: string | null,
   const exists = await stat(target).then(() => true, () => false);
   if (exists) await rename(target, aside);
   try {
-    if (staging) await rename(path.join(uploadDir, staging), target);
+    // a staging folder exists once a file was written to it (every file may be missing on the source)
+    if (staging && (await stat(path.join(uploadDir, staging)).then(() => true, () => false))) await rename(path.join(uploadDir, staging), target);
     await work();
   } catch (err) {
     await rm(target, { recursive: true, force: true });
