@@ -10,16 +10,17 @@
  * would run ../shared/oracle/setup.sh and seed-user.sh, start-db.sh and start-php.sh, then this file
  * with ORACLE_DIR pointing at the scripts).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import type { JobProgress, PullSummary } from '../../../server/http/admin/contract.js';
 import type { MysqlOptions } from '../../../server/storage/index.js';
 import type { Row } from '../../../server/storage/types.js';
 import { Recorder } from '../../golden/record/recorder.js';
-import { REPO_ROOT, startInProcessServer, type InProcessServer } from '../../support/server.js';
+import { makeTempDir, removeDir, REPO_ROOT, startInProcessServer, type InProcessServer } from '../../support/server.js';
 import { dropSchema, privateSchemaOptions } from '../../support/stores.js';
 import { skipReason, STORE_KINDS } from '../api/harness.js';
 import { ADMIN_PASSWORD, call } from '../admin/harness.js';
@@ -256,5 +257,50 @@ for (const kind of STORE_KINDS) describe.skipIf(problem !== null || skipReason(k
     const databases = await api<{ databases: Array<{ name: string }> }>('GET', '/databases');
     expect(databases.body.databases.map((d) => d.name)).not.toContain('pullbad');
     expect(databases.body.databases.map((d) => d.name)).not.toContain('nosuchdb');
+  });
+});
+
+describe.skipIf(problem !== null)('npm run db -- pull from the PHP engine', () => {
+  const tsxLoader = pathToFileURL(path.join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  const cli = path.join(REPO_ROOT, 'server/cli/db.ts');
+  let work = '';
+  const run = (args: string[], extra: Record<string, string> = {}) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', tsxLoader, cli, ...args], {
+      cwd: work, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', DATA_DIR: path.join(work, 'data'), AUTH_SALT: ORACLE_SALT, ...extra },
+    }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+  });
+
+  beforeAll(async () => {
+    work = makeTempDir('integram-pull-cli-');
+    await buildSource();
+  });
+  afterAll(() => removeDir(work));
+
+  it('pulls with progress and the verification on stderr; the settings give the address and the login; a taken name is refused', async () => {
+    const pulled = await run(['pull', '--from', ORACLE_URL, '--db', TENANT, '--login', OWNER.login, '--password', OWNER.password]);
+    expect(pulled.stderr).toMatch(/\[ {2}8%\] the source writes its dump/);
+    expect(pulled.stderr).toMatch(/pulled pullsrc from http:\/\/127\.0\.0\.1:\d+ \(as pullsrc\) into pullsrc: \d+ rows, \d+ tables, 2 users, 1 files \(10 bytes\)/);
+    expect(pulled.stderr).toMatch(/verification: OK; rows read back equal the dump; (\d+)\/\1 tables with the source's record count/);
+    expect(pulled.stderr).toContain('passwords: usable');
+    expect(pulled.stderr).not.toContain(OWNER.password);
+    expect(pulled.code).toBe(0);
+    expect((await run(['list'])).stdout.split('\n')).toContain(TENANT);
+
+    const taken = await run(['pull', '--from', ORACLE_URL, '--db', TENANT, '--login', OWNER.login, '--password', OWNER.password]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr.trim()).toBe('db: a database named "pullsrc" exists here; choose another name or ask to replace it (add --replace)');
+
+    // INTEGRAM_API_BASE_URL and INTEGRAM_REGISTRATION_USERNAME/PASSWORD stand in for --from and --login
+    const fromSettings = await run(['pull', '--db', TENANT, '--as', 'pullenv'], {
+      INTEGRAM_API_BASE_URL: ORACLE_URL, INTEGRAM_REGISTRATION_USERNAME: OWNER.login, INTEGRAM_REGISTRATION_PASSWORD: OWNER.password,
+    });
+    expect(fromSettings.code, fromSettings.stderr).toBe(0);
+    expect(fromSettings.stderr).toContain('into pullenv');
+
+    const wrong = await run(['pull', '--from', ORACLE_URL, '--db', TENANT, '--login', OWNER.login, '--password', 'nope', '--as', 'pullno']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/\ndb: the source refused the login "pullsrc": Неверный логин или пароль/);
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+    expect((await run(['pull', '--db', TENANT])).stderr.trim()).toBe('db: pull needs --from URL (or INTEGRAM_API_BASE_URL)');
   });
 });
