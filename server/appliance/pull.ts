@@ -64,7 +64,7 @@ export interface PullOptions {
   onProgress?: (percent: number, message: string) => void | Promise<void>;
   /** records read back from the source for the sample check (default 40) */
   sampleSize?: number;
-  /** per request (default 60 s; the dump itself may take up to 10 min) */
+  /** per request (default 60 s; the dump and each file may take up to 10 min) */
   timeoutMs?: number;
 }
 
@@ -359,7 +359,7 @@ export async function pullDatabase(deps: PullDeps, source: PullSource, options: 
       const links = await client.fileLinks(record);
       for (const cell of cells) {
         const href = links.get(cell.t);
-        const answer = href ? await client.request('GET', href) : null;
+        const answer = href ? await client.request('GET', href, { timeoutMs: DUMP_TIMEOUT_MS }) : null;
         if (!answer || answer.status !== 200) {
           files.missing.push(`${cell.val} (record ${record})`);
           continue;
