@@ -10,7 +10,7 @@
  * would run ../shared/oracle/setup.sh and seed-user.sh, start-db.sh and start-php.sh, then this file
  * with ORACLE_DIR pointing at the scripts).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +19,7 @@ import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import type { JobProgress, PullSummary } from '../../../server/http/admin/contract.js';
 import type { MysqlOptions } from '../../../server/storage/index.js';
 import type { Row } from '../../../server/storage/types.js';
-import { Recorder } from '../../golden/record/recorder.js';
+import { buildSource, FILE_BYTES, IVAN, ORACLE_SALT, ORACLE_URL, ORACLE_WWW, oracleProblem, oracleRows, OWNER, TENANT, type Built } from './oracle-source.js';
 import { makeTempDir, removeDir, REPO_ROOT, startInProcessServer, type InProcessServer } from '../../support/server.js';
 import { dropSchema, privateSchemaOptions } from '../../support/stores.js';
 import { skipReason, STORE_KINDS } from '../api/harness.js';
@@ -27,36 +27,8 @@ import { ADMIN_PASSWORD, call } from '../admin/harness.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
-const ORACLE_URL = process.env.ORACLE_URL ?? 'http://127.0.0.1:8090';
-const ORACLE_DIR = process.env.ORACLE_DIR ?? path.resolve(REPO_ROOT, '../shared/oracle');
-const ORACLE_SOCK = process.env.ORACLE_SOCK ?? '/tmp/oracle/run/mysqld.sock';
-const ORACLE_WWW = process.env.ORACLE_WWW ?? '/tmp/oracle/www';
-const ORACLE_SALT = 'oracle-salt';
-const TENANT = 'pullsrc';
-const OWNER = { login: TENANT, password: 'Src-pass-1' };
-const IVAN = { login: 'Ivan', password: 'ivan-pass-7' };
-const FILE_BYTES = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0xfe, 0x0a, 0x41, 0x42]);
-
-async function oracleProblem(): Promise<string | null> {
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(ORACLE_URL)) return `ORACLE_URL ${ORACLE_URL} is not on 127.0.0.1`;
-  if (!existsSync(path.join(ORACLE_DIR, 'reset-tenant.sh'))) return `no oracle scripts in ${ORACLE_DIR} (set ORACLE_DIR)`;
-  if (!existsSync(ORACLE_SOCK)) return `the oracle's MariaDB is not running (no ${ORACLE_SOCK}; start-db.sh)`;
-  try {
-    await fetch(`${ORACLE_URL}/`, { signal: AbortSignal.timeout(3000) });
-  } catch {
-    return `the oracle's PHP does not answer on ${ORACLE_URL} (start-php.sh)`;
-  }
-  return null;
-}
-
 const problem = await oracleProblem();
 if (problem) console.warn(`pull-oracle.test.ts skipped: ${problem}`);
-
-function oracleRows(tenant: string): Row[] {
-  const out = execFileSync('mariadb', [`--socket=${ORACLE_SOCK}`, '-uroot', '-N', '-B', '-r', 'ideav', '-e',
-    `SELECT JSON_OBJECT('id',id,'up',up,'ord',ord,'t',t,'val',val) FROM \`${tenant}\` ORDER BY id`], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
-}
 
 /**
  * A body as the JSON it means: the engine writes MEMO text into JSON_DATA unescaped (literal line
@@ -80,45 +52,6 @@ function withoutTimes(value: unknown): unknown {
 
 /** the rows without the users' activity time (t=124): the source writes it on each request the pull makes */
 const withoutActivity = (rows: Row[]): Row[] => rows.map((r) => (r.t === 124 ? { ...r, val: '' } : r));
-
-interface Built { client: number; order: number; part: number; stol: number; anna: number; fileColumn: number }
-
-/** The source database, made through the oracle's URL API by its owner. */
-async function buildSource(): Promise<Built> {
-  execFileSync(path.join(ORACLE_DIR, 'reset-tenant.sh'), [TENANT, OWNER.login, OWNER.password], { stdio: 'ignore' });
-  const rec = new Recorder(ORACLE_URL, TENANT, () => undefined);
-  await rec.login('auth', OWNER.login, OWNER.password);
-  const type = async (val: string, base: number) => rec.idOf(await rec.call('d_new', 'POST', '/_d_new?JSON', { form: { val, t: base } }), val);
-  const column = async (table: number, term: number) => rec.idOf(await rec.call('d_req', 'POST', `/_d_req/${table}?JSON`, { form: { t: term } }), `c${term}`, 'id');
-  const client = await type('Клиент', 3);
-  const phone = await column(client, await type('Тел. клиента', 3));
-  const born = await column(client, await type('Дата рождения', 9));
-  const note = await column(client, await type('Заметка', 12));
-  const fileColumn = await column(client, await type('Договор', 10));
-  const order = await type('Заказ', 3);
-  const sum = await column(order, await type('Сумма', 13));
-  const clientRef = rec.idOf(await rec.call('d_ref', 'POST', `/_d_ref/${client}?JSON`, { form: {} }), 'clientRef');
-  const orderClient = await column(order, clientRef);
-  const part = await type('Позиция', 3);
-  const qty = await column(part, await type('Кол-во', 13));
-  await column(order, part);
-
-  const anna = rec.idOf(await rec.call('m_new', 'POST', `/_m_new/${client}?JSON`, {
-    multipart: {
-      up: 1, [`t${client}`]: 'Анна', [`t${phone}`]: '+7 900 000-00-01', [`t${born}`]: '15.01.1990', [`t${note}`]: 'строка 1\nстрока 2; a:b & <b>',
-      [`t${fileColumn}`]: { filename: 'договор.pdf', content: FILE_BYTES, contentType: 'application/pdf' },
-    },
-  }), 'anna', 'id');
-  const boris = rec.idOf(await rec.call('m_new', 'POST', `/_m_new/${client}?JSON`, { form: { up: 1, [`t${client}`]: 'Борис', [`t${phone}`]: '555' } }), 'boris', 'id');
-  const stol = rec.idOf(await rec.call('m_new', 'POST', `/_m_new/${order}?JSON`, { form: { up: 1, [`t${order}`]: 'Заказ 1', [`t${sum}`]: 1500, [`t${orderClient}`]: anna } }), 'stol', 'id');
-  await rec.call('m_new', 'POST', `/_m_new/${order}?JSON`, { form: { up: 1, [`t${order}`]: 'Заказ 2', [`t${sum}`]: 20, [`t${orderClient}`]: boris } });
-  await rec.call('m_new', 'POST', `/_m_new/${part}?JSON`, { form: { up: stol, [`t${part}`]: 'Ножка', [`t${qty}`]: 4 } });
-  await rec.call('m_new', 'POST', `/_m_new/${part}?JSON`, { form: { up: stol, [`t${part}`]: 'Столешница', [`t${qty}`]: 1 } });
-  // a second user with a password and the admin role (145); the empty fields keep the engine's defaults out
-  const noDefaults = Object.fromEntries([30, 33, 40, 41, 124, 125, 130, 156, 271, 300].map((t) => [`t${t}`, '']));
-  await rec.call('m_new_user', 'POST', '/_m_new/18?JSON', { form: { up: 1, t18: IVAN.login, t20: IVAN.password, t115: 145, ...noDefaults } });
-  return { client, order, part, stol, anna, fileColumn };
-}
 
 for (const kind of STORE_KINDS) describe.skipIf(problem !== null || skipReason(kind) !== null)(`pulling a database from the PHP engine (${kind})`, () => {
   let server: InProcessServer;
