@@ -27,6 +27,9 @@ import { checkImportDbName, isRoutableDbName, normalizeDbName } from '../storage
 import type { Row } from '../storage/types.js';
 import { DatabaseBusyError, DatabaseExistsError, importDatabaseRows, ImportNameError, type DatabaseDeps } from './databases.js';
 import { DumpFormatError, readIntegramDumpZip } from './integram-dump.js';
+import type { PullResult, TableCheck } from './pull-types.js';
+
+export type { PullResult, TableCheck };
 
 export type PullErrorCode =
   | 'pull_bad_source' // the URL or a name is not usable
@@ -71,34 +74,6 @@ export interface PullOptions {
 export interface PullDeps extends DatabaseDeps {
   /** UPLOAD_DIR: files go to `{uploadDir}/{db}/…` */
   uploadDir: string;
-}
-
-export interface TableCheck {
-  id: number;
-  name: string;
-  /** the source's record count (its list's `_count`) */
-  source: number;
-  local: number;
-}
-
-export interface PullResult {
-  db: string;
-  source: { url: string; db: string; user: string };
-  rows: number;
-  tables: number;
-  users: number;
-  files: { copied: number; bytes: number; missing: string[] };
-  /** usable: the hashes work here; unusable: they need the source's AUTH_SALT (or new passwords); unknown: not checked (a token was used) */
-  passwords: 'usable' | 'unusable' | 'unknown';
-  notes: string[];
-  verification: {
-    ok: boolean;
-    rowsEqual: boolean;
-    tables: TableCheck[];
-    sample: { checked: number; mismatches: number[] };
-  };
-  /** the dump file the source kept when it could not be removed there */
-  sourceDumpLeft: string | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;

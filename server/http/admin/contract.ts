@@ -156,23 +156,8 @@ export interface PullRequest {
   as?: string;
   replace?: boolean;
 }
-export interface PullSummary {
-  db: string;
-  source: { url: string; db: string; user: string };
-  rows: number;
-  tables: number;
-  users: number;
-  files: { copied: number; bytes: number; missing: string[] };
-  passwords: 'usable' | 'unusable' | 'unknown';
-  notes: string[];
-  verification: {
-    ok: boolean;
-    rowsEqual: boolean;
-    tables: Array<{ id: number; name: string; source: number; local: number }>;
-    sample: { checked: number; mismatches: number[] };
-  };
-  sourceDumpLeft: string | null;
-}
+/** the job's result: what was copied and the verification */
+export type { PullResult as PullSummary } from '../../appliance/pull-types.js';
 
 // GET /api/admin/status → ServerStatus (what the health page shows, one call)
 export interface ServerStatus {
