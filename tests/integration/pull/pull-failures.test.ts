@@ -14,7 +14,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { pullDatabase, PullError, type PullDeps } from '../../../server/appliance/pull.js';
 import { legacyPasswordHash, storedFilePath } from '../../../server/engine/index.js';
 import type { Row } from '../../../server/storage/types.js';
-import { makeTempDir, removeDir } from '../../support/server.js';
+import { setAdminPassword } from '../../../server/appliance/admin-account.js';
+import type { JobProgress, PullDefaults } from '../../../server/http/admin/contract.js';
+import { makeTempDir, removeDir, startInProcessServer, type InProcessServer } from '../../support/server.js';
+import { ADMIN_PASSWORD, call } from '../admin/harness.js';
 import { openTestPglite, type TestStore } from '../../support/stores.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
@@ -222,5 +225,73 @@ describe('a pull that fails leaves nothing half made', () => {
   it('with a token: copied; whether the passwords work is not known', async () => {
     const result = await pullDatabase(deps, { url: fake.url, db: DB, token: 'tok' }, { as: 'shoptok' });
     expect(result).toMatchObject({ passwords: 'unknown', verification: { ok: true } });
+  });
+});
+
+describe('the admin API\'s pull: the settings as defaults, checks that answer at once, no secret shown or logged', () => {
+  let fake: Fake;
+  let server: InProcessServer;
+  let admin: { url: string };
+  let token = '';
+  const api = <T>(method: string, route: string, body?: unknown) => call<T>(admin, method, route, { token, body });
+
+  beforeAll(async () => {
+    fake = await startFake();
+    server = await startInProcessServer({
+      prefix: 'integram-pull-api-',
+      env: { BCRYPT_ROUNDS: '4', AUTH_SALT: SALT, LOG_LEVEL: 'debug' },
+      envFile: `INTEGRAM_API_BASE_URL=${fake.url}\nINTEGRAM_REGISTRATION_USERNAME=${OWNER.login}\nINTEGRAM_REGISTRATION_PASSWORD=${OWNER.password}\nINTEGRAM_AUTH_TOKEN=tok\n`,
+    });
+    admin = { url: `${server.url}/api/admin` };
+    await setAdminPassword(server.booted.storeHandle.current()!.appliance, ADMIN_PASSWORD, { bcryptRounds: 4 });
+    token = (await call<{ token: string }>(admin, 'POST', '/login', { body: { password: ADMIN_PASSWORD } })).body.token;
+  });
+  afterAll(async () => {
+    await server?.close(2000);
+    await fake?.close();
+  });
+
+  it('the form\'s defaults name the address and the login, and only whether the secrets are set', async () => {
+    const defaults = await api<PullDefaults>('GET', '/databases/pull');
+    expect(defaults.body).toEqual({ url: fake.url, login: OWNER.login, passwordSet: true, tokenSet: true });
+    expect(JSON.stringify(defaults.body)).not.toContain(OWNER.password);
+    // the settings page masks them too
+    const settings = await api<{ fields: Array<{ key: string; value: unknown; secret: boolean }> }>('GET', '/settings');
+    expect(JSON.stringify(settings.body)).not.toContain(OWNER.password);
+    expect(settings.body.fields.find((f) => f.key === 'INTEGRAM_REGISTRATION_PASSWORD')?.secret).toBe(true);
+  });
+
+  it('only the database named: the settings give the rest; the job\'s result is the verification', async () => {
+    const started = await api<{ job: JobProgress }>('POST', '/databases/pull', { db: DB });
+    expect(started.status).toBe(202);
+    let job = started.body.job;
+    while (job.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await api<JobProgress>('GET', `/jobs/${job.id}`)).body;
+    }
+    expect(job.state, job.message).toBe('done');
+    expect(job.result).toMatchObject({ db: DB, passwords: 'usable', verification: { ok: true } });
+    expect((await api<{ databases: Array<{ name: string }> }>('GET', '/databases')).body.databases.map((d) => d.name)).toContain(DB);
+    // the engine sees the new database at once, and its users sign in with their passwords
+    const login = await fetch(`${server.url}/${DB}/auth?JSON`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `login=${OWNER.login}&pwd=${OWNER.password}` });
+    expect(login.status).toBe(200);
+    // the request is logged (with the login), the password nowhere
+    const requested = await api<{ lines: Array<{ msg: string; login?: string }> }>('GET', `/logs?q=${encodeURIComponent('database pull requested')}`);
+    expect(requested.body.lines).toEqual([expect.objectContaining({ msg: 'database pull requested from the console', login: OWNER.login })]);
+    const logs = await api<{ lines: unknown[] }>('GET', `/logs?q=${encodeURIComponent(OWNER.password)}`);
+    expect(logs.body.lines).toEqual([]);
+  });
+
+  it('answers at once: a taken name 409 exists, a bad address or name 422', async () => {
+    const taken = await api<{ error: { code: string } }>('POST', '/databases/pull', { db: DB });
+    expect([taken.status, taken.body.error.code]).toEqual([409, 'exists']);
+    const url = await api<{ error: { code: string; fields?: Record<string, string> } }>('POST', '/databases/pull', { db: DB, url: 'ftp://x', as: 'other' });
+    expect([url.status, url.body.error.code, Object.keys(url.body.error.fields ?? {})]).toEqual([422, 'invalid_request', ['url']]);
+    const name = await api<{ error: { code: string } }>('POST', '/databases/pull', { db: 'no such!' });
+    expect([name.status, name.body.error.code]).toEqual([422, 'invalid_name']);
+    const local = await api<{ error: { code: string } }>('POST', '/databases/pull', { db: DB, as: 'api' });
+    expect([local.status, local.body.error.code]).toEqual([422, 'invalid_name']);
+    const empty = await api<{ error: { code: string } }>('POST', '/databases/pull', {});
+    expect([empty.status, empty.body.error.code]).toEqual([422, 'invalid_request']);
   });
 });
