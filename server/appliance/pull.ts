@@ -179,10 +179,12 @@ class LegacyClient {
     const file = answer.location ? new URL(answer.location, 'http://x').searchParams.get('gf') : null;
     if (!file) {
       const message = LegacyClient.errorOf(answer);
-      if (answer.status === 200 && message !== '') {
+      // the engine's refusal, in Russian or English (its t9n)
+      if (/нет прав|do not have grants/i.test(message)) {
         throw new PullError('pull_no_export_right', `the user "${this.user}" may not export the whole database: the source answered "${message}" (sign in as its admin, its owner, or a user whose role has EXPORT on everything)`);
       }
-      throw new PullError('pull_bad_dump', `the source did not make its dump (${answer.status}${message ? `: ${message}` : ''})`);
+      // e.g. an Integram appliance, which does not offer the engine's `backup` (answers {} to it)
+      throw new PullError('pull_bad_dump', `the source did not make its whole-database dump (the engine's "backup" answered ${answer.status}${message ? `: ${message.slice(0, 100)}` : ''})`);
     }
     const zip = await this.request('GET', `dir_admin/?JSON=1&templates=1&add_path=/backups&gf=${encodeURIComponent(file)}`, { timeoutMs: DUMP_TIMEOUT_MS });
     if (zip.status !== 200) throw new PullError('pull_bad_dump', `the source's dump ${file} could not be read (${zip.status}: ${LegacyClient.errorOf(zip)})`);

@@ -56,7 +56,7 @@ function dumpText(rows: Row[]): string {
   }).join('\n') + '\n';
 }
 
-type Mode = 'ok' | 'drop-file' | 'missing-file' | 'bad-dump' | 'no-export';
+type Mode = 'ok' | 'drop-file' | 'missing-file' | 'bad-dump' | 'no-export' | 'no-backup';
 
 interface Fake { url: string; mode: Mode; deleted: string[]; close(): Promise<void> }
 
@@ -82,6 +82,8 @@ async function startFake(): Promise<Fake> {
       if (!authed) return json(400, [{ error: 'Ошибка авторизации' }]);
       if (route === `/${DB}/xsrf`) return json(200, { _xsrf: 'xs', token: 'tok', user: OWNER.login, role: 'admin', id: '1012' });
       if (route === `/${DB}/backup`) {
+        // an engine without the action (our own server answers {} to an action it does not know)
+        if (state.mode === 'no-backup') return json(200, {});
         if (state.mode === 'no-export') return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('У вас нет прав на выгрузку базы');
         return void res.writeHead(302, { Location: `/${DB}/dir_admin/?templates=1&add_path=/backups&gf=${DB}_1.dmp.zip` }).end();
       }
@@ -208,6 +210,9 @@ describe('a pull that fails leaves nothing half made', () => {
   it('clear errors before anything is written: a dump that is not one, no export right, a wrong login, a bad address', async () => {
     fake.mode = 'bad-dump';
     expect((await failure(pullDatabase(deps, source(), { as: 'shopbad' }))).code).toBe('pull_bad_dump');
+    fake.mode = 'no-backup';
+    const noBackup = await failure(pullDatabase(deps, source(), { as: 'shopbad' }));
+    expect([noBackup.code, noBackup.message]).toEqual(['pull_bad_dump', 'the source did not make its whole-database dump (the engine\'s "backup" answered 200: {})']);
     fake.mode = 'no-export';
     const noRight = await failure(pullDatabase(deps, source(), { as: 'shopbad' }));
     expect(noRight.code).toBe('pull_no_export_right');
