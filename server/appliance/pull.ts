@@ -169,8 +169,8 @@ class LegacyClient {
     this.user = body.user;
   }
 
-  /** the engine's whole-table dump: its rows, and the name of the file it left in its backups folder */
-  async dump(): Promise<{ rows: Row[]; file: string }> {
+  /** the engine's whole-table dump: its rows, the file's name, and whether it was removed from the source again */
+  async dump(): Promise<{ rows: Row[]; file: string; removed: boolean }> {
     // the engine writes the dump under templates/custom/{db}/backups and creates only the last
     // folder; its file manager creates the tenant's folder when it is missing (a database made
     // without a template has none)
@@ -186,12 +186,20 @@ class LegacyClient {
       // e.g. an Integram appliance, which does not offer the engine's `backup` (answers {} to it)
       throw new PullError('pull_bad_dump', `the source did not make its whole-database dump (the engine's "backup" answered ${answer.status}${message ? `: ${message.slice(0, 100)}` : ''})`);
     }
-    const zip = await this.request('GET', `dir_admin/?JSON=1&templates=1&add_path=/backups&gf=${encodeURIComponent(file)}`, { timeoutMs: DUMP_TIMEOUT_MS });
-    if (zip.status !== 200) throw new PullError('pull_bad_dump', `the source's dump ${file} could not be read (${zip.status}: ${LegacyClient.errorOf(zip)})`);
+    let zip: Answer;
+    let removed = false;
     try {
-      return { rows: readIntegramDumpZip(zip.bytes), file };
+      zip = await this.request('GET', `dir_admin/?JSON=1&templates=1&add_path=/backups&gf=${encodeURIComponent(file)}`, { timeoutMs: DUMP_TIMEOUT_MS });
+    } finally {
+      // the dump holds every password hash: never left on the source when it can be removed
+      removed = await this.removeDump(file);
+    }
+    const left = removed ? '' : ` (the source kept it: delete backups/${file} in its file manager)`;
+    if (zip.status !== 200) throw new PullError('pull_bad_dump', `the source's dump ${file} could not be read (${zip.status}: ${LegacyClient.errorOf(zip)})${left}`);
+    try {
+      return { rows: readIntegramDumpZip(zip.bytes), file, removed };
     } catch (err) {
-      if (err instanceof DumpFormatError) throw new PullError('pull_bad_dump', `the source's dump ${file} is not readable: ${err.message}`);
+      if (err instanceof DumpFormatError) throw new PullError('pull_bad_dump', `the source's dump ${file} is not readable: ${err.message}${left}`);
       throw err;
     }
   }
@@ -314,8 +322,7 @@ export async function pullDatabase(deps: PullDeps, source: PullSource, options: 
   await progress(2, `signing in to ${base}/${remoteDb}`);
   await client.signIn(source);
   await progress(8, 'the source writes its dump');
-  const { rows, file: dumpFile } = await client.dump();
-  const removed = await client.removeDump(dumpFile);
+  const { rows, file: dumpFile, removed } = await client.dump();
   if (rows.length === 0) throw new PullError('pull_bad_dump', 'the source\'s dump is empty');
   await progress(25, `${rows.length} rows read`);
 

@@ -210,6 +210,8 @@ describe('a pull that fails leaves nothing half made', () => {
   it('clear errors before anything is written: a dump that is not one, no export right, a wrong login, a bad address', async () => {
     fake.mode = 'bad-dump';
     expect((await failure(pullDatabase(deps, source(), { as: 'shopbad' }))).code).toBe('pull_bad_dump');
+    // an unreadable dump is still removed from the source (it holds every password hash)
+    expect(fake.deleted).toEqual([`${DB}_1.dmp.zip`]);
     fake.mode = 'no-backup';
     const noBackup = await failure(pullDatabase(deps, source(), { as: 'shopbad' }));
     expect([noBackup.code, noBackup.message]).toEqual(['pull_bad_dump', 'the source did not make its whole-database dump (the engine\'s "backup" answered 200: {})']);
