@@ -12,3 +12,4 @@ export interface BackupPolicy {
   schedule: string | null;
   keep: number;
 }
+export const PULL_JOB = 'pull';

@@ -10,6 +10,7 @@ import { step } from '../jobs/steps.js';
 import { adoptAuthSalt, type SaltContext } from './auth-salt.js';
 import type { SettingsContext } from './settings.js';
 import { moveStore } from './store-move.js';
+import { registerPullJob } from './pull-job.js';
 import type { StoreOpener, StoreTarget } from '../storage/target.js';
 
 import { BACKUP_JOB, CLEANUP_JOB, RESTORE_JOB, STORE_MOVE_JOB, type BackupPolicy } from './job-names.js';
@@ -51,6 +52,8 @@ export interface ApplianceJobsOptions {
   saltContext?: SaltContext;
   /** none: this server cannot move its data (the job is not registered) */
   storeMove?: StoreMoveOptions;
+  /** drops the engine's caches of a database a job wrote (a pulled one) */
+  invalidate?: (db: string) => void;
 }
 
 function requireStore(getStore: () => Store | null): Store {
@@ -136,6 +139,8 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
       },
     });
   }
+
+  registerPullJob(registry, { getStore: options.getStore, dataDir: options.dataDir, authSalt: options.authSalt, uploadDir: options.uploadDir, invalidate: options.invalidate });
 
   registry.register({
     name: CLEANUP_JOB,

@@ -11,6 +11,11 @@
  *                                                   copy every database and the server's own records
  *                                                   into an empty store, verify the copy, then point
  *                                                   the .env file at it (docs/reliability.md, "Moving")
+ *   pull --from URL --db NAME [--token T | --login L --password P] [--as LOCAL] [--replace]
+ *                                                   bring a database over from a running Integram
+ *                                                   server through its URL API (appliance/pull.ts);
+ *                                                   URL, token and login default to INTEGRAM_API_BASE_URL,
+ *                                                   INTEGRAM_AUTH_TOKEN, INTEGRAM_REGISTRATION_USERNAME/PASSWORD
  *
  * The store is the one the configuration names (environment > .env file): MySQL when
  * DATABASE_URL, DB_HOST or DB_USER is set, else PGlite in ${DATA_DIR}/pglite. With PGlite
@@ -25,6 +30,7 @@ import { defaultTemplatesDir } from '../appliance/templates.js';
 import { loadConfig, type AppConfig } from '../config/index.js';
 import { moveStore, StoreMoveError } from '../appliance/store-move.js';
 import { stepText } from '../jobs/steps.js';
+import { pullDatabase, PullError, type PullResult } from '../appliance/pull.js';
 import { parseMysqlUrl } from '../storage/index.js';
 import { embeddedTarget, mysqlTarget, storeTargetFromConfig, openStoreTarget, type StoreTarget } from '../storage/target.js';
 import { checkImportDbName, checkNewDbName, isRoutableDbName, normalizeDbName } from '../storage/db-names.js';
@@ -40,7 +46,8 @@ const USAGE = `usage: npm run db -- <command>
   create --db NAME [--template rows.json]
   list
   drop --db NAME --yes
-  move --to mysql://USER:PASS@HOST:PORT/DB | --to embedded`;
+  move --to mysql://USER:PASS@HOST:PORT/DB | --to embedded
+  pull --from URL --db NAME [--token T | --login L --password P] [--as LOCAL] [--replace]`;
 
 interface Args {
   command: string;
@@ -48,6 +55,11 @@ interface Args {
   file?: string;
   template?: string;
   to?: string;
+  from?: string;
+  token?: string;
+  login?: string;
+  password?: string;
+  as?: string;
   replace: boolean;
   yes: boolean;
 }
@@ -63,6 +75,11 @@ function parseCommandLine(argv: string[]): Args {
         file: { type: 'string' },
         template: { type: 'string' },
         to: { type: 'string' },
+        from: { type: 'string' },
+        token: { type: 'string' },
+        login: { type: 'string' },
+        password: { type: 'string' },
+        as: { type: 'string' },
         replace: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
         'env-file': { type: 'string' },
@@ -84,6 +101,11 @@ function parseCommandLine(argv: string[]): Args {
     file: values.file,
     template: values.template,
     to: values.to,
+    from: values.from,
+    token: values.token,
+    login: values.login,
+    password: values.password,
+    as: values.as,
     replace: values.replace ?? false,
     yes: values.yes ?? false,
   };
@@ -157,6 +179,8 @@ async function run(args: Args): Promise<void> {
       break;
     case 'move':
       return moveCommand(args);
+    case 'pull':
+      return pullCommand(args);
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
@@ -245,6 +269,54 @@ async function moveCommand(args: Args): Promise<void> {
   } finally {
     await source.close();
   }
+}
+
+/** `pull`: a database of a running Integram server, copied here with its ids, users and files, then verified. */
+async function pullCommand(args: Args): Promise<void> {
+  const loaded = loadConfig({ persistSecrets: false });
+  if (!loaded.ok) throw new UsageError(`configuration error: ${loaded.errors[0]}`);
+  const { config } = loaded;
+  const from = args.from ?? config.INTEGRAM_API_BASE_URL;
+  if (!from) throw new UsageError('pull needs --from URL (or INTEGRAM_API_BASE_URL)');
+  const remote = requireDb(args);
+  if (args.token !== undefined && args.login !== undefined) throw new UsageError('give --token or --login, not both');
+  let credentials: { token: string } | { login: string; password: string };
+  if (args.token !== undefined) credentials = { token: args.token };
+  else if (args.login !== undefined) credentials = { login: args.login, password: args.password ?? '' };
+  else if (config.INTEGRAM_REGISTRATION_USERNAME) credentials = { login: config.INTEGRAM_REGISTRATION_USERNAME, password: config.INTEGRAM_REGISTRATION_PASSWORD ?? '' };
+  else if (config.INTEGRAM_AUTH_TOKEN) credentials = { token: config.INTEGRAM_AUTH_TOKEN };
+  else throw new UsageError('pull needs --token, or --login and --password (or INTEGRAM_AUTH_TOKEN, INTEGRAM_REGISTRATION_USERNAME)');
+  const store = await openStoreTarget(storeTargetFromConfig(config));
+  let result: PullResult;
+  try {
+    result = await pullDatabase(
+      { store, templatesDir: defaultTemplatesDir(), salt: config.AUTH_SALT, uploadDir: config.UPLOAD_DIR },
+      { url: from, db: remote, ...credentials },
+      { as: args.as, replace: args.replace, onProgress: (percent, next) => { process.stderr.write(`[${String(percent).padStart(3)}%] ${stepText(next)}\n`); } },
+    );
+  } catch (err) {
+    if (err instanceof PullError) throw new UsageError(err.code === 'pull_exists' ? `${err.message} (add --replace)` : err.message);
+    throw err;
+  } finally {
+    await store.close();
+  }
+  process.stderr.write(pullSummary(result));
+  if (!result.verification.ok) process.exitCode = 2;
+}
+
+function pullSummary(r: PullResult): string {
+  const v = r.verification;
+  const lines = [
+    `pulled ${r.source.db} from ${r.source.url} (as ${r.source.user}) into ${r.db}: ${r.rows} rows, ${r.tables} tables, ${r.users} users, ${r.files.copied} files (${r.files.bytes} bytes)`,
+    `verification: ${v.ok ? 'OK' : 'DIFFERENCES'}; rows read back ${v.rowsEqual ? 'equal the dump' : 'DIFFER from the dump'}; ` +
+      `${v.tables.filter((t) => t.source === t.local).length}/${v.tables.length} tables with the source's record count; ` +
+      `${v.sample.checked - v.sample.mismatches.length}/${v.sample.checked} sampled records equal`,
+    ...v.tables.filter((t) => t.source !== t.local).map((t) => `  table ${t.id} ${t.name}: ${t.source} on the source, ${t.local} here`),
+    ...(v.sample.mismatches.length > 0 ? [`  records that differ: ${v.sample.mismatches.join(', ')}`] : []),
+    `passwords: ${r.passwords}`,
+    ...r.notes.map((n) => `note: ${n}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 function writeStdout(text: string): Promise<void> {

@@ -10,8 +10,8 @@
  * comes in with the code that implements it, not before; these were taken out because nothing
  * read them, and return with their implementation:
  *   - mail (SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD, FROM_EMAIL, FROM_NAME,
- *     FRONTEND_URL) and the upstream Integram link (INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN,
- *     INTEGRAM_REGISTRATION_USERNAME, INTEGRAM_REGISTRATION_PASSWORD): their own later issue;
+ *     FRONTEND_URL): their own later issue (the AI keys, group `ai`, and the upstream Integram
+ *     link, group `upstream`, are back: appliance/ai/ and appliance/pull.ts read them);
  *   - TEMP_DIR (uploads are held in memory under UPLOAD_MAX_SIZE, no temp folder); WORKSPACE_ROOT:
  *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
  *     sessions (console sessions are random tokens kept hashed; API tokens use JWT_SECRET);
@@ -26,7 +26,7 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { isIpOrCidr, isLoopbackHost } from './net.js';
 
-export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs', 'ai'] as const;
+export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs', 'ai', 'upstream'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export interface SettingMeta {
@@ -340,6 +340,11 @@ export const SETTINGS = {
   OPENAI_MODEL: setting('ai', text().default('gpt-4o-mini'), 'Model asked at OpenAI'),
   AI_TIMEOUT_MS: setting('ai', integer(1000, 600_000).default(30_000), 'How long the AI chat waits for a provider to start answering, and between two parts of an answer (ms), before it tries the next provider'),
   AI_MAX_TOKENS: setting('ai', integer(16, 100_000).default(1024), 'Longest answer of the AI chat, in tokens'),
+  // the main Integram server databases are brought over from (appliance/pull.ts: `npm run db -- pull`, the console)
+  INTEGRAM_API_BASE_URL: setting('upstream', httpUrl().optional(), 'Address of the main Integram server databases are brought over from (the default of `npm run db -- pull --from` and of the console\'s form)'),
+  INTEGRAM_AUTH_TOKEN: setting('upstream', z.string().trim().min(1).optional(), 'Integram token of an admin of the database on the main server, used to bring it over when no login is given', { secret: true }),
+  INTEGRAM_REGISTRATION_USERNAME: setting('upstream', z.string().trim().min(1).optional(), 'Login of an admin on the main Integram server, used to bring a database over (wins over INTEGRAM_AUTH_TOKEN)'),
+  INTEGRAM_REGISTRATION_PASSWORD: setting('upstream', z.string().min(1).optional(), 'Password of INTEGRAM_REGISTRATION_USERNAME on the main Integram server', { secret: true }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

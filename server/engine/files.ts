@@ -35,14 +35,19 @@ export function extensionOf(name: string): string {
   return dot < 0 ? '' : name.slice(dot + 1);
 }
 
-function sha8(ctx: RequestContext, value: number): string {
-  return ctx.core.saltedHash(ctx.db, String(value)).slice(0, 8);
-}
-
 /** the file's path inside the database's upload folder (PHP GetSubdir + GetFilename) */
 export function filePath(ctx: RequestContext, cellId: number, name: string): string {
+  return storedFilePath((value) => ctx.core.saltedHash(ctx.db, value), cellId, name);
+}
+
+/**
+ * The same path from the salted hash of a database alone (sha512(SALT + db + value)): for code
+ * that places files without a request, e.g. a database brought over from another server.
+ */
+export function storedFilePath(saltedHash: (value: string) => string, cellId: number, name: string): string {
+  const sha8 = (value: number): string => saltedHash(String(value)).slice(0, 8);
   const thousand = Math.floor(cellId / 1000);
-  return `${thousand}${sha8(ctx, thousand)}/${`00${cellId}`.slice(-3)}${sha8(ctx, cellId)}.${extensionOf(name)}`;
+  return `${thousand}${sha8(thousand)}/${`00${cellId}`.slice(-3)}${sha8(cellId)}.${extensionOf(name)}`;
 }
 
 /**

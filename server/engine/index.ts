@@ -16,11 +16,12 @@ export { ENGINE_HEADERS } from './core.js';
 export { parseAttrs } from './attrs.js';
 export { BASE_NAMES } from './meta.js';
 export { setOwn } from './php.js';
+export { FILE_BASE, storedFilePath } from './files.js';
 export { insertUser, legacyPasswordHash, referenceRequisite, roleRequisite, UserWriteError, type NewUser } from './users.js';
 export { loadGrants, type GrantTable } from './grants.js';
 // the data model of users, roles and grants, for the appliance's user management (appliance/db-users.ts)
 export {
-  ACTIVITY, DELETE_FLAG, EXPORT_FLAG, GRANT_PSEUDO_OBJECTS, LEVEL, MASK, ROLE, ROLE_OBJECT, TOKEN, USER,
+  ACTIVITY, DELETE_FLAG, EXPORT_FLAG, GRANT_PSEUDO_OBJECTS, LEVEL, MASK, PASSWORD, ROLE, ROLE_OBJECT, TOKEN, USER,
 } from './ids.js';
 
 export interface Engine {

@@ -30,6 +30,17 @@ export const JOB_STEP_TEXT = {
   move_moved: 'moved {count} database(s) to {target}; restart to use it',
   move_done: 'moved {count} database(s) and {records} record(s) to {target}; restart to use it',
   cleanup_done: '{count} expired record(s) removed',
+  pull_sign_in: 'signing in to {source}',
+  pull_dump: 'the source writes its dump',
+  pull_rows_read: '{rows} rows read',
+  pull_files: 'files: {copied} of {total}',
+  pull_writing: 'writing {rows} rows as "{db}"',
+  pull_verifying: 'verifying the copy',
+  pull_sampling: 'comparing a sample of records',
+  pull_verified: 'copied and verified',
+  pull_differences: 'copied; the verification found differences',
+  pull_done: '{source} copied as {db}: {rows} rows, {files} files; verification OK',
+  pull_done_differences: '{source} copied as {db}: {rows} rows, {files} files; the verification found differences',
 } as const;
 
 export type JobStepCode = keyof typeof JOB_STEP_TEXT;

@@ -57,6 +57,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   registerApplianceJobs(jobs, {
     getStore, dataDir: config.DATA_DIR, policy: backupPolicy, authSalt: config.AUTH_SALT, uploadDir: config.UPLOAD_DIR,
     saltContext: { dataDir: config.DATA_DIR, envFile },
+    invalidate: options.invalidate,
     storeMove: {
       sourceTarget: storeTargetFromConfig(config),
       open: openStoreTarget,

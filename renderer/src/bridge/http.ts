@@ -6,7 +6,7 @@ import {
   ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
   type BackupInfo, type DatabaseInfo, type HealthHistory, type HealthOverview, type HealthSessions, type JobInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest, type DbRole, type DbUser, type GrantUpdate, type NewDbUser, type RoleGrants, type WorkspaceSession,
   type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
-  type StoreMoveRequest, type UpdateStatus, type ValidationResult,
+  type StoreMoveRequest, type UpdateStatus, type ValidationResult, type PullDefaults, type PullRequest,
 } from '../contract.js';
 import { filenameFrom } from '../lib/content-disposition.js';
 import { ApiError, CLIENT_ERROR, errorFromBody } from './errors.js';
@@ -256,6 +256,14 @@ export class HttpBridge implements ConsoleBridge {
 
   async runJob(name: string): Promise<JobProgress> {
     return (await this.call<{ job: JobProgress }>('POST', `/jobs/${encodeURIComponent(name)}/run`)).job;
+  }
+
+  getPullDefaults(): Promise<PullDefaults> {
+    return this.call('GET', '/databases/pull');
+  }
+
+  async pullDatabase(request: PullRequest): Promise<JobProgress> {
+    return (await this.call<{ job: JobProgress }>('POST', '/databases/pull', request)).job;
   }
 
   async listDatabases(): Promise<DatabaseInfo[]> {

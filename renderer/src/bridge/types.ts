@@ -2,7 +2,7 @@
 // a headless server's /api/admin) and IpcBridge (inside Electron: desktop actions over the preload
 // API, admin data still over HTTP because the admin API lives in the server).
 import type {
-  BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult, DbRole, DbUser, DbUsersAnswer, GrantUpdate, NewDbUser, RoleGrants, WorkspaceSession,
+  BackupInfo, DatabaseInfo, PullDefaults, PullRequest, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult, DbRole, DbUser, DbUsersAnswer, GrantUpdate, NewDbUser, RoleGrants, WorkspaceSession,
 } from '../contract.js';
 import type { DesktopInfo, ServerStateSnapshot } from './desktop-api.js';
 
@@ -143,6 +143,10 @@ export interface ConsoleBridge {
   importDatabase(name: string, rows: unknown[], replace: boolean): Promise<{ rows: number }>;
   /** the export's CSV format (header id,up,ord,t,val) */
   importDatabaseCsv(name: string, csv: string, replace: boolean): Promise<{ rows: number }>;
+  /** what the settings give the "bring over" form (INTEGRAM_API_BASE_URL, …; secrets only as set or not) */
+  getPullDefaults(): Promise<PullDefaults>;
+  /** brings a database over from a running Integram server: the job `pull`, its progress via getJob */
+  pullDatabase(request: PullRequest): Promise<JobProgress>;
 
   /** users and roles of a database; every change goes through the engine as the database's admin */
   listDbUsers(db: string): Promise<DbUser[]>;

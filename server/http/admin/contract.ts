@@ -143,6 +143,26 @@ import type { JobStep } from '../../jobs/steps.js';
 //   (or a text/csv body in the export's CSV format, with ?replace=true)
 export interface DatabaseInfo { name: string; rows: number; tables: number }
 
+// GET /api/admin/databases/pull → PullDefaults (what the settings give the form; secrets only as "set")
+export interface PullDefaults { url: string | null; login: string | null; passwordSet: boolean; tokenSet: boolean }
+// POST /api/admin/databases/pull PullRequest → 202 { job } (the job `pull`; its result is a PullSummary).
+// Without url/token/login the settings INTEGRAM_API_BASE_URL, INTEGRAM_AUTH_TOKEN, INTEGRAM_REGISTRATION_* apply.
+// 422 invalid_request / invalid_name, 409 exists (the name is taken here and replace is not set).
+// A failed job's message starts with its code: pull_bad_source, pull_exists, pull_unreachable,
+// pull_login_failed, pull_no_database, pull_no_export_right, pull_bad_dump, pull_failed.
+export interface PullRequest {
+  url?: string;
+  db: string;
+  token?: string;
+  login?: string;
+  password?: string;
+  /** the name here (default: the source's) */
+  as?: string;
+  replace?: boolean;
+}
+/** the job's result: what was copied and the verification */
+export type { PullResult as PullSummary } from '../../appliance/pull-types.js';
+
 // GET /api/admin/status → ServerStatus (what the health page shows, one call)
 export interface ServerStatus {
   status: 'ok' | 'degraded' | 'down';

@@ -14,6 +14,7 @@ import { parseIpAllowList } from './ip-allow.js';
 import { bindBackupRoutes } from './backups.js';
 import { bindStoreMoveRoutes } from './store-move.js';
 import { bindDatabaseRoutes } from './databases.js';
+import { bindPullRoutes } from './pull.js';
 import { bindHealthRoutes } from './health.js';
 import { bindDbUserRoutes } from './db-users.js';
 import { bindJobRoutes } from './jobs.js';
@@ -37,6 +38,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   bindJobRoutes(routes, ctx);
   bindBackupRoutes(routes, ctx);
   bindStoreMoveRoutes(routes, ctx);
+  bindPullRoutes(routes, ctx);
   bindDatabaseRoutes(routes, ctx);
   bindHealthRoutes(routes, ctx);
   bindDbUserRoutes(routes, ctx);

@@ -137,7 +137,7 @@ describe('backups (embedded PGlite)', () => {
     expect(backupJob).toMatchObject({ schedule: '0 3 * * *', lastRunAt: null, lastResult: null });
     expect(new Date(backupJob!.nextRunAt!).getTime()).toBeGreaterThan(Date.now());
     expect(new Date(backupJob!.nextRunAt!).getHours()).toBe(3);
-    expect(before.body.jobs.map((j) => j.name).sort()).toEqual(['backup', 'cleanup', 'restore', 'store-move']);
+    expect(before.body.jobs.map((j) => j.name).sort()).toEqual(['backup', 'cleanup', 'pull', 'restore', 'store-move']);
 
     const run = await call<{ job: JobProgress }>(h, 'POST', '/jobs/cleanup/run', { token });
     expect(run.status).toBe(202);

@@ -154,7 +154,7 @@ describe('admin API: jobs for the Jobs page', () => {
     const token = await createAdminAndLogin(h);
     const list = async () => (await call<{ jobs: JobInfo[] }>(h!, 'GET', '/jobs', { token })).body.jobs;
     const runnable = Object.fromEntries((await list()).map((j) => [j.name, j.runnable]));
-    expect(runnable).toEqual({ backup: true, restore: false, 'store-move': false, cleanup: true });
+    expect(runnable).toEqual({ backup: true, restore: false, 'store-move': false, pull: false, cleanup: true });
 
     const refused = await call<{ error: { code: string; params?: Record<string, string> } }>(h, 'POST', '/jobs/store-move/run', { token });
     expect(refused.status).toBe(400);

@@ -66,7 +66,7 @@ describe('admin layer in the real server', () => {
     // /api/health: the jobs come from the registry; paths only for the admin
     const anonymous = await (await fetch(`${booted.url}/api/health`)).json() as { database: { target: string | null }; jobs: Array<{ name: string; nextRunAt: string | null }> };
     expect(anonymous.database.target).toBeNull();
-    expect(anonymous.jobs.map((j) => j.name).sort()).toEqual(['backup', 'cleanup', 'restore', 'store-move']);
+    expect(anonymous.jobs.map((j) => j.name).sort()).toEqual(['backup', 'cleanup', 'pull', 'restore', 'store-move']);
     expect(anonymous.jobs.find((j) => j.name === 'backup')?.nextRunAt).toBeTruthy();
     const asAdmin = await (await fetch(`${booted.url}/api/health`, { headers: { Authorization: `Bearer ${token}` } })).json() as { database: { target: string | null } };
     expect(asAdmin.database.target).toContain(dataDir);

@@ -54,13 +54,23 @@ describe('settings registry', () => {
   it('holds no setting that nothing implements yet (each returns with the issue that implements it)', () => {
     const notYet = [
       'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASSWORD', 'FROM_EMAIL', 'FROM_NAME', 'FRONTEND_URL',
-      'INTEGRAM_API_BASE_URL', 'INTEGRAM_AUTH_TOKEN', 'INTEGRAM_REGISTRATION_USERNAME', 'INTEGRAM_REGISTRATION_PASSWORD',
       'TEMP_DIR', 'WORKSPACE_ROOT', 'SESSION_SECRET', 'HTTPS_PROXY',
     ];
     for (const key of notYet) expect(SETTING_KEYS, key).not.toContain(key);
-    for (const group of ['mail', 'upstream']) expect(SETTING_GROUPS, group).not.toContain(group);
+    expect(SETTING_GROUPS).not.toContain('mail');
     // the AI chat's keys came back with its implementation (server/appliance/ai/)
     expect(SETTING_GROUPS).toContain('ai');
+  });
+
+  it('the link to the main Integram server (group upstream, read by the pull): an address is checked, the token and password are secrets', () => {
+    expect(SETTINGS.INTEGRAM_API_BASE_URL.group).toBe('upstream');
+    expect(SETTINGS.INTEGRAM_AUTH_TOKEN.secret).toBe(true);
+    expect(SETTINGS.INTEGRAM_REGISTRATION_PASSWORD.secret).toBe(true);
+    expect(SETTINGS.INTEGRAM_REGISTRATION_USERNAME.secret).toBe(false);
+    expect(load({ INTEGRAM_API_BASE_URL: 'nonsense' }).errors).toEqual(['INTEGRAM_API_BASE_URL: expected an absolute http:// or https:// URL']);
+    const good = load({ INTEGRAM_API_BASE_URL: 'https://integram.example.com', INTEGRAM_REGISTRATION_USERNAME: 'boss', INTEGRAM_REGISTRATION_PASSWORD: 'pw' });
+    expect(good.ok).toBe(true);
+    if (good.ok) expect(good.config.INTEGRAM_API_BASE_URL).toBe('https://integram.example.com');
   });
 
   it('has the documented defaults', () => {
@@ -139,13 +149,13 @@ describe('sources and precedence', () => {
     const cwd = tempDir();
     writeFileSync(
       path.join(cwd, '.env'),
-      'PORT=9004\nSMTP_HOST=mail.example.org\nSMTP_PORT=not-a-port\nTEMP_DIR=/tmp/old\nINTEGRAM_API_BASE_URL=nonsense\n',
+      'PORT=9004\nSMTP_HOST=mail.example.org\nSMTP_PORT=not-a-port\nTEMP_DIR=/tmp/old\nHTTPS_PROXY=nonsense\n',
     );
     const loaded = load({}, { cwd });
     expect(loaded.errors).toEqual([]);
     expect(loaded.ok).toBe(true);
     expect(item(loaded, 'PORT').value).toBe(9004);
-    expect(loaded.unknownFileKeys).toEqual(['SMTP_HOST', 'SMTP_PORT', 'TEMP_DIR', 'INTEGRAM_API_BASE_URL']);
+    expect(loaded.unknownFileKeys).toEqual(['SMTP_HOST', 'SMTP_PORT', 'TEMP_DIR', 'HTTPS_PROXY']);
     expect(loaded.report.map((entry) => entry.key)).not.toContain('SMTP_HOST');
     if (loaded.ok) expect(Object.keys(loaded.config)).not.toContain('SMTP_HOST');
   });
