@@ -152,6 +152,7 @@ export function productRouters(context: ServerContext): AppRouters {
       getStore: () => storeHandle.current(),
       engine,
       logger: logs.logger.child({ component: 'api' }),
+      mailer: admin.mailer,
     }),
     legacy,
     legacyOwns: ownedByLegacy,
