@@ -57,17 +57,27 @@ describe('npm run verify-env', () => {
     expect(existsSync(path.join(dataDir, 'secrets'))).toBe(false);
   });
 
-  it('a .env with settings taken out of the schema (mail, AI) is no error: each is named as unknown, values not shown', () => {
+  it('a .env with settings taken out of the schema (session secret, AI) is no error: each is named as unknown, values not shown', () => {
     const cwd = tempDir();
-    writeFileSync(path.join(cwd, '.env'), 'SMTP_HOST=mail.example.org\nSMTP_PASSWORD=old-mail-secret\nOPENAI_API_KEY=sk-old-key\n');
+    writeFileSync(path.join(cwd, '.env'), 'TEMP_DIR=/tmp/old\nSESSION_SECRET=old-session-secret\nOPENAI_API_KEY=sk-old-key\n');
     const out = run('verify-env.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
     expect(out.code).toBe(0);
-    for (const name of ['SMTP_HOST', 'SMTP_PASSWORD', 'OPENAI_API_KEY']) {
+    for (const name of ['TEMP_DIR', 'SESSION_SECRET', 'OPENAI_API_KEY']) {
       expect(out.stdout).toContain(`warning: ${name} in the .env file is not a known setting (ignored)`);
     }
-    expect(out.stdout).not.toContain('old-mail-secret');
+    expect(out.stdout).not.toContain('old-session-secret');
     expect(out.stdout).not.toContain('sk-old-key');
-    expect(out.stdout).not.toContain('[mail]');
+  });
+
+  it('shows the mail settings with the SMTP password masked', () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, '.env'), 'SMTP_HOST=mail.example.org\nSMTP_USER=robot@example.org\nSMTP_PASSWORD=the-mail-secret-42\n');
+    const out = run('verify-env.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('[mail]');
+    expect(out.stdout).toContain('SMTP_HOST');
+    expect(out.stdout).not.toContain('the-mail-secret-42');
+    expect(out.stdout).not.toContain('SMTP_HOST in the .env file is not a known setting');
   });
 
   it('exits 1 and names each error', () => {

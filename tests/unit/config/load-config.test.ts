@@ -53,13 +53,12 @@ describe('settings registry', () => {
 
   it('holds no setting that nothing implements yet (each returns with the issue that implements it)', () => {
     const notYet = [
-      'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASSWORD', 'FROM_EMAIL', 'FROM_NAME', 'FRONTEND_URL',
       'POLZA_AI_API_KEY', 'DEEPSEEK_API_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY',
       'INTEGRAM_API_BASE_URL', 'INTEGRAM_AUTH_TOKEN', 'INTEGRAM_REGISTRATION_USERNAME', 'INTEGRAM_REGISTRATION_PASSWORD',
       'TEMP_DIR', 'WORKSPACE_ROOT', 'SESSION_SECRET', 'HTTPS_PROXY',
     ];
     for (const key of notYet) expect(SETTING_KEYS, key).not.toContain(key);
-    for (const group of ['mail', 'ai', 'upstream']) expect(SETTING_GROUPS, group).not.toContain(group);
+    for (const group of ['ai', 'upstream']) expect(SETTING_GROUPS, group).not.toContain(group);
   });
 
   it('has the documented defaults', () => {
@@ -138,15 +137,15 @@ describe('sources and precedence', () => {
     const cwd = tempDir();
     writeFileSync(
       path.join(cwd, '.env'),
-      'PORT=9004\nSMTP_HOST=mail.example.org\nSMTP_PORT=not-a-port\nOPENAI_API_KEY=sk-old\nINTEGRAM_API_BASE_URL=nonsense\n',
+      'PORT=9004\nTEMP_DIR=/tmp/old\nSESSION_SECRET=not-a-secret-now\nOPENAI_API_KEY=sk-old\nINTEGRAM_API_BASE_URL=nonsense\n',
     );
     const loaded = load({}, { cwd });
     expect(loaded.errors).toEqual([]);
     expect(loaded.ok).toBe(true);
     expect(item(loaded, 'PORT').value).toBe(9004);
-    expect(loaded.unknownFileKeys).toEqual(['SMTP_HOST', 'SMTP_PORT', 'OPENAI_API_KEY', 'INTEGRAM_API_BASE_URL']);
-    expect(loaded.report.map((entry) => entry.key)).not.toContain('SMTP_HOST');
-    if (loaded.ok) expect(Object.keys(loaded.config)).not.toContain('SMTP_HOST');
+    expect(loaded.unknownFileKeys).toEqual(['TEMP_DIR', 'SESSION_SECRET', 'OPENAI_API_KEY', 'INTEGRAM_API_BASE_URL']);
+    expect(loaded.report.map((entry) => entry.key)).not.toContain('TEMP_DIR');
+    if (loaded.ok) expect(Object.keys(loaded.config)).not.toContain('TEMP_DIR');
   });
 
   it('empty values count as unset', () => {
