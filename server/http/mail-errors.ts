@@ -1,6 +1,6 @@
 /**
  * A mail failure (appliance/mail.ts MailError) as an HTTP error: one message code per cause
- * (docs/messages.md, "Mail"), 503 when mail is not set up, 502 when the mail server failed.
+ * (docs/messages.md, "Mail"), 409 when mail is not set up (a setting is missing, nothing to retry), 502 when the mail server failed.
  */
 import { MailError } from '../appliance/mail.js';
 import type { MessageCode } from './admin/contract.js';
@@ -18,7 +18,7 @@ const CODES: Record<MailError['code'], MessageCode> = {
 };
 
 export function mailHttpError(err: MailError): HttpError {
-  return new HttpError(err.code === 'not_configured' ? 503 : 502, err.message, CODES[err.code], { params: err.params });
+  return new HttpError(err.code === 'not_configured' ? 409 : 502, err.message, CODES[err.code], { params: err.params });
 }
 
 /** MailError -> HttpError; anything else unchanged. */

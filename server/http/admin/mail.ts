@@ -16,7 +16,7 @@ export function bindMailRoutes(routes: AdminRoutes, ctx: AdminContext): void {
     if (!parsed.success) throw new HttpError(400, 'the body may name one address: {"to": "someone@example.org"}', 'invalid_request');
     const mail = ctx.deps.mail;
     if (!mail || !mail.mailer.configured) {
-      throw new HttpError(503, 'Mail is not set up on this server: set SMTP_HOST and FROM_EMAIL (Settings, Mail) and restart', 'mail_not_configured');
+      throw new HttpError(409, 'Mail is not set up on this server: set SMTP_HOST and FROM_EMAIL (Settings, Mail) and restart', 'mail_not_configured');
     }
     const to = parsed.data.to || mail.adminEmail;
     if (!to) throw new HttpError(400, 'name an address to send the test mail to, or set ADMIN_EMAIL', 'invalid_request', { details: { to: 'required' } });

@@ -181,7 +181,7 @@ export function createAuthRouter(services: ApiServices): Router {
       if (!body.email) throw new HttpError(422, 'An e-mail address is required: the confirmation link is mailed to it', 'validation_failed', { details: { email: 'required' } });
       if ((await services.ops.findUsers(db, login)).length > 0) throw new HttpError(409, `The login "${login}" is taken`, 'login_taken', { params: { login } });
       const link = linkMaker(req, 'confirm-email');
-      if (!link) throw new HttpError(503, 'This server does not know its public address for the confirmation link: set PUBLIC_URL or FRONTEND_URL', 'mail_not_configured');
+      if (!link) throw new HttpError(409, 'This server does not know its public address for the confirmation link: set PUBLIC_URL or FRONTEND_URL', 'mail_not_configured');
       try {
         await services.accountMail.startRegistration(db, login, body.email, body.password, link);
       } catch (err) {
@@ -238,7 +238,7 @@ export function createAuthRouter(services: ApiServices): Router {
     const parsed = forgotPasswordRequest.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, 'login or email is required', 'validation_failed', { details: issueDetails(parsed.error) });
     const body = parsed.data;
-    if (!services.mailer.configured) throw new HttpError(503, 'Mail is not set up on this server: the administrator sets SMTP_HOST and FROM_EMAIL', 'mail_not_configured');
+    if (!services.mailer.configured) throw new HttpError(409, 'Mail is not set up on this server: the administrator sets SMTP_HOST and FROM_EMAIL', 'mail_not_configured');
     const db = (body.database ?? config.DEFAULT_DATABASE).toLowerCase();
     if (!(await services.store().databaseExists(db))) throw new HttpError(404, `Database "${db}" not found`, 'database_not_found', { params: { name: db } });
     const who = (body.login ?? body.email ?? body.identifier ?? '').trim();
