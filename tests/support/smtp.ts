@@ -19,8 +19,10 @@ export interface ReceivedMail {
 export interface TestSmtp {
   port: number;
   user: string;
-  password: string;
+  readonly password: string;
   received: ReceivedMail[];
+  /** from now on the server takes another password (the clients' settings turn wrong) */
+  changePassword(next: string): void;
   /** failed logins the server saw (user names only) */
   authFailures: string[];
   /** resolves with the next mail (or the n-th overall) within `ms` */
@@ -40,7 +42,7 @@ export interface TestSmtpOptions {
 
 export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<TestSmtp> {
   const user = options.user ?? 'mailer@example.test';
-  const password = options.password ?? 'smtp-Secret-42';
+  let password = options.password ?? 'smtp-Secret-42';
   const received: ReceivedMail[] = [];
   const authFailures: string[] = [];
   const waiters: { count: number; resolve: (m: ReceivedMail) => void }[] = [];
@@ -88,7 +90,9 @@ export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<Test
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
   return {
-    port, user, password, received, authFailures,
+    port, user, received, authFailures,
+    get password() { return password; },
+    changePassword(next: string) { password = next; },
     waitForMail(count = received.length + 1, ms = 10_000) {
       if (received.length >= count) return Promise.resolve(received[count - 1]);
       return new Promise<ReceivedMail>((resolve, reject) => {
