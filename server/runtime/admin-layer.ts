@@ -49,6 +49,8 @@ export interface AdminLayerOptions {
   invalidate?: (db: string) => void;
   /** the server's engine (users, roles and grants of a database are changed through it) */
   engine?: AdminRouterDeps['engine'];
+  /** the server's mailer (default: one from the SMTP_* settings) */
+  mailer?: Mailer;
 }
 
 /** Builds the admin layer of one server; runtime/compose.ts builds it once per server. */
@@ -58,7 +60,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   const backupPolicy: BackupPolicy = { schedule: config.BACKUP_SCHEDULE, keep: config.BACKUP_KEEP };
   const jobs = new JobRegistry({ getStore, logger: logs.logger.child({ component: 'jobs' }) });
   const envFile = config.ENV_FILE ?? path.resolve(process.cwd(), '.env');
-  const mailer = createMailer(config);
+  const mailer = options.mailer ?? createMailer(config);
   const alerts = new AdminAlerts({
     mailer, adminEmail: config.ADMIN_EMAIL, dataDir: config.DATA_DIR, diskAlertFreeMb: config.DISK_ALERT_FREE_MB,
     appliance: () => storeHandle.current()?.appliance ?? null, logger: logs.logger.child({ component: 'alerts' }),
