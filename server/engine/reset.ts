@@ -71,6 +71,7 @@ export async function resetAction(ctx: RequestContext, u: string): Promise<never
   }
   await core.loginThrottle.recordFailure(ctx.db, u, address);
   const row = (await candidatesFor(ctx, u))[0];
+  if (row && port.origin === null) core.logger?.warn({ db: ctx.db }, 'password reset not mailed: set PUBLIC_URL or SERVER_NAME for the link');
   if (row && row.email !== null && MAIL_MASK.test(row.email) && port.origin !== null) {
     const login = row.user.val;
     const pwd = sha512hex(randomBytes(16).toString('hex')).slice(0, 6);

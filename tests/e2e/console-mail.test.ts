@@ -2,6 +2,7 @@
 // loopback: "Send test mail" delivers a mail to ADMIN_EMAIL and says so; when the SMTP server stops
 // taking the configured password, the same button shows the classified error (the login to check),
 // in Russian too, and never the password. Screenshots under tests/artifacts/screenshots/mail-*.png.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
@@ -82,5 +83,21 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('the Mail section in 
     expect(text).not.toContain('smtp-Secret-42');
     await screenshot(page, 'mail-test-auth-ru');
     expect(smtp.received).toHaveLength(2);
+  });
+
+  it('the new SMTP password entered in the Mail section is saved, applies after the restart, and the test mail goes out again', async () => {
+    expect(await page.getByTestId('task-secret-state-SMTP_PASSWORD').textContent()).not.toContain(smtp.password);
+    await page.getByTestId('task-secret-toggle-SMTP_PASSWORD').click();
+    await page.getByTestId('task-input-SMTP_PASSWORD').fill('rotated-Password-2027');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('restart-banner').waitFor();
+    expect(readFileSync(server.envFile, 'utf8')).toMatch(/^SMTP_PASSWORD=rotated-Password-2027$/m);
+    await page.getByTestId('restart-server').click();
+    await poll(() => page.getByTestId('restart-banner').count(), 60_000).toBe(0);
+    await page.getByTestId('settings-task-mail').click();
+    await page.getByTestId('mail-test-send').click();
+    await poll(() => page.getByTestId('mail-test-done').textContent(), 30_000).toContain('boss@example.test');
+    expect((await smtp.waitForMail(3)).envelopeTo).toEqual(['boss@example.test']);
+    await screenshot(page, 'mail-test-after-restart-ru');
   });
 });
