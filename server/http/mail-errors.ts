@@ -21,7 +21,3 @@ export function mailHttpError(err: MailError): HttpError {
   return new HttpError(err.code === 'not_configured' ? 409 : 502, err.message, CODES[err.code], { params: err.params });
 }
 
-/** MailError -> HttpError; anything else unchanged. */
-export function asMailHttpError(err: unknown): unknown {
-  return err instanceof MailError ? mailHttpError(err) : err;
-}
