@@ -1,17 +1,19 @@
 /**
  * The appliance's own jobs: scheduled backups (BACKUP_SCHEDULE, keeping BACKUP_KEEP per kind),
  * on-demand restore, and the hourly cleanup of expired appliance documents (sessions, login
- * counters, old job runs).
+ * counters, old job runs). With alerts (./admin-alerts.ts) a failed scheduled backup is mailed to
+ * ADMIN_EMAIL, and the backup and the cleanup look at the free disk space.
  */
 import { applyRetention, backupsDir, createBackup, restoreBackup, type BackupKind, type BackupManifest, type RestoreResult } from './backups.js';
 import type { Store } from '../storage/types.js';
-import type { JobRegistry } from '../jobs/registry.js';
+import { errorText, type JobRegistry } from '../jobs/registry.js';
 import { step } from '../jobs/steps.js';
 import { adoptAuthSalt, type SaltContext } from './auth-salt.js';
 import type { SettingsContext } from './settings.js';
 import { moveStore } from './store-move.js';
 import { registerPullJob } from './pull-job.js';
 import type { StoreOpener, StoreTarget } from '../storage/target.js';
+import type { AdminAlerts } from './admin-alerts.js';
 
 import { BACKUP_JOB, CLEANUP_JOB, RESTORE_JOB, STORE_MOVE_JOB, type BackupPolicy } from './job-names.js';
 
@@ -54,6 +56,8 @@ export interface ApplianceJobsOptions {
   storeMove?: StoreMoveOptions;
   /** drops the engine's caches of a database a job wrote (a pulled one) */
   invalidate?: (db: string) => void;
+  /** mail to the console admin (failed scheduled backup, low disk); none: no alerts */
+  alerts?: AdminAlerts;
 }
 
 function requireStore(getStore: () => Store | null): Store {
@@ -69,11 +73,18 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     name: BACKUP_JOB,
     schedule: options.policy.schedule,
     async run(ctx, params) {
-      const store = requireStore(options.getStore);
       const kind: BackupKind = params?.kind ?? (ctx.reason === 'scheduled' ? 'scheduled' : 'manual');
-      const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, next) => ctx.progress(p, next) });
-      const deleted = await applyRetention(dir, options.policy.keep);
-      return { backupId: manifest.id, databases: manifest.databases, sizeBytes: manifest.sizeBytes, deleted };
+      try {
+        const store = requireStore(options.getStore);
+        const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, next) => ctx.progress(p, next) });
+        const deleted = await applyRetention(dir, options.policy.keep);
+        await options.alerts?.checkDisk().catch(() => null);
+        return { backupId: manifest.id, databases: manifest.databases, sizeBytes: manifest.sizeBytes, deleted };
+      } catch (err) {
+        // nobody watches a scheduled run: its failure is mailed (a manual one shows in the console)
+        if (ctx.reason === 'scheduled' && options.alerts) await options.alerts.backupFailed(errorText(err), ctx.runId);
+        throw err;
+      }
     },
     describeResult(result) {
       const r = result as { backupId: string; databases: string[] };
@@ -147,7 +158,9 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
     schedule: '17 * * * *',
     async run() {
       const store = requireStore(options.getStore);
-      return { deleted: await store.appliance.deleteExpired() };
+      const deleted = await store.appliance.deleteExpired();
+      await options.alerts?.checkDisk().catch(() => null);
+      return { deleted };
     },
     describeResult(result) {
       return step('cleanup_done', { count: (result as { deleted: number }).deleted });

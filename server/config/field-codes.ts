@@ -10,7 +10,8 @@ export type FieldMessageCode =
   | 'expected_boolean' | 'expected_whole_number' | 'value_too_small' | 'value_too_big' | 'expected_cron' | 'expected_url'
   | 'expected_ip_list' | 'expected_duration' | 'expected_size' | 'expected_choice' | 'expected_database_url' | 'postgres_unsupported'
   | 'expected_database_name' | 'expected_templates' | 'lan_needs_password' | 'required_for_https' | 'cannot_read' | 'weak_secret'
-  | 'mock_needs_development' | 'mock_needs_loopback' | 'expected_simple_name' | 'password_too_short' | 'password_too_long' | 'password_only_spaces';
+  | 'mock_needs_development' | 'mock_needs_loopback' | 'expected_simple_name' | 'password_too_short' | 'password_too_long' | 'password_only_spaces'
+  | 'expected_email' | 'required_for_mail' | 'needs_mail';
 
 export interface FieldCode { code: FieldMessageCode; params?: Record<string, string | number> }
 
@@ -44,6 +45,9 @@ const RULES: readonly Rule[] = [
   [/^mock is allowed only with NODE_ENV=development$/, 'mock_needs_development'],
   [/^mock is allowed only on a loopback HOST/, 'mock_needs_loopback'],
   [/^cannot connect: (.*)$/, 'cannot_connect', 'reason'],
+  [/^expected an e-mail address/, 'expected_email'],
+  [/^required when SMTP_HOST is set/, 'required_for_mail'],
+  [/^needs SMTP_HOST/, 'needs_mail'],
   [/^required$/, 'required'],
   [/^the password must have at least (\d+) characters$/, 'password_too_short', 'min'],
   [/^the password must have at most (\d+) characters/, 'password_too_long', 'max'],

@@ -8,10 +8,8 @@
  *
  * Every setting listed here is read by code that does what its description says. A setting
  * comes in with the code that implements it, not before; these were taken out because nothing
- * read them, and return with their implementation:
- *   - mail (SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD, FROM_EMAIL, FROM_NAME,
- *     FRONTEND_URL): their own later issue (the AI keys, group `ai`, and the upstream Integram
- *     link, group `upstream`, are back: appliance/ai/ and appliance/pull.ts read them);
+ * read them, and return with their implementation (mail, the AI keys and the upstream Integram
+ * link came back that way: appliance/mail.ts, appliance/ai/, appliance/pull.ts):
  *   - TEMP_DIR (uploads are held in memory under UPLOAD_MAX_SIZE, no temp folder); WORKSPACE_ROOT:
  *     with whatever feature gets a workspace; SESSION_SECRET: with a feature that signs browser
  *     sessions (console sessions are random tokens kept hashed; API tokens use JWT_SECRET);
@@ -26,7 +24,7 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { isIpOrCidr, isLoopbackHost } from './net.js';
 
-export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs', 'ai', 'upstream'] as const;
+export const SETTING_GROUPS = ['server', 'database', 'auth', 'files', 'logs', 'jobs', 'mail', 'ai', 'upstream'] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export interface SettingMeta {
@@ -118,6 +116,14 @@ function httpUrl() {
         return false;
       }
     }, { error: 'expected an absolute http:// or https:// URL' });
+}
+
+const EMAIL_RULE = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+/** one plain address (no display name): where the server sends from or to */
+const emailAddress = () => z.string().trim().regex(EMAIL_RULE, { error: 'expected an e-mail address such as admin@example.org' });
+
+export function isEmailAddress(value: string): boolean {
+  return EMAIL_RULE.test(value.trim());
 }
 
 const commaList = () =>
@@ -345,6 +351,26 @@ export const SETTINGS = {
   INTEGRAM_AUTH_TOKEN: setting('upstream', z.string().trim().min(1).optional(), 'Integram token of an admin of the database on the main server, used to bring it over when no login is given', { secret: true }),
   INTEGRAM_REGISTRATION_USERNAME: setting('upstream', z.string().trim().min(1).optional(), 'Login of an admin on the main Integram server, used to bring a database over (wins over INTEGRAM_AUTH_TOKEN)'),
   INTEGRAM_REGISTRATION_PASSWORD: setting('upstream', z.string().min(1).optional(), 'Password of INTEGRAM_REGISTRATION_USERNAME on the main Integram server', { secret: true }),
+  // mail (server/appliance/mail.ts; docs/modern-api.md, "Mail")
+  SMTP_HOST: setting('mail', text().optional(), 'SMTP server that sends the mail (test mail, password reset, alerts to ADMIN_EMAIL); unset = no mail is sent'),
+  SMTP_PORT: setting('mail', integer(1, 65535).default(587), 'SMTP port: 587 (STARTTLS) or 465 (with SMTP_SECURE=true); 25 inside a LAN'),
+  SMTP_SECURE: setting('mail', flag(false), 'true = TLS from the first byte (port 465); false = plain connection upgraded by STARTTLS when the server offers it'),
+  SMTP_USER: setting('mail', text().optional(), 'SMTP login (unset = send without authentication)'),
+  SMTP_PASSWORD: setting('mail', z.string().optional(), 'SMTP password', { secret: true }),
+  FROM_EMAIL: setting('mail', emailAddress().optional(), 'Sender address of every mail (default SMTP_USER when it is an address)'),
+  FROM_NAME: setting('mail', text().default('Integram'), 'Sender name shown with FROM_EMAIL'),
+  FRONTEND_URL: setting(
+    'mail',
+    httpUrl().optional(),
+    'Where the links in mails lead: {FRONTEND_URL}/reset-password?token=… (default: this server\'s own page, at PUBLIC_URL or the address the request came to)',
+  ),
+  ADMIN_EMAIL: setting('mail', emailAddress().optional(), 'Address of the console admin: a failed scheduled backup or a disk running low is mailed there (unset = no alerts)'),
+  DISK_ALERT_FREE_MB: setting('mail', integer(0, 10_000_000).default(1024), 'Mail ADMIN_EMAIL when the data folder\'s disk has less free space than this many megabytes (0 = never)'),
+  REGISTRATION_REQUIRES_EMAIL_CONFIRMATION: setting(
+    'mail',
+    flag(false),
+    'Self-registration (POST /api/auth/register) mails a confirmation link; the new user signs in only after following it (needs SMTP_HOST)',
+  ),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -406,6 +432,12 @@ export function crossFieldIssues(c: ParsedSettings): CrossFieldIssue[] {
       if (file === undefined) issue(key, 'required when HTTPS_ENABLED=true');
       else if (!fileReadable(path.resolve(file))) issue(key, `cannot read ${file}`);
     }
+  }
+  if (c.SMTP_HOST !== undefined && c.FROM_EMAIL === undefined && !(c.SMTP_USER !== undefined && isEmailAddress(c.SMTP_USER))) {
+    issue('FROM_EMAIL', 'required when SMTP_HOST is set and SMTP_USER is no e-mail address');
+  }
+  if (c.REGISTRATION_REQUIRES_EMAIL_CONFIRMATION && c.SMTP_HOST === undefined) {
+    issue('REGISTRATION_REQUIRES_EMAIL_CONFIRMATION', 'needs SMTP_HOST: the confirmation link is mailed');
   }
   return issues;
 }

@@ -14,6 +14,7 @@ import {
 import { sha1hex, sha512hex } from './format.js';
 import { microtimeString, htmlentities, strtolower } from './php.js';
 import { randomBytes } from 'node:crypto';
+import { resetAction } from './reset.js';
 
 function secureToken(): string {
   return randomBytes(32).toString('hex');
@@ -231,7 +232,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
   const loginRaw = ctx.postStr('login') ?? ctx.getStr('login');
   if (loginRaw === undefined) ctx.myDie('Login is not defined');
   const u = strtolower(loginRaw.trim());
-  if (ctx.has('reset')) ctx.login('WRONG_CONT', u);
+  if (ctx.has('reset')) await resetAction(ctx, u);
   const tz = ctx.postStr('tzone');
   if (tz !== undefined) {
     ctx.tzone = Math.round((Math.trunc(Number(tz) || 0) - ctx.nowSec) / 1800) * 1800;

@@ -9,6 +9,7 @@ import type { LegacyRequest, LegacyResponse } from './types.js';
 import { EngineExit, RequestContext } from './context.js';
 import { EngineState } from './engine-state.js';
 import { authAction, validateToken, checkXsrf, exitAction, xsrfAction } from './auth.js';
+import { confirmAction } from './reset.js';
 import { typesGrant, typesGrantRefusal, typesWriteRefusal } from './grants.js';
 import { ADMIN_ROLE, REPORT, USER } from './ids.js';
 import { runCommand } from './commands.js';
@@ -72,6 +73,7 @@ export class EngineCore extends EngineState {
     await this.resolveId(ctx, state);
 
     if (action === 'auth') await authAction(ctx);
+    if (action === 'confirm') await confirmAction(ctx);
     if (action === 'jwt') ctx.dieJson({ error: 'JWT verification failed' });
 
     const ok = await validateToken(ctx);

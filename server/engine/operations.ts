@@ -11,10 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../storage/types.js';
-import { ACTIVITY, GUEST_TOKEN, TOKEN, XSRF } from './ids.js';
-import { microtimeString } from './php.js';
+import { ACTIVITY, EMAIL, GUEST_TOKEN, PASSWORD, RETRIES, TOKEN, USER, XSRF } from './ids.js';
 import type { LegacyRequest, LegacyResponse } from './types.js';
-import { insertUser, legacyXsrf, UserWriteError } from './users.js';
+import { insertUser, legacyPasswordHash, legacyXsrf, UserWriteError } from './users.js';
+import { microtimeString, strtolower } from './php.js';
 
 /** A failure the engine reported, with its HTTP status and message. */
 export class EngineCallError extends Error {
@@ -201,6 +201,57 @@ export class EngineOperations {
     }
     this.deps.invalidate(db);
     return { token, xsrf };
+  }
+
+  /**
+   * The users (records of type 18) a person names by login or by e-mail address, with their e-mail
+   * requisite (t=41): a login is matched as the engine's `auth` matches it (ASCII lower-cased), an
+   * address against the users' e-mail values, case-insensitively.
+   */
+  async findUsers(db: string, loginOrEmail: string): Promise<{ userId: number; login: string; email: string | null }[]> {
+    const t = this.store().tenant(db);
+    const wanted = loginOrEmail.trim();
+    if (wanted === '') return [];
+    const byLogin = await t.find({ t: USER, val: strtolower(wanted) });
+    const ids = new Set(byLogin.filter((r) => r.up === 1).map((r) => r.id));
+    if (wanted.includes('@')) {
+      const emails = await t.find({ t: EMAIL, val: wanted });
+      for (const row of emails) if (row.val.toLowerCase() === wanted.toLowerCase()) ids.add(row.up);
+    }
+    if (ids.size === 0) return [];
+    const users = (await t.find({ id: [...ids], t: USER })).filter((r) => r.up === 1);
+    if (users.length === 0) return [];
+    const emails = await t.find({ up: users.map((u) => u.id), t: EMAIL });
+    return users.map((u) => ({ userId: u.id, login: u.val, email: emails.find((e) => e.up === u.id)?.val ?? null }));
+  }
+
+  /**
+   * Sets a user's password in the engine's hash form (sha512(SALT + db + password), as `_m_save` writes
+   * requisite 20), so the legacy `auth` logs in with it. The failed-login counter (t=301) is cleared, and
+   * with `endSessions` the user's legacy tokens are deleted (logged out everywhere, as `exit` does).
+   */
+  async setPassword(db: string, userId: number, password: string, options: { endSessions?: boolean } = {}): Promise<void> {
+    const hash = legacyPasswordHash(this.deps.salt, db, password);
+    await this.setPasswordHash(db, userId, hash, options);
+  }
+
+  /** setPassword with a hash made earlier (a registration waiting for its e-mail confirmation). */
+  async setPasswordHash(db: string, userId: number, hash: string, options: { endSessions?: boolean } = {}): Promise<void> {
+    await this.store().transaction(db, async (tx) => {
+      const user = (await tx.find({ id: userId, t: USER }, { limit: 1 }))[0];
+      if (!user) throw new EngineCallError(404, `No user ${userId} in ${db}`, null);
+      const rows = await tx.find({ up: userId, t: [PASSWORD, RETRIES, ...(options.endSessions ? [TOKEN] : [])] });
+      const pwd = rows.find((r) => r.t === PASSWORD);
+      if (pwd) await tx.update(pwd.id, { val: hash });
+      else await tx.insert({ up: userId, ord: 1, t: PASSWORD, val: hash });
+      await tx.deleteIds(rows.filter((r) => r.t === RETRIES || r.t === TOKEN).map((r) => r.id));
+    });
+    this.deps.invalidate(db);
+  }
+
+  /** The legacy hash of a password in a database (to be stored later with setPasswordHash). */
+  passwordHash(db: string, password: string): string {
+    return legacyPasswordHash(this.deps.salt, db, password);
   }
 
   /** Sizes of a database: tables (user-visible types), records, bytes of row data. */

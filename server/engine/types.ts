@@ -132,6 +132,19 @@ export interface EngineOptions {
   files?: FileStore;
   /** how `_new_db` makes a database (the appliance's create-from-template); without it `_new_db` answers 501 */
   databases?: NewDatabasePort;
+  /** mail for the PHP engine's password reset (`auth` with `reset`, engine/reset.ts); without it a reset answers WRONG_CONT */
+  mail?: EngineMailPort;
+}
+
+/** How the engine sends a mail (the host's SMTP mailer) and where its links point. */
+export interface EngineMailPort {
+  /** resolves when the mail server took the message; rejects with a reason otherwise */
+  send(message: { to: string; subject: string; text: string }): Promise<void>;
+  /**
+   * scheme and host of links in mails (PUBLIC_URL, or https://SERVER_NAME as the PHP engine writes
+   * them); null: none is known, so no mail with a link is sent
+   */
+  origin: string | null;
 }
 
 /**

@@ -26,6 +26,8 @@ export const MESSAGE_CODES = [
   'no_database', 'no_user_table', 'no_admin_user', 'role_taken', 'no_such_user', 'no_such_role',
   'no_such_object', 'console_admin', 'console_admin_role', 'engine_refused', 'engine_unavailable', 'job_needs_parameters',
   'ai_not_configured', 'ai_unavailable', 'ai_interrupted',
+  'mail_not_configured', 'mail_dns', 'mail_refused', 'mail_tls', 'mail_auth', 'mail_timeout', 'mail_rejected', 'mail_failed',
+  'link_invalid', 'email_not_confirmed',
 ] as const satisfies readonly MessageCode[];
 
 export const FIELD_MESSAGE_CODES = [
@@ -34,7 +36,7 @@ export const FIELD_MESSAGE_CODES = [
   'expected_ip_list', 'expected_duration', 'expected_size', 'expected_choice', 'expected_database_url',
   'postgres_unsupported', 'expected_database_name', 'expected_templates', 'lan_needs_password', 'required_for_https',
   'cannot_read', 'weak_secret', 'mock_needs_development', 'mock_needs_loopback', 'expected_simple_name', 'password_too_short',
-  'password_too_long', 'password_only_spaces',
+  'password_too_long', 'password_only_spaces', 'expected_email', 'required_for_mail', 'needs_mail',
 ] as const satisfies readonly FieldMessageCode[];
 
 // every code of the types is listed

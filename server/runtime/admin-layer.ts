@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { Request } from 'express';
 import { openStoreTarget, storeTargetFromConfig } from '../storage/target.js';
 import { registerApplianceJobs, type BackupPolicy } from '../appliance/jobs.js';
+import { AdminAlerts } from '../appliance/admin-alerts.js';
+import { createMailer, type Mailer } from '../appliance/mail.js';
 import { JobRegistry } from '../jobs/registry.js';
 import type { ServerContext } from './boot.js';
 import { buildInfo } from '../http/health/build-info.js';
@@ -33,6 +35,8 @@ export interface AdminLayer {
   router: AdminRouter;
   jobs: JobRegistry;
   backupPolicy: BackupPolicy;
+  /** the server's one mailer (SMTP_* settings): the console's test mail, alerts, and the modern API's mail */
+  mailer: Mailer;
   /** true for a request with a valid admin session from an allowed address */
   isAdminRequest(req: Request): Promise<boolean>;
   jobSummaries(): Promise<JobSummary[]>;
@@ -45,6 +49,8 @@ export interface AdminLayerOptions {
   invalidate?: (db: string) => void;
   /** the server's engine (users, roles and grants of a database are changed through it) */
   engine?: AdminRouterDeps['engine'];
+  /** the server's mailer (default: one from the SMTP_* settings) */
+  mailer?: Mailer;
 }
 
 /** Builds the admin layer of one server; runtime/compose.ts builds it once per server. */
@@ -54,7 +60,13 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   const backupPolicy: BackupPolicy = { schedule: config.BACKUP_SCHEDULE, keep: config.BACKUP_KEEP };
   const jobs = new JobRegistry({ getStore, logger: logs.logger.child({ component: 'jobs' }) });
   const envFile = config.ENV_FILE ?? path.resolve(process.cwd(), '.env');
+  const mailer = options.mailer ?? createMailer(config);
+  const alerts = new AdminAlerts({
+    mailer, adminEmail: config.ADMIN_EMAIL, dataDir: config.DATA_DIR, diskAlertFreeMb: config.DISK_ALERT_FREE_MB,
+    appliance: () => storeHandle.current()?.appliance ?? null, logger: logs.logger.child({ component: 'alerts' }),
+  });
   registerApplianceJobs(jobs, {
+    alerts,
     getStore, dataDir: config.DATA_DIR, policy: backupPolicy, authSalt: config.AUTH_SALT, uploadDir: config.UPLOAD_DIR,
     saltContext: { dataDir: config.DATA_DIR, envFile },
     invalidate: options.invalidate,
@@ -88,12 +100,14 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
     // what LAN clients would use once LAN mode is on (the wizard shows them before switching)
     lanAddresses: () => lanUrls({ protocol: protocol(), host: '0.0.0.0', port: port(), url: '' }),
     health: { history: context.history, sessions: context.sessions },
+    mail: { mailer, adminEmail: config.ADMIN_EMAIL },
   });
 
   return {
     router,
     jobs,
     backupPolicy,
+    mailer,
     async isAdminRequest(req) {
       const token = presentedToken(req);
       const store = getStore();

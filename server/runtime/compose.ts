@@ -21,6 +21,7 @@ import { createLegacyRouter } from '../http/legacy/index.js';
 import { legacyLoginThrottle } from '../appliance/login-throttle.js';
 import { newDatabasePort } from '../appliance/databases.js';
 import { defaultTemplatesDir } from '../appliance/templates.js';
+import { createMailer } from '../appliance/mail.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import { WORKSPACE_ROOT, workspaceRouter } from '../http/workspace.js';
@@ -102,6 +103,8 @@ function productFor(context: ServerContext): Product {
     return store;
   };
   const legacyLogger = logs.logger.child({ component: 'legacy' });
+  // one mailer per server: the engine's password reset, the console's test mail and alerts, /api/auth
+  const mailer = createMailer(config);
   const engine = createEngine({
     store: requireStore,
     salt: config.AUTH_SALT,
@@ -115,13 +118,20 @@ function productFor(context: ServerContext): Product {
       config.INTEGRAM_TEMPLATES,
     ),
     files: new DiskFileStore(config.UPLOAD_DIR),
+    mail: mailer.configured
+      ? {
+        send: async (message) => { await mailer.send(message); },
+        // links as the PHP engine writes them: https://SERVER_NAME/..., or PUBLIC_URL when set
+        origin: config.PUBLIC_URL ? config.PUBLIC_URL.replace(/\/+$/, '') : config.SERVER_NAME ? `https://${config.SERVER_NAME}` : null,
+      }
+      : undefined,
     logger: {
       info: (o, m) => legacyLogger.info(o, m),
       warn: (o, m) => legacyLogger.warn(o, m),
       error: (o, m) => legacyLogger.error(o, m),
     },
   });
-  const admin = createAdminLayer(context, { invalidate: (db) => engine.invalidate(db), engine });
+  const admin = createAdminLayer(context, { invalidate: (db) => engine.invalidate(db), engine, mailer });
   context.onDrain(() => admin.router.closeStreams());
   context.onShutdown(() => admin.stop());
   const product = { engine, admin };
@@ -152,6 +162,7 @@ export function productRouters(context: ServerContext): AppRouters {
       getStore: () => storeHandle.current(),
       engine,
       logger: logs.logger.child({ component: 'api' }),
+      mailer: admin.mailer,
     }),
     legacy,
     legacyOwns: ownedByLegacy,

@@ -17,7 +17,7 @@ if (serverMissing) console.warn(`[e2e] console settings tests SKIPPED: ${serverM
 
 const PASSWORD = 'settings office 2026';
 const NEW_PASSWORD = 'settings office 2027';
-const TASKS = ['access', 'database', 'backups', 'security', 'updates'] as const;
+const TASKS = ['access', 'database', 'backups', 'security', 'mail', 'updates'] as const;
 
 describe.skipIf(chromiumMissing || serverMissing !== null)('settings as tasks in a browser', { timeout: 180_000 }, () => {
   let server: TestServer;

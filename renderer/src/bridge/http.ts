@@ -5,7 +5,7 @@
 import {
   ADMIN_BASE, ADMIN_CSRF_HEADER, ADMIN_CSRF_VALUE,
   type BackupInfo, type DatabaseInfo, type HealthHistory, type HealthOverview, type HealthSessions, type JobInfo, type JobProgress, type LoginResponse, type LogLine, type MysqlTestRequest, type DbRole, type DbUser, type GrantUpdate, type NewDbUser, type RoleGrants, type WorkspaceSession,
-  type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
+  type MailTestResult, type MysqlTestResult, type ServerStatus, type SettingsView, type SetupRequest, type SetupResponse, type SetupStatus,
   type StoreMoveRequest, type UpdateStatus, type ValidationResult, type PullDefaults, type PullRequest,
 } from '../contract.js';
 import { filenameFrom } from '../lib/content-disposition.js';
@@ -81,6 +81,10 @@ export class HttpBridge implements ConsoleBridge {
 
   testMysql(request: MysqlTestRequest): Promise<MysqlTestResult> {
     return this.call('POST', '/test-mysql', request);
+  }
+
+  sendTestMail(to?: string): Promise<MailTestResult> {
+    return this.call('POST', '/mail/test', to ? { to } : {});
   }
 
   async login(password: string): Promise<void> {

@@ -2,7 +2,7 @@
 // a headless server's /api/admin) and IpcBridge (inside Electron: desktop actions over the preload
 // API, admin data still over HTTP because the admin API lives in the server).
 import type {
-  BackupInfo, DatabaseInfo, PullDefaults, PullRequest, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult, DbRole, DbUser, DbUsersAnswer, GrantUpdate, NewDbUser, RoleGrants, WorkspaceSession,
+  BackupInfo, DatabaseInfo, MailTestResult, PullDefaults, PullRequest, HealthHistory, HealthOverview, HealthSessions, JobInfo, JobProgress, LogLine, MysqlTestRequest, MysqlTestResult, ServerStatus, SettingsView, SetupRequest, SetupStatus, StoreMoveRequest, UpdateStatus, ValidationResult, DbRole, DbUser, DbUsersAnswer, GrantUpdate, NewDbUser, RoleGrants, WorkspaceSession,
 } from '../contract.js';
 import type { DesktopInfo, ServerStateSnapshot } from './desktop-api.js';
 
@@ -88,6 +88,8 @@ export interface ConsoleBridge {
   /** sets the server up and signs the console in; restartRequired: the choices apply after a restart */
   completeSetup(request: SetupRequest): Promise<{ restartRequired: boolean }>;
   testMysql(request: MysqlTestRequest): Promise<MysqlTestResult>;
+  /** sends a test mail with the running server's SMTP settings (to: default ADMIN_EMAIL); a failure throws ApiError with a mail_* code */
+  sendTestMail(to?: string): Promise<MailTestResult>;
 
   login(password: string): Promise<void>;
   logout(): Promise<void>;

@@ -15,6 +15,7 @@ import type { StoreTarget } from '../../storage/target.js';
 import { errorText, type JobRegistry } from '../../jobs/registry.js';
 import type { BackupPolicy } from '../../appliance/jobs.js';
 import type { SettingsContext } from '../../appliance/settings.js';
+import type { Mailer } from '../../appliance/mail.js';
 import { defaultTemplatesDir } from '../../appliance/templates.js';
 import type { EngineOperations } from '../../engine/index.js';
 import { fieldOf, HttpError, lostDatabase, sendError } from '../errors.js';
@@ -71,6 +72,8 @@ export interface AdminRouterDeps {
   update?(): Promise<UpdateStatus>;
   /** the per-minute history and the active sessions (server/http/health); none: /health/history and /health/sessions answer 501 */
   health?: AdminHealthSource;
+  /** the server's mailer and ADMIN_EMAIL (none: POST /mail/test answers mail_not_configured) */
+  mail?: { mailer: Mailer; adminEmail?: string };
   /** largest JSON body (rows imports); default 64mb */
   bodyLimit?: string;
 }

@@ -53,6 +53,9 @@ export type MessageCode =
   | 'type_mismatch' | 'invalid_parameter' | 'object_not_found' | 'unknown_attribute' | 'invalid_value' | 'type_required'
   | 'invalid_type' | 'duplicate' | 'refused' | 'invalid_filter' | 'unsupported_sort' | 'invalid_sort' | 'id_mismatch'
   | 'type_not_found' | 'conflict'
+  // mail (the console's test mail, password reset, registration confirmation)
+  | 'mail_not_configured' | 'mail_dns' | 'mail_refused' | 'mail_tls' | 'mail_auth' | 'mail_timeout' | 'mail_rejected' | 'mail_failed'
+  | 'link_invalid' | 'email_not_confirmed'
   // the AI chat (/api/chat)
   | 'ai_not_configured' | 'ai_unavailable' | 'ai_interrupted';
 
@@ -98,6 +101,18 @@ export interface LoginResponse { token: string; expiresAt: string }
 // PUT /api/admin/settings {values} → { ok: true, restartRequired: boolean } (atomic .env write; 422 with fields on error)
 export type { SettingField, SettingsView, ValidationResult } from '../../appliance/settings.js';
 export interface SettingsUpdate { values: Record<string, string | null> }
+
+// POST /api/admin/mail/test {to?} → MailTestResult (a failure: 502/503 with a mail_* code, docs/messages.md "Mail")
+export interface MailTestRequest {
+  /** where the test mail goes; default ADMIN_EMAIL */
+  to?: string;
+}
+export interface MailTestResult {
+  ok: true;
+  to: string;
+  from: string;
+  messageId: string;
+}
 
 // POST /api/admin/test-mysql {host,port,user,password,database} → MysqlTestResult
 export type { MysqlTestRequest, MysqlTestResult } from '../../storage/mysql/connection-test.js';

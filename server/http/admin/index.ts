@@ -19,6 +19,7 @@ import { bindHealthRoutes } from './health.js';
 import { bindDbUserRoutes } from './db-users.js';
 import { bindJobRoutes } from './jobs.js';
 import { bindLogRoutes } from './logs.js';
+import { bindMailRoutes } from './mail.js';
 import { bindSessionRoutes } from './session.js';
 import { bindSettingsRoutes } from './settings.js';
 import { bindSetupRoutes } from './setup.js';
@@ -42,6 +43,7 @@ export function createAdminRouter(deps: AdminRouterDeps): AdminRouter {
   bindDatabaseRoutes(routes, ctx);
   bindHealthRoutes(routes, ctx);
   bindDbUserRoutes(routes, ctx);
+  bindMailRoutes(routes, ctx);
   bindStatusRoutes(routes, ctx, logs);
 
   const router = express.Router();

@@ -15,11 +15,14 @@ import { defaultTemplatesDir } from '../../appliance/templates.js';
 import type { EngineOperations } from '../../engine/index.js';
 import { HttpError, lostDatabase, sendError } from '../errors.js';
 import { TokenError, TokenService, type SessionFamily, type TokenClaims } from '../../appliance/api-tokens.js';
+import { createMailer, type MailConfig, type Mailer } from '../../appliance/mail.js';
+import { AccountMail, type ResetLimits } from '../../appliance/account-mail.js';
 
 export type ApiConfig = Pick<
   AppConfig,
   | 'JWT_SECRET' | 'JWT_ACCESS_TOKEN_EXPIRES_IN' | 'JWT_REFRESH_TOKEN_EXPIRES_IN' | 'REGISTRATION_ENABLED' | 'DEFAULT_DATABASE'
   | 'AUTH_MODE' | 'AUTH_SALT' | 'DATA_DIR' | 'INTEGRAM_TEMPLATES'
+  | 'PUBLIC_URL' | 'FRONTEND_URL' | 'REGISTRATION_REQUIRES_EMAIL_CONFIRMATION' | keyof MailConfig
 > & AiConfig;
 
 export interface ApiRouterDeps {
@@ -32,6 +35,10 @@ export interface ApiRouterDeps {
   /** default: resources/templates next to the program */
   templatesDir?: string;
   throttlePolicy?: ThrottlePolicy;
+  /** default: the SMTP_* settings of `config` (appliance/mail.ts) */
+  mailer?: Mailer;
+  /** how many password reset requests an address and a login may make (default DEFAULT_RESET_LIMITS) */
+  resetLimits?: ResetLimits;
   now?: () => number;
 }
 
@@ -43,6 +50,9 @@ export interface ApiServices {
   ops: EngineOperations;
   tokens: TokenService;
   throttle: LoginThrottle;
+  mailer: Mailer;
+  /** password reset and registration confirmation of Integram users */
+  accountMail: AccountMail;
 }
 
 export function createServices(deps: ApiRouterDeps): ApiServices {
@@ -52,6 +62,7 @@ export function createServices(deps: ApiRouterDeps): ApiServices {
     return current;
   };
   const templatesDir = deps.templatesDir ?? defaultTemplatesDir();
+  const mailer = deps.mailer ?? createMailer(deps.config);
   return {
     deps,
     store,
@@ -67,6 +78,10 @@ export function createServices(deps: ApiRouterDeps): ApiServices {
       now: deps.now,
     }),
     throttle: new LoginThrottle(() => store().appliance, deps.throttlePolicy, deps.now),
+    mailer,
+    accountMail: new AccountMail({
+      ops: deps.engine.operations, mailer, appliance: () => store().appliance, logger: deps.logger, limits: deps.resetLimits, now: deps.now,
+    }),
   };
 }
 

@@ -72,6 +72,34 @@ export const registerRequest = z.object({
   password: z.string().describe(`Password rules: ${PASSWORD_RULES.join('; ')}`),
 });
 
+export const forgotPasswordRequest = z
+  .object({
+    database: databaseName.optional().describe('Database of the user (default: DEFAULT_DATABASE)'),
+    login: z.string().trim().min(1).max(255).optional().describe('Login of the user'),
+    email: z.string().trim().min(3).max(255).optional().describe('Or the e-mail address of the user (its e-mail requisite, t=41)'),
+    identifier: z.string().trim().min(1).max(255).optional().describe('Login or e-mail address'),
+  })
+  .refine((body) => body.login !== undefined || body.email !== undefined || body.identifier !== undefined, {
+    error: 'login or email is required', path: ['login'],
+  });
+
+export const resetPasswordRequest = z.object({
+  token: z.string().min(1, { error: 'token is required' }).max(200).describe('The token of the mailed link'),
+  password: z.string().min(1, { error: 'the password is required' }).max(1024).describe(`New password; ${PASSWORD_RULES.join('; ')}`),
+  /** the page's second field; when present it must equal password */
+  password2: z.string().max(1024).optional().describe('Repeated password (the reset page sends it)'),
+});
+
+export const confirmEmailRequest = z.object({ token: z.string().min(1, { error: 'token is required' }).max(200) });
+
+export const requestAccepted = z.object({ requested: z.literal(true) }).describe('The same answer whether or not the login exists');
+export const passwordReset = z.object({ database: z.string(), login: z.string() });
+export const registrationPending = z.object({
+  confirmationRequired: z.literal(true),
+  user: z.object({ login: z.string(), database: z.string() }),
+  email: z.string(),
+});
+
 export const refreshRequest = z.object({ refreshToken: z.string().min(1, { error: 'refreshToken is required' }) });
 
 export const authUser = z.object({

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type {
-  AdminError, ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult, DbRole, DbUser, GrantObject, RoleGrant, RoleGrants, WorkspaceSession,
+  AdminError, ActiveSession, BackupInfo, DatabaseInfo, HealthHistory, HealthOverview, HealthSessions, HistoryPoint, JobInfo, JobProgress, LoginResponse, MailTestResult, MysqlTestResult, ServerStatus, SettingField, SetupStatus, UpdateStatus, ValidationResult, DbRole, DbUser, GrantObject, RoleGrant, RoleGrants, WorkspaceSession,
 } from '../admin/contract.js';
 import { FIELD_MESSAGE_CODES, MESSAGE_CODES } from '../message-codes.js';
 import { JOB_STEP_TEXT, type JobStepCode } from '../../jobs/steps.js';
@@ -49,6 +49,8 @@ export const validationResult = z.object({ ok: z.boolean(), fields: z.record(z.s
 export const settingsWriteResult = z.object({ ok: z.literal(true), restartRequired: z.boolean() });
 
 export const mysqlTestRequest = z.object({ host: z.string(), port: z.number().int(), user: z.string(), password: z.string(), database: z.string() });
+export const mailTestRequest = z.object({ to: z.string().optional().describe('Where the test mail goes (default ADMIN_EMAIL)') });
+export const mailTestResult = z.object({ ok: z.literal(true), to: z.string(), from: z.string(), messageId: z.string() });
 export const mysqlTestResult = z.object({ ok: z.boolean(), latencyMs: z.number().optional(), serverVersion: z.string().optional(), error: z.string().optional() });
 
 export const logLine = z.object({
@@ -147,6 +149,7 @@ const agreement = {
   field: true as Same<z.infer<typeof settingField>, SettingField>,
   validation: true as Same<z.infer<typeof validationResult>, ValidationResult>,
   mysql: true as Same<z.infer<typeof mysqlTestResult>, MysqlTestResult>,
+  mailTest: true as Same<z.infer<typeof mailTestResult>, MailTestResult>,
   backup: true as Same<z.infer<typeof backupInfo>, BackupInfo>,
   job: true as Same<z.infer<typeof jobInfo>, JobInfo>,
   progress: true as Same<z.infer<typeof jobProgress>, JobProgress>,

@@ -86,6 +86,7 @@ export const LEGACY_ACTIONS: LegacyAction[] = [
       login: { description: 'Login (case-insensitive)', required: true }, pwd: { description: 'Password (POST only)', required: true },
       tzone: { description: "Client's Unix time, for the time-zone shift" }, change: { description: 'Change the password (with npw1, npw2)' },
       npw1: { description: 'New password' }, npw2: { description: 'New password again' },
+      reset: { description: 'Password reset instead of a login: the user whose login or e-mail is `login` is mailed a new password and a confirm link; answers {message: MAIL | NEW_PWD | WRONG_CONT, db, login, details} (needs the mail settings)' },
     },
     response: loginAnswer, responseDescription: 'Logged in',
     errors: { 401: 'Wrong login or password: {"error", "hint"}', 404: 'No such database', 409: 'Several users share the login' },
@@ -100,6 +101,13 @@ export const LEGACY_ACTIONS: LegacyAction[] = [
     method: 'get', path: '/{db}/exit', operationId: 'legacyExit', tag: 'Legacy: authentication',
     summary: 'Log out everywhere', description: "Deletes the user's token (all devices) and answers the login page state.",
     query: JSON_FLAG, response: anyJson, responseDescription: 'Logged out ({"message": ...} in JSON mode)',
+  },
+  {
+    method: 'get', path: '/{db}/confirm', operationId: 'legacyConfirm', tag: 'Legacy: authentication', anonymous: true,
+    summary: 'Confirm a password reset (the link of the reset mail)',
+    description: 'Sets the password hash p when the user\'s current hash is still o; a browser is then sent to /{db}.',
+    query: { ...JSON_FLAG, u: { description: 'Login' }, p: { description: 'The new password hash' }, o: { description: 'The password hash the mail was sent for' } },
+    response: z.object({ message: z.string(), db: z.string(), login: z.string(), details: z.string() }), responseDescription: '{"message": "confirm"} or {"message": "obsolete"} in JSON mode',
   },
   {
     method: 'post', path: '/{db}/jwt', operationId: 'legacyJwt', tag: 'Legacy: authentication', anonymous: true,

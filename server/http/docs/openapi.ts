@@ -145,7 +145,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<O
     method: 'post', path: '/api/auth/register', tags: ['Auth'], summary: 'Register a user (when REGISTRATION_ENABLED)',
     description: `Creates a user with the "user" role in the default database and logs in. Password rules: ${api.PASSWORD_RULES.join('; ')}.`,
     request: { body: { required: true, content: { 'application/json': { schema: api.registerRequest } } } },
-    responses: { 201: ok(api.authSession, 'Registered and logged in'), 400: envelopeError('Malformed body'), 403: envelopeError('Registration disabled or closed'), 404: envelopeError('The default database does not exist'), 409: envelopeError('Login taken'), 422: envelopeError('Weak password or reserved login') },
+    responses: { 201: ok(api.authSession, 'Registered and logged in'), 202: ok(api.registrationPending, 'Registered; the confirmation link is mailed (REGISTRATION_REQUIRES_EMAIL_CONFIRMATION)'), 502: envelopeError('The confirmation mail could not be sent (mail_* code)'), 400: envelopeError('Malformed body'), 403: envelopeError('Registration disabled or closed'), 404: envelopeError('The default database does not exist'), 409: envelopeError('Login taken'), 422: envelopeError('Weak password or reserved login') },
   });
   add({
     method: 'post', path: '/api/auth/refresh', tags: ['Auth'], summary: 'New token pair (rotation)',
@@ -153,6 +153,21 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<O
     request: { body: { required: true, content: { 'application/json': { schema: api.refreshRequest } } } },
     responses: { 200: ok(api.authSession, 'New pair'), ...authErrors },
   });
+  add({
+    method: 'post', path: '/api/auth/forgot-password', tags: ['Auth'], summary: 'Mail a password reset link (users of an Integram database)',
+    description: 'Answers 202 {requested: true} whether or not the login or address exists; when one user with an e-mail address matches, a one-time link (1 h, single use) is mailed to it: FRONTEND_URL/reset-password?token=… or this server\'s /api/auth/reset-password?token=…. Throttled per address and per login (429 + Retry-After).',
+    request: { body: { required: true, content: { 'application/json': { schema: api.forgotPasswordRequest } } } },
+    responses: { 202: ok(api.requestAccepted, 'Accepted'), 400: envelopeError('Neither login nor email'), 404: envelopeError('No such database'), 429: envelopeError('Too many requests (see Retry-After)'), 409: envelopeError('Mail is not set up (mail_not_configured)') },
+  });
+  add({ method: 'get', path: '/api/auth/reset-password', tags: ['Auth'], summary: 'The new-password page a reset link opens', request: { query: z.object({ token: z.string() }) }, responses: { 200: { description: 'HTML form posting to POST /api/auth/reset-password', content: { 'text/html': { schema: z.string() } } } } });
+  add({
+    method: 'post', path: '/api/auth/reset-password', tags: ['Auth'], summary: 'Set a new password with a reset link\'s token',
+    description: `Writes the password in the engine's hash form, so POST /{db}/auth logs in with it; the link is used up, the user's legacy tokens end. A form post (the reset page) gets an HTML page back. Password rules: ${api.PASSWORD_RULES.join('; ')}.`,
+    request: { body: { required: true, content: { 'application/json': { schema: api.resetPasswordRequest }, 'application/x-www-form-urlencoded': { schema: api.resetPasswordRequest } } } },
+    responses: { 200: ok(api.passwordReset, 'Password set'), 400: envelopeError('The link is not valid (link_invalid): used, expired or incomplete'), 422: envelopeError('Weak password, or the two passwords differ') },
+  });
+  add({ method: 'get', path: '/api/auth/confirm-email', tags: ['Auth'], summary: 'The confirmation link of a registration (REGISTRATION_REQUIRES_EMAIL_CONFIRMATION)', request: { query: z.object({ token: z.string() }) }, responses: { 200: { description: 'HTML page: confirmed', content: { 'text/html': { schema: z.string() } } }, 400: { description: 'HTML page: the link is not valid', content: { 'text/html': { schema: z.string() } } } } });
+  add({ method: 'post', path: '/api/auth/confirm-email', tags: ['Auth'], summary: 'Confirm a registration with its link\'s token', request: { body: { required: true, content: { 'application/json': { schema: api.confirmEmailRequest } } } }, responses: { 200: ok(api.passwordReset, 'Confirmed: the user can log in'), 400: envelopeError('The link is not valid (link_invalid)') } });
   add({ method: 'post', path: '/api/auth/logout', tags: ['Auth'], summary: 'End the session', security: [{ bearerAuth: [] }], responses: { 200: ok(z.object({ loggedOut: z.boolean(), revokedDocuments: z.number() }), 'Logged out'), 401: envelopeError('No valid access token') } });
   add({ method: 'get', path: '/api/auth/me', tags: ['Auth'], summary: 'The logged-in user', security: [{ bearerAuth: [] }], responses: { 200: ok(api.meResponse, 'The user'), 401: envelopeError('No valid access token') } });
 
@@ -241,6 +256,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<O
   add({ method: 'put', path: `${A}/settings`, tags: ['Admin'], summary: 'Write settings (.env, atomic)', security: adminSecurity, request: { headers: csrfHeader, body: { required: true, content: { 'application/json': { schema: admin.settingsUpdate } } } }, responses: { 200: json(admin.settingsWriteResult, 'Written'), ...guarded, ...adminErr({ 422: 'Invalid values' }) } });
   add({ method: 'post', path: `${A}/settings/validate`, tags: ['Admin'], summary: 'Validate settings without writing', security: adminSecurity, request: { headers: csrfHeader, body: { required: true, content: { 'application/json': { schema: admin.settingsUpdate } } } }, responses: { 200: json(admin.validationResult, 'Result'), ...guarded } });
   add({ method: 'post', path: `${A}/test-mysql`, tags: ['Admin'], summary: 'Test a MySQL connection', security: adminSecurity, request: { headers: csrfHeader, body: { required: true, content: { 'application/json': { schema: admin.mysqlTestRequest } } } }, responses: { 200: json(admin.mysqlTestResult, 'Result'), ...guarded } });
+  add({ method: 'post', path: `${A}/mail/test`, tags: ['Admin'], summary: 'Send a test mail with the SMTP settings the server runs with', security: adminSecurity, request: { headers: csrfHeader, body: { required: false, content: { 'application/json': { schema: admin.mailTestRequest } } } }, responses: { 200: json(admin.mailTestResult, 'Sent'), ...guarded, ...adminErr({ 400: 'No address (and no ADMIN_EMAIL), or not an address', 502: 'The mail server failed: mail_dns, mail_refused, mail_tls, mail_auth, mail_timeout, mail_rejected, mail_failed', 409: 'Mail is not set up (mail_not_configured)' }) } });
   add({ method: 'get', path: `${A}/logs`, tags: ['Admin'], summary: 'Recent log lines', security: adminSecurity, request: { query: logFilter }, responses: { 200: json(z.object({ lines: z.array(admin.logLine) }), 'Lines'), ...guarded, ...adminErr({ 400: 'A filter is not valid' }) } });
   add({ method: 'get', path: `${A}/logs/stream`, tags: ['Admin'], summary: 'Live log (server-sent events)', security: adminSecurity, request: { query: logFilter.omit({ limit: true }) }, responses: { 200: { description: 'text/event-stream of LogLine JSON', content: { 'text/event-stream': { schema: z.string() } } }, ...guarded } });
   add({ method: 'get', path: `${A}/logs/download`, tags: ['Admin'], summary: 'The log file', security: adminSecurity, responses: { 200: { description: 'text/plain attachment', content: { 'text/plain': { schema: z.string() } } }, ...guarded } });

@@ -3,9 +3,7 @@
  * (docs/modern-api.md, "Health"). Every figure is measured when asked; none is canned.
  * None of them needs the database to answer, so they keep working during an outage.
  */
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppConfig } from '../../config/index.js';
@@ -15,6 +13,9 @@ import type { StoreHandle } from '../../storage/handle.js';
 import { ADMIN_COOKIE, type ServerStatus } from '../admin/contract.js';
 import { HttpError, sendError } from '../errors.js';
 import { buildInfo } from './build-info.js';
+import { diskSpace } from '../../appliance/disk-space.js';
+
+export { diskSpace };
 import { eventLoopLagMs, startEventLoopMonitor } from './event-loop.js';
 import type { RequestMetrics } from './request-metrics.js';
 
@@ -48,22 +49,6 @@ export interface HealthDeps {
 export function detectMode(): 'desktop' | 'headless' {
   const electron = (process.versions as NodeJS.ProcessVersions & { electron?: string }).electron;
   return electron || process.env.INTEGRAM_DESKTOP === '1' ? 'desktop' : 'headless';
-}
-
-/** Size and free space of the file system holding `dir` (or its nearest existing parent). */
-export async function diskSpace(dir: string): Promise<{ total: number; free: number } | null> {
-  let current = path.resolve(dir);
-  for (let depth = 0; depth < 32; depth++) {
-    try {
-      const stats = await fs.statfs(current);
-      return { total: stats.blocks * stats.bsize, free: stats.bavail * stats.bsize };
-    } catch (err) {
-      const parent = path.dirname(current);
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) return null;
-      current = parent;
-    }
-  }
-  return null;
 }
 
 function hasCredentials(req: Request): boolean {

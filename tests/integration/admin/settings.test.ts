@@ -18,8 +18,8 @@ PORT=8081
 DB_PASSWORD=s3cret-db-pw
 SERVER_NAME=crm.example.org
 BACKUP_KEEP=5
-# a setting older versions had (mail): not one now, kept as it is
-SMTP_HOST=mail.example.org
+# a setting older versions had: not one now, kept as it is
+TEMP_DIR=/tmp/integram-old
 `;
 
 function field(view: SettingsView, key: string) {
@@ -41,7 +41,8 @@ describe('admin API: settings', () => {
     expect(JSON.stringify(r.body)).not.toContain('s3cret-db-pw');
     expect(field(r.body, 'SERVER_NAME')).toMatchObject({ value: 'crm.example.org', source: 'file', group: 'server' });
     // a key the schema no longer has is not a field of the form
-    expect(r.body.fields.some((f) => f.key === 'SMTP_HOST')).toBe(false);
+    expect(r.body.fields.some((f) => f.key === 'TEMP_DIR')).toBe(false);
+    expect(field(r.body, 'SMTP_PASSWORD')).toMatchObject({ secret: true, group: 'mail', value: null });
     expect(field(r.body, 'PORT')).toMatchObject({ kind: 'number', value: '8081', defaultValue: '8081' });
     expect(field(r.body, 'LOG_LEVEL')).toMatchObject({ kind: 'enum', source: 'default', value: null });
     expect(field(r.body, 'LOG_LEVEL').enumValues).toContain('debug');
@@ -74,8 +75,8 @@ PORT=8081
 DB_PASSWORD=s3cret-db-pw
 SERVER_NAME=crm.example.com
 BACKUP_KEEP=5
-# a setting older versions had (mail): not one now, kept as it is
-SMTP_HOST=mail.example.org
+# a setting older versions had: not one now, kept as it is
+TEMP_DIR=/tmp/integram-old
 LOG_LEVEL=debug
 `);
     // previous version kept, no temp files left behind
@@ -102,7 +103,7 @@ LOG_LEVEL=debug
   it('a validation error leaves the file unchanged and names the field', async () => {
     h = await startHarness({ envText: ENV_TEXT, store: sharedStore() });
     const token = await createAdminAndLogin(h);
-    const bad = { values: { PORT: 'eighty', LOG_LEVEL: 'loud', NO_SUCH_SETTING: 'x', SMTP_HOST: 'smtp.example', SERVER_NAME: 'changed.example' } };
+    const bad = { values: { PORT: 'eighty', LOG_LEVEL: 'loud', NO_SUCH_SETTING: 'x', TEMP_DIR: '/tmp/x', SERVER_NAME: 'changed.example' } };
     type Coded = Record<string, { code: string; params?: Record<string, string | number> }>;
     const validate = await call<{ ok: boolean; fields: Record<string, string>; codes: Coded }>(h, 'POST', '/settings/validate', { token, body: bad });
     expect(validate.status).toBe(200);
@@ -110,7 +111,7 @@ LOG_LEVEL=debug
     expect(validate.body.fields.PORT).toMatch(/whole number/);
     expect(validate.body.fields.LOG_LEVEL).toBeTruthy();
     expect(validate.body.fields.NO_SUCH_SETTING).toBe('unknown setting');
-    expect(validate.body.fields.SMTP_HOST).toBe('unknown setting');
+    expect(validate.body.fields.TEMP_DIR).toBe('unknown setting');
     expect(validate.body.fields.SERVER_NAME).toBeUndefined();
     // the same problems as codes the console says in its language
     expect(validate.body.codes.PORT).toEqual({ code: 'expected_whole_number' });

@@ -24,6 +24,8 @@ import { presentedToken } from '../../../server/http/admin/guard.js';
 import { LogRing } from '../../../server/log/ring.js';
 import { JobRegistry } from '../../../server/jobs/registry.js';
 import { registerApplianceJobs } from '../../../server/appliance/jobs.js';
+import type { ResetLimits } from '../../../server/appliance/account-mail.js';
+import { createMailer } from '../../../server/appliance/mail.js';
 import { legacyStack, type LegacyStack } from '../../support/legacy.js';
 import { startInProcessServer, type InProcessServer } from '../../support/server.js';
 import { dropSchema } from '../../support/stores.js';
@@ -57,6 +59,8 @@ export interface ApiHarnessOptions {
   consoleDir?: string;
   /** MySQL: use this existing schema (a second instance of another harness); it is not dropped on close */
   sharedSchema?: string;
+  /** limits of the password reset requests (default: the server's) */
+  resetLimits?: ResetLimits;
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -122,12 +126,13 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
             requestRestart: () => undefined,
             version: '0.0.0-test',
             engine: legacy.engine,
+            mail: { mailer: createMailer(config), adminEmail: config.ADMIN_EMAIL },
           });
         }
         return {
           admin: adminRouter,
           public: publicRouter,
-          api: createApiRouter({ config, getStore: () => storeHandle.current(), engine: legacy.engine, logger, throttlePolicy: options.throttlePolicy }),
+          api: createApiRouter({ config, getStore: () => storeHandle.current(), engine: legacy.engine, logger, throttlePolicy: options.throttlePolicy, resetLimits: options.resetLimits }),
           legacy,
         };
       },

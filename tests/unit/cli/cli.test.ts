@@ -57,20 +57,30 @@ describe('npm run verify-env', () => {
     expect(existsSync(path.join(dataDir, 'secrets'))).toBe(false);
   });
 
-  it('a .env with settings taken out of the schema (mail) is no error: each is named as unknown, values not shown; an AI key is a setting, masked', () => {
+  it('a .env with settings taken out of the schema (temp dir, session secret) is no error: each is named as unknown, values not shown; an AI key is a setting, masked', () => {
     const cwd = tempDir();
-    writeFileSync(path.join(cwd, '.env'), 'SMTP_HOST=mail.example.org\nSMTP_PASSWORD=old-mail-secret\nOPENAI_API_KEY=sk-old-key\n');
+    writeFileSync(path.join(cwd, '.env'), 'TEMP_DIR=/tmp/old\nSESSION_SECRET=old-session-secret\nOPENAI_API_KEY=sk-old-key\n');
     const out = run('verify-env.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
     expect(out.code).toBe(0);
-    for (const name of ['SMTP_HOST', 'SMTP_PASSWORD']) {
+    for (const name of ['TEMP_DIR', 'SESSION_SECRET']) {
       expect(out.stdout).toContain(`warning: ${name} in the .env file is not a known setting (ignored)`);
     }
-    expect(out.stdout).not.toContain('old-mail-secret');
-    expect(out.stdout).not.toContain('[mail]');
+    expect(out.stdout).not.toContain('old-session-secret');
     // the AI chat's keys are settings since the chat exists: read, and shown masked
     expect(out.stdout).not.toContain('OPENAI_API_KEY in the .env file is not a known setting');
     expect(out.stdout).toMatch(/ok +OPENAI_API_KEY=\*+ \[file\]/);
     expect(out.stdout).not.toContain('sk-old-key');
+  });
+
+  it('shows the mail settings with the SMTP password masked', () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, '.env'), 'SMTP_HOST=mail.example.org\nSMTP_USER=robot@example.org\nSMTP_PASSWORD=the-mail-secret-42\n');
+    const out = run('verify-env.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('[mail]');
+    expect(out.stdout).toContain('SMTP_HOST');
+    expect(out.stdout).not.toContain('the-mail-secret-42');
+    expect(out.stdout).not.toContain('SMTP_HOST in the .env file is not a known setting');
   });
 
   it('exits 1 and names each error', () => {

@@ -53,13 +53,11 @@ describe('settings registry', () => {
 
   it('holds no setting that nothing implements yet (each returns with the issue that implements it)', () => {
     const notYet = [
-      'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASSWORD', 'FROM_EMAIL', 'FROM_NAME', 'FRONTEND_URL',
       'TEMP_DIR', 'WORKSPACE_ROOT', 'SESSION_SECRET', 'HTTPS_PROXY',
     ];
     for (const key of notYet) expect(SETTING_KEYS, key).not.toContain(key);
-    expect(SETTING_GROUPS).not.toContain('mail');
-    // the AI chat's keys came back with its implementation (server/appliance/ai/)
-    expect(SETTING_GROUPS).toContain('ai');
+    // mail, the AI chat's keys and the upstream link came back with their implementations
+    for (const group of ['mail', 'ai', 'upstream']) expect(SETTING_GROUPS, group).toContain(group);
   });
 
   it('the link to the main Integram server (group upstream, read by the pull): an address is checked, the token and password are secrets', () => {
@@ -149,15 +147,15 @@ describe('sources and precedence', () => {
     const cwd = tempDir();
     writeFileSync(
       path.join(cwd, '.env'),
-      'PORT=9004\nSMTP_HOST=mail.example.org\nSMTP_PORT=not-a-port\nTEMP_DIR=/tmp/old\nHTTPS_PROXY=nonsense\n',
+      'PORT=9004\nTEMP_DIR=/tmp/old\nSESSION_SECRET=not-a-secret-now\nHTTPS_PROXY=nonsense\n',
     );
     const loaded = load({}, { cwd });
     expect(loaded.errors).toEqual([]);
     expect(loaded.ok).toBe(true);
     expect(item(loaded, 'PORT').value).toBe(9004);
-    expect(loaded.unknownFileKeys).toEqual(['SMTP_HOST', 'SMTP_PORT', 'TEMP_DIR', 'HTTPS_PROXY']);
-    expect(loaded.report.map((entry) => entry.key)).not.toContain('SMTP_HOST');
-    if (loaded.ok) expect(Object.keys(loaded.config)).not.toContain('SMTP_HOST');
+    expect(loaded.unknownFileKeys).toEqual(['TEMP_DIR', 'SESSION_SECRET', 'HTTPS_PROXY']);
+    expect(loaded.report.map((entry) => entry.key)).not.toContain('TEMP_DIR');
+    if (loaded.ok) expect(Object.keys(loaded.config)).not.toContain('TEMP_DIR');
   });
 
   it('empty values count as unset', () => {
