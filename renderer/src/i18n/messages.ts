@@ -1,7 +1,7 @@
 // Console texts. English is the reference: its keys are the MessageKey type, and Russian must
 // provide every key (the compiler checks it; a unit test checks the {placeholders} match).
 
-import type { FieldMessageCode, JobStep, JobStepCode, MessageCode } from '../contract.js';
+import { JOB_STEP_TEXT, type FieldMessageCode, type JobStep, type JobStepCode, type MessageCode } from '../contract.js';
 
 export const en = {
   'app.title': 'Integram Appliance',
@@ -1543,45 +1543,8 @@ export const fieldCodeMessages: Record<Locale, Record<FieldMessageCode, string>>
 
 /** What a job says (JobProgress.step, JobInfo.lastStep; server/jobs/steps.ts has the English the log uses). */
 export const jobStepMessages: Record<Locale, Record<JobStepCode, string>> = {
-  // fragments, like the server's English: the pages put them into "Done: …" / "Failed: …"
-  en: {
-    job_starting: 'starting',
-    job_done: 'done',
-    job_failed: '{detail}',
-    job_no_store: 'the database is not available',
-    job_running_elsewhere: 'skipped: another server instance runs this job',
-    job_already_running: 'the job is already running (on this or another server instance)',
-    backup_start: 'backing up {count} database(s)',
-    backup_database: '{db}: {rows} rows',
-    backup_written: 'backup {id} written',
-    backup_done: 'backup {id} of {count} database(s) written',
-    restore_verify: 'checking backup {id}',
-    restore_safety_backup: 'saving the current state first',
-    restore_database: '{db}: {rows} rows restored',
-    restore_reverting: 'the restore failed; putting back {count} database(s) as they were',
-    restore_restored: 'restored {count} database(s) from {id}',
-    restore_done: 'restored {count} database(s) from {id} (the previous state is saved as {previous})',
-    restore_done_salt: 'restored {count} database(s) from {id} (the previous state is saved as {previous}); the backup\'s password salt applies after a restart',
-    move_open: 'opening {target}',
-    move_copy_database: 'copying {name} ({n} of {total})',
-    move_copy_own: 'copying the server\'s own records',
-    move_check: 'checking that nothing changed meanwhile',
-    move_copied: 'copied {count} database(s) and {records} record(s)',
-    move_moved: 'moved {count} database(s) to {target}',
-    move_done: 'moved {count} database(s) and {records} record(s) to {target}',
-    cleanup_done: '{count} expired record(s) removed',
-    pull_sign_in: 'signing in to {source}',
-    pull_dump: 'the source writes its dump',
-    pull_rows_read: '{rows} rows read',
-    pull_files: 'files: {copied} of {total}',
-    pull_writing: 'writing {rows} rows as "{db}"',
-    pull_verifying: 'verifying the copy',
-    pull_sampling: 'comparing a sample of records',
-    pull_verified: 'copied and verified',
-    pull_differences: 'copied; the verification found differences',
-    pull_done: '{source} copied as {db}: {rows} rows, {files} files; verification OK',
-    pull_done_differences: '{source} copied as {db}: {rows} rows, {files} files; the verification found differences',
-  },
+  // fragments, as the server's English: the pages put them into "Done: …" / "Failed: …"
+  en: JOB_STEP_TEXT,
   ru: {
     job_starting: 'запуск',
     job_done: 'выполнено',

@@ -148,6 +148,8 @@ export type StoreMoveRequest =
 //   (400 invalid_request for a job that needs parameters: runnable false)
 export type { JobInfo, JobProgress } from '../../jobs/registry.js';
 export type { JobStep, JobStepCode } from '../../jobs/steps.js';
+/** the steps' English texts: the console's English table is this one (its Russian one is its own) */
+export { JOB_STEP_TEXT } from '../../jobs/steps.js';
 import type { JobStep } from '../../jobs/steps.js';
 
 // GET /api/admin/databases → { databases: DatabaseInfo[] }
