@@ -1,5 +1,5 @@
 /**
- * The PHP engine on 127.0.0.1 (the oracle, ../shared/oracle/README.md) as the source of a pull: whether it
+ * The PHP engine on 127.0.0.1 (the oracle kit named by ORACLE_DIR: docs/testing-fixtures.md) as the source of a pull: whether it
  * runs, and a tenant made on it through its URL API (tables, a reference, a subordinate table, a memo
  * with line breaks, a file, a second user with a password). Shared by the pull's integration and
  * console tests.
@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Row } from '../../../server/storage/types.js';
 import { Recorder } from '../../golden/record/recorder.js';
-import { REPO_ROOT } from '../../support/server.js';
 
 export const ORACLE_URL = process.env.ORACLE_URL ?? 'http://127.0.0.1:8090';
-export const ORACLE_DIR = process.env.ORACLE_DIR ?? path.resolve(REPO_ROOT, '../shared/oracle');
+/** the oracle kit's scripts (reset-tenant.sh, env.sh); not part of this repository, so only from the environment */
+export const ORACLE_DIR = process.env.ORACLE_DIR ?? '';
 export const ORACLE_SOCK = process.env.ORACLE_SOCK ?? '/tmp/oracle/run/mysqld.sock';
 export const ORACLE_WWW = process.env.ORACLE_WWW ?? '/tmp/oracle/www';
 export const ORACLE_SALT = 'oracle-salt';
@@ -23,6 +23,7 @@ export const FILE_BYTES = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0xfe,
 
 export async function oracleProblem(): Promise<string | null> {
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(ORACLE_URL)) return `ORACLE_URL ${ORACLE_URL} is not on 127.0.0.1`;
+  if (!ORACLE_DIR) return 'ORACLE_DIR is not set (the folder of the oracle kit\'s scripts: docs/testing-fixtures.md)';
   if (!existsSync(path.join(ORACLE_DIR, 'reset-tenant.sh'))) return `no oracle scripts in ${ORACLE_DIR} (set ORACLE_DIR)`;
   if (!existsSync(ORACLE_SOCK)) return `the oracle's MariaDB is not running (no ${ORACLE_SOCK}; start-db.sh)`;
   try {

@@ -1,13 +1,13 @@
 /**
  * Bringing a database over from the PHP engine itself (the oracle: the real index.php with MariaDB on
- * 127.0.0.1, ../shared/oracle/README.md). A tenant is made on the oracle through its URL API (tables,
+ * 127.0.0.1, run by the oracle kit: docs/testing-fixtures.md). A tenant is made on the oracle through its URL API (tables,
  * a reference, a subordinate table, a memo with line breaks, a file, a second user with a password),
  * pulled into our real server through the admin API's job (PGlite, or MySQL under TEST_MYSQL_URL),
  * then the same requests go to both servers and the answers are compared; the rows are compared with
  * the oracle's table row by row, and the user's password logs in here.
  *
  * Skipped, with the reason printed, when the oracle is not running (CI has none today: a CI job
- * would run ../shared/oracle/setup.sh and seed-user.sh, start-db.sh and start-php.sh, then this file
+ * would run the kit's setup.sh and seed-user.sh, start-db.sh and start-php.sh, then this file
  * with ORACLE_DIR pointing at the scripts).
  */
 import { execFile } from 'node:child_process';
