@@ -19,7 +19,7 @@ import { LegacyClient } from '../support/bench-app.js';
 import { prepareData } from './prepare.js';
 import { ROOT, startServer, type Child } from './processes.js';
 import { fmt, hostText, loadAverage, writeDocsSection } from './report.js';
-import { benchScenarios, cannon, drain, scenarioHeaders, type Scenario } from './scenarios.js';
+import { benchScenarios, cannon, drain, mustAnswer, scenarioHeaders, type Scenario } from './scenarios.js';
 import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD } from './seed.js';
 
 export interface PhpOptions {
@@ -108,7 +108,7 @@ export async function runPhp(options: PhpOptions): Promise<void> {
       if (s.method === 'GET') await compareAnswers(client, phpClient, s, log);
       const measured: Partial<Record<'ours' | 'php', Measured>> = {};
       for (const [side, base, c] of [['ours', ours.url, client], ['php', PHP_BASE, phpClient]] as const) {
-        await mustAnswer(c, s, side);
+        await mustAnswer(base, s, client.token);
         const r = await cannon(`${base}/${BENCH_DB}/${s.path}`, s, scenarioHeaders(s, client.token), load);
         measured[side] = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, load: loadAverage() };
         await drain(c);
@@ -142,12 +142,6 @@ export async function runPhp(options: PhpOptions): Promise<void> {
 function failures(o: Measured, p: Measured): string {
   const bad = [o.non2xx + o.errors ? `ours ${o.non2xx} non-2xx, ${o.errors} errors` : '', p.non2xx + p.errors ? `PHP ${p.non2xx} non-2xx, ${p.errors} errors` : ''].filter(Boolean);
   return bad.length ? `  (${bad.join('; ')}: not a valid measurement)` : '';
-}
-
-/** each engine must answer the scenario with 200 before it is measured (a benchmark of errors is worthless) */
-async function mustAnswer(c: LegacyClient, s: Scenario, side: string): Promise<void> {
-  const a = await c.request(s.method, `/${BENCH_DB}/${s.path}`, { headers: scenarioHeaders(s, c.token), rawBody: s.body });
-  if (a.status !== 200) throw new Error(`${side} ${s.name}: ${a.status} ${a.text.slice(0, 200)}`);
 }
 
 /** the same GET to both engines: the answers should be equal (a difference is printed, not fatal: the figures still mean something) */

@@ -18,7 +18,7 @@ import { LegacyClient } from '../support/bench-app.js';
 import { NGINX_BINARY, startNginx, type Nginx } from '../support/nginx.js';
 import { prepareData } from './prepare.js';
 import { ROOT, startServer, type Child } from './processes.js';
-import { benchScenarios, cannon, drain, scenarioHeaders, type Scenario } from './scenarios.js';
+import { benchScenarios, cannon, drain, mustAnswer, scenarioHeaders } from './scenarios.js';
 import { DOCS_FILE, fmt, hostText, loadAverage, writeDocsSection } from './report.js';
 import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD } from './seed.js';
 
@@ -76,7 +76,7 @@ export async function runScale(options: ScaleOptions): Promise<void> {
       const base = proxy ? `https://127.0.0.1:${proxy.httpsPort}` : first!.url;
       log(`\n-- ${SETUP_TEXT[setup]} (${base}) --`);
       for (const s of list) {
-        await checkAnswers(base, s, client.token);
+        await mustAnswer(base, s, client.token);
         const r = await cannon(`${base}/${BENCH_DB}/${s.path}`, s, scenarioHeaders(s, client.token), load);
         const m: Measured = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, load: loadAverage() };
         results.set(s.name, { ...results.get(s.name), [setup]: m });
@@ -107,24 +107,6 @@ export async function runScale(options: ScaleOptions): Promise<void> {
 }
 
 const ratio = (r: ScaleRow) => (r.by['nginx-1'].rps > 0 ? r.by['nginx-2'].rps / r.by['nginx-1'].rps : 0);
-
-/** a benchmark of error answers would be worthless: each scenario must answer 200 through this setup first */
-async function checkAnswers(base: string, s: Scenario, token: string): Promise<void> {
-  const { request } = await import('node:https');
-  const url = new URL(`${base}/${BENCH_DB}/${s.path}`);
-  const status = url.protocol === 'https:'
-    ? await new Promise<number>((resolve, reject) => {
-      // loopback nginx with a certificate made for this run
-      const req = request(url, { method: s.method, headers: scenarioHeaders(s, token), rejectUnauthorized: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(s.body);
-    })
-    : (await fetch(url, { method: s.method, headers: scenarioHeaders(s, token), body: s.body })).status;
-  if (status !== 200) throw new Error(`${s.name} through ${base}: ${status}`);
-}
 
 function markdown(rows: ScaleRow[], run: { started: string; host: string; connections: number; durationSeconds: number }): string {
   const lines = [

@@ -3,9 +3,10 @@
  * (keep-alive, the same connections and duration for every row of a run).
  */
 import autocannon from 'autocannon';
+import { request as httpsRequest } from 'node:https';
 import type { LegacyClient } from '../support/bench-app.js';
 import { sleep } from '../support/net.mjs';
-import type { BenchSchema } from './seed.js';
+import { BENCH_DB, type BenchSchema } from './seed.js';
 
 export interface Scenario {
   name: string;
@@ -59,4 +60,25 @@ export async function drain(c: LegacyClient): Promise<void> {
     if (Date.now() - started < 200) return;
     await sleep(500);
   }
+}
+
+/**
+ * A benchmark of error answers would be worthless: the scenario must answer 200 at `base` (an
+ * instance, nginx on loopback with its certificate made for the run, or the PHP engine) first.
+ */
+export async function mustAnswer(base: string, s: Scenario, token: string): Promise<void> {
+  const url = new URL(`${base}/${BENCH_DB}/${s.path}`);
+  const headers = scenarioHeaders(s, token);
+  const answer = url.protocol === 'https:'
+    ? await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpsRequest(url, { method: s.method, headers, rejectUnauthorized: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end(s.body);
+    })
+    : await fetch(url, { method: s.method, headers, body: s.body }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  if (answer.status !== 200) throw new Error(`${s.name} at ${base}: ${answer.status} ${answer.text.slice(0, 200)}`);
 }
