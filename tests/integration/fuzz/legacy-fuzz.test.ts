@@ -102,14 +102,19 @@ function hasErrorBody(json: unknown): boolean {
   return json !== null && typeof json === 'object' && 'error' in json;
 }
 
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
 /** the engine refused: error status or body, a plain-text refusal of a command, or the login page */
 function isRejected(r: FuzzRequest, status: number, text: string, location: string | null): boolean {
   if (status >= 400) return true;
   const json = parseJson(text);
   if (json !== undefined && hasErrorBody(json)) return true;
-  if (status >= 300 && status < 400) return (location ?? '').includes('/start.html');
-  // exit answers a script redirect when it succeeds with next_act
-  if (r.action.toLowerCase() === 'exit' && text.startsWith('<script>document.location.href=')) return false;
+  // exit drops the token and then answers the login redirect (or, with next_act, a script redirect):
+  // for exit those answers are its success, not a refusal
+  if (r.action.toLowerCase() === 'exit' && (isRedirect(status) || text.startsWith('<script>document.location.href='))) return false;
+  if (isRedirect(status)) return (location ?? '').includes('/start.html');
   return json === undefined && text.trim() !== '' && isWriteRequest(r);
 }
 
