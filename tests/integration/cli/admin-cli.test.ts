@@ -7,10 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // opens its own embedded stores: slow on a busy machine
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 import { call, startHarness, type Harness } from '../admin/harness.js';
+import { cliArgs } from '../../support/cli.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = path.join(ROOT, 'server', 'cli', 'admin.ts');
 
 let h: Harness | null = null;
 let dataDir: string | null = null;
@@ -24,7 +22,7 @@ afterEach(async () => {
 function runCli(args: string[], input: string | null, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // cwd is the data folder, so no .env of the project is read
-    const child = spawn(TSX, [CLI, ...args], { cwd: env.DATA_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, cliArgs('admin', ...args), { cwd: env.DATA_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -82,7 +80,7 @@ if (!existsSync(SCRIPT)) console.log('admin CLI terminal prompt test SKIPPED: /u
 
 function runOnTerminal(answers: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, ['-qec', `${TSX} ${CLI} set-password`, '/dev/null'], {
+    const child = spawn(SCRIPT, ['-qec', [process.execPath, ...cliArgs('admin', 'set-password')].join(' '), '/dev/null'], {
       cwd: env.DATA_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'dumb', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,5 +1,5 @@
 /**
- * The db CLI as an administrator runs it: real child processes (node + tsx), real PGlite
+ * The db CLI as an administrator runs it (`npm run db`): real child processes, real PGlite
  * folders and, with TEST_MYSQL_URL, a private MariaDB schema.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs } from '../../support/cli.js';
 import { goldenFixture } from '../../support/fixtures.js';
 import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../../support/stores.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-const cli = path.join(root, 'server/cli/db.ts');
 const bootstrapFile = goldenFixture('bootstrap-rows.json');
 
 interface CliResult { code: number; stdout: string; stderr: string }
@@ -25,7 +24,7 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsxLoader, cli, ...args], { env, cwd, maxBuffer: 64 * 1024 * 1024 },
+    execFile(process.execPath, cliArgs('db', ...args), { env, cwd, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -138,6 +137,8 @@ describe('db CLI and a running server', () => {
   it('refuses while another process holds the PGlite folder, naming its pid', async () => {
     work = mkdtempSync(path.join(tmpdir(), 'integram-db-cli-lock-'));
     const dataDir = path.join(work, 'data');
+    // the holder is a test script, run from TypeScript
+    const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
     holder = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'tests/integration/cli/hold-store.ts'), path.join(dataDir, 'pglite')],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {

@@ -13,14 +13,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import type { JobProgress, PullSummary } from '../../../server/http/admin/contract.js';
 import type { MysqlOptions } from '../../../server/storage/index.js';
 import type { Row } from '../../../server/storage/types.js';
 import { buildSource, FILE_BYTES, IVAN, ORACLE_SALT, ORACLE_URL, ORACLE_WWW, oracleProblem, oracleRows, OWNER, TENANT, type Built } from './oracle-source.js';
-import { makeTempDir, removeDir, REPO_ROOT, startInProcessServer, type InProcessServer } from '../../support/server.js';
+import { makeTempDir, removeDir, startInProcessServer, type InProcessServer } from '../../support/server.js';
+import { cliArgs } from '../../support/cli.js';
 import { dropSchema, privateSchemaOptions } from '../../support/stores.js';
 import { skipReason, STORE_KINDS } from '../api/harness.js';
 import { ADMIN_PASSWORD, call } from '../admin/harness.js';
@@ -197,11 +197,9 @@ for (const kind of STORE_KINDS) describe.skipIf(problem !== null || skipReason(k
 });
 
 describe.skipIf(problem !== null)('npm run db -- pull from the PHP engine', () => {
-  const tsxLoader = pathToFileURL(path.join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const cli = path.join(REPO_ROOT, 'server/cli/db.ts');
   let work = '';
   const run = (args: string[], extra: Record<string, string> = {}) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', tsxLoader, cli, ...args], {
+    execFile(process.execPath, cliArgs('db', ...args), {
       cwd: work, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', DATA_DIR: path.join(work, 'data'), AUTH_SALT: ORACLE_SALT, ...extra },
     }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
   });

@@ -1,13 +1,11 @@
-/** verify-env and generate-jwt-secret as real processes (node + tsx), from a temp folder. */
+/** verify-env and generate-jwt-secret as real processes (as `npm run` starts them), from a temp folder. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cliArgs, type CliTool } from '../../support/cli.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,8 +23,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function run(script: string, args: string[], cwd: string, env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'server/cli', script), ...args], {
+function run(tool: CliTool, args: string[], cwd: string, env: Record<string, string>) {
+  const result = spawnSync(process.execPath, cliArgs(tool, ...args), {
     cwd,
     env: cleanEnv(env),
     encoding: 'utf8',
@@ -40,7 +38,7 @@ describe('npm run verify-env', () => {
     const cwd = tempDir();
     const dataDir = path.join(cwd, 'data');
     writeFileSync(path.join(cwd, '.env'), 'PORT=9005\nDB_PASSWORD=hunter2-very-secret\nTYPO_KEY=1\n');
-    const out = run('verify-env.ts', [], cwd, { DATA_DIR: dataDir, HOST: '127.0.0.1' });
+    const out = run('verify-env', [], cwd, { DATA_DIR: dataDir, HOST: '127.0.0.1' });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(`Settings from the environment and ${path.join(cwd, '.env')} (the environment wins)`);
@@ -60,7 +58,7 @@ describe('npm run verify-env', () => {
   it('a .env with settings taken out of the schema (temp dir, session secret) is no error: each is named as unknown, values not shown; an AI key is a setting, masked', () => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, '.env'), 'TEMP_DIR=/tmp/old\nSESSION_SECRET=old-session-secret\nOPENAI_API_KEY=sk-old-key\n');
-    const out = run('verify-env.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
+    const out = run('verify-env', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
     expect(out.code).toBe(0);
     for (const name of ['TEMP_DIR', 'SESSION_SECRET']) {
       expect(out.stdout).toContain(`warning: ${name} in the .env file is not a known setting (ignored)`);
@@ -75,7 +73,7 @@ describe('npm run verify-env', () => {
   it('shows the mail settings with the SMTP password masked', () => {
     const cwd = tempDir();
     writeFileSync(path.join(cwd, '.env'), 'SMTP_HOST=mail.example.org\nSMTP_USER=robot@example.org\nSMTP_PASSWORD=the-mail-secret-42\n');
-    const out = run('verify-env.ts', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
+    const out = run('verify-env', [], cwd, { DATA_DIR: path.join(cwd, 'data') });
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('[mail]');
     expect(out.stdout).toContain('SMTP_HOST');
@@ -85,7 +83,7 @@ describe('npm run verify-env', () => {
 
   it('exits 1 and names each error', () => {
     const cwd = tempDir();
-    const out = run('verify-env.ts', [], cwd, {
+    const out = run('verify-env', [], cwd, {
       DATA_DIR: path.join(cwd, 'data'),
       NODE_ENV: 'production',
       JWT_SECRET: 'changeme',
@@ -105,7 +103,7 @@ describe('npm run verify-env', () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'other.env');
     writeFileSync(file, 'PORT=9010\n');
-    const out = run('verify-env.ts', ['--json', '--env-file', file], cwd, { DATA_DIR: path.join(cwd, 'data') });
+    const out = run('verify-env', ['--json', '--env-file', file], cwd, { DATA_DIR: path.join(cwd, 'data') });
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout) as { ok: boolean; envFile: string; settings: Array<{ key: string; value: unknown }> };
     expect(report.ok).toBe(true);
@@ -115,7 +113,7 @@ describe('npm run verify-env', () => {
 
   it('--example prints a commented .env example covering every setting', () => {
     const cwd = tempDir();
-    const out = run('verify-env.ts', ['--example'], cwd, {});
+    const out = run('verify-env', ['--example'], cwd, {});
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('# PORT=8081');
     expect(out.stdout).toContain('# AUTH_SALT=');
@@ -126,8 +124,8 @@ describe('npm run verify-env', () => {
 describe('npm run generate-jwt-secret', () => {
   it('prints a fresh 96-character secret', () => {
     const cwd = tempDir();
-    const a = run('generate-secret.ts', [], cwd, {});
-    const b = run('generate-secret.ts', [], cwd, {});
+    const a = run('generate-secret', [], cwd, {});
+    const b = run('generate-secret', [], cwd, {});
     expect(a.code).toBe(0);
     expect(a.stdout.trim()).toMatch(/^[A-Za-z0-9_-]{96}$/);
     expect(a.stdout).not.toBe(b.stdout);
@@ -137,7 +135,7 @@ describe('npm run generate-jwt-secret', () => {
     const cwd = tempDir();
     const file = path.join(cwd, '.env');
     writeFileSync(file, '# my settings\nPORT=9000\nJWT_SECRET=old\n');
-    const out = run('generate-secret.ts', ['--write'], cwd, {});
+    const out = run('generate-secret', ['--write'], cwd, {});
     expect(out.code).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text).toMatch(/^# my settings\nPORT=9000\nJWT_SECRET=[A-Za-z0-9_-]{96}\n$/);
