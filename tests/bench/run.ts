@@ -266,7 +266,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--php')) {
     log(`npm run bench -- --php: ours and the PHP engine on one MariaDB table; ${CONNECTIONS} connections, ${DURATION} s per cell; load average ${loadAverage()}`);
     buildIfNeeded();
-    await runPhp({ counts: COUNTS, connections: CONNECTIONS, durationSeconds: DURATION, only: ONLY, log });
+    await runPhp({ counts: COUNTS, connections: CONNECTIONS, durationSeconds: DURATION, only: ONLY, keep: KEEP, log });
     return;
   }
   log(`npm run bench: ${CONNECTIONS} connections, ${DURATION} s per scenario, stores ${STORES.join(', ')}; load average ${loadAverage()}`);
