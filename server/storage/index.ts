@@ -4,6 +4,7 @@
  */
 import { StoreError } from './errors.js';
 import type { Store } from './types.js';
+import { withReportCache } from './report-cache.js';
 
 export * from './types.js';
 export { DiskFileStore } from './files.js';
@@ -23,14 +24,21 @@ export interface OpenStoreOptions {
   pgliteDir?: string;
 }
 
+/**
+ * How long a report result is reused without a write through this process (report-cache.ts):
+ * MySQL may have other writers (instances, the PHP engine), seen within the engine's metadata
+ * bound; a PGlite folder has one process only.
+ */
+const REPORT_CACHE_MS = { mysql: 1500, pglite: Infinity } as const;
+
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.mysql) {
     const { openMysqlStore } = await import('./mysql/index.js');
-    return openMysqlStore(options.mysql);
+    return withReportCache(await openMysqlStore(options.mysql), { ttlMs: REPORT_CACHE_MS.mysql });
   }
   if (options.pgliteDir) {
     const { openPgliteStore } = await import('./pglite/index.js');
-    return openPgliteStore(options.pgliteDir);
+    return withReportCache(await openPgliteStore(options.pgliteDir), { ttlMs: REPORT_CACHE_MS.pglite });
   }
   throw new StoreError('unsupported', 'openStore: give either mysql options or a pgliteDir');
 }
