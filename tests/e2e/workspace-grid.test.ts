@@ -5,13 +5,13 @@
 // working; a subordinate record moved under a parent chosen from a searchable list (`_m_move`);
 // a parent's records put in order with buttons and Alt+arrows (`_m_up`). Every request leaving
 // the origin is blocked and must not happen. Screenshots: tests/artifacts/screenshots/ws-grid-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
-import { createDemoDatabase } from './support/demo-database.js';
-import { LegacyScript, blockForeignRequests, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds } from './support/workspace.js';
-import { startInProcessServer, type InProcessServer } from '../support/server.js';
+import { chooseLocale, signInWorkspace, workspaceMissing, type DemoIds, type LegacyScript } from './support/workspace.js';
+import { workspaceSuite } from './support/workspace-suite.js';
+import type { InProcessServer } from '../support/server.js';
 
 if (workspaceMissing) console.warn(`[e2e] workspace grid tests SKIPPED: ${workspaceMissing}`);
 
@@ -23,34 +23,17 @@ const CYRILLIC = /[А-Яа-яЁё]/;
 type Card = { obj: { val: string; parent: string }; reqs: Record<string, { value: string; ref?: string }> };
 
 describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace grid: bulk delete, editing in place, move, order', { timeout: 180_000 }, () => {
+  const suite = workspaceSuite({ db: DB, prefix: 'integram-ws-grid-e2e-', admin: ADMIN, user: USER });
   let server: InProcessServer;
-  let browser: Browser;
   let admin: LegacyScript;
   let ids: DemoIds;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-  const foreign: string[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-grid-e2e-', waitForStore: 180_000 }), launchChromium()]);
-    ({ admin, ids } = await createDemoDatabase(server, DB, ADMIN, USER));
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
+  beforeAll(() => {
+    ({ server, admin, ids } = suite);
   });
 
   /** a signed-in page and the engine commands it posted (`_m_…` paths) */
   async function signedIn(login: { login: string; password: string }, locale: 'en' | 'ru', hash = ''): Promise<{ page: Page; commands: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    const blocked = await blockForeignRequests(context, new URL(server.url).origin);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('close', () => foreign.push(...blocked));
+    const page = await suite.newPage();
     const commands: string[] = [];
     page.on('request', (request) => {
       const m = /\/(_m_[a-z_]+\/\d+)/.exec(new URL(request.url()).pathname);
@@ -190,7 +173,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace gri
     expect((await card(paint)).reqs[place].ref).toBe('Paris');
 
     // after an edit the grid has the keyboard again: ↓ then Enter opens Sweep's card
-    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('ws-grid');
+    await poll(() => page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).toBe('ws-grid');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await poll(() => page.getByTestId('ws-card-title').textContent()).toBe('Sweep');
@@ -220,12 +203,11 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace gri
 
   /** Client gets a subordinate table "Line" (a column of its own, attached to Client as a column) */
   let line = 0;
-  let linesCol = 0;
   async function lines(): Promise<void> {
     if (line) return;
     line = await admin.newType('Line', 3);
     await admin.addColumn(line, await admin.newType('Qty', 13));
-    linesCol = await admin.addColumn(ids.client, line);
+    await admin.addColumn(ids.client, line);
   }
   const linesOf = async (parent: number) => (await admin.get<Array<{ i: number; r: string[] }>>(`object/${line}?JSON_OBJ&F_U=${parent}`)).map((r) => r.r[0]);
 
@@ -296,7 +278,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace gri
   }
 
   it('no page error, no request outside the origin', () => {
-    expect(pageErrors).toEqual([]);
-    expect(foreign).toEqual([]);
+    expect(suite.pageErrors()).toEqual([]);
+    expect(suite.foreign()).toEqual([]);
   });
 });

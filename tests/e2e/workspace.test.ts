@@ -5,15 +5,13 @@
 // runs a report with a filter and sees its chart, and imports a CSV. Every request leaving the
 // server's origin is blocked and must not happen. Screenshots: tests/artifacts/screenshots/ws-*.png.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
-import { createDemoDatabase } from './support/demo-database.js';
-import {
-  LegacyScript, blockForeignRequests, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds,
-} from './support/workspace.js';
-import { startInProcessServer, type InProcessServer } from '../support/server.js';
+import { LegacyScript, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds } from './support/workspace.js';
+import { workspaceSuite } from './support/workspace-suite.js';
+import type { InProcessServer } from '../support/server.js';
 
 if (workspaceMissing) console.warn(`[e2e] workspace browser tests SKIPPED: ${workspaceMissing}`);
 
@@ -22,39 +20,15 @@ const ADMIN = { login: 'admin', password: 'admin-pass-1' };
 const USER = { login: 'ivan', password: 'ivan-pass-1' };
 
 describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in a browser', { timeout: 180_000 }, () => {
+  const suite = workspaceSuite({ db: DB, prefix: 'integram-ws-e2e-', admin: ADMIN, user: USER });
   let server: InProcessServer;
-  let browser: Browser;
   let admin: LegacyScript;
   let ids: DemoIds;
-  const contexts: BrowserContext[] = [];
-  const foreign: string[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-e2e-', waitForStore: 180_000 }), launchChromium()]);
-    ({ admin, ids } = await createDemoDatabase(server, DB, ADMIN, USER));
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
+  beforeAll(() => {
+    ({ server, admin, ids } = suite);
   });
-
-  async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, acceptDownloads: true });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    const blocked = await blockForeignRequests(context, new URL(server.url).origin);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('close', () => foreign.push(...blocked));
-    // the list is shared: read it at the end of each test through this closure
-    (page as Page & { foreign?: string[] }).foreign = blocked;
-    return page;
-  }
-
-  const blockedOf = (page: Page) => (page as Page & { foreign?: string[] }).foreign ?? [];
+  const newPage = (viewport?: { width: number; height: number }) => suite.newPage(viewport);
+  const blockedOf = (page: Page) => suite.blockedOf(page);
 
   it('a browser opening /{db} gets the workspace; scripts still get the legacy API', async () => {
     const page = await fetch(`${server.url}/${DB}`, { headers: { Accept: 'text/html,application/xhtml+xml' } });
@@ -371,7 +345,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
   });
 
   it('no page error, no request outside the origin', () => {
-    expect(pageErrors).toEqual([]);
-    expect(foreign).toEqual([]);
+    expect(suite.pageErrors()).toEqual([]);
+    expect(suite.foreign()).toEqual([]);
   });
 });
