@@ -5,15 +5,13 @@
 // runs a report with a filter and sees its chart, and imports a CSV. Every request leaving the
 // server's origin is blocked and must not happen. Screenshots: tests/artifacts/screenshots/ws-*.png.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
-import { createDemoDatabase } from './support/demo-database.js';
-import {
-  LegacyScript, blockForeignRequests, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds,
-} from './support/workspace.js';
-import { startInProcessServer, type InProcessServer } from '../support/server.js';
+import { LegacyScript, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds } from './support/workspace.js';
+import { workspaceSuite } from './support/workspace-suite.js';
+import type { InProcessServer } from '../support/server.js';
 
 if (workspaceMissing) console.warn(`[e2e] workspace browser tests SKIPPED: ${workspaceMissing}`);
 
@@ -22,39 +20,15 @@ const ADMIN = { login: 'admin', password: 'admin-pass-1' };
 const USER = { login: 'ivan', password: 'ivan-pass-1' };
 
 describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in a browser', { timeout: 180_000 }, () => {
+  const suite = workspaceSuite({ db: DB, prefix: 'integram-ws-e2e-', admin: ADMIN, user: USER });
   let server: InProcessServer;
-  let browser: Browser;
   let admin: LegacyScript;
   let ids: DemoIds;
-  const contexts: BrowserContext[] = [];
-  const foreign: string[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startInProcessServer({ prefix: 'integram-ws-e2e-', waitForStore: 180_000 }), launchChromium()]);
-    ({ admin, ids } = await createDemoDatabase(server, DB, ADMIN, USER));
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.close();
+  beforeAll(() => {
+    ({ server, admin, ids } = suite);
   });
-
-  async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, acceptDownloads: true });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    const blocked = await blockForeignRequests(context, new URL(server.url).origin);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('close', () => foreign.push(...blocked));
-    // the list is shared: read it at the end of each test through this closure
-    (page as Page & { foreign?: string[] }).foreign = blocked;
-    return page;
-  }
-
-  const blockedOf = (page: Page) => (page as Page & { foreign?: string[] }).foreign ?? [];
+  const newPage = (viewport?: { width: number; height: number }) => suite.newPage(viewport);
+  const blockedOf = (page: Page) => suite.blockedOf(page);
 
   it('a browser opening /{db} gets the workspace; scripts still get the legacy API', async () => {
     const page = await fetch(`${server.url}/${DB}`, { headers: { Accept: 'text/html,application/xhtml+xml' } });
@@ -246,16 +220,16 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     await page.getByTestId(`filter-${ids.cityCol}-refs-search`).fill('Par');
     await page.getByTestId(`filter-${ids.cityCol}-refs-option`).filter({ hasText: 'Paris' }).click();
     await page.getByTestId('filter-apply').click();
-    await poll(() => page.getByTestId('ws-row').locator('td').first().textContent()).toBe('Bob');
+    await poll(() => page.getByTestId('ws-row').locator('td.name').first().textContent()).toBe('Bob');
     await expect(page.getByTestId('ws-count').textContent()).resolves.toBe('Записей: 1');
     await screenshot(page, 'ws-ru-8-filtered');
     await page.getByTestId('filter-clear').click();
     await poll(() => page.getByTestId('ws-row').count()).toBe(3);
     await page.getByTestId('ws-toggle-columns').click();
     await page.getByTestId(`col-toggle-${ids.phone}`).uncheck();
-    await poll(() => page.getByTestId('ws-grid').locator('th').count()).toBe(3);
+    await poll(() => page.getByTestId('ws-grid').locator('th[data-col]').count()).toBe(3);
     await page.getByTestId(`sort-${ids.amount}`).click();
-    await poll(() => page.getByTestId('ws-row').locator('td:first-child').allTextContents()).toEqual(['Carol', 'Bob', 'Alice']);
+    await poll(() => page.getByTestId('ws-row').locator('td.name').allTextContents()).toEqual(['Carol', 'Bob', 'Alice']);
 
     // --- the report with a filter, its totals and its chart
     await page.getByTestId('nav-reports').click();
@@ -333,7 +307,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     await page.goto(`${server.url}/${DB}#/rec/${ids.alice}`);
     await poll(() => page.getByTestId(`sub-${linesCol}`).textContent()).toBe('Open (2)');
     await page.getByTestId(`sub-${linesCol}`).click();
-    await poll(() => page.getByTestId('ws-row').locator('td:first-child').allTextContents()).toEqual(['bolt', 'nut']);
+    await poll(() => page.getByTestId('ws-row').locator('td.name').allTextContents()).toEqual(['bolt', 'nut']);
     await expect(page.getByTestId('ws-parent-link').textContent()).resolves.toBe('Alice');
     await page.getByTestId('ws-new').click();
     await page.getByTestId(`input-${line}`).fill('washer');
@@ -344,9 +318,11 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     expect(children.map((c) => c.r)).toEqual([['bolt', '10'], ['nut', '5'], ['washer', '3']]);
     await screenshot(page, 'ws-en-12-subordinate');
 
-    // move "nut" under Bob
+    // move "nut" under Bob, chosen from the searchable list of Client's records (the current parent not offered)
     await page.goto(`${server.url}/${DB}#/rec/${nut}`);
-    await page.getByTestId('ws-move-to').fill(String(ids.bob));
+    await page.getByTestId('ws-move-to-search').fill('Bo');
+    await poll(() => page.getByTestId('ws-move-to-option').allTextContents()).toEqual(['Bob']);
+    await page.getByTestId('ws-move-to-option').filter({ hasText: 'Bob' }).click();
     await page.getByTestId('ws-move').click();
     await poll(() => page.getByTestId('ws-notice').textContent()).toBe('Moved');
     const bobs = await admin.get<Array<{ r: string[] }>>(`object/${line}?JSON_OBJ&F_U=${ids.bob}`);
@@ -369,7 +345,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
   });
 
   it('no page error, no request outside the origin', () => {
-    expect(pageErrors).toEqual([]);
-    expect(foreign).toEqual([]);
+    expect(suite.pageErrors()).toEqual([]);
+    expect(suite.foreign()).toEqual([]);
   });
 });

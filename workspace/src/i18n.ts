@@ -56,8 +56,19 @@ const en = {
   deleted: 'Deleted',
   confirmDelete: 'Delete this record?',
   move: 'Move',
-  moveTo: 'New parent id (1 = independent record)',
+  moveTo: 'New parent record',
   moved: 'Moved',
+  selectRow: 'Select record {name}',
+  selectPage: 'Select all records on this page',
+  deleteSelected: 'Delete selected ({n})',
+  confirmDeleteMany: 'Delete {n} records? This cannot be undone.',
+  deletedMany: 'Deleted records: {n}',
+  notDeleted: 'Not deleted ({n}):',
+  editHint: 'Enter saves, Escape cancels',
+  orderColumn: 'Order',
+  rowUp: 'Move {name} up',
+  rowDown: 'Move {name} down',
+  orderSortedHint: 'The order can be changed when the list is neither sorted nor filtered',
   cancel: 'Cancel',
   close: 'Close',
   record: 'Record',
@@ -119,7 +130,7 @@ const en = {
   errorNetwork: 'The server does not answer',
   errorNoSession: 'The login did not open a session',
   errorHttp: 'The server answered with an error ({status})',
-  keyboardHint: 'Arrows move, Enter opens, PgUp/PgDn page',
+  keyboardHint: 'Arrows move, Enter opens, F2 edits a cell, Space selects, Alt+↑/↓ reorders, PgUp/PgDn page',
   subordinateOf: 'Records of {table} under {record}',
   chat: 'AI chat',
   chatTitle: 'Ask about this database',
@@ -188,8 +199,19 @@ const ru: Record<MessageKey, string> = {
   deleted: 'Удалено',
   confirmDelete: 'Удалить эту запись?',
   move: 'Переместить',
-  moveTo: 'Новый родитель, номер записи (1 — независимая запись)',
+  moveTo: 'Новая родительская запись',
   moved: 'Перемещено',
+  selectRow: 'Выбрать запись {name}',
+  selectPage: 'Выбрать все записи на этой странице',
+  deleteSelected: 'Удалить выбранные ({n})',
+  confirmDeleteMany: 'Удалить записей: {n}? Отменить это будет нельзя.',
+  deletedMany: 'Удалено записей: {n}',
+  notDeleted: 'Не удалены ({n}):',
+  editHint: 'Enter — сохранить, Escape — отмена',
+  orderColumn: 'Порядок',
+  rowUp: 'Переместить {name} выше',
+  rowDown: 'Переместить {name} ниже',
+  orderSortedHint: 'Порядок можно менять, когда список не отсортирован и не отфильтрован',
   cancel: 'Отмена',
   close: 'Закрыть',
   record: 'Запись',
@@ -251,7 +273,7 @@ const ru: Record<MessageKey, string> = {
   errorNetwork: 'Сервер не отвечает',
   errorNoSession: 'Вход не открыл сеанс',
   errorHttp: 'Сервер ответил ошибкой ({status})',
-  keyboardHint: 'Стрелки — перемещение, Enter — открыть, PgUp/PgDn — страницы',
+  keyboardHint: 'Стрелки — перемещение, Enter — открыть, F2 — изменить ячейку, Пробел — выбрать, Alt+↑/↓ — порядок, PgUp/PgDn — страницы',
   subordinateOf: 'Записи таблицы {table} в записи {record}',
   chat: 'Чат с ИИ',
   chatTitle: 'Вопросы об этой базе',
@@ -312,9 +334,14 @@ export function tr(error: unknown): string {
     if (error.message === 'NO_SESSION') return t('errorNoSession');
     const http = /^HTTP (\d+)$/.exec(error.message);
     if (http) return t('errorHttp', { status: http[1] });
-    return locale.value === 'en' ? engineMessageEn(error.message) : ruForEnglish(error.message);
+    return engineText(error.message);
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** One of the engine's messages (an error, a warning, a per-record refusal) in the user's language. */
+export function engineText(message: string): string {
+  return locale.value === 'en' ? engineMessageEn(message) : ruForEnglish(message);
 }
 
 /** the engine's few English messages, for a Russian user */

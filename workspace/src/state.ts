@@ -6,6 +6,7 @@
  */
 import { reactive, ref } from 'vue';
 import { LegacyClient, type Session } from './api/legacy.js';
+import { engineText } from './i18n.js';
 
 /** the page's first path segment (`/{db}`); under the dev server (`/workspace/?db=…`) the `db` parameter */
 export const db = (() => {
@@ -75,4 +76,11 @@ export function say(text: string, error = false): void {
   const seq = notice.seq;
   // a note of success goes away by itself; an error stays until the next one or a navigation
   if (!error) setTimeout(() => { if (notice.seq === seq) notice.text = ''; }, 8000);
+}
+
+/** the engine's warnings after a save (`Данные сохранены. Необходимо заполнить …`), in the user's language */
+export function sayWarnings(text: string | undefined): void {
+  if (!text) return;
+  const plain = text.replace(/<br\s*\/?>/gi, ' ').trim();
+  if (plain) say(engineText(plain), true);
 }

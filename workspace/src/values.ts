@@ -129,6 +129,22 @@ export function toInput(base: number, value: string): string {
   return value;
 }
 
+/** the HTML input type of a base type's value (text for the types without one of their own) */
+export function inputType(base: number): string {
+  switch (base) {
+    case BASE.DATE: return 'date';
+    case BASE.DATETIME: return 'datetime-local';
+    case BASE.NUMBER: case BASE.SIGNED: return 'number';
+    case BASE.PWD: return 'password';
+    default: return 'text';
+  }
+}
+
+/** the input's `step`: decimals take any, date-times have seconds */
+export function inputStep(base: number): string | number | undefined {
+  return base === BASE.SIGNED ? 'any' : base === BASE.DATETIME ? 1 : undefined;
+}
+
 /** the input's value → what the engine is sent (`t{id}`) */
 export function fromInput(base: number, value: string): string {
   if (value === '') return '';

@@ -4,7 +4,7 @@
  * form, and the English of the engine's Russian messages.
  */
 import { describe, expect, it } from 'vitest';
-import { columnsOf, displayCell, filterValue, fromInput, parseAttrs, refParts, toInput, type Column, type FilterCondition } from '../../../workspace/src/values.js';
+import { columnsOf, displayCell, filterValue, fromInput, inputStep, inputType, parseAttrs, refParts, toInput, type Column, type FilterCondition } from '../../../workspace/src/values.js';
 import { detectSeparator, engineImportText, parseCsv } from '../../../workspace/src/csv.js';
 import { engineMessageEn } from '../../../workspace/src/api/engine-messages.js';
 import { engineError, plainMessage } from '../../../workspace/src/api/legacy.js';
@@ -41,6 +41,11 @@ describe('filters in the engine syntax', () => {
 });
 
 describe('values', () => {
+  it('the input of each base type (card and grid cell)', () => {
+    expect([9, 4, 13, 14, 6, 3, 12].map(inputType)).toEqual(['date', 'datetime-local', 'number', 'number', 'password', 'text', 'text']);
+    expect([14, 4, 13].map(inputStep)).toEqual(['any', 1, undefined]);
+  });
+
   it('dates and datetimes between the card and the inputs', () => {
     expect(toInput(9, '17.05.1993')).toBe('1993-05-17');
     expect(toInput(4, '1704164645')).toBe('2024-01-02T03:04:05');
@@ -96,6 +101,14 @@ describe('engine messages', () => {
     expect(engineMessageEn('Нельзя удалить объект, на который существуют ссылки (всего: 2)')).toBe('This record cannot be deleted: other records refer to it (2)');
     expect(engineMessageEn('sales Менеджер: У вас нет прав на редактирование типов(READ).')).toBe("sales Менеджер: you may not edit the tables' structure (READ).");
     expect(engineMessageEn('something new')).toBe('something new');
+  });
+
+  it('the batch delete\'s refusals, of the command and per record', () => {
+    expect(engineMessageEn('У вас нет прав на массовое удаление объектов этого типа')).toBe('You may not delete records of this table in bulk');
+    expect(engineMessageEn('Не найден или другой тип')).toBe('Not found, or a record of another table');
+    expect(engineMessageEn('Пустой список идентификаторов')).toBe('No records were chosen');
+    expect(engineMessageEn('Слишком большой батч (max 10000)')).toBe('Too many records at once (at most 10000)');
+    expect(engineMessageEn('Нельзя удалить себя как пользователя')).toBe('You cannot delete your own user');
   });
 
   it('every shape of the engine\'s errors is found', () => {

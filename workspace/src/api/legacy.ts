@@ -102,6 +102,12 @@ export interface CommandAnswer {
   val?: string;
 }
 
+/** `_m_del_batch`: the deleted ids and the engine's refusal per id that was not deleted */
+export interface BatchDeleteAnswer {
+  deleted: number[];
+  errors: Record<string, string>;
+}
+
 export interface ReportColumn {
   id: string;
   type: string;
@@ -318,6 +324,23 @@ export class LegacyClient {
 
   move(id: number | string, up: number): Promise<CommandAnswer> {
     return this.command(`_m_move/${id}`, { up });
+  }
+
+  /** `_m_del_batch/{type}`: several records of one table in one command; each refusal per id */
+  async removeMany(type: number | string, ids: Array<number | string>): Promise<BatchDeleteAnswer> {
+    const answer = await this.command<{ deleted?: unknown; errors?: unknown }>(`_m_del_batch/${type}`, { ids: ids.join(',') });
+    const deleted = Array.isArray(answer?.deleted) ? answer.deleted.map(Number) : [];
+    // PHP writes no errors as an empty array `[]`, some as an object id → reason
+    const errors: Record<string, string> = {};
+    if (answer?.errors && typeof answer.errors === 'object' && !Array.isArray(answer.errors)) {
+      for (const [id, reason] of Object.entries(answer.errors as Record<string, unknown>)) errors[id] = plainMessage(String(reason));
+    }
+    return { deleted, errors };
+  }
+
+  /** `_m_up/{id}`: the record swaps places with the sibling before it (subordinate records' order) */
+  moveUp(id: number | string): Promise<CommandAnswer> {
+    return this.command(`_m_up/${id}`);
   }
 
   /** a link that downloads the table as the engine's CSV (EXPORT grant) */
