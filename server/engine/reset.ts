@@ -60,7 +60,6 @@ async function mail(ctx: RequestContext, to: string, subject: string, text: stri
 export async function resetAction(ctx: RequestContext, u: string): Promise<never> {
   const { core } = ctx;
   const port = core.mail;
-  if (!port) ctx.login('WRONG_CONT', u, WRONG_CONT_DETAILS);
   const address = ctx.req.remoteAddr;
   const verdict = await core.loginThrottle.check(ctx.db, u, address);
   if (!verdict.allowed) {
@@ -71,8 +70,9 @@ export async function resetAction(ctx: RequestContext, u: string): Promise<never
   }
   await core.loginThrottle.recordFailure(ctx.db, u, address);
   const row = (await candidatesFor(ctx, u))[0];
-  if (row && port.origin === null) core.logger?.warn({ db: ctx.db }, 'password reset not mailed: set PUBLIC_URL or SERVER_NAME for the link');
-  if (row && row.email !== null && MAIL_MASK.test(row.email) && port.origin !== null) {
+  if (row && port && port.origin === null) core.logger?.warn({ db: ctx.db }, 'password reset not mailed: set PUBLIC_URL or SERVER_NAME for the link');
+  // without mail on this server nobody can be reached (docs/compatibility.md): WRONG_CONT
+  if (row && port && row.email !== null && MAIL_MASK.test(row.email) && port.origin !== null) {
     const login = row.user.val;
     const pwd = sha512hex(randomBytes(16).toString('hex')).slice(0, 6);
     const sha = core.saltedHash(ctx.db, pwd);
@@ -85,6 +85,12 @@ export async function resetAction(ctx: RequestContext, u: string): Promise<never
     await ctx.t.insert({ up: row.user.id, ord: 1, t: PASSWORD, val: sha });
     core.invalidateSessions(ctx.db);
     ctx.login('NEW_PWD', login, 'Пароль отправлен по почте');
+  }
+  // a user was found but could not be reached: the engine drops the password and secret cookies
+  // before its refusal (recorded in reset-confirm)
+  if (row) {
+    ctx.setCookie(`idb_${ctx.db}`, '', -3600);
+    ctx.setCookie('secret', '', -3600);
   }
   ctx.login('WRONG_CONT', u, WRONG_CONT_DETAILS);
 }
