@@ -18,7 +18,6 @@
  * engine still builds each user's answer (grants, formats) from them; a user's grants are part of
  * the query itself (which columns, which tables), so they are part of the key.
  */
-import { LRUCache } from 'lru-cache';
 import { normalizeDbName } from './db-names.js';
 import type { ReportCell, ReportQuery, Row, Store, TenantStore } from './types.js';
 
@@ -38,6 +37,9 @@ type Result = ReportCell[][] | number;
 interface Entry {
   generation: number;
   result: Result;
+  cells: number;
+  /** Date.now() after which it is not used */
+  expires: number;
 }
 
 function cellCount(result: Result): number {
@@ -45,17 +47,53 @@ function cellCount(result: Result): number {
   return result.reduce((n, row) => n + row.length, 0) || 1;
 }
 
+/**
+ * Least recently used first out, bounded by cells. A Map keeps insertion order, and a hit is
+ * re-inserted, so the first key is always the least recently used. (lru-cache's current major
+ * cannot be the one node_modules resolves from dist/: electron-builder's tree keeps v6 at the top.)
+ */
+class ResultLru {
+  private readonly entries = new Map<string, Entry>();
+  private cells = 0;
+
+  constructor(private readonly maxCells: number, private readonly ttlMs: number) {}
+
+  get(key: string, now: number): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.expires <= now) {
+      this.cells -= entry.cells;
+      return undefined;
+    }
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, generation: number, result: Result, now: number): void {
+    const old = this.entries.get(key);
+    if (old) {
+      this.entries.delete(key);
+      this.cells -= old.cells;
+    }
+    const cells = cellCount(result);
+    this.entries.set(key, { generation, result, cells, expires: now + this.ttlMs });
+    this.cells += cells;
+    for (const [oldest, entry] of this.entries) {
+      if (this.cells <= this.maxCells) break;
+      this.entries.delete(oldest);
+      this.cells -= entry.cells;
+    }
+  }
+}
+
 class ReportCache {
   private readonly generations = new Map<string, number>();
-  private readonly results: LRUCache<string, Entry>;
+  private readonly results: ResultLru;
   private readonly running = new Map<string, { generation: number; promise: Promise<Result> }>();
 
   constructor(options: ReportCacheOptions) {
-    this.results = new LRUCache<string, Entry>({
-      maxSize: options.maxCells ?? DEFAULT_MAX_CELLS,
-      sizeCalculation: (entry) => cellCount(entry.result),
-      ...(Number.isFinite(options.ttlMs) ? { ttl: Math.max(1, options.ttlMs) } : {}),
-    });
+    this.results = new ResultLru(options.maxCells ?? DEFAULT_MAX_CELLS, options.ttlMs);
   }
 
   generation(db: string): number {
@@ -70,7 +108,7 @@ class ReportCache {
   async read<T extends Result>(db: string, kind: 'rows' | 'count', query: ReportQuery, run: () => Promise<T>): Promise<T> {
     const key = `${normalizeDbName(db)}\u0000${kind}\u0000${JSON.stringify(query)}`;
     const generation = this.generation(db);
-    const kept = this.results.get(key);
+    const kept = this.results.get(key, Date.now());
     if (kept && kept.generation === generation) return kept.result as T;
     const inFlight = this.running.get(key);
     if (inFlight && inFlight.generation === generation) return inFlight.promise as Promise<T>;
@@ -80,7 +118,7 @@ class ReportCache {
       const result = await promise;
       // kept only when nothing was written here while the statement ran
       if (this.generation(db) === generation && cellCount(result) <= MAX_CELLS_PER_RESULT) {
-        this.results.set(key, { generation, result });
+        this.results.set(key, generation, result, Date.now());
       }
       return result;
     } finally {

@@ -41,7 +41,7 @@ async function total(t: TenantStore): Promise<[number, number]> {
 }
 
 /** the store under the cache, counting its report statements and optionally holding them at a gate */
-function instrumented(store: Store) {
+function instrumented(store: Store, options: { ttlMs: number; maxCells?: number } = { ttlMs: Infinity }) {
   const counter = { statements: 0, gate: null as Promise<void> | null };
   const inner: Store = new Proxy(store, {
     get(target, prop, receiver) {
@@ -68,7 +68,7 @@ function instrumented(store: Store) {
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
-  return { cached: withReportCache(inner, { ttlMs: Infinity }), counter };
+  return { cached: withReportCache(inner, options), counter };
 }
 
 for (const kind of TEST_STORES) {
@@ -122,6 +122,24 @@ for (const kind of TEST_STORES) {
       expect(await running).toEqual([30, 3]);
       expect(await total(t)).toEqual([60, 3]);
       expect(counter.statements).toBe(2);
+    });
+
+    it('keeps results within its cell budget (least recently used out) and its time bound', async () => {
+      const { cached, counter } = instrumented(opened.store, { ttlMs: 300, maxCells: 3 });
+      const t = cached.tenant(DB);
+      await opened.store.importRows(DB, rows(2), { replace: true });
+      const limited = (limit: number): ReportQuery => ({ ...TOTAL, limit });
+      await t.reportRows(limited(10)); // 2 cells
+      await t.reportRows(limited(10));
+      expect(counter.statements).toBe(1);
+      await t.reportRows(limited(11)); // 2 more: over 3, the first goes
+      await t.reportRows(limited(11));
+      expect(counter.statements).toBe(2);
+      await t.reportRows(limited(10));
+      expect(counter.statements).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await t.reportRows(limited(10));
+      expect(counter.statements).toBe(4);
     });
 
     it('identical reports asked together share one statement; a failing one is not kept', async () => {
