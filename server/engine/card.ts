@@ -51,6 +51,10 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
     };
   }
   const cols = listColumns(ctx, rec.t);
+  // with a subordinate column in the table (barred or not), the engine reads the requisites counting
+  // rows per value (GetObjectReqs: GROUP BY ... count(1) arr_num), so a filled plain requisite carries
+  // that count, the string "1", where it is otherwise 0 (recorded: card-arr.jsonl)
+  const plainArr: string | number = ctx.meta.reqsOf(rec.t).some((r) => r.arrType !== null) ? '1' : 0;
   const children = await ctx.t.find({ up: id }, { orderBy: 'ord,id' });
   const targetIds = [...new Set(children.map((c) => c.t))];
   const targets = new Map<number, Row>((targetIds.length ? await ctx.t.find({ id: targetIds }) : []).map((r) => [r.id, r]));
@@ -127,7 +131,7 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
         out.arr_type = String(col.key);
       }
     } else if (cellId !== null) {
-      out.arr = 0;
+      out.arr = plainArr;
       out.arr_type = null;
     }
     if (req.attrs.length) out.attrs = req.attrs;
