@@ -19,7 +19,7 @@ import { BASE_NAMES, collateCompare } from './meta.js';
 import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
 import { listColumns, referringColumns, type ListCol, type ReferringColumn } from './list-columns.js';
-import { metadataRefLabel } from './report-model.js';
+import { metadataRefLabel, viewValue } from './report-model.js';
 import { parseFilter } from './list-filter.js';
 import { checkValGranted, listMaskGroups } from './masks.js';
 import { bkiExport, sendBki } from './table-export.js';
@@ -637,11 +637,6 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
  * Format_Val_View in API mode, with the metadata GRANT and REPORT_COLUMN values need (they are ids
  * of tables and columns, shown by name); `jsonObj` adds the `id:` prefix JSON_OBJ gives them.
  */
-function viewValue(ctx: RequestContext, base: string, val: string, jsonObj = false): string {
-  if ((base === 'GRANT' || base === 'REPORT_COLUMN') && val !== '') return `${jsonObj ? `${val}:` : ''}${metadataRefLabel(ctx.meta, base, val)}`;
-  return formatView(base, val, ctx, true);
-}
-
 function buttonLink(col: ListCol, rec: Row): string {
   return col.req.parsed.default.split('[VAL]').join(rec.val).split('[ID]').join(String(rec.id));
 }
