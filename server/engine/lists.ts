@@ -19,7 +19,7 @@ import { BASE_NAMES, collateCompare } from './meta.js';
 import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
 import { listColumns, referringColumns, type ListCol, type ReferringColumn } from './list-columns.js';
-import { metadataRefLabel, viewValue } from './report-model.js';
+import { viewValue } from './report-model.js';
 import { parseFilter } from './list-filter.js';
 import { checkValGranted, listMaskGroups } from './masks.js';
 import { bkiExport, sendBki } from './table-export.js';
