@@ -4,14 +4,18 @@
  * another table that refers to the listed one (`value` the referring table, `links_typ` the column,
  * `key` "Table.Column", the column's alias when it has one), for the columns the user may read.
  * Tables referred to by two tables (one of them twice, one column aliased, one multi-select), a
- * table nobody refers to, a subordinate table, filters and F_U in the links view, JSON_KV/JSON_DATA.
+ * table nobody refers to, a subordinate table, filters and F_U in the links view, JSON_KV/JSON_DATA;
+ * then a user whose role reads City and Client, writes Order, is barred from Item's client column and
+ * has no grant on Shop: the links offered to that user.
  */
 import type { Scenario } from '../run.js';
 import { schemaCalls } from './schema-calls.js';
+import { addLevelColumn, grantRecords, NO_USER_DEFAULTS } from './grants-nonadmin.js';
 
 const scenario: Scenario = {
   tenant: 'lnxcols',
-  async run(rec) {
+  prepare: (oracle) => addLevelColumn(oracle, 'lnxcols'),
+  async run(rec, oracle) {
     await rec.login('login', 'tester', 'tester-pass-1');
     const { type, column } = schemaCalls(rec);
     const city = await type('city', 'City', 3);
@@ -55,6 +59,18 @@ const scenario: Scenario = {
     await rec.call('list_item_lnx_fu', 'GET', `/object/${item}?JSON&lnx=1&F_U=${o1}`);
     await rec.call('list_lonely_lnx', 'GET', `/object/${lonely}?JSON&lnx=1`);
     await rec.call('list_shop_lnx', 'GET', `/object/${shop}?JSON&lnx=1`);
+
+    const role = rec.idOf(await rec.call('m_new_role', 'POST', '/_m_new/42?JSON', { form: { up: 1, t42: 'Viewer' } }), 'role');
+    const [gCity, gClient, gOrder, gItemClient] = await grantRecords(rec, oracle, role, 4);
+    await rec.call('m_save_grant_city', 'POST', `/_m_save/${gCity}?JSON`, { form: { t116: city, t136: 171 } });
+    await rec.call('m_save_grant_client', 'POST', `/_m_save/${gClient}?JSON`, { form: { t116: client, t136: 171 } });
+    await rec.call('m_save_grant_order', 'POST', `/_m_save/${gOrder}?JSON`, { form: { t116: order, t136: 170 } });
+    await rec.call('m_save_grant_item_client', 'POST', `/_m_save/${gItemClient}?JSON`, { form: { t116: itemClient, t136: 172 } });
+    rec.idOf(await rec.call('m_new_user', 'POST', '/_m_new/18?JSON', { form: { up: 1, t18: 'Ivan', t20: 'ivan-pass-1', t115: role, ...NO_USER_DEFAULTS } }), 'ivan');
+    await rec.login('ivan_login', 'Ivan', 'ivan-pass-1');
+    await rec.call('ivan_list_city_lnx', 'GET', `/object/${city}?JSON&lnx=1`);
+    await rec.call('ivan_list_client_lnx', 'GET', `/object/${client}?JSON&lnx=1`);
+    await rec.call('ivan_list_client_switch', 'GET', `/object/${client}?JSON&switch_links=1`);
   },
 };
 export default scenario;
