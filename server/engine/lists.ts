@@ -633,10 +633,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
   ctx.dieJson(api);
 }
 
-/**
- * Format_Val_View in API mode, with the metadata GRANT and REPORT_COLUMN values need (they are ids
- * of tables and columns, shown by name); `jsonObj` adds the `id:` prefix JSON_OBJ gives them.
- */
+/** a button column's link: its default with [VAL] and [ID] of the record filled in */
 function buttonLink(col: ListCol, rec: Row): string {
   return col.req.parsed.default.split('[VAL]').join(rec.val).split('[ID]').join(String(rec.id));
 }
