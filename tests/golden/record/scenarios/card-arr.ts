@@ -6,14 +6,17 @@
  * `arr`, the subordinate column its count as a number. A subordinate table without columns does not
  * count as one. Cards of: a record with every kind of value and subordinate records, the same table's
  * record with nothing filled, a record of a table without a subordinate column, a record of a table
- * whose only "subordinate" table has no columns, and a subordinate record itself.
+ * whose only "subordinate" table has no columns, and a subordinate record itself; then the same card
+ * for a user whose role writes Order but is barred from its subordinate column (still "1").
  */
 import type { Scenario } from '../run.js';
 import { schemaCalls } from './schema-calls.js';
+import { addLevelColumn, grantRecords, NO_USER_DEFAULTS } from './grants-nonadmin.js';
 
 const scenario: Scenario = {
   tenant: 'arrcard',
-  async run(rec) {
+  prepare: (oracle) => addLevelColumn(oracle, 'arrcard'),
+  async run(rec, oracle) {
     await rec.login('login', 'tester', 'tester-pass-1');
     const { type, column } = schemaCalls(rec);
     const order = await type('order', 'Order', 3);
@@ -38,7 +41,7 @@ const scenario: Scenario = {
     const orderMemo = await column('order_memo', order, memo);
     const orderSum = await column('order_sum', order, sum);
     const orderClient = await column('order_client', order, refClient);
-    await column('order_item', order, item);
+    const orderItem = await column('order_item', order, item);
     const plainNote = await column('plain_note', plain, note);
     const plainQty = await column('plain_qty', plain, qty);
     const plainClient = await column('plain_client', plain, refClient);
@@ -74,6 +77,16 @@ const scenario: Scenario = {
     await rec.call('m_save_order_note', 'POST', `/_m_save/${o1}?JSON`, { form: { [`t${orderNote}`]: 'changed' } });
     await rec.call('m_del_item_1', 'POST', `/_m_del/${i1}?JSON`, { form: {} });
     await rec.call('edit_obj_order_after', 'GET', `/edit_obj/${o1}?JSON`);
+
+    const role = rec.idOf(await rec.call('m_new_role', 'POST', '/_m_new/42?JSON', { form: { up: 1, t42: 'Clerk' } }), 'role');
+    const [gOrder, gItems, gClient] = await grantRecords(rec, oracle, role, 3);
+    await rec.call('m_save_grant_order', 'POST', `/_m_save/${gOrder}?JSON`, { form: { t116: order, t136: 170 } });
+    await rec.call('m_save_grant_items', 'POST', `/_m_save/${gItems}?JSON`, { form: { t116: orderItem, t136: 172 } });
+    await rec.call('m_save_grant_client', 'POST', `/_m_save/${gClient}?JSON`, { form: { t116: client, t136: 171 } });
+    rec.idOf(await rec.call('m_new_user', 'POST', '/_m_new/18?JSON', { form: { up: 1, t18: 'Clerk1', t20: 'clerk-pass-1', t115: role, ...NO_USER_DEFAULTS } }), 'clerk');
+    await rec.login('clerk_login', 'Clerk1', 'clerk-pass-1');
+    await rec.call('clerk_edit_obj_order', 'GET', `/edit_obj/${o1}?JSON`);
+    await rec.call('clerk_edit_obj_order_note', 'GET', `/edit_obj/${o3}?JSON`);
   },
 };
 export default scenario;
