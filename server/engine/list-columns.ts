@@ -56,6 +56,7 @@ export interface ReferringColumn {
  * owning table, then by column id: its index on t, up).
  */
 export function referringColumns(meta: TenantMeta, typeId: number): ReferringColumn[] {
+  const targetName = meta.get(typeId)?.val ?? '';
   const refTypes = [...meta.rows.values()].filter((r) => r.up === 0 && r.t === typeId).sort((a, b) => a.id - b.id);
   const out: ReferringColumn[] = [];
   for (const refType of refTypes) {
@@ -65,9 +66,8 @@ export function referringColumns(meta: TenantMeta, typeId: number): ReferringCol
     for (const req of cols) {
       // the owner is a table, or the grant column (116: a row under the role table with columns of its own)
       const owner = meta.get(req.up) ?? [...meta.children.values()].flat().find((r) => r.id === req.up);
-      const target = meta.get(typeId);
-      if (!owner || !target) continue;
-      out.push({ table: req.up, column: req.id, label: `${owner.val}.${attrsAlias(req.val, target.val)}` });
+      if (!owner) continue;
+      out.push({ table: req.up, column: req.id, label: `${owner.val}.${attrsAlias(req.val, targetName)}` });
     }
   }
   return out;
