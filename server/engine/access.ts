@@ -5,6 +5,7 @@
  */
 import type { RequestContext } from './context.js';
 import { checkGrant, grantFirstLevel, type GrantResolver, type GrantRowInfo } from './grants.js';
+import { referringColumns } from './list-columns.js';
 
 export function resolverFor(ctx: RequestContext): GrantResolver {
   return {
@@ -48,12 +49,7 @@ export async function checkGrantOrDie(ctx: RequestContext, id: number, t = 0, gr
 
 /** tables that have a reference column pointing at `typeId` (Grant_1level's fallback) */
 export function referencingTables(ctx: RequestContext, typeId: number): number[] {
-  const out: number[] = [];
-  for (const r of ctx.meta.rows.values()) {
-    if (r.up !== 0 || r.t !== typeId) continue;
-    for (const list of ctx.meta.children.values()) for (const req of list) if (req.t === r.id) out.push(req.up);
-  }
-  return out;
+  return referringColumns(ctx.meta, typeId).map((c) => c.table);
 }
 
 /** PHP Grant_1level for the request's user (grants.ts grantFirstLevel): WRITE, READ or null */

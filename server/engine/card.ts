@@ -10,12 +10,13 @@ import { paramString } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkValGranted, listMaskGroups, valBarredByMask } from './masks.js';
 import { checkGrantOrDie, firstLevel, grantOk } from './access.js';
-import { metadataRefLabel } from './report-model.js';
+import { metadataRefLabel, viewValue } from './report-model.js';
 import { builtIn, formatView } from './format.js';
 import { fileLink } from './files.js';
-import { htmlspecialchars, toInt } from './php.js';
+import { htmlspecialchars, isNumeric, toInt } from './php.js';
 import { BASE_NAMES } from './meta.js';
 import { listColumns } from './list-columns.js';
+import { grantPicker, repColPicker, type PickerBlock } from './pickers.js';
 
 const EDITREQ_KINDS: Record<string, string> = {
   SHORT: 'short', CHARS: 'chars', HTML: 'html', MEMO: 'memo', DATE: 'date', DATETIME: 'datetime', SIGNED: 'signed',
@@ -33,24 +34,44 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
   // without a WRITE grant, a mask with level WRITE matching the record's value makes it editable
   const writable = (await grantOk(ctx, id, 0, 'WRITE')) || checkValGranted(ctx, rec.t, rec.val, rec.id) === 'WRITE';
   const parentDisabled = writable ? '' : 'DISABLED';
-  const shownVal = baseName === 'SIGNED' ? rec.val : formatView(baseName, rec.val, ctx, true);
+  const picked = baseName === 'REPORT_COLUMN' || baseName === 'GRANT';
+  const shownVal = baseName === 'SIGNED' ? rec.val : viewValue(ctx, baseName, rec.val);
   const api: Record<string, unknown> = {};
   const obj: Record<string, string> = {
     id: String(rec.id), val: shownVal, parent: String(rec.up), typ: String(rec.t), typ_name: type.val, base_typ: String(type.t),
   };
-  if (baseName === 'REPORT_COLUMN' || baseName === 'GRANT') obj.term = rec.val;
+  if (picked) obj.term = rec.val;
   api.obj = obj;
   const htmlVal = htmlspecialchars(shownVal);
   api['&main.a.&object'] = {
     typ: [String(rec.t), String(rec.t)], up: [String(rec.up)], typ_name: [type.val, type.val], val: [htmlVal, htmlVal],
     id: [String(rec.id)], disabled: [parentDisabled],
   };
-  if (baseName !== 'REPORT_COLUMN' && baseName !== 'GRANT') {
+  if (!picked) {
     api['&main.a.&object.&edit_req'] = {
       type: [baseName === 'DATE' ? 'date' : 'text'], typ: [String(rec.t)], '_parent_.val': [htmlVal], '_parent_.disabled': [parentDisabled],
     };
+  } else {
+    // instead of a text field, the picker of what the value names, the current one SELECTED
+    const kind = baseName === 'GRANT' ? 'grant' : 'report_column';
+    const block = `&main.a.&object.&editreq_${kind}`;
+    api[block] = { typ: [String(rec.t)], '_parent_.disabled': [parentDisabled] };
+    let picker: PickerBlock;
+    if (baseName === 'GRANT') picker = grantPicker(ctx.meta, true);
+    else {
+      const cols = await repColPicker(ctx, rec.up);
+      picker = cols.block;
+      api.rep_col_list = cols.api;
+    }
+    api[`${block}.&${kind === 'grant' ? 'grant_list' : 'rep_col_list'}`] = {
+      id: picker.id, selected: picker.id.map((pid) => (sameId(pid, rec.val) ? 'SELECTED' : '')), val: picker.val,
+    };
   }
   const cols = listColumns(ctx, rec.t);
+  // with a subordinate column in the table (barred or not), the engine reads the requisites counting
+  // rows per value (GetObjectReqs: GROUP BY ... count(1) arr_num), so a filled plain requisite carries
+  // that count, the string "1", where it is otherwise 0 (recorded: card-arr.jsonl)
+  const plainArr: string | number = ctx.meta.reqsOf(rec.t).some((r) => r.arrType !== null) ? '1' : 0;
   const children = await ctx.t.find({ up: id }, { orderBy: 'ord,id' });
   const targetIds = [...new Set(children.map((c) => c.t))];
   const targets = new Map<number, Row>((targetIds.length ? await ctx.t.find({ id: targetIds }) : []).map((r) => [r.id, r]));
@@ -127,7 +148,7 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
         out.arr_type = String(col.key);
       }
     } else if (cellId !== null) {
-      out.arr = 0;
+      out.arr = plainArr;
       out.arr_type = null;
     }
     if (req.attrs.length) out.attrs = req.attrs;
@@ -224,6 +245,11 @@ export async function editObjCard(ctx: RequestContext, s: CommandState): Promise
   if (multiBlock.id.length) api['&main.a.&object.&object_reqs.&editreq_reference.&multiselect'] = multiBlock;
   if (buttons.attrs.length) api['&main.a.&object.&buttons'] = buttons;
   ctx.dieJson(api);
+}
+
+/** PHP's `==` of a picker id (a number) and a stored value: numerically when the value is numeric */
+function sameId(id: string, value: string): boolean {
+  return isNumeric(value) ? Number(value) === Number(id) : value === id;
 }
 
 /** dropdown options: records of the target table under a real parent (max 80) plus the current value, by value */

@@ -18,8 +18,8 @@ import { htmlspecialchars, isNumeric, toInt } from './php.js';
 import { BASE_NAMES, collateCompare } from './meta.js';
 import { DEFAULT_PAGE_SIZE } from './ids.js';
 import { checkXsrf } from './auth.js';
-import { listColumns, type ListCol } from './list-columns.js';
-import { metadataRefLabel } from './report-model.js';
+import { listColumns, referringColumns, type ListCol, type ReferringColumn } from './list-columns.js';
+import { viewValue } from './report-model.js';
 import { parseFilter } from './list-filter.js';
 import { checkValGranted, listMaskGroups } from './masks.js';
 import { bkiExport, sendBki } from './table-export.js';
@@ -477,8 +477,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
     lnx: [String(plan.lnx)],
   };
   if (plan.lnx === 1) {
-    // the links view's header blocks; the columns of referring tables themselves are not built
-    // (docs/compatibility.md, "Not built yet")
+    // the links view's header blocks (each record's links to the referring tables are below)
     api['&main.a.&uni_obj.&uni_obj_head_links'] = { val: [''] };
     api['&main.a.&uni_obj.&uni_obj_head_filter_links'] = { val: [''] };
   }
@@ -577,7 +576,24 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
         return viewValue(ctx, baseName, v.trim() === '' ? '&nbsp;' : v);
       }),
     };
-    if (plan.lnx === 1) api['&main.a.&uni_obj.&uni_obj_all.&uni_object_view_reqs_links'] = { val: rowsOut.map(() => '') };
+    if (plan.lnx === 1) {
+      api['&main.a.&uni_obj.&uni_obj_all.&uni_object_view_reqs_links'] = { val: rowsOut.map(() => '') };
+      // every record links to the lists of the tables that refer to this one (the columns the user may read)
+      const links: ReferringColumn[] = [];
+      for (const c of referringColumns(ctx.meta, id)) if (await grantOk(ctx, c.table, c.column, 'READ')) links.push(c);
+      if (links.length) {
+        const block: Record<string, string[]> = { value: [], links_typ: [], '_parent_.id': [], key: [] };
+        for (const r of rowsOut) {
+          for (const c of links) {
+            block.value.push(String(c.table));
+            block.links_typ.push(String(c.column));
+            block['_parent_.id'].push(String(r.rec.id));
+            block.key.push(c.label);
+          }
+        }
+        api['&main.a.&uni_obj.&uni_obj_all.&uni_object_view_reqs_links.&reqs_links'] = block;
+      }
+    }
     // a page of exactly DEFAULT_LIMIT records may have more after it: the engine says so (its API
     // answers never count the records, so this block comes whenever the page is full)
     if (rowsOut.length === plan.pageSize) {
@@ -617,15 +633,7 @@ export async function objectList(ctx: RequestContext, s: CommandState): Promise<
   ctx.dieJson(api);
 }
 
-/**
- * Format_Val_View in API mode, with the metadata GRANT and REPORT_COLUMN values need (they are ids
- * of tables and columns, shown by name); `jsonObj` adds the `id:` prefix JSON_OBJ gives them.
- */
-function viewValue(ctx: RequestContext, base: string, val: string, jsonObj = false): string {
-  if ((base === 'GRANT' || base === 'REPORT_COLUMN') && val !== '') return `${jsonObj ? `${val}:` : ''}${metadataRefLabel(ctx.meta, base, val)}`;
-  return formatView(base, val, ctx, true);
-}
-
+/** a button column's link: its default with [VAL] and [ID] of the record filled in */
 function buttonLink(col: ListCol, rec: Row): string {
   return col.req.parsed.default.split('[VAL]').join(rec.val).split('[ID]').join(String(rec.id));
 }

@@ -48,9 +48,9 @@ function byNameThenOrd(a: Joined, b: Joined): number {
  * `&grant_list`: every named table and column type (not a base type), each followed by its columns
  * as `Table -> Column`; a type that is some table's column is dropped from the list, a column of
  * base type 0 is left out, a type of base 0 is left out whole; then the pseudo objects 0, 1, 10
- * unless a table of that id is listed.
+ * unless a table of that id is listed (the list's picker) or always (`allPseudo`: the card's).
  */
-export function grantPicker(meta: TenantMeta): PickerBlock {
+export function grantPicker(meta: TenantMeta, allPseudo = false): PickerBlock {
   const joined: Joined[] = [];
   for (const gr of meta.rows.values()) {
     if (gr.up !== 0 || gr.t === gr.id || gr.val === '' || gr.t === 0) continue;
@@ -82,7 +82,7 @@ export function grantPicker(meta: TenantMeta): PickerBlock {
     block.val.push(val);
   }
   for (const [id, label] of GRANT_PSEUDO_OBJECTS) {
-    if (existing.has(id)) continue;
+    if (existing.has(id) && !allPseudo) continue;
     block.id.push(String(id));
     block.val.push(label);
   }

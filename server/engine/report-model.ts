@@ -9,6 +9,7 @@ import type { TenantMeta } from './meta.js';
 import { GRANT_PSEUDO_OBJECTS, REP_COLS } from './ids.js';
 import { toInt } from './php.js';
 import { attrsAlias } from './attrs.js';
+import { formatView } from './format.js';
 
 export const REPORT_FROM = 44;
 /** the report's if-empty value (113): one row of it when the report finds nothing */
@@ -129,6 +130,15 @@ export function metadataRefLabel(meta: TenantMeta, base: 'GRANT' | 'REPORT_COLUM
   const pseudo = base === 'GRANT' && /^\s*\d+\s*$/.test(value) ? GRANT_PSEUDO_OBJECTS.find(([id]) => id === toInt(value)) : undefined;
   if (pseudo) return pseudo[1];
   return reportSourceLabel(meta, value);
+}
+
+/**
+ * PHP Format_Val_View in API mode with the metadata at hand: a GRANT or REPORT_COLUMN value by
+ * name (with its id in front for JSON_OBJ), any other base as format.ts shows it.
+ */
+export function viewValue(ctx: RequestContext, base: string, val: string, jsonObj = false): string {
+  if ((base === 'GRANT' || base === 'REPORT_COLUMN') && val !== '') return `${jsonObj ? `${val}:` : ''}${metadataRefLabel(ctx.meta, base, val)}`;
+  return formatView(base, val, ctx, true);
 }
 
 /**
