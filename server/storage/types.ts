@@ -155,7 +155,12 @@ export type ReportLink =
   /** this table is subordinate: its records' up is the earlier record */
   | { kind: 'child' }
   /** the earlier table is subordinate to this one: this record is the earlier record's up */
-  | { kind: 'parent' };
+  | { kind: 'parent' }
+  /**
+   * a report's FROM record: any record of the type for which `cond` holds; `cond` reads this table's
+   * record and earlier tables and their cells only, and has no aggregate
+   */
+  | { kind: 'on'; cond: ReportExpr };
 
 /** A table of a report: 0 is the main table (its records make the rows), the others are LEFT JOINed. */
 export interface ReportTable {
