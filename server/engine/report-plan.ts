@@ -51,7 +51,16 @@ export interface ReportPlan {
 }
 
 const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
-const ROW_FUNCTIONS = new Set(['ROUND', 'MONTH', 'YEAR', 'DAY', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'COALESCE']);
+const ROW_FUNCTIONS = new Set([
+  'ROUND', 'MONTH', 'YEAR', 'DAY', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'COALESCE',
+  'CONCAT', 'CONCAT_WS', 'IF', 'LEFT', 'RIGHT', 'REPLACE', 'TRIM', 'FLOOR', 'CEILING',
+]);
+/** how many arguments each function takes (the store compiles no other count) */
+const ARITY: Record<string, [number, number]> = {
+  ROUND: [1, 2], COALESCE: [1, 16], IFNULL: [2, 2], CONCAT: [1, 64], CONCAT_WS: [2, 64], IF: [3, 3], LEFT: [2, 2], RIGHT: [2, 2], REPLACE: [3, 3],
+};
+/** other names MySQL gives the same functions */
+const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', CEIL: 'CEILING' };
 /** abn_* functions that read a part of the value's row */
 const ROW_PARTS: Record<string, 'id' | 'up' | 't' | 'ord'> = { ABN_ID: 'id', ABN_UP: 'up', ABN_TYP: 't', ABN_ORD: 'ord' };
 const NUMERIC_BASES = new Set(['NUMBER', 'SIGNED']);
@@ -400,6 +409,9 @@ class Planner {
         if (field === null) throw new FormulaError(`у вычисляемой колонки ${this.columns[index].key} нет формулы`);
         expr = field;
       } else {
+        // recorded (reports, rep_concat): the engine also uses a formula of a column with a source as
+        // a regular expression between slashes, and one with a slash in it breaks its query
+        if (field !== null && def.formula.includes('/')) throw new FormulaError(`формула колонки ${this.columns[index].key}: «/» в формуле колонки с источником движок не выполняет`);
         let node: FormulaNode;
         try {
           node = parseFormula(def.formula);
@@ -471,9 +483,16 @@ class Planner {
       case 'isNull': return { kind: 'isNull', arg: go(node.arg), negate: node.negate };
       case 'between': return { kind: 'between', arg: go(node.arg), low: go(node.low), high: go(node.high), negate: node.negate };
       case 'call': {
-        const fn = node.name.toUpperCase();
+        const named = node.name.toUpperCase();
+        const fn = FUNCTION_SYNONYMS[named] ?? named;
         if (fn === 'COUNT' && node.args.length === 1 && node.args[0].kind === 'star') return { kind: 'countAll' };
-        if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: node.args.map(go) };
+        if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) {
+          const [min, max] = ARITY[named] ?? ARITY[fn] ?? [1, 1];
+          if (node.args.length < min || node.args.length > max) {
+            throw new FormulaError(`${node.name}: ${min === max ? min : `${min}–${max}`} ${max === 1 ? 'аргумент' : 'аргумента'}, а не ${node.args.length}`);
+          }
+          return { kind: 'call', fn: fn as ReportFunction, args: node.args.map(go) };
+        }
         const part = ROW_PARTS[fn];
         if (part !== undefined && node.args.length === 1) {
           const arg = go(node.args[0]);

@@ -246,6 +246,39 @@ class ReportCompiler {
         if (compiled.every((c) => c.type === 'text')) return { sql: `COALESCE(${compiled.map((c) => c.sql).join(', ')})`, type: 'text' };
         return { sql: `COALESCE(${compiled.map((c) => this.num(c)).join(', ')})`, type: 'number' };
       }
+      case 'CONCAT': {
+        // NULL when a part is NULL, as MySQL's CONCAT (Postgres' concat() would skip it)
+        arity(1, 64);
+        const parts = args.map((_, i) => this.text(arg(i)));
+        return { sql: this.pg ? `(${parts.join(' || ')})` : `CONCAT(${parts.join(', ')})`, type: 'text' };
+      }
+      case 'CONCAT_WS':
+        // the parts that are NULL are skipped on both stores
+        arity(2, 64);
+        return { sql: `CONCAT_WS(${args.map((_, i) => this.text(arg(i))).join(', ')})`, type: 'text' };
+      case 'IF': {
+        arity(3, 3);
+        const cond = this.bool(arg(0));
+        const [a, b] = [arg(1), arg(2)];
+        if (a.type === 'text' && b.type === 'text') return { sql: `(CASE WHEN ${cond} THEN ${a.sql} ELSE ${b.sql} END)`, type: 'text' };
+        return { sql: `(CASE WHEN ${cond} THEN ${this.num(a)} ELSE ${this.num(b)} END)`, type: 'number' };
+      }
+      case 'LEFT': case 'RIGHT': {
+        // a negative length gives '' on both stores (Postgres would count from the other end)
+        arity(2, 2);
+        const text = this.text(arg(0));
+        const n = this.num(arg(1));
+        return { sql: this.pg ? `${fn}(${text}, GREATEST(ROUND(${n})::int, 0))` : `${fn}(${text}, ${n})`, type: 'text' };
+      }
+      case 'REPLACE':
+        arity(3, 3);
+        return { sql: `REPLACE(${this.text(arg(0))}, ${this.text(arg(1))}, ${this.text(arg(2))})`, type: 'text' };
+      case 'TRIM':
+        arity(1, 1);
+        return { sql: `TRIM(${this.text(arg(0))})`, type: 'text' };
+      case 'FLOOR': case 'CEILING':
+        arity(1, 1);
+        return { sql: `${fn}(${this.num(arg(0))})`, type: 'number' };
       default:
         throw new InvalidReportQuery(`unknown function ${fn}`);
     }

@@ -326,6 +326,44 @@ for (const factory of TEST_STORES) {
       expect(await run('set_plain', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '2' }] });
     });
 
+    it('a FROM record joins by its JOIN ON through the grammar; hostile JOIN ON texts answer an error and change no row', async () => {
+      const report = await newReport('from_city', {}, [
+        { source: ids.Client, set: { t100: 'client' } },
+        { source: ids.City, set: { t100: 'city' } },
+      ]);
+      const from = Number(((await call('POST', '_m_new/44?JSON', { t44: String(ids.City), up: String(report) })).json as { id: number }).id);
+      const joinOn = (text: string) => call('POST', `_m_set/${from}?JSON`, { t266: text });
+      await joinOn(`a${ids.City}.val = 'paris' AND a${ids.Client}.id > 0`);
+      const rows = (await run('from_join_on', `report/${report}?JSON_KV`)).json as { client: string; city: string }[];
+      expect(rows).toEqual(['Alice', 'Bob', 'Carol', 'Dave', 'Eve'].map((client) => ({ client, city: 'Paris' })));
+      // without JOIN ON the table is not joined at all, as the engine answers
+      await joinOn('');
+      const unlinked = await fetch(`${server.url}/rep1/report/${report}?JSON_KV`, { headers: { 'X-Authorization': token } });
+      expect(await unlinked.text()).toBe('from_city: Невозможно связать колонки отчета.');
+      const hostile = [
+        `a${ids.City}.val = a${ids.Client}.val; DROP TABLE rep1`,
+        `a${ids.City}.val = '' OR 1=1 --`,
+        `a${ids.City}.val = (SELECT val FROM rep1)`,
+        `a${ids.City}.val = a${ids.Client}.val UNION SELECT 1`,
+        `a${ids.City}.nope = 1`,
+        `b${ids.City}.val = 1`,
+        `SUM(a${ids.City}.id) > 0`,
+        `a${ids.City}.val = \`val\``,
+      ];
+      for (const [i, text] of hostile.entries()) {
+        await joinOn(text);
+        const before = await opened.store.exportRows('rep1');
+        for (const flag of ['JSON_KV', 'JSON']) {
+          const a = await run(`from_hostile_${i}_${flag}`, `report/${report}?${flag}`);
+          expect(a.status, text).toBe(200);
+          const body = JSON.stringify(a.json);
+          expect(body, text).toMatch(/Ошибка в отчёте from_city: JOIN ON City: /);
+          expect(body, text).not.toMatch(/\b(SELECT|FROM|JOIN)\b.*\b(FROM|WHERE)\b/);
+        }
+        expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+      }
+    });
+
     it('a PHP-side function answers 501 naming it', async () => {
       const a = await run('date2str', `report/${ids.rep_d2s}?JSON_KV`);
       expect(a).toEqual({ status: 501, json: [{ error: 'Функция abn_DATE2STR в отчётах не поддерживается (колонка date_words)' }] });
