@@ -335,7 +335,9 @@ for (const factory of TEST_STORES) {
       const joinOn = (text: string) => call('POST', `_m_set/${from}?JSON`, { t266: text });
       await joinOn(`a${ids.City}.val = 'paris' AND a${ids.Client}.id > 0`);
       const rows = (await run('from_join_on', `report/${report}?JSON_KV`)).json as { client: string; city: string }[];
-      expect(rows).toEqual(['Alice', 'Bob', 'Carol', 'Dave', 'Eve'].map((client) => ({ client, city: 'Paris' })));
+      // every client (earlier cases add some) with the one city the condition picks, case-insensitively
+      expect(rows.map((r) => r.client)).toEqual(expect.arrayContaining(['Alice', 'Bob', 'Carol', 'Dave', 'Eve']));
+      expect(new Set(rows.map((r) => r.city))).toEqual(new Set(['Paris']));
       // without JOIN ON the table is not joined at all, as the engine answers
       await joinOn('');
       const unlinked = await fetch(`${server.url}/rep1/report/${report}?JSON_KV`, { headers: { 'X-Authorization': token } });
