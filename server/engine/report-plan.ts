@@ -48,7 +48,15 @@ export interface ReportPlan {
   query: ReportQuery;
   /** a formula or filter the grammar refuses: the answer carries it as data, like the engine's SQL errors */
   error: string | null;
+  /**
+   * a confirmed run of a report with "Set" (132): the query's select holds, after the columns, the
+   * main record's id and, per target, the cell's id (NULL when it has none) and the value to store
+   */
+  writeBack?: { first: number; targets: { column: number; reqId: number }[] };
 }
+
+/** bases a "Set" may write: what the value as the store computes it already is (no date or number formatting) */
+const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER']);
 
 const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
 const ROW_FUNCTIONS = new Set([
@@ -645,7 +653,39 @@ class Planner {
 
   // ---- the plan -------------------------------------------------------------------
 
-  plan(): ReportPlan {
+  /**
+   * The safe subset of the engine's "Set" write-back (recorded: rep-set): a cell of the main table
+   * (text or a whole number), in a report without grouping, the Set text parsed by the grammar like
+   * a formula ([THIS] is the cell's value, other names the columns' aliases). Anything else: 501.
+   */
+  private writeBack(select: ReportExpr[]): NonNullable<ReportPlan['writeBack']> {
+    if (select.some(containsAggregate)) throw new ReportUnsupported(`Присвоение значений в отчёте с группировкой пока не поддерживается (${this.def.name})`);
+    const first = select.length;
+    const targets: { column: number; reqId: number }[] = [];
+    select.push({ kind: 'record', table: 0, part: 'id' });
+    this.def.columns.forEach((def, index) => {
+      if (def.set.trim() === '') return;
+      const source = this.sources[index];
+      const key = this.columns[index].key;
+      if (source.kind !== 'cell' || this.ownerIndex[index] !== 0 || !WRITABLE_BASES.has(this.baseOfSource(index))) {
+        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых и целых колонок главной таблицы (колонка ${key})`);
+      }
+      if (this.unreadable[index] || this.columns[index].granted !== 1) throw new FormulaError(`нет доступа на запись в колонку ${key}`);
+      let expr: ReportExpr;
+      try {
+        expr = this.toExpr(parseFormula(def.set), { thisField: this.fields[index], column: key, names: (name) => this.rowExprByName(name) });
+      } catch (err) {
+        if (err instanceof FormulaError) throw new FormulaError(`присвоение колонки ${key}: ${err.message}`);
+        throw err;
+      }
+      if (containsAggregate(expr)) throw new FormulaError(`присвоение колонки ${key}: агрегатная функция недопустима`);
+      select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
+      targets.push({ column: index, reqId: source.reqId });
+    });
+    return { first, targets };
+  }
+
+  plan(writeBack = false): ReportPlan {
     const hidden = this.unreadable;
     for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
     try {
@@ -683,6 +723,7 @@ class Planner {
         tieTables: [...new Set([...leading, ...this.tables.tables.map((_, i) => i)])],
         ...this.limit(),
       };
+      if (writeBack) return { columns: this.columns, query, error: null, writeBack: this.writeBack(select) };
       return { columns: this.columns, query, error: null };
     } catch (err) {
       if (err instanceof FormulaError) {
@@ -693,6 +734,7 @@ class Planner {
   }
 }
 
-export function planReport(ctx: RequestContext, def: ReportDef): ReportPlan {
-  return new Planner(ctx, def).plan();
+/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores */
+export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false): ReportPlan {
+  return new Planner(ctx, def).plan(writeBack);
 }

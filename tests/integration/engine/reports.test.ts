@@ -316,14 +316,35 @@ for (const factory of TEST_STORES) {
       answers.reader_columns = { status: 200, json: report };
     });
 
-    it('URL reports and write-back (Set, confirmed) answer 501; without confirmation the report runs', async () => {
+    it('URL reports answer 501; a confirmed Set writes the main table\'s cells (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
       const url = await newReport('from_url', { t97: 'http://127.0.0.1:9/data.json' }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
       expect(await run('url_report', `report/${url}?JSON_KV`)).toEqual({ status: 501, json: [{ error: 'URL-отчёты пока не поддерживаются (from_url)' }] });
       const setter = await newReport('setter', { t134: '1' }, [{ source: ids.Order_Qty, set: { t100: 'qty', t132: '[THIS] + 1' } }]);
       const before = await opened.store.exportRows('rep1');
-      expect(await run('set_confirmed', `report/${setter}?JSON_KV&confirmed=1`)).toEqual({ status: 501, json: [{ error: 'Присвоение значений из отчёта пока не поддерживается (setter)' }] });
+      // confirmed without the session's _xsrf: refused, nothing written
+      const noXsrf = await run('set_confirmed_no_xsrf', `report/${setter}?JSON_KV&confirmed=1`);
+      expect(JSON.stringify(noXsrf.json)).toContain('Неверный или устаревший токен CSRF');
       expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
       expect(await run('set_plain', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '2' }] });
+      // confirmed with it: the shown row's cell becomes 3, answered as a number, and stays
+      expect(await call('POST', `report/${setter}?JSON_KV&confirmed=1`, {})).toEqual({ status: 200, json: [{ qty: 3 }] });
+      expect(await run('set_after', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '3' }] });
+      const changed = (await opened.store.exportRows('rep1')).filter((r) => r.t === ids.Order_Qty && r.val === '3');
+      expect(changed.length).toBeGreaterThan(0);
+      // what is not built answers 501 and writes nothing: a Set on a reference column, a grouped report
+      const onRef = await newReport('set_ref', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Client, set: { t100: 'client', t132: "'x'" } }]);
+      const grouped = await newReport('set_grouped', {}, [{ source: ids.Order_Client, set: { t100: 'client' } }, { source: ids.Order_Qty, set: { t100: 'qty', t132: '1', t104: '73' } }]);
+      const hostile = await newReport('set_hostile', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Qty, set: { t100: 'qty', t132: '1; DELETE FROM rep1' } }]);
+      const frozen = await opened.store.exportRows('rep1');
+      for (const [report, name] of [[onRef, 'set_ref'], [grouped, 'set_grouped']] as const) {
+        const a = await call('POST', `report/${report}?JSON_KV&confirmed=1`, {});
+        expect(a.status, name).toBe(501);
+        expect(JSON.stringify(a.json), name).toContain('Присвоение значений');
+      }
+      const h = await call('POST', `report/${hostile}?JSON_KV&confirmed=1`, {});
+      expect(h.status).toBe(200);
+      expect(JSON.stringify(h.json)).toMatch(/Ошибка в отчёте set_hostile: присвоение колонки qty: /);
+      expect(forbiddenChanges(frozen, await opened.store.exportRows('rep1'))).toEqual([]);
     });
 
     it('a FROM record joins by its JOIN ON through the grammar; hostile JOIN ON texts answer an error and change no row', async () => {

@@ -1,6 +1,6 @@
 /**
- * "Set" (132) write-back of a report: a column with a Set expression, the report run without
- * confirmation (a preview), confirmed (`confirmed`), and with EXECUTE on the report.
+ * "Set" (132) write-back of a report: columns with a Set expression on a text cell (one record
+ * without it) and on a number cell, the report run without confirmation, confirmed, and again.
  */
 import { schemaCalls } from './schema-calls.js';
 import type { Scenario } from '../run.js';
