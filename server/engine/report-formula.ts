@@ -13,6 +13,7 @@
  *   product := unary ((* | /) unary)*
  *   unary   := (- | +) unary | primary
  *   primary := number | 'text' | "text" | NULL | TRUE | FALSE | [THIS] | name | name ( [expr, …] ) | ( expr )
+ *   name    := word | word.word
  *
  * `COUNT(*)` is the one place a `*` may stand alone.
  */
@@ -51,7 +52,8 @@ type Token =
   | { kind: 'end'; text: string };
 
 const OPERATORS = ['<=', '>=', '<>', '!=', '=', '<', '>', '+', '-', '*', '/', '(', ')', ','];
-const WORD = /^[\p{L}_][\p{L}\p{N}_]*/u;
+/** a name, or a qualified one (`a1018.val` in a FROM record's JOIN ON) */
+const WORD = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)?/u;
 const NUMBER = /^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,3})?/;
 
 export function tokenize(source: string): Token[] {

@@ -29,6 +29,24 @@ const COLUMN_TOTAL = 72;
 const COLUMN_FORMAT = 84;
 const COLUMN_ALIAS = 58;
 const COLUMN_SET = 132;
+/** requisites of a FROM record (table 44) */
+const FROM_ALIAS = 265;
+const FROM_JOIN_ON = 266;
+
+/**
+ * A FROM record (table 44): the table (or a column of it) whose report columns are joined by the
+ * JOIN ON text instead of along links; with an alias, only the columns whose own ALIAS (58) is that
+ * alias, so one table can be joined twice.
+ */
+export interface ReportFromDef {
+  id: number;
+  /** the table: the record's value, or the table of the column it names; null when it names neither */
+  table: number | null;
+  /** the alias (265), '' when none */
+  alias: string;
+  /** the JOIN ON text (266), '' when none */
+  joinOn: string;
+}
 
 export interface ReportColumnDef {
   /** the column record id */
@@ -62,8 +80,8 @@ export interface ReportDef {
   /** report-level settings keyed by their term's name (LIMIT, WHERE, HAVING, ORDER BY, EXECUTE …) */
   params: Map<string, string>;
   columns: ReportColumnDef[];
-  /** tables of the FROM records, in order */
-  from: number[];
+  /** the FROM records, in order */
+  from: ReportFromDef[];
   /** the if-empty value (113), null when the report has none */
   ifEmpty: string | null;
 }
@@ -81,7 +99,9 @@ function scalar(cells: CellRow[], reqId: number): string {
 export async function loadReport(ctx: RequestContext, report: Row): Promise<ReportDef> {
   const rows = await ctx.t.cellsOf([report.id]);
   const columnRows = rows.filter((r) => r.t === REP_COLS);
-  const columnCells = columnRows.length ? await ctx.t.cellsOf(columnRows.map((c) => c.id)) : [];
+  const fromRows = rows.filter((r) => r.t === REPORT_FROM);
+  const owned = [...columnRows, ...fromRows].map((c) => c.id);
+  const columnCells = owned.length ? await ctx.t.cellsOf(owned) : [];
   const params = new Map<string, string>();
   for (const cell of rows) {
     if (cell.t === REP_COLS || cell.t === REPORT_FROM) continue;
@@ -116,7 +136,12 @@ export async function loadReport(ctx: RequestContext, report: Row): Promise<Repo
         set: scalar(cells, COLUMN_SET),
       };
     });
-  const from = rows.filter((r) => r.t === REPORT_FROM).sort((a, b) => a.ord - b.ord || a.id - b.id).map((r) => toInt(r.val));
+  const from = fromRows.sort((a, b) => a.ord - b.ord || a.id - b.id).map((row): ReportFromDef => {
+    const cells = byColumn.get(row.id) ?? [];
+    const source = toInt(row.val);
+    const table = ctx.meta.get(source)?.up === 0 ? source : (ctx.meta.req(source)?.up ?? null);
+    return { id: row.id, table, alias: scalar(cells, FROM_ALIAS).trim(), joinOn: scalar(cells, FROM_JOIN_ON) };
+  });
   const ifEmpty = rows.find((r) => r.t === REPORT_IF_EMPTY)?.val ?? null;
   return { id: report.id, name: report.val, params, columns, from, ifEmpty };
 }

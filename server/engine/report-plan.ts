@@ -12,7 +12,7 @@
 import type { ReportExpr, ReportFunction, ReportLink, ReportQuery, ReportSort, ReportTable } from '../storage/types.js';
 import { containsAggregate, nestsAggregates, usesRowValueOutsideAggregate } from '../storage/report-expr.js';
 import type { RequestContext } from './context.js';
-import type { ReportColumnDef, ReportDef } from './report-model.js';
+import type { ReportColumnDef, ReportDef, ReportFromDef } from './report-model.js';
 import { FormulaError, isBareName, parseFormula, type FormulaNode } from './report-formula.js';
 import { firstLevel } from './access.js';
 import { builtIn, formatVal } from './format.js';
@@ -48,10 +48,27 @@ export interface ReportPlan {
   query: ReportQuery;
   /** a formula or filter the grammar refuses: the answer carries it as data, like the engine's SQL errors */
   error: string | null;
+  /**
+   * a confirmed run of a report with "Set" (132): the query's select holds, after the columns, the
+   * main record's id and, per target, the cell's id (NULL when it has none) and the value to store
+   */
+  writeBack?: { first: number; targets: { column: number; reqId: number }[] };
 }
 
+/** bases a "Set" may write: what the value as the store computes it already is (no date or number formatting) */
+const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER']);
+
 const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
-const ROW_FUNCTIONS = new Set(['ROUND', 'MONTH', 'YEAR', 'DAY', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'COALESCE']);
+const ROW_FUNCTIONS = new Set([
+  'ROUND', 'MONTH', 'YEAR', 'DAY', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'COALESCE',
+  'CONCAT', 'CONCAT_WS', 'IF', 'LEFT', 'RIGHT', 'REPLACE', 'TRIM', 'FLOOR', 'CEILING',
+]);
+/** how many arguments each function takes (the store compiles no other count) */
+const ARITY: Record<string, [number, number]> = {
+  ROUND: [1, 2], COALESCE: [1, 16], IFNULL: [2, 2], CONCAT: [1, 64], CONCAT_WS: [2, 64], IF: [3, 3], LEFT: [2, 2], RIGHT: [2, 2], REPLACE: [3, 3],
+};
+/** other names MySQL gives the same functions */
+const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', CEIL: 'CEILING' };
 /** abn_* functions that read a part of the value's row */
 const ROW_PARTS: Record<string, 'id' | 'up' | 't' | 'ord'> = { ABN_ID: 'id', ABN_UP: 'up', ABN_TYP: 't', ABN_ORD: 'ord' };
 const NUMERIC_BASES = new Set(['NUMBER', 'SIGNED']);
@@ -69,13 +86,32 @@ interface Edge {
   typeId: number;
 }
 
+/** a JOIN ON names a table or cell not joined yet: the column waits for the next pass */
+class NotJoinedYet extends Error {}
+
+/** the engine's names of tables in a JOIN ON: `a<key>.<part>` */
+const JOIN_REF = /^a(.+)\.(id|up|t|val|ord)$/i;
+
 class TableSet {
   readonly tables: ReportTable[] = [];
   private readonly byKey = new Map<string, number>();
+  /** the tables by the engine's keys: the main table by its id, a FROM record's table by its alias or id */
+  readonly named = new Map<string, number>();
+  /** tables joined by a FROM record: never found by type, only by their key */
+  private readonly fromTables = new Set<number>();
 
   constructor(main: number) {
     this.tables.push({ typeId: main });
     this.byKey.set('main', 0);
+    this.named.set(String(main), 0);
+  }
+
+  joinOn(key: string, typeId: number, cond: ReportExpr): number {
+    this.tables.push({ typeId, from: { table: 0, link: { kind: 'on', cond } } });
+    const index = this.tables.length - 1;
+    this.named.set(key, index);
+    this.fromTables.add(index);
+    return index;
   }
 
   join(from: number, edge: Edge): number {
@@ -89,7 +125,7 @@ class TableSet {
 
   /** the first table of this type, in join order */
   find(typeId: number): number | undefined {
-    const i = this.tables.findIndex((t) => t.typeId === typeId);
+    const i = this.tables.findIndex((t, index) => t.typeId === typeId && !this.fromTables.has(index));
     return i < 0 ? undefined : i;
   }
 
@@ -106,6 +142,10 @@ class Planner {
   private tables!: TableSet;
   /** each column's field (its source's value); null for calculated */
   private fields: (ReportExpr | null)[] = [];
+  /** each column's table (an index of `tables`), -1 for calculated */
+  private ownerIndex: number[] = [];
+  /** FROM records' JOIN ON, parsed once */
+  private readonly parsedOn = new Map<number, FormulaNode>();
   private readonly rowExprs = new Map<number, ReportExpr>();
   private readonly resolving = new Set<number>();
   readonly columns: PlannedColumn[];
@@ -231,39 +271,121 @@ class Planner {
   }
 
   /**
-   * The main table is the first FROM table, else the first column's table; each other column's
-   * table is joined through a direct link from a column's table joined before it, in as many
-   * passes as that takes. Recorded (rep-corners, `by_country2`): the engine infers no table
-   * between them, and a reference column's target does not count (Order → Client by a reference
-   * column and a column of City does not link City through Client).
+   * The main table is the first column's table (recorded, rep-from: a FROM record does not change
+   * it); each other column's table is joined through a direct link from a column's table joined
+   * before it, in as many passes as that takes. Recorded (rep-corners, `by_country2`): the engine
+   * infers no table between them, and a reference column's target does not count (Order → Client
+   * by a reference column and a column of City does not link City through Client). A column
+   * following a FROM record with a JOIN ON is joined by that condition instead (placeColumn).
    */
   private chooseTables(): void {
     const owners = this.sources.map((s) => this.ownerTable(s));
-    const main = this.def.from[0] ?? owners.find((t): t is number => t !== null);
+    const main = owners.find((t): t is number => t !== null);
     if (main === undefined) throw new FormulaError('в отчёте нет колонки с таблицей');
     this.tables = new TableSet(main);
-    let pending = this.sources.map((_, i) => i).filter((i) => owners[i] !== null);
+    this.ownerIndex = owners.map(() => -1);
+    let pending = owners.map((_, i) => i).filter((i) => owners[i] !== null);
     for (;;) {
-      const next = pending.filter((i) => this.reach(owners[i]!) === null);
+      const next = pending.filter((i) => {
+        const at = this.placeColumn(i, owners[i]!);
+        if (at === null) return true;
+        this.ownerIndex[i] = at;
+        return false;
+      });
       if (next.length === 0) return;
       if (next.length === pending.length) throw new ReportLinkError(`${this.def.name}: Невозможно связать колонки отчета.`);
       pending = next;
     }
   }
 
-  private fieldOf(source: SourceKind): ReportExpr | null {
+  /** the FROM record a column of `table` follows: the last one of that table with no alias or the column's alias */
+  private fromOf(index: number, table: number): ReportFromDef | undefined {
+    const alias = this.def.columns[index].alias.trim();
+    return this.def.from.filter((f) => f.table === table && (f.alias === '' || f.alias === alias)).at(-1);
+  }
+
+  /** the table index of column `index` (of table `table`), or null when it cannot be joined yet */
+  private placeColumn(index: number, table: number): number | null {
+    const from = this.fromOf(index, table);
+    if (from && from.joinOn.trim() !== '') {
+      const key = from.alias !== '' ? from.alias : String(table);
+      return this.tables.named.get(key) ?? this.joinFrom(from, key, table);
+    }
+    // recorded (rep-from, nojoin): a FROM record without JOIN ON joins nothing and keeps its table
+    // from being joined along links; so does a column's own alias (58) the engine finds no FROM for
+    if (from || this.def.columns[index].alias.trim() !== '') return this.tables.find(table) ?? null;
+    return this.reach(table);
+  }
+
+  /**
+   * Joins a FROM record's table by its JOIN ON, parsed by the formula grammar (never pasted):
+   * `a<key>.<part>` names the table itself (its alias or id), an earlier table (the main table's
+   * id, a joined table's id, another FROM record's key), or a cell (`a<column id>` of a table
+   * joined along links, `a<key><column id>` of a FROM record's table); parts id, up, t, val, ord.
+   * Null while a name it needs is not joined yet.
+   */
+  private joinFrom(from: ReportFromDef, key: string, table: number): number | null {
+    const label = `JOIN ON ${from.alias !== '' ? from.alias : this.meta.get(table)?.val ?? table}`;
+    try {
+      let node = this.parsedOn.get(from.id);
+      if (!node) {
+        node = parseFormula(from.joinOn);
+        this.parsedOn.set(from.id, node);
+      }
+      const self = this.tables.tables.length;
+      const cond = this.toExpr(node, { thisField: null, column: label, names: (name) => this.joinRef(name, key, self) });
+      if (containsAggregate(cond)) throw new FormulaError('агрегатная функция недопустима');
+      return this.tables.joinOn(key, table, cond);
+    } catch (err) {
+      if (err instanceof NotJoinedYet) return null;
+      if (err instanceof FormulaError) throw new FormulaError(`${label}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** a name of a JOIN ON as a record part or a cell; null for a name that is none (an error) */
+  private joinRef(name: string, selfKey: string, self: number): ReportExpr | null {
+    const m = JOIN_REF.exec(name);
+    if (!m) return null;
+    const key = m[1];
+    const part = m[2].toLowerCase() as 'id' | 'up' | 't' | 'val' | 'ord';
+    const cell = (table: number, reqId: number): ReportExpr => (part === 'val' ? { kind: 'cell', table, reqId } : { kind: 'cell', table, reqId, part });
+    if (key === selfKey) return { kind: 'record', table: self, part };
+    const named = this.tables.named.get(key) ?? (/^\d+$/.test(key) ? this.tables.find(toInt(key)) : undefined);
+    if (named !== undefined) return { kind: 'record', table: named, part };
+    // a cell of a FROM record's table: its key, then the column id
+    for (const [k, at] of this.tables.named) {
+      if (at === 0 || !key.startsWith(k) || !/^\d+$/.test(key.slice(k.length))) continue;
+      const req = this.meta.req(toInt(key.slice(k.length)));
+      if (req && req.up === this.tables.tables[at].typeId) return cell(at, req.id);
+    }
+    if (/^\d+$/.test(key)) {
+      const id = toInt(key);
+      const req = this.meta.req(id);
+      if (req && this.meta.get(req.up)?.up === 0) {
+        const owner = this.tables.find(req.up);
+        if (owner === undefined) throw new NotJoinedYet();
+        return cell(owner, req.id);
+      }
+      if (this.meta.get(id)?.up === 0) throw new NotJoinedYet();
+    }
+    // the key of another FROM record (or a cell of its table) not joined yet
+    if (this.def.from.some((f) => f.table !== null && key.startsWith(f.alias !== '' ? f.alias : String(f.table)))) throw new NotJoinedYet();
+    return null;
+  }
+
+  private fieldOf(source: SourceKind, index: number): ReportExpr | null {
+    const owner = this.ownerIndex[index];
     switch (source.kind) {
       case 'calculated': return null;
-      case 'table': return { kind: 'record', table: this.reach(source.table)!, part: 'val' };
-      case 'cell': return { kind: 'cell', table: this.reach(source.owner)!, reqId: source.reqId };
+      case 'table': return { kind: 'record', table: owner, part: 'val' };
+      case 'cell': return { kind: 'cell', table: owner, reqId: source.reqId };
       case 'ref': {
-        const owner = this.reach(source.owner)!;
         return { kind: 'record', table: this.tables.join(owner, { link: { kind: 'ref', reqId: source.reqId }, typeId: source.target }), part: 'val' };
       }
       case 'child': {
         // recorded (rep-corners): the subordinate table is joined (a row per record of it), but the
         // value is the parent's cell of that column, which no record has: always empty
-        const owner = this.reach(source.owner)!;
         this.tables.join(owner, { link: { kind: 'child' }, typeId: source.child });
         return { kind: 'cell', table: owner, reqId: source.reqId };
       }
@@ -295,6 +417,9 @@ class Planner {
         if (field === null) throw new FormulaError(`у вычисляемой колонки ${this.columns[index].key} нет формулы`);
         expr = field;
       } else {
+        // recorded (reports, rep_concat): the engine also uses a formula of a column with a source as
+        // a regular expression between slashes, and one with a slash in it breaks its query
+        if (field !== null && def.formula.includes('/')) throw new FormulaError(`формула колонки ${this.columns[index].key}: «/» в формуле колонки с источником движок не выполняет`);
         let node: FormulaNode;
         try {
           node = parseFormula(def.formula);
@@ -366,9 +491,16 @@ class Planner {
       case 'isNull': return { kind: 'isNull', arg: go(node.arg), negate: node.negate };
       case 'between': return { kind: 'between', arg: go(node.arg), low: go(node.low), high: go(node.high), negate: node.negate };
       case 'call': {
-        const fn = node.name.toUpperCase();
+        const named = node.name.toUpperCase();
+        const fn = FUNCTION_SYNONYMS[named] ?? named;
         if (fn === 'COUNT' && node.args.length === 1 && node.args[0].kind === 'star') return { kind: 'countAll' };
-        if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: node.args.map(go) };
+        if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) {
+          const [min, max] = ARITY[named] ?? ARITY[fn] ?? [1, 1];
+          if (node.args.length < min || node.args.length > max) {
+            throw new FormulaError(`${node.name}: ${min === max ? min : `${min}–${max}`} ${max === 1 ? 'аргумент' : 'аргумента'}, а не ${node.args.length}`);
+          }
+          return { kind: 'call', fn: fn as ReportFunction, args: node.args.map(go) };
+        }
         const part = ROW_PARTS[fn];
         if (part !== undefined && node.args.length === 1) {
           const arg = go(node.args[0]);
@@ -521,12 +653,44 @@ class Planner {
 
   // ---- the plan -------------------------------------------------------------------
 
-  plan(): ReportPlan {
+  /**
+   * The safe subset of the engine's "Set" write-back (recorded: rep-set): a cell of the main table
+   * (text or a whole number), in a report without grouping, the Set text parsed by the grammar like
+   * a formula ([THIS] is the cell's value, other names the columns' aliases). Anything else: 501.
+   */
+  private writeBack(select: ReportExpr[]): NonNullable<ReportPlan['writeBack']> {
+    if (select.some(containsAggregate)) throw new ReportUnsupported(`Присвоение значений в отчёте с группировкой пока не поддерживается (${this.def.name})`);
+    const first = select.length;
+    const targets: { column: number; reqId: number }[] = [];
+    select.push({ kind: 'record', table: 0, part: 'id' });
+    this.def.columns.forEach((def, index) => {
+      if (def.set.trim() === '') return;
+      const source = this.sources[index];
+      const key = this.columns[index].key;
+      if (source.kind !== 'cell' || this.ownerIndex[index] !== 0 || !WRITABLE_BASES.has(this.baseOfSource(index))) {
+        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых и целых колонок главной таблицы (колонка ${key})`);
+      }
+      if (this.unreadable[index] || this.columns[index].granted !== 1) throw new FormulaError(`нет доступа на запись в колонку ${key}`);
+      let expr: ReportExpr;
+      try {
+        expr = this.toExpr(parseFormula(def.set), { thisField: this.fields[index], column: key, names: (name) => this.rowExprByName(name) });
+      } catch (err) {
+        if (err instanceof FormulaError) throw new FormulaError(`присвоение колонки ${key}: ${err.message}`);
+        throw err;
+      }
+      if (containsAggregate(expr)) throw new FormulaError(`присвоение колонки ${key}: агрегатная функция недопустима`);
+      select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
+      targets.push({ column: index, reqId: source.reqId });
+    });
+    return { first, targets };
+  }
+
+  plan(writeBack = false): ReportPlan {
     const hidden = this.unreadable;
     for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
     try {
       this.chooseTables();
-      this.fields = this.sources.map((s) => this.fieldOf(s));
+      this.fields = this.sources.map((s, i) => this.fieldOf(s, i));
       const select = this.def.columns.map((_, i) => (hidden[i] ? { kind: 'null' } as const : this.selectExpr(i)));
       const { where, leading } = this.filters();
       const byName = (name: string) => this.rowExprByName(name);
@@ -559,6 +723,7 @@ class Planner {
         tieTables: [...new Set([...leading, ...this.tables.tables.map((_, i) => i)])],
         ...this.limit(),
       };
+      if (writeBack) return { columns: this.columns, query, error: null, writeBack: this.writeBack(select) };
       return { columns: this.columns, query, error: null };
     } catch (err) {
       if (err instanceof FormulaError) {
@@ -569,6 +734,7 @@ class Planner {
   }
 }
 
-export function planReport(ctx: RequestContext, def: ReportDef): ReportPlan {
-  return new Planner(ctx, def).plan();
+/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores */
+export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false): ReportPlan {
+  return new Planner(ctx, def).plan(writeBack);
 }

@@ -10,6 +10,7 @@ import type { ReportCell } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { checkGrantOrDie } from './access.js';
+import { checkXsrf } from './auth.js';
 import { checkValGranted } from './masks.js';
 import { REPORT } from './ids.js';
 import { isStoreError } from '../storage/errors.js';
@@ -76,13 +77,15 @@ function crType(shown: PlannedColumn[]): string {
   return last && last.def.fn === '' && (last.format === 'NUMBER' || last.format === 'SIGNED') ? 'number' : 'string';
 }
 
-function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], rows: string[][]): never {
+function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], rows: string[][], numeric?: Set<number>): never {
   const shown = columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.def.hidden);
   const key = (c: PlannedColumn) => c.key;
   if (ctx.has('JSON_KV')) {
     ctx.headersOut['X-Query-Id'] = String(def.id);
     ctx.headersOut['X-Query-Name'] = encodeURIComponent(def.name);
-    ctx.apiDump(rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [key(c), r[i]]))), `${def.name}.json`);
+    // values a confirmed Set just stored into a NUMBER column come as numbers (recorded: rep-set)
+    const value = (r: string[], i: number) => (numeric?.has(i) && r[i] !== '' && Number.isFinite(Number(r[i])) ? Number(r[i]) : r[i]);
+    ctx.apiDump(rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [key(c), value(r, i)]))), `${def.name}.json`);
   }
   if (ctx.has('JSON_DATA')) {
     ctx.dieJson(Object.fromEntries(shown.map(({ c, i }) => [key(c), rows.map((r) => r[i])])));
@@ -136,11 +139,13 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   if (def.columns.length === 0) ctx.myDie(`Пустой отчет ${def.name}`);
   // not built: a plain run would answer something else than what the report is for
   if ((def.params.get('URL') ?? '') !== '') ctx.dieJson([{ error: `URL-отчёты пока не поддерживаются (${def.name})` }], 501);
-  const writesBack = def.columns.some((c) => c.set !== '') && (ctx.has('confirmed') || (def.params.get('EXECUTE') ?? '') !== '');
-  if (writesBack) ctx.dieJson([{ error: `Присвоение значений из отчёта пока не поддерживается (${def.name})` }], 501);
+  const execute = (def.params.get('EXECUTE') ?? '') !== '';
+  const writesBack = def.columns.some((c) => c.set.trim() !== '') && (ctx.has('confirmed') || execute);
+  // as the engine's check(): a confirmed run changes data, so it needs the session's _xsrf (EXECUTE does not)
+  if (writesBack && !execute) checkXsrf(ctx);
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, def);
+    plan = planReport(ctx, def, writesBack);
   } catch (err) {
     if (err instanceof ReportUnsupported) ctx.dieJson([{ error: err.message }], 501);
     if (err instanceof ReportLinkError) ctx.dieText(err.message);
@@ -159,8 +164,35 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
     const text = c.rowNumber ? String(rowIndex + 1) : cellText(values[i]);
     return formatView(c.format, text, ctx, true);
   }));
+  let numeric: Set<number> | undefined;
+  if (plan.writeBack) numeric = await storeSetValues(ctx, plan, raw, rows);
   // nothing found: one row of the if-empty value (113), as it is, when the report has one
   if (rows.length === 0 && def.ifEmpty !== null) rows.push(plan.columns.map(() => def.ifEmpty!));
-  answer(ctx, def, plan.columns, rows);
+  answer(ctx, def, plan.columns, rows, numeric);
+}
+
+/**
+ * A confirmed "Set": each row's target cell gets its computed value (a missing cell is created
+ * under the row's record); the answer shows the new values, a NUMBER column's as JSON numbers
+ * (recorded: rep-set). A value that computes to NULL writes nothing.
+ */
+async function storeSetValues(ctx: RequestContext, plan: ReportPlan, raw: ReportCell[][], rows: string[][]): Promise<Set<number>> {
+  const { first, targets } = plan.writeBack!;
+  const numeric = new Set<number>();
+  for (const [r, values] of raw.entries()) {
+    const record = values[first];
+    if (record === null) continue;
+    for (const [k, target] of targets.entries()) {
+      const cellId = values[first + 1 + 2 * k];
+      const computed = values[first + 2 + 2 * k];
+      if (computed === null) continue;
+      const val = cellText(computed);
+      if (cellId !== null) await ctx.t.update(Number(cellId), { val });
+      else await ctx.t.insert({ up: Number(record), ord: 1, t: target.reqId, val });
+      rows[r][target.column] = val;
+      if (plan.columns[target.column].format === 'NUMBER') numeric.add(target.column);
+    }
+  }
+  return numeric;
 }
 

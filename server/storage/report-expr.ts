@@ -2,7 +2,7 @@
 import { REPORT_AGGREGATES, type ReportExpr } from './types.js';
 
 /** the expressions directly inside `e` (none for a leaf) */
-function childrenOf(e: ReportExpr): ReportExpr[] {
+export function subExpressions(e: ReportExpr): ReportExpr[] {
   switch (e.kind) {
     case 'call': return e.args;
     case 'neg': case 'not': case 'isNull': return [e.arg];
@@ -18,13 +18,13 @@ const isAggregateCall = (e: ReportExpr): boolean => e.kind === 'call' && REPORT_
 
 /** whether an aggregate (SUM, COUNT(*) …) appears anywhere in the expression */
 export function containsAggregate(e: ReportExpr): boolean {
-  return e.kind === 'countAll' || isAggregateCall(e) || childrenOf(e).some(containsAggregate);
+  return e.kind === 'countAll' || isAggregateCall(e) || subExpressions(e).some(containsAggregate);
 }
 
 /** whether an aggregate has another aggregate inside it (SUM(COUNT(x))), which no database computes */
 export function nestsAggregates(e: ReportExpr): boolean {
-  if (isAggregateCall(e) && childrenOf(e).some(containsAggregate)) return true;
-  return childrenOf(e).some(nestsAggregates);
+  if (isAggregateCall(e) && subExpressions(e).some(containsAggregate)) return true;
+  return subExpressions(e).some(nestsAggregates);
 }
 
 /**
@@ -33,5 +33,5 @@ export function nestsAggregates(e: ReportExpr): boolean {
  */
 export function usesRowValueOutsideAggregate(e: ReportExpr): boolean {
   if (e.kind === 'record' || e.kind === 'cell') return true;
-  return !isAggregateCall(e) && childrenOf(e).some(usesRowValueOutsideAggregate);
+  return !isAggregateCall(e) && subExpressions(e).some(usesRowValueOutsideAggregate);
 }

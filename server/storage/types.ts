@@ -155,7 +155,12 @@ export type ReportLink =
   /** this table is subordinate: its records' up is the earlier record */
   | { kind: 'child' }
   /** the earlier table is subordinate to this one: this record is the earlier record's up */
-  | { kind: 'parent' };
+  | { kind: 'parent' }
+  /**
+   * a report's FROM record: any record of the type for which `cond` holds; `cond` reads this table's
+   * record and earlier tables and their cells only, and has no aggregate
+   */
+  | { kind: 'on'; cond: ReportExpr };
 
 /** A table of a report: 0 is the main table (its records make the rows), the others are LEFT JOINed. */
 export interface ReportTable {
@@ -166,7 +171,8 @@ export interface ReportTable {
 
 export type ReportFunction =
   | 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX' | 'GROUP_CONCAT'
-  | 'ROUND' | 'MONTH' | 'YEAR' | 'DAY' | 'LOWER' | 'UPPER' | 'LENGTH' | 'ABS' | 'COALESCE';
+  | 'ROUND' | 'MONTH' | 'YEAR' | 'DAY' | 'LOWER' | 'UPPER' | 'LENGTH' | 'ABS' | 'COALESCE'
+  | 'CONCAT' | 'CONCAT_WS' | 'IF' | 'LEFT' | 'RIGHT' | 'REPLACE' | 'TRIM' | 'FLOOR' | 'CEILING';
 
 export const REPORT_AGGREGATES: ReadonlySet<ReportFunction> = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
 

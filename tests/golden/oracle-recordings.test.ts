@@ -3,7 +3,7 @@
  * `<name>-start-rows.json` and `<name>-final-rows.json`) on PGlite and, when TEST_MYSQL_URL is set,
  * on MariaDB: each answer must match the engine's (docs/testing-fixtures.md), and afterwards the
  * tenant's rows must equal the engine's rows after the same requests.
- * REPLAY_ONLY=<name>.jsonl runs one recording only.
+ * REPLAY_ONLY=<name>.jsonl runs one recording only (a comma list: those).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ const dir = fileURLToPath(FIXTURES);
 const RECORDINGS = readdirSync(dir)
   // a recorder recording has both rows files (core.jsonl has a final-rows file of its own use, no start-rows)
   .filter((f) => f.endsWith('.jsonl') && ['start', 'final'].every((k) => existsSync(`${dir}/${f.replace(/\.jsonl$/, '')}-${k}-rows.json`)))
-  .filter((f) => !process.env.REPLAY_ONLY || f === process.env.REPLAY_ONLY)
+  .filter((f) => !process.env.REPLAY_ONLY || process.env.REPLAY_ONLY.split(',').includes(f))
   .map((file) => {
     const name = file.replace(/\.jsonl$/, '');
     const exchanges = loadExchanges(file);

@@ -2,7 +2,7 @@
  * Replays core.jsonl, core.unpatched.jsonl (database `my`) and reports.jsonl (database `rep1`),
  * recorded from the PHP engine, against our server on PGlite and, when TEST_MYSQL_URL is set, on
  * MariaDB. Every mismatch is reported with its seq/name and a path-wise diff.
- * REPLAY_ONLY=<file> runs one recording only (while working on it).
+ * REPLAY_ONLY=<file> runs one recording only (while working on it; a comma list: those).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyServer, type LegacyServer } from '../support/legacy.js';
@@ -19,7 +19,7 @@ if (!process.env.TEST_MYSQL_URL) console.log('golden replay on MariaDB skipped: 
 
 for (const factory of TEST_STORES) {
   describe.skipIf(!factory.enabled)(`golden replay on ${factory.name}`, () => {
-    for (const c of CASES.filter((x) => !process.env.REPLAY_ONLY || x.file === process.env.REPLAY_ONLY)) {
+    for (const c of CASES.filter((x) => !process.env.REPLAY_ONLY || process.env.REPLAY_ONLY.split(',').includes(x.file))) {
       describe(c.file, () => {
         let server: LegacyServer;
         let opened: TestStore;

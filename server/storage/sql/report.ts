@@ -10,7 +10,7 @@
  * expression of a result column.
  */
 import type { ReportExpr, ReportQuery } from '../types.js';
-import { containsAggregate } from '../report-expr.js';
+import { containsAggregate, subExpressions } from '../report-expr.js';
 import { type Dialect, intLiteral, type Params } from './dialect.js';
 
 type SqlType = 'text' | 'number' | 'bool';
@@ -33,6 +33,8 @@ class ReportCompiler {
   /** cell joins in first-use order: key "table:req" → alias */
   private readonly cells = new Map<string, { alias: string; table: number; reqId: number }>();
   private resultTypes: SqlType[] = [];
+  /** the compiled JOIN ON conditions of 'on' tables, by table index */
+  private readonly onConds = new Map<number, string>();
 
   constructor(
     private readonly d: Dialect,
@@ -244,6 +246,39 @@ class ReportCompiler {
         if (compiled.every((c) => c.type === 'text')) return { sql: `COALESCE(${compiled.map((c) => c.sql).join(', ')})`, type: 'text' };
         return { sql: `COALESCE(${compiled.map((c) => this.num(c)).join(', ')})`, type: 'number' };
       }
+      case 'CONCAT': {
+        // NULL when a part is NULL, as MySQL's CONCAT (Postgres' concat() would skip it)
+        arity(1, 64);
+        const parts = args.map((_, i) => this.text(arg(i)));
+        return { sql: this.pg ? `(${parts.join(' || ')})` : `CONCAT(${parts.join(', ')})`, type: 'text' };
+      }
+      case 'CONCAT_WS':
+        // the parts that are NULL are skipped on both stores
+        arity(2, 64);
+        return { sql: `CONCAT_WS(${args.map((_, i) => this.text(arg(i))).join(', ')})`, type: 'text' };
+      case 'IF': {
+        arity(3, 3);
+        const cond = this.bool(arg(0));
+        const [a, b] = [arg(1), arg(2)];
+        if (a.type === 'text' && b.type === 'text') return { sql: `(CASE WHEN ${cond} THEN ${a.sql} ELSE ${b.sql} END)`, type: 'text' };
+        return { sql: `(CASE WHEN ${cond} THEN ${this.num(a)} ELSE ${this.num(b)} END)`, type: 'number' };
+      }
+      case 'LEFT': case 'RIGHT': {
+        // a negative length gives '' on both stores (Postgres would count from the other end)
+        arity(2, 2);
+        const text = this.text(arg(0));
+        const n = this.num(arg(1));
+        return { sql: this.pg ? `${fn}(${text}, GREATEST(ROUND(${n})::int, 0))` : `${fn}(${text}, ${n})`, type: 'text' };
+      }
+      case 'REPLACE':
+        arity(3, 3);
+        return { sql: `REPLACE(${this.text(arg(0))}, ${this.text(arg(1))}, ${this.text(arg(2))})`, type: 'text' };
+      case 'TRIM':
+        arity(1, 1);
+        return { sql: `TRIM(${this.text(arg(0))})`, type: 'text' };
+      case 'FLOOR': case 'CEILING':
+        arity(1, 1);
+        return { sql: `${fn}(${this.num(arg(0))})`, type: 'number' };
       default:
         throw new InvalidReportQuery(`unknown function ${fn}`);
     }
@@ -259,9 +294,38 @@ class ReportCompiler {
    * fenced with OFFSET 0 (so it is not flattened back into that join) is read per outer row through
    * the (up, t) index: milliseconds either way.
    */
+  /**
+   * Compiles the JOIN ON conditions of the FROM tables (in the statement's text order, so their
+   * parameters come between the selected values' and the WHERE's). A condition reads its own
+   * table's record and earlier tables with their cells, never an aggregate or a result value.
+   */
+  private compileOnConds(): void {
+    this.q.tables.forEach((table, index) => {
+      if (table.from?.link.kind !== 'on') return;
+      const cond = table.from.link.cond;
+      if (containsAggregate(cond)) throw new InvalidReportQuery(`table ${index}: an aggregate in JOIN ON`);
+      const check = (e: ReportExpr): void => {
+        if (e.kind === 'record' && e.table > index) throw new InvalidReportQuery(`table ${index}: JOIN ON reads a later table`);
+        if (e.kind === 'cell' && e.table >= index) throw new InvalidReportQuery(`table ${index}: JOIN ON reads a cell of this or a later table`);
+        for (const child of subExpressions(e)) check(child);
+      };
+      check(cond);
+      this.onConds.set(index, this.bool(this.compile(cond, 'rows')));
+    });
+  }
+
   private joins(): string {
     const parts: string[] = [];
     const columns = (alias: string) => `${alias}.id, ${alias}.up, ${alias}.ord, ${alias}.t, ${alias}.val`;
+    const emitted = new Set<string>();
+    const cellJoin = (cell: { alias: string; table: number; reqId: number }) => {
+      emitted.add(cell.alias);
+      const owner = this.tableAlias(cell.table);
+      const req = idLiteral(cell.reqId);
+      parts.push(this.pg
+        ? `LEFT JOIN LATERAL (SELECT ${columns('r')} FROM ${this.tbl} r WHERE r.up = ${owner}.id AND r.t = ${req} OFFSET 0) ${cell.alias} ON TRUE`
+        : `LEFT JOIN ${this.tbl} ${cell.alias} ON ${cell.alias}.up = ${owner}.id AND ${cell.alias}.t = ${req}`);
+    };
     this.q.tables.forEach((table, index) => {
       if (index === 0) return;
       if (!table.from) throw new InvalidReportQuery(`table ${index} is not joined`);
@@ -269,7 +333,13 @@ class ReportCompiler {
       const from = this.tableAlias(table.from.table);
       const alias = this.tableAlias(index);
       const type = idLiteral(table.typeId);
-      if (table.from.link.kind === 'ref') {
+      if (table.from.link.kind === 'on') {
+        const cond = this.onConds.get(index);
+        if (cond === undefined) throw new InvalidReportQuery(`table ${index}: JOIN ON not compiled`);
+        // the cells the condition reads are joined before it (their tables come earlier)
+        for (const cell of this.cells.values()) if (cell.table < index && !emitted.has(cell.alias)) cellJoin(cell);
+        parts.push(`LEFT JOIN ${this.tbl} ${alias} ON ${alias}.t = ${type} AND ${cond}`);
+      } else if (table.from.link.kind === 'ref') {
         // the reference cell and its target together: a cell pointing elsewhere joins nothing
         const link = `l${index}`;
         const req = idLiteral(table.from.link.reqId);
@@ -288,13 +358,7 @@ class ReportCompiler {
           : `LEFT JOIN ${this.tbl} ${alias} ON ${alias}.up = ${from}.id AND ${alias}.t = ${type}`);
       }
     });
-    for (const cell of this.cells.values()) {
-      const owner = this.tableAlias(cell.table);
-      const req = idLiteral(cell.reqId);
-      parts.push(this.pg
-        ? `LEFT JOIN LATERAL (SELECT ${columns('r')} FROM ${this.tbl} r WHERE r.up = ${owner}.id AND r.t = ${req} OFFSET 0) ${cell.alias} ON TRUE`
-        : `LEFT JOIN ${this.tbl} ${cell.alias} ON ${cell.alias}.up = ${owner}.id AND ${cell.alias}.t = ${req}`);
-    }
+    for (const cell of this.cells.values()) if (!emitted.has(cell.alias)) cellJoin(cell);
     return parts.join('\n        ');
   }
 
@@ -307,6 +371,8 @@ class ReportCompiler {
     // group's first value in the order collation; numbers and MySQL group by the value itself
     const groupedByKey = (i: number) => grouped && this.pg && selected[i].type === 'text' && !containsAggregate(this.q.select[i]);
     const columns = selected.map((c, i) => `${groupedByKey(i) ? `MIN(${this.d.textCollated(c.sql)})` : this.value(c)} AS c${i}`);
+    this.onConds.clear();
+    this.compileOnConds();
     if (withTies && !grouped) this.q.tieTables.forEach((t, i) => columns.push(`${this.tableAlias(t)}.id AS k${i}`));
     // a group's first record: sorted groups that tie come in the order the engine's MySQL met them
     if (withTies && grouped && this.q.order.length) columns.push('MIN(t0.id) AS g0');

@@ -8,6 +8,8 @@
  *   tautologies with quotes, time and file functions, server variables, backslash and NUL, hex)
  *   answer the report error naming the part (never SQL) and change no row; the same strings as
  *   FR_/TO_ values, ORDER, LIMIT and TOTALS are only values: no 5xx, no SQL, no change.
+ * - random calculated columns with CONCAT, CONCAT_WS, LEFT, RIGHT, REPLACE, TRIM, IFNULL, IF, FLOOR,
+ *   CEILING over the other columns: no error, and the same answers on both stores.
  * The data and the reports come from fixed seeds, so both stores see the same ones.
  */
 import { readFileSync } from 'node:fs';
@@ -109,6 +111,31 @@ const hostileArb = fc.tuple(
   fc.constantFrom('', ' AND 1=1', ')', " '", ' --'),
 ).map(([a, b, c]) => `${a}${b}${c}`);
 
+/** random text and number formulas over the columns' aliases (ono, nt, qn, amt) with the text functions */
+const { text: textFormulaArb } = fc.letrec<{ text: string; num: string }>((tie) => ({
+  text: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('ono', 'nt', "'x'", "''", "'Юникод'"),
+    fc.tuple(tie('text'), tie('text')).map(([a, b]) => `CONCAT(${a}, ${b})`),
+    fc.tuple(tie('text'), tie('num')).map(([a, b]) => `CONCAT(${a}, '/', ${b})`),
+    fc.tuple(tie('text'), tie('text')).map(([a, b]) => `CONCAT_WS('-', ${a}, ${b})`),
+    fc.tuple(fc.constantFrom('LEFT', 'RIGHT'), tie('text'), fc.integer({ min: -1, max: 3 })).map(([f, a, n]) => `${f}(${a}, ${n})`),
+    tie('text').map((a) => `REPLACE(${a}, 'o', '0')`),
+    tie('text').map((a) => `TRIM(${a})`),
+    tie('text').map((a) => `IFNULL(${a}, 'none')`),
+    tie('text').map((a) => `LOWER(${a})`),
+    fc.tuple(tie('num'), tie('text'), tie('text')).map(([c, a, b]) => `IF(${c} > 1, ${a}, ${b})`),
+  ),
+  num: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom('qn', 'amt', '2', '0'),
+    tie('num').map((a) => `FLOOR(${a})`),
+    tie('num').map((a) => `CEILING(${a})`),
+    fc.tuple(tie('num'), tie('num')).map(([a, b]) => `(${a} + ${b})`),
+    fc.tuple(tie('num'), tie('num')).map(([a, b]) => `FLOOR(${a} / 3 + ${b})`),
+  ),
+}));
+
 /** what an answer never holds: our statements' text (the input's own words may be echoed in an error) */
 const OUR_SQL = /LEFT JOIN|\bt0\.|\bSELECT\b.*\bFROM\b.*\bt0\b|Couldn't execute|Internal error/;
 
@@ -189,6 +216,28 @@ for (const factory of TEST_STORES) {
             answers.set(`${r}/${n}/${flag}: ${JSON.stringify(spec)} ${params.toString()}`, a);
           }
         }
+      }
+    }, 240_000);
+
+    it('random formulas with CONCAT and the other text functions answer the same on both stores', async () => {
+      const formulas = fc.sample(textFormulaArb, { numRuns: 30, seed: 44 });
+      for (let r = 0; r < formulas.length; r += 3) {
+        const report = idOf(await call('POST', '_m_new/22?JSON', { up: '1', t22: `formulas ${r}` }));
+        const columns: [number, Record<string, string>][] = [
+          [ids.order, { t100: 'no', t101: 'ono' }], [ids.order_note, { t100: 'note', t101: 'nt' }],
+          [ids.order_qty, { t100: 'qty', t101: 'qn' }], [ids.order_amount, { t100: 'amount', t101: 'amt' }],
+          ...formulas.slice(r, r + 3).map((f, i): [number, Record<string, string>] => [0, { t100: `f${i}`, t101: f }]),
+        ];
+        for (const [source, cells] of columns) {
+          const id = idOf(await call('POST', '_m_new/28?JSON', { up: String(report), t28: String(source) }));
+          await call('POST', `_m_set/${id}?JSON`, cells);
+        }
+        const path = `report/${report}?JSON_KV`;
+        const a = await call('GET', path);
+        expect(a.status, formulas.slice(r, r + 3).join(' | ')).toBe(200);
+        expect(a.body, path).not.toMatch(OUR_SQL);
+        expect(a.body, path).not.toContain('Ошибка в отчёте');
+        answers.set(`formulas ${r}: ${formulas.slice(r, r + 3).join(' | ')}`, a);
       }
     }, 240_000);
 

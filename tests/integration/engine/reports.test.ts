@@ -316,14 +316,75 @@ for (const factory of TEST_STORES) {
       answers.reader_columns = { status: 200, json: report };
     });
 
-    it('URL reports and write-back (Set, confirmed) answer 501; without confirmation the report runs', async () => {
+    it('URL reports answer 501; a confirmed Set writes the main table\'s cells (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
       const url = await newReport('from_url', { t97: 'http://127.0.0.1:9/data.json' }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
       expect(await run('url_report', `report/${url}?JSON_KV`)).toEqual({ status: 501, json: [{ error: 'URL-отчёты пока не поддерживаются (from_url)' }] });
       const setter = await newReport('setter', { t134: '1' }, [{ source: ids.Order_Qty, set: { t100: 'qty', t132: '[THIS] + 1' } }]);
       const before = await opened.store.exportRows('rep1');
-      expect(await run('set_confirmed', `report/${setter}?JSON_KV&confirmed=1`)).toEqual({ status: 501, json: [{ error: 'Присвоение значений из отчёта пока не поддерживается (setter)' }] });
+      // confirmed without the session's _xsrf: refused, nothing written
+      const noXsrf = await run('set_confirmed_no_xsrf', `report/${setter}?JSON_KV&confirmed=1`);
+      expect(JSON.stringify(noXsrf.json)).toContain('Неверный или устаревший токен CSRF');
       expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
       expect(await run('set_plain', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '2' }] });
+      // confirmed with it: the shown row's cell becomes 3, answered as a number, and stays
+      expect(await call('POST', `report/${setter}?JSON_KV&confirmed=1`, {})).toEqual({ status: 200, json: [{ qty: 3 }] });
+      expect(await run('set_after', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '3' }] });
+      const changed = (await opened.store.exportRows('rep1')).filter((r) => r.t === ids.Order_Qty && r.val === '3');
+      expect(changed.length).toBeGreaterThan(0);
+      // what is not built answers 501 and writes nothing: a Set on a reference column, a grouped report
+      const onRef = await newReport('set_ref', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Client, set: { t100: 'client', t132: "'x'" } }]);
+      const grouped = await newReport('set_grouped', {}, [{ source: ids.Order_Client, set: { t100: 'client' } }, { source: ids.Order_Qty, set: { t100: 'qty', t132: '1', t104: '73' } }]);
+      const hostile = await newReport('set_hostile', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Qty, set: { t100: 'qty', t132: '1; DELETE FROM rep1' } }]);
+      const frozen = await opened.store.exportRows('rep1');
+      for (const [report, name] of [[onRef, 'set_ref'], [grouped, 'set_grouped']] as const) {
+        const a = await call('POST', `report/${report}?JSON_KV&confirmed=1`, {});
+        expect(a.status, name).toBe(501);
+        expect(JSON.stringify(a.json), name).toContain('Присвоение значений');
+      }
+      const h = await call('POST', `report/${hostile}?JSON_KV&confirmed=1`, {});
+      expect(h.status).toBe(200);
+      expect(JSON.stringify(h.json)).toMatch(/Ошибка в отчёте set_hostile: присвоение колонки qty: /);
+      expect(forbiddenChanges(frozen, await opened.store.exportRows('rep1'))).toEqual([]);
+    });
+
+    it('a FROM record joins by its JOIN ON through the grammar; hostile JOIN ON texts answer an error and change no row', async () => {
+      const report = await newReport('from_city', {}, [
+        { source: ids.Client, set: { t100: 'client' } },
+        { source: ids.City, set: { t100: 'city' } },
+      ]);
+      const from = Number(((await call('POST', '_m_new/44?JSON', { t44: String(ids.City), up: String(report) })).json as { id: number }).id);
+      const joinOn = (text: string) => call('POST', `_m_set/${from}?JSON`, { t266: text });
+      await joinOn(`a${ids.City}.val = 'paris' AND a${ids.Client}.id > 0`);
+      const rows = (await run('from_join_on', `report/${report}?JSON_KV`)).json as { client: string; city: string }[];
+      // every client (earlier cases add some) with the one city the condition picks, case-insensitively
+      expect(rows.map((r) => r.client)).toEqual(expect.arrayContaining(['Alice', 'Bob', 'Carol', 'Dave', 'Eve']));
+      expect(new Set(rows.map((r) => r.city))).toEqual(new Set(['Paris']));
+      // without JOIN ON the table is not joined at all, as the engine answers
+      await joinOn('');
+      const unlinked = await fetch(`${server.url}/rep1/report/${report}?JSON_KV`, { headers: { 'X-Authorization': token } });
+      expect(await unlinked.text()).toBe('from_city: Невозможно связать колонки отчета.');
+      const hostile = [
+        `a${ids.City}.val = a${ids.Client}.val; DROP TABLE rep1`,
+        `a${ids.City}.val = '' OR 1=1 --`,
+        `a${ids.City}.val = (SELECT val FROM rep1)`,
+        `a${ids.City}.val = a${ids.Client}.val UNION SELECT 1`,
+        `a${ids.City}.nope = 1`,
+        `b${ids.City}.val = 1`,
+        `SUM(a${ids.City}.id) > 0`,
+        `a${ids.City}.val = \`val\``,
+      ];
+      for (const [i, text] of hostile.entries()) {
+        await joinOn(text);
+        const before = await opened.store.exportRows('rep1');
+        for (const flag of ['JSON_KV', 'JSON']) {
+          const a = await run(`from_hostile_${i}_${flag}`, `report/${report}?${flag}`);
+          expect(a.status, text).toBe(200);
+          const body = JSON.stringify(a.json);
+          expect(body, text).toMatch(/Ошибка в отчёте from_city: JOIN ON City: /);
+          expect(body, text).not.toMatch(/\b(SELECT|FROM|JOIN)\b.*\b(FROM|WHERE)\b/);
+        }
+        expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+      }
     });
 
     it('a PHP-side function answers 501 naming it', async () => {

@@ -19,6 +19,16 @@ describe('report formula grammar', () => {
     });
   });
 
+  it('parses the qualified names of a JOIN ON (a<key>.<part>), one dot only', () => {
+    expect(parseFormula('abu.val=a1024.val AND a1018.id > 0')).toEqual({
+      kind: 'binary', op: 'AND',
+      left: { kind: 'binary', op: '=', left: { kind: 'name', name: 'abu.val' }, right: { kind: 'name', name: 'a1024.val' } },
+      right: { kind: 'binary', op: '>', left: { kind: 'name', name: 'a1018.id' }, right: { kind: 'number', value: 0 } },
+    });
+    expect(() => parseFormula('a.b.c = 1')).toThrow(FormulaError);
+    expect(() => parseFormula('a1018. val = 1')).toThrow(FormulaError);
+  });
+
   it('parses [THIS], functions, COUNT(*) and strings with doubled quotes', () => {
     expect(parseFormula('LOWER([THIS])')).toEqual({ kind: 'call', name: 'LOWER', args: [{ kind: 'this' }] });
     expect(parseFormula('lower([this])')).toEqual({ kind: 'call', name: 'lower', args: [{ kind: 'this' }] });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { mysqlDialect, pgDialect } from '../../../server/storage/sql/dialect.js';
 import { InvalidReportQuery, reportCountSql, reportRowsSql } from '../../../server/storage/sql/report.js';
-import type { ReportQuery } from '../../../server/storage/types.js';
+import type { ReportExpr, ReportQuery } from '../../../server/storage/types.js';
 
 const HOSTILE = "x'; DROP TABLE rep1; -- \\' \" ` /*";
 
@@ -71,6 +71,55 @@ for (const dialect of [mysqlDialect, pgDialect('und-x-icu')]) {
       expect(build(query({ select: [{ kind: 'cell', table: 0, reqId: -1 }] }))).toThrow(InvalidReportQuery);
       expect(build(query({ select: [{ kind: 'number', value: Number.NaN }] }))).toThrow(InvalidReportQuery);
       expect(build(query({ tables: [{ typeId: 1020 }, { typeId: 1.5, from: { table: 0, link: { kind: 'child' } } }] }))).toThrow(InvalidReportQuery);
+    });
+
+    it("joins a FROM record's table by its JOIN ON, with the cells it reads joined before it and its values bound in text order", () => {
+      const p = dialect.newParams();
+      const cond: ReportExpr = {
+        kind: 'binary', op: 'AND',
+        left: { kind: 'binary', op: '=', left: { kind: 'record', table: 1, part: 'val' }, right: { kind: 'cell', table: 0, reqId: 1024 } },
+        right: { kind: 'binary', op: '<>', left: { kind: 'record', table: 1, part: 'val' }, right: { kind: 'text', value: HOSTILE } },
+      };
+      const sql = reportRowsSql(dialect, dialect.quote('rep1'), query({
+        tables: [{ typeId: 1019 }, { typeId: 1018, from: { table: 0, link: { kind: 'on', cond } } }],
+        select: [{ kind: 'call', fn: 'UPPER', args: [{ kind: 'text', value: 'first' }] }, { kind: 'record', table: 1, part: 'val' }],
+        where: [{ kind: 'binary', op: '=', left: { kind: 'record', table: 0, part: 'val' }, right: { kind: 'text', value: 'last' } }],
+        having: [], order: [],
+      }), p);
+      expect(sql).not.toContain(HOSTILE);
+      // select, then the JOIN ON, then the WHERE: the order of MySQL's `?` placeholders
+      expect(p.values).toEqual(['first', HOSTILE, 'last']);
+      const cell = sql.indexOf(' v0 ON');
+      const joined = sql.indexOf('t1.t = 1018 AND');
+      expect(cell).toBeGreaterThan(0);
+      expect(joined).toBeGreaterThan(cell);
+    });
+
+    it('refuses a JOIN ON that reads a later table, a cell of its own table or an aggregate', () => {
+      const on = (cond: ReportExpr): ReportQuery => query({
+        tables: [{ typeId: 1019 }, { typeId: 1018, from: { table: 0, link: { kind: 'on', cond } } }, { typeId: 1017, from: { table: 0, link: { kind: 'child' } } }],
+        select: [{ kind: 'record', table: 0, part: 'val' }], where: [], having: [], order: [],
+      });
+      const build = (q: ReportQuery) => () => reportRowsSql(dialect, dialect.quote('rep1'), q, dialect.newParams());
+      expect(build(on({ kind: 'binary', op: '=', left: { kind: 'record', table: 1, part: 'id' }, right: { kind: 'record', table: 2, part: 'up' } }))).toThrow(InvalidReportQuery);
+      expect(build(on({ kind: 'binary', op: '=', left: { kind: 'record', table: 0, part: 'val' }, right: { kind: 'cell', table: 1, reqId: 1027 } }))).toThrow(InvalidReportQuery);
+      expect(build(on({ kind: 'binary', op: '=', left: { kind: 'record', table: 1, part: 'val' }, right: { kind: 'countAll' } }))).toThrow(InvalidReportQuery);
+    });
+
+    it('CONCAT is NULL when a part is NULL; CONCAT_WS skips it; functions take the arguments they take', () => {
+      const p = dialect.newParams();
+      const sql = reportRowsSql(dialect, dialect.quote('rep1'), query({
+        select: [
+          { kind: 'call', fn: 'CONCAT', args: [{ kind: 'record', table: 0, part: 'val' }, { kind: 'number', value: 2 }] },
+          { kind: 'call', fn: 'CONCAT_WS', args: [{ kind: 'text', value: '|' }, { kind: 'record', table: 0, part: 'val' }] },
+        ],
+        where: [], having: [], order: [],
+      }), p);
+      expect(sql).toContain(dialect.name === 'mysql' ? 'CONCAT(t0.val, CAST(' : '(t0.val || (');
+      expect(sql).toContain('CONCAT_WS(');
+      const build = (q: ReportQuery) => () => reportRowsSql(dialect, dialect.quote('rep1'), q, dialect.newParams());
+      expect(build(query({ select: [{ kind: 'call', fn: 'IF', args: [{ kind: 'number', value: 1 }] }] }))).toThrow(InvalidReportQuery);
+      expect(build(query({ select: [{ kind: 'call', fn: 'LEFT', args: [{ kind: 'text', value: 'x' }] }] }))).toThrow(InvalidReportQuery);
     });
   });
 }
