@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongFilesFirst from './tests/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,6 @@ export default defineConfig({
     // Integration suites start servers and databases; two cores, so keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default'],
+    sequence: { sequencer: LongFilesFirst },
   },
 });
