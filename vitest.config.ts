@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import LongFilesFirst from './tests/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +9,5 @@ export default defineConfig({
     // Integration suites start servers and databases; two cores, so keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default'],
-    sequence: { sequencer: LongFilesFirst },
   },
 });
