@@ -100,9 +100,16 @@ class ReportCache {
     return this.generations.get(normalizeDbName(db)) ?? 0;
   }
 
-  /** a write to `db` has finished (committed or not): nothing read before it may be reused */
-  written(db: string): void {
-    this.generations.set(normalizeDbName(db), this.generation(db) + 1);
+  /**
+   * Runs a write to `db`, then moves the generation on once it has finished, committed or not:
+   * nothing read before it may be reused.
+   */
+  async write<T>(db: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } finally {
+      this.generations.set(normalizeDbName(db), this.generation(db) + 1);
+    }
   }
 
   async read<T extends Result>(db: string, kind: 'rows' | 'count', query: ReportQuery, run: () => Promise<T>): Promise<T> {
@@ -135,13 +142,8 @@ class CachingTenantStore implements TenantStore {
     return this.inner.db;
   }
 
-  /** runs a write and then moves the generation on, whether it succeeded or not */
-  private async write<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } finally {
-      this.cache.written(this.inner.db);
-    }
+  private write<T>(op: () => Promise<T>): Promise<T> {
+    return this.cache.write(this.inner.db, op);
   }
 
   get(id: number) { return this.inner.get(id); }
@@ -176,13 +178,7 @@ class CachingTenantStore implements TenantStore {
 /** `store` with report results reused as described above */
 export function withReportCache(store: Store, options: ReportCacheOptions): Store {
   const cache = new ReportCache(options);
-  const written = async <T>(db: string, op: () => Promise<T>): Promise<T> => {
-    try {
-      return await op();
-    } finally {
-      cache.written(db);
-    }
-  };
+  const written = <T>(db: string, op: () => Promise<T>): Promise<T> => cache.write(db, op);
   return {
     get info() { return store.info; },
     get appliance() { return store.appliance; },

@@ -3,20 +3,17 @@
  * MySQL evaluates: CONCAT (NULL when a part is NULL), CONCAT_WS, IFNULL, IF, LEFT, RIGHT, REPLACE,
  * TRIM, FLOOR, CEILING, over other columns named by their formula aliases; filtered and ordered by them.
  */
-import { schemaCalls } from './schema-calls.js';
+import { schemaCalls, type Cells } from './schema-calls.js';
 import type { Scenario } from '../run.js';
 import { addReportMetadata } from './report-echo.js';
 import { makeReport } from './rep-corners.js';
-
-type Cells = Record<string, string | number>;
 
 const scenario: Scenario = {
   tenant: 'repcat',
   prepare: (oracle, tenant) => addReportMetadata(oracle, tenant, true),
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
-    const { type } = schemaCalls(rec, 'd_new_');
-    const req = async (key: string, table: number, t: number) => rec.idOf(await rec.call(`d_req_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
+    const { type, column: req, record } = schemaCalls(rec, 'd_new_', 'd_req_');
     const order = await type('order', 'Order', 3);
     const amountT = await type('amount', 'Amount', 14);
     const qtyT = await type('qty', 'Qty', 13);
@@ -24,8 +21,7 @@ const scenario: Scenario = {
     const amount = await req('order_amount', order, amountT);
     const qty = await req('order_qty', order, qtyT);
     const note = await req('order_note', order, noteT);
-    const rec1 = async (key: string, cells: Cells) =>
-      rec.idOf(await rec.call(`m_new_${key}`, 'POST', `/_m_new/${order}?JSON`, { form: { up: 1, ...cells } }), key);
+    const rec1 = (key: string, cells: Cells) => record(key, order, cells);
     const o = (key: string, no: string, amt: string, q: string, n: string) =>
       rec1(key, { [`t${order}`]: no, [`t${amount}`]: amt, [`t${qty}`]: q, [`t${note}`]: n });
     await o('o1', 'O-1', '100', '3', 'first');

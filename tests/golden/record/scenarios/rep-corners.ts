@@ -5,7 +5,7 @@
  * negative sort priorities, a stored LIMIT offset,n, FR_/TO_ on dates and numbers, empty results,
  * NULLs (records without a reference or a cell), the if-empty value (113) and request parameters.
  */
-import { schemaCalls } from './schema-calls.js';
+import { schemaCalls, type Cells } from './schema-calls.js';
 import type { Recorder } from '../recorder.js';
 import type { Scenario } from '../run.js';
 import { addReportMetadata } from './report-echo.js';
@@ -13,8 +13,6 @@ import { addReportMetadata } from './report-echo.js';
 /** function records (table 63) and totals (65) of the report metadata */
 const FN = { SUM: 73, COUNT: 74, MAX: 75, MIN: 76, AVG: 77, GROUP_CONCAT: 235 } as const;
 const TOTAL = { SUM: 67, AVG: 68, MIN: 69, MAX: 70, COUNT: 71 } as const;
-
-type Cells = Record<string, string | number>;
 
 /** a report with its columns: each column is [source, cells of the column (t100 name …)] */
 export async function makeReport(rec: Recorder, key: string, params: Cells, columns: [number, Cells][]): Promise<number> {
@@ -34,9 +32,7 @@ const scenario: Scenario = {
   prepare: (oracle, tenant) => addReportMetadata(oracle, tenant, true),
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
-    const { type } = schemaCalls(rec, 'd_new_');
-    const req = async (key: string, table: number, t: number) => rec.idOf(await rec.call(`d_req_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
-    const ref = async (key: string, target: number) => rec.idOf(await rec.call(`d_ref_${key}`, 'POST', `/_d_ref/${target}?JSON`, { form: {} }), key);
+    const { type, column: req, reference: ref, record } = schemaCalls(rec, 'd_new_', 'd_req_');
     const country = await type('country', 'Country', 3);
     const city = await type('city', 'City', 3);
     const client = await type('client', 'Client', 3);
@@ -59,8 +55,7 @@ const scenario: Scenario = {
     const price = await req('line_price', line, priceT);
     const lqty = await req('line_qty', line, lqtyT);
 
-    const rec1 = async (key: string, table: number, up: number, cells: Cells) =>
-      rec.idOf(await rec.call(`m_new_${key}`, 'POST', `/_m_new/${table}?JSON`, { form: { up, ...cells } }), key);
+    const rec1 = (key: string, table: number, up: number, cells: Cells) => record(key, table, cells, up);
     const russia = await rec1('russia', country, 1, { [`t${country}`]: 'Russia' });
     const france = await rec1('france', country, 1, { [`t${country}`]: 'France' });
     const moscow = await rec1('moscow', city, 1, { [`t${city}`]: 'Moscow', [`t${cityCountry}`]: russia });

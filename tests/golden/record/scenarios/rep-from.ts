@@ -4,12 +4,10 @@
  * own ALIAS (58); the same table twice under two aliases; a FROM record without JOIN ON; a JOIN ON
  * that needs a cell joined later in the column order; the main table is still the first column's.
  */
-import { schemaCalls } from './schema-calls.js';
+import { schemaCalls, type Cells } from './schema-calls.js';
 import type { Scenario } from '../run.js';
 import { addReportMetadata } from './report-echo.js';
 import { makeReport } from './rep-corners.js';
-
-type Cells = Record<string, string | number>;
 
 const FN = { SUM: 73, COUNT: 74 } as const;
 
@@ -18,8 +16,7 @@ const scenario: Scenario = {
   prepare: (oracle, tenant) => addReportMetadata(oracle, tenant, true),
   async run(rec) {
     await rec.login('login', 'tester', 'tester-pass-1');
-    const { type } = schemaCalls(rec, 'd_new_');
-    const req = async (key: string, table: number, t: number) => rec.idOf(await rec.call(`d_req_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
+    const { type, column: req, record: rec1 } = schemaCalls(rec, 'd_new_', 'd_req_');
     const client = await type('client', 'Client', 3);
     const order = await type('order', 'Order', 3);
     const buyerT = await type('buyer', 'Buyer', 3);
@@ -31,8 +28,6 @@ const scenario: Scenario = {
     const amount = await req('order_amount', order, amountT);
     const phone = await req('client_phone', client, phoneT);
 
-    const rec1 = async (key: string, table: number, cells: Cells) =>
-      rec.idOf(await rec.call(`m_new_${key}`, 'POST', `/_m_new/${table}?JSON`, { form: { up: 1, ...cells } }), key);
     await rec1('alice', client, { [`t${client}`]: 'Alice', [`t${phone}`]: '111' });
     await rec1('bob', client, { [`t${client}`]: 'Bob', [`t${phone}`]: '222' });
     await rec1('carol', client, { [`t${client}`]: 'Carol' });

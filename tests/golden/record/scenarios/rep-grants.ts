@@ -27,9 +27,7 @@ const scenario: Scenario = {
   },
   async run(rec, oracle) {
     await rec.login('admin_login', 'tester', 'tester-pass-1');
-    const { type } = schemaCalls(rec, 'd_new_');
-    const req = async (key: string, table: number, t: number) => rec.idOf(await rec.call(`d_req_${key}`, 'POST', `/_d_req/${table}?JSON`, { form: { t } }), key, 'id');
-    const ref = async (key: string, target: number) => rec.idOf(await rec.call(`d_ref_${key}`, 'POST', `/_d_ref/${target}?JSON`, { form: {} }), key);
+    const { type, column: req, reference: ref, record: rec1 } = schemaCalls(rec, 'd_new_', 'd_req_');
     const client = await type('client', 'Client', 3);
     const order = await type('order', 'Order', 3);
     const salary = await type('salary', 'Salary', 3);
@@ -41,8 +39,6 @@ const scenario: Scenario = {
     const salaryClient = await req('salary_client', salary, clientRef);
     const salarySum = await req('salary_sum', salary, await type('sum', 'Pay', 14));
 
-    const rec1 = async (key: string, table: number, cells: Record<string, string | number>) =>
-      rec.idOf(await rec.call(`m_new_${key}`, 'POST', `/_m_new/${table}?JSON`, { form: { up: 1, ...cells } }), key);
     const alice = await rec1('alice', client, { [`t${client}`]: 'Alice', [`t${phone}`]: '555-01', [`t${secret}`]: 'a-secret' });
     const bob = await rec1('bob', client, { [`t${client}`]: 'Bob', [`t${phone}`]: '555-02', [`t${secret}`]: 'b-secret' });
     await rec1('o1', order, { [`t${order}`]: 'O-1', [`t${orderClient}`]: alice, [`t${amount}`]: '100' });
