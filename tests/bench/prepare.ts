@@ -13,7 +13,7 @@ import { LegacyClient } from '../support/bench-app.js';
 import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
 import { dropSchema } from '../support/stores.js';
 import { startServer } from './processes.js';
-import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, bulkRecords, createSchema, startRows, withStore, type BenchSchema, type StoreSpec } from './seed.js';
+import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD, createSchema, recordSeeder, startRows, withStore, type BenchSchema, type RecordSeeder, type StoreSpec } from './seed.js';
 
 export const BENCH_SALT = 'bench-salt-not-a-secret';
 
@@ -25,6 +25,8 @@ export interface PreparedData {
   databaseUrl: string | null;
   dataDir: string;
   schema: BenchSchema;
+  /** grows the records further (the data-size run) */
+  seeder: RecordSeeder;
   records: { items: number; orders: number };
   /** drops the schema / folder and the throw-away MariaDB (or says where they are with keep) */
   cleanup(): Promise<void>;
@@ -100,8 +102,11 @@ export async function prepareData(kind: 'mysql' | 'pglite', options: {
     } finally {
       await server.stop();
     }
-    const records = await withStore(spec, (store) => bulkRecords(store, created.schema, created.samples, options.counts, log));
-    return { kind, env, spec, databaseUrl, dataDir, schema: created.schema, records, cleanup };
+    const { seeder, records } = await withStore(spec, async (store) => {
+      const grower = await recordSeeder(store, created.schema, created.samples);
+      return { seeder: grower, records: await grower.grow(store, options.counts, log) };
+    });
+    return { kind, env, spec, databaseUrl, dataDir, schema: created.schema, seeder, records, cleanup };
   } catch (error) {
     await cleanup();
     throw error;

@@ -9,6 +9,7 @@
  * ratio to the bare server and the server's resident memory; writes
  * tests/artifacts/bench-results.json and the results section of docs/benchmarks.md.
  * `npm run bench -- --scale`: one and two instances behind nginx instead (scale.ts);
+ * `npm run bench -- --data-size`: one type at 10k, 100k and 1M records (data-size.ts);
  * `npm run bench -- --php`: ours and the PHP engine on the same table (php.ts, ORACLE_DIR).
  *
  * Environment: BENCH_DURATION (s), BENCH_CONNECTIONS (32), BENCH_STORES ("mysql,pglite"),
@@ -29,6 +30,7 @@ import { ROOT, SERVER_ENTRY, coldStarts, median, rssMb, sampleRss, sleep, startB
 import { benchScenarios, cannon as cannonWith, drain, scenarioHeaders } from './scenarios.js';
 import { runPhp } from './php.js';
 import { runScale } from './scale.js';
+import { runDataSize } from './data-size.js';
 import { DOCS_FILE, fmt, hostText, loadAverage, writeDocsSection } from './report.js';
 import { BENCH_DB, BENCH_LOGIN, BENCH_PASSWORD } from './seed.js';
 
@@ -261,6 +263,14 @@ async function main(): Promise<void> {
     log(`npm run bench -- --scale: one and two instances behind nginx on one MariaDB; ${CONNECTIONS} connections, ${DURATION} s per cell; load average ${loadAverage()}`);
     buildIfNeeded();
     await runScale({ counts: COUNTS, connections: CONNECTIONS, durationSeconds: DURATION, only: ONLY, keep: KEEP, log });
+    return;
+  }
+  if (process.argv.includes('--data-size')) {
+    const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 2)) throw new Error('BENCH_SIZES: a comma list of record counts, each at least 2');
+    log(`npm run bench -- --data-size: BenchOrder at ${sizes.join(', ')} records, stores ${STORES.join(', ')}; load average ${loadAverage()}`);
+    buildIfNeeded();
+    await runDataSize({ stores: STORES, sizes, durationSeconds: DURATION, keep: KEEP, log });
     return;
   }
   if (process.argv.includes('--php')) {

@@ -141,52 +141,66 @@ function cell(shape: Shape, req: number, up: number, id: number, val: string, t 
   return { id, up, ord: sample.ord, t, val };
 }
 
-/** bulk-inserts the records after the samples; returns how many records each type has then */
-export async function bulkRecords(store: Store, schema: BenchSchema, samples: { items: number[]; orders: number[] }, counts: { items: number; orders: number },
-  log: (message: string) => void): Promise<{ items: number; orders: number }> {
+/**
+ * Grows the two types to the given record counts, in the engine's shape, after the samples (and
+ * after whatever an earlier `grow` added): the data-size bench calls it again for each size.
+ */
+export interface RecordSeeder {
+  grow(store: Store, counts: { items: number; orders: number }, log: (message: string) => void): Promise<{ items: number; orders: number }>;
+}
+
+export async function recordSeeder(store: Store, schema: BenchSchema, samples: { items: number[]; orders: number[] }): Promise<RecordSeeder> {
   const rows = await store.exportRows(BENCH_DB);
   const itemShape = shapeOf(rows, samples.items, new Set());
   const orderShape = shapeOf(rows, samples.orders, new Set([schema.orderCols.item]));
-  const t = store.tenant(BENCH_DB);
-  let nextId = (await t.maxId()) + 1;
   const itemIds: number[] = [...samples.items];
-  const chunk: NewRow[] = [];
-  const flush = async () => {
-    if (chunk.length) await t.insertMany(chunk.splice(0));
-  };
+  let orderCount = samples.orders.length;
   const { item, itemCols, order, orderCols } = schema;
-  for (let i = samples.items.length; i < counts.items; i++) {
-    const id = nextId;
-    const v = itemValues(i);
-    const ord = itemShape.record.ord + itemShape.ordStep * i;
-    chunk.push({ id, up: itemShape.record.up, ord, t: item, val: v.name });
-    chunk.push(cell(itemShape, itemCols.code, id, id + 1, v.code));
-    chunk.push(cell(itemShape, itemCols.qty, id, id + 2, v.qty));
-    chunk.push(cell(itemShape, itemCols.made, id, id + 3, v.made));
-    chunk.push(cell(itemShape, itemCols.price, id, id + 4, v.price));
-    chunk.push(cell(itemShape, itemCols.note, id, id + 5, v.note));
-    itemIds.push(id);
-    nextId += 6;
-    if (chunk.length >= 6000) await flush();
-  }
-  await flush();
-  log(`  ${counts.items} records of BenchItem`);
-  for (let j = samples.orders.length; j < counts.orders; j++) {
-    const id = nextId;
-    const v = orderValues(j);
-    const ord = orderShape.record.ord + orderShape.ordStep * j;
-    chunk.push({ id, up: orderShape.record.up, ord, t: order, val: v.name });
-    chunk.push(cell(orderShape, orderCols.item, id, id + 1, String(orderCols.item), itemIds[j % itemIds.length]));
-    chunk.push(cell(orderShape, orderCols.amount, id, id + 2, v.amount));
-    chunk.push(cell(orderShape, orderCols.comment, id, id + 3, v.comment));
-    chunk.push(cell(orderShape, orderCols.day, id, id + 4, v.day));
-    nextId += 5;
-    if (chunk.length >= 6000) await flush();
-  }
-  await flush();
-  log(`  ${counts.orders} records of BenchOrder (each referencing a BenchItem)`);
   return {
-    items: await t.count({ up: 1, t: item }),
-    orders: await t.count({ up: 1, t: order }),
+    async grow(target, counts, log) {
+      const t = target.tenant(BENCH_DB);
+      let nextId = (await t.maxId()) + 1;
+      const chunk: NewRow[] = [];
+      const flush = async () => {
+        if (chunk.length) await t.insertMany(chunk.splice(0));
+      };
+      const itemsBefore = itemIds.length;
+      for (let i = itemIds.length; i < counts.items; i++) {
+        const id = nextId;
+        const v = itemValues(i);
+        const ord = itemShape.record.ord + itemShape.ordStep * i;
+        chunk.push({ id, up: itemShape.record.up, ord, t: item, val: v.name });
+        chunk.push(cell(itemShape, itemCols.code, id, id + 1, v.code));
+        chunk.push(cell(itemShape, itemCols.qty, id, id + 2, v.qty));
+        chunk.push(cell(itemShape, itemCols.made, id, id + 3, v.made));
+        chunk.push(cell(itemShape, itemCols.price, id, id + 4, v.price));
+        chunk.push(cell(itemShape, itemCols.note, id, id + 5, v.note));
+        itemIds.push(id);
+        nextId += 6;
+        if (chunk.length >= 6000) await flush();
+      }
+      await flush();
+      if (itemIds.length > itemsBefore) log(`  ${itemIds.length} records of BenchItem`);
+      const ordersBefore = orderCount;
+      for (let j = orderCount; j < counts.orders; j++) {
+        const id = nextId;
+        const v = orderValues(j);
+        const ord = orderShape.record.ord + orderShape.ordStep * j;
+        chunk.push({ id, up: orderShape.record.up, ord, t: order, val: v.name });
+        chunk.push(cell(orderShape, orderCols.item, id, id + 1, String(orderCols.item), itemIds[j % itemIds.length]));
+        chunk.push(cell(orderShape, orderCols.amount, id, id + 2, v.amount));
+        chunk.push(cell(orderShape, orderCols.comment, id, id + 3, v.comment));
+        chunk.push(cell(orderShape, orderCols.day, id, id + 4, v.day));
+        nextId += 5;
+        orderCount = j + 1;
+        if (chunk.length >= 6000) await flush();
+      }
+      await flush();
+      if (orderCount > ordersBefore) log(`  ${orderCount} records of BenchOrder (each referencing a BenchItem)`);
+      return {
+        items: await t.count({ up: 1, t: item }),
+        orders: await t.count({ up: 1, t: order }),
+      };
+    },
   };
 }
