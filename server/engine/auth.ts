@@ -6,7 +6,7 @@
  */
 import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
-import type { CachedSession, Session } from './session.js';
+import type { CachedSession, FoundSession, Session } from './session.js';
 import { emptyGrants, loadGrants } from './grants.js';
 import {
   ACTIVITY, ADMIN_ROLE, COOKIE_30_DAYS, GUEST_TOKEN, PASSWORD, RETRIES, RETRIES_LIMIT, ROLE, SECRET, TOKEN, USER, XSRF,
@@ -66,12 +66,16 @@ export async function validateToken(ctx: RequestContext): Promise<boolean> {
       await touchActivity(ctx, cached);
       return true;
     }
-    const found = await sessionByToken(ctx, tok, typ);
+    // a token's lookup is a read that concurrent requests of the same token share; a secret's
+    // first use writes (its xsrf and token rows), so each request of it looks it up itself
+    const found = typ === TOKEN
+      ? await core.sessionLookups.run(key, 0, () => sessionByToken(ctx, tok, typ))
+      : await sessionByToken(ctx, tok, typ);
     if (found) {
       if (found.roleId === 0) ctx.myDie(`Пользователю ${found.session.user} не задана роль`);
       const entry: CachedSession = { session: found.session, activityRowId: found.activityRowId, expires: ctx.nowMs + ctx.core.metaTtlMs };
       ctx.session = { ...found.session };
-      await touchActivity(ctx, entry, true);
+      await touchActivity(ctx, entry);
       if (typ === SECRET) {
         ctx.setCookie(`idb_${ctx.db}`, '', -3600);
         if (!found.hadXsrf) {
@@ -138,9 +142,7 @@ async function roleOf(ctx: RequestContext, userChildren: Row[]): Promise<Row | n
   return null;
 }
 
-async function sessionByToken(ctx: RequestContext, tok: string, typ: number): Promise<{
-  session: Session; roleId: number; activityRowId: number | null; hadXsrf: boolean;
-} | null> {
+async function sessionByToken(ctx: RequestContext, tok: string, typ: number): Promise<FoundSession | null> {
   const tokRows = await ctx.t.find({ t: typ, val: tok });
   if (!tokRows.length) return null;
   const users = await ctx.t.find({ id: [...new Set(tokRows.map((r) => r.up))], t: USER });
@@ -162,7 +164,7 @@ async function sessionByToken(ctx: RequestContext, tok: string, typ: number): Pr
 }
 
 /** the ACTIVITY cell: inserted when missing (ids matter), updated at most once per interval */
-async function touchActivity(ctx: RequestContext, entry: CachedSession, fresh = false): Promise<void> {
+async function touchActivity(ctx: RequestContext, entry: CachedSession): Promise<void> {
   const s = ctx.session!;
   const k = `${ctx.db}\u0000${s.userId}`;
   const value = microtimeString(ctx.nowMs);
@@ -172,11 +174,10 @@ async function touchActivity(ctx: RequestContext, entry: CachedSession, fresh = 
     return;
   }
   const last = ctx.core.activityWritten.get(k) ?? 0;
-  if (fresh || ctx.nowMs - last >= ctx.core.activityIntervalMs) {
-    if (ctx.nowMs - last >= ctx.core.activityIntervalMs) {
-      await ctx.t.update(entry.activityRowId, { val: value });
-      ctx.core.activityWritten.set(k, ctx.nowMs);
-    }
+  if (ctx.nowMs - last >= ctx.core.activityIntervalMs) {
+    // claimed before the write: concurrent requests of the user write it once, not each
+    ctx.core.activityWritten.set(k, ctx.nowMs);
+    await ctx.t.update(entry.activityRowId, { val: value });
   }
 }
 

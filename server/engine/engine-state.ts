@@ -4,9 +4,10 @@
  * README.md "Caches"). A request reaches it as `ctx.core`. It is apart from core.ts, the
  * request flow, so that context.ts can name it without importing the module that builds contexts.
  */
+import { SingleFlight } from '../storage/single-flight.js';
 import type { Store, TenantStore } from '../storage/types.js';
 import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, EngineMailPort, FileStore, NewDatabasePort } from './types.js';
-import type { CachedSession } from './session.js';
+import type { CachedSession, FoundSession } from './session.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
 import { inProcessLoginThrottle } from './throttle.js';
@@ -24,7 +25,12 @@ export class EngineState {
   /** COOKIES_EXPIRE in seconds; 0 = session cookies (see EngineOptions.cookieExpireSeconds) */
   readonly cookieExpireSeconds: number;
   private readonly storeFn: () => Store;
-  private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number; loading?: Promise<TenantMeta> }>();
+  private readonly metaCache = new Map<string, { meta: TenantMeta; expires: number }>();
+  /** requests arriving while a database's metadata (or existence) is being loaded wait for that load */
+  private readonly metaLoads = new SingleFlight<TenantMeta>();
+  private readonly existenceChecks = new SingleFlight<boolean>();
+  /** the same token presented by concurrent requests is looked up once (auth.ts) */
+  readonly sessionLookups = new SingleFlight<FoundSession | null>();
   private readonly metaGeneration = new Map<string, number>();
   readonly sessions = new Map<string, CachedSession>();
   /** databases seen to exist, until the given time (a query per request otherwise) */
@@ -89,9 +95,11 @@ export class EngineState {
     const cached = this.metaCache.get(db);
     if (cached && cached.expires > now) return cached.meta;
     const generation = this.metaGeneration.get(db) ?? 0;
-    const meta = await TenantMeta.load(t, now);
-    if ((this.metaGeneration.get(db) ?? 0) === generation) this.metaCache.set(db, { meta, expires: now + this.metaTtlMs });
-    return meta;
+    return this.metaLoads.run(db, generation, async () => {
+      const meta = await TenantMeta.load(t, now);
+      if ((this.metaGeneration.get(db) ?? 0) === generation) this.metaCache.set(db, { meta, expires: now + this.metaTtlMs });
+      return meta;
+    });
   }
 
   /** called after every write that may change metadata in this process */
@@ -104,13 +112,16 @@ export class EngineState {
   async databaseExists(store: Store, db: string): Promise<boolean> {
     const now = this.clock.now();
     if ((this.existing.get(db) ?? 0) > now) return true;
-    const exists = await store.databaseExists(db);
-    if (exists) this.existing.set(db, now + this.metaTtlMs);
-    else this.existing.delete(db);
-    return exists;
+    return this.existenceChecks.run(db, this.metaGeneration.get(db) ?? 0, async () => {
+      const exists = await store.databaseExists(db);
+      if (exists) this.existing.set(db, now + this.metaTtlMs);
+      else this.existing.delete(db);
+      return exists;
+    });
   }
 
   invalidateSessions(db: string): void {
     for (const k of this.sessions.keys()) if (k.startsWith(`${db}\u0000`)) this.sessions.delete(k);
+    this.sessionLookups.forget((k) => k.startsWith(`${db}\u0000`));
   }
 }

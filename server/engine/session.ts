@@ -22,3 +22,11 @@ export interface CachedSession {
   activityRowId: number | null;
   expires: number;
 }
+
+/** what a token lookup found (auth.ts): the session, and what the first request of it must still write */
+export interface FoundSession {
+  session: Session;
+  roleId: number;
+  activityRowId: number | null;
+  hadXsrf: boolean;
+}

@@ -19,6 +19,7 @@
  * the query itself (which columns, which tables), so they are part of the key.
  */
 import { normalizeDbName } from './db-names.js';
+import { SingleFlight } from './single-flight.js';
 import type { ReportCell, ReportQuery, Row, Store, TenantStore } from './types.js';
 
 export interface ReportCacheOptions {
@@ -90,7 +91,7 @@ class ResultLru {
 class ReportCache {
   private readonly generations = new Map<string, number>();
   private readonly results: ResultLru;
-  private readonly running = new Map<string, { generation: number; promise: Promise<Result> }>();
+  private readonly running = new SingleFlight<Result>();
 
   constructor(options: ReportCacheOptions) {
     this.results = new ResultLru(options.maxCells ?? DEFAULT_MAX_CELLS, options.ttlMs);
@@ -117,20 +118,14 @@ class ReportCache {
     const generation = this.generation(db);
     const kept = this.results.get(key, Date.now());
     if (kept && kept.generation === generation) return kept.result as T;
-    const inFlight = this.running.get(key);
-    if (inFlight && inFlight.generation === generation) return inFlight.promise as Promise<T>;
-    const promise = run();
-    this.running.set(key, { generation, promise });
-    try {
-      const result = await promise;
+    return this.running.run(key, generation, async () => {
+      const result = await run();
       // kept only when nothing was written here while the statement ran
       if (this.generation(db) === generation && cellCount(result) <= MAX_CELLS_PER_RESULT) {
         this.results.set(key, generation, result, Date.now());
       }
       return result;
-    } finally {
-      if (this.running.get(key)?.promise === promise) this.running.delete(key);
-    }
+    }) as Promise<T>;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store, TenantStore } from '../../../server/storage/index.js';
+import { createEngine, type LegacyRequest } from '../../../server/engine/index.js';
 import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
 import { openTestPglite, type TestStore } from '../../support/stores.js';
 import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
@@ -137,5 +138,44 @@ describe('queries per report run', () => {
       expect(calls.filter((c) => c.startsWith('report')), path).toEqual([statement]);
       expect(calls.length, `${path}: ${calls.join(',')}`).toBeLessThanOrEqual(5);
     }
+  });
+});
+
+describe('caches refilled under concurrency', () => {
+  let opened: TestStore;
+  const calls: string[] = [];
+
+  beforeAll(async () => {
+    opened = await openTestPglite();
+    await opened.store.importRows('my', loadRows('start-rows.json'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await opened.cleanup();
+  });
+
+  it('32 requests arriving after the metadata and session caches expired share one load of each', async () => {
+    let now = Date.UTC(2026, 0, 15, 12, 0, 0);
+    const engine = createEngine({ store: () => counting(opened.store, calls), salt: 'oracle-salt', metaTtlMs: 1500, clock: { now: () => now } });
+    const request = (action: string, extra: Partial<LegacyRequest> = {}): LegacyRequest => ({
+      db: 'my', action, segments: [action], query: { JSON: '' }, post: {}, cookies: {}, headers: {}, method: 'GET',
+      remoteAddr: '127.0.0.1', host: '127.0.0.1', uri: `/my/${action}?JSON`, ...extra,
+    });
+    const login = await engine.handle(request('auth', { method: 'POST', post: { login: 'tester', pwd: 'tester-pass-1' } }));
+    const { token } = (login.body as { kind: 'json'; value: { token: string } }).value;
+    const xsrf = () => engine.handle(request('xsrf', { cookies: { idb_my: token } }));
+    expect((await xsrf()).status).toBe(200);
+    const perRequest = [...calls];
+    now += 10_000; // both caches expired; the activity write is due as well
+    calls.length = 0;
+    const answers = await Promise.all(Array.from({ length: 32 }, xsrf));
+    expect(answers.map((a) => a.status)).toEqual(Array(32).fill(200));
+    const count = (name: string) => calls.filter((c) => c === name).length;
+    // one existence check, one metadata load (its two finds), one token lookup and one activity write, not 32 of each
+    expect(count('databaseExists'), calls.join(',')).toBe(1);
+    expect(count('update'), 'the activity cell is written once').toBe(1);
+    const lookups = count('find');
+    expect(lookups, calls.join(',')).toBeGreaterThan(2);
+    expect(lookups, calls.join(',')).toBeLessThanOrEqual(perRequest.filter((c) => c === 'find').length + 2);
   });
 });
