@@ -338,6 +338,25 @@ export class LegacyClient {
     return { deleted, errors };
   }
 
+  /**
+   * `_m_del_select` on `object/{type}`: every record matching the list's filters (and parent) that no
+   * other record refers to is deleted; the engine answers how many. The filters go in the address as
+   * the list's own, `_xsrf` in the body.
+   */
+  async removeFiltered(type: number | string, q: Pick<ListQuery, 'filters' | 'parent'>): Promise<number> {
+    const body = query({ _xsrf: this.xsrf });
+    const answer = await this.request<{ deleted?: unknown }>('POST', `object/${type}`, { JSON: '', _m_del_select: 1, ...this.listParams(q) }, body);
+    return Number(answer?.deleted) || 0;
+  }
+
+  /**
+   * `_m_ord/{id}`: the record takes the order number `order` among its parent's rows, those in
+   * between shift by one (subordinate records only). `order` is the `o` of the row whose place it takes.
+   */
+  setOrder(id: number | string, order: number): Promise<CommandAnswer> {
+    return this.command(`_m_ord/${id}`, { order });
+  }
+
   /** `_m_up/{id}`: the record swaps places with the sibling before it (subordinate records' order) */
   moveUp(id: number | string): Promise<CommandAnswer> {
     return this.command(`_m_up/${id}`);
