@@ -3,13 +3,15 @@
 // first, the referenced records kept and said, a user without the DELETE grant refused in the
 // user's language); a parent's records put in order by dragging a row's handle and by typing a
 // position (`_m_ord`), also across pages; an independent record moved under a record of a table
-// that holds its table as subordinate records (`_m_move`), the engine's refusal shown. Every request
+// that holds its table as subordinate records (`_m_move`), the engine's refusal shown; a file
+// uploaded into a grid cell and downloaded back, a password set through the cell's dialog (never
+// shown) and then signing in. Every request
 // leaving the origin is blocked and must not happen. Screenshots: tests/artifacts/screenshots/ws-lists-*.png.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
-import { chooseLocale, signInWorkspace, workspaceMissing, type DemoIds, type LegacyScript } from './support/workspace.js';
+import { LegacyScript, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds } from './support/workspace.js';
 import { workspaceSuite } from './support/workspace-suite.js';
 import type { InProcessServer } from '../support/server.js';
 
@@ -261,6 +263,68 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace lis
       await page.getByTestId('ws-move-under').click();
       await poll(() => page.getByTestId('ws-move-none').count()).toBe(1);
       if (locale === 'en') expect(await page.getByTestId('ws-move-none').textContent()).not.toMatch(CYRILLIC);
+    });
+  }
+
+  for (const locale of ['en', 'ru'] as const) {
+    it(`uploads a file into a file cell and sets a password through a dialog, never showing it (${locale})`, async () => {
+      const contract = await admin.newType(`Contract-${locale}`, 3);
+      const scan = await admin.addColumn(contract, await admin.newType(`Scan-${locale}`, 10));
+      const acme = await admin.newRecord(contract, { [`t${contract}`]: 'acme' });
+      const login = `olga-${locale}`;
+      const olga = await admin.newRecord(18, { t18: login, t20: 'olga-pass-1', t115: ids.role });
+      const { page, commands } = await signedIn(ADMIN, locale, `#/t/${contract}`);
+      await poll(() => names(page)).toEqual(['acme']);
+
+      // a file: F2 on the file cell opens the browser's file chooser; the file goes up at once
+      await page.getByTestId('ws-grid').focus();
+      await page.keyboard.press('ArrowRight');
+      await poll(() => page.locator('td.cell-cursor').getAttribute('data-col')).toBe(String(scan));
+      const chooser = page.waitForEvent('filechooser');
+      await page.keyboard.press('F2');
+      await (await chooser).setFiles({ name: 'scan.txt', mimeType: 'text/plain', buffer: Buffer.from(`signed ${locale}`) });
+      await poll(() => page.getByTestId('ws-notice').textContent()).toBe(locale === 'en' ? 'Uploaded: scan.txt' : 'Загружен файл: scan.txt');
+      const link = page.getByTestId(`ws-cell-file-link-${acme}-${scan}`);
+      await poll(() => link.textContent()).toBe('scan.txt');
+      expect(commands).toEqual([`POST _m_save/${acme}?JSON`]);
+      const download = await page.request.get(new URL((await link.getAttribute('href'))!, server.url).href);
+      expect(download.status()).toBe(200);
+      await expect(download.text()).resolves.toBe(`signed ${locale}`);
+      await screenshot(page, `ws-lists-${locale}-7-file-cell`);
+
+      // a password: the users' table shows stars only; the dialog asks twice
+      await page.getByTestId('menu-table-18').click();
+      const shown = page.getByTestId(`ws-cell-password-${olga}-20`);
+      await poll(() => shown.textContent()).toBe('••••••');
+      expect(await page.getByTestId('ws-grid').textContent()).not.toContain('olga-pass-1');
+      await page.getByTestId(`ws-cell-set-password-${olga}-20`).click();
+      await page.getByTestId('ws-password-new').fill('olga-pass-2');
+      await page.getByTestId('ws-password-again').fill('olga-pass-3');
+      await page.getByTestId('ws-password-save').click();
+      await expect(page.getByTestId('ws-password-problem').textContent()).resolves.toBe(locale === 'en' ? 'The two passwords differ.' : 'Пароли не совпадают.');
+      await screenshot(page, `ws-lists-${locale}-8-password-dialog`);
+      // Escape closes it without a word to the engine
+      const sent = commands.length;
+      await page.keyboard.press('Escape');
+      await poll(() => page.getByTestId('ws-password-dialog').count()).toBe(0);
+      expect(commands.length).toBe(sent);
+      // the keyboard: F2 on the password cell opens it again
+      await page.locator(`tr[data-id="${olga}"] td[data-col="20"]`).click({ position: { x: 3, y: 3 } });
+      await page.getByTestId('ws-grid').focus();
+      await page.keyboard.press('F2');
+      await page.getByTestId('ws-password-new').fill('olga-pass-2');
+      await page.getByTestId('ws-password-again').fill('olga-pass-2');
+      await page.keyboard.press('Enter');
+      await poll(() => page.getByTestId('ws-notice').textContent()).toBe(locale === 'en' ? 'Password set' : 'Пароль задан');
+      expect(commands.slice(sent)).toEqual([`POST _m_save/${olga}?JSON`]);
+      await poll(() => shown.textContent()).toBe('••••••');
+      expect(await page.getByTestId('ws-grid').textContent()).not.toContain('olga-pass-2');
+
+      // the engine took it: the new password signs in, the old one no longer does
+      const olgaScript = new LegacyScript(admin.baseUrl, admin.db);
+      await expect(olgaScript.login(login, 'olga-pass-1')).rejects.toThrow();
+      await olgaScript.login(login, 'olga-pass-2');
+      expect(olgaScript.token).not.toBe('');
     });
   }
 
