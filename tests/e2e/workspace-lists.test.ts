@@ -5,7 +5,8 @@
 // position (`_m_ord`), also across pages; an independent record moved under a record of a table
 // that holds its table as subordinate records (`_m_move`), the engine's refusal shown; a file
 // uploaded into a grid cell and downloaded back, a password set through the cell's dialog (never
-// shown) and then signing in. Every request
+// shown) and then signing in; the user's own menu from the role's menu records (table 151, the
+// `MyRoleMenu` report the engine's pages use) with its first item as the start page. Every request
 // leaving the origin is blocked and must not happen. Screenshots: tests/artifacts/screenshots/ws-lists-*.png.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -276,13 +277,15 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace lis
       const { page, commands } = await signedIn(ADMIN, locale, `#/t/${contract}`);
       await poll(() => names(page)).toEqual(['acme']);
 
-      // a file: F2 on the file cell opens the browser's file chooser; the file goes up at once
+      // a file: F2 on the file cell opens the browser's file chooser (a click on the cell's file input); the file goes up at once
       await page.getByTestId('ws-grid').focus();
       await page.keyboard.press('ArrowRight');
       await poll(() => page.locator('td.cell-cursor').getAttribute('data-col')).toBe(String(scan));
-      const chooser = page.waitForEvent('filechooser');
+      const fileInput = page.getByTestId(`ws-cell-file-${acme}-${scan}`);
+      await fileInput.evaluate((input) => input.addEventListener('click', () => input.setAttribute('data-chooser', 'opened')));
       await page.keyboard.press('F2');
-      await (await chooser).setFiles({ name: 'scan.txt', mimeType: 'text/plain', buffer: Buffer.from(`signed ${locale}`) });
+      await poll(() => fileInput.getAttribute('data-chooser')).toBe('opened');
+      await fileInput.setInputFiles({ name: 'scan.txt', mimeType: 'text/plain', buffer: Buffer.from(`signed ${locale}`) });
       await poll(() => page.getByTestId('ws-notice').textContent()).toBe(locale === 'en' ? 'Uploaded: scan.txt' : 'Загружен файл: scan.txt');
       const link = page.getByTestId(`ws-cell-file-link-${acme}-${scan}`);
       await poll(() => link.textContent()).toBe('scan.txt');
@@ -325,6 +328,61 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace lis
       await expect(olgaScript.login(login, 'olga-pass-1')).rejects.toThrow();
       await olgaScript.login(login, 'olga-pass-2');
       expect(olgaScript.token).not.toBe('');
+    });
+  }
+
+  /**
+   * The menu the PHP engine's pages show: menu records (table 151) under a role record (Меню made a
+   * subordinate table of Роль, as in the engine's templates), read through the stored report
+   * `MyRoleMenu`. This report keeps the admin role's items with a stored filter on the role.
+   */
+  let menuMade = false;
+  async function roleMenuReport(): Promise<void> {
+    if (menuMade) return;
+    menuMade = true;
+    await admin.cmd('_d_req/42', { t: 151 });
+    const roles = await admin.get<Rows>('object/42?JSON_OBJ&LIMIT=0,100');
+    const adminRole = roles.find((r) => r.r[0] === 'admin')?.i ?? 0;
+    expect(adminRole).toBeGreaterThan(0);
+    await admin.newRecord(151, { t151: 'Customers', t153: `object/${ids.client}` }, adminRole);
+    await admin.newRecord(151, { t151: 'Sales report', t153: `report/${ids.report}` }, adminRole);
+    await admin.newRecord(151, { t151: 'Help', t153: 'info' }, adminRole);
+    await admin.newRecord(151, { t151: 'Sales only', t153: `object/${ids.city}` }, ids.role);
+    const report = await admin.newRecord(22, { t22: 'MyRoleMenu' });
+    const column = async (source: number, cells: Record<string, string | number>) => {
+      const id = await admin.newRecord(28, { t28: source }, report);
+      await admin.cmd(`_m_set/${id}`, cells);
+    };
+    await column(151, { t100: 'name' });
+    await column(153, { t100: 'href' });
+    await column(151, { t100: 'menu_id', t104: 85 /* abn_ID */ });
+    await column(42, { t100: 'role', t102: 'admin' });
+  }
+
+  for (const locale of ['en', 'ru'] as const) {
+    it(`shows the user's own menu from the role's menu records (MyRoleMenu) and starts on its first item (${locale})`, async () => {
+      if (locale === 'en') {
+        // without the report: no menu of one's own, the first table opens
+        const before = await signedIn(ADMIN, locale);
+        await poll(() => new URL(before.page.url()).hash).toMatch(/^#\/t\/\d+$/);
+        expect(await before.page.getByTestId('ws-role-menu').count()).toBe(0);
+      }
+      await roleMenuReport();
+      const { page } = await signedIn(ADMIN, locale);
+      // the first item that opens in the workspace is the start page
+      await poll(() => new URL(page.url()).hash).toBe(`#/t/${ids.client}`);
+      const items = page.getByTestId('ws-role-menu-item');
+      await poll(() => items.allTextContents()).toEqual(['Customers', 'Sales report', 'Help']);
+      await expect(page.getByTestId('ws-role-menu').locator('h2').textContent()).resolves.toBe(locale === 'en' ? 'My menu' : 'Моё меню');
+      await expect(items.nth(0).getAttribute('class')).resolves.toContain('active');
+      await expect(items.nth(2).getAttribute('href')).resolves.toBe(`/${DB}/info`);
+      await poll(async () => (await names(page)).slice(0, 3)).toEqual(['Alice', 'Bob', 'Carol']);
+      await screenshot(page, `ws-lists-${locale}-9-role-menu`);
+      await items.nth(1).click();
+      await poll(() => new URL(page.url()).hash).toBe(`#/report/${ids.report}`);
+      await expect(items.nth(1).getAttribute('class')).resolves.toContain('active');
+      // the tables stay listed below it
+      await expect(page.getByTestId(`menu-table-${ids.city}`).count()).resolves.toBe(1);
     });
   }
 

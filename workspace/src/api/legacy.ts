@@ -136,6 +136,16 @@ export interface ListQuery {
   parent?: number;
 }
 
+/** one item of the user's menu (a menu record of table 151: 153 is its address) */
+export interface MenuItem {
+  id: string;
+  /** the parent item's id ('' at the top) */
+  up: string;
+  name: string;
+  /** the engine's address relative to the database: `object/{table}`, `report/{id}`, `dict`, a page name … */
+  href: string;
+}
+
 /** A file to upload as the multipart field `t{requisite}`. */
 export interface UploadField {
   field: string;
@@ -381,6 +391,27 @@ export class LegacyClient {
 
   runReport(id: number | string, params: Params = {}): Promise<ReportAnswer> {
     return this.get<ReportAnswer>(`report/${id}`, params);
+  }
+
+  /**
+   * The user's menu as the PHP engine's own pages build it: the stored report `MyRoleMenu` over the
+   * menu records (table 151) of the user's role, `JSON_KV` rows with `menu_id`, `menu_up`, `name`,
+   * `href` (and `icon`, HTML meant for an icon font the workspace does not load). null when the
+   * database has no such report or the user may not run it.
+   */
+  async roleMenu(): Promise<MenuItem[] | null> {
+    let rows: unknown;
+    try {
+      rows = await this.request<unknown>('GET', 'report/MyRoleMenu', { JSON_KV: '' });
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(rows)) return null;
+    const text = (v: unknown) => (v === null || v === undefined ? '' : plainMessage(String(v)));
+    return rows
+      .filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
+      .map((row) => ({ id: text(row.menu_id), up: text(row.menu_up), name: text(row.name), href: text(row.href).trim() }))
+      .filter((item) => item.name !== '');
   }
 
   // ---- structure (type editor) ------------------------------------------------------------
