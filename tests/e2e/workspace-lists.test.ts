@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
-import { LegacyScript, chooseLocale, signInWorkspace, workspaceMissing, type DemoIds } from './support/workspace.js';
+import { LegacyScript, workspaceMissing, type DemoIds } from './support/workspace.js';
 import { workspaceSuite } from './support/workspace-suite.js';
 import type { InProcessServer } from '../support/server.js';
 
@@ -35,20 +35,7 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace lis
     ({ server, admin, ids } = suite);
   });
 
-  /** a signed-in page and the engine commands it posted (`_m_…` in the path or the query) */
-  async function signedIn(login: { login: string; password: string }, locale: 'en' | 'ru', hash = ''): Promise<{ page: Page; commands: string[] }> {
-    const page = await suite.newPage();
-    const commands: string[] = [];
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (/_m_/.test(url.pathname + url.search)) commands.push(`${request.method()} ${url.pathname.replace(`/${DB}/`, '')}${url.search}`);
-    });
-    await page.goto(`${server.url}/${DB}`);
-    await chooseLocale(page, locale);
-    await signInWorkspace(page, login.login, login.password);
-    if (hash) await page.goto(`${server.url}/${DB}${hash}`);
-    return { page, commands };
-  }
+  const signedIn = (login: { login: string; password: string }, locale: 'en' | 'ru', hash = '') => suite.signIn(login, locale, hash);
 
   const names = (page: Page) => page.getByTestId('ws-row').locator('td.name').allTextContents();
   const namesOf = async (type: number, query = '') => (await admin.get<Rows>(`object/${type}?JSON_OBJ&LIMIT=0,200${query}`)).map((r) => r.r[0]);
