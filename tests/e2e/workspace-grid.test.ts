@@ -9,9 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, screenshot } from './support/browser.js';
 import { poll } from './support/console.js';
-import { chooseLocale, signInWorkspace, workspaceMissing, type DemoIds, type LegacyScript } from './support/workspace.js';
+import { workspaceMissing, type DemoIds, type LegacyScript } from './support/workspace.js';
 import { workspaceSuite } from './support/workspace-suite.js';
-import type { InProcessServer } from '../support/server.js';
 
 if (workspaceMissing) console.warn(`[e2e] workspace grid tests SKIPPED: ${workspaceMissing}`);
 
@@ -24,27 +23,18 @@ type Card = { obj: { val: string; parent: string }; reqs: Record<string, { value
 
 describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace grid: bulk delete, editing in place, move, order', { timeout: 180_000 }, () => {
   const suite = workspaceSuite({ db: DB, prefix: 'integram-ws-grid-e2e-', admin: ADMIN, user: USER });
-  let server: InProcessServer;
   let admin: LegacyScript;
   let ids: DemoIds;
   beforeAll(() => {
-    ({ server, admin, ids } = suite);
+    ({ admin, ids } = suite);
   });
 
   /** a signed-in page and the engine commands it posted (`_m_…` paths) */
-  async function signedIn(login: { login: string; password: string }, locale: 'en' | 'ru', hash = ''): Promise<{ page: Page; commands: string[] }> {
-    const page = await suite.newPage();
-    const commands: string[] = [];
-    page.on('request', (request) => {
-      const m = /\/(_m_[a-z_]+\/\d+)/.exec(new URL(request.url()).pathname);
-      if (m) commands.push(`${request.method()} ${m[1]}`);
+  const signedIn = (login: { login: string; password: string }, locale: 'en' | 'ru', hash = '') =>
+    suite.signIn(login, locale, hash, (method, url) => {
+      const m = /\/(_m_[a-z_]+\/\d+)/.exec(url.pathname);
+      return m ? `${method} ${m[1]}` : null;
     });
-    await page.goto(`${server.url}/${DB}`);
-    await chooseLocale(page, locale);
-    await signInWorkspace(page, login.login, login.password);
-    if (hash) await page.goto(`${server.url}/${DB}${hash}`);
-    return { page, commands };
-  }
 
   const row = (page: Page, id: number) => page.locator(`tr[data-id="${id}"]`);
   const cell = (page: Page, id: number, column: number) => row(page, id).locator(`td[data-col="${column}"]`);

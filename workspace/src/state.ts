@@ -6,6 +6,7 @@
  */
 import { reactive, ref } from 'vue';
 import { LegacyClient, type Session } from './api/legacy.js';
+import { menuEntries, type MenuEntry } from './values.js';
 import { engineText } from './i18n.js';
 
 /** the page's first path segment (`/{db}`); under the dev server (`/workspace/?db=…`) the `db` parameter */
@@ -22,12 +23,17 @@ client.onSignedOut = () => {
 };
 export const tables = ref<Array<{ id: string; name: string }>>([]);
 
+/** the user's own menu (the role's menu records, through the `MyRoleMenu` report), [] when there is none */
+export const roleMenu = ref<MenuEntry[]>([]);
+
 export async function loadTables(): Promise<void> {
-  const dict = await client.dict();
+  const [dict, menu] = await Promise.all([client.dict(), client.roleMenu()]);
   tables.value = Object.entries(dict)
     .map(([id, name]) => ({ id, name }))
     .sort((a, b) => a.name.localeCompare(b.name));
+  roleMenu.value = menuEntries(menu ?? [], db);
 }
+
 
 export type Route =
   | { view: 'home' }

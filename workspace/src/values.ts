@@ -3,7 +3,7 @@
  * friendly filter editor's conditions in the engine's filter syntax (docs/legacy-api.md,
  * "Filter syntax"). Pure functions: the grid, the card and the filter editor share them.
  */
-import { BASE, plainMessage, type ColumnMeta, type TableMeta } from './api/legacy.js';
+import { BASE, plainMessage, type ColumnMeta, type MenuItem, type TableMeta } from './api/legacy.js';
 
 /** one column of a table as the workspace uses it: the first column too */
 export interface Column {
@@ -210,4 +210,59 @@ export function filterValue(column: Column, c: FilterCondition): string {
       return '';
     }
   }
+}
+
+// ---- the user's own menu ---------------------------------------------------------------------
+
+/** one line of the user's menu as the workspace shows it */
+export interface MenuEntry {
+  id: string;
+  name: string;
+  /** a view of the workspace (`#/…`), a page of the engine (`/{db}/…`), or '' for a heading */
+  link: string;
+  /** nesting depth (0 at the top) */
+  depth: number;
+}
+
+/**
+ * The engine's address of a menu item as a link: tables, records, reports and the structure open in
+ * the workspace; any other page of the engine (its own templates) is linked as it is, on this origin.
+ */
+export function menuLink(href: string, db: string): string {
+  const h = href.replace(/^\/+/, '').replace(new RegExp(`^${db}/`, 'i'), '');
+  if (h === '') return '';
+  const m = /^(object|edit_obj|report)\/(\d+)\/?(?:\?(.*))?$/.exec(h);
+  if (m) {
+    const parent = /(?:^|&)F_U=(\d+)/.exec(m[3] ?? '')?.[1];
+    if (m[1] === 'object') return parent && Number(parent) > 1 ? `#/t/${m[2]}/${parent}` : `#/t/${m[2]}`;
+    return m[1] === 'report' ? `#/report/${m[2]}` : `#/rec/${m[2]}`;
+  }
+  if (h === 'dict' || h === 'object') return '#/';
+  if (h === 'report') return '#/reports';
+  if (h === 'edit_types') return '#/schema';
+  return `/${db}/${h}`;
+}
+
+/** the menu's items in tree order (an item after its parent), each with its depth and link */
+export function menuEntries(all: MenuItem[], db: string): MenuEntry[] {
+  // a report without a menu_id column still lists its items, each on its own
+  const items = all.map((item, i) => (item.id === '' ? { ...item, id: `#${i}` } : item));
+  const ids = new Set(items.map((item) => item.id));
+  const children = new Map<string, MenuItem[]>();
+  for (const item of items) {
+    const up = item.up !== '' && item.up !== item.id && ids.has(item.up) ? item.up : '';
+    children.set(up, [...(children.get(up) ?? []), item]);
+  }
+  const out: MenuEntry[] = [];
+  const seen = new Set<string>();
+  const walk = (up: string, depth: number) => {
+    for (const item of children.get(up) ?? []) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      out.push({ id: item.id, name: item.name, link: menuLink(item.href, db), depth });
+      walk(item.id, depth + 1);
+    }
+  };
+  walk('', 0);
+  return out;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { createDemoDatabase } from './demo-database.js';
-import { blockForeignRequests, type DemoIds, type LegacyScript } from './workspace.js';
+import { blockForeignRequests, chooseLocale, signInWorkspace, type DemoIds, type LegacyScript } from './workspace.js';
 import { startInProcessServer, type InProcessServer } from '../../support/server.js';
 
 export interface WorkspaceSuite {
@@ -16,6 +16,12 @@ export interface WorkspaceSuite {
   readonly ids: DemoIds;
   /** a page in a context of its own */
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /**
+   * A new page signed in to the workspace as `login` in `locale` (then sent to `hash`), and the
+   * engine commands it sends from then on as `note` writes them (a request it answers null for is
+   * not noted). By default every request with `_m_` in its address, as `POST _m_ord/12?JSON`.
+   */
+  signIn(login: { login: string; password: string }, locale: 'en' | 'ru', hash?: string, note?: (method: string, url: URL) => string | null): Promise<{ page: Page; commands: string[] }>;
   /** the requests of a page that tried to leave the origin (blocked) */
   blockedOf(page: Page): string[];
   /** every page's errors, and every blocked request of every page */
@@ -66,6 +72,21 @@ export function workspaceSuite(options: {
       page.on('pageerror', (error) => errors.push(error.message));
       blocked.set(page, foreign);
       return page;
+    },
+    async signIn(login, locale, hash = '', note) {
+      const url = ready(server, 'server').url;
+      const page = await this.newPage();
+      const commands: string[] = [];
+      const noteOf = note ?? ((method: string, address: URL) => (/_m_/.test(address.pathname + address.search) ? `${method} ${address.pathname.replace(`/${options.db}/`, '')}${address.search}` : null));
+      page.on('request', (request) => {
+        const noted = noteOf(request.method(), new URL(request.url()));
+        if (noted !== null) commands.push(noted);
+      });
+      await page.goto(`${url}/${options.db}`);
+      await chooseLocale(page, locale);
+      await signInWorkspace(page, login.login, login.password);
+      if (hash) await page.goto(`${url}/${options.db}${hash}`);
+      return { page, commands };
     },
     blockedOf: (page) => blocked.get(page) ?? [],
     pageErrors: () => [...errors],

@@ -1,10 +1,10 @@
 /**
  * The workspace's pure pieces: the friendly filter editor's conditions in the engine's filter
  * syntax, values between the card's inputs and the engine, the CSV reader and the engine's import
- * form, and the English of the engine's Russian messages.
+ * form, the English of the engine's Russian messages, and the user's menu (addresses as links, the tree).
  */
 import { describe, expect, it } from 'vitest';
-import { columnsOf, displayCell, filterValue, fromInput, inputStep, inputType, parseAttrs, refParts, toInput, type Column, type FilterCondition } from '../../../workspace/src/values.js';
+import { columnsOf, displayCell, filterValue, fromInput, inputStep, inputType, menuEntries, menuLink, parseAttrs, refParts, toInput, type Column, type FilterCondition } from '../../../workspace/src/values.js';
 import { detectSeparator, engineImportText, parseCsv } from '../../../workspace/src/csv.js';
 import { engineMessageEn } from '../../../workspace/src/api/engine-messages.js';
 import { engineError, plainMessage } from '../../../workspace/src/api/legacy.js';
@@ -117,5 +117,43 @@ describe('engine messages', () => {
     expect(engineError({ id: 1, obj: 2 })).toBeNull();
     expect(engineError([{ i: 1, r: [] }])).toBeNull();
     expect(plainMessage('Неверный или устаревший токен CSRF<br/>')).toBe('Неверный или устаревший токен CSRF');
+  });
+});
+
+describe("the user's menu (MyRoleMenu rows)", () => {
+  it('opens tables, subordinate lists, records, reports and the structure in the workspace, other pages on the engine', () => {
+    expect(menuLink('object/1021', 'shop')).toBe('#/t/1021');
+    expect(menuLink('/shop/object/1021/?F_U=1055', 'shop')).toBe('#/t/1021/1055');
+    expect(menuLink('object/1021?F_U=1', 'shop')).toBe('#/t/1021');
+    expect(menuLink('edit_obj/77', 'shop')).toBe('#/rec/77');
+    expect(menuLink('report/45', 'shop')).toBe('#/report/45');
+    expect(menuLink('dict', 'shop')).toBe('#/');
+    expect(menuLink('object/22', 'shop')).toBe('#/t/22');
+    expect(menuLink('report', 'shop')).toBe('#/reports');
+    expect(menuLink('edit_types', 'shop')).toBe('#/schema');
+    expect(menuLink('organizer', 'shop')).toBe('/shop/organizer');
+    expect(menuLink('', 'shop')).toBe('');
+  });
+
+  it('puts children after their parent with a depth; unknown parents and missing ids stay at the top', () => {
+    const item = (id: string, up: string, name: string, href = '') => ({ id, up, name, href });
+    const entries = menuEntries([
+      item('10', '', 'Sales'),
+      item('11', '10', 'Orders', 'object/5'),
+      item('12', '', 'Help', 'info'),
+      item('13', '11', 'Open orders', 'object/5?F_U=9'),
+      item('14', '99', 'Orphan', 'report/3'),
+      item('', '', 'No id 1', 'dict'),
+      item('', '', 'No id 2', 'edit_types'),
+    ], 'shop');
+    expect(entries.map((e) => [e.name, e.depth, e.link])).toEqual([
+      ['Sales', 0, ''],
+      ['Orders', 1, '#/t/5'],
+      ['Open orders', 2, '#/t/5/9'],
+      ['Help', 0, '/shop/info'],
+      ['Orphan', 0, '#/report/3'],
+      ['No id 1', 0, '#/'],
+      ['No id 2', 0, '#/schema'],
+    ]);
   });
 });

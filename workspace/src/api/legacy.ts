@@ -136,6 +136,16 @@ export interface ListQuery {
   parent?: number;
 }
 
+/** one item of the user's menu (a menu record of table 151: 153 is its address) */
+export interface MenuItem {
+  id: string;
+  /** the parent item's id ('' at the top) */
+  up: string;
+  name: string;
+  /** the engine's address relative to the database: `object/{table}`, `report/{id}`, `dict`, a page name … */
+  href: string;
+}
+
 /** A file to upload as the multipart field `t{requisite}`. */
 export interface UploadField {
   field: string;
@@ -338,6 +348,25 @@ export class LegacyClient {
     return { deleted, errors };
   }
 
+  /**
+   * `_m_del_select` on `object/{type}`: every record matching the list's filters (and parent) that no
+   * other record refers to is deleted; the engine answers how many. The filters go in the address as
+   * the list's own, `_xsrf` in the body.
+   */
+  async removeFiltered(type: number | string, q: Pick<ListQuery, 'filters' | 'parent'>): Promise<number> {
+    const body = query({ _xsrf: this.xsrf });
+    const answer = await this.request<{ deleted?: unknown }>('POST', `object/${type}`, { JSON: '', _m_del_select: 1, ...this.listParams(q) }, body);
+    return Number(answer?.deleted) || 0;
+  }
+
+  /**
+   * `_m_ord/{id}`: the record takes the order number `order` among its parent's rows, those in
+   * between shift by one (subordinate records only). `order` is the `o` of the row whose place it takes.
+   */
+  setOrder(id: number | string, order: number): Promise<CommandAnswer> {
+    return this.command(`_m_ord/${id}`, { order });
+  }
+
   /** `_m_up/{id}`: the record swaps places with the sibling before it (subordinate records' order) */
   moveUp(id: number | string): Promise<CommandAnswer> {
     return this.command(`_m_up/${id}`);
@@ -362,6 +391,27 @@ export class LegacyClient {
 
   runReport(id: number | string, params: Params = {}): Promise<ReportAnswer> {
     return this.get<ReportAnswer>(`report/${id}`, params);
+  }
+
+  /**
+   * The user's menu as the PHP engine's own pages build it: the stored report `MyRoleMenu` over the
+   * menu records (table 151) of the user's role, `JSON_KV` rows with `menu_id`, `menu_up`, `name`,
+   * `href` (and `icon`, HTML meant for an icon font the workspace does not load). null when the
+   * database has no such report or the user may not run it.
+   */
+  async roleMenu(): Promise<MenuItem[] | null> {
+    let rows: unknown;
+    try {
+      rows = await this.request<unknown>('GET', 'report/MyRoleMenu', { JSON_KV: '' });
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(rows)) return null;
+    const text = (v: unknown) => (v === null || v === undefined ? '' : plainMessage(String(v)));
+    return rows
+      .filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
+      .map((row) => ({ id: text(row.menu_id), up: text(row.menu_up), name: text(row.name), href: text(row.href).trim() }))
+      .filter((item) => item.name !== '');
   }
 
   // ---- structure (type editor) ------------------------------------------------------------
