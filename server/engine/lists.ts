@@ -71,7 +71,8 @@ interface ListPlan {
   desc: boolean;
 }
 
-async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan> {
+/** `purpose` 'delete': the grant checks of `_m_del_select` (WRITE on the parent or the table) instead of READ */
+async function planList(ctx: RequestContext, s: CommandState, purpose: 'read' | 'delete' = 'read'): Promise<ListPlan> {
   const id = numId(s);
   if (id === 0) ctx.dieText('Ошибка: id=0 или не задан');
   const obj = ctx.meta.get(id);
@@ -89,7 +90,10 @@ async function planList(ctx: RequestContext, s: CommandState): Promise<ListPlan>
   const req = ctx.request;
   const fu: number | string = ctx.has('F_U') ? toInt(builtIn(ctx.str('F_U'), ctx.formatEnv())) : '1';
   const fuNum = typeof fu === 'number' ? fu : 1;
-  if (fuNum > 1) {
+  if (purpose === 'delete') {
+    if (fuNum > 1) await checkGrantOrDie(ctx, fuNum, id, 'WRITE');
+    else if (firstLevel(ctx, id) !== 'WRITE') ctx.dieText('У вас нет доступа на изменение этих данных');
+  } else if (fuNum > 1) {
     if (!(await grantOk(ctx, fuNum, id, 'READ'))) {
       ctx.myDie(`У вас нет доступа на чтение записей объекта ${id} (родитель ${fuNum})`, 403);
     }
@@ -679,7 +683,7 @@ function filterBlock(ctx: RequestContext, parent: string, cols: { key: number; b
 export async function deleteSelection(ctx: RequestContext, s: CommandState): Promise<never> {
   if (ctx.req.method.toUpperCase() !== 'POST') ctx.dieText('Для удаления записей используйте метод POST');
   checkXsrf(ctx);
-  const plan = await planList(ctx, s);
+  const plan = await planList(ctx, s, 'delete');
   const g = ctx.session!;
   if (!g.grants.deletable.has('1') && !g.grants.deletable.has(String(numId(s))) && g.user !== 'admin' && g.user !== ctx.db) {
     ctx.dieText('У вас нет прав на массовое удаление объектов этого типа');
