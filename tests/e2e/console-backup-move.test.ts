@@ -2,11 +2,12 @@
 // makes a backup that is downloaded; server B, fresh, uploads it, restores it adopting A's salt and
 // restarts; the Integram login of A's admin then works on B. In English; the dialog also in Russian.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { assertConsoleServed, goTo, legacyAdminLogin, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
-import { serverMissingReason, startServer, type TestServer } from './support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
+import { goTo, legacyAdminLogin, openConsole, poll, signIn } from './support/console.js';
+import { consoleSuite } from './support/console-suite.js';
+import { serverMissingReason, type TestServer } from './support/server.js';
 
 const serverMissing = serverMissingReason();
 if (serverMissing) console.warn(`[e2e] backup move test SKIPPED: ${serverMissing}`);
@@ -16,32 +17,16 @@ const PASSWORD_B = 'new office pc 2026';
 
 
 describe.skipIf(chromiumMissing || serverMissing !== null)('a backup carried to a new machine', { timeout: 240_000 }, () => {
+  const suite = consoleSuite({
+    servers: [{ envFileLines: ['HOST=127.0.0.1'], password: PASSWORD_A }, { envFileLines: ['HOST=127.0.0.1'], password: PASSWORD_B }],
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    stepTimeout: 30_000,
+  });
   let a: TestServer;
   let b: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-
-  beforeAll(async () => {
-    // one after the other: two embedded stores opening at once are slow on two shared cores
-    a = await startServer({ envFileLines: ['HOST=127.0.0.1'] });
-    await assertConsoleServed(a.url);
-    b = await startServer({ envFileLines: ['HOST=127.0.0.1'] });
-    await assertConsoleServed(b.url);
-    browser = await launchChromium();
-    await setupAdminViaApi(a.url, PASSWORD_A);
-    await setupAdminViaApi(b.url, PASSWORD_B);
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-  }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await a?.close();
-    await b?.close();
-  });
+  beforeAll(() => { ({ servers: [a, b], page } = suite); });
 
   it('downloads on A, uploads and restores on B with A\'s salt, and A\'s login works on B', async () => {
     await poll(() => legacyAdminLogin(a.url, PASSWORD_A), 60_000).toBe(200);

@@ -3,12 +3,13 @@
 // taking the configured password, the same button shows the classified error (the login to check),
 // in Russian too, and never the password. Screenshots under tests/artifacts/screenshots/mail-*.png.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { assertConsoleServed, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
+import { goTo, openConsole, poll, signIn } from './support/console.js';
+import { consoleSuite } from './support/console-suite.js';
 import { latinWords } from './support/latin.js';
-import { serverMissingReason, startServer, type TestServer } from './support/server.js';
+import { serverMissingReason, type TestServer } from './support/server.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
 
 const serverMissing = serverMissingReason();
@@ -17,30 +18,20 @@ if (serverMissing) console.warn(`[e2e] console mail tests SKIPPED: ${serverMissi
 const PASSWORD = 'mail office 2026';
 
 describe.skipIf(chromiumMissing || serverMissing !== null)('the Mail section in a browser', { timeout: 180_000 }, () => {
-  let server: TestServer;
   let smtp: TestSmtp;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    smtp = await startTestSmtp();
-    const env = smtp.env({ ADMIN_EMAIL: 'boss@example.test' });
-    server = await startServer({ envFileLines: ['HOST=127.0.0.1', ...Object.entries(env).map(([k, v]) => `${k}=${v}`)] });
-    await assertConsoleServed(server.url);
-    browser = await launchChromium();
-    await setupAdminViaApi(server.url, PASSWORD);
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1000 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-  }, 170_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    await smtp?.close();
+  const suite = consoleSuite({
+    before: async () => { smtp = await startTestSmtp(); },
+    servers: [{
+      envFileLines: () => ['HOST=127.0.0.1', ...Object.entries(smtp.env({ ADMIN_EMAIL: 'boss@example.test' })).map(([k, v]) => `${k}=${v}`)],
+      password: PASSWORD,
+    }],
+    viewport: { width: 1280, height: 1000 },
+    after: async () => { await smtp?.close(); },
+    setupTimeout: 170_000,
   });
+  let page: Page;
+  let server: TestServer;
+  beforeAll(() => { ({ page, server } = suite); });
 
   it('sends a test mail to the admin\'s address and says where it went', async () => {
     await openConsole(page, server.url);

@@ -2,12 +2,13 @@
 // database to a MariaDB this test owns, restarts onto it, then moves back, with the Integram logins
 // working at every stop. The move panel is also shown in Russian. Skips visibly without mariadbd or
 // Chromium.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { assertConsoleServed, goTo, legacyAdminLogin, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
+import { goTo, legacyAdminLogin, openConsole, poll, signIn } from './support/console.js';
+import { consoleSuite } from './support/console-suite.js';
 import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
-import { serverMissingReason, startServer, type TestServer } from './support/server.js';
+import { serverMissingReason, type TestServer } from './support/server.js';
 
 const MARIADBD = findMariadbd();
 if (!MARIADBD) console.warn('[e2e] data move test SKIPPED: mariadbd is not installed (apt-get install mariadb-server)');
@@ -20,30 +21,18 @@ const DB_NAME = 'integram_moved';
 
 describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('moving the data from the console', { timeout: 240_000 }, () => {
   let mariadb: Mariadb;
-  let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    [mariadb, browser] = await Promise.all([
-      startMariadb({ user: 'integram_mv', password: 'integram-mv-pw', innodbBufferPoolSize: '64M', prefix: 'integram-e2e-move-' }),
-      launchChromium(),
-    ]);
-    server = await startServer({ envFileLines: ['HOST=127.0.0.1'] });
-    await assertConsoleServed(server.url);
-    await setupAdminViaApi(server.url, PASSWORD);
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-  }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    await mariadb?.destroy();
+  const suite = consoleSuite({
+    before: async () => {
+      mariadb = await startMariadb({ user: 'integram_mv', password: 'integram-mv-pw', innodbBufferPoolSize: '64M', prefix: 'integram-e2e-move-' });
+    },
+    servers: [{ envFileLines: ['HOST=127.0.0.1'], password: PASSWORD }],
+    viewport: { width: 1280, height: 900 },
+    stepTimeout: 30_000,
+    after: async () => { await mariadb?.destroy(); },
   });
+  let server: TestServer;
+  let page: Page;
+  beforeAll(() => { ({ server, page } = suite); });
 
   it('moves embedded → MariaDB and back, restarting onto each, with logins working', async () => {
     await poll(() => legacyAdminLogin(server.url, PASSWORD), 60_000).toBe(200);

@@ -2,12 +2,13 @@
 // (with a successful connection test), the server restarts onto it, and the health page turns
 // "degraded" when MariaDB stops and "ok" again when it starts. Skips visibly without mariadbd or
 // Chromium.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { assertConsoleServed, goTo, openConsole, poll, signIn } from './support/console.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
+import { goTo, openConsole, poll, signIn } from './support/console.js';
+import { consoleSuite } from './support/console-suite.js';
 import { findMariadbd, startMariadb, type Mariadb } from '../support/start-mariadb.mjs';
-import { serverMissingReason, startServer, type TestServer } from './support/server.js';
+import { serverMissingReason, type TestServer } from './support/server.js';
 
 // a MariaDB of the test's own: stopping the shared one would break the other suites
 const MARIADBD = findMariadbd();
@@ -22,31 +23,21 @@ const DB_NAME = 'integram_e2e';
 
 describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console health follows a MariaDB outage', { timeout: 180_000 }, () => {
   let mariadb: Mariadb;
-  let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    // MariaDB first: it binds its port only after its install step
-    [mariadb, browser] = await Promise.all([startPrivateMariadb(), launchChromium()]);
-    server = await startServer();
-    await assertConsoleServed(server.url).catch((error: unknown) => {
-      throw new Error(`${String(error)}\nserver output:\n${server.output().slice(-3000)}`);
-    });
-    mariadb.sql(`CREATE DATABASE IF NOT EXISTS ${DB_NAME} CHARACTER SET utf8mb4`);
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 860 } });
-    // fail a step well before the test's own timeout, so the report names the step
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-  }, 120_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    await mariadb?.destroy();
+  // no admin password: the first-run wizard is what the suite drives
+  const suite = consoleSuite({
+    before: async () => {
+      // MariaDB first: it binds its port only after its install step
+      mariadb = await startPrivateMariadb();
+      mariadb.sql(`CREATE DATABASE IF NOT EXISTS ${DB_NAME} CHARACTER SET utf8mb4`);
+    },
+    servers: [{}],
+    viewport: { width: 1280, height: 860 },
+    after: async () => { await mariadb?.destroy(); },
+    setupTimeout: 120_000,
   });
+  let server: TestServer;
+  let page: Page;
+  beforeAll(() => { ({ server, page } = suite); });
 
   it('sets up the server on MySQL through the wizard and restarts onto it', async () => {
     await openConsole(page, server.url);

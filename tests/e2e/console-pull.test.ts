@@ -3,11 +3,12 @@
 // job's progress, the verification's summary, the database in the list, its user signing in with the
 // source's password; then a refused login, and the panel in Russian. Skips visibly without the
 // oracle, Chromium or a built console.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { assertConsoleServed, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
-import { serverMissingReason, startServer, type TestServer } from './support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
+import { goTo, openConsole, poll, signIn } from './support/console.js';
+import { consoleSuite } from './support/console-suite.js';
+import { serverMissingReason, type TestServer } from './support/server.js';
 import { buildSource, IVAN, ORACLE_SALT, ORACLE_URL, oracleProblem, OWNER } from '../integration/pull/oracle-source.js';
 
 const oracle = await oracleProblem();
@@ -19,26 +20,15 @@ const PASSWORD = 'office admin 2026';
 const SOURCE = 'pullweb';
 
 describe.skipIf(chromiumMissing || oracle !== null || serverMissing !== null)('bringing a database over from the console', { timeout: 240_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    [browser] = await Promise.all([launchChromium(), buildSource(SOURCE)]);
-    server = await startServer({ envFileLines: ['HOST=127.0.0.1', `AUTH_SALT=${ORACLE_SALT}`, `INTEGRAM_API_BASE_URL=${ORACLE_URL}`] });
-    await assertConsoleServed(server.url);
-    await setupAdminViaApi(server.url, PASSWORD);
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1100 } });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
-  }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+  const suite = consoleSuite({
+    before: async () => { await buildSource(SOURCE); },
+    servers: [{ envFileLines: ['HOST=127.0.0.1', `AUTH_SALT=${ORACLE_SALT}`, `INTEGRAM_API_BASE_URL=${ORACLE_URL}`], password: PASSWORD }],
+    viewport: { width: 1280, height: 1100 },
+    stepTimeout: 30_000,
   });
+  let server: TestServer;
+  let page: Page;
+  beforeAll(() => { ({ server, page } = suite); });
 
   it('pulls with progress and shows the verification; the copy is listed and its users sign in', async () => {
     await openConsole(page, server.url);

@@ -5,12 +5,13 @@
 // no English; no request leaves the server's origin (everything else is blocked and counted).
 // Screenshots under tests/artifacts/screenshots/settings-*.png.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, screenshot } from './support/browser.js';
-import { AdminClient, assertConsoleServed, goTo, openConsole, poll, setupAdminViaApi, signIn } from './support/console.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, screenshot } from './support/browser.js';
+import { AdminClient, goTo, openConsole, poll, signIn } from './support/console.js';
+import { consoleSuite } from './support/console-suite.js';
 import { latinWords } from './support/latin.js';
-import { serverMissingReason, startServer, type TestServer } from './support/server.js';
+import { serverMissingReason, type TestServer } from './support/server.js';
 
 const serverMissing = serverMissingReason();
 if (serverMissing) console.warn(`[e2e] console settings tests SKIPPED: ${serverMissing}`);
@@ -20,39 +21,15 @@ const NEW_PASSWORD = 'settings office 2027';
 const TASKS = ['access', 'database', 'backups', 'security', 'mail', 'updates'] as const;
 
 describe.skipIf(chromiumMissing || serverMissing !== null)('settings as tasks in a browser', { timeout: 180_000 }, () => {
+  // nothing the console loads or calls may come from elsewhere (fonts, analytics, CDNs …)
+  const suite = consoleSuite({ servers: [{ envFileLines: ['HOST=127.0.0.1'], password: PASSWORD }], viewport: { width: 1280, height: 900 }, blockForeign: true, setupTimeout: 170_000 });
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const foreign: string[] = [];
+  beforeAll(() => { ({ server, page } = suite); });
 
   const envValue = (key: string): string | undefined =>
     new RegExp(`^${key}=(.*)$`, 'm').exec(readFileSync(server.envFile, 'utf8'))?.[1].replace(/^'(.*)'$/, '$1');
   const pageText = async (): Promise<string> => (await page.getByTestId('page-settings').innerText()).replace(/\s+/g, ' ');
-
-  beforeAll(async () => {
-    server = await startServer({ envFileLines: ['HOST=127.0.0.1'] });
-    await assertConsoleServed(server.url);
-    browser = await launchChromium();
-    await setupAdminViaApi(server.url, PASSWORD);
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    const origin = new URL(server.url).origin;
-    // nothing the console loads or calls may come from elsewhere (fonts, analytics, CDNs …)
-    await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (new URL(url).origin === origin) return route.continue();
-      foreign.push(url);
-      return route.abort('blockedbyclient');
-    });
-    page = await context.newPage();
-  }, 170_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-  });
 
   it('sets the backup schedule in words, saved and in effect without a restart', async () => {
     await openConsole(page, server.url);
@@ -159,13 +136,7 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('settings as tasks in
 
   it('inside the desktop app shows This computer: start at login, folders, crash history; the shell follows the language', async () => {
     // Electron cannot run here: a stand-in for the preload's window.integramDesktop (main/ipc-contract.ts)
-    const desktop = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    desktop.setDefaultTimeout(20_000);
-    await desktop.route('**/*', async (route) => {
-      if (new URL(route.request().url()).origin === new URL(server.url).origin) return route.continue();
-      foreign.push(route.request().url());
-      return route.abort('blockedbyclient');
-    });
+    const desktop = await suite.newContext();
     await desktop.addInitScript(() => {
       const calls: string[] = [];
       let startAtLogin = false;
@@ -223,6 +194,6 @@ describe.skipIf(chromiumMissing || serverMissing !== null)('settings as tasks in
   });
 
   it('made no request outside the server’s origin', () => {
-    expect(foreign).toEqual([]);
+    expect(suite.foreign()).toEqual([]);
   });
 });

@@ -5,32 +5,18 @@
  * PGlite store; a thin counting wrapper records which tenant methods run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store, TenantStore } from '../../../server/storage/index.js';
+import type { Store } from '../../../server/storage/index.js';
 import { createEngine, type LegacyRequest } from '../../../server/engine/index.js';
 import { startLegacyServer, type LegacyServer } from '../../support/legacy.js';
+import { spyStore } from '../../support/store-spy.js';
 import { openTestPglite, type TestStore } from '../../support/stores.js';
 import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
 
+/** the store, noting the name of every tenant method called and of every databaseExists */
 function counting(store: Store, calls: string[]): Store {
-  const wrapTenant = (t: TenantStore): TenantStore => new Proxy(t, {
-    get(target, prop, receiver) {
-      const v: unknown = Reflect.get(target, prop, receiver);
-      if (typeof v === 'function') {
-        return (...args: unknown[]) => {
-          calls.push(String(prop));
-          return (v as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return v;
-    },
-  });
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'tenant') return (db: string) => wrapTenant(target.tenant(db));
-      if (prop === 'databaseExists') return (db: string) => { calls.push('databaseExists'); return target.databaseExists(db); };
-      const v: unknown = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
+  return spyStore(store, {
+    tenant: (method, call) => { calls.push(method); return call(); },
+    store: (method, call) => { if (method === 'databaseExists') calls.push(method); return call(); },
   });
 }
 

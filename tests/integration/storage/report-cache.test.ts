@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type ReportQuery, type Row, type Store, type TenantStore } from '../../../server/storage/index.js';
 import { withReportCache } from '../../../server/storage/report-cache.js';
+import { spyStore } from '../../support/store-spy.js';
 import { openTestMysql, privateSchemaOptions, TEST_STORES, type TestStore } from '../../support/stores.js';
 
 const DB = 'rcache';
@@ -43,29 +44,15 @@ async function total(t: TenantStore): Promise<[number, number]> {
 /** the store under the cache, counting its report statements and optionally holding them at a gate */
 function instrumented(store: Store, options: { ttlMs: number; maxCells?: number } = { ttlMs: Infinity }) {
   const counter = { statements: 0, gate: null as Promise<void> | null };
-  const inner: Store = new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'tenant') {
-        return (db: string) => {
-          const tenant = target.tenant(db);
-          return new Proxy(tenant, {
-            get(t, p, r) {
-              if (p === 'reportRows') {
-                return async (q: ReportQuery) => {
-                  counter.statements++;
-                  const result = await t.reportRows(q);
-                  if (counter.gate) await counter.gate;
-                  return result;
-                };
-              }
-              const v: unknown = Reflect.get(t, p, r);
-              return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-            },
-          });
-        };
-      }
-      const v: unknown = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+  const inner = spyStore(store, {
+    tenant: (method, call) => {
+      if (method !== 'reportRows') return call();
+      counter.statements++;
+      return (async () => {
+        const result = await call();
+        if (counter.gate) await counter.gate;
+        return result;
+      })();
     },
   });
   return { cached: withReportCache(inner, options), counter };
