@@ -73,6 +73,21 @@ const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', 
 const ROW_PARTS: Record<string, 'id' | 'up' | 't' | 'ord'> = { ABN_ID: 'id', ABN_UP: 'up', ABN_TYP: 't', ABN_ORD: 'ord' };
 const NUMERIC_BASES = new Set(['NUMBER', 'SIGNED']);
 
+/** functions whose value is text: MySQL compares them with a quoted value as text */
+const TEXT_FUNCTIONS = new Set<ReportFunction>(['CONCAT', 'CONCAT_WS', 'LEFT', 'RIGHT', 'REPLACE', 'TRIM', 'LOWER', 'UPPER', 'GROUP_CONCAT']);
+
+/**
+ * Is a calculated column's value text for a filter? The engine puts a filter's value in quotes, so
+ * MySQL compares a stored value or a text function's result with it as text (recorded, rep-select:
+ * the formula `amt` with `>60` finds neither 100.00 nor 300.00), a computed number as a number.
+ */
+function textValued(expr: ReportExpr): boolean {
+  if (expr.kind === 'record') return expr.part === 'val';
+  if (expr.kind === 'cell') return expr.part === undefined || expr.part === 'val';
+  if (expr.kind === 'text') return true;
+  return expr.kind === 'call' && TEXT_FUNCTIONS.has(expr.fn);
+}
+
 /** where a column's value comes from, before tables get their indexes */
 type SourceKind =
   | { kind: 'calculated' }
@@ -208,7 +223,7 @@ class Planner {
     if (def.format === '' && (fn in ROW_PARTS || fn === 'ABN_ROWNUM')) format = 'NUMBER';
     return {
       def,
-      key: (def.name !== '' ? def.name : String(def.id)),
+      key: def.dynamic ?? (def.name !== '' ? def.name : String(def.id)),
       format,
       granted,
       refTarget,
@@ -535,7 +550,7 @@ class Planner {
     if ((op === '=' || op === '<>') && value.includes('%')) {
       return { kind: 'like', arg: target, pattern: { kind: 'text', value }, negate: negate !== (op === '<>') };
     }
-    const base = column.def.source === 0 ? 'SIGNED' : this.baseOfSource(index);
+    const base = column.def.source === 0 ? (textValued(target) ? 'SHORT' : 'SIGNED') : this.baseOfSource(index);
     if (base === 'DATE' && value !== '') value = formatVal('DATE', value, { ...this.ctx.formatEnv(), warn: () => undefined });
     const numeric = NUMERIC_BASES.has(base) || base === 'DATE';
     const literal: ReportExpr = numeric && isNumeric(value) ? { kind: 'number', value: toFloat(value) } : { kind: 'text', value };
@@ -558,6 +573,8 @@ class Planner {
   /** FR_/TO_ of the request for this column (by name, spaces as _, or by column id) */
   private requestFilter(index: number, prefix: 'FR_' | 'TO_'): string | undefined {
     const column = this.columns[index];
+    // a column the request's SELECT added is filtered only by FR_<its position> (report-select.ts)
+    if (column.def.dynamic !== undefined) return undefined;
     for (const key of [`${prefix}${column.key.replace(/ /g, '_')}`, `${prefix}${column.def.id}`]) {
       if (this.ctx.has(key)) return this.ctx.str(key);
     }
@@ -691,7 +708,8 @@ class Planner {
     try {
       this.chooseTables();
       this.fields = this.sources.map((s, i) => this.fieldOf(s, i));
-      const select = this.def.columns.map((_, i) => (hidden[i] ? { kind: 'null' } as const : this.selectExpr(i)));
+      // a column the request's SELECT leaves out is not grouped by: NULL like an unreadable one
+      const select = this.def.columns.map((c, i) => (hidden[i] || c.dropped ? { kind: 'null' } as const : this.selectExpr(i)));
       const { where, leading } = this.filters();
       const byName = (name: string) => this.rowExprByName(name);
       for (const [label, text] of [['WHERE', this.def.params.get('WHERE') ?? ''], ['WHERE', this.ctx.str('WHERE')]] as const) {

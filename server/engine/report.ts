@@ -17,6 +17,7 @@ import { isStoreError } from '../storage/errors.js';
 import { formatView } from './format.js';
 import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
+import { applySelect } from './report-select.js';
 import { planReport, ReportLinkError, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
 
 /** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
@@ -71,6 +72,9 @@ function totalText(ctx: RequestContext, column: PlannedColumn, fn: string, value
   return formatView(column.def.fn.toUpperCase() === 'COUNT' ? 'NUMBER' : column.format, raw, ctx, true);
 }
 
+/** a column's id in the answers: its record's, or for a column the request's SELECT added, its formula */
+const columnId = (c: PlannedColumn) => c.def.dynamic ?? String(c.def.id);
+
 /** JSON_CR's `type`: the PHP engine takes it from the last shown column for all of them */
 function crType(shown: PlannedColumn[]): string {
   const last = shown[shown.length - 1];
@@ -78,14 +82,18 @@ function crType(shown: PlannedColumn[]): string {
 }
 
 function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], rows: string[][], numeric?: Set<number>): never {
-  const shown = columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.def.hidden);
+  // the request's SELECT chooses the columns and their order (report-select.ts)
+  const order = def.show ?? columns.map((_, i) => i);
+  const shown = order.map((i) => ({ c: columns[i], i })).filter(({ c }) => !c.def.hidden);
   const key = (c: PlannedColumn) => c.key;
+  // recorded (rep-select): JSON_KV and JSON_CR give a column the SELECT added no value (null)
+  const keyed = (c: PlannedColumn, value: string | number) => (c.def.dynamic !== undefined ? null : value);
   if (ctx.has('JSON_KV')) {
     ctx.headersOut['X-Query-Id'] = String(def.id);
     ctx.headersOut['X-Query-Name'] = encodeURIComponent(def.name);
     // values a confirmed Set just stored into a NUMBER column come as numbers (recorded: rep-set)
     const value = (r: string[], i: number) => (numeric?.has(i) && r[i] !== '' && Number.isFinite(Number(r[i])) ? Number(r[i]) : r[i]);
-    ctx.apiDump(rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [key(c), value(r, i)]))), `${def.name}.json`);
+    ctx.apiDump(rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [key(c), keyed(c, value(r, i))]))), `${def.name}.json`);
   }
   if (ctx.has('JSON_DATA')) {
     ctx.dieJson(Object.fromEntries(shown.map(({ c, i }) => [key(c), rows.map((r) => r[i])])));
@@ -93,15 +101,15 @@ function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], r
   if (ctx.has('JSON_CR')) {
     const type = crType(shown.map(({ c }) => c));
     ctx.dieJson({
-      columns: shown.map(({ c }) => ({ id: String(c.def.id), name: key(c), type })),
-      rows: rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [String(c.def.id), r[i]]))),
+      columns: shown.map(({ c }) => ({ id: columnId(c), name: key(c), type })),
+      rows: rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [columnId(c), keyed(c, r[i])]))),
       totalCount: rows.length,
     });
   }
   const totals = totalsOf(ctx, columns);
   ctx.dieJson({
     columns: shown.map(({ c, i }) => {
-      const out: Record<string, unknown> = { id: String(c.def.id), type: c.def.source === 0 ? '' : String(c.def.source), format: c.format, name: key(c) };
+      const out: Record<string, unknown> = { id: columnId(c), type: c.def.source === 0 ? '' : String(c.def.source), format: c.format, name: key(c) };
       // the engine sets the flag only for a column the user may write (never `granted: 0`)
       if (c.granted === 1) out.granted = 1;
       if (c.refTarget !== null) {
@@ -121,7 +129,8 @@ function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], r
 
 /** the PHP engine puts a failed query's error into the first cell; ours names the faulty part, never SQL */
 function errorAnswer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], message: string): never {
-  const row = columns.map((_, i) => (i === columns.findIndex((c) => !c.def.hidden) ? `Ошибка в отчёте ${def.name}: ${message}` : ''));
+  const first = (def.show ?? columns.map((_, i) => i)).find((i) => !columns[i].def.hidden);
+  const row = columns.map((_, i) => (i === first ? `Ошибка в отчёте ${def.name}: ${message}` : ''));
   answer(ctx, def, columns, [row]);
 }
 
@@ -135,7 +144,7 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   // refuses, and so does a set of masks none of which applies when the role has no grant on the
   // report table itself (the engine's message then names nothing: its variables are unset there)
   if (checkValGranted(ctx, REPORT, record.val, record.id) === 'BARRED') ctx.myDie('У вас нет доступа к этому объекту ())! ()');
-  const def = await loadReport(ctx, record);
+  const def = applySelect(ctx, await loadReport(ctx, record));
   if (def.columns.length === 0) ctx.myDie(`Пустой отчет ${def.name}`);
   // not built: a plain run would answer something else than what the report is for
   if ((def.params.get('URL') ?? '') !== '') ctx.dieJson([{ error: `URL-отчёты пока не поддерживаются (${def.name})` }], 501);
