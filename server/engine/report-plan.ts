@@ -14,6 +14,7 @@ import { containsAggregate, nestsAggregates, usesRowValueOutsideAggregate } from
 import type { RequestContext } from './context.js';
 import type { ReportColumnDef, ReportDef, ReportFromDef } from './report-model.js';
 import { FormulaError, isBareName, parseFormula, type FormulaNode } from './report-formula.js';
+import { COLUMN_BY_ID } from './report-select.js';
 import { firstLevel } from './access.js';
 import { builtIn, formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
@@ -409,6 +410,11 @@ class Planner {
 
   /** a column by a name in a formula: a real column's alias formula first, then the column names */
   private columnByName(name: string): number | undefined {
+    if (name.startsWith(COLUMN_BY_ID)) {
+      // `:<id>:` of a formula the request's SELECT added (report-select.ts)
+      const byId = this.def.columns.findIndex((c, i) => !this.unreadable[i] && String(c.id) === name.slice(COLUMN_BY_ID.length));
+      return byId >= 0 ? byId : undefined;
+    }
     const lower = name.toLowerCase();
     // a column the user may not read is not there for formulas either (no filtering on it)
     const usable = (i: number) => !this.unreadable[i];

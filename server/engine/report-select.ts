@@ -10,7 +10,8 @@
  * - When an item names a column, only the columns named are shown, in the order of the items; the
  *   others keep their filters but are neither shown nor grouped by.
  * The engine splits the items as below, before and after undoing the escapes, and so do we: an item
- * with `:` in its formula (`:<id>:*2`) is an empty formula, as recorded.
+ * with `:` in its formula (`:<id>:*2`) is an empty formula, as recorded; `\:<id>\:` in a formula is
+ * the value of the column with that id.
  */
 import type { RequestContext } from './context.js';
 import type { ReportColumnDef, ReportDef } from './report-model.js';
@@ -18,16 +19,23 @@ import type { ReportColumnDef, ReportDef } from './report-model.js';
 /** the engine refuses SQL words in a calculated field (die_info, 200 text) */
 const SQL_WORD = /\b(from|select|table)\b/i;
 
+/**
+ * `:<column id>:` in a formula the SELECT adds is that column's value (the engine replaces it by the
+ * column's field); it becomes a name the planner resolves by this prefix (report-plan.ts)
+ */
+export const COLUMN_BY_ID = '__column_';
+
 const unescape = (text: string) => text.replace(/%3a/g, ':').replace(/%2c/g, ',');
 
 function items(select: string): string[][] {
   return select.replace(/\\,/g, '%2c').split(',').map((item) => item.replace(/\\:/g, '%3a').split(':'));
 }
 
-function dynamicColumn(id: number, formula: string, filterFrom: string): ReportColumnDef {
+function dynamicColumn(id: number, text: string, filterFrom: string, ids: Set<string>): ReportColumnDef {
+  const formula = text.replace(/:(\d+):/g, (whole, ref: string) => (ids.has(ref) ? `${COLUMN_BY_ID}${ref}` : whole));
   return {
     id, source: 0, name: '', formula, filterFrom, filterTo: '', resultFrom: '', resultTo: '',
-    fn: '', total: '', format: '', hidden: false, sort: 0, alias: '', set: '', dynamic: formula,
+    fn: '', total: '', format: '', hidden: false, sort: 0, alias: '', set: '', dynamic: text,
   };
 }
 
@@ -38,6 +46,7 @@ export function applySelect(ctx: RequestContext, def: ReportDef): ReportDef {
   const columns = [...def.columns];
   /** the engine's lookup of an item: a column record id, or the formula of a column added before */
   const byKey = new Map<string, number>(columns.map((c, i) => [String(c.id), i]));
+  const ids = new Set(byKey.keys());
   parsed.forEach(([what], position) => {
     if (byKey.has(what)) return;
     const formula = what === '' ? "''" : unescape(what);
@@ -47,7 +56,7 @@ export function applySelect(ctx: RequestContext, def: ReportDef): ReportDef {
     const filter = ctx.has(`FR_${position}`) ? ctx.str(`FR_${position}`) : '';
     byKey.set(formula, columns.length);
     // ids below zero: a column added here is never named by ORDER, TOTALS or FR_<id>
-    columns.push(dynamicColumn(-columns.length - 1, formula, filter));
+    columns.push(dynamicColumn(-columns.length - 1, formula, filter, ids));
   });
   // the functions: looked up before the escapes are undone (an added formula with `\,` gets none)
   const functions = new Map<number, string>();

@@ -74,7 +74,11 @@ const scenario: Scenario = {
     await run('sel_id_fr_position_kv', `JSON_KV&${q(`${c(1)},${c(3)}`)}&FR_1=%3E60`);
     await run('sel_unselected_fr_kv', `JSON_KV&${q(`${c(1)},${c(3)}`)}&FR_qty=5`);
     await run('sel_unselected_name_kv', `JSON_KV&${q(`${c(1)}`)}&FR_client=Bob`);
-    await run('sel_escaped_colon_kv', `JSON_KV&${q(`${c(1)},\:${c(3)}\:*2`)}`);
+    await run('sel_escaped_colon_kv', `JSON_KV&${q(`${c(1)},\\:${c(3)}\\:*2`)}`);
+    await run('sel_escaped_colon_json', `JSON&${q(`${c(1)},\\:${c(3)}\\:*2`)}`);
+    await run('sel_formula_sum_json', `JSON&${q(`${c(2)},amt:SUM`)}`);
+    await run('sel_formula_twice_json', `JSON&${q(`${c(1)},'y','y'`)}`);
+    await run('sel_duplicate_id_json', `JSON&${q(`${c(3)},${c(1)},${c(3)}`)}`);
     await run('sel_sql_word', `JSON_KV&${q(`${c(1)},(select 1)`)}`);
     await rec.call('sel_post_kv', 'POST', `/report/${sel}?JSON_KV`, { form: { SELECT: `${c(3)},${c(1)}` } });
   },
