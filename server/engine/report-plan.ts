@@ -15,6 +15,7 @@ import type { RequestContext } from './context.js';
 import type { ReportColumnDef, ReportDef, ReportFromDef } from './report-model.js';
 import { FormulaError, isBareName, parseFormula, type FormulaNode } from './report-formula.js';
 import { COLUMN_BY_ID } from './report-select.js';
+import type { SubReports } from './report-sub.js';
 import { firstLevel } from './access.js';
 import { builtIn, formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
@@ -116,7 +117,9 @@ class TableSet {
   /** tables joined by a FROM record: never found by type, only by their key */
   private readonly fromTables = new Set<number>();
 
-  constructor(main: number) {
+  /** null: no table at all (a report of calculated columns only) */
+  constructor(main: number | null) {
+    if (main === null) return;
     this.tables.push({ typeId: main });
     this.byKey.set('main', 0);
     this.named.set(String(main), 0);
@@ -168,7 +171,7 @@ class Planner {
   /** columns whose source the user may not read: NULL in the query, never shown, not filterable */
   private readonly unreadable: boolean[];
 
-  constructor(private readonly ctx: RequestContext, private readonly def: ReportDef) {
+  constructor(private readonly ctx: RequestContext, private readonly def: ReportDef, private readonly subs: SubReports = new Map()) {
     this.sources = def.columns.map((c) => this.sourceOf(c.source));
     this.columns = def.columns.map((c, i) => this.describe(c, this.sources[i]));
     this.unreadable = this.sources.map((s) => !this.readable(s));
@@ -297,8 +300,8 @@ class Planner {
   private chooseTables(): void {
     const owners = this.sources.map((s) => this.ownerTable(s));
     const main = owners.find((t): t is number => t !== null);
-    if (main === undefined) throw new FormulaError('в отчёте нет колонки с таблицей');
-    this.tables = new TableSet(main);
+    // recorded (rep-sub, half): calculated columns only make one row (the engine's `FROM dual`)
+    this.tables = new TableSet(main ?? null);
     this.ownerIndex = owners.map(() => -1);
     let pending = owners.map((_, i) => i).filter((i) => owners[i] !== null);
     for (;;) {
@@ -494,7 +497,18 @@ class Planner {
     const go = (n: FormulaNode): ReportExpr => this.toExpr(n, scope);
     switch (node.kind) {
       case 'number': return { kind: 'number', value: node.value };
-      case 'text': return { kind: 'text', value: this.literalText(node.value) };
+      case 'text': {
+        // recorded (rep-sub): '[name]' in quotes is the sub-report too
+        const quoted = /^\[([^[\]]+)\]$/.exec(node.value);
+        if (quoted && this.subs.has(quoted[1])) return this.subReportValue(quoted[1]);
+        return { kind: 'text', value: this.literalText(node.value) };
+      }
+      case 'report': {
+        if (this.subs.has(node.name)) return this.subReportValue(node.name);
+        const builtin = this.literalText(`[${node.name}]`);
+        if (builtin !== `[${node.name}]`) return { kind: 'text', value: builtin };
+        throw new FormulaError(`нет отчёта [${node.name}]`);
+      }
       case 'null': return { kind: 'null' };
       case 'this':
         if (scope.thisField === null) throw new FormulaError(`[THIS] в колонке ${scope.column} без источника`);
@@ -508,7 +522,12 @@ class Planner {
       case 'neg': case 'not': return { kind: node.kind, arg: go(node.arg) };
       case 'binary': return { kind: 'binary', op: node.op, left: go(node.left), right: go(node.right) };
       case 'like': return { kind: 'like', arg: go(node.arg), pattern: go(node.pattern), negate: node.negate };
-      case 'in': return { kind: 'in', arg: go(node.arg), list: node.list.map(go), negate: node.negate };
+      case 'in': {
+        // IN ([name]): every value of the sub-report
+        const only = node.list.length === 1 ? node.list[0] : null;
+        const list = only?.kind === 'report' && this.subs.has(only.name) ? this.subReportValues(only.name) : node.list.map(go);
+        return { kind: 'in', arg: go(node.arg), list, negate: node.negate };
+      }
       case 'isNull': return { kind: 'isNull', arg: go(node.arg), negate: node.negate };
       case 'between': return { kind: 'between', arg: go(node.arg), low: go(node.low), high: go(node.high), negate: node.negate };
       case 'call': {
@@ -533,6 +552,37 @@ class Planner {
     }
   }
 
+  /** all values of a sub-report, as literals */
+  private subReportValues(name: string): ReportExpr[] {
+    const sub = this.subs.get(name);
+    if (!sub) throw new FormulaError(`нет отчёта [${name}]`);
+    if ('error' in sub) throw new FormulaError(sub.error);
+    return sub.values.map((v): ReportExpr => (v === null ? { kind: 'null' } : typeof v === 'number' ? { kind: 'number', value: v } : { kind: 'text', value: v }));
+  }
+
+  /** the one value of a sub-report where a value stands: NULL when it has no row (recorded: rep-sub) */
+  private subReportValue(name: string): ReportExpr {
+    const values = this.subReportValues(name);
+    // recorded (rep-sub, many_rows): the engine's MySQL refuses a subquery of several rows
+    if (values.length > 1) throw new FormulaError(`подотчёт [${name}] возвращает больше одной строки`);
+    return values[0] ?? { kind: 'null' };
+  }
+
+  /**
+   * A filter value that is a sub-report (`[name]`, with or without a comparison in front): the
+   * recorded engine compares for equality whatever the comparison (rep-sub: `>[half]` finds the
+   * value equal to it), `!` for inequality; null when the value names no sub-report.
+   */
+  private subReportFilter(raw: string, target: ReportExpr): ReportExpr | null {
+    const m = /^\s*(!|[<>]=?)?\s*\[([^[\]]+)\]\s*$/.exec(raw);
+    if (!m || !this.subs.has(m[2])) {
+      const named = [...raw.matchAll(/\[([^[\]]+)\]/g)].find((x) => this.subs.has(x[1]));
+      if (named) throw new FormulaError(`фильтр «${raw}»: подотчёт в фильтре может быть только значением целиком`);
+      return null;
+    }
+    return { kind: 'binary', op: m[1] === '!' ? '<>' : '=', left: target, right: this.subReportValue(m[2]) };
+  }
+
   // ---- filters ----------------------------------------------------------------
 
   /**
@@ -541,6 +591,8 @@ class Planner {
    */
   private bound(index: number, raw: string, plain: '=' | '>=' | '<=', target: ReportExpr = this.rowExpr(index)): ReportExpr {
     const column = this.columns[index];
+    const sub = this.subReportFilter(raw, target);
+    if (sub) return sub;
     let value = raw;
     let negate = false;
     let op: '=' | '<>' | '<' | '<=' | '>' | '>=' = plain;
@@ -758,7 +810,7 @@ class Planner {
   }
 }
 
-/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores */
-export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false): ReportPlan {
-  return new Planner(ctx, def).plan(writeBack);
+/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores; `subs`: the values of the sub-reports it names */
+export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false, subs?: SubReports): ReportPlan {
+  return new Planner(ctx, def, subs).plan(writeBack);
 }

@@ -18,6 +18,7 @@ import { formatView } from './format.js';
 import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
 import { applySelect } from './report-select.js';
+import { loadSubReports, type SubReports, type SubReportValue } from './report-sub.js';
 import { planReport, ReportLinkError, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
 
 /** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
@@ -152,9 +153,10 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   const writesBack = def.columns.some((c) => c.set.trim() !== '') && (ctx.has('confirmed') || execute);
   // as the engine's check(): a confirmed run changes data, so it needs the session's _xsrf (EXECUTE does not)
   if (writesBack && !execute) checkXsrf(ctx);
+  const subs = await loadSubReports(ctx, def, (sub, subSubs) => runSubReport(ctx, sub, subSubs));
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, def, writesBack);
+    plan = planReport(ctx, def, writesBack, subs);
   } catch (err) {
     if (err instanceof ReportUnsupported) ctx.dieJson([{ error: err.message }], 501);
     if (err instanceof ReportLinkError) ctx.dieText(err.message);
@@ -178,6 +180,34 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   // nothing found: one row of the if-empty value (113), as it is, when the report has one
   if (rows.length === 0 && def.ifEmpty !== null) rows.push(plan.columns.map(() => def.ifEmpty!));
   answer(ctx, def, plan.columns, rows, numeric);
+}
+
+/**
+ * A sub-report's values: its first shown column, unformatted (the engine's subquery), its if-empty
+ * value (113) when it finds nothing; what would be its own error answer is the outer report's error.
+ */
+async function runSubReport(ctx: RequestContext, def: ReportDef, subs: SubReports): Promise<SubReportValue> {
+  const failed = (message: string): SubReportValue => ({ error: `подотчёт [${def.name}]: ${message}` });
+  let plan: ReportPlan;
+  try {
+    plan = planReport(ctx, def, false, subs);
+  } catch (err) {
+    if (err instanceof ReportUnsupported || err instanceof ReportLinkError) return failed(err.message);
+    throw err;
+  }
+  if (plan.error !== null) return failed(plan.error);
+  const first = plan.columns.findIndex((c) => !c.def.hidden);
+  if (first < 0) return failed('нет видимых колонок');
+  let raw: ReportCell[][];
+  try {
+    raw = await ctx.t.reportRows(plan.query);
+  } catch (err) {
+    if (isStoreError(err, 'report_value')) return failed('значение не вычисляется (число вне диапазона или не число)');
+    throw err;
+  }
+  const values = raw.map((row, i): ReportCell => (plan.columns[first].rowNumber ? i + 1 : row[first]));
+  if (values.length === 0 && def.ifEmpty !== null) values.push(def.ifEmpty);
+  return { values };
 }
 
 /**
