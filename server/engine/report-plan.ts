@@ -52,13 +52,19 @@ export interface ReportPlan {
   error: string | null;
   /**
    * a confirmed run of a report with "Set" (132): the query's select holds, after the columns, the
-   * main record's id and, per target, the cell's id (NULL when it has none) and the value to store
+   * main record's id and, per target, the cell's id (NULL when it has none; always NULL for a
+   * reference, whose cell is looked up when written) and the value to store
    */
-  writeBack?: { first: number; targets: { column: number; reqId: number }[] };
+  writeBack?: { first: number; targets: SetTarget[] };
 }
 
-/** bases a "Set" may write: what the value as the store computes it already is (no date or number formatting) */
-const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER']);
+/** bases a "Set" may write into a cell: the value is stored as `_m_set` reads it (format.ts formatVal) */
+const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER', 'SIGNED', 'DATE']);
+
+/** a cell a confirmed "Set" writes: a scalar cell of the main table (stored by its base) or a reference cell (to a record of `target`) */
+export type SetTarget =
+  | { kind: 'cell'; column: number; reqId: number; base: string }
+  | { kind: 'ref'; column: number; reqId: number; target: number };
 
 const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
 const ROW_FUNCTIONS = new Set([
@@ -573,14 +579,17 @@ class Planner {
    * recorded engine compares for equality whatever the comparison (rep-sub: `>[half]` finds the
    * value equal to it), `!` for inequality; null when the value names no sub-report.
    */
-  private subReportFilter(raw: string, target: ReportExpr): ReportExpr | null {
+  private subReportFilter(raw: string, target: ReportExpr, numeric: boolean): ReportExpr | null {
     const m = /^\s*(!|[<>]=?)?\s*\[([^[\]]+)\]\s*$/.exec(raw);
     if (!m || !this.subs.has(m[2])) {
       const named = [...raw.matchAll(/\[([^[\]]+)\]/g)].find((x) => this.subs.has(x[1]));
       if (named) throw new FormulaError(`фильтр «${raw}»: подотчёт в фильтре может быть только значением целиком`);
       return null;
     }
-    return { kind: 'binary', op: m[1] === '!' ? '<>' : '=', left: target, right: this.subReportValue(m[2]) };
+    let value = this.subReportValue(m[2]);
+    // on a number or date column a numeric value compares as a number, whatever type the store gave it
+    if (numeric && value.kind === 'text' && isNumeric(value.value)) value = { kind: 'number', value: toFloat(value.value) };
+    return { kind: 'binary', op: m[1] === '!' ? '<>' : '=', left: target, right: value };
   }
 
   // ---- filters ----------------------------------------------------------------
@@ -591,7 +600,7 @@ class Planner {
    */
   private bound(index: number, raw: string, plain: '=' | '>=' | '<=', target: ReportExpr = this.rowExpr(index)): ReportExpr {
     const column = this.columns[index];
-    const sub = this.subReportFilter(raw, target);
+    const sub = this.subReportFilter(raw, target, column.def.source === 0 ? !textValued(target) : NUMERIC_BASES.has(this.baseOfSource(index)) || this.baseOfSource(index) === 'DATE');
     if (sub) return sub;
     let value = raw;
     let negate = false;
@@ -729,21 +738,23 @@ class Planner {
   // ---- the plan -------------------------------------------------------------------
 
   /**
-   * The safe subset of the engine's "Set" write-back (recorded: rep-set): a cell of the main table
-   * (text or a whole number), in a report without grouping, the Set text parsed by the grammar like
-   * a formula ([THIS] is the cell's value, other names the columns' aliases). Anything else: 501.
+   * The engine's "Set" write-back (recorded: rep-set, rep-set2) on the main table of a report
+   * without grouping: a text, number, decimal or date cell, or a reference cell; the Set text parsed
+   * by the grammar like a formula ([THIS] is the cell's value, other names the columns' aliases).
+   * Anything else (cells of joined tables, other bases, grouped reports): 501.
    */
   private writeBack(select: ReportExpr[]): NonNullable<ReportPlan['writeBack']> {
     if (select.some(containsAggregate)) throw new ReportUnsupported(`Присвоение значений в отчёте с группировкой пока не поддерживается (${this.def.name})`);
     const first = select.length;
-    const targets: { column: number; reqId: number }[] = [];
+    const targets: SetTarget[] = [];
     select.push({ kind: 'record', table: 0, part: 'id' });
     this.def.columns.forEach((def, index) => {
       if (def.set.trim() === '') return;
       const source = this.sources[index];
       const key = this.columns[index].key;
-      if (source.kind !== 'cell' || this.ownerIndex[index] !== 0 || !WRITABLE_BASES.has(this.baseOfSource(index))) {
-        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых и целых колонок главной таблицы (колонка ${key})`);
+      const writable = this.ownerIndex[index] === 0 && (source.kind === 'ref' || (source.kind === 'cell' && WRITABLE_BASES.has(this.baseOfSource(index))));
+      if (!writable) {
+        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых, числовых, дат и ссылок главной таблицы (колонка ${key})`);
       }
       if (this.unreadable[index] || this.columns[index].granted !== 1) throw new FormulaError(`нет доступа на запись в колонку ${key}`);
       let expr: ReportExpr;
@@ -754,8 +765,13 @@ class Planner {
         throw err;
       }
       if (containsAggregate(expr)) throw new FormulaError(`присвоение колонки ${key}: агрегатная функция недопустима`);
-      select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
-      targets.push({ column: index, reqId: source.reqId });
+      if (source.kind === 'ref') {
+        select.push({ kind: 'null' }, expr);
+        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target });
+      } else if (source.kind === 'cell') {
+        select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
+        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index) });
+      }
     });
     return { first, targets };
   }
