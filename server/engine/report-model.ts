@@ -76,6 +76,8 @@ export interface ReportColumnDef {
   dynamic?: string;
   /** a column the request's SELECT leaves out: filtered by, but neither shown nor grouped by */
   dropped?: boolean;
+  /** the function was given by the request's SELECT: an unknown one is the user's error, not a gap */
+  fnFromRequest?: boolean;
 }
 
 export interface ReportDef {

@@ -483,6 +483,7 @@ class Planner {
     if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: [arg] };
     const part = ROW_PARTS[fn];
     if (part !== undefined && (row.kind === 'record' || row.kind === 'cell')) return { ...row, part };
+    if (def.fnFromRequest) throw new FormulaError(`SELECT: неизвестная функция «${def.fn}» (колонка ${this.columns[index].key})`);
     throw new ReportUnsupported(`Функция ${def.fn} в отчётах не поддерживается (колонка ${this.columns[index].key})`);
   }
 

@@ -72,7 +72,7 @@ export function applySelect(ctx: RequestContext, def: ReportDef): ReportDef {
   }
   const reshaped = columns.map((c, i) => ({
     ...c,
-    ...(functions.size ? { fn: functions.get(i) ?? '' } : {}),
+    ...(functions.size ? { fn: functions.get(i) ?? '', fnFromRequest: true } : {}),
     ...(show.length && !show.includes(i) ? { dropped: true } : {}),
   }));
   return { ...def, columns: reshaped, ...(show.length ? { show } : {}) };
