@@ -96,6 +96,36 @@ function textValued(expr: ReportExpr): boolean {
   return expr.kind === 'call' && TEXT_FUNCTIONS.has(expr.fn);
 }
 
+/**
+ * The items of a filter's `IN(…)` as the engine's validateInList reads them: split at commas outside
+ * quotes; a quoted item is that text ('' a quote), a number a number, anything else that text; null
+ * when the list is empty.
+ */
+function inListItems(text: string): ReportExpr[] | null {
+  if (text.trim() === '') return null;
+  const raw: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'" && quoted && text[i + 1] === "'") {
+      current += "''";
+      i++;
+    } else if (ch === "'") {
+      quoted = !quoted;
+      current += ch;
+    } else if (ch === ',' && !quoted) {
+      raw.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  raw.push(current.trim());
+  return raw.map((item): ReportExpr => {
+    if (/^'.*'$/s.test(item)) return { kind: 'text', value: item.slice(1, -1).replace(/''/g, "'") };
+    return isNumeric(item) ? { kind: 'number', value: toFloat(item) } : { kind: 'text', value: item };
+  });
+}
+
 /** where a column's value comes from, before tables get their indexes */
 type SourceKind =
   | { kind: 'calculated' }
@@ -596,6 +626,48 @@ class Planner {
   // ---- filters ----------------------------------------------------------------
 
   /**
+   * The engine's other forms of a filter value (recorded: rep-filters), `!` in front negating them
+   * (then rows without a value match too): `%` (has a value), `IN(a,'b',…)`, `@<id>` and
+   * `@IN(<ids>)` (the record's id: the referenced record's for a reference), `a..b` on a number
+   * column (between). Null when the value is none of these.
+   */
+  private filterForm(index: number, raw: string, target: ReportExpr): ReportExpr | null {
+    const negate = raw.startsWith('!');
+    const value = negate ? raw.slice(1) : raw;
+    const trimmed = value.trim();
+    const negated = (cond: ReportExpr): ReportExpr => (negate ? { kind: 'binary', op: 'OR', left: { kind: 'isNull', arg: target, negate: false }, right: { kind: 'not', arg: cond } } : cond);
+    if (value === '%') return { kind: 'isNull', arg: target, negate: !negate };
+    // the engine hands the pattern to MySQL's REGEXP (case-insensitive; `!` keeps rows without a value)
+    if (/^REGEXP:/i.test(trimmed)) throw new ReportUnsupported(`Фильтр REGEXP: в отчётах пока не поддерживается (колонка ${this.columns[index].key})`);
+    const idOf = (): ReportExpr => {
+      if (target.kind !== 'record' && target.kind !== 'cell') throw new FormulaError(`фильтр «${raw}»: поиск по id только в колонке с источником`);
+      return { ...target, part: 'id' };
+    };
+    if (/^@IN\(.*\)$/i.test(trimmed)) {
+      const ids = trimmed.slice(4, -1).split(',');
+      // the engine refuses anything but numbers here
+      if (ids.some((x) => !isNumeric(x))) this.ctx.myDie('Недопустимы нечисловые ID');
+      const id = idOf();
+      return negated({ kind: 'in', arg: id, list: ids.map((x) => ({ kind: 'number', value: toFloat(x) })), negate: false });
+    }
+    if (value.startsWith('@')) {
+      const id = idOf();
+      return negated({ kind: 'binary', op: '=', left: id, right: { kind: 'number', value: toInt(value.slice(1).replace(/ /g, '')) } });
+    }
+    if (/^IN\(.*\)$/i.test(trimmed)) {
+      const items = inListItems(trimmed.slice(3, -1));
+      if (items) return negated({ kind: 'in', arg: target, list: items, negate: false });
+    }
+    const range = /^(.+?)\.\.(.+)$/.exec(value);
+    const base = this.columns[index].def.source === 0 ? '' : this.baseOfSource(index);
+    if (range && NUMERIC_BASES.has(base) && isNumeric(range[1].replace(/ /g, '')) && isNumeric(range[2].replace(/ /g, ''))) {
+      const [low, high] = [range[1], range[2]].map((x): ReportExpr => ({ kind: 'number', value: toFloat(x.replace(/ /g, '')) }));
+      return { kind: 'between', arg: target, low, high, negate: false };
+    }
+    return null;
+  }
+
+  /**
    * one bound of a FR_/TO_ filter (or of a function-result filter, on `target`); `plain` is the
    * operator of a value without one
    */
@@ -603,6 +675,8 @@ class Planner {
     const column = this.columns[index];
     const sub = this.subReportFilter(raw, target, column.def.source === 0 ? !textValued(target) : NUMERIC_BASES.has(this.baseOfSource(index)) || this.baseOfSource(index) === 'DATE');
     if (sub) return sub;
+    const form = this.filterForm(index, raw, target);
+    if (form) return form;
     let value = raw;
     let negate = false;
     let op: '=' | '<>' | '<' | '<=' | '>' | '>=' = plain;
@@ -660,7 +734,8 @@ class Planner {
       const toRequest = this.requestFilter(index, 'TO_');
       const byRequest = (fromRequest ?? '') !== '' || (toRequest ?? '') !== '';
       const from = byRequest ? (fromRequest ?? '') : def.filterFrom;
-      const to = byRequest ? (toRequest ?? '') : def.filterTo;
+      // the engine keeps one condition when both bounds are the same text (a LIKE would find nothing)
+      const to = byRequest ? (toRequest === fromRequest ? '' : toRequest ?? '') : def.filterTo === def.filterFrom ? '' : def.filterTo;
       if (from === '' && to === '') return;
       if (from !== '') where.push(this.bound(index, from, to !== '' ? '>=' : '='));
       // recorded (rep-corners): a bound alone, FR_ or TO_, is an exact match
