@@ -362,6 +362,22 @@ for (const factory of TEST_STORES) {
       expect(forbiddenChanges(frozen, await opened.store.exportRows('rep1'))).toEqual([]);
     });
 
+    it('sub-reports: a report naming itself (directly or through another) is the report error, never a loop; REGEXP: answers 501', async () => {
+      const self = await newReport('sub_self', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: 0, set: { t100: 'x', t101: '[sub_self]+1' } }]);
+      const ping = await newReport('sub_ping', {}, [{ source: 0, set: { t100: 'p', t101: '[sub_pong]' } }]);
+      await newReport('sub_pong', {}, [{ source: 0, set: { t100: 'q', t101: '[sub_ping]' } }]);
+      const before = await opened.store.exportRows('rep1');
+      const kv = (await run('sub_self', `report/${self}?JSON_KV&LIMIT=1`)).json as { no: string; x: string }[];
+      expect(kv).toEqual([{ no: 'Ошибка в отчёте sub_self: подотчёт [sub_self] ссылается сам на себя', x: '' }]);
+      const loop = (await run('sub_loop', `report/${ping}?JSON_KV`)).json as { p: string }[];
+      expect(loop).toHaveLength(1);
+      expect(loop[0].p).toMatch(/^Ошибка в отчёте sub_ping: подотчёт \[sub_pong\]: подотчёт \[sub_ping\] ссылается сам на себя$/);
+      const regexp = await run('filter_regexp', `report/${ids.rep_join}?JSON_KV&FR_order_no=${encodeURIComponent('REGEXP:^O')}`);
+      expect(regexp.status).toBe(501);
+      expect(JSON.stringify(regexp.json)).toContain('REGEXP');
+      expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+    });
+
     it('a FROM record joins by its JOIN ON through the grammar; hostile JOIN ON texts answer an error and change no row', async () => {
       const report = await newReport('from_city', {}, [
         { source: ids.Client, set: { t100: 'client' } },
