@@ -1,9 +1,10 @@
 /**
  * `report/{id|name}`: runs a report (docs/legacy-api.md, "Reports").
  *
- * The definition (report-model.ts) becomes a ReportQuery — joined tables and expression trees
- * (report-plan.ts); the store compiles that into one parameterised statement (plus one to count
- * for RECORD_COUNT). Values are shown by their column's format, totals are computed here over
+ * The definition (report-model.ts), reshaped by the request's SELECT (report-select.ts), becomes a
+ * ReportQuery — joined tables and expression trees (report-plan.ts); the store compiles that into
+ * one parameterised statement (plus one to count for RECORD_COUNT, and one per sub-report it
+ * names, report-sub.ts). Values are shown by their column's format, totals are computed here over
  * the rows, and the answer takes the shape the JSON flag asks for.
  */
 import type { ReportCell } from '../storage/types.js';
