@@ -12,10 +12,11 @@
  *   sum     := product ((+ | -) product)*
  *   product := unary ((* | /) unary)*
  *   unary   := (- | +) unary | primary
- *   primary := number | 'text' | "text" | NULL | TRUE | FALSE | [THIS] | name | name ( [expr, …] ) | ( expr )
+ *   primary := number | 'text' | "text" | NULL | TRUE | FALSE | [THIS] | [report] | name | name ( [expr, …] ) | ( expr )
  *   name    := word | word.word
  *
- * `COUNT(*)` is the one place a `*` may stand alone.
+ * `COUNT(*)` is the one place a `*` may stand alone. `[report]` (any text without brackets) names
+ * another report whose value the formula uses (a sub-report, report-sub.ts) or a built-in (`[TODAY]`).
  */
 
 export type FormulaNode =
@@ -23,6 +24,7 @@ export type FormulaNode =
   | { kind: 'text'; value: string }
   | { kind: 'null' }
   | { kind: 'this' }
+  | { kind: 'report'; name: string }
   | { kind: 'star' }
   | { kind: 'name'; name: string }
   | { kind: 'call'; name: string; args: FormulaNode[] }
@@ -48,6 +50,7 @@ type Token =
   | { kind: 'text'; text: string; value: string }
   | { kind: 'word'; text: string }
   | { kind: 'this'; text: string }
+  | { kind: 'report'; text: string; name: string }
   | { kind: 'op'; text: string }
   | { kind: 'end'; text: string };
 
@@ -70,6 +73,12 @@ export function tokenize(source: string): Token[] {
     if (rest.toUpperCase().startsWith('[THIS]')) {
       tokens.push({ kind: 'this', text: rest.slice(0, 6) });
       i += 6;
+      continue;
+    }
+    const bracket = /^\[([^[\]]+)\]/.exec(rest);
+    if (bracket) {
+      tokens.push({ kind: 'report', text: bracket[0], name: bracket[1] });
+      i += bracket[0].length;
       continue;
     }
     const number = NUMBER.exec(rest);
@@ -286,6 +295,9 @@ class Parser {
       case 'this':
         this.next();
         return { kind: 'this' };
+      case 'report':
+        this.next();
+        return { kind: 'report', name: t.name };
       case 'word': {
         const upper = t.text.toUpperCase();
         if (upper === 'NULL') {

@@ -72,6 +72,12 @@ export interface ReportColumnDef {
   alias: string;
   /** "Set" (132): an expression written back into the source when the report runs confirmed */
   set: string;
+  /** a column the request's SELECT added (report-select.ts): its formula, which is also its id and name */
+  dynamic?: string;
+  /** a column the request's SELECT leaves out: filtered by, but neither shown nor grouped by */
+  dropped?: boolean;
+  /** the function was given by the request's SELECT: an unknown one is the user's error, not a gap */
+  fnFromRequest?: boolean;
 }
 
 export interface ReportDef {
@@ -84,6 +90,8 @@ export interface ReportDef {
   from: ReportFromDef[];
   /** the if-empty value (113), null when the report has none */
   ifEmpty: string | null;
+  /** the columns the request's SELECT shows, in its order (indexes of `columns`); all when absent */
+  show?: number[];
 }
 
 /** the value of a reference cell (t = the referenced record, val = the requisite id) */

@@ -14,6 +14,8 @@ import { containsAggregate, nestsAggregates, usesRowValueOutsideAggregate } from
 import type { RequestContext } from './context.js';
 import type { ReportColumnDef, ReportDef, ReportFromDef } from './report-model.js';
 import { FormulaError, isBareName, parseFormula, type FormulaNode } from './report-formula.js';
+import { COLUMN_BY_ID } from './report-select.js';
+import type { SubReports } from './report-sub.js';
 import { firstLevel } from './access.js';
 import { builtIn, formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
@@ -50,13 +52,19 @@ export interface ReportPlan {
   error: string | null;
   /**
    * a confirmed run of a report with "Set" (132): the query's select holds, after the columns, the
-   * main record's id and, per target, the cell's id (NULL when it has none) and the value to store
+   * main record's id and, per target, the cell's id (NULL when it has none; always NULL for a
+   * reference, whose cell is looked up when written) and the value to store
    */
-  writeBack?: { first: number; targets: { column: number; reqId: number }[] };
+  writeBack?: { first: number; targets: SetTarget[] };
 }
 
-/** bases a "Set" may write: what the value as the store computes it already is (no date or number formatting) */
-const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER']);
+/** bases a "Set" may write into a cell: the value is stored as `_m_set` reads it (format.ts formatVal) */
+const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER', 'SIGNED', 'DATE']);
+
+/** a cell a confirmed "Set" writes: a scalar cell of the main table (stored by its base) or a reference cell (to a record of `target`) */
+export type SetTarget =
+  | { kind: 'cell'; column: number; reqId: number; base: string }
+  | { kind: 'ref'; column: number; reqId: number; target: number };
 
 const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
 const ROW_FUNCTIONS = new Set([
@@ -72,6 +80,51 @@ const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', 
 /** abn_* functions that read a part of the value's row */
 const ROW_PARTS: Record<string, 'id' | 'up' | 't' | 'ord'> = { ABN_ID: 'id', ABN_UP: 'up', ABN_TYP: 't', ABN_ORD: 'ord' };
 const NUMERIC_BASES = new Set(['NUMBER', 'SIGNED']);
+
+/** functions whose value is text: MySQL compares them with a quoted value as text */
+const TEXT_FUNCTIONS = new Set<ReportFunction>(['CONCAT', 'CONCAT_WS', 'LEFT', 'RIGHT', 'REPLACE', 'TRIM', 'LOWER', 'UPPER', 'GROUP_CONCAT']);
+
+/**
+ * Is a calculated column's value text for a filter? The engine puts a filter's value in quotes, so
+ * MySQL compares a stored value or a text function's result with it as text (recorded, rep-select:
+ * the formula `amt` with `>60` finds neither 100.00 nor 300.00), a computed number as a number.
+ */
+function textValued(expr: ReportExpr): boolean {
+  if (expr.kind === 'record') return expr.part === 'val';
+  if (expr.kind === 'cell') return expr.part === undefined || expr.part === 'val';
+  if (expr.kind === 'text') return true;
+  return expr.kind === 'call' && TEXT_FUNCTIONS.has(expr.fn);
+}
+
+/**
+ * The items of a filter's `IN(…)` as the engine's validateInList reads them: split at commas outside
+ * quotes; a quoted item is that text ('' a quote), a number a number, anything else that text; null
+ * when the list is empty.
+ */
+function inListItems(text: string): ReportExpr[] | null {
+  if (text.trim() === '') return null;
+  const raw: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'" && quoted && text[i + 1] === "'") {
+      current += "''";
+      i++;
+    } else if (ch === "'") {
+      quoted = !quoted;
+      current += ch;
+    } else if (ch === ',' && !quoted) {
+      raw.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  raw.push(current.trim());
+  return raw.map((item): ReportExpr => {
+    if (/^'.*'$/s.test(item)) return { kind: 'text', value: item.slice(1, -1).replace(/''/g, "'") };
+    return isNumeric(item) ? { kind: 'number', value: toFloat(item) } : { kind: 'text', value: item };
+  });
+}
 
 /** where a column's value comes from, before tables get their indexes */
 type SourceKind =
@@ -100,7 +153,9 @@ class TableSet {
   /** tables joined by a FROM record: never found by type, only by their key */
   private readonly fromTables = new Set<number>();
 
-  constructor(main: number) {
+  /** null: no table at all (a report of calculated columns only) */
+  constructor(main: number | null) {
+    if (main === null) return;
     this.tables.push({ typeId: main });
     this.byKey.set('main', 0);
     this.named.set(String(main), 0);
@@ -152,7 +207,7 @@ class Planner {
   /** columns whose source the user may not read: NULL in the query, never shown, not filterable */
   private readonly unreadable: boolean[];
 
-  constructor(private readonly ctx: RequestContext, private readonly def: ReportDef) {
+  constructor(private readonly ctx: RequestContext, private readonly def: ReportDef, private readonly subs: SubReports = new Map()) {
     this.sources = def.columns.map((c) => this.sourceOf(c.source));
     this.columns = def.columns.map((c, i) => this.describe(c, this.sources[i]));
     this.unreadable = this.sources.map((s) => !this.readable(s));
@@ -208,7 +263,7 @@ class Planner {
     if (def.format === '' && (fn in ROW_PARTS || fn === 'ABN_ROWNUM')) format = 'NUMBER';
     return {
       def,
-      key: (def.name !== '' ? def.name : String(def.id)),
+      key: def.dynamic ?? (def.name !== '' ? def.name : String(def.id)),
       format,
       granted,
       refTarget,
@@ -281,8 +336,8 @@ class Planner {
   private chooseTables(): void {
     const owners = this.sources.map((s) => this.ownerTable(s));
     const main = owners.find((t): t is number => t !== null);
-    if (main === undefined) throw new FormulaError('в отчёте нет колонки с таблицей');
-    this.tables = new TableSet(main);
+    // recorded (rep-sub, half): calculated columns only make one row (the engine's `FROM dual`)
+    this.tables = new TableSet(main ?? null);
     this.ownerIndex = owners.map(() => -1);
     let pending = owners.map((_, i) => i).filter((i) => owners[i] !== null);
     for (;;) {
@@ -394,6 +449,11 @@ class Planner {
 
   /** a column by a name in a formula: a real column's alias formula first, then the column names */
   private columnByName(name: string): number | undefined {
+    if (name.startsWith(COLUMN_BY_ID)) {
+      // `:<id>:` of a formula the request's SELECT added (report-select.ts)
+      const byId = this.def.columns.findIndex((c, i) => !this.unreadable[i] && String(c.id) === name.slice(COLUMN_BY_ID.length));
+      return byId >= 0 ? byId : undefined;
+    }
     const lower = name.toLowerCase();
     // a column the user may not read is not there for formulas either (no filtering on it)
     const usable = (i: number) => !this.unreadable[i];
@@ -453,6 +513,7 @@ class Planner {
     if (AGGREGATES.has(fn) || ROW_FUNCTIONS.has(fn)) return { kind: 'call', fn: fn as ReportFunction, args: [arg] };
     const part = ROW_PARTS[fn];
     if (part !== undefined && (row.kind === 'record' || row.kind === 'cell')) return { ...row, part };
+    if (def.fnFromRequest) throw new FormulaError(`SELECT: неизвестная функция «${def.fn}» (колонка ${this.columns[index].key})`);
     throw new ReportUnsupported(`Функция ${def.fn} в отчётах не поддерживается (колонка ${this.columns[index].key})`);
   }
 
@@ -473,7 +534,18 @@ class Planner {
     const go = (n: FormulaNode): ReportExpr => this.toExpr(n, scope);
     switch (node.kind) {
       case 'number': return { kind: 'number', value: node.value };
-      case 'text': return { kind: 'text', value: this.literalText(node.value) };
+      case 'text': {
+        // recorded (rep-sub): '[name]' in quotes is the sub-report too
+        const quoted = /^\[([^[\]]+)\]$/.exec(node.value);
+        if (quoted && this.subs.has(quoted[1])) return this.subReportValue(quoted[1]);
+        return { kind: 'text', value: this.literalText(node.value) };
+      }
+      case 'report': {
+        if (this.subs.has(node.name)) return this.subReportValue(node.name);
+        const builtin = this.literalText(`[${node.name}]`);
+        if (builtin !== `[${node.name}]`) return { kind: 'text', value: builtin };
+        throw new FormulaError(`нет отчёта [${node.name}]`);
+      }
       case 'null': return { kind: 'null' };
       case 'this':
         if (scope.thisField === null) throw new FormulaError(`[THIS] в колонке ${scope.column} без источника`);
@@ -487,7 +559,12 @@ class Planner {
       case 'neg': case 'not': return { kind: node.kind, arg: go(node.arg) };
       case 'binary': return { kind: 'binary', op: node.op, left: go(node.left), right: go(node.right) };
       case 'like': return { kind: 'like', arg: go(node.arg), pattern: go(node.pattern), negate: node.negate };
-      case 'in': return { kind: 'in', arg: go(node.arg), list: node.list.map(go), negate: node.negate };
+      case 'in': {
+        // IN ([name]): every value of the sub-report
+        const only = node.list.length === 1 ? node.list[0] : null;
+        const list = only?.kind === 'report' && this.subs.has(only.name) ? this.subReportValues(only.name) : node.list.map(go);
+        return { kind: 'in', arg: go(node.arg), list, negate: node.negate };
+      }
       case 'isNull': return { kind: 'isNull', arg: go(node.arg), negate: node.negate };
       case 'between': return { kind: 'between', arg: go(node.arg), low: go(node.low), high: go(node.high), negate: node.negate };
       case 'call': {
@@ -512,7 +589,83 @@ class Planner {
     }
   }
 
+  /** all values of a sub-report, as literals */
+  private subReportValues(name: string): ReportExpr[] {
+    const sub = this.subs.get(name);
+    if (!sub) throw new FormulaError(`нет отчёта [${name}]`);
+    if ('error' in sub) throw new FormulaError(sub.error);
+    return sub.values.map((v): ReportExpr => (v === null ? { kind: 'null' } : typeof v === 'number' ? { kind: 'number', value: v } : { kind: 'text', value: v }));
+  }
+
+  /** the one value of a sub-report where a value stands: NULL when it has no row (recorded: rep-sub) */
+  private subReportValue(name: string): ReportExpr {
+    const values = this.subReportValues(name);
+    // recorded (rep-sub, many_rows): the engine's MySQL refuses a subquery of several rows
+    if (values.length > 1) throw new FormulaError(`подотчёт [${name}] возвращает больше одной строки`);
+    return values[0] ?? { kind: 'null' };
+  }
+
+  /**
+   * A filter value that is a sub-report (`[name]`, with or without a comparison in front): the
+   * recorded engine compares for equality whatever the comparison (rep-sub: `>[half]` finds the
+   * value equal to it), `!` for inequality; null when the value names no sub-report.
+   */
+  private subReportFilter(raw: string, target: ReportExpr, numeric: boolean): ReportExpr | null {
+    const m = /^\s*(!|[<>]=?)?\s*\[([^[\]]+)\]\s*$/.exec(raw);
+    if (!m || !this.subs.has(m[2])) {
+      const named = [...raw.matchAll(/\[([^[\]]+)\]/g)].find((x) => this.subs.has(x[1]));
+      if (named) throw new FormulaError(`фильтр «${raw}»: подотчёт в фильтре может быть только значением целиком`);
+      return null;
+    }
+    let value = this.subReportValue(m[2]);
+    // on a number or date column a numeric value compares as a number, whatever type the store gave it
+    if (numeric && value.kind === 'text' && isNumeric(value.value)) value = { kind: 'number', value: toFloat(value.value) };
+    return { kind: 'binary', op: m[1] === '!' ? '<>' : '=', left: target, right: value };
+  }
+
   // ---- filters ----------------------------------------------------------------
+
+  /**
+   * The engine's other forms of a filter value (recorded: rep-filters), `!` in front negating them
+   * (then rows without a value match too): `%` (has a value), `IN(a,'b',…)`, `@<id>` and
+   * `@IN(<ids>)` (the record's id: the referenced record's for a reference), `a..b` on a number
+   * column (between). Null when the value is none of these.
+   */
+  private filterForm(index: number, raw: string, target: ReportExpr): ReportExpr | null {
+    const negate = raw.startsWith('!');
+    const value = negate ? raw.slice(1) : raw;
+    const trimmed = value.trim();
+    const negated = (cond: ReportExpr): ReportExpr => (negate ? { kind: 'binary', op: 'OR', left: { kind: 'isNull', arg: target, negate: false }, right: { kind: 'not', arg: cond } } : cond);
+    if (value === '%') return { kind: 'isNull', arg: target, negate: !negate };
+    // the engine hands the pattern to MySQL's REGEXP (case-insensitive; `!` keeps rows without a value)
+    if (/^REGEXP:/i.test(trimmed)) throw new ReportUnsupported(`Фильтр REGEXP: в отчётах пока не поддерживается (колонка ${this.columns[index].key})`);
+    const idOf = (): ReportExpr => {
+      if (target.kind !== 'record' && target.kind !== 'cell') throw new FormulaError(`фильтр «${raw}»: поиск по id только в колонке с источником`);
+      return { ...target, part: 'id' };
+    };
+    if (/^@IN\(.*\)$/i.test(trimmed)) {
+      const ids = trimmed.slice(4, -1).split(',');
+      // the engine refuses anything but numbers here
+      if (ids.some((x) => !isNumeric(x))) this.ctx.myDie('Недопустимы нечисловые ID');
+      const id = idOf();
+      return negated({ kind: 'in', arg: id, list: ids.map((x) => ({ kind: 'number', value: toFloat(x) })), negate: false });
+    }
+    if (value.startsWith('@')) {
+      const id = idOf();
+      return negated({ kind: 'binary', op: '=', left: id, right: { kind: 'number', value: toInt(value.slice(1).replace(/ /g, '')) } });
+    }
+    if (/^IN\(.*\)$/i.test(trimmed)) {
+      const items = inListItems(trimmed.slice(3, -1));
+      if (items) return negated({ kind: 'in', arg: target, list: items, negate: false });
+    }
+    const range = /^(.+?)\.\.(.+)$/.exec(value);
+    const base = this.columns[index].def.source === 0 ? '' : this.baseOfSource(index);
+    if (range && NUMERIC_BASES.has(base) && isNumeric(range[1].replace(/ /g, '')) && isNumeric(range[2].replace(/ /g, ''))) {
+      const [low, high] = [range[1], range[2]].map((x): ReportExpr => ({ kind: 'number', value: toFloat(x.replace(/ /g, '')) }));
+      return { kind: 'between', arg: target, low, high, negate: false };
+    }
+    return null;
+  }
 
   /**
    * one bound of a FR_/TO_ filter (or of a function-result filter, on `target`); `plain` is the
@@ -520,6 +673,10 @@ class Planner {
    */
   private bound(index: number, raw: string, plain: '=' | '>=' | '<=', target: ReportExpr = this.rowExpr(index)): ReportExpr {
     const column = this.columns[index];
+    const sub = this.subReportFilter(raw, target, column.def.source === 0 ? !textValued(target) : NUMERIC_BASES.has(this.baseOfSource(index)) || this.baseOfSource(index) === 'DATE');
+    if (sub) return sub;
+    const form = this.filterForm(index, raw, target);
+    if (form) return form;
     let value = raw;
     let negate = false;
     let op: '=' | '<>' | '<' | '<=' | '>' | '>=' = plain;
@@ -535,7 +692,7 @@ class Planner {
     if ((op === '=' || op === '<>') && value.includes('%')) {
       return { kind: 'like', arg: target, pattern: { kind: 'text', value }, negate: negate !== (op === '<>') };
     }
-    const base = column.def.source === 0 ? 'SIGNED' : this.baseOfSource(index);
+    const base = column.def.source === 0 ? (textValued(target) ? 'SHORT' : 'SIGNED') : this.baseOfSource(index);
     if (base === 'DATE' && value !== '') value = formatVal('DATE', value, { ...this.ctx.formatEnv(), warn: () => undefined });
     const numeric = NUMERIC_BASES.has(base) || base === 'DATE';
     const literal: ReportExpr = numeric && isNumeric(value) ? { kind: 'number', value: toFloat(value) } : { kind: 'text', value };
@@ -558,6 +715,8 @@ class Planner {
   /** FR_/TO_ of the request for this column (by name, spaces as _, or by column id) */
   private requestFilter(index: number, prefix: 'FR_' | 'TO_'): string | undefined {
     const column = this.columns[index];
+    // a column the request's SELECT added is filtered only by FR_<its position> (report-select.ts)
+    if (column.def.dynamic !== undefined) return undefined;
     for (const key of [`${prefix}${column.key.replace(/ /g, '_')}`, `${prefix}${column.def.id}`]) {
       if (this.ctx.has(key)) return this.ctx.str(key);
     }
@@ -575,7 +734,8 @@ class Planner {
       const toRequest = this.requestFilter(index, 'TO_');
       const byRequest = (fromRequest ?? '') !== '' || (toRequest ?? '') !== '';
       const from = byRequest ? (fromRequest ?? '') : def.filterFrom;
-      const to = byRequest ? (toRequest ?? '') : def.filterTo;
+      // the engine keeps one condition when both bounds are the same text (a LIKE would find nothing)
+      const to = byRequest ? (toRequest === fromRequest ? '' : toRequest ?? '') : def.filterTo === def.filterFrom ? '' : def.filterTo;
       if (from === '' && to === '') return;
       if (from !== '') where.push(this.bound(index, from, to !== '' ? '>=' : '='));
       // recorded (rep-corners): a bound alone, FR_ or TO_, is an exact match
@@ -654,21 +814,23 @@ class Planner {
   // ---- the plan -------------------------------------------------------------------
 
   /**
-   * The safe subset of the engine's "Set" write-back (recorded: rep-set): a cell of the main table
-   * (text or a whole number), in a report without grouping, the Set text parsed by the grammar like
-   * a formula ([THIS] is the cell's value, other names the columns' aliases). Anything else: 501.
+   * The engine's "Set" write-back (recorded: rep-set, rep-set2) on the main table of a report
+   * without grouping: a text, number, decimal or date cell, or a reference cell; the Set text parsed
+   * by the grammar like a formula ([THIS] is the cell's value, other names the columns' aliases).
+   * Anything else (cells of joined tables, other bases, grouped reports): 501.
    */
   private writeBack(select: ReportExpr[]): NonNullable<ReportPlan['writeBack']> {
     if (select.some(containsAggregate)) throw new ReportUnsupported(`Присвоение значений в отчёте с группировкой пока не поддерживается (${this.def.name})`);
     const first = select.length;
-    const targets: { column: number; reqId: number }[] = [];
+    const targets: SetTarget[] = [];
     select.push({ kind: 'record', table: 0, part: 'id' });
     this.def.columns.forEach((def, index) => {
       if (def.set.trim() === '') return;
       const source = this.sources[index];
       const key = this.columns[index].key;
-      if (source.kind !== 'cell' || this.ownerIndex[index] !== 0 || !WRITABLE_BASES.has(this.baseOfSource(index))) {
-        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых и целых колонок главной таблицы (колонка ${key})`);
+      const writable = this.ownerIndex[index] === 0 && (source.kind === 'ref' || (source.kind === 'cell' && WRITABLE_BASES.has(this.baseOfSource(index))));
+      if (!writable) {
+        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых, числовых, дат и ссылок главной таблицы (колонка ${key})`);
       }
       if (this.unreadable[index] || this.columns[index].granted !== 1) throw new FormulaError(`нет доступа на запись в колонку ${key}`);
       let expr: ReportExpr;
@@ -679,8 +841,13 @@ class Planner {
         throw err;
       }
       if (containsAggregate(expr)) throw new FormulaError(`присвоение колонки ${key}: агрегатная функция недопустима`);
-      select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
-      targets.push({ column: index, reqId: source.reqId });
+      if (source.kind === 'ref') {
+        select.push({ kind: 'null' }, expr);
+        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target });
+      } else if (source.kind === 'cell') {
+        select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
+        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index) });
+      }
     });
     return { first, targets };
   }
@@ -691,7 +858,8 @@ class Planner {
     try {
       this.chooseTables();
       this.fields = this.sources.map((s, i) => this.fieldOf(s, i));
-      const select = this.def.columns.map((_, i) => (hidden[i] ? { kind: 'null' } as const : this.selectExpr(i)));
+      // a column the request's SELECT leaves out is not grouped by: NULL like an unreadable one
+      const select = this.def.columns.map((c, i) => (hidden[i] || c.dropped ? { kind: 'null' } as const : this.selectExpr(i)));
       const { where, leading } = this.filters();
       const byName = (name: string) => this.rowExprByName(name);
       for (const [label, text] of [['WHERE', this.def.params.get('WHERE') ?? ''], ['WHERE', this.ctx.str('WHERE')]] as const) {
@@ -734,7 +902,7 @@ class Planner {
   }
 }
 
-/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores */
-export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false): ReportPlan {
-  return new Planner(ctx, def).plan(writeBack);
+/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores; `subs`: the values of the sub-reports it names */
+export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false, subs?: SubReports): ReportPlan {
+  return new Planner(ctx, def, subs).plan(writeBack);
 }

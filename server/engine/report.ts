@@ -1,22 +1,25 @@
 /**
  * `report/{id|name}`: runs a report (docs/legacy-api.md, "Reports").
  *
- * The definition (report-model.ts) becomes a ReportQuery — joined tables and expression trees
- * (report-plan.ts); the store compiles that into one parameterised statement (plus one to count
- * for RECORD_COUNT). Values are shown by their column's format, totals are computed here over
+ * The definition (report-model.ts), reshaped by the request's SELECT (report-select.ts), becomes a
+ * ReportQuery — joined tables and expression trees (report-plan.ts); the store compiles that into
+ * one parameterised statement (plus one to count for RECORD_COUNT, and one per sub-report it
+ * names, report-sub.ts). Values are shown by their column's format, totals are computed here over
  * the rows, and the answer takes the shape the JSON flag asks for.
  */
 import type { ReportCell } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { checkGrantOrDie } from './access.js';
+import { checkGrantOrDie, firstLevel } from './access.js';
 import { checkXsrf } from './auth.js';
 import { checkValGranted } from './masks.js';
 import { REPORT } from './ids.js';
 import { isStoreError } from '../storage/errors.js';
-import { formatView } from './format.js';
+import { formatVal, formatView } from './format.js';
 import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
+import { applySelect } from './report-select.js';
+import { loadSubReports, type SubReports, type SubReportValue } from './report-sub.js';
 import { planReport, ReportLinkError, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
 
 /** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
@@ -71,6 +74,9 @@ function totalText(ctx: RequestContext, column: PlannedColumn, fn: string, value
   return formatView(column.def.fn.toUpperCase() === 'COUNT' ? 'NUMBER' : column.format, raw, ctx, true);
 }
 
+/** a column's id in the answers: its record's, or for a column the request's SELECT added, its formula */
+const columnId = (c: PlannedColumn) => c.def.dynamic ?? String(c.def.id);
+
 /** JSON_CR's `type`: the PHP engine takes it from the last shown column for all of them */
 function crType(shown: PlannedColumn[]): string {
   const last = shown[shown.length - 1];
@@ -78,14 +84,18 @@ function crType(shown: PlannedColumn[]): string {
 }
 
 function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], rows: string[][], numeric?: Set<number>): never {
-  const shown = columns.map((c, i) => ({ c, i })).filter(({ c }) => !c.def.hidden);
+  // the request's SELECT chooses the columns and their order (report-select.ts)
+  const order = def.show ?? columns.map((_, i) => i);
+  const shown = order.map((i) => ({ c: columns[i], i })).filter(({ c }) => !c.def.hidden);
   const key = (c: PlannedColumn) => c.key;
+  // recorded (rep-select): JSON_KV and JSON_CR give a column the SELECT added no value (null)
+  const keyed = (c: PlannedColumn, value: string | number) => (c.def.dynamic !== undefined ? null : value);
   if (ctx.has('JSON_KV')) {
     ctx.headersOut['X-Query-Id'] = String(def.id);
     ctx.headersOut['X-Query-Name'] = encodeURIComponent(def.name);
     // values a confirmed Set just stored into a NUMBER column come as numbers (recorded: rep-set)
     const value = (r: string[], i: number) => (numeric?.has(i) && r[i] !== '' && Number.isFinite(Number(r[i])) ? Number(r[i]) : r[i]);
-    ctx.apiDump(rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [key(c), value(r, i)]))), `${def.name}.json`);
+    ctx.apiDump(rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [key(c), keyed(c, value(r, i))]))), `${def.name}.json`);
   }
   if (ctx.has('JSON_DATA')) {
     ctx.dieJson(Object.fromEntries(shown.map(({ c, i }) => [key(c), rows.map((r) => r[i])])));
@@ -93,15 +103,15 @@ function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], r
   if (ctx.has('JSON_CR')) {
     const type = crType(shown.map(({ c }) => c));
     ctx.dieJson({
-      columns: shown.map(({ c }) => ({ id: String(c.def.id), name: key(c), type })),
-      rows: rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [String(c.def.id), r[i]]))),
+      columns: shown.map(({ c }) => ({ id: columnId(c), name: key(c), type })),
+      rows: rows.map((r) => Object.fromEntries(shown.map(({ c, i }) => [columnId(c), keyed(c, r[i])]))),
       totalCount: rows.length,
     });
   }
   const totals = totalsOf(ctx, columns);
   ctx.dieJson({
     columns: shown.map(({ c, i }) => {
-      const out: Record<string, unknown> = { id: String(c.def.id), type: c.def.source === 0 ? '' : String(c.def.source), format: c.format, name: key(c) };
+      const out: Record<string, unknown> = { id: columnId(c), type: c.def.source === 0 ? '' : String(c.def.source), format: c.format, name: key(c) };
       // the engine sets the flag only for a column the user may write (never `granted: 0`)
       if (c.granted === 1) out.granted = 1;
       if (c.refTarget !== null) {
@@ -121,7 +131,8 @@ function answer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], r
 
 /** the PHP engine puts a failed query's error into the first cell; ours names the faulty part, never SQL */
 function errorAnswer(ctx: RequestContext, def: ReportDef, columns: PlannedColumn[], message: string): never {
-  const row = columns.map((_, i) => (i === columns.findIndex((c) => !c.def.hidden) ? `Ошибка в отчёте ${def.name}: ${message}` : ''));
+  const first = (def.show ?? columns.map((_, i) => i)).find((i) => !columns[i].def.hidden);
+  const row = columns.map((_, i) => (i === first ? `Ошибка в отчёте ${def.name}: ${message}` : ''));
   answer(ctx, def, columns, [row]);
 }
 
@@ -135,7 +146,7 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   // refuses, and so does a set of masks none of which applies when the role has no grant on the
   // report table itself (the engine's message then names nothing: its variables are unset there)
   if (checkValGranted(ctx, REPORT, record.val, record.id) === 'BARRED') ctx.myDie('У вас нет доступа к этому объекту ())! ()');
-  const def = await loadReport(ctx, record);
+  const def = applySelect(ctx, await loadReport(ctx, record));
   if (def.columns.length === 0) ctx.myDie(`Пустой отчет ${def.name}`);
   // not built: a plain run would answer something else than what the report is for
   if ((def.params.get('URL') ?? '') !== '') ctx.dieJson([{ error: `URL-отчёты пока не поддерживаются (${def.name})` }], 501);
@@ -143,9 +154,10 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   const writesBack = def.columns.some((c) => c.set.trim() !== '') && (ctx.has('confirmed') || execute);
   // as the engine's check(): a confirmed run changes data, so it needs the session's _xsrf (EXECUTE does not)
   if (writesBack && !execute) checkXsrf(ctx);
+  const subs = await loadSubReports(ctx, def, (sub, subSubs) => runSubReport(ctx, sub, subSubs));
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, def, writesBack);
+    plan = planReport(ctx, def, writesBack, subs);
   } catch (err) {
     if (err instanceof ReportUnsupported) ctx.dieJson([{ error: err.message }], 501);
     if (err instanceof ReportLinkError) ctx.dieText(err.message);
@@ -172,25 +184,108 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
 }
 
 /**
- * A confirmed "Set": each row's target cell gets its computed value (a missing cell is created
- * under the row's record); the answer shows the new values, a NUMBER column's as JSON numbers
- * (recorded: rep-set). A value that computes to NULL writes nothing.
+ * A sub-report's values: its first shown column, unformatted (the engine's subquery), its if-empty
+ * value (113) when it finds nothing; what would be its own error answer is the outer report's error.
+ */
+async function runSubReport(ctx: RequestContext, def: ReportDef, subs: SubReports): Promise<SubReportValue> {
+  const failed = (message: string): SubReportValue => ({ error: `подотчёт [${def.name}]: ${message}` });
+  let plan: ReportPlan;
+  try {
+    plan = planReport(ctx, def, false, subs);
+  } catch (err) {
+    if (err instanceof ReportUnsupported || err instanceof ReportLinkError) return failed(err.message);
+    throw err;
+  }
+  if (plan.error !== null) return failed(plan.error);
+  const first = plan.columns.findIndex((c) => !c.def.hidden);
+  if (first < 0) return failed('нет видимых колонок');
+  let raw: ReportCell[][];
+  try {
+    raw = await ctx.t.reportRows(plan.query);
+  } catch (err) {
+    if (isStoreError(err, 'report_value')) return failed('значение не вычисляется (число вне диапазона или не число)');
+    throw err;
+  }
+  const values = raw.map((row, i): ReportCell => (plan.columns[first].rowNumber ? i + 1 : row[first]));
+  if (values.length === 0 && def.ifEmpty !== null) values.push(def.ifEmpty);
+  return { values };
+}
+
+/** the engine's words of a reference value (a value no target has is created by them; recorded: rep-set2) */
+const REF_WORDS = /[а-яА-Яa-zA-Z0-9\s]+/gu;
+
+/**
+ * A reference value of a "Set" resolved to a record of the target table: a number is that record's
+ * id (nothing when there is none), a text the record of that value (compared as the stores compare
+ * text), or one to create (its value; `created` keeps one record per value for all rows).
+ */
+async function resolveRef(ctx: RequestContext, target: number, value: string, created: Map<string, number>): Promise<{ id: number; val: string } | { create: string } | null> {
+  if (/^\d+$/.test(value)) {
+    const row = await ctx.t.get(Number(value));
+    return row && row.t === target && row.up > 0 ? { id: row.id, val: row.val } : null;
+  }
+  const words = [...value.matchAll(REF_WORDS)].map((m) => m[0].trim()).filter((w) => w !== '');
+  if (words.length === 0) return null;
+  // several words make the engine write several references (a multi-select): not built
+  if (words.length > 1) ctx.dieJson([{ error: `Присвоение нескольких ссылок одной ячейке пока не поддерживается («${value}»)` }], 501);
+  // letters, digits and spaces only: nothing LIKE would read as a wildcard
+  const word = words[0];
+  const known = created.get(word.toLowerCase());
+  if (known !== undefined) return { id: known, val: word };
+  const [row] = await ctx.t.find({ t: target, upGreaterThan: 0, valLike: word }, { limit: 1 });
+  return row ? { id: row.id, val: row.val } : { create: word };
+}
+
+/**
+ * A confirmed "Set", column by column as the engine writes (recorded: rep-set, rep-set2): each row's
+ * target cell gets its computed value, stored as `_m_set` stores that base (a missing cell is created
+ * under the row's record, ord 1); a value that computes to NULL or '' deletes the cell. A reference
+ * takes the target record's id (by id or value; a value no target has becomes a new record of the
+ * target table, once, and needs WRITE on it). The answer shows the stored values, a NUMBER or SIGNED
+ * column's as JSON numbers, a reference's as the target's value.
  */
 async function storeSetValues(ctx: RequestContext, plan: ReportPlan, raw: ReportCell[][], rows: string[][]): Promise<Set<number>> {
   const { first, targets } = plan.writeBack!;
   const numeric = new Set<number>();
-  for (const [r, values] of raw.entries()) {
-    const record = values[first];
-    if (record === null) continue;
-    for (const [k, target] of targets.entries()) {
-      const cellId = values[first + 1 + 2 * k];
+  const env = ctx.formatEnv();
+  for (const [k, target] of targets.entries()) {
+    const created = new Map<string, number>();
+    for (const [r, values] of raw.entries()) {
+      const record = values[first];
+      if (record === null) continue;
       const computed = values[first + 2 + 2 * k];
-      if (computed === null) continue;
-      const val = cellText(computed);
+      const text = computed === null ? '' : cellText(computed);
+      if (target.kind === 'ref') {
+        const [cell] = await ctx.t.find({ up: Number(record), val: String(target.reqId) }, { limit: 1 });
+        if (text === '') {
+          if (cell) await ctx.t.deleteIds([cell.id]);
+          rows[r][target.column] = '';
+          continue;
+        }
+        const resolved = await resolveRef(ctx, target.target, text, created);
+        if (resolved === null) continue;
+        let ref: { id: number; val: string };
+        if ('create' in resolved) {
+          if (firstLevel(ctx, target.target) !== 'WRITE') ctx.myDie(`Нет доступа на запись в таблицу ${ctx.meta.get(target.target)?.val ?? target.target}: значение «${resolved.create}» не создано`, 403);
+          ref = { id: await ctx.t.insert({ up: 1, ord: 1, t: target.target, val: resolved.create }), val: resolved.create };
+          created.set(resolved.create.toLowerCase(), ref.id);
+        } else ref = resolved;
+        if (cell) await ctx.t.update(cell.id, { t: ref.id });
+        else await ctx.t.insert({ up: Number(record), ord: 1, t: ref.id, val: String(target.reqId) });
+        rows[r][target.column] = ref.val;
+        continue;
+      }
+      const cellId = values[first + 1 + 2 * k];
+      if (text === '') {
+        if (cellId !== null) await ctx.t.deleteIds([Number(cellId)]);
+        rows[r][target.column] = '';
+        continue;
+      }
+      const val = formatVal(target.base, text, { ...env, warn: () => undefined });
       if (cellId !== null) await ctx.t.update(Number(cellId), { val });
       else await ctx.t.insert({ up: Number(record), ord: 1, t: target.reqId, val });
       rows[r][target.column] = val;
-      if (plan.columns[target.column].format === 'NUMBER') numeric.add(target.column);
+      if (target.base === 'NUMBER' || target.base === 'SIGNED') numeric.add(target.column);
     }
   }
   return numeric;

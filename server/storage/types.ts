@@ -210,6 +210,7 @@ export interface ReportSort {
 }
 
 export interface ReportQuery {
+  /** the main table first, then the joined ones; none for a report of calculated columns only (one row) */
   tables: ReportTable[];
   /** the values of one result row, in order; with an aggregate among them the others are grouped */
   select: ReportExpr[];

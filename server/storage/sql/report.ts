@@ -42,7 +42,8 @@ class ReportCompiler {
     private readonly q: ReportQuery,
     private readonly p: Params,
   ) {
-    if (q.tables.length === 0) throw new InvalidReportQuery('a report needs a main table');
+    // no table: a report of calculated columns only, one row (the engine's `FROM dual`)
+    if (q.tables.length === 0 && q.tieTables.length) throw new InvalidReportQuery('no tables to break ties by');
   }
 
   private get pg(): boolean {
@@ -375,10 +376,10 @@ class ReportCompiler {
     this.compileOnConds();
     if (withTies && !grouped) this.q.tieTables.forEach((t, i) => columns.push(`${this.tableAlias(t)}.id AS k${i}`));
     // a group's first record: sorted groups that tie come in the order the engine's MySQL met them
-    if (withTies && grouped && this.q.order.length) columns.push('MIN(t0.id) AS g0');
-    const main = this.q.tables[0];
+    const main = this.q.tables.at(0);
+    if (withTies && grouped && this.q.order.length) columns.push(main ? 'MIN(t0.id) AS g0' : '1 AS g0');
     const conds = [
-      `t0.t = ${idLiteral(main.typeId)}`, 't0.up <> 0', `t0.up <> t0.t`, 'CHAR_LENGTH(t0.val) > 0',
+      ...(main ? [`t0.t = ${idLiteral(main.typeId)}`, 't0.up <> 0', `t0.up <> t0.t`, 'CHAR_LENGTH(t0.val) > 0'] : ['1 = 1']),
       ...this.q.where.map((w) => this.bool(this.compile(w, 'rows'))),
     ];
     // compiled again where it is written, so its parameters come in text order
@@ -387,7 +388,7 @@ class ReportCompiler {
         .map((i) => (groupedByKey(i) ? this.d.textOrderKey(this.compile(this.q.select[i], 'rows').sql) : String(i + 1)))
       : [];
     // the joins are written after the expressions that discovered the cells, but hold no parameters
-    const from = `FROM ${this.tbl} t0\n        ${this.joins()}`;
+    const from = main ? `FROM ${this.tbl} t0\n        ${this.joins()}` : 'FROM (SELECT 1 AS one) t0';
     return `SELECT ${columns.join(', ')}
         ${from}
         WHERE ${conds.join(' AND ')}${groupBy.length ? `\n        GROUP BY ${groupBy.join(', ')}` : ''}`;

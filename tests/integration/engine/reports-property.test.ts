@@ -7,7 +7,8 @@
  * - hostile WHERE texts built from the SQL-injection classes (stacked queries, comments, UNION,
  *   tautologies with quotes, time and file functions, server variables, backslash and NUL, hex)
  *   answer the report error naming the part (never SQL) and change no row; the same strings as
- *   FR_/TO_ values, ORDER, LIMIT and TOTALS are only values: no 5xx, no SQL, no change.
+ *   FR_/TO_ values, ORDER, LIMIT and TOTALS are only values: no 5xx, no SQL, no change; as SELECT
+ *   formulas and functions they answer the report error or the engine's refusal of SQL words.
  * - random calculated columns with CONCAT, CONCAT_WS, LEFT, RIGHT, REPLACE, TRIM, IFNULL, IF, FLOOR,
  *   CEILING over the other columns: no error, and the same answers on both stores.
  * The data and the reports come from fixed seeds, so both stores see the same ones.
@@ -254,6 +255,12 @@ for (const factory of TEST_STORES) {
           const b = await call('GET', `report/${geo}?${flag}&${param}=${encodeURIComponent(where)}`);
           expect(b.status, `${param}=${where}`).toBeLessThan(500);
           expect(b.body, `${param}=${where}`).not.toMatch(OUR_SQL);
+        }
+        // the request's SELECT: a hostile text as a formula of an added column, and as a column's function
+        for (const select of [`${ids['geo.col1']},${where}`, `${ids['geo.col1']}:${where}`]) {
+          const d = await call('GET', `report/${geo}?${flag}&SELECT=${encodeURIComponent(select)}`);
+          expect(d.status, `SELECT=${select}`).toBeLessThan(500);
+          expect(d.body, `SELECT=${select}`).not.toMatch(OUR_SQL);
         }
         const c = await call('POST', `report/${geo}?${flag}`, { WHERE: where, FR_client: where });
         expect(c.status, where).toBe(200);

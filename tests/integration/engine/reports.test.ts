@@ -316,7 +316,7 @@ for (const factory of TEST_STORES) {
       answers.reader_columns = { status: 200, json: report };
     });
 
-    it('URL reports answer 501; a confirmed Set writes the main table\'s cells (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
+    it('URL reports answer 501; a confirmed Set writes the main table\'s cells and references (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
       const url = await newReport('from_url', { t97: 'http://127.0.0.1:9/data.json' }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
       expect(await run('url_report', `report/${url}?JSON_KV`)).toEqual({ status: 501, json: [{ error: 'URL-отчёты пока не поддерживаются (from_url)' }] });
       const setter = await newReport('setter', { t134: '1' }, [{ source: ids.Order_Qty, set: { t100: 'qty', t132: '[THIS] + 1' } }]);
@@ -331,12 +331,27 @@ for (const factory of TEST_STORES) {
       expect(await run('set_after', `report/${setter}?JSON_KV`)).toEqual({ status: 200, json: [{ qty: '3' }] });
       const changed = (await opened.store.exportRows('rep1')).filter((r) => r.t === ids.Order_Qty && r.val === '3');
       expect(changed.length).toBeGreaterThan(0);
-      // what is not built answers 501 and writes nothing: a Set on a reference column, a grouped report
-      const onRef = await newReport('set_ref', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Client, set: { t100: 'client', t132: "'x'" } }]);
+      // a Set on a reference cell (rep-set2.jsonl): by the target's value, then back by its id; one row (LIMIT 1)
+      const onRef = await newReport('set_ref', { t134: '1' }, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Client, set: { t100: 'client', t132: "'bob'" } }]);
+      const [first] = (await run('set_ref_before', `report/${onRef}?JSON_KV`)).json as { no: string; client: string }[];
+      const refCell = (rows: { up: number; t: number; val: string }[]) => rows.filter((r) => r.val === String(ids.Order_Client));
+      const order = (await opened.store.exportRows('rep1')).find((r) => r.t === ids.Order && r.val === first.no)!;
+      const clients = (await opened.store.exportRows('rep1')).filter((r) => r.t === ids.Client);
+      const bob = clients.find((r) => r.val === 'Bob')!;
+      const original = clients.find((r) => r.val === first.client);
+      expect(await call('POST', `report/${onRef}?JSON_KV&confirmed=1`, {})).toEqual({ status: 200, json: [{ no: first.no, client: 'Bob' }] });
+      expect(refCell(await opened.store.exportRows('rep1')).filter((r) => r.up === order.id).map((r) => r.t)).toEqual([bob.id]);
+      if (original) {
+        const back = await newReport('set_ref_back', { t134: '1' }, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Client, set: { t100: 'client', t132: String(original.id) } }]);
+        expect((await call('POST', `report/${back}?JSON_KV&confirmed=1`, {})).json).toEqual([{ no: first.no, client: original.val }]);
+        expect(refCell(await opened.store.exportRows('rep1')).filter((r) => r.up === order.id).map((r) => r.t)).toEqual([original.id]);
+      }
+      // what is not built answers 501 and writes nothing: a Set on a joined table's value, a grouped report
+      const onJoined = await newReport('set_joined', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Client, set: { t100: 'client', t132: "'x'" } }]);
       const grouped = await newReport('set_grouped', {}, [{ source: ids.Order_Client, set: { t100: 'client' } }, { source: ids.Order_Qty, set: { t100: 'qty', t132: '1', t104: '73' } }]);
       const hostile = await newReport('set_hostile', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Qty, set: { t100: 'qty', t132: '1; DELETE FROM rep1' } }]);
       const frozen = await opened.store.exportRows('rep1');
-      for (const [report, name] of [[onRef, 'set_ref'], [grouped, 'set_grouped']] as const) {
+      for (const [report, name] of [[onJoined, 'set_joined'], [grouped, 'set_grouped']] as const) {
         const a = await call('POST', `report/${report}?JSON_KV&confirmed=1`, {});
         expect(a.status, name).toBe(501);
         expect(JSON.stringify(a.json), name).toContain('Присвоение значений');
@@ -345,6 +360,22 @@ for (const factory of TEST_STORES) {
       expect(h.status).toBe(200);
       expect(JSON.stringify(h.json)).toMatch(/Ошибка в отчёте set_hostile: присвоение колонки qty: /);
       expect(forbiddenChanges(frozen, await opened.store.exportRows('rep1'))).toEqual([]);
+    });
+
+    it('sub-reports: a report naming itself (directly or through another) is the report error, never a loop; REGEXP: answers 501', async () => {
+      const self = await newReport('sub_self', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: 0, set: { t100: 'x', t101: '[sub_self]+1' } }]);
+      const ping = await newReport('sub_ping', {}, [{ source: 0, set: { t100: 'p', t101: '[sub_pong]' } }]);
+      await newReport('sub_pong', {}, [{ source: 0, set: { t100: 'q', t101: '[sub_ping]' } }]);
+      const before = await opened.store.exportRows('rep1');
+      const kv = (await run('sub_self', `report/${self}?JSON_KV&LIMIT=1`)).json as { no: string; x: string }[];
+      expect(kv).toEqual([{ no: 'Ошибка в отчёте sub_self: подотчёт [sub_self] ссылается сам на себя', x: '' }]);
+      const loop = (await run('sub_loop', `report/${ping}?JSON_KV`)).json as { p: string }[];
+      expect(loop).toHaveLength(1);
+      expect(loop[0].p).toMatch(/^Ошибка в отчёте sub_ping: подотчёт \[sub_pong\]: подотчёт \[sub_ping\] ссылается сам на себя$/);
+      const regexp = await run('filter_regexp', `report/${ids.rep_join}?JSON_KV&FR_order_no=${encodeURIComponent('REGEXP:^O')}`);
+      expect(regexp.status).toBe(501);
+      expect(JSON.stringify(regexp.json)).toContain('REGEXP');
+      expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
     });
 
     it('a FROM record joins by its JOIN ON through the grammar; hostile JOIN ON texts answer an error and change no row', async () => {

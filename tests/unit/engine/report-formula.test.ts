@@ -39,6 +39,17 @@ describe('report formula grammar', () => {
     expect(parseFormula("'a\\'")).toEqual({ kind: 'text', value: 'a\\' });
   });
 
+  it('parses [name] as a sub-report, any text without brackets, and keeps it inside quotes as text', () => {
+    expect(parseFormula('amt*100/[total sum]')).toEqual({
+      kind: 'binary', op: '/',
+      left: { kind: 'binary', op: '*', left: { kind: 'name', name: 'amt' }, right: { kind: 'number', value: 100 } },
+      right: { kind: 'report', name: 'total sum' },
+    });
+    expect(parseFormula('x IN ([Отчёт 1])')).toEqual({ kind: 'in', arg: { kind: 'name', name: 'x' }, list: [{ kind: 'report', name: 'Отчёт 1' }], negate: false });
+    expect(parseFormula("'[total]'")).toEqual({ kind: 'text', value: '[total]' });
+    expect(parseFormula('[THIS] + [TODAY]')).toEqual({ kind: 'binary', op: '+', left: { kind: 'this' }, right: { kind: 'report', name: 'TODAY' } });
+  });
+
   it('parses comparisons and the boolean forms', () => {
     const amount = { kind: 'name', name: 'amount' };
     expect(parseFormula('amount >= 100 AND NOT city = \'Paris\' OR x IS NOT NULL')).toEqual({
@@ -92,7 +103,10 @@ describe('report formula grammar', () => {
     ['a && 1', /недопустимый символ «&»/],
     ['0x41 = a', /неожиданный элемент «x41»/],
     ['a := 1', /недопустимый символ «:»/],
-    ['a[1]', /недопустимый символ «\[»/],
+    // `[name]` is a sub-report (report-sub.ts): after a name it is no operator, and a lone `[` no token
+    ['a[1]', /неожиданный элемент «\[1\]»/],
+    ['a[1', /недопустимый символ «\[»/],
+    ['[a[b]]', /недопустимый символ «\[»/],
     ['{fn now()}', /недопустимый символ «\{»/],
     // broken input
     ['', /пустое выражение/],

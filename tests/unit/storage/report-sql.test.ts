@@ -63,6 +63,21 @@ for (const dialect of [mysqlDialect, pgDialect('und-x-icu')]) {
       expect(sql).not.toContain('AS k0');
     });
 
+    it('compiles a report of calculated columns only to one row read from no table (the engine\'s FROM dual)', () => {
+      const p = dialect.newParams();
+      const sql = reportRowsSql(dialect, dialect.quote('rep1'), query({
+        tables: [], tieTables: [], having: [], order: [], limit: undefined, offset: undefined,
+        select: [{ kind: 'binary', op: '/', left: { kind: 'number', value: 500 }, right: { kind: 'number', value: 2 } }, { kind: 'text', value: HOSTILE }],
+        where: [{ kind: 'binary', op: '>', left: { kind: 'number', value: 1 }, right: { kind: 'number', value: 0 } }],
+      }), p);
+      expect(sql).toContain('FROM (SELECT 1 AS one) t0');
+      expect(sql).not.toContain(dialect.quote('rep1'));
+      expect(sql).not.toContain(HOSTILE);
+      expect(p.values).toEqual([500, 2, HOSTILE, 1, 0]);
+      // a table-less query has no record to break ties by
+      expect(() => reportRowsSql(dialect, dialect.quote('rep1'), query({ tables: [], tieTables: [0], select: [], where: [], having: [], order: [] }), dialect.newParams())).toThrow(InvalidReportQuery);
+    });
+
     it('refuses queries the engine never builds', () => {
       const build = (q: ReportQuery) => () => reportRowsSql(dialect, dialect.quote('rep1'), q, dialect.newParams());
       expect(build(query({ tables: [] }))).toThrow(InvalidReportQuery);
