@@ -14,6 +14,7 @@ import { report } from './report.js';
 import { newDatabase } from './new-db.js';
 import { repCols } from './rep-cols.js';
 import { downloadFile } from './files.js';
+import { dirAdmin } from './dir-admin.js';
 import { importTable } from './table-import.js';
 import { toInt } from './php.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
@@ -73,6 +74,8 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return repCols(ctx);
     case 'download':
       return downloadFile(ctx, s);
+    case 'dir_admin':
+      return dirAdmin(ctx);
     default:
       // workplaces and other template pages are not part of the appliance's legacy API; in JSON
       // mode the engine answers them (and any unknown action) with its empty API data: `null`

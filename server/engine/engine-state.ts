@@ -5,7 +5,7 @@
  * request flow, so that context.ts can name it without importing the module that builds contexts.
  */
 import type { Store, TenantStore } from '../storage/types.js';
-import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, EngineMailPort, FileStore, NewDatabasePort } from './types.js';
+import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, EngineMailPort, FileStore, FolderStore, NewDatabasePort } from './types.js';
 import type { CachedSession } from './session.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
@@ -34,6 +34,8 @@ export class EngineState {
   readonly databases?: NewDatabasePort;
   /** the files of FILE columns (files.ts); undefined: uploads are refused */
   readonly files?: FileStore;
+  /** the file manager's folders (dir-admin.ts); undefined: `dir_admin` answers 501 */
+  readonly folders?: FolderStore;
   /** mail of the password reset (reset.ts); undefined: a reset answers WRONG_CONT */
   readonly mail?: EngineMailPort;
 
@@ -52,6 +54,7 @@ export class EngineState {
     this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
     this.databases = opts.databases;
     this.files = opts.files;
+    this.folders = opts.folders;
     this.mail = opts.mail;
   }
 
