@@ -93,7 +93,7 @@ export async function dirAdmin(ctx: RequestContext): Promise<never> {
     const existing = await folders.kind(root, ctx.db, [...here, name]);
     if (existing === 'dir') ctx.dieText('Такой каталог уже существует!');
     // PHP ignores a failed mkdir (a file of that name): the same answer, nothing created
-    if (existing === null) await folders.mkdir(root, ctx.db, [...here, name]);
+    if (existing === null) await failing(ctx, 'Не удалось создать каталог', () => folders.mkdir(root, ctx.db, [...here, name]));
     done('mkdir');
   }
   if (ctx.has('touch')) {
@@ -105,7 +105,7 @@ export async function dirAdmin(ctx: RequestContext): Promise<never> {
     // `.`/`..` (names the mask allows) are folders: touching them only changes their time
     const existing = fileName === '.' || fileName === '..' ? 'dir' : await folders.kind(root, ctx.db, target);
     if (existing === 'file') ctx.dieText(`Такой файл (${fileName}) уже существует!`);
-    if (existing === null) await folders.write(root, ctx.db, target, new Uint8Array());
+    if (existing === null) await failing(ctx, 'Не удалось создать файл', () => folders.write(root, ctx.db, target, new Uint8Array()));
     done('touch');
   }
   if (ctx.postStr('upload') !== undefined) {
@@ -124,7 +124,7 @@ export async function dirAdmin(ctx: RequestContext): Promise<never> {
         warning = ' (перезаписан)';
         if (existing === 'dir') ctx.dieText('Не удалось загрузить файл');
       }
-      await folders.write(root, ctx.db, target, file.content);
+      await failing(ctx, 'Не удалось загрузить файл', () => folders.write(root, ctx.db, target, file.content));
       done('upload', `Файл ${base} загружен${warning}`);
     }
   }
@@ -141,6 +141,16 @@ export async function dirAdmin(ctx: RequestContext): Promise<never> {
     done('delete');
   }
   return listing(ctx, folders, root, here, addPath, shownHere);
+}
+
+/** a folder write that fails (a full disk, a name the file system refuses) is a plain refusal, as PHP's, and is logged */
+async function failing(ctx: RequestContext, refusal: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    ctx.core.logger?.warn({ err: String(err), db: ctx.db }, 'dir_admin: a folder write failed');
+    ctx.dieText(refusal);
+  }
 }
 
 /** the folder's content: JSON in JSON mode, else a plain page (the engine renders its dir_admin.html) */

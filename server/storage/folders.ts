@@ -64,18 +64,19 @@ export class DiskFolders implements FolderStore {
       const st = await stat(await this.resolve(root, db, names));
       return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : null;
     } catch (err) {
-      if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+      if (err instanceof FolderPathError || errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
       throw err;
     }
   }
 
   async list(root: FolderRoot, db: string, names: readonly string[]): Promise<FolderEntry[] | null> {
-    const dir = await this.resolve(root, db, names);
+    let dir: string;
     let entries: string[];
     try {
+      dir = await this.resolve(root, db, names);
       entries = await readdir(dir);
     } catch (err) {
-      if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+      if (err instanceof FolderPathError || errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
       throw err;
     }
     const out: FolderEntry[] = [];
@@ -110,18 +111,19 @@ export class DiskFolders implements FolderStore {
     try {
       return await readFile(await this.resolve(root, db, names));
     } catch (err) {
-      if (errno(err) === 'ENOENT' || errno(err) === 'EISDIR' || errno(err) === 'ENOTDIR') return null;
+      if (err instanceof FolderPathError || errno(err) === 'ENOENT' || errno(err) === 'EISDIR' || errno(err) === 'ENOTDIR') return null;
       throw err;
     }
   }
 
   async remove(root: FolderRoot, db: string, names: readonly string[]): Promise<boolean> {
     if (!names.length) throw new FolderPathError('the database folder itself is not removed');
-    const full = await this.resolve(root, db, names);
+    let full: string;
     try {
+      full = await this.resolve(root, db, names);
       await lstat(full);
     } catch (err) {
-      if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return false;
+      if (err instanceof FolderPathError || errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return false;
       throw err;
     }
     await rm(full, { recursive: true, force: true });

@@ -383,16 +383,16 @@ export interface FolderEntry {
  * included. Kept on disk by storage/folders.ts.
  */
 export interface FolderStore {
-  /** what is at the path: a file, a folder, or nothing */
+  /** what is at the path: a file, a folder, or nothing (also for a path that would lead outside) */
   kind(root: FolderRoot, db: string, path: readonly string[]): Promise<'file' | 'dir' | null>;
   /** the entries of a folder (the database's folder is created when missing); null when the path is no folder */
   list(root: FolderRoot, db: string, path: readonly string[]): Promise<FolderEntry[] | null>;
-  /** creates one folder (its parent must exist) */
+  /** creates one folder (its parent must exist); throws for a path that would lead outside */
   mkdir(root: FolderRoot, db: string, path: readonly string[]): Promise<void>;
-  /** writes a file (replacing one), never half-written */
+  /** writes a file (replacing one), never half-written; throws for a path that would lead outside */
   write(root: FolderRoot, db: string, path: readonly string[], content: Uint8Array): Promise<void>;
   /** null when there is no such file */
   read(root: FolderRoot, db: string, path: readonly string[]): Promise<Uint8Array | null>;
-  /** removes a file, or a folder with everything in it; false when there was nothing */
+  /** removes a file, or a folder with everything in it; false when there was nothing (or the path leads outside) */
   remove(root: FolderRoot, db: string, path: readonly string[]): Promise<boolean>;
 }
