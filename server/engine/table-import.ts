@@ -16,6 +16,7 @@ import { formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
 import { parseAttrs } from './attrs.js';
 import { describeTable, emptyStructure } from './table-export.js';
+import { findKeyDuplicate, keyValueOf, type KeyValue } from './import-keys.js';
 import { isNumeric, toInt } from './php.js';
 import { paramString } from './context.js';
 
@@ -32,6 +33,10 @@ interface ImportColumn {
   /** for a reference column, the table its targets are records of */
   refTarget: number | null;
   multi: boolean;
+  /** the column's term (its `t`) */
+  term: number;
+  /** part of the table's composite unique key (`:KEY:`) */
+  key: boolean;
 }
 
 /**
@@ -105,8 +110,9 @@ async function importColumns(ctx: RequestContext, typeId: number): Promise<Impor
     if (!term) continue;
     const baseRow = await ctx.t.get(term.t);
     if (!baseRow) continue;
-    if (term.t !== baseRow.t) cols.push({ id: req.id, base: 'SHORT', refTarget: term.t, multi: parseAttrs(req.val).multi });
-    else cols.push({ id: req.id, base: BASE_NAMES[baseRow.t] ?? '', refTarget: null, multi: false });
+    const attrs = parseAttrs(req.val);
+    if (term.t !== baseRow.t) cols.push({ id: req.id, base: 'SHORT', refTarget: term.t, multi: attrs.multi, term: req.t, key: attrs.key });
+    else cols.push({ id: req.id, base: BASE_NAMES[baseRow.t] ?? '', refTarget: null, multi: false, term: req.t, key: attrs.key });
   }
   return cols;
 }
@@ -123,6 +129,9 @@ class CellBatch {
   /** per record, per kind (0 scalar, 1 reference, 2 multi-reference, -1 as is), per column: the rows */
   private pending = new Map<number, Map<number, Map<number | string, NewRow[]>>>();
   private length = 0;
+
+  /** called after pending rows were written (the import's index of pending keys is then stale) */
+  onFlush: () => void = () => undefined;
 
   constructor(private readonly ctx: RequestContext) {}
 
@@ -182,6 +191,7 @@ class CellBatch {
     this.pending.clear();
     this.length = 0;
     if (rows.length) await this.ctx.t.insertMany(rows);
+    this.onFlush();
   }
 }
 
@@ -213,6 +223,16 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
   const batch = new CellBatch(ctx);
   /** names of reference targets already resolved in this import, per target table */
   const targets = new Map<string, number>();
+  // composite unique key (import-keys.ts): the key columns with their field's position
+  const keyCols = cols.map((col, i) => ({ col, field: i + 1 })).filter((k) => k.col.key);
+  const keysOf = async (fields: string[]): Promise<Map<number, KeyValue>> => {
+    const keys = new Map<number, KeyValue>();
+    for (const k of keyCols) keys.set(k.col.id, await keyValueOf(ctx, k.col, unmask(fields[k.field] ?? '')));
+    return keys;
+  };
+  /** PHP SQLbatchKeys: records made by this import whose key cells are still pending, by parent, value and key */
+  const pendingKeys = new Map<string, number>();
+  batch.onFlush = () => pendingKeys.clear();
 
   let count = 1;
   let at = 1;
@@ -221,6 +241,23 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
     let buffer = lines[at++];
     let fields = splitFields(buffer, ';');
     if (fields[0] === '') {
+      if (keyCols.length && !byFirstField) {
+        // an emptied first column of a table with a composite key: the record the key finds is deleted
+        while (fields.length <= fieldsNeeded) {
+          if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись, начатая в строке ${startLine}, не закончена (нужно полей: ${fieldsNeeded}, каждое с «;» в конце)`);
+          buffer += lines[at++];
+          fields = splitFields(buffer, ';');
+          count++;
+        }
+        fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
+        const old = await findKeyDuplicate(ctx, typeId, parent, '', await keysOf(fields), false);
+        if (old) {
+          await ctx.t.deleteTree(old.id);
+          ctx.warn(`Удалена запись типа ${typeId} с пустым значением (строка ${count})`);
+          count++;
+          continue;
+        }
+      }
       ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
       continue;
     }
@@ -249,24 +286,40 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
       }
       fields.shift();
       if (fields[0] === '' && !ctx.has('allowEmptyValue')) {
-        // an emptied value under a unique table removes the parent's record of this table
-        const old = unique ? (await ctx.t.find({ up: parent, t: typeId }, { limit: 1 }))[0] : undefined;
+        // an emptied value removes the parent's record the composite key finds, or under a unique table its record of this table
+        const old = keyCols.length
+          ? await findKeyDuplicate(ctx, typeId, parent, '', await keysOf(fields), false)
+          : unique ? (await ctx.t.find({ up: parent, t: typeId }, { limit: 1 }))[0] : undefined;
         if (old) {
           await ctx.t.deleteTree(old.id);
           ctx.warn(`Удалена запись типа ${typeId} с пустым значением (строка ${count})`);
           count++;
-        } else if (!unique) ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
+        } else if (!unique && !keyCols.length) ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
         continue;
       }
     }
     const value = formatVal(tableBase, unmask(fields[0]), env);
-    let existing: Row | null = null;
+    let existing: { id: number; val: string } | null = null;
     const existingCells = new Map<number, Row>();
-    if (unique) {
+    let pendingKey: string | null = null;
+    if (keyCols.length) {
+      const keys = await keysOf(fields);
+      pendingKey = `${parent}\0${unique ? value : ''}\0${JSON.stringify([...keys])}`;
+      const pendingId = pendingKeys.get(pendingKey);
+      // a record made earlier by this import: its cells are pending, so none are loaded (as PHP)
+      if (pendingId !== undefined) existing = { id: pendingId, val: '' };
+      else {
+        existing = await findKeyDuplicate(ctx, typeId, parent, value, keys, unique);
+        if (existing) for (const c of await ctx.t.find({ up: existing.id })) if (c.t !== 0) existingCells.set(c.t, c);
+      }
+      // matched by its key alone: the record's value follows the file
+      if (existing && !unique && (pendingId !== undefined || existing.val !== value)) await ctx.t.update(existing.id, { val: value });
+    } else if (unique) {
       existing = (await ctx.t.find({ up: parent, t: typeId, val: value }, { limit: 1 }))[0] ?? null;
       if (existing) for (const c of await ctx.t.find({ up: existing.id })) if (c.t !== 0) existingCells.set(c.t, c);
     }
     const recordId = existing ? existing.id : await ctx.t.insert({ up: parent, ord: parent !== 1 ? nextOrd++ : 1, t: typeId, val: value });
+    if (!existing && pendingKey !== null) pendingKeys.set(pendingKey, recordId);
     for (let i = 0; i < cols.length; i++) {
       const col = cols[i];
       const raw = fields[i + 1];
