@@ -40,7 +40,7 @@ const scenario: Scenario = {
         'Винт;;;4;',
       ]),
     });
-    await rec.call('list_first', 'GET', `/object/${type}?JSON_DATA`);
+    await rec.call('list_first', 'GET', `/object/${type}?JSON_OBJ`);
     await rec.call('import_second', 'POST', `/object/${type}?JSON&import=1`, {
       multipart: csv('b.csv', [
         'Болт;a-1;север;20;',
@@ -52,9 +52,9 @@ const scenario: Scenario = {
         ';;;;',
       ]),
     });
-    await rec.call('list_second', 'GET', `/object/${type}?JSON_DATA`);
+    await rec.call('list_second', 'GET', `/object/${type}?JSON_OBJ`);
     await rec.call('import_third', 'POST', `/object/${type}?JSON&import=1`, { multipart: csv('c.csv', [`Гвоздь;A-4;${north};9;`, 'Шайба;A-3;Север\\,Юг;5;']) });
-    await rec.call('list_third', 'GET', `/object/${type}?JSON_DATA`);
+    await rec.call('list_third', 'GET', `/object/${type}?JSON_OBJ`);
 
     // a unique table with a key column: the value and the key together
     const acct = rec.idOf(await rec.call('d_new_acct', 'POST', '/_d_new?JSON', { form: { val: 'Счёт', t: 3, unique: 1 } }), 'acctType');
@@ -63,7 +63,7 @@ const scenario: Scenario = {
     await rec.call('d_key_year', 'POST', `/_d_key/${year}?JSON`, { form: {} });
     await rec.call('import_acct', 'POST', `/object/${acct}?JSON&import=1`, { multipart: csv('s.csv', ['С-1;2024;100;', 'С-1;2025;200;', 'с-1;2024;150;', 'С-2;2024;300;']) });
     await rec.call('import_acct_again', 'POST', `/object/${acct}?JSON&import=1`, { multipart: csv('s.csv', ['С-1;2025;250;', ';2024;;']) });
-    await rec.call('list_acct', 'GET', `/object/${acct}?JSON_DATA`);
+    await rec.call('list_acct', 'GET', `/object/${acct}?JSON_OBJ`);
   },
 };
 
