@@ -387,24 +387,43 @@ async function findParents(ctx: RequestContext, by: { type: number; base: string
   return byId && byId.t === by.type && !byValue.some((r) => r.id === byId.id) ? [...byValue, byId] : byValue;
 }
 
-/** docs/compatibility.md: a BKI file that would create or change tables or columns is not read here yet */
-function structureNotSupported(ctx: RequestContext, what: string): never {
-  ctx.myDie(`Импорт BKI-файла, меняющего структуру, пока не поддерживается (${what}): структура файла должна совпадать с таблицами базы, или загрузите файл, который начинается строкой DATA`, 501);
+/** the base type ids by name (PHP $GLOBALS["BT"]) */
+const BASE_IDS = new Map(Object.entries(BASE_NAMES).map(([id, name]) => [name, Number(id)]));
+
+function baseIdOf(ctx: RequestContext, name: string | undefined, line: string): number {
+  const id = BASE_IDS.get(name ?? '');
+  // the engine's query fails here (200, its SQL error as text): a plain text too, naming the line
+  if (id === undefined) ctx.dieText(`Неизвестный базовый тип «${name ?? ''}» в описании структуры: ${rtrimLine(line)}`);
+  return id;
+}
+
+/** the first row of a search, by id (the engine's unordered LIMIT 1 on the primary key) */
+async function firstRow(ctx: RequestContext, match: Parameters<RequestContext['t']['find']>[0], except?: (r: Row) => boolean): Promise<Row | undefined> {
+  return (await ctx.t.find(match, { orderBy: 'id' })).find((r) => !except || !except(r));
 }
 
 /**
- * A BKI file (structure lines, `DATA`, record lines) whose tables and columns all exist here as the
- * file describes them: the records are added as the engine adds them (ids kept where free, a record
- * with the same type and value reused, references by id).
+ * A BKI file (structure lines, `DATA`, record lines), read as the engine reads it: a table line whose
+ * id is free creates the table with that id; one whose id holds something else is matched by name and
+ * base with an existing table, else created anew (and the file's id stands for it from then on); each
+ * column is matched by the start of its description (`Name:BASE`, `arr:table`) in its table, else
+ * created (a plain column over an existing term of that name and base, or a new term; a subordinate
+ * column; a reference column with its reference definition, ids kept where free). The records are then
+ * added as the engine adds them (ids kept where free, a record with the same type and value reused,
+ * references by id).
  */
 async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<void> {
-  if (declared !== typeId) structureNotSupported(ctx, `таблица ${declared} вместо ${typeId}`);
-  if (fu > 1) structureNotSupported(ctx, 'F_U');
+  // docs/compatibility.md: a BKI file under a parent record (F_U) is not read here yet
+  if (fu > 1) ctx.myDie('Импорт BKI-файла в подчинённую таблицу (F_U) пока не поддерживается: загрузите файл, который начинается строкой DATA', 501);
+  void typeId;
   const s = emptyStructure();
-  await describeTable(ctx, s, typeId);
+  await describeTable(ctx, s, declared);
   const imported = new Map<number, string[]>();
+  /** PHP local_struct["subst"]: the file's table, column and reference ids that stand for others here */
+  const subst = new Map<number, number>();
+  const sub = (id: number): number => subst.get(id) ?? id;
   let at = 0;
-  // structure lines, up to DATA
+  // structure lines, up to DATA: the tables
   for (; at < lines.length; at++) {
     const line = lines[at];
     if (line === 'DATA\r\n' || line === 'DATA\n') break;
@@ -413,40 +432,94 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
     const typ = splitFields(fields[0] ?? '', ':');
     const obj = toInt(typ[0]);
     imported.set(obj, fields);
-    if (typ.length > 2) {
-      const row = await ctx.t.get(obj);
-      if (!row) structureNotSupported(ctx, `новая таблица ${obj}`);
+    if (typ.length <= 2) continue;
+    const base = baseIdOf(ctx, typ[2], line);
+    const name = unmask(typ[1] ?? '');
+    if (await ctx.t.get(obj)) {
       await describeTable(ctx, s, obj);
-      if (s.lines.get(obj)?.get(0) !== fields[0]) structureNotSupported(ctx, `таблица ${obj} описана иначе`);
+      if (s.lines.get(obj)?.get(0) === fields[0]) continue;
+      // PHP ResolveType: a table of that name and base, else a new one
+      const same = await firstRow(ctx, { val: name, up: 0, t: base });
+      let id: number;
+      if (same) {
+        id = same.id;
+        await describeTable(ctx, s, id);
+      } else {
+        id = await ctx.t.insert({ up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
+        s.lines.set(id, new Map([[0, `${id}:${typ[1] ?? ''}:${base}${typ[3] !== undefined ? ':unique' : ''}`]]));
+      }
+      if (id !== obj) subst.set(obj, id);
+    } else {
+      await ctx.t.insert({ id: obj, up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
+      s.lines.set(obj, new Map([[0, fields[0]]]));
     }
   }
   at++;
-  // the columns of each imported table, matched to ours by name and type (or by reference)
+  // the columns of each imported table: matched with ours by the start of their description, else created
   const localTypes = new Map<number, Map<number, number>>();
   for (const [par, fields] of imported) {
-    const local = s.lines.get(par);
+    const parent = sub(par);
     const mapped = new Map<number, number>();
     localTypes.set(par, mapped);
     for (let order = 1; order < fields.length; order++) {
-      const typ = splitFields(fields[order], ':');
-      const match = `${typ[0]}:${typ[1] ?? ''}`;
-      const found = [...(local?.entries() ?? [])].find(([, v]) => v.startsWith(match) && typ[0] !== 'ref');
+      const req = fields[order];
+      const typ = splitFields(req, ':');
+      // PHP compares `kind:subst(id)` (a reference's prefix glues its definition on without a colon, so it never matches)
+      const second = typ[1] ?? '';
+      let value = `${typ[0]}:${/^\d+$/.test(second) ? sub(Number(second)) : second}`;
+      if (typ[0] === 'ref') value += typ[2] ?? '';
+      const local = s.lines.get(parent) ?? new Map<number, string>();
+      if (!s.lines.has(parent)) s.lines.set(parent, local);
+      const found = [...local.entries()].find(([, v]) => v.startsWith(value));
       if (found) {
-        mapped.set(order, found[0]);
+        mapped.set(order, typ[0] === 'ref' ? toInt(typ[2] ?? '') : found[0]);
         continue;
       }
       if (typ[0] === 'ref') {
-        // an existing reference column: the reference definition to the same table, and its column here
-        const target = toInt(splitFields(imported.get(toInt(typ[2]))?.[0] ?? '', ':')[1] ?? '');
-        const def = (await ctx.t.find({ up: 0, t: target, val: '' }, { limit: 1 }))[0];
-        const column = def ? (await ctx.t.find({ t: def.id, up: par }, { limit: 1 }))[0] : undefined;
-        if (column && (await ctx.t.get(toInt(typ[1]))) !== null && (await ctx.t.get(toInt(typ[2]))) !== null) {
-          mapped.set(order, column.id);
-          continue;
-        }
+        const fileReq = toInt(second);
+        const fileRef = toInt(typ[2] ?? '');
+        const target = sub(toInt(splitFields(imported.get(fileRef)?.[0] ?? '', ':')[1] ?? ''));
+        const attrs = typ[3] !== undefined ? unmask(typ[3]) : '';
+        let refId = fileRef;
+        if (await ctx.t.get(fileRef)) {
+          const def = await firstRow(ctx, { up: 0, t: target, val: '' });
+          if (def) refId = def.id;
+          else {
+            refId = await ctx.t.insert({ up: 0, ord: 0, t: target, val: '' });
+            subst.set(fileRef, refId);
+          }
+        } else await ctx.t.insert({ id: fileRef, up: 0, ord: 0, t: target, val: '' });
+        let reqId = fileReq;
+        if (await ctx.t.get(fileReq)) {
+          const column = await firstRow(ctx, { t: refId, up: parent });
+          if (column) reqId = column.id;
+          else {
+            reqId = await ctx.t.insert({ up: parent, ord: order, t: refId, val: attrs });
+            subst.set(fileReq, reqId);
+          }
+        } else await ctx.t.insert({ id: fileReq, up: parent, ord: order, t: refId, val: '' });
+        mapped.set(order, sub(reqId));
+      } else if (typ[0] === 'arr') {
+        const child = sub(toInt(second));
+        const reqId = await ctx.t.insert({ up: parent, ord: order, t: child, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
+        local.set(reqId, req);
+        mapped.set(order, reqId);
+      } else {
+        const base = baseIdOf(ctx, typ[1], req);
+        const name = typ[0] ?? '';
+        const term = (await firstRow(ctx, { val: name, up: 0, t: base }, (r) => r.id === r.t))?.id ?? (await ctx.t.insert({ up: 0, ord: 0, t: base, val: name }));
+        const reqId = await ctx.t.insert({ up: parent, ord: (await ctx.t.maxOrd({ up: parent })) + 1, t: term, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
+        local.set(reqId, req);
+        mapped.set(order, reqId);
       }
-      structureNotSupported(ctx, `колонка «${unmask(fields[order])}» таблицы ${par}`);
     }
+  }
+  // the structure as it is now, for the records
+  if (subst.size || [...localTypes.values()].some((m) => m.size)) {
+    const fresh = emptyStructure();
+    await describeTable(ctx, fresh, sub(declared));
+    for (const par of imported.keys()) await describeTable(ctx, fresh, sub(par));
+    Object.assign(s, fresh);
   }
   const batch = new CellBatch(ctx);
   const objSubst = new Map<number, number>();
@@ -467,7 +540,7 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
       fields = splitFields(buffer, ';');
       count++;
     }
-    const t = orig;
+    const t = sub(orig);
     if (!s.lines.has(t)) ctx.myDie(`Строка ${count}: Недопустимый тип ${t}, остутствующий в мета-данных (${rtrimLine(buffer)})`);
     count++;
     fields.pop();
