@@ -199,10 +199,10 @@ class CellBatch {
  * Runs the import of the request's file into table `typeId`; returns normally when the records are
  * written (the caller then answers the list page). Refusals end the request with the engine's answer.
  */
-export async function importTable(ctx: RequestContext, typeId: number, fu: number): Promise<void> {
+export async function importTable(ctx: RequestContext, typeId: number, fu: number): Promise<boolean> {
   const table = await ctx.t.get(typeId);
   // not a table: the list answers its own error
-  if (!table || table.up !== 0 || typeId <= 1) return;
+  if (!table || table.up !== 0 || typeId <= 1) return false;
   checkXsrf(ctx);
   const text = importedText(ctx);
   const lines = fileLines(text);
@@ -367,6 +367,7 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
     await batch.maybeFlush();
   }
   await batch.flush();
+  return false;
 }
 
 /** the parent table `autoParent` names (POST only), with its base; refused when it has no such column */
@@ -412,7 +413,7 @@ async function firstRow(ctx: RequestContext, match: Parameters<RequestContext['t
  * added as the engine adds them (ids kept where free, a record with the same type and value reused,
  * references by id).
  */
-async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<void> {
+async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<boolean> {
   // docs/compatibility.md: a BKI file under a parent record (F_U) is not read here yet
   if (fu > 1) ctx.myDie('Импорт BKI-файла в подчинённую таблицу (F_U) пока не поддерживается: загрузите файл, который начинается строкой DATA', 501);
   void typeId;
@@ -422,6 +423,12 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
   /** PHP local_struct["subst"]: the file's table, column and reference ids that stand for others here */
   const subst = new Map<number, number>();
   const sub = (id: number): number => subst.get(id) ?? id;
+  /** whether the file made tables or columns (the metadata is then read again) */
+  let changed = false;
+  const insertStructure = (row: NewRow): Promise<number> => {
+    changed = true;
+    return ctx.t.insert(row);
+  };
   let at = 0;
   // structure lines, up to DATA: the tables
   for (; at < lines.length; at++) {
@@ -445,12 +452,12 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
         id = same.id;
         await describeTable(ctx, s, id);
       } else {
-        id = await ctx.t.insert({ up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
+        id = await insertStructure({ up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
         s.lines.set(id, new Map([[0, `${id}:${typ[1] ?? ''}:${base}${typ[3] !== undefined ? ':unique' : ''}`]]));
       }
       if (id !== obj) subst.set(obj, id);
     } else {
-      await ctx.t.insert({ id: obj, up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
+      await insertStructure({ id: obj, up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
       s.lines.set(obj, new Map([[0, fields[0]]]));
     }
   }
@@ -485,37 +492,37 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
           const def = await firstRow(ctx, { up: 0, t: target, val: '' });
           if (def) refId = def.id;
           else {
-            refId = await ctx.t.insert({ up: 0, ord: 0, t: target, val: '' });
+            refId = await insertStructure({ up: 0, ord: 0, t: target, val: '' });
             subst.set(fileRef, refId);
           }
-        } else await ctx.t.insert({ id: fileRef, up: 0, ord: 0, t: target, val: '' });
+        } else await insertStructure({ id: fileRef, up: 0, ord: 0, t: target, val: '' });
         let reqId = fileReq;
         if (await ctx.t.get(fileReq)) {
           const column = await firstRow(ctx, { t: refId, up: parent });
           if (column) reqId = column.id;
           else {
-            reqId = await ctx.t.insert({ up: parent, ord: order, t: refId, val: attrs });
+            reqId = await insertStructure({ up: parent, ord: order, t: refId, val: attrs });
             subst.set(fileReq, reqId);
           }
-        } else await ctx.t.insert({ id: fileReq, up: parent, ord: order, t: refId, val: '' });
+        } else await insertStructure({ id: fileReq, up: parent, ord: order, t: refId, val: '' });
         mapped.set(order, sub(reqId));
       } else if (typ[0] === 'arr') {
         const child = sub(toInt(second));
-        const reqId = await ctx.t.insert({ up: parent, ord: order, t: child, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
+        const reqId = await insertStructure({ up: parent, ord: order, t: child, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
         local.set(reqId, req);
         mapped.set(order, reqId);
       } else {
         const base = baseIdOf(ctx, typ[1], req);
         const name = typ[0] ?? '';
-        const term = (await firstRow(ctx, { val: name, up: 0, t: base }, (r) => r.id === r.t))?.id ?? (await ctx.t.insert({ up: 0, ord: 0, t: base, val: name }));
-        const reqId = await ctx.t.insert({ up: parent, ord: (await ctx.t.maxOrd({ up: parent })) + 1, t: term, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
+        const term = (await firstRow(ctx, { val: name, up: 0, t: base }, (r) => r.id === r.t))?.id ?? (await insertStructure({ up: 0, ord: 0, t: base, val: name }));
+        const reqId = await insertStructure({ up: parent, ord: (await ctx.t.maxOrd({ up: parent })) + 1, t: term, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
         local.set(reqId, req);
         mapped.set(order, reqId);
       }
     }
   }
   // the structure as it is now, for the records
-  if (subst.size || [...localTypes.values()].some((m) => m.size)) {
+  if (changed) {
     const fresh = emptyStructure();
     await describeTable(ctx, fresh, sub(declared));
     for (const par of imported.keys()) await describeTable(ctx, fresh, sub(par));
@@ -593,4 +600,5 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
     }
   }
   await batch.flush();
+  return changed;
 }
