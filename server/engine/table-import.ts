@@ -398,6 +398,13 @@ function baseIdOf(ctx: RequestContext, name: string | undefined, line: string): 
   return id;
 }
 
+/** an id the file gives for a table, a reference definition or a column: a row id the stores can hold */
+function structureId(ctx: RequestContext, text: string, line: string): number {
+  const id = /^\d{1,10}$/.test(text) ? Number(text) : 0;
+  if (id <= 1 || id > 2_147_483_647) ctx.dieText(`Недопустимый id «${text}» в описании структуры: ${rtrimLine(line)}`);
+  return id;
+}
+
 /** the first row of a search, by id (the engine's unordered LIMIT 1 on the primary key) */
 async function firstRow(ctx: RequestContext, match: Parameters<RequestContext['t']['find']>[0], except?: (r: Row) => boolean): Promise<Row | undefined> {
   return (await ctx.t.find(match, { orderBy: 'id' })).find((r) => !except || !except(r));
@@ -437,7 +444,7 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
     const fields = splitFields(line, ';');
     fields.pop();
     const typ = splitFields(fields[0] ?? '', ':');
-    const obj = toInt(typ[0]);
+    const obj = structureId(ctx, typ[0] ?? '', line);
     imported.set(obj, fields);
     if (typ.length <= 2) continue;
     const base = baseIdOf(ctx, typ[2], line);
@@ -483,9 +490,11 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
         continue;
       }
       if (typ[0] === 'ref') {
-        const fileReq = toInt(second);
-        const fileRef = toInt(typ[2] ?? '');
+        const fileReq = structureId(ctx, second, req);
+        const fileRef = structureId(ctx, typ[2] ?? '', req);
         const target = sub(toInt(splitFields(imported.get(fileRef)?.[0] ?? '', ':')[1] ?? ''));
+        // the engine would point the definition at whatever the id is; ours needs a table there
+        if ((await ctx.t.get(target))?.up !== 0 || target <= 1) ctx.dieText(`Ссылка ${fileReq} указывает на таблицу ${target}, которой нет ни в файле, ни в базе: ${rtrimLine(req)}`);
         const attrs = typ[3] !== undefined ? unmask(typ[3]) : '';
         let refId = fileRef;
         if (await ctx.t.get(fileRef)) {
@@ -507,7 +516,8 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
         } else await insertStructure({ id: fileReq, up: parent, ord: order, t: refId, val: '' });
         mapped.set(order, sub(reqId));
       } else if (typ[0] === 'arr') {
-        const child = sub(toInt(second));
+        const child = sub(structureId(ctx, second, req));
+        if ((await ctx.t.get(child))?.up !== 0) ctx.dieText(`Подчинённая таблица ${child} не описана ни в файле, ни в базе: ${rtrimLine(req)}`);
         const reqId = await insertStructure({ up: parent, ord: order, t: child, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
         local.set(reqId, req);
         mapped.set(order, reqId);
