@@ -3,7 +3,7 @@
  * `bki_file`), as the PHP engine reads it: a file that starts with a `DATA` line holds records only
  * (the "plain" or CSV-like form: `value;cell;cell;…;` per record, the cells in the table's column
  * order), a file that starts with structure lines is a BKI file (table-export.ts writes one); a BKI
- * file is read when its structure matches the database's (changing the structure is not built yet).
+ * file makes the tables and columns it describes that are not here (as the engine does) and adds its records.
  *
  * The records are written in one transaction (commands.ts runs the import through runWrite): a file
  * the import refuses part-way leaves the table as it was (docs/compatibility.md: PHP keeps the
