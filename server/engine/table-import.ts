@@ -240,16 +240,20 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
     const startLine = at + 1;
     let buffer = lines[at++];
     let fields = splitFields(buffer, ';');
+    // a value may hold line breaks: the record goes on until it has all its fields
+    const completeRecord = (): void => {
+      while (fields.length <= fieldsNeeded) {
+        if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись, начатая в строке ${startLine}, не закончена (нужно полей: ${fieldsNeeded}, каждое с «;» в конце)`);
+        buffer += lines[at++];
+        fields = splitFields(buffer, ';');
+        count++;
+      }
+      fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
+    };
     if (fields[0] === '') {
       if (keyCols.length && !byFirstField) {
         // an emptied first column of a table with a composite key: the record the key finds is deleted
-        while (fields.length <= fieldsNeeded) {
-          if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись, начатая в строке ${startLine}, не закончена (нужно полей: ${fieldsNeeded}, каждое с «;» в конце)`);
-          buffer += lines[at++];
-          fields = splitFields(buffer, ';');
-          count++;
-        }
-        fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
+        completeRecord();
         const old = await findKeyDuplicate(ctx, typeId, parent, '', await keysOf(fields), false);
         if (old) {
           await ctx.t.deleteTree(old.id);
@@ -261,14 +265,7 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
       ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
       continue;
     }
-    // a value may hold line breaks: the record goes on until it has all its fields
-    while (fields.length <= fieldsNeeded) {
-      if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись, начатая в строке ${startLine}, не закончена (нужно полей: ${fieldsNeeded}, каждое с «;» в конце)`);
-      buffer += lines[at++];
-      fields = splitFields(buffer, ';');
-      count++;
-    }
-    fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
+    completeRecord();
     count++;
     if (byFirstField) {
       // autoParent: the first field names the parent record (by value, or by id when numeric)
