@@ -14,6 +14,7 @@ import { report } from './report.js';
 import { newDatabase } from './new-db.js';
 import { repCols } from './rep-cols.js';
 import { downloadFile } from './files.js';
+import { dirAdmin } from './dir-admin.js';
 import { importTable } from './table-import.js';
 import { toInt } from './php.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
@@ -38,7 +39,15 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
   if (a === 'object' && ctx.has('import') && ctx.session) {
     // the records are written in one transaction; the answer is the table's list page, read after it
     const fu = toInt(ctx.str('F_U'));
-    await runWrite(ctx, s, () => importTable(ctx, numId(s), fu), () => ctx.core.invalidateSessions(ctx.db));
+    let structureChanged = false;
+    await runWrite(ctx, s, async () => {
+      structureChanged = await importTable(ctx, numId(s), fu);
+    }, () => {
+      ctx.core.invalidateSessions(ctx.db);
+      if (structureChanged) ctx.core.invalidateMeta(ctx.db);
+    });
+    // a BKI file that made tables or columns: the list page reads the new structure
+    if (structureChanged) ctx.meta = await ctx.core.meta(ctx.db, ctx.t);
     return objectList(ctx, s);
   }
   if (a === 'object' && ctx.has('_m_del_select')) {
@@ -73,6 +82,8 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return repCols(ctx);
     case 'download':
       return downloadFile(ctx, s);
+    case 'dir_admin':
+      return dirAdmin(ctx);
     default:
       // workplaces and other template pages are not part of the appliance's legacy API; in JSON
       // mode the engine answers them (and any unknown action) with its empty API data: `null`

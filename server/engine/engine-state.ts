@@ -6,7 +6,7 @@
  */
 import { SingleFlight } from '../storage/single-flight.js';
 import type { Store, TenantStore } from '../storage/types.js';
-import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, EngineMailPort, FileStore, NewDatabasePort } from './types.js';
+import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, EngineMailPort, FileStore, FolderStore, NewDatabasePort } from './types.js';
 import type { CachedSession, FoundSession } from './session.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
@@ -40,6 +40,8 @@ export class EngineState {
   readonly databases?: NewDatabasePort;
   /** the files of FILE columns (files.ts); undefined: uploads are refused */
   readonly files?: FileStore;
+  /** the file manager's folders (dir-admin.ts); undefined: `dir_admin` answers 501 */
+  readonly folders?: FolderStore;
   /** mail of the password reset (reset.ts); undefined: a reset answers WRONG_CONT */
   readonly mail?: EngineMailPort;
 
@@ -58,6 +60,7 @@ export class EngineState {
     this.loginThrottle = opts.loginThrottle ?? inProcessLoginThrottle(this.clock);
     this.databases = opts.databases;
     this.files = opts.files;
+    this.folders = opts.folders;
     this.mail = opts.mail;
   }
 

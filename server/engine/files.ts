@@ -29,6 +29,11 @@ const BLOCKED_EXTENSIONS = new Set([
   'htaccess', 'htpasswd', 'sh',
 ]);
 
+/** PHP BlackList($ext): an extension the engine never stores */
+export function isBlockedExtension(ext: string): boolean {
+  return BLOCKED_EXTENSIONS.has(ext.toLowerCase());
+}
+
 /** PHP substr(strrchr($name, '.'), 1): what follows the last dot, '' without one */
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
@@ -100,7 +105,7 @@ export function uploadsForCells(ctx: RequestContext): Array<{ t: number; file: U
  * to keep it in. Every refusal is an error answer, and the command's rows roll back.
  */
 export function checkUpload(ctx: RequestContext, recordType: number, t: number, file: UploadedFile): void {
-  if (BLOCKED_EXTENSIONS.has(extensionOf(file.name).toLowerCase())) ctx.myDie('Недопустимый тип файла!');
+  if (isBlockedExtension(extensionOf(file.name))) ctx.myDie('Недопустимый тип файла!');
   const column = ctx.meta.childRows(recordType).find((r) => r.id === t);
   if (!column || !isFileColumn(ctx, t)) ctx.myDie(`Поле t${t} не является файловым реквизитом этой таблицы`);
   if (!ctx.core.files) ctx.myDie('Хранилище файлов не настроено (UPLOAD_DIR)', 503);

@@ -3,7 +3,7 @@
  * `bki_file`), as the PHP engine reads it: a file that starts with a `DATA` line holds records only
  * (the "plain" or CSV-like form: `value;cell;cell;…;` per record, the cells in the table's column
  * order), a file that starts with structure lines is a BKI file (table-export.ts writes one); a BKI
- * file is read when its structure matches the database's (changing the structure is not built yet).
+ * file makes the tables and columns it describes that are not here (as the engine does) and adds its records.
  *
  * The records are written in one transaction (commands.ts runs the import through runWrite): a file
  * the import refuses part-way leaves the table as it was (docs/compatibility.md: PHP keeps the
@@ -16,6 +16,7 @@ import { formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
 import { parseAttrs } from './attrs.js';
 import { describeTable, emptyStructure } from './table-export.js';
+import { findKeyDuplicate, keyValueOf, type KeyValue } from './import-keys.js';
 import { isNumeric, toInt } from './php.js';
 import { paramString } from './context.js';
 
@@ -32,6 +33,10 @@ interface ImportColumn {
   /** for a reference column, the table its targets are records of */
   refTarget: number | null;
   multi: boolean;
+  /** the column's term (its `t`) */
+  term: number;
+  /** part of the table's composite unique key (`:KEY:`) */
+  key: boolean;
 }
 
 /**
@@ -105,8 +110,9 @@ async function importColumns(ctx: RequestContext, typeId: number): Promise<Impor
     if (!term) continue;
     const baseRow = await ctx.t.get(term.t);
     if (!baseRow) continue;
-    if (term.t !== baseRow.t) cols.push({ id: req.id, base: 'SHORT', refTarget: term.t, multi: parseAttrs(req.val).multi });
-    else cols.push({ id: req.id, base: BASE_NAMES[baseRow.t] ?? '', refTarget: null, multi: false });
+    const attrs = parseAttrs(req.val);
+    if (term.t !== baseRow.t) cols.push({ id: req.id, base: 'SHORT', refTarget: term.t, multi: attrs.multi, term: req.t, key: attrs.key });
+    else cols.push({ id: req.id, base: BASE_NAMES[baseRow.t] ?? '', refTarget: null, multi: false, term: req.t, key: attrs.key });
   }
   return cols;
 }
@@ -123,6 +129,9 @@ class CellBatch {
   /** per record, per kind (0 scalar, 1 reference, 2 multi-reference, -1 as is), per column: the rows */
   private pending = new Map<number, Map<number, Map<number | string, NewRow[]>>>();
   private length = 0;
+
+  /** called after pending rows were written (the import's index of pending keys is then stale) */
+  onFlush: () => void = () => undefined;
 
   constructor(private readonly ctx: RequestContext) {}
 
@@ -182,6 +191,7 @@ class CellBatch {
     this.pending.clear();
     this.length = 0;
     if (rows.length) await this.ctx.t.insertMany(rows);
+    this.onFlush();
   }
 }
 
@@ -189,10 +199,10 @@ class CellBatch {
  * Runs the import of the request's file into table `typeId`; returns normally when the records are
  * written (the caller then answers the list page). Refusals end the request with the engine's answer.
  */
-export async function importTable(ctx: RequestContext, typeId: number, fu: number): Promise<void> {
+export async function importTable(ctx: RequestContext, typeId: number, fu: number): Promise<boolean> {
   const table = await ctx.t.get(typeId);
   // not a table: the list answers its own error
-  if (!table || table.up !== 0 || typeId <= 1) return;
+  if (!table || table.up !== 0 || typeId <= 1) return false;
   checkXsrf(ctx);
   const text = importedText(ctx);
   const lines = fileLines(text);
@@ -213,6 +223,16 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
   const batch = new CellBatch(ctx);
   /** names of reference targets already resolved in this import, per target table */
   const targets = new Map<string, number>();
+  // composite unique key (import-keys.ts): the key columns with their field's position
+  const keyCols = cols.map((col, i) => ({ col, field: i + 1 })).filter((k) => k.col.key);
+  const keysOf = async (fields: string[]): Promise<Map<number, KeyValue>> => {
+    const keys = new Map<number, KeyValue>();
+    for (const k of keyCols) keys.set(k.col.id, await keyValueOf(ctx, k.col, unmask(fields[k.field] ?? '')));
+    return keys;
+  };
+  /** PHP SQLbatchKeys: records made by this import whose key cells are still pending, by parent, value and key */
+  const pendingKeys = new Map<string, number>();
+  batch.onFlush = () => pendingKeys.clear();
 
   let count = 1;
   let at = 1;
@@ -220,18 +240,32 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
     const startLine = at + 1;
     let buffer = lines[at++];
     let fields = splitFields(buffer, ';');
+    // a value may hold line breaks: the record goes on until it has all its fields
+    const completeRecord = (): void => {
+      while (fields.length <= fieldsNeeded) {
+        if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись, начатая в строке ${startLine}, не закончена (нужно полей: ${fieldsNeeded}, каждое с «;» в конце)`);
+        buffer += lines[at++];
+        fields = splitFields(buffer, ';');
+        count++;
+      }
+      fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
+    };
     if (fields[0] === '') {
+      if (keyCols.length && !byFirstField) {
+        // an emptied first column of a table with a composite key: the record the key finds is deleted
+        completeRecord();
+        const old = await findKeyDuplicate(ctx, typeId, parent, '', await keysOf(fields), false);
+        if (old) {
+          await ctx.t.deleteTree(old.id);
+          ctx.warn(`Удалена запись типа ${typeId} с пустым значением (строка ${count})`);
+          count++;
+          continue;
+        }
+      }
       ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
       continue;
     }
-    // a value may hold line breaks: the record goes on until it has all its fields
-    while (fields.length <= fieldsNeeded) {
-      if (at >= lines.length) ctx.myDie(`Неожиданный конец файла: запись, начатая в строке ${startLine}, не закончена (нужно полей: ${fieldsNeeded}, каждое с «;» в конце)`);
-      buffer += lines[at++];
-      fields = splitFields(buffer, ';');
-      count++;
-    }
-    fields[fields.length - 1] = rtrimLine(fields[fields.length - 1]);
+    completeRecord();
     count++;
     if (byFirstField) {
       // autoParent: the first field names the parent record (by value, or by id when numeric)
@@ -249,24 +283,40 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
       }
       fields.shift();
       if (fields[0] === '' && !ctx.has('allowEmptyValue')) {
-        // an emptied value under a unique table removes the parent's record of this table
-        const old = unique ? (await ctx.t.find({ up: parent, t: typeId }, { limit: 1 }))[0] : undefined;
+        // an emptied value removes the parent's record the composite key finds, or under a unique table its record of this table
+        const old = keyCols.length
+          ? await findKeyDuplicate(ctx, typeId, parent, '', await keysOf(fields), false)
+          : unique ? (await ctx.t.find({ up: parent, t: typeId }, { limit: 1 }))[0] : undefined;
         if (old) {
           await ctx.t.deleteTree(old.id);
           ctx.warn(`Удалена запись типа ${typeId} с пустым значением (строка ${count})`);
           count++;
-        } else if (!unique) ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
+        } else if (!unique && !keyCols.length) ctx.warn(`Пропущен пустой объект типа ${typeId} (строка ${count})`);
         continue;
       }
     }
     const value = formatVal(tableBase, unmask(fields[0]), env);
-    let existing: Row | null = null;
+    let existing: { id: number; val: string } | null = null;
     const existingCells = new Map<number, Row>();
-    if (unique) {
+    let pendingKey: string | null = null;
+    if (keyCols.length) {
+      const keys = await keysOf(fields);
+      pendingKey = `${parent}\0${unique ? value : ''}\0${JSON.stringify([...keys])}`;
+      const pendingId = pendingKeys.get(pendingKey);
+      // a record made earlier by this import: its cells are pending, so none are loaded (as PHP)
+      if (pendingId !== undefined) existing = { id: pendingId, val: '' };
+      else {
+        existing = await findKeyDuplicate(ctx, typeId, parent, value, keys, unique);
+        if (existing) for (const c of await ctx.t.find({ up: existing.id })) if (c.t !== 0) existingCells.set(c.t, c);
+      }
+      // matched by its key alone: the record's value follows the file
+      if (existing && !unique && (pendingId !== undefined || existing.val !== value)) await ctx.t.update(existing.id, { val: value });
+    } else if (unique) {
       existing = (await ctx.t.find({ up: parent, t: typeId, val: value }, { limit: 1 }))[0] ?? null;
       if (existing) for (const c of await ctx.t.find({ up: existing.id })) if (c.t !== 0) existingCells.set(c.t, c);
     }
     const recordId = existing ? existing.id : await ctx.t.insert({ up: parent, ord: parent !== 1 ? nextOrd++ : 1, t: typeId, val: value });
+    if (!existing && pendingKey !== null) pendingKeys.set(pendingKey, recordId);
     for (let i = 0; i < cols.length; i++) {
       const col = cols[i];
       const raw = fields[i + 1];
@@ -314,6 +364,7 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
     await batch.maybeFlush();
   }
   await batch.flush();
+  return false;
 }
 
 /** the parent table `autoParent` names (POST only), with its base; refused when it has no such column */
@@ -334,66 +385,155 @@ async function findParents(ctx: RequestContext, by: { type: number; base: string
   return byId && byId.t === by.type && !byValue.some((r) => r.id === byId.id) ? [...byValue, byId] : byValue;
 }
 
-/** docs/compatibility.md: a BKI file that would create or change tables or columns is not read here yet */
-function structureNotSupported(ctx: RequestContext, what: string): never {
-  ctx.myDie(`Импорт BKI-файла, меняющего структуру, пока не поддерживается (${what}): структура файла должна совпадать с таблицами базы, или загрузите файл, который начинается строкой DATA`, 501);
+/** the base type ids by name (PHP $GLOBALS["BT"]) */
+const BASE_IDS = new Map(Object.entries(BASE_NAMES).map(([id, name]) => [name, Number(id)]));
+
+function baseIdOf(ctx: RequestContext, name: string | undefined, line: string): number {
+  const id = BASE_IDS.get(name ?? '');
+  // the engine's query fails here (200, its SQL error as text): a plain text too, naming the line
+  if (id === undefined) ctx.dieText(`Неизвестный базовый тип «${name ?? ''}» в описании структуры: ${rtrimLine(line)}`);
+  return id;
+}
+
+/** an id the file gives for a table, a reference definition or a column: a row id the stores can hold */
+function structureId(ctx: RequestContext, text: string, line: string): number {
+  const id = /^\d{1,10}$/.test(text) ? Number(text) : 0;
+  if (id <= 1 || id > 2_147_483_647) ctx.dieText(`Недопустимый id «${text}» в описании структуры: ${rtrimLine(line)}`);
+  return id;
+}
+
+/** the first row of a search, by id (the engine's unordered LIMIT 1 on the primary key) */
+async function firstRow(ctx: RequestContext, match: Parameters<RequestContext['t']['find']>[0], except?: (r: Row) => boolean): Promise<Row | undefined> {
+  return (await ctx.t.find(match, { orderBy: 'id' })).find((r) => !except || !except(r));
 }
 
 /**
- * A BKI file (structure lines, `DATA`, record lines) whose tables and columns all exist here as the
- * file describes them: the records are added as the engine adds them (ids kept where free, a record
- * with the same type and value reused, references by id).
+ * A BKI file (structure lines, `DATA`, record lines), read as the engine reads it: a table line whose
+ * id is free creates the table with that id; one whose id holds something else is matched by name and
+ * base with an existing table, else created anew (and the file's id stands for it from then on); each
+ * column is matched by the start of its description (`Name:BASE`, `arr:table`) in its table, else
+ * created (a plain column over an existing term of that name and base, or a new term; a subordinate
+ * column; a reference column with its reference definition, ids kept where free). The records are then
+ * added as the engine adds them (ids kept where free, a record with the same type and value reused,
+ * references by id).
  */
-async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<void> {
-  if (declared !== typeId) structureNotSupported(ctx, `таблица ${declared} вместо ${typeId}`);
-  if (fu > 1) structureNotSupported(ctx, 'F_U');
+async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<boolean> {
+  // docs/compatibility.md: a BKI file under a parent record (F_U) is not read here yet
+  if (fu > 1) ctx.myDie('Импорт BKI-файла в подчинённую таблицу (F_U) пока не поддерживается: загрузите файл, который начинается строкой DATA', 501);
+  void typeId;
   const s = emptyStructure();
-  await describeTable(ctx, s, typeId);
+  await describeTable(ctx, s, declared);
   const imported = new Map<number, string[]>();
+  /** PHP local_struct["subst"]: the file's table, column and reference ids that stand for others here */
+  const subst = new Map<number, number>();
+  const sub = (id: number): number => subst.get(id) ?? id;
+  /** whether the file made tables or columns (the metadata is then read again) */
+  let changed = false;
+  const insertStructure = (row: NewRow): Promise<number> => {
+    changed = true;
+    return ctx.t.insert(row);
+  };
   let at = 0;
-  // structure lines, up to DATA
+  // structure lines, up to DATA: the tables
   for (; at < lines.length; at++) {
     const line = lines[at];
     if (line === 'DATA\r\n' || line === 'DATA\n') break;
     const fields = splitFields(line, ';');
     fields.pop();
     const typ = splitFields(fields[0] ?? '', ':');
-    const obj = toInt(typ[0]);
+    const obj = structureId(ctx, typ[0] ?? '', line);
     imported.set(obj, fields);
-    if (typ.length > 2) {
-      const row = await ctx.t.get(obj);
-      if (!row) structureNotSupported(ctx, `новая таблица ${obj}`);
+    if (typ.length <= 2) continue;
+    const base = baseIdOf(ctx, typ[2], line);
+    const name = unmask(typ[1] ?? '');
+    if (await ctx.t.get(obj)) {
       await describeTable(ctx, s, obj);
-      if (s.lines.get(obj)?.get(0) !== fields[0]) structureNotSupported(ctx, `таблица ${obj} описана иначе`);
+      if (s.lines.get(obj)?.get(0) === fields[0]) continue;
+      // PHP ResolveType: a table of that name and base, else a new one
+      const same = await firstRow(ctx, { val: name, up: 0, t: base });
+      let id: number;
+      if (same) {
+        id = same.id;
+        await describeTable(ctx, s, id);
+      } else {
+        id = await insertStructure({ up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
+        s.lines.set(id, new Map([[0, `${id}:${typ[1] ?? ''}:${base}${typ[3] !== undefined ? ':unique' : ''}`]]));
+      }
+      if (id !== obj) subst.set(obj, id);
+    } else {
+      await insertStructure({ id: obj, up: 0, ord: typ[3] !== undefined ? 1 : 0, t: base, val: name });
+      s.lines.set(obj, new Map([[0, fields[0]]]));
     }
   }
   at++;
-  // the columns of each imported table, matched to ours by name and type (or by reference)
+  // the columns of each imported table: matched with ours by the start of their description, else created
   const localTypes = new Map<number, Map<number, number>>();
   for (const [par, fields] of imported) {
-    const local = s.lines.get(par);
+    const parent = sub(par);
     const mapped = new Map<number, number>();
     localTypes.set(par, mapped);
     for (let order = 1; order < fields.length; order++) {
-      const typ = splitFields(fields[order], ':');
-      const match = `${typ[0]}:${typ[1] ?? ''}`;
-      const found = [...(local?.entries() ?? [])].find(([, v]) => v.startsWith(match) && typ[0] !== 'ref');
+      const req = fields[order];
+      const typ = splitFields(req, ':');
+      // PHP compares `kind:subst(id)` (a reference's prefix glues its definition on without a colon, so it never matches)
+      const second = typ[1] ?? '';
+      let value = `${typ[0]}:${/^\d+$/.test(second) ? sub(Number(second)) : second}`;
+      if (typ[0] === 'ref') value += typ[2] ?? '';
+      const local = s.lines.get(parent) ?? new Map<number, string>();
+      if (!s.lines.has(parent)) s.lines.set(parent, local);
+      const found = [...local.entries()].find(([, v]) => v.startsWith(value));
       if (found) {
-        mapped.set(order, found[0]);
+        mapped.set(order, typ[0] === 'ref' ? toInt(typ[2] ?? '') : found[0]);
         continue;
       }
       if (typ[0] === 'ref') {
-        // an existing reference column: the reference definition to the same table, and its column here
-        const target = toInt(splitFields(imported.get(toInt(typ[2]))?.[0] ?? '', ':')[1] ?? '');
-        const def = (await ctx.t.find({ up: 0, t: target, val: '' }, { limit: 1 }))[0];
-        const column = def ? (await ctx.t.find({ t: def.id, up: par }, { limit: 1 }))[0] : undefined;
-        if (column && (await ctx.t.get(toInt(typ[1]))) !== null && (await ctx.t.get(toInt(typ[2]))) !== null) {
-          mapped.set(order, column.id);
-          continue;
-        }
+        const fileReq = structureId(ctx, second, req);
+        const fileRef = structureId(ctx, typ[2] ?? '', req);
+        const target = sub(toInt(splitFields(imported.get(fileRef)?.[0] ?? '', ':')[1] ?? ''));
+        // the engine would point the definition at whatever the id is; ours needs a table there
+        if ((await ctx.t.get(target))?.up !== 0 || target <= 1) ctx.dieText(`Ссылка ${fileReq} указывает на таблицу ${target}, которой нет ни в файле, ни в базе: ${rtrimLine(req)}`);
+        const attrs = typ[3] !== undefined ? unmask(typ[3]) : '';
+        let refId = fileRef;
+        if (await ctx.t.get(fileRef)) {
+          const def = await firstRow(ctx, { up: 0, t: target, val: '' });
+          if (def) refId = def.id;
+          else {
+            refId = await insertStructure({ up: 0, ord: 0, t: target, val: '' });
+            subst.set(fileRef, refId);
+          }
+        } else await insertStructure({ id: fileRef, up: 0, ord: 0, t: target, val: '' });
+        let reqId = fileReq;
+        if (await ctx.t.get(fileReq)) {
+          const column = await firstRow(ctx, { t: refId, up: parent });
+          if (column) reqId = column.id;
+          else {
+            reqId = await insertStructure({ up: parent, ord: order, t: refId, val: attrs });
+            subst.set(fileReq, reqId);
+          }
+        } else await insertStructure({ id: fileReq, up: parent, ord: order, t: refId, val: '' });
+        mapped.set(order, sub(reqId));
+      } else if (typ[0] === 'arr') {
+        const child = sub(structureId(ctx, second, req));
+        if ((await ctx.t.get(child))?.up !== 0) ctx.dieText(`Подчинённая таблица ${child} не описана ни в файле, ни в базе: ${rtrimLine(req)}`);
+        const reqId = await insertStructure({ up: parent, ord: order, t: child, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
+        local.set(reqId, req);
+        mapped.set(order, reqId);
+      } else {
+        const base = baseIdOf(ctx, typ[1], req);
+        const name = typ[0] ?? '';
+        const term = (await firstRow(ctx, { val: name, up: 0, t: base }, (r) => r.id === r.t))?.id ?? (await insertStructure({ up: 0, ord: 0, t: base, val: name }));
+        const reqId = await insertStructure({ up: parent, ord: (await ctx.t.maxOrd({ up: parent })) + 1, t: term, val: typ[2] !== undefined ? unmask(typ[2]) : '' });
+        local.set(reqId, req);
+        mapped.set(order, reqId);
       }
-      structureNotSupported(ctx, `колонка «${unmask(fields[order])}» таблицы ${par}`);
     }
+  }
+  // the structure as it is now, for the records
+  if (changed) {
+    const fresh = emptyStructure();
+    await describeTable(ctx, fresh, sub(declared));
+    for (const par of imported.keys()) await describeTable(ctx, fresh, sub(par));
+    Object.assign(s, fresh);
   }
   const batch = new CellBatch(ctx);
   const objSubst = new Map<number, number>();
@@ -414,7 +554,7 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
       fields = splitFields(buffer, ';');
       count++;
     }
-    const t = orig;
+    const t = sub(orig);
     if (!s.lines.has(t)) ctx.myDie(`Строка ${count}: Недопустимый тип ${t}, остутствующий в мета-данных (${rtrimLine(buffer)})`);
     count++;
     fields.pop();
@@ -467,4 +607,5 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
     }
   }
   await batch.flush();
+  return changed;
 }

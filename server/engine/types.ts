@@ -3,9 +3,9 @@
  * legacy HTTP adapter (server/http/legacy) converts Express requests into a
  * LegacyRequest and writes a LegacyResponse back.
  */
-import type { FileStore, Store, TenantStore } from '../storage/types.js';
+import type { FileStore, FolderEntry, FolderRoot, FolderStore, Store, TenantStore } from '../storage/types.js';
 
-export type { FileStore };
+export type { FileStore, FolderEntry, FolderRoot, FolderStore };
 
 export type ParamValue = string | ParamValue[] | { [key: string]: ParamValue } | number | boolean | null;
 
@@ -130,6 +130,8 @@ export interface EngineOptions {
   loginThrottle?: EngineLoginThrottle;
   /** where files of FILE columns are kept (UPLOAD_DIR); without it an upload is refused (503) */
   files?: FileStore;
+  /** the file manager's folders of each database (`dir_admin`, dir-admin.ts); without it `dir_admin` answers 501 */
+  folders?: FolderStore;
   /** how `_new_db` makes a database (the appliance's create-from-template); without it `_new_db` answers 501 */
   databases?: NewDatabasePort;
   /** mail for the PHP engine's password reset (`auth` with `reset`, engine/reset.ts); without it a reset answers WRONG_CONT */

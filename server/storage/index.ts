@@ -8,6 +8,7 @@ import { withReportCache } from './report-cache.js';
 
 export * from './types.js';
 export { DiskFileStore } from './files.js';
+export { DiskFolders } from './folders.js';
 export { SingleFlight } from './single-flight.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export {

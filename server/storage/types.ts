@@ -364,3 +364,36 @@ export interface FileStore {
   /** no error when the file is already gone */
   remove(db: string, path: string): Promise<void>;
 }
+
+/** the two file folders of a database that the engine's file manager (`dir_admin`) manages */
+export type FolderRoot = 'templates' | 'download';
+
+export interface FolderEntry {
+  name: string;
+  dir: boolean;
+  /** bytes (0 for a folder) */
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * A database's managed file folders (`dir_admin`): `templates` (the PHP engine's
+ * `templates/custom/{db}`) and `download` (its `download/{db}`, the FILE columns' files). A path is
+ * a list of plain names below the database's folder; a name that is empty, `.`, `..` or holds a
+ * slash, a backslash or NUL is refused (an error), and nothing resolves outside the folder, links
+ * included. Kept on disk by storage/folders.ts.
+ */
+export interface FolderStore {
+  /** what is at the path: a file, a folder, or nothing (also for a path that would lead outside) */
+  kind(root: FolderRoot, db: string, path: readonly string[]): Promise<'file' | 'dir' | null>;
+  /** the entries of a folder (the database's folder is created when missing); null when the path is no folder */
+  list(root: FolderRoot, db: string, path: readonly string[]): Promise<FolderEntry[] | null>;
+  /** creates one folder (its parent must exist); throws for a path that would lead outside */
+  mkdir(root: FolderRoot, db: string, path: readonly string[]): Promise<void>;
+  /** writes a file (replacing one), never half-written; throws for a path that would lead outside */
+  write(root: FolderRoot, db: string, path: readonly string[], content: Uint8Array): Promise<void>;
+  /** null when there is no such file */
+  read(root: FolderRoot, db: string, path: readonly string[]): Promise<Uint8Array | null>;
+  /** removes a file, or a folder with everything in it; false when there was nothing (or the path leads outside) */
+  remove(root: FolderRoot, db: string, path: readonly string[]): Promise<boolean>;
+}

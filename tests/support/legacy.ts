@@ -8,6 +8,7 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import { newDatabasePort } from '../../server/appliance/databases.js';
 import { DiskFileStore } from '../../server/storage/files.js';
+import { DiskFolders } from '../../server/storage/folders.js';
 import { legacyLoginThrottle } from '../../server/appliance/login-throttle.js';
 import { defaultTemplatesDir } from '../../server/appliance/templates.js';
 import { createEngine, type Engine } from '../../server/engine/index.js';
@@ -28,6 +29,8 @@ export interface LegacyStackOptions {
   templates?: string;
   /** folder of FILE column uploads (default: a fresh temporary folder per stack) */
   uploadDir?: string;
+  /** the file manager's `templates` folders (default: a fresh temporary folder per stack) */
+  templatesFilesDir?: string;
   /** largest uploaded file in bytes (UPLOAD_MAX_SIZE) */
   uploadLimitBytes?: number;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
@@ -37,6 +40,8 @@ export type LegacyStack = Router & { engine: Engine };
 
 export function legacyStack(options: LegacyStackOptions): LegacyStack {
   const { logger } = options;
+  const uploadDir = options.uploadDir ?? mkdtempSync(path.join(tmpdir(), 'integram-uploads-'));
+  const templatesFilesDir = options.templatesFilesDir ?? mkdtempSync(path.join(tmpdir(), 'integram-templates-'));
   const engine = createEngine({
     store: options.getStore,
     salt: options.salt,
@@ -49,7 +54,8 @@ export function legacyStack(options: LegacyStackOptions): LegacyStack {
       () => ({ store: options.getStore(), templatesDir: defaultTemplatesDir(), salt: options.salt, invalidate: (db) => engine.invalidate(db) }),
       options.templates ?? ':ru:en:',
     ),
-    files: new DiskFileStore(options.uploadDir ?? mkdtempSync(path.join(tmpdir(), 'integram-uploads-'))),
+    files: new DiskFileStore(uploadDir),
+    folders: new DiskFolders({ templates: templatesFilesDir, download: uploadDir }),
     logger: logger ? { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m), error: (o, m) => logger.error(o, m) } : undefined,
   });
   const router = createLegacyRouter({ engine, bodyLimit: options.bodyLimit, uploadLimitBytes: options.uploadLimitBytes, logger });

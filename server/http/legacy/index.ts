@@ -202,7 +202,7 @@ export function formatResponse(res: Response, r: LegacyResponse): void {
     }
     case 'download':
       res.setHeader('Content-Type', body.contentType);
-      res.setHeader('Content-Disposition', `attachment;filename=${body.filename}`);
+      res.setHeader('Content-Disposition', attachmentDisposition(body.filename));
       res.end(Buffer.from(body.content.buffer, body.content.byteOffset, body.content.byteLength));
       return;
     case 'redirect':
@@ -222,4 +222,14 @@ export function formatResponse(res: Response, r: LegacyResponse): void {
  */
 export function headerSafeLocation(location: string): string {
   return location.replace(/[^\x21-\x7e]+/g, (run) => [...Buffer.from(run, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
+
+/**
+ * `attachment;filename=…` as the engine writes it; a name a header cannot carry as it is (not
+ * printable ASCII, or with `"`, `;`, `\`) goes as RFC 6266 `filename*` (node refuses other bytes in headers).
+ */
+export function attachmentDisposition(filename: string): string {
+  if (/^[\x20-\x7e]*$/.test(filename) && !/[";\\]/.test(filename)) return `attachment;filename=${filename}`;
+  const fallback = filename.replace(/[^\x20-\x7e]|[";\\]/g, '_');
+  return `attachment;filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

@@ -2,7 +2,7 @@
  * Import of a file into a table (`POST object/{type}?import`, multipart field `bki_file`,
  * docs/legacy-api.md "Export, import, backups and files"): bad input gets a clear error and writes
  * no row — a bad encoding, a record cut short (naming its line), a file over the upload limit (413),
- * no file, a missing or wrong XSRF token, no grant, a BKI file changing the structure, a BKI record line
+ * no file, a missing or wrong XSRF token, no grant, a BKI file changing the structure whose records fail (no column made), a BKI record line
  * with too many cells or an unknown type, an import into a missing table — and a failed import leaves the rows it would have written before the error out
  * (one transaction). PGlite and (with TEST_MYSQL_URL) MariaDB.
  */
@@ -106,15 +106,40 @@ for (const kind of STORES) {
       });
     });
 
-    it('refuses a BKI file with structure lines (not built yet) and an import into a type that is not a table', async () => {
+    it('a BKI file with a new column makes it; one whose records fail later makes no column either; an import into a type that is not a table', async () => {
+      // a structure change in a file that fails at its second record: neither the column nor a record stays
       await expectNothingWritten(async () => {
-        const bki = await upload(owner, `${type}:Товары:SHORT;Цена:NUMBER;Новая:SHORT;\r\nDATA\r\n${type}::А;1;x;\r\n`);
-        expect(bki.status).toBe(501);
-        expect((bki.json as { error: string }[])[0].error).toMatch(/DATA/);
+        const failing = await upload(owner, `${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;Другая:SHORT;\r\nDATA\r\n${type}::Б;1;;y;\r\n${type}::В;2;;z;лишнее;\r\n`);
+        expect(failing.status).toBe(400);
+        expect(failing.json).toEqual([{ error: expect.stringMatching(/не имеет реквизита №4/) }]);
         const missing = await upload(owner, 'DATA\r\nА;\r\n', { path: 'object/99999?JSON&import=1' });
         expect(missing.status).toBeGreaterThanOrEqual(200);
         expect(missing.text).not.toMatch(/Stack|at .*\.ts/);
       });
+      expect((await server.store.tenant('my').find({ up: 0, val: 'Другая' })).length).toBe(0);
+      // structure lines the stores cannot hold or that point nowhere: a clear text, nothing made
+      await expectNothingWritten(async () => {
+        for (const [file, message] of [
+          [`${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;\r\n0:Ноль:SHORT;\r\nDATA\r\n`, /^Недопустимый id «0»/],
+          [`${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;\r\n99999999999:Х:SHORT;\r\nDATA\r\n`, /^Недопустимый id «99999999999»/],
+          [`${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;ref:1900000:1900001;\r\nDATA\r\n`, /^Ссылка 1900000 указывает на таблицу 0/],
+          [`${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;arr:1900002;\r\nDATA\r\n`, /^Подчинённая таблица 1900002 не описана/],
+          [`${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;Цвет:COLOUR;\r\nDATA\r\n`, /^Неизвестный базовый тип «COLOUR»/],
+        ] as const) {
+          const res = await upload(owner, file);
+          expect([res.status, res.text]).toEqual([200, expect.stringMatching(message)]);
+        }
+      });
+      const bki = await upload(owner, `${type}:Товары:SHORT;Цена:NUMBER;Заметка:MEMO;Новая:SHORT;\r\nDATA\r\n${type}::А;1;;x;\r\n`);
+      expect(bki.status).toBe(200);
+      const term = (await server.store.tenant('my').find({ up: 0, val: 'Новая', t: 3 }))[0];
+      expect(term).toBeDefined();
+      const column = (await server.store.tenant('my').find({ up: type, t: term.id }))[0];
+      expect(column).toBeDefined();
+      // the answer's list page already has the new column and the record's cell in it
+      const page = bki.json as { object: { id: string; val: string }[]; reqs: Record<string, Record<string, string>> };
+      const a = page.object.find((o) => o.val === 'А');
+      expect(page.reqs[a!.id]).toEqual({ [cols[0]]: '1', [column.id]: 'x' });
     });
   });
 }

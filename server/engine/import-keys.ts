@@ -1,0 +1,113 @@
+/**
+ * Composite unique keys in the table import (docs/legacy-api.md, "Import"): a table whose columns
+ * carry the `:KEY:` attribute matches an imported line with an existing record by those columns
+ * together (and by the record's value too when the table itself is unique), as the PHP engine's
+ * UniqueKeyReqs / UniqueKeyNormalizeValue / UniqueKeyNormalizeRefs / FindUniqueRecordDuplicate do.
+ *
+ * A key value is normalised like the cell the import would write (built-ins, then the column's
+ * format); a reference key is the set of target ids its names or ids give. A reference name that
+ * names no record yet makes the line a new record (the engine creates the target afterwards).
+ * Values compare without case, as MySQL's collation compares them, on both stores.
+ */
+import type { Row } from '../storage/types.js';
+import type { RequestContext } from './context.js';
+import { builtIn, formatVal } from './format.js';
+import { NO_BUILTIN_REQS } from './ids.js';
+import { isNumeric, toInt } from './php.js';
+
+/** a key column of the imported table */
+export interface KeyColumn {
+  /** the requisite (column) id */
+  id: number;
+  /** the column's term (its `t`), which decides whether built-ins apply */
+  term: number;
+  /** the base type name values are formatted with */
+  base: string;
+  /** for a reference column, the table its targets are records of */
+  refTarget: number | null;
+  multi: boolean;
+}
+
+export type KeyValue =
+  | { kind: 'value'; value: string }
+  | { kind: 'ref'; refTarget: number; ids: number[]; multi: boolean; missing: boolean };
+
+/** a key column's value from its (unmasked) field of the line */
+export async function keyValueOf(ctx: RequestContext, col: KeyColumn, raw: string): Promise<KeyValue> {
+  if (col.refTarget === null) {
+    const env = ctx.formatEnv();
+    return { kind: 'value', value: formatVal(col.base, NO_BUILTIN_REQS.has(col.term) ? raw : builtIn(raw, env), env) };
+  }
+  // PHP UniqueKeySplitRefValues: a multi column splits at unescaped commas, a single one keeps `\,` as a comma
+  const parts = col.multi ? splitAtCommas(raw) : [raw.split('\\,').join(',')];
+  const ids: number[] = [];
+  let missing = false;
+  for (const part of parts) {
+    const ref = part.split('\\,').join(',').trim();
+    if (ref === '') continue;
+    if (isNumeric(ref)) {
+      const id = toInt(ref);
+      if (id > 0 && !ids.includes(id)) ids.push(id);
+      continue;
+    }
+    if (col.refTarget === 1) {
+      missing = true;
+      continue;
+    }
+    const found = (await ctx.t.find({ t: col.refTarget, val: ref }, { limit: 1 }))[0];
+    if (found) {
+      if (!ids.includes(found.id)) ids.push(found.id);
+    } else missing = true;
+  }
+  return { kind: 'ref', refTarget: col.refTarget, ids: col.multi ? ids.sort((a, b) => a - b) : ids.slice(0, 1), multi: col.multi, missing };
+}
+
+function splitAtCommas(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\' && text[i + 1] === ',') {
+      cur += '\\,';
+      i++;
+    } else if (text[i] === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += text[i];
+  }
+  out.push(cur);
+  return out;
+}
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * PHP FindUniqueRecordDuplicate: the first record of table `typ` under `up` (with value `val` when
+ * `includeVal`) whose key cells hold exactly these key values; null when none, when a reference key
+ * names a record that does not exist, or (without the value) when every key value is empty.
+ */
+export async function findKeyDuplicate(ctx: RequestContext, typ: number, up: number, val: string, keys: Map<number, KeyValue>, includeVal: boolean): Promise<Row | null> {
+  if (!includeVal && ![...keys.values()].some((k) => (k.kind === 'ref' ? k.ids.length > 0 : k.value !== ''))) return null;
+  if ([...keys.values()].some((k) => k.kind === 'ref' && k.missing)) return null;
+  let candidates = await ctx.t.find({ t: typ, up }, { orderBy: 'id' });
+  if (includeVal) candidates = candidates.filter((c) => same(c.val, val));
+  if (!candidates.length) return null;
+  const cells = keys.size ? await ctx.t.find({ up: candidates.map((c) => c.id) }) : [];
+  // the tables of the records reference cells point at (a reference cell's t is its target)
+  const refCellTargets = [...new Set(cells.filter((c) => keys.get(toInt(c.val))?.kind === 'ref').map((c) => c.t))];
+  const targetTable = new Map((refCellTargets.length ? await ctx.t.find({ id: refCellTargets }) : []).map((r) => [r.id, r.t]));
+  for (const cand of candidates) {
+    const own = cells.filter((c) => c.up === cand.id);
+    const matches = [...keys].every(([reqId, key]) => {
+      if (key.kind === 'value') {
+        const filled = own.filter((c) => c.t === reqId && c.val !== '');
+        return key.value === '' ? filled.length === 0 : filled.some((c) => same(c.val, key.value));
+      }
+      const refs = own.filter((c) => c.val === String(reqId) && (key.refTarget === 1 || targetTable.get(c.t) === key.refTarget)).map((c) => c.t);
+      if (!key.ids.length) return refs.length === 0;
+      if (key.multi) return new Set(refs).size === key.ids.length && key.ids.every((id) => refs.includes(id));
+      return refs.includes(key.ids[0]);
+    });
+    if (matches) return cand;
+  }
+  return null;
+}
