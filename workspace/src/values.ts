@@ -26,11 +26,13 @@ export interface Column {
   index: number;
 }
 
+/** an attribute's flag as the engine reads it */
+const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true' || v === 'yes';
+
 /** The attributes of a requisite, markers or JSON (docs/legacy-api.md, "Requisite attributes"). */
 export function parseAttrs(attrs: string | undefined): { required: boolean; multi: boolean; alias: string } {
   const out = { required: false, multi: false, alias: '' };
   if (!attrs) return out;
-  const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true' || v === 'yes';
   if (attrs.trim().startsWith('{')) {
     try {
       const json = JSON.parse(attrs) as Record<string, unknown>;
@@ -47,6 +49,19 @@ export function parseAttrs(attrs: string | undefined): { required: boolean; mult
   const alias = /:ALIAS=([^:]*):/.exec(attrs);
   if (alias) out.alias = alias[1];
   return out;
+}
+
+/** whether a requisite is part of the table's composite key (`key` in JSON, `:KEY:` as a marker) */
+export function attrKey(attrs: string | undefined): boolean {
+  if (!attrs) return false;
+  if (attrs.trim().startsWith('{')) {
+    try {
+      return truthy((JSON.parse(attrs) as Record<string, unknown>).key);
+    } catch {
+      // markers then
+    }
+  }
+  return attrs.includes(':KEY:');
 }
 
 export function columnsOf(meta: TableMeta): Column[] {
