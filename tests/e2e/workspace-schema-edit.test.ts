@@ -61,10 +61,16 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace str
     await page.getByTestId(`schema-table-${table}`).click();
     await page.getByTestId(`schema-edit-${table}`).waitFor();
   }
-  const shownOrder = (page: Page, table: number) => page.getByTestId(`schema-edit-${table}`).locator('tr td:nth-child(2)').evaluateAll(
-    (cells) => cells.map((td) => (td.querySelector('input') as HTMLInputElement | null)?.value ?? td.textContent?.trim() ?? ''),
-  );
-  const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+  /** the columns' names as the editor lists them (a rename field's value, or the reference's name) */
+  async function shownOrder(page: Page, table: number): Promise<string[]> {
+    const names: string[] = [];
+    for (const cell of await page.getByTestId(`schema-edit-${table}`).locator('tr td:nth-child(2)').all()) {
+      const field = cell.locator('input');
+      names.push((await field.count()) ? await field.inputValue() : ((await cell.textContent()) ?? '').trim());
+    }
+    return names;
+  }
+  const focused = (page: Page) => page.evaluate<string>("document.activeElement?.getAttribute('data-testid') ?? ''");
 
   for (const locale of ['en', 'ru'] as const) {
     it(`moves a column up and down with its buttons and the keyboard (_d_ord), read back through metadata (${locale})`, async () => {
