@@ -177,6 +177,24 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace str
   }
 
   for (const locale of ['en', 'ru'] as const) {
+    it(`changes a column's base type (_d_save on its term, name and unique kept) (${locale})`, async () => {
+      const tag = `base-${locale}`;
+      const { table, weight } = await petTable(tag);
+      const weightTerm = Number((await meta(table)).reqs[1].orig);
+      const { page, commands } = await suite.signIn(ADMIN, locale, '#/schema', noteStructure);
+      await openTable(page, table);
+      const select = page.getByTestId(`schema-col-${weight}-base`);
+      await expect(select.getAttribute('aria-label')).resolves.toBe(locale === 'en' ? `Type of column Weight ${tag}` : `Тип колонки Weight ${tag}`);
+      await expect(select.inputValue()).resolves.toBe('13');
+      await select.selectOption('14');
+      await poll(async () => (await admin.get<{ type: string; val: string; unique: string }>(`metadata/${weightTerm}?JSON`))).toMatchObject({ type: '14', val: `Weight ${tag}`, unique: '0' });
+      await poll(() => select.inputValue()).toBe('14');
+      await screenshot(page, `ws-schema-${locale}-7-base-changed`);
+      expect(commands).toEqual([`POST _d_save/${weightTerm}?JSON`]);
+    });
+  }
+
+  for (const locale of ['en', 'ru'] as const) {
     it(`sets a column's alias (_d_alias), the first column's alias (_t_alias) and the key flag (_d_key) (${locale})`, async () => {
       const tag = `alias-${locale}`;
       const { table, color, weight } = await petTable(tag);
