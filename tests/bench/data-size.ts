@@ -71,7 +71,7 @@ export async function runDataSize(options: {
       await data.cleanup();
     }
   }
-  report(results, sizes, options, log);
+  report(results, sizes, options);
 }
 
 async function measure(env: Record<string, string>, schema: BenchSchema, durationSeconds: number, log: (message: string) => void): Promise<Record<string, Measured>> {
@@ -107,7 +107,8 @@ function verdicts(results: SizeResult[], store: string, name: string): string {
   return [within, flat].filter(Boolean).join('; ');
 }
 
-function report(results: SizeResult[], sizes: number[], options: { durationSeconds: number; log: (message: string) => void }, log: (message: string) => void): void {
+function report(results: SizeResult[], sizes: number[], options: { durationSeconds: number; log: (message: string) => void }): void {
+  const { log } = options;
   if (!results.length) return;
   const names = Object.keys(results[0]!.rows);
   const stores = [...new Set(results.map((r) => r.store))];
