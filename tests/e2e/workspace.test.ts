@@ -332,6 +332,43 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     expect(blockedOf(page)).toEqual([]);
   });
 
+  it('a CSV chosen before the table\'s columns have arrived is still matched and imported', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/${DB}`);
+    await chooseLocale(page, 'en');
+    await signInWorkspace(page, ADMIN.login, ADMIN.password);
+    // the table's metadata is held back until the file has been read (a slow server, a busy machine)
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/${DB}/metadata/${ids.client}**`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/${DB}#/import/${ids.client}`);
+    const file = 'Client;Phone\nGina;555-20\nHank;555-21\n';
+    await page.getByTestId('ws-import-file').setInputFiles({ name: 'late.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await poll(() => page.getByTestId('ws-import-preview-count').textContent()).toContain('2');
+    await expect(page.getByTestId('ws-import-start').isDisabled()).resolves.toBe(true);
+    release();
+    await poll(() => page.getByTestId('ws-import-start').isEnabled()).toBe(true);
+    await expect(page.getByTestId(`map-${ids.client}`).inputValue()).resolves.toBe('0');
+    await expect(page.getByTestId(`map-${ids.phone}`).inputValue()).resolves.toBe('1');
+    await page.getByTestId('ws-import-start').click();
+    await poll(() => page.getByTestId('ws-notice').textContent()).toMatch(/2/);
+    const imported = await admin.get<Array<{ r: string[] }>>(`object/${ids.client}?JSON_OBJ&F_${ids.client}=IN('Gina','Hank')`);
+    expect(imported.map((row) => row.r.slice(0, 2))).toEqual([['Gina', '555-20'], ['Hank', '555-21']]);
+
+    // a file none of whose columns is the table's: nothing matched, nothing to start, and the reason shown
+    await page.goto(`${server.url}/${DB}#/import/${ids.client}`);
+    await page.getByTestId('ws-import-file').setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from('A;B;C;D;E\n1;2;3;4;5\n') });
+    await poll(() => page.getByTestId('ws-import-preview-count').textContent()).toContain('1');
+    const maps = page.locator('select[data-testid^="map-"]');
+    for (let i = 0; i < (await maps.count()); i++) await maps.nth(i).selectOption('-1');
+    await poll(() => page.getByTestId('ws-import-unmapped').isVisible()).toBe(true);
+    await expect(page.getByTestId('ws-import-start').isDisabled()).resolves.toBe(true);
+    expect(blockedOf(page)).toEqual([]);
+  });
+
   it('fits a 10" tablet', async () => {
     const page = await newPage({ width: 800, height: 1280 });
     await page.goto(`${server.url}/${DB}`);
