@@ -362,6 +362,8 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace in 
     await page.goto(`${server.url}/${DB}#/import/${ids.client}`);
     await page.getByTestId('ws-import-file').setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from('A;B;C;D;E\n1;2;3;4;5\n') });
     await poll(() => page.getByTestId('ws-import-preview-count').textContent()).toContain('1');
+    // the table's columns have arrived (their pickers are shown), then none is chosen
+    await page.getByTestId(`map-${ids.client}`).waitFor();
     const maps = page.locator('select[data-testid^="map-"]');
     for (let i = 0; i < (await maps.count()); i++) await maps.nth(i).selectOption('-1');
     await poll(() => page.getByTestId('ws-import-unmapped').isVisible()).toBe(true);
