@@ -24,6 +24,7 @@ import { loadConfig, type AppConfig } from '../../server/config/index.js';
 import { bootServer, type BootOptions, type BootedServer } from '../../server/runtime/boot.js';
 import { productBootOptions } from '../../server/runtime/compose.js';
 import { freePort, sleep } from './net.mjs';
+import { seedPgliteFolder } from './pglite-template.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST_ENTRY = path.join(REPO_ROOT, 'dist', 'server', 'index.js');
@@ -40,6 +41,16 @@ export function makeTempDir(prefix = 'integram-test-'): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Puts the run's initialised PGlite folder (tests/support/pglite-template.ts) where a server on the
+ * embedded store will open it, unless the settings name a MySQL server or `fresh` asks for a
+ * first start.
+ */
+function seedEmbeddedStore(dataDir: string, settings: string, fresh: boolean | undefined): void {
+  if (fresh || /\b(DATABASE_URL|DB_HOST)\b/.test(settings)) return;
+  seedPgliteFolder(path.join(dataDir, 'pglite'));
 }
 
 /** A stream that swallows what the server would print. */
@@ -108,6 +119,8 @@ export interface InProcessOptions {
   waitForStore?: number | false;
   /** of the temp folder */
   prefix?: string;
+  /** true: the embedded store starts in a new folder (initdb), not from the run's template */
+  freshStore?: boolean;
 }
 
 export interface InProcessServer {
@@ -132,6 +145,7 @@ export async function startInProcessServer(options: InProcessOptions = {}): Prom
       env.ENV_FILE = envFile;
     }
     if (options.mysqlUrl) env.DATABASE_URL = options.mysqlUrl;
+    seedEmbeddedStore(dataDir, `${Object.keys(env).join(' ')} ${options.envFile ?? ''}`, options.freshStore);
     const config = serverConfig(env, { cwd: dataDir, dataDir });
     const booted = await bootServer({
       config,
@@ -372,6 +386,8 @@ export interface SpawnOptions extends Omit<ProcessOptions, 'env' | 'cwd'> {
   args?: string[];
   /** of the temp folder */
   prefix?: string;
+  /** true: the embedded store starts in a new folder (initdb), not from the run's template */
+  freshStore?: boolean;
 }
 
 export interface ServerProcess extends TrackedProcess {
@@ -410,6 +426,7 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
     env.ENV_FILE = envFile;
   }
   Object.assign(env, options.env);
+  seedEmbeddedStore(dataDir, `${Object.keys(options.env ?? {}).join(' ')} ${options.envFile ?? ''}`, options.freshStore);
   const proc = startProcess([...(options.nodeFlags ?? []), ...command, ...(options.args ?? [])], { ...options, cwd: options.cwd ?? workDir, env });
   const url = `http://127.0.0.1:${port}`;
   let exitedYet = false;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { openStore, parseMysqlUrl, type MysqlOptions } from '../../server/storage/index.js';
 import type { Store } from '../../server/storage/types.js';
+import { seedPgliteFolder } from './pglite-template.js';
 
 export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL;
 
@@ -41,7 +42,9 @@ export interface TestStore {
 /** PGlite in `<dataDir>/pglite`, as the server puts it (the folder is kept), or in a new temp folder (removed by cleanup). */
 export async function openTestPglite(dataDir?: string): Promise<TestStore> {
   const folder = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'integram-test-pglite-'));
-  const store = await openStore({ pgliteDir: dataDir ? path.join(dataDir, 'pglite') : folder });
+  const pgliteDir = dataDir ? path.join(dataDir, 'pglite') : folder;
+  seedPgliteFolder(pgliteDir);
+  const store = await openStore({ pgliteDir });
   return {
     store,
     cleanup: async () => {

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliArgs } from '../../support/cli.js';
 import { goldenFixture } from '../../support/fixtures.js';
+import { seedPgliteFolder } from '../../support/pglite-template.js';
 import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../../support/stores.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -55,6 +56,8 @@ function cliSuite(label: string, makeEnv: () => Promise<{ env: NodeJS.ProcessEnv
       work = mkdtempSync(path.join(tmpdir(), 'integram-db-cli-'));
       ({ env, cleanup } = await makeEnv());
       env = { ...env, DATA_DIR: env.DATA_DIR ?? path.join(work, 'data') };
+      // the embedded store starts initialised (tests/support/pglite-template.ts); the first start is the server suites'
+      if (!env.DATABASE_URL) seedPgliteFolder(path.join(env.DATA_DIR!, 'pglite'));
     });
     afterAll(async () => {
       await cleanup?.();

@@ -24,7 +24,8 @@ describe('server process on the embedded store', { timeout: 120_000 }, () => {
   let healthAfterMs = 0;
 
   beforeAll(async () => {
-    server = await spawnServer({ ipc: true, env: { BODY_LIMIT: '64kb' } });
+    // a new data folder: the embedded store's real first start (initdb), not the suites' template
+    server = await spawnServer({ ipc: true, env: { BODY_LIMIT: '64kb' }, freshStore: true });
     // generous here so a loaded machine fails only the timing test below, not every test
     healthAfterMs = await waitForHttp(`${server.url}/health`, STARTUP_TIMEOUT_MS);
     await server.waitForLine(/Integram server listening on/, STARTUP_TIMEOUT_MS);
