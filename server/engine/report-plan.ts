@@ -689,6 +689,9 @@ class Planner {
       negate = true;
       value = value.slice(1);
     }
+    // recorded (rep-builtin): a whole value `[USER]`, `[ROLE]`, `[TODAY]` … (after its comparison)
+    // is the user's name, role, the date …, in stored filters and FR_/TO_ alike
+    value = builtIn(value, this.ctx.formatEnv());
     if ((op === '=' || op === '<>') && value.includes('%')) {
       return { kind: 'like', arg: target, pattern: { kind: 'text', value }, negate: negate !== (op === '<>') };
     }
