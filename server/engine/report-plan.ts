@@ -43,7 +43,15 @@ export interface PlannedColumn {
   refTarget: number | null;
   /** abn_ROWNUM: the row's number instead of a value */
   rowNumber: boolean;
+  /** abn_URL: what the engine fetched from the report's URL; ours never fetches (URL_REFUSED) */
+  urlFetch: boolean;
 }
+
+/**
+ * The value of an abn_URL column (a deliberate difference, docs/compatibility.md "Security"): the
+ * engine fetches the report's URL from the server (any address but `localhost`), ours never does.
+ */
+export const URL_REFUSED = 'URL-отчёт не выполняется: сервер не обращается по адресам из отчётов / URL reports are disabled: the server fetches no address';
 
 export interface ReportPlan {
   columns: PlannedColumn[];
@@ -268,6 +276,7 @@ class Planner {
       granted,
       refTarget,
       rowNumber: fn === 'ABN_ROWNUM',
+      urlFetch: fn === 'ABN_URL',
     };
   }
 
@@ -506,7 +515,7 @@ class Planner {
     const def = this.def.columns[index];
     const row = this.rowExpr(index);
     const fn = def.fn.toUpperCase();
-    if (fn === '' || fn === 'ABN_ROWNUM') return row;
+    if (fn === '' || fn === 'ABN_ROWNUM' || fn === 'ABN_URL') return row;
     // MIN/MAX of a number column compare numbers, not the stored text ('120.50' < '60.00')
     const numericMinMax = (fn === 'MIN' || fn === 'MAX') && NUMERIC_BASES.has(this.baseOfSource(index));
     const arg: ReportExpr = numericMinMax ? { kind: 'binary', op: '+', left: row, right: { kind: 'number', value: 0 } } : row;
@@ -692,11 +701,18 @@ class Planner {
     // recorded (rep-builtin): a whole value `[USER]`, `[ROLE]`, `[TODAY]` … (after its comparison)
     // is the user's name, role, the date …, in stored filters and FR_/TO_ alike
     value = builtIn(value, this.ctx.formatEnv());
+    const base = column.def.source === 0 ? (textValued(target) ? 'SHORT' : 'SIGNED') : this.baseOfSource(index);
+    // recorded (rep-dates): a date is read as a date first, so neither `%` (2001% is a day of this
+    // month) nor `a..b` (only the first date is left) survive it
+    if (base === 'DATE' && value !== '') value = formatVal('DATE', value, { ...this.ctx.formatEnv(), warn: () => undefined });
+    // recorded (rep-dates): a number column's value loses its spaces (`1 000`) when it reads as a number
+    if (column.def.source !== 0 && NUMERIC_BASES.has(base)) {
+      const squeezed = value.replace(/ /g, '');
+      if (toFloat(squeezed) !== 0) value = squeezed;
+    }
     if ((op === '=' || op === '<>') && value.includes('%')) {
       return { kind: 'like', arg: target, pattern: { kind: 'text', value }, negate: negate !== (op === '<>') };
     }
-    const base = column.def.source === 0 ? (textValued(target) ? 'SHORT' : 'SIGNED') : this.baseOfSource(index);
-    if (base === 'DATE' && value !== '') value = formatVal('DATE', value, { ...this.ctx.formatEnv(), warn: () => undefined });
     const numeric = NUMERIC_BASES.has(base) || base === 'DATE';
     const literal: ReportExpr = numeric && isNumeric(value) ? { kind: 'number', value: toFloat(value) } : { kind: 'text', value };
     const cond: ReportExpr = { kind: 'binary', op, left: target, right: literal };
@@ -855,6 +871,26 @@ class Planner {
     return { first, targets };
   }
 
+  /**
+   * The request's `i<table id>=<record id>` (recorded: rep-objid): on the main table it is the one
+   * condition on that table's rows, the record of that id whatever its table; a value that is no
+   * number, or 0, or one on another table shown as a column made the engine's SQL fail. On other
+   * tables (joined through references) it has no effect.
+   */
+  private mainRecord(): { mainRecord?: number } {
+    const main = this.tables.tables.at(0)?.typeId;
+    this.sources.forEach((source, index) => {
+      if (source.kind === 'table' && source.table !== main && !this.unreadable[index] && this.ctx.has(`i${source.table}`)) {
+        throw new FormulaError(`i${source.table}: запись можно выбрать только в первой таблице отчёта`);
+      }
+    });
+    if (main === undefined || !this.ctx.has(`i${main}`)) return {};
+    const id = toInt(this.ctx.str(`i${main}`));
+    if (id === 0) throw new FormulaError(`i${main}: нужен номер записи, а не «${this.ctx.str(`i${main}`)}»`);
+    // a negative or huge id finds nothing there (no record has it), as the engine's SQL finds nothing
+    return { mainRecord: Number.isSafeInteger(id) && id > 0 ? id : 0 };
+  }
+
   plan(writeBack = false): ReportPlan {
     const hidden = this.unreadable;
     for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
@@ -893,6 +929,7 @@ class Planner {
         // then every joined table's id: several lines (or several references) of one record come in id order too
         tieTables: [...new Set([...leading, ...this.tables.tables.map((_, i) => i)])],
         ...this.limit(),
+        ...this.mainRecord(),
       };
       if (writeBack) return { columns: this.columns, query, error: null, writeBack: this.writeBack(select) };
       return { columns: this.columns, query, error: null };

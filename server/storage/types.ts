@@ -224,6 +224,8 @@ export interface ReportQuery {
   tieTables: number[];
   limit?: number;
   offset?: number;
+  /** the one record of the main table (the request's i<table>): its rows are that record only, whatever its table */
+  mainRecord?: number;
 }
 
 /** a result value: text, a number, or NULL */

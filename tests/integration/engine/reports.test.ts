@@ -13,6 +13,9 @@ import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
 import { forbiddenChanges } from '../fuzz/snapshots.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { URL_REFUSED } from '../../../server/engine/report-plan.js';
 
 const ids = JSON.parse(readFileSync(new URL('../../golden/fixtures/reports.ids.json', import.meta.url), 'utf8')) as Record<string, number>;
 
@@ -316,9 +319,41 @@ for (const factory of TEST_STORES) {
       answers.reader_columns = { status: 200, json: report };
     });
 
-    it('URL reports answer 501; a confirmed Set writes the main table\'s cells and references (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
-      const url = await newReport('from_url', { t97: 'http://127.0.0.1:9/data.json' }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
-      expect(await run('url_report', `report/${url}?JSON_KV`)).toEqual({ status: 501, json: [{ error: 'URL-отчёты пока не поддерживаются (from_url)' }] });
+    it('URL reports never fetch their URL (a deliberate difference: the engine fetches any address but localhost)', async () => {
+      // a listener on 127.0.0.1 that counts what reaches it: the report's URL points there
+      let hits = 0;
+      const target = createServer((_req, res) => {
+        hits++;
+        res.end('{"fetched":true}');
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (target.address() as AddressInfo).port;
+        const address = `http://127.0.0.1:${port}/data.json?no=[order_no]`;
+        // without an abn_URL column the URL is not used: a plain report (rep-url.jsonl, plain_kv)
+        const plain = await newReport('from_url', { t97: address }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
+        const plainAnswer = await run('url_report', `report/${plain}?JSON_KV`);
+        expect(plainAnswer.status).toBe(200);
+        expect((plainAnswer.json as { order_no: string }[]).length).toBeGreaterThan(0);
+        // an abn_URL column (function 91) gets the refusal in every row, in every shape
+        const fetching = await newReport('fetch_url', { t97: address }, [
+          { source: ids.Order, set: { t100: 'order_no' } },
+          { source: 0, set: { t100: 'fetched', t101: "''", t104: '91' } },
+        ]);
+        const kv = await run('url_fetch_kv', `report/${fetching}?JSON_KV`);
+        expect(kv.status).toBe(200);
+        const rows = kv.json as { order_no: string; fetched: string }[];
+        expect(rows.length).toBe((plainAnswer.json as unknown[]).length);
+        expect(new Set(rows.map((r) => r.fetched))).toEqual(new Set([URL_REFUSED]));
+        const json = (await run('url_fetch_json', `report/${fetching}?JSON`)).json as { data: string[][] };
+        expect(new Set(json.data[1])).toEqual(new Set([URL_REFUSED]));
+        expect(hits).toBe(0);
+      } finally {
+        await new Promise<void>((resolve) => target.close(() => resolve()));
+      }
+    });
+
+    it('a confirmed Set writes the main table\'s cells and references (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
       const setter = await newReport('setter', { t134: '1' }, [{ source: ids.Order_Qty, set: { t100: 'qty', t132: '[THIS] + 1' } }]);
       const before = await opened.store.exportRows('rep1');
       // confirmed without the session's _xsrf: refused, nothing written
