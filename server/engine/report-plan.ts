@@ -18,6 +18,7 @@ import { COLUMN_BY_ID } from './report-select.js';
 import type { SubReports } from './report-sub.js';
 import { firstLevel } from './access.js';
 import { builtIn, formatVal } from './format.js';
+import { portableRegexpProblem } from './regexp-subset.js';
 import { BASE_NAMES } from './meta.js';
 import { isNumeric, toFloat, toInt } from './php.js';
 
@@ -647,7 +648,14 @@ class Planner {
     const negated = (cond: ReportExpr): ReportExpr => (negate ? { kind: 'binary', op: 'OR', left: { kind: 'isNull', arg: target, negate: false }, right: { kind: 'not', arg: cond } } : cond);
     if (value === '%') return { kind: 'isNull', arg: target, negate: !negate };
     // the engine hands the pattern to MySQL's REGEXP (case-insensitive; `!` keeps rows without a value)
-    if (/^REGEXP:/i.test(trimmed)) throw new ReportUnsupported(`Фильтр REGEXP: в отчётах пока не поддерживается (колонка ${this.columns[index].key})`);
+    // on a text column; ours only a pattern both stores read alike (regexp-subset.ts), else the report
+    // error naming it. On a number or date column the engine compares the text as it is (falls through).
+    if (/^REGEXP:/i.test(trimmed) && !this.numberOrDate(index)) {
+      const pattern = trimmed.slice(7);
+      const problem = portableRegexpProblem(pattern);
+      if (problem !== null) throw new FormulaError(`фильтр «${raw}» (колонка ${this.columns[index].key}): регулярное выражение вне поддерживаемого подмножества: ${problem}`);
+      return negated({ kind: 'regexp', arg: target, pattern, negate: false });
+    }
     const idOf = (): ReportExpr => {
       if (target.kind !== 'record' && target.kind !== 'cell') throw new FormulaError(`фильтр «${raw}»: поиск по id только в колонке с источником`);
       return { ...target, part: 'id' };
@@ -718,6 +726,13 @@ class Planner {
     const cond: ReportExpr = { kind: 'binary', op, left: target, right: literal };
     // recorded (rep-corners, FR_qty=!1): a negated value keeps the rows without a value
     return negate ? { kind: 'binary', op: 'OR', left: { kind: 'isNull', arg: target, negate: false }, right: { kind: 'not', arg: cond } } : cond;
+  }
+
+  /** a column the engine filters as a number or a date (its Construct_WHERE's NUMBER/SIGNED/DATE/DATETIME) */
+  private numberOrDate(index: number): boolean {
+    if (this.columns[index].def.source === 0) return false;
+    const base = this.baseOfSource(index);
+    return NUMERIC_BASES.has(base) || base === 'DATE' || base === 'DATETIME';
   }
 
   private baseOfSource(index: number): string {

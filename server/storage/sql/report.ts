@@ -136,6 +136,10 @@ class ReportCompiler {
           : `${this.text(arg)} LIKE ${this.text(pattern)}`;
         return { sql: e.negate ? `(NOT (${sql}))` : `(${sql})`, type: 'bool' };
       }
+      case 'regexp': {
+        const sql = this.d.regexp(this.text(this.compile(e.arg, scope)), e.pattern, this.p);
+        return { sql: e.negate ? `(NOT (${sql}))` : `(${sql})`, type: 'bool' };
+      }
       case 'in': {
         if (e.list.length === 0) return { sql: e.negate ? '(1 = 1)' : '(1 = 0)', type: 'bool' };
         const arg = this.compile(e.arg, scope);
