@@ -18,6 +18,7 @@ import { COLUMN_BY_ID } from './report-select.js';
 import type { SubReports } from './report-sub.js';
 import { firstLevel } from './access.js';
 import { builtIn, formatVal } from './format.js';
+import { portableRegexpProblem } from './regexp-subset.js';
 import { BASE_NAMES } from './meta.js';
 import { isNumeric, toFloat, toInt } from './php.js';
 
@@ -43,7 +44,15 @@ export interface PlannedColumn {
   refTarget: number | null;
   /** abn_ROWNUM: the row's number instead of a value */
   rowNumber: boolean;
+  /** abn_URL: what the engine fetched from the report's URL; ours never fetches (URL_REFUSED) */
+  urlFetch: boolean;
 }
+
+/**
+ * The value of an abn_URL column (a deliberate difference, docs/compatibility.md "Security"): the
+ * engine fetches the report's URL from the server (any address but `localhost`), ours never does.
+ */
+export const URL_REFUSED = 'URL-отчёт не выполняется: сервер не обращается по адресам из отчётов / URL reports are disabled: the server fetches no address';
 
 export interface ReportPlan {
   columns: PlannedColumn[];
@@ -268,6 +277,7 @@ class Planner {
       granted,
       refTarget,
       rowNumber: fn === 'ABN_ROWNUM',
+      urlFetch: fn === 'ABN_URL',
     };
   }
 
@@ -506,7 +516,7 @@ class Planner {
     const def = this.def.columns[index];
     const row = this.rowExpr(index);
     const fn = def.fn.toUpperCase();
-    if (fn === '' || fn === 'ABN_ROWNUM') return row;
+    if (fn === '' || fn === 'ABN_ROWNUM' || fn === 'ABN_URL') return row;
     // MIN/MAX of a number column compare numbers, not the stored text ('120.50' < '60.00')
     const numericMinMax = (fn === 'MIN' || fn === 'MAX') && NUMERIC_BASES.has(this.baseOfSource(index));
     const arg: ReportExpr = numericMinMax ? { kind: 'binary', op: '+', left: row, right: { kind: 'number', value: 0 } } : row;
@@ -638,7 +648,14 @@ class Planner {
     const negated = (cond: ReportExpr): ReportExpr => (negate ? { kind: 'binary', op: 'OR', left: { kind: 'isNull', arg: target, negate: false }, right: { kind: 'not', arg: cond } } : cond);
     if (value === '%') return { kind: 'isNull', arg: target, negate: !negate };
     // the engine hands the pattern to MySQL's REGEXP (case-insensitive; `!` keeps rows without a value)
-    if (/^REGEXP:/i.test(trimmed)) throw new ReportUnsupported(`Фильтр REGEXP: в отчётах пока не поддерживается (колонка ${this.columns[index].key})`);
+    // on a text column; ours only a pattern both stores read alike (regexp-subset.ts), else the report
+    // error naming it. On a number or date column the engine compares the text as it is (falls through).
+    if (/^REGEXP:/i.test(trimmed) && !this.numberOrDate(index)) {
+      const pattern = trimmed.slice(7);
+      const problem = portableRegexpProblem(pattern);
+      if (problem !== null) throw new FormulaError(`фильтр «${raw}» (колонка ${this.columns[index].key}): регулярное выражение вне поддерживаемого подмножества: ${problem}`);
+      return negated({ kind: 'regexp', arg: target, pattern, negate: false });
+    }
     const idOf = (): ReportExpr => {
       if (target.kind !== 'record' && target.kind !== 'cell') throw new FormulaError(`фильтр «${raw}»: поиск по id только в колонке с источником`);
       return { ...target, part: 'id' };
@@ -689,16 +706,33 @@ class Planner {
       negate = true;
       value = value.slice(1);
     }
+    // recorded (rep-builtin): a whole value `[USER]`, `[ROLE]`, `[TODAY]` … (after its comparison)
+    // is the user's name, role, the date …, in stored filters and FR_/TO_ alike
+    value = builtIn(value, this.ctx.formatEnv());
+    const base = column.def.source === 0 ? (textValued(target) ? 'SHORT' : 'SIGNED') : this.baseOfSource(index);
+    // recorded (rep-dates): a date is read as a date first, so neither `%` (2001% is a day of this
+    // month) nor `a..b` (only the first date is left) survive it
+    if (base === 'DATE' && value !== '') value = formatVal('DATE', value, { ...this.ctx.formatEnv(), warn: () => undefined });
+    // recorded (rep-dates): a number column's value loses its spaces (`1 000`) when it reads as a number
+    if (column.def.source !== 0 && NUMERIC_BASES.has(base)) {
+      const squeezed = value.replace(/ /g, '');
+      if (toFloat(squeezed) !== 0) value = squeezed;
+    }
     if ((op === '=' || op === '<>') && value.includes('%')) {
       return { kind: 'like', arg: target, pattern: { kind: 'text', value }, negate: negate !== (op === '<>') };
     }
-    const base = column.def.source === 0 ? (textValued(target) ? 'SHORT' : 'SIGNED') : this.baseOfSource(index);
-    if (base === 'DATE' && value !== '') value = formatVal('DATE', value, { ...this.ctx.formatEnv(), warn: () => undefined });
     const numeric = NUMERIC_BASES.has(base) || base === 'DATE';
     const literal: ReportExpr = numeric && isNumeric(value) ? { kind: 'number', value: toFloat(value) } : { kind: 'text', value };
     const cond: ReportExpr = { kind: 'binary', op, left: target, right: literal };
     // recorded (rep-corners, FR_qty=!1): a negated value keeps the rows without a value
     return negate ? { kind: 'binary', op: 'OR', left: { kind: 'isNull', arg: target, negate: false }, right: { kind: 'not', arg: cond } } : cond;
+  }
+
+  /** a column the engine filters as a number or a date (its Construct_WHERE's NUMBER/SIGNED/DATE/DATETIME) */
+  private numberOrDate(index: number): boolean {
+    if (this.columns[index].def.source === 0) return false;
+    const base = this.baseOfSource(index);
+    return NUMERIC_BASES.has(base) || base === 'DATE' || base === 'DATETIME';
   }
 
   private baseOfSource(index: number): string {
@@ -852,6 +886,26 @@ class Planner {
     return { first, targets };
   }
 
+  /**
+   * The request's `i<table id>=<record id>` (recorded: rep-objid): on the main table it is the one
+   * condition on that table's rows, the record of that id whatever its table; a value that is no
+   * number, or 0, or one on another table shown as a column made the engine's SQL fail. On other
+   * tables (joined through references) it has no effect.
+   */
+  private mainRecord(): { mainRecord?: number } {
+    const main = this.tables.tables.at(0)?.typeId;
+    this.sources.forEach((source, index) => {
+      if (source.kind === 'table' && source.table !== main && !this.unreadable[index] && this.ctx.has(`i${source.table}`)) {
+        throw new FormulaError(`i${source.table}: запись можно выбрать только в первой таблице отчёта`);
+      }
+    });
+    if (main === undefined || !this.ctx.has(`i${main}`)) return {};
+    const id = toInt(this.ctx.str(`i${main}`));
+    if (id === 0) throw new FormulaError(`i${main}: нужен номер записи, а не «${this.ctx.str(`i${main}`)}»`);
+    // a negative or huge id finds nothing there (no record has it), as the engine's SQL finds nothing
+    return { mainRecord: Number.isSafeInteger(id) && id > 0 ? id : 0 };
+  }
+
   plan(writeBack = false): ReportPlan {
     const hidden = this.unreadable;
     for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
@@ -890,6 +944,7 @@ class Planner {
         // then every joined table's id: several lines (or several references) of one record come in id order too
         tieTables: [...new Set([...leading, ...this.tables.tables.map((_, i) => i)])],
         ...this.limit(),
+        ...this.mainRecord(),
       };
       if (writeBack) return { columns: this.columns, query, error: null, writeBack: this.writeBack(select) };
       return { columns: this.columns, query, error: null };

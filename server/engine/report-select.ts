@@ -12,6 +12,11 @@
  * The engine splits the items as below, before and after undoing the escapes, and so do we: an item
  * with `:` in its formula (`:<id>:*2`) is an empty formula, as recorded; `\:<id>\:` in a formula is
  * the value of the column with that id.
+ * - With a SELECT, `:<id>:` in the report's stored formulas is that column's value too (recorded in
+ *   rep-selid.jsonl; without a SELECT the engine leaves the text in its SQL, which then fails).
+ * - The sub-reports a report runs meet the same SELECT (rep-selid): its functions replace theirs when
+ *   an item names one of their columns, and `:<id>:` of their formulas is read; the columns they show
+ *   and the columns the SELECT adds are the outer report's only (applySelectToSubReport).
  */
 import type { RequestContext } from './context.js';
 import type { ReportColumnDef, ReportDef } from './report-model.js';
@@ -31,22 +36,45 @@ function items(select: string): string[][] {
   return select.replace(/\\,/g, '%2c').split(',').map((item) => item.replace(/\\:/g, '%3a').split(':'));
 }
 
+/** `:<id>:` of a column of the report as the name the planner reads as that column */
+function byColumnId(text: string, ids: Set<string>): string {
+  return text.replace(/:(\d+):/g, (whole, ref: string) => (ids.has(ref) ? `${COLUMN_BY_ID}${ref}` : whole));
+}
+
 function dynamicColumn(id: number, text: string, filterFrom: string, ids: Set<string>): ReportColumnDef {
-  const formula = text.replace(/:(\d+):/g, (whole, ref: string) => (ids.has(ref) ? `${COLUMN_BY_ID}${ref}` : whole));
   return {
-    id, source: 0, name: '', formula, filterFrom, filterTo: '', resultFrom: '', resultTo: '',
+    id, source: 0, name: '', formula: byColumnId(text, ids), filterFrom, filterTo: '', resultFrom: '', resultTo: '',
     fn: '', total: '', format: '', hidden: false, sort: 0, alias: '', set: '', dynamic: text,
   };
+}
+
+/** the stored columns with `:<id>:` of their formulas read (only a request with a SELECT gets here) */
+function storedColumns(def: ReportDef): { columns: ReportColumnDef[]; ids: Set<string> } {
+  const ids = new Set(def.columns.map((c) => String(c.id)));
+  return { columns: def.columns.map((c) => (c.formula.includes(':') ? { ...c, formula: byColumnId(c.formula, ids) } : c)), ids };
+}
+
+/** the SELECT's functions by column index (looked up before the escapes are undone); empty when no item names a column */
+function functionsOf(parsed: string[][], byKey: ReadonlyMap<string, number>): Map<number, string> {
+  const functions = new Map<number, string>();
+  for (const [what, fn] of parsed) {
+    const index = byKey.get(what);
+    if (index !== undefined) functions.set(index, (fn ?? '').toUpperCase());
+  }
+  return functions;
+}
+
+function withFunctions(columns: ReportColumnDef[], functions: ReadonlyMap<number, string>): ReportColumnDef[] {
+  return functions.size ? columns.map((c, i) => ({ ...c, fn: functions.get(i) ?? '', fnFromRequest: true })) : columns;
 }
 
 /** the report as the request's SELECT reshapes it; the definition itself when there is none */
 export function applySelect(ctx: RequestContext, def: ReportDef): ReportDef {
   if (!ctx.has('SELECT')) return def;
   const parsed = items(ctx.str('SELECT'));
-  const columns = [...def.columns];
+  const { columns, ids } = storedColumns(def);
   /** the engine's lookup of an item: a column record id, or the formula of a column added before */
   const byKey = new Map<string, number>(columns.map((c, i) => [String(c.id), i]));
-  const ids = new Set(byKey.keys());
   parsed.forEach(([what], position) => {
     if (byKey.has(what)) return;
     const formula = what === '' ? "''" : unescape(what);
@@ -58,22 +86,25 @@ export function applySelect(ctx: RequestContext, def: ReportDef): ReportDef {
     // ids below zero: a column added here is never named by ORDER, TOTALS or FR_<id>
     columns.push(dynamicColumn(-columns.length - 1, formula, filter, ids));
   });
-  // the functions: looked up before the escapes are undone (an added formula with `\,` gets none)
-  const functions = new Map<number, string>();
-  for (const [what, fn] of parsed) {
-    const index = byKey.get(what);
-    if (index !== undefined) functions.set(index, (fn ?? '').toUpperCase());
-  }
+  const functions = functionsOf(parsed, byKey);
   // the shown columns: looked up after the escapes are undone, in the items' order
   const show: number[] = [];
   for (const [what] of parsed) {
     const index = byKey.get(unescape(what));
     if (index !== undefined && !show.includes(index)) show.push(index);
   }
-  const reshaped = columns.map((c, i) => ({
-    ...c,
-    ...(functions.size ? { fn: functions.get(i) ?? '', fnFromRequest: true } : {}),
-    ...(show.length && !show.includes(i) ? { dropped: true } : {}),
-  }));
+  const reshaped = withFunctions(columns, functions).map((c, i) => (show.length && !show.includes(i) ? { ...c, dropped: true } : c));
   return { ...def, columns: reshaped, ...(show.length ? { show } : {}) };
+}
+
+/**
+ * A sub-report as the request's SELECT reaches it (recorded: rep-selid): the functions of the items
+ * that name its columns replace all of its own, `:<id>:` of its formulas is read; nothing is added
+ * to it and it keeps its columns.
+ */
+export function applySelectToSubReport(ctx: RequestContext, def: ReportDef): ReportDef {
+  if (!ctx.has('SELECT')) return def;
+  const { columns } = storedColumns(def);
+  const byKey = new Map<string, number>(columns.map((c, i) => [String(c.id), i]));
+  return { ...def, columns: withFunctions(columns, functionsOf(items(ctx.str('SELECT')), byKey)) };
 }

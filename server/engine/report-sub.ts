@@ -11,6 +11,7 @@ import type { ReportCell } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { REPORT } from './ids.js';
 import { loadReport, type ReportDef } from './report-model.js';
+import { applySelectToSubReport } from './report-select.js';
 
 /** a sub-report's values (its first column, row by row), or why it has none */
 export type SubReportValue = { values: ReportCell[] } | { error: string };
@@ -53,7 +54,7 @@ export async function loadSubReports(ctx: RequestContext, def: ReportDef, run: R
       out.set(name, { error: `подотчёт [${name}]: больше ${MAX_DEPTH} уровней вложенных отчётов` });
       continue;
     }
-    const sub = await loadReport(ctx, record);
+    const sub = applySelectToSubReport(ctx, await loadReport(ctx, record));
     if (sub.columns.length === 0) {
       out.set(name, { error: `подотчёт [${name}] пуст` });
       continue;

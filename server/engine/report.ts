@@ -20,7 +20,7 @@ import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
 import { applySelect } from './report-select.js';
 import { loadSubReports, type SubReports, type SubReportValue } from './report-sub.js';
-import { planReport, ReportLinkError, ReportUnsupported, type PlannedColumn, type ReportPlan } from './report-plan.js';
+import { planReport, ReportLinkError, ReportUnsupported, URL_REFUSED, type PlannedColumn, type ReportPlan } from './report-plan.js';
 
 /** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
 function cellText(value: ReportCell): string {
@@ -148,8 +148,6 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   if (checkValGranted(ctx, REPORT, record.val, record.id) === 'BARRED') ctx.myDie('У вас нет доступа к этому объекту ())! ()');
   const def = applySelect(ctx, await loadReport(ctx, record));
   if (def.columns.length === 0) ctx.myDie(`Пустой отчет ${def.name}`);
-  // not built: a plain run would answer something else than what the report is for
-  if ((def.params.get('URL') ?? '') !== '') ctx.dieJson([{ error: `URL-отчёты пока не поддерживаются (${def.name})` }], 501);
   const execute = (def.params.get('EXECUTE') ?? '') !== '';
   const writesBack = def.columns.some((c) => c.set.trim() !== '') && (ctx.has('confirmed') || execute);
   // as the engine's check(): a confirmed run changes data, so it needs the session's _xsrf (EXECUTE does not)
@@ -173,6 +171,8 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
     throw err;
   }
   const rows = raw.map((values, rowIndex) => plan.columns.map((c, i) => {
+    // a deliberate difference (docs/compatibility.md, "Security"): the report's URL is never fetched
+    if (c.urlFetch) return URL_REFUSED;
     const text = c.rowNumber ? String(rowIndex + 1) : cellText(values[i]);
     return formatView(c.format, text, ctx, true);
   }));
@@ -189,9 +189,13 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
  */
 async function runSubReport(ctx: RequestContext, def: ReportDef, subs: SubReports): Promise<SubReportValue> {
   const failed = (message: string): SubReportValue => ({ error: `подотчёт [${def.name}]: ${message}` });
+  // the engine's subquery takes the first shown column only: the others are neither selected nor
+  // grouped by (recorded: rep-selid, a SELECT's MAX on a sub-report's column); their filters stay
+  const shownFirst = def.columns.findIndex((c) => !c.hidden);
+  const firstOnly = { ...def, columns: def.columns.map((c, i) => (i === shownFirst ? c : { ...c, dropped: true })) };
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, def, false, subs);
+    plan = planReport(ctx, firstOnly, false, subs);
   } catch (err) {
     if (err instanceof ReportUnsupported || err instanceof ReportLinkError) return failed(err.message);
     throw err;
@@ -206,7 +210,7 @@ async function runSubReport(ctx: RequestContext, def: ReportDef, subs: SubReport
     if (isStoreError(err, 'report_value')) return failed('значение не вычисляется (число вне диапазона или не число)');
     throw err;
   }
-  const values = raw.map((row, i): ReportCell => (plan.columns[first].rowNumber ? i + 1 : row[first]));
+  const values = raw.map((row, i): ReportCell => (plan.columns[first].urlFetch ? URL_REFUSED : plan.columns[first].rowNumber ? i + 1 : row[first]));
   if (values.length === 0 && def.ifEmpty !== null) values.push(def.ifEmpty);
   return { values };
 }

@@ -8,6 +8,7 @@ export function subExpressions(e: ReportExpr): ReportExpr[] {
     case 'neg': case 'not': case 'isNull': return [e.arg];
     case 'binary': return [e.left, e.right];
     case 'like': return [e.arg, e.pattern];
+    case 'regexp': return [e.arg];
     case 'in': return [e.arg, ...e.list];
     case 'between': return [e.arg, e.low, e.high];
     default: return [];

@@ -197,6 +197,8 @@ export type ReportExpr =
   | { kind: 'neg' | 'not'; arg: ReportExpr }
   | { kind: 'binary'; op: ReportBinaryOp; left: ReportExpr; right: ReportExpr }
   | { kind: 'like'; arg: ReportExpr; pattern: ReportExpr; negate: boolean }
+  /** a case-insensitive regular expression (the engine checks it is in the subset both stores read alike) */
+  | { kind: 'regexp'; arg: ReportExpr; pattern: string; negate: boolean }
   | { kind: 'in'; arg: ReportExpr; list: ReportExpr[]; negate: boolean }
   | { kind: 'isNull'; arg: ReportExpr; negate: boolean }
   | { kind: 'between'; arg: ReportExpr; low: ReportExpr; high: ReportExpr; negate: boolean }
@@ -224,6 +226,8 @@ export interface ReportQuery {
   tieTables: number[];
   limit?: number;
   offset?: number;
+  /** the one record of the main table (the request's i<table>): its rows are that record only, whatever its table */
+  mainRecord?: number;
 }
 
 /** a result value: text, a number, or NULL */

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Row } from '../../server/storage/types.js';
+import { URL_REFUSED } from '../../server/engine/report-plan.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);
 
@@ -243,7 +244,7 @@ export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ 
   const mismatches: Mismatch[] = [];
   let passed = 0;
   for (const [index, recorded] of exchanges.entries()) {
-    const ex = withoutUnreadableColumns(withoutMailDiagnostics(recorded), exchanges.slice(0, index));
+    const ex = withUrlRefused(withoutUnreadableColumns(withoutMailDiagnostics(recorded), exchanges.slice(0, index)));
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(ex.headers ?? {})) headers[k] = substitute(v);
     const init: RequestInit = { method: ex.method, headers, redirect: 'manual' };
@@ -353,6 +354,35 @@ export function withoutUnreadableColumns(ex: Exchange, earlier: Exchange[]): Exc
     response = { ...js, columns: js.columns.filter((_, i) => keep[i]), data: js.data.filter((_, i) => keep[i]) };
   }
   return { ...ex, response };
+}
+
+/** the note that marks a report exchange whose abn_URL columns the engine filled by fetching its URL */
+const URL_NOTE = /^url report columns: ([^,;]+(?:,[^,;]+)*)$/;
+
+/**
+ * Deliberate difference "URL reports" (compatibility.md, "Security"): the engine fetches a report's
+ * URL from the server for its abn_URL columns; ours never does and answers URL_REFUSED there. An
+ * exchange recorded with the note `url report columns: <name>,…` (JSON_KV or JSON) is compared with
+ * its recorded answer where every value of those columns is that text; nothing else changes.
+ */
+export function withUrlRefused(ex: Exchange): Exchange {
+  const m = ex.note ? URL_NOTE.exec(ex.note) : null;
+  if (!m) return ex;
+  const names = new Set(m[1].split(','));
+  const flags = new URL(ex.url, 'http://x').searchParams;
+  const missing = () => new Error(`#${ex.seq}: a listed column is not in the recorded answer`);
+  const rec: unknown = JSON.parse(JSON.stringify(ex.response));
+  if (flags.has('JSON_KV')) {
+    const rows = rec as Record<string, unknown>[];
+    for (const row of rows) for (const n of names) if (!(n in row)) throw missing();
+    return { ...ex, response: rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, names.has(k) ? URL_REFUSED : v]))) };
+  }
+  if (flags.has('JSON')) {
+    const js = rec as { columns: { name: string }[]; data: unknown[][] };
+    if ([...names].some((n) => !js.columns.some((c) => c.name === n))) throw missing();
+    return { ...ex, response: { ...js, data: js.data.map((values, i) => (names.has(js.columns[i].name) ? values.map(() => URL_REFUSED) : values)) } };
+  }
+  throw new Error(`#${ex.seq}: the URL rule is for JSON_KV and JSON report answers only`);
 }
 
 /** records of `my` that register a user's database */

@@ -136,6 +136,10 @@ class ReportCompiler {
           : `${this.text(arg)} LIKE ${this.text(pattern)}`;
         return { sql: e.negate ? `(NOT (${sql}))` : `(${sql})`, type: 'bool' };
       }
+      case 'regexp': {
+        const sql = this.d.regexp(this.text(this.compile(e.arg, scope)), e.pattern, this.p);
+        return { sql: e.negate ? `(NOT (${sql}))` : `(${sql})`, type: 'bool' };
+      }
       case 'in': {
         if (e.list.length === 0) return { sql: e.negate ? '(1 = 1)' : '(1 = 0)', type: 'bool' };
         const arg = this.compile(e.arg, scope);
@@ -379,7 +383,9 @@ class ReportCompiler {
     const main = this.q.tables.at(0);
     if (withTies && grouped && this.q.order.length) columns.push(main ? 'MIN(t0.id) AS g0' : '1 AS g0');
     const conds = [
-      ...(main ? [`t0.t = ${idLiteral(main.typeId)}`, 't0.up <> 0', `t0.up <> t0.t`, 'CHAR_LENGTH(t0.val) > 0'] : ['1 = 1']),
+      ...(!main ? ['1 = 1']
+        : this.q.mainRecord !== undefined ? [`t0.id = ${idLiteral(this.q.mainRecord)}`]
+          : [`t0.t = ${idLiteral(main.typeId)}`, 't0.up <> 0', `t0.up <> t0.t`, 'CHAR_LENGTH(t0.val) > 0']),
       ...this.q.where.map((w) => this.bool(this.compile(w, 'rows'))),
     ];
     // compiled again where it is written, so its parameters come in text order

@@ -13,6 +13,9 @@ import { loadExchanges, loadRows, replay } from '../../golden/replay.js';
 import { forbiddenChanges } from '../fuzz/snapshots.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { URL_REFUSED } from '../../../server/engine/report-plan.js';
 
 const ids = JSON.parse(readFileSync(new URL('../../golden/fixtures/reports.ids.json', import.meta.url), 'utf8')) as Record<string, number>;
 
@@ -316,9 +319,41 @@ for (const factory of TEST_STORES) {
       answers.reader_columns = { status: 200, json: report };
     });
 
-    it('URL reports answer 501; a confirmed Set writes the main table\'s cells and references (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
-      const url = await newReport('from_url', { t97: 'http://127.0.0.1:9/data.json' }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
-      expect(await run('url_report', `report/${url}?JSON_KV`)).toEqual({ status: 501, json: [{ error: 'URL-отчёты пока не поддерживаются (from_url)' }] });
+    it('URL reports never fetch their URL (a deliberate difference: the engine fetches any address but localhost)', async () => {
+      // a listener on 127.0.0.1 that counts what reaches it: the report's URL points there
+      let hits = 0;
+      const target = createServer((_req, res) => {
+        hits++;
+        res.end('{"fetched":true}');
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (target.address() as AddressInfo).port;
+        const address = `http://127.0.0.1:${port}/data.json?no=[order_no]`;
+        // without an abn_URL column the URL is not used: a plain report (rep-url.jsonl, plain_kv)
+        const plain = await newReport('from_url', { t97: address }, [{ source: ids.Order, set: { t100: 'order_no' } }]);
+        const plainAnswer = await run('url_report', `report/${plain}?JSON_KV`);
+        expect(plainAnswer.status).toBe(200);
+        expect((plainAnswer.json as { order_no: string }[]).length).toBeGreaterThan(0);
+        // an abn_URL column (function 91) gets the refusal in every row, in every shape
+        const fetching = await newReport('fetch_url', { t97: address }, [
+          { source: ids.Order, set: { t100: 'order_no' } },
+          { source: 0, set: { t100: 'fetched', t101: "''", t104: '91' } },
+        ]);
+        const kv = await run('url_fetch_kv', `report/${fetching}?JSON_KV`);
+        expect(kv.status).toBe(200);
+        const rows = kv.json as { order_no: string; fetched: string }[];
+        expect(rows.length).toBe((plainAnswer.json as unknown[]).length);
+        expect(new Set(rows.map((r) => r.fetched))).toEqual(new Set([URL_REFUSED]));
+        const json = (await run('url_fetch_json', `report/${fetching}?JSON`)).json as { data: string[][] };
+        expect(new Set(json.data[1])).toEqual(new Set([URL_REFUSED]));
+        expect(hits).toBe(0);
+      } finally {
+        await new Promise<void>((resolve) => target.close(() => resolve()));
+      }
+    });
+
+    it('a confirmed Set writes the main table\'s cells and references (with _xsrf), its unsupported forms answer 501 and change nothing', async () => {
       const setter = await newReport('setter', { t134: '1' }, [{ source: ids.Order_Qty, set: { t100: 'qty', t132: '[THIS] + 1' } }]);
       const before = await opened.store.exportRows('rep1');
       // confirmed without the session's _xsrf: refused, nothing written
@@ -362,7 +397,7 @@ for (const factory of TEST_STORES) {
       expect(forbiddenChanges(frozen, await opened.store.exportRows('rep1'))).toEqual([]);
     });
 
-    it('sub-reports: a report naming itself (directly or through another) is the report error, never a loop; REGEXP: answers 501', async () => {
+    it('sub-reports: a report naming itself (directly or through another) is the report error, never a loop; REGEXP: filters within the portable subset, refuses the rest', async () => {
       const self = await newReport('sub_self', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: 0, set: { t100: 'x', t101: '[sub_self]+1' } }]);
       const ping = await newReport('sub_ping', {}, [{ source: 0, set: { t100: 'p', t101: '[sub_pong]' } }]);
       await newReport('sub_pong', {}, [{ source: 0, set: { t100: 'q', t101: '[sub_ping]' } }]);
@@ -372,9 +407,22 @@ for (const factory of TEST_STORES) {
       const loop = (await run('sub_loop', `report/${ping}?JSON_KV`)).json as { p: string }[];
       expect(loop).toHaveLength(1);
       expect(loop[0].p).toMatch(/^Ошибка в отчёте sub_ping: подотчёт \[sub_pong\]: подотчёт \[sub_ping\] ссылается сам на себя$/);
-      const regexp = await run('filter_regexp', `report/${ids.rep_join}?JSON_KV&FR_order_no=${encodeURIComponent('REGEXP:^O')}`);
-      expect(regexp.status).toBe(501);
-      expect(JSON.stringify(regexp.json)).toContain('REGEXP');
+      // REGEXP: inside the portable subset filters (both stores alike, compared by the last test) …
+      const all = (await run('filter_regexp_none', `report/${ids.rep_join}?JSON_KV`)).json as { order_no: string }[];
+      const regexp = await run('filter_regexp', `report/${ids.rep_join}?JSON_KV&FR_order_no=${encodeURIComponent('REGEXP:^ord-0*[1-5]$')}`);
+      expect(regexp.status).toBe(200);
+      const matched = (regexp.json as { order_no: string }[]).map((r) => r.order_no);
+      expect(matched.length).toBeGreaterThan(0);
+      expect(matched).toEqual(all.map((r) => r.order_no).filter((no) => /^ord-0*[1-5]$/i.test(no)));
+      const notMatched = (await run('filter_not_regexp', `report/${ids.rep_join}?JSON_KV&FR_order_no=${encodeURIComponent('!REGEXP:^ord-0*[1-5]$')}`)).json as unknown[];
+      expect(notMatched.length + matched.length).toBe(all.length);
+      // … outside it (backreference, nested repetition, look-ahead) the report error names it, never a 500
+      for (const [name, pattern] of [['backref', '(a)\\1'], ['nested', '(a+)+$'], ['lookahead', '(?=a)'], ['long', 'a'.repeat(201)]]) {
+        const refused = await run(`filter_regexp_${name}`, `report/${ids.rep_join}?JSON_KV&FR_order_no=${encodeURIComponent(`REGEXP:${pattern}`)}`);
+        expect(refused.status).toBe(200);
+        const first = Object.values((refused.json as Record<string, string>[])[0])[0];
+        expect(first).toMatch(/^Ошибка в отчёте orders_join: фильтр .*регулярное выражение вне поддерживаемого подмножества/);
+      }
       expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
     });
 

@@ -52,6 +52,24 @@ for (const dialect of [mysqlDialect, pgDialect('und-x-icu')]) {
       expect(p.values).toEqual([HOSTILE, HOSTILE, `%${HOSTILE}%`, HOSTILE]);
     });
 
+    it('binds a REGEXP pattern as a parameter (REGEXP on MySQL, case-insensitive ~* on Postgres)', () => {
+      const p = dialect.newParams();
+      const regexp: ReportExpr = { kind: 'regexp', arg: { kind: 'cell', table: 0, reqId: 1030 }, pattern: HOSTILE, negate: true };
+      const sql = reportRowsSql(dialect, dialect.quote('rep1'), query({ where: [regexp], having: [], order: [], select: [{ kind: 'record', table: 0, part: 'val' }] }), p);
+      expect(sql).not.toContain(HOSTILE);
+      expect(p.values).toEqual([HOSTILE]);
+      expect(sql).toContain(dialect.name === 'mysql' ? 'REGEXP ?' : '~* $1');
+      expect(sql).toMatch(/\(NOT \(/);
+    });
+
+    it('the request\'s i<table> (mainRecord) is the one condition on the main table, an id literal', () => {
+      const p = dialect.newParams();
+      const sql = reportRowsSql(dialect, dialect.quote('rep1'), query({ where: [], having: [], mainRecord: 1042 }), p);
+      expect(sql).toContain('t0.id = 1042');
+      expect(sql).not.toContain('t0.up <> 0');
+      expect(() => reportRowsSql(dialect, dialect.quote('rep1'), query({ mainRecord: -1 }), dialect.newParams())).toThrow(InvalidReportQuery);
+    });
+
     it('groups by the values that are not aggregates', () => {
       const p = dialect.newParams();
       const sql = reportRowsSql(dialect, dialect.quote('rep1'), query({

@@ -2,7 +2,7 @@
  * The forms a report filter value (FR_/TO_ of the request, as the engine's Construct_WHERE reads
  * them) takes beyond comparisons and LIKE: IN(…) lists, @<id> and @IN(<ids>) by record id (on the
  * main table and on a reference), % alone (has a value) and !% (has none), a..b ranges on numbers,
- * and the same text as FR_ and TO_ (one condition). (REGEXP: is not built here: docs/compatibility.md.)
+ * and the same text as FR_ and TO_ (one condition). (REGEXP: is in rep-regexp.)
  */
 import { schemaCalls, type Cells } from './schema-calls.js';
 import type { Scenario } from '../run.js';
