@@ -9,7 +9,7 @@ export const MESSAGE_CODES = [
   'not_found', 'internal', 'bad_request', 'invalid_json', 'payload_too_large', 'too_large', 'too_many_parameters',
   'unsupported_encoding', 'unsupported_charset', 'request_aborted', 'request_size_invalid', 'method_not_allowed',
   'database_unavailable', 'busy', 'paused', 'console_not_built', 'unauthorized', 'forbidden', 'forbidden_address',
-  'csrf', 'store_unavailable', 'invalid_request', 'loopback_only', 'already_set_up', 'invalid_settings',
+  'csrf', 'store_unavailable', 'store_starting', 'invalid_request', 'loopback_only', 'already_set_up', 'invalid_settings',
   'mysql_unreachable', 'store_unusable', 'setup_required', 'bad_password', 'password_required', 'too_many_attempts',
   'store_change', 'store_unreachable', 'set_in_environment', 'unreachable', 'same_store', 'unsupported',
   'invalid_level', 'invalid_limit', 'no_log_file', 'log_file_missing', 'job_running', 'unknown_job', 'job_not_found',

@@ -86,6 +86,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   const router = createAdminRouter({
     config,
     getStore,
+    storeReason: () => storeHandle.status().reason,
     storeTarget: storeTargetFromConfig(config),
     jobs,
     backupPolicy,

@@ -45,6 +45,8 @@ export interface AdminRouterDeps {
     & Partial<Pick<AppConfig, 'INTEGRAM_API_BASE_URL' | 'INTEGRAM_AUTH_TOKEN' | 'INTEGRAM_REGISTRATION_USERNAME' | 'INTEGRAM_REGISTRATION_PASSWORD'>>;
   /** the store, or null while it is unavailable (MySQL down): admin routes then answer 503 */
   getStore: () => Store | null;
+  /** why the store is unavailable ('starting' while it opens; the store handle's reason) */
+  storeReason?: () => string | undefined;
   /** where the store in use is (a move there is refused); none: this server cannot move its data */
   storeTarget?: StoreTarget;
   /** the job registry, with registerApplianceJobs(...) already applied */
@@ -121,7 +123,11 @@ export function createAdminContext(deps: AdminRouterDeps): AdminContext {
     appliance,
     store() {
       const store = deps.getStore();
-      if (!store) throw new HttpError(503, 'the database is not available: the Health page says why, and Settings can change the database settings', 'store_unavailable');
+      if (!store) {
+        // a first start creates the embedded database, which takes seconds: not a fault to look into
+        if (deps.storeReason?.() === 'starting') throw new HttpError(503, 'the database is starting; try again in a few seconds', 'store_starting');
+        throw new HttpError(503, 'the database is not available: the Health page says why, and Settings can change the database settings', 'store_unavailable');
+      }
       return store;
     },
     isAdmin: async (req) => {

@@ -210,6 +210,36 @@ describe('while the store is still opening', () => {
   }, 120_000);
 });
 
+describe('the console while the store is still opening', () => {
+  it('says the database is starting (store_starting), not that it is unavailable, then shows the first-run setup', async () => {
+    let letOpen: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (letOpen = resolve));
+    const server = await startInProcessServer({
+      waitForStore: false,
+      boot: {
+        open: async (target) => {
+          await gate;
+          if (target.driver !== 'pglite') throw new Error('expected the embedded store');
+          return openStore({ pgliteDir: target.dir });
+        },
+      },
+    });
+    try {
+      const starting = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/admin/setup`);
+      expect(starting.status).toBe(503);
+      expect(starting.body.error).toMatchObject({ code: 'store_starting', message: 'the database is starting; try again in a few seconds' });
+      letOpen();
+      expect(await server.booted.storeHandle.ready(60_000)).not.toBeNull();
+      const ready = await getJson<{ firstRun: boolean }>(`${server.url}/api/admin/setup`);
+      expect(ready.status).toBe(200);
+      expect(ready.body.firstRun).toBe(true);
+    } finally {
+      letOpen();
+      await server.close();
+    }
+  }, 120_000);
+});
+
 describe('HTTPS and startup errors', () => {
   it('serves HTTPS with the configured certificate', async () => {
     const dir = tempDir();
