@@ -7,7 +7,7 @@ import { EngineExit, type RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
-import { objectList, getRecord, refReqs, deleteSelection } from './lists.js';
+import { objectList, getRecord, refReqs, deleteSelection, checkListAccess } from './lists.js';
 import { editObjCard } from './card.js';
 import { terms, dict, metadata, objMeta, editTypes, grantsList } from './schema.js';
 import { report } from './report.js';
@@ -16,7 +16,6 @@ import { repCols } from './rep-cols.js';
 import { downloadFile } from './files.js';
 import { dirAdmin } from './dir-admin.js';
 import { importTable } from './table-import.js';
-import { toInt } from './php.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
@@ -37,8 +36,9 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
     return;
   }
   if (a === 'object' && ctx.has('import') && ctx.session) {
-    // the records are written in one transaction; the answer is the table's list page, read after it
-    const fu = toInt(ctx.str('F_U'));
+    // the list's own checks come first (the engine's import block runs after them); the records are
+    // written in one transaction; the answer is the table's list page, read after it
+    const { fuNum: fu } = await checkListAccess(ctx, s);
     let structureChanged = false;
     await runWrite(ctx, s, async () => {
       structureChanged = await importTable(ctx, numId(s), fu);
