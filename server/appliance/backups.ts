@@ -548,54 +548,48 @@ function isUploadPath(rel: string): boolean {
   return parts.length === 2 && parts.every((p) => p !== '' && p !== '.' && p !== '..' && !/[\\\0]/.test(p));
 }
 
-/** a database's uploaded files, a few at a time: [path inside UPLOAD_DIR/<db>, base64] */
-async function* uploadedFiles(uploadDir: string, db: string): AsyncGenerator<Array<[string, string]>> {
-  const root = path.join(uploadDir, db);
-  let folders: string[];
-  try {
-    folders = (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch {
-    return;
+/** a database's uploaded files as the engine places them (`{folder}/{file}`), a few at a time: [path inside UPLOAD_DIR/<db>, base64] */
+function uploadedFiles(uploadDir: string, db: string): AsyncGenerator<Array<[string, string]>> {
+  const base = path.join(uploadDir, db);
+  async function* entries(): AsyncGenerator<[string, string]> {
+    for await (const rel of filesBelow(base, [])) if (rel.length === 2) yield [rel.join('/'), await base64Of(base, rel)];
   }
-  let batch: Array<[string, string]> = [];
-  let size = 0;
-  for (const folder of folders) {
-    for (const entry of (await fs.readdir(path.join(root, folder), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile() || entry.name.endsWith('.part')) continue;
-      const data = (await fs.readFile(path.join(root, folder, entry.name))).toString('base64');
-      batch.push([`${folder}/${entry.name}`, data]);
-      size += data.length;
-      if (size > 4 * 1024 * 1024) {
-        yield batch;
-        batch = [];
-        size = 0;
-      }
-    }
-  }
-  if (batch.length) yield batch;
+  return inBatches(entries(), (e) => e[1].length);
 }
 
 /**
  * The database's file-manager folders, a few files at a time: [root, path, base64] for every file of
  * its template folder and every file of its upload folder that uploadedFiles() does not carry
  */
-async function* databaseFolderFiles(roots: BackupFileRoots, db: string): AsyncGenerator<Array<[FolderRoot, string, string]>> {
+function databaseFolderFiles(roots: BackupFileRoots, db: string): AsyncGenerator<Array<[FolderRoot, string, string]>> {
   const sources: Array<[FolderRoot, string]> = [];
   if (roots.templateFolders) sources.push(['templates', path.join(roots.templateFolders, db.toLowerCase())]);
   if (roots.uploadDir) sources.push(['download', path.join(roots.uploadDir, db)]);
-  let batch: Array<[FolderRoot, string, string]> = [];
-  let size = 0;
-  for (const [root, base] of sources) {
-    for await (const rel of filesBelow(base, [])) {
-      if (root === 'download' && rel.length === 2) continue;
-      const data = (await fs.readFile(path.join(base, ...rel))).toString('base64');
-      batch.push([root, rel.join('/'), data]);
-      size += data.length;
-      if (size > 4 * 1024 * 1024) {
-        yield batch;
-        batch = [];
-        size = 0;
+  async function* entries(): AsyncGenerator<[FolderRoot, string, string]> {
+    for (const [root, base] of sources) {
+      for await (const rel of filesBelow(base, [])) {
+        if (root !== 'download' || rel.length !== 2) yield [root, rel.join('/'), await base64Of(base, rel)];
       }
+    }
+  }
+  return inBatches(entries(), (e) => e[2].length);
+}
+
+async function base64Of(base: string, rel: string[]): Promise<string> {
+  return (await fs.readFile(path.join(base, ...rel))).toString('base64');
+}
+
+/** groups entries into batches of about 4 MiB (by `size`), so an archive line stays small */
+async function* inBatches<T>(entries: AsyncIterable<T>, size: (e: T) => number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  let total = 0;
+  for await (const e of entries) {
+    batch.push(e);
+    total += size(e);
+    if (total > 4 * 1024 * 1024) {
+      yield batch;
+      batch = [];
+      total = 0;
     }
   }
   if (batch.length) yield batch;

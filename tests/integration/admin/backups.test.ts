@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,16 +112,20 @@ function folderRoundTrip(label: string, mysqlUrl: string | undefined) {
     for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
 
     // an entry that would leave the folder makes the archive damaged; nothing is written from it
-    const bad = gunzipSync(readFileSync(archive)).toString('utf8').replace('"forms/deep/invoice.html"', '"../../../evil.html"');
-    writeFileSync(archive, gzipSync(bad));
-    const { createHash } = await import('node:crypto');
-    const json = path.join(backupsDir(h.dataDir), `${manifest.id}.json`);
-    const m = JSON.parse(readFileSync(json, 'utf8')) as { sha256: string };
-    m.sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
-    writeFileSync(json, JSON.stringify(m));
+    rewriteArchive(h, manifest, (text) => text.replace('"forms/deep/invoice.html"', '"../../../evil.html"'));
     await expect(restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, roots)).rejects.toThrow(/bad file entry/);
     expect(readdirSync(h.dataDir)).not.toContain('evil.html');
   });
+}
+
+/** changes an archive's text and signs the manifest again (so only the content check can refuse it) */
+function rewriteArchive(hh: Harness, manifest: { id: string; file: string }, edit: (text: string) => string): void {
+  const archive = path.join(backupsDir(hh.dataDir), manifest.file);
+  writeFileSync(archive, gzipSync(edit(gunzipSync(readFileSync(archive)).toString('utf8'))));
+  const json = path.join(backupsDir(hh.dataDir), `${manifest.id}.json`);
+  const m = JSON.parse(readFileSync(json, 'utf8')) as { sha256: string };
+  m.sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
+  writeFileSync(json, JSON.stringify(m));
 }
 
 async function readBackupRows(hh: Harness, id: string, db: string): Promise<unknown[][]> {
@@ -331,16 +336,7 @@ describe.skipIf(!MYSQL_URL)('backups (MySQL/MariaDB)', () => {
     await restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, { uploadDir: uploads });
     expect(readFileSync(file, 'utf8')).toBe('kept bytes');
     // an archive whose file entry leaves the folder is damaged, and nothing is written from it
-    const archive = path.join(backupsDir(h.dataDir), manifest.file);
-    const lines = gunzipSync(readFileSync(archive)).toString('utf8').split('\n').filter(Boolean);
-    const bad = lines.map((l) => l.replace('"1abcdef12/025deadbeef.txt"', '"../../evil.txt"')).join('\n') + '\n';
-    const { gzipSync } = await import('node:zlib');
-    writeFileSync(archive, gzipSync(bad));
-    const { createHash } = await import('node:crypto');
-    const json = path.join(backupsDir(h.dataDir), `${manifest.id}.json`);
-    const m = JSON.parse(readFileSync(json, 'utf8')) as { sha256: string };
-    m.sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
-    writeFileSync(json, JSON.stringify(m));
+    rewriteArchive(h, manifest, (text) => text.split('\n').filter(Boolean).map((l) => l.replace('"1abcdef12/025deadbeef.txt"', '"../../evil.txt"')).join('\n') + '\n');
     await expect(restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, { uploadDir: uploads })).rejects.toThrow(/bad file entry/);
     expect(readdirSync(h.dataDir)).not.toContain('evil.txt');
   });
