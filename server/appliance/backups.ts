@@ -18,6 +18,10 @@
  *                  a database's FILE column uploads (UPLOAD_DIR/<db>/…) follow its rows as
  *                  {"db": name, "rows": [], "files": [[path, base64], ...]} (an older reader sees an
  *                  empty row chunk and restores the rows without the files)
+ *                  the database's file-manager folders (dir_admin: DATA_DIR/templates/<db> and the
+ *                  UPLOAD_DIR/<db> files not at `{folder}/{file}`) follow as
+ *                  {"db": name, "rows": [], "folderFiles": [[root, path, base64], ...]}, root
+ *                  `templates` or `download` (an older reader skips the key)
  *   <id>.json      the manifest (BackupInfo + file name, SHA-256, row counts), written last and
  *                  atomically: an archive without a manifest is an unfinished backup and not listed.
  *
@@ -34,7 +38,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { isRoutableDbName } from '../storage/db-names.js';
-import type { DriverName, Row, Store } from '../storage/types.js';
+import type { DriverName, FolderRoot, Row, Store } from '../storage/types.js';
+import { isPlainName } from '../storage/folders.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { step, type StepProgress } from '../jobs/steps.js';
 
@@ -123,6 +128,14 @@ export interface BackupOptions {
   authSalt?: string;
   /** UPLOAD_DIR: each database's uploaded files go into the archive with its rows */
   uploadDir?: string;
+  /** DATA_DIR/templates: each database's template folder (dir_admin) goes into the archive with its rows */
+  templateFolders?: string;
+}
+
+/** where a restore puts the files of the archive (a root not given: its files are not written) */
+export interface BackupFileRoots {
+  uploadDir?: string;
+  templateFolders?: string;
 }
 
 export async function createBackup(store: Store, dir: string, options: BackupOptions): Promise<BackupManifest> {
@@ -154,6 +167,7 @@ async function writeBackup(store: Store, dir: string, options: BackupOptions): P
         yield JSON.stringify({ db, rows: chunk }) + '\n';
       }
       if (options.uploadDir) for await (const files of uploadedFiles(options.uploadDir, db)) yield JSON.stringify({ db, rows: [], files }) + '\n';
+      for await (const folderFiles of databaseFolderFiles(options, db)) yield JSON.stringify({ db, rows: [], folderFiles }) + '\n';
       await onProgress(Math.round(((i + 1) / Math.max(databases.length, 1)) * 95), step('backup_database', { db, rows: rows.length }));
     }
     yield JSON.stringify({ end: true, rowCounts }) + '\n';
@@ -271,7 +285,7 @@ async function removeLeftovers(dir: string, now = Date.now()): Promise<void> {
 
 type BackupLine =
   | { kind: 'header'; databases: string[]; authSalt: string | null; createdAt: string | null; backupKind: BackupKind | null; driver: DriverName | null }
-  | { kind: 'rows'; db: string; rows: Row[]; files: Array<[string, string]> }
+  | { kind: 'rows'; db: string; rows: Row[]; files: Array<[string, string]>; folderFiles: Array<[FolderRoot, string, string]> }
   | { kind: 'end'; rowCounts: Record<string, number> };
 
 async function* readBackupLines(file: string): AsyncGenerator<BackupLine> {
@@ -334,7 +348,12 @@ function parseLine(text: string, first: boolean): BackupLine {
   if (!files.every((f: unknown) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && isUploadPath(f[0]) && typeof f[1] === 'string')) {
     throw new BackupError('the backup file is damaged (bad file entry)', 'corrupt');
   }
-  return { kind: 'rows', db: v.db, rows, files: files as Array<[string, string]> };
+  const folderFiles = Array.isArray(v.folderFiles) ? v.folderFiles : [];
+  if (!folderFiles.every((f: unknown) => Array.isArray(f) && f.length === 3 && (f[0] === 'templates' || f[0] === 'download')
+    && typeof f[1] === 'string' && isFolderPath(f[1]) && typeof f[2] === 'string')) {
+    throw new BackupError('the backup file is damaged (bad file entry)', 'corrupt');
+  }
+  return { kind: 'rows', db: v.db, rows, files: files as Array<[string, string]>, folderFiles: folderFiles as Array<[FolderRoot, string, string]> };
 }
 
 /** Reads the whole archive once: checksum, structure, end marker and row counts. */
@@ -378,7 +397,7 @@ export async function restoreBackup(
   store: Store,
   dir: string,
   id: string,
-  options: { onProgress?: ProgressFn; authSalt?: string; uploadDir?: string } = {},
+  options: { onProgress?: ProgressFn; authSalt?: string } & BackupFileRoots = {},
 ): Promise<RestoreResult> {
   return guarded(store, () => replaceFromBackup(store, dir, id, options));
 }
@@ -387,7 +406,7 @@ async function replaceFromBackup(
   store: Store,
   dir: string,
   id: string,
-  options: { onProgress?: ProgressFn; authSalt?: string; uploadDir?: string },
+  options: { onProgress?: ProgressFn; authSalt?: string } & BackupFileRoots,
 ): Promise<RestoreResult> {
   const onProgress = options.onProgress ?? (() => {});
   await onProgress(0, step('restore_verify', { id }));
@@ -397,6 +416,7 @@ async function replaceFromBackup(
     kind: 'pre-restore',
     authSalt: options.authSalt,
     uploadDir: options.uploadDir,
+    templateFolders: options.templateFolders,
     onProgress: (p) => onProgress(5 + Math.round(p * 0.25), step('restore_safety_backup')),
   });
 
@@ -428,20 +448,14 @@ async function replaceFromBackup(
         pendingDb = line.db;
       }
       for (const row of line.rows) pendingRows.push(row);
-      if (options.uploadDir) {
-        for (const [rel, data] of line.files) {
-          const full = path.join(options.uploadDir, line.db, rel);
-          await fs.mkdir(path.dirname(full), { recursive: true });
-          await fs.writeFile(full, Buffer.from(data, 'base64'));
-        }
-      }
+      await writeLineFiles(line, options);
     }
     await flush();
   } catch (err) {
     // swap and revert: every database this restore touched goes back to the pre-restore copy
     const touched = [...Object.keys(restored), ...(pendingDb === null ? [] : [pendingDb])];
     await onProgress(100, step('restore_reverting', { count: touched.length }));
-    await revertDatabases(store, dir, pre, touched, options.uploadDir);
+    await revertDatabases(store, dir, pre, touched, options);
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new BackupError(`the restore failed (${reason}); every database is as it was before`, 'corrupt');
   }
@@ -451,9 +465,8 @@ async function replaceFromBackup(
   return { restored, preRestoreBackupId: pre.id, keptDatabases, authSalt };
 }
 
-/** a path inside a database's upload folder as the engine makes them: `{folder}/{file}` */
 /** Puts databases back as the pre-restore backup holds them; one the backup did not have is dropped. */
-async function revertDatabases(store: Store, dir: string, pre: BackupManifest, databases: string[], uploadDir: string | undefined): Promise<void> {
+async function revertDatabases(store: Store, dir: string, pre: BackupManifest, databases: string[], roots: BackupFileRoots): Promise<void> {
   const wanted = new Set(databases);
   const rowsOf = new Map<string, Row[]>();
   for await (const line of readBackupLines(path.join(dir, pre.file))) {
@@ -461,13 +474,7 @@ async function revertDatabases(store: Store, dir: string, pre: BackupManifest, d
     const list = rowsOf.get(line.db) ?? [];
     for (const row of line.rows) list.push(row);
     rowsOf.set(line.db, list);
-    if (uploadDir) {
-      for (const [rel, data] of line.files) {
-        const full = path.join(uploadDir, line.db, rel);
-        await fs.mkdir(path.dirname(full), { recursive: true });
-        await fs.writeFile(full, Buffer.from(data, 'base64'));
-      }
-    }
+    await writeLineFiles(line, roots);
   }
   for (const db of databases) {
     if (pre.databases.includes(db)) await store.importRows(db, rowsOf.get(db) ?? [], { replace: true });
@@ -516,36 +523,90 @@ export async function adoptBackupFile(dir: string, file: string): Promise<Backup
   }
 }
 
+/** the files of an archive line written where they belong (paths checked when the line was read) */
+async function writeLineFiles(line: Extract<BackupLine, { kind: 'rows' }>, roots: BackupFileRoots): Promise<void> {
+  const put = async (full: string, data: string): Promise<void> => {
+    await fs.mkdir(path.dirname(full), { recursive: true });
+    await fs.writeFile(full, Buffer.from(data, 'base64'));
+  };
+  if (roots.uploadDir) for (const [rel, data] of line.files) await put(path.join(roots.uploadDir, line.db, rel), data);
+  for (const [root, rel, data] of line.folderFiles) {
+    const base = root === 'templates' ? roots.templateFolders : roots.uploadDir;
+    if (base) await put(path.join(base, line.db.toLowerCase(), ...rel.split('/')), data);
+  }
+}
+
+/** a path inside a database's file-manager folder: plain names joined by `/` */
+function isFolderPath(rel: string): boolean {
+  const parts = rel.split('/');
+  return parts.length >= 1 && parts.length <= 32 && parts.every(isPlainName);
+}
+
+/** a path inside a database's upload folder as the engine makes them: `{folder}/{file}` */
 function isUploadPath(rel: string): boolean {
   const parts = rel.split('/');
   return parts.length === 2 && parts.every((p) => p !== '' && p !== '.' && p !== '..' && !/[\\\0]/.test(p));
 }
 
-/** a database's uploaded files, a few at a time: [path inside UPLOAD_DIR/<db>, base64] */
-async function* uploadedFiles(uploadDir: string, db: string): AsyncGenerator<Array<[string, string]>> {
-  const root = path.join(uploadDir, db);
-  let folders: string[];
-  try {
-    folders = (await fs.readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch {
-    return;
+/** a database's uploaded files as the engine places them (`{folder}/{file}`), a few at a time: [path inside UPLOAD_DIR/<db>, base64] */
+function uploadedFiles(uploadDir: string, db: string): AsyncGenerator<Array<[string, string]>> {
+  const base = path.join(uploadDir, db);
+  async function* entries(): AsyncGenerator<[string, string]> {
+    for await (const rel of filesBelow(base, [])) if (rel.length === 2) yield [rel.join('/'), await base64Of(base, rel)];
   }
-  let batch: Array<[string, string]> = [];
-  let size = 0;
-  for (const folder of folders) {
-    for (const entry of (await fs.readdir(path.join(root, folder), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile() || entry.name.endsWith('.part')) continue;
-      const data = (await fs.readFile(path.join(root, folder, entry.name))).toString('base64');
-      batch.push([`${folder}/${entry.name}`, data]);
-      size += data.length;
-      if (size > 4 * 1024 * 1024) {
-        yield batch;
-        batch = [];
-        size = 0;
+  return inBatches(entries(), (e) => e[1].length);
+}
+
+/**
+ * The database's file-manager folders, a few files at a time: [root, path, base64] for every file of
+ * its template folder and every file of its upload folder that uploadedFiles() does not carry
+ */
+function databaseFolderFiles(roots: BackupFileRoots, db: string): AsyncGenerator<Array<[FolderRoot, string, string]>> {
+  const sources: Array<[FolderRoot, string]> = [];
+  if (roots.templateFolders) sources.push(['templates', path.join(roots.templateFolders, db.toLowerCase())]);
+  if (roots.uploadDir) sources.push(['download', path.join(roots.uploadDir, db)]);
+  async function* entries(): AsyncGenerator<[FolderRoot, string, string]> {
+    for (const [root, base] of sources) {
+      for await (const rel of filesBelow(base, [])) {
+        if (root !== 'download' || rel.length !== 2) yield [root, rel.join('/'), await base64Of(base, rel)];
       }
     }
   }
+  return inBatches(entries(), (e) => e[2].length);
+}
+
+async function base64Of(base: string, rel: string[]): Promise<string> {
+  return (await fs.readFile(path.join(base, ...rel))).toString('base64');
+}
+
+/** groups entries into batches of about 4 MiB (by `size`), so an archive line stays small */
+async function* inBatches<T>(entries: AsyncIterable<T>, size: (e: T) => number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  let total = 0;
+  for await (const e of entries) {
+    batch.push(e);
+    total += size(e);
+    if (total > 4 * 1024 * 1024) {
+      yield batch;
+      batch = [];
+      total = 0;
+    }
+  }
   if (batch.length) yield batch;
+}
+
+/** the regular files below a folder (links not followed, unfinished `.part` files left out), sorted */
+async function* filesBelow(base: string, rel: string[]): AsyncGenerator<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.join(base, ...rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isDirectory()) yield* filesBelow(base, [...rel, entry.name]);
+    else if (entry.isFile() && !entry.name.endsWith('.part')) yield [...rel, entry.name];
+  }
 }
 
 async function sha256File(file: string): Promise<string> {

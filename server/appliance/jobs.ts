@@ -50,6 +50,8 @@ export interface ApplianceJobsOptions {
   authSalt?: string;
   /** UPLOAD_DIR: uploaded files are backed up and restored with their databases */
   uploadDir?: string;
+  /** DATA_DIR/templates: each database's template folder (dir_admin) is backed up and restored with it */
+  templateFolders?: string;
   /** where an adopted salt is written (the .env file the console edits); none: a restore never adopts one */
   saltContext?: SaltContext;
   /** none: this server cannot move its data (the job is not registered) */
@@ -76,7 +78,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
       const kind: BackupKind = params?.kind ?? (ctx.reason === 'scheduled' ? 'scheduled' : 'manual');
       try {
         const store = requireStore(options.getStore);
-        const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, next) => ctx.progress(p, next) });
+        const manifest = await createBackup(store, dir, { kind, authSalt: options.authSalt, uploadDir: options.uploadDir, templateFolders: options.templateFolders, onProgress: (p, next) => ctx.progress(p, next) });
         const deleted = await applyRetention(dir, options.policy.keep);
         await options.alerts?.checkDisk().catch(() => null);
         return { backupId: manifest.id, databases: manifest.databases, sizeBytes: manifest.sizeBytes, deleted };
@@ -100,7 +102,7 @@ export function registerApplianceJobs(registry: JobRegistry, options: ApplianceJ
       if (!params?.backupId) throw new Error('no backup named');
       const store = requireStore(options.getStore);
       const result: RestoreResult = await restoreBackup(store, dir, params.backupId, {
-        authSalt: options.authSalt, uploadDir: options.uploadDir, onProgress: (p, next) => ctx.progress(p, next),
+        authSalt: options.authSalt, uploadDir: options.uploadDir, templateFolders: options.templateFolders, onProgress: (p, next) => ctx.progress(p, next),
       });
       await applyRetention(dir, options.policy.keep);
       const { authSalt, ...summary } = result;

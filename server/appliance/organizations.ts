@@ -13,6 +13,7 @@
  */
 import type { ApplianceDoc } from '../storage/types.js';
 import { backupsDir, createBackup } from './backups.js';
+import { folderRoots, removeDatabaseFolders } from '../storage/folders.js';
 import { createDatabase, DatabaseBusyError, DatabaseExistsError, databaseLockName, type DatabaseDeps } from './databases.js';
 
 export const ORGANIZATION_KIND = 'organization';
@@ -46,6 +47,8 @@ export class OrganizationNotFoundError extends Error {
 
 export interface OrganizationDeps extends DatabaseDeps {
   dataDir: string;
+  /** UPLOAD_DIR (the database's files go into the backup taken before the delete, then are removed) */
+  uploadDir: string;
 }
 
 export async function listOrganizations(deps: Pick<DatabaseDeps, 'store'>, owner: OrganizationOwner): Promise<ApplianceDoc<OrganizationRecord>[]> {
@@ -103,12 +106,17 @@ export async function describeOrganization(deps: Pick<DatabaseDeps, 'store'>, do
   return { ...doc, body };
 }
 
-/** Backs up every database, then drops the organization's database and its registry entry. */
+/**
+ * Backs up every database (with its files and folders), then drops the organization's database, its
+ * folders (uploads, templates) and its registry entry.
+ */
 export async function deleteOrganization(deps: OrganizationDeps, doc: ApplianceDoc<OrganizationRecord>): Promise<{ backupId: string }> {
   const { store } = deps;
-  const backup = await createBackup(store, backupsDir(deps.dataDir), { kind: 'manual', authSalt: deps.salt });
+  const roots = folderRoots(deps.dataDir, deps.uploadDir);
+  const backup = await createBackup(store, backupsDir(deps.dataDir), { kind: 'manual', authSalt: deps.salt, uploadDir: roots.download, templateFolders: roots.templates });
   const dropped = await store.withLock(databaseLockName(doc.id), async () => {
     if (await store.databaseExists(doc.id)) await store.dropDatabase(doc.id);
+    await removeDatabaseFolders(roots, doc.id);
     await store.appliance.delete(ORGANIZATION_KIND, doc.id);
     return true;
   });

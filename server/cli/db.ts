@@ -37,6 +37,7 @@ import { checkImportDbName, checkNewDbName, isRoutableDbName, normalizeDbName } 
 import { writeRowsFileAtomic } from '../storage/json-files.js';
 import { serializeRowsFile, parseRowsFile } from '../storage/rows-file.js';
 import type { Row, Store } from '../storage/types.js';
+import { folderRoots, removeDatabaseFolders } from '../storage/folders.js';
 
 class UsageError extends Error {}
 
@@ -228,6 +229,8 @@ async function run(args: Args): Promise<void> {
         const name = db as string;
         if (!(await store.databaseExists(name))) throw new UsageError(`the database ${name} does not exist`);
         await store.dropDatabase(name);
+        // its file-manager folders and uploads go with it
+        await removeDatabaseFolders(folderRoots(config.DATA_DIR, config.UPLOAD_DIR), name);
         process.stderr.write(`dropped ${name}\n`);
         break;
       }

@@ -7,7 +7,7 @@ import { EngineExit, type RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
 import { runDdl, DDL_ALIASES } from './ddl.js';
 import { runDml } from './dml.js';
-import { objectList, getRecord, refReqs, deleteSelection } from './lists.js';
+import { objectList, getRecord, refReqs, deleteSelection, checkListAccess } from './lists.js';
 import { editObjCard } from './card.js';
 import { terms, dict, metadata, objMeta, editTypes, grantsList } from './schema.js';
 import { report } from './report.js';
@@ -16,7 +16,6 @@ import { repCols } from './rep-cols.js';
 import { downloadFile } from './files.js';
 import { dirAdmin } from './dir-admin.js';
 import { importTable } from './table-import.js';
-import { toInt } from './php.js';
 import { LEVEL, ROLE, ROLE_OBJECT, USER } from './ids.js';
 
 export async function runCommand(ctx: RequestContext, s: CommandState): Promise<void> {
@@ -37,8 +36,9 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
     return;
   }
   if (a === 'object' && ctx.has('import') && ctx.session) {
-    // the records are written in one transaction; the answer is the table's list page, read after it
-    const fu = toInt(ctx.str('F_U'));
+    // the list's own checks come first (the engine's import block runs after them); the records are
+    // written in one transaction; the answer is the table's list page, read after it
+    const { fuNum: fu } = await checkListAccess(ctx, s);
     let structureChanged = false;
     await runWrite(ctx, s, async () => {
       structureChanged = await importTable(ctx, numId(s), fu);
@@ -84,6 +84,9 @@ export async function runCommand(ctx: RequestContext, s: CommandState): Promise<
       return downloadFile(ctx, s);
     case 'dir_admin':
       return dirAdmin(ctx);
+    case 'backup':
+    case 'restore':
+      return wholeDatabaseDump(ctx, a);
     default:
       // workplaces and other template pages are not part of the appliance's legacy API; in JSON
       // mode the engine answers them (and any unknown action) with its empty API data: `null`
@@ -160,4 +163,25 @@ async function writeLeavesSessionsAlone(ctx: RequestContext, s: CommandState): P
     return !!rec && rec.up === 1 && !SECURITY_TYPES.has(rec.t);
   }
   return false;
+}
+
+/**
+ * The engine's whole-database dump (`backup`) and the INSERT text it makes of one (`restore`): the
+ * engine's own refusal for a user without EXPORT on everything (not the admin, not the owner), as
+ * PHP; for the others a deliberate refusal (docs/compatibility.md): the dump holds every password
+ * hash, token and xsrf value of the database and would lie in the file manager's folder, where a
+ * user with a grant on the files reads it. The server's own backups (console, admin API) hold every
+ * database with its folders and restore them.
+ */
+function wholeDatabaseDump(ctx: RequestContext, a: 'backup' | 'restore'): never {
+  const g = ctx.session!;
+  if (!g.grants.exportable.has('1') && g.user !== 'admin' && g.user !== ctx.db) {
+    ctx.dieText(a === 'backup' ? 'У вас нет прав на выгрузку базы' : 'У вас нет прав на импорт базы');
+  }
+  ctx.myDie(
+    a === 'backup'
+      ? 'Команда backup на этом сервере отключена: дамп базы содержит хэши паролей и токены. Используйте резервные копии сервера (консоль администратора, раздел «Резервные копии»)'
+      : 'Команда restore на этом сервере отключена. Восстановление базы — из резервных копий сервера (консоль администратора, раздел «Резервные копии»)',
+    403,
+  );
 }

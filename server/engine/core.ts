@@ -3,6 +3,7 @@
  * top-level control flow (db-name rule, db existence, id resolution, auth,
  * XSRF, type-editor gate, generic answer). Settings and caches: engine-state.ts.
  */
+import { checkCodeAction, getCodeAction } from './email-code.js';
 import type { Store } from '../storage/types.js';
 import { isStoreError } from '../storage/errors.js';
 import type { LegacyRequest, LegacyResponse } from './types.js';
@@ -74,6 +75,8 @@ export class EngineCore extends EngineState {
 
     if (action === 'auth') await authAction(ctx);
     if (action === 'confirm') await confirmAction(ctx);
+    if (action === 'getcode') await getCodeAction(ctx);
+    if (action === 'checkcode') await checkCodeAction(ctx);
     if (action === 'jwt') ctx.dieJson({ error: 'JWT verification failed' });
 
     const ok = await validateToken(ctx);

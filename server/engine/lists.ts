@@ -71,8 +71,13 @@ interface ListPlan {
   desc: boolean;
 }
 
-/** `purpose` 'delete': the grant checks of `_m_del_select` (WRITE on the parent or the table) instead of READ */
-async function planList(ctx: RequestContext, s: CommandState, purpose: 'read' | 'delete' = 'read'): Promise<ListPlan> {
+/**
+ * The list's own checks (PHP's `&uni_obj` and `&uni_obj_parent` blocks): the table exists, the user may
+ * read its records (under F_U: the parent record's grant) and no parent mask needs a parent id.
+ * `purpose` 'delete': the grant checks of `_m_del_select` (WRITE on the parent or the table) instead of READ.
+ * An import runs after them, as the engine's import block comes after these.
+ */
+export async function checkListAccess(ctx: RequestContext, s: CommandState, purpose: 'read' | 'delete' = 'read'): Promise<{ obj: Row; fu: number | string; fuNum: number; parentObj: number | null }> {
   const id = numId(s);
   if (id === 0) ctx.dieText('Ошибка: id=0 или не задан');
   const obj = ctx.meta.get(id);
@@ -87,7 +92,6 @@ async function planList(ctx: RequestContext, s: CommandState, purpose: 'read' | 
     }
   }
   if (!obj || obj.up !== 0) ctx.dieText(`Тип ${id} не найден`);
-  const req = ctx.request;
   const fu: number | string = ctx.has('F_U') ? toInt(builtIn(ctx.str('F_U'), ctx.formatEnv())) : '1';
   const fuNum = typeof fu === 'number' ? fu : 1;
   if (purpose === 'delete') {
@@ -102,6 +106,13 @@ async function planList(ctx: RequestContext, s: CommandState, purpose: 'read' | 
     else ctx.myDie(`У вас нет доступа на чтение этой таблицы (${id})`, 403);
   }
   await checkParentMask(ctx, fuNum, parentObj);
+  return { obj, fu, fuNum, parentObj };
+}
+
+async function planList(ctx: RequestContext, s: CommandState, purpose: 'read' | 'delete' = 'read'): Promise<ListPlan> {
+  const id = numId(s);
+  const { obj, fu, fuNum, parentObj } = await checkListAccess(ctx, s, purpose);
+  const req = ctx.request;
   const cols = listColumns(ctx, id);
   // filter string kept in links
   let f = '';

@@ -12,6 +12,7 @@
 import type { NewRow, Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { checkXsrf } from './auth.js';
+import { checkGrantOrDie } from './access.js';
 import { formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
 import { parseAttrs } from './attrs.js';
@@ -124,6 +125,24 @@ function mayImport(ctx: RequestContext, typeId: number): boolean {
   return granted('1') || granted(String(typeId)) || g.user === 'admin' || g.user === ctx.db;
 }
 
+/**
+ * a user without the table-wide right may still import under a parent: with `F_U` in the form body,
+ * by the grant on that record (PHP Check_Grant: a refusal there is its 403); with `autoParent`, by
+ * EXPORT with WRITE on the parent table's column of this table
+ */
+async function mayImportUnderParent(ctx: RequestContext, typeId: number): Promise<boolean> {
+  if (ctx.post.F_U !== undefined) {
+    await checkGrantOrDie(ctx, toInt(paramString(ctx.post.F_U)), typeId);
+    return true;
+  }
+  if (ctx.post.autoParent === undefined) return false;
+  const parentType = toInt(paramString(ctx.post.autoParent));
+  const column = ctx.meta.get(parentType)?.up === 0 ? ctx.meta.childRows(parentType).find((r) => r.t === typeId && r.t !== r.up) : undefined;
+  if (!column) return false;
+  const g = ctx.session!.grants;
+  return g.exportable.has(String(column.id)) && g.levels.get(String(column.id)) === 'WRITE';
+}
+
 /** pending cells, written together as the engine's batch does (which decides their ids) */
 class CellBatch {
   /** per record, per kind (0 scalar, 1 reference, 2 multi-reference, -1 as is), per column: the rows */
@@ -209,7 +228,7 @@ export async function importTable(ctx: RequestContext, typeId: number, fu: numbe
   const first = lines[0] ?? '';
   const plain = first.startsWith('DATA');
   const declared = plain ? typeId : parseInt(first.slice(0, Math.max(first.indexOf(':'), 0)), 10) || 0;
-  if (!mayImport(ctx, declared)) ctx.dieText(`У вас нет прав на загрузку объектов этого типа (${declared})`);
+  if (!mayImport(ctx, declared) && !(await mayImportUnderParent(ctx, declared))) ctx.dieText(`У вас нет прав на загрузку объектов этого типа (${declared})`);
   if (declared <= 1) ctx.dieText(`Недопустимый тип метаданных ${declared} `);
   if (!plain) return importBki(ctx, typeId, declared, fu, lines);
   const tableBase = BASE_NAMES[table.t] ?? '';
@@ -418,11 +437,24 @@ async function firstRow(ctx: RequestContext, match: Parameters<RequestContext['t
  * references by id).
  */
 async function importBki(ctx: RequestContext, typeId: number, declared: number, fu: number, lines: string[]): Promise<boolean> {
-  // docs/compatibility.md: a BKI file under a parent record (F_U) is not read here yet
-  if (fu > 1) ctx.myDie('Импорт BKI-файла в подчинённую таблицу (F_U) пока не поддерживается: загрузите файл, который начинается строкой DATA', 501);
-  void typeId;
+  // the records of the file's first table go under the parent record F_U names (else under the root)
+  const up = fu > 1 ? fu : 1;
+  // PHP reads the structure of the addressed table first: its subordinate tables then have it as their parent
   const s = emptyStructure();
+  await describeTable(ctx, s, typeId);
   await describeTable(ctx, s, declared);
+  // PHP "Check Typ's independence": only a type that does not exist is refused (and only under a parent);
+  // its test of the type's own parent reads a column its query does not select, so it never refuses
+  if (declared !== typeId && up !== 1 && !(await ctx.t.get(declared))) {
+    ctx.dieText(`Несуществующий реквизит типа ${declared} (реквизиты можно импортировать только в составе типа)`);
+  }
+  if (up !== 1) {
+    // PHP "Validate Parent ID": the parent's table must have the file's table as a column (its text names the type's id)
+    const parentRow = await ctx.t.get(up);
+    if (!parentRow) ctx.dieText(`Родительская запись с id=${declared} не найдена`);
+    const column = (await ctx.t.find({ up: parentRow.t, t: declared })).find((r) => r.t !== r.up);
+    if (!column) ctx.dieText(`Реквизит типа ${declared} отсутствует у родителя ${up} типа`);
+  }
   const imported = new Map<number, string[]>();
   /** PHP local_struct["subst"]: the file's table, column and reference ids that stand for others here */
   const subst = new Map<number, number>();
@@ -531,13 +563,14 @@ async function importBki(ctx: RequestContext, typeId: number, declared: number, 
   // the structure as it is now, for the records
   if (changed) {
     const fresh = emptyStructure();
+    await describeTable(ctx, fresh, typeId);
     await describeTable(ctx, fresh, sub(declared));
     for (const par of imported.keys()) await describeTable(ctx, fresh, sub(par));
     Object.assign(s, fresh);
   }
   const batch = new CellBatch(ctx);
   const objSubst = new Map<number, number>();
-  const curParent = new Map<number, number>([[0, 1]]);
+  const curParent = new Map<number, number>([[0, up]]);
   const curOrder = new Map<number, number>();
   let count = 1;
   while (at < lines.length) {

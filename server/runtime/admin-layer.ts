@@ -21,6 +21,7 @@ import { clientAddress } from '../http/security.js';
 import { createAdminRouter, type AdminRouter, type AdminRouterDeps } from '../http/admin/index.js';
 import { parseIpAllowList } from '../http/admin/ip-allow.js';
 import { EXIT_RESTART } from './launcher.js';
+import { folderRoots } from '../storage/folders.js';
 
 export { EXIT_RESTART };
 
@@ -68,6 +69,7 @@ export function createAdminLayer(context: ServerContext, options: AdminLayerOpti
   registerApplianceJobs(jobs, {
     alerts,
     getStore, dataDir: config.DATA_DIR, policy: backupPolicy, authSalt: config.AUTH_SALT, uploadDir: config.UPLOAD_DIR,
+    templateFolders: folderRoots(config.DATA_DIR, config.UPLOAD_DIR).templates,
     saltContext: { dataDir: config.DATA_DIR, envFile },
     invalidate: options.invalidate,
     storeMove: {

@@ -27,7 +27,7 @@ import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import { WORKSPACE_ROOT, workspaceRouter } from '../http/workspace.js';
 import type { Store } from '../storage/types.js';
 import { DiskFileStore } from '../storage/files.js';
-import { DiskFolders } from '../storage/folders.js';
+import { DiskFolders, folderRoots } from '../storage/folders.js';
 import type { BootOptions, ServerContext } from './boot.js';
 
 /**
@@ -120,7 +120,7 @@ function productFor(context: ServerContext): Product {
     ),
     files: new DiskFileStore(config.UPLOAD_DIR),
     // dir_admin: `templates` under the data folder, `download` is the FILE columns' folder itself (as in PHP)
-    folders: new DiskFolders({ templates: path.join(config.DATA_DIR, 'templates'), download: config.UPLOAD_DIR }),
+    folders: new DiskFolders(folderRoots(config.DATA_DIR, config.UPLOAD_DIR)),
     mail: mailer.configured
       ? {
         send: async (message) => { await mailer.send(message); },

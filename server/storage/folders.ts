@@ -130,3 +130,17 @@ export class DiskFolders implements FolderStore {
     return true;
   }
 }
+
+/** the file manager's roots of a server: `templates` in DATA_DIR/templates, `download` in UPLOAD_DIR */
+export function folderRoots(dataDir: string, uploadDir: string): Record<FolderRoot, string> {
+  return { templates: path.join(dataDir, 'templates'), download: uploadDir };
+}
+
+/** Removes a database's folder under every root (the database was deleted); a folder that is not there is fine. */
+export async function removeDatabaseFolders(roots: Record<FolderRoot, string>, db: string): Promise<void> {
+  if (!DB.test(db)) throw new FolderPathError(`not a database name: ${db}`);
+  for (const root of Object.values(roots)) {
+    // the name is checked above: the folder is a direct child of the root
+    await rm(path.join(path.resolve(root), db.toLowerCase()), { recursive: true, force: true });
+  }
+}

@@ -21,7 +21,7 @@ import { AccountMail, type ResetLimits } from '../../appliance/account-mail.js';
 export type ApiConfig = Pick<
   AppConfig,
   | 'JWT_SECRET' | 'JWT_ACCESS_TOKEN_EXPIRES_IN' | 'JWT_REFRESH_TOKEN_EXPIRES_IN' | 'REGISTRATION_ENABLED' | 'DEFAULT_DATABASE'
-  | 'AUTH_MODE' | 'AUTH_SALT' | 'DATA_DIR' | 'INTEGRAM_TEMPLATES'
+  | 'AUTH_MODE' | 'AUTH_SALT' | 'DATA_DIR' | 'UPLOAD_DIR' | 'INTEGRAM_TEMPLATES'
   | 'PUBLIC_URL' | 'FRONTEND_URL' | 'REGISTRATION_REQUIRES_EMAIL_CONFIRMATION' | keyof MailConfig
 > & AiConfig;
 

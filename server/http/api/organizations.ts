@@ -108,7 +108,7 @@ export function createOrganizationsRouter(services: ApiServices): Router {
     }
     let backup: { backupId: string };
     try {
-      backup = await deleteOrganization({ ...services.databases(), dataDir: config.DATA_DIR }, doc);
+      backup = await deleteOrganization({ ...services.databases(), dataDir: config.DATA_DIR, uploadDir: config.UPLOAD_DIR }, doc);
     } catch (err) {
       if (err instanceof BackupError && err.code === 'busy') throw new HttpError(409, err.message, 'backup_running');
       if (err instanceof DatabaseBusyError) throw new HttpError(409, err.message, 'database_busy');

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,6 +81,53 @@ function backupRoundTrip(label: string, mysqlUrl: string | undefined) {
   });
 }
 
+/** the database's file-manager folders (DATA_DIR/templates/<db>, UPLOAD_DIR/<db> at any depth) travel in the backup */
+function folderRoundTrip(label: string, mysqlUrl: string | undefined) {
+  it(`${label}: a database's template folder and every file of its upload folder are backed up and restored; a bad path in an archive is refused`, async () => {
+    h = await startHarness(mysqlUrl ? { mysqlUrl } : { store: sharedStore() });
+    await h.store.createDatabase('folderdb', [{ id: 1, up: 0, ord: 0, t: 1, val: 'FREE_LINK' }]);
+    const roots = { uploadDir: path.join(h.dataDir, 'uploads'), templateFolders: path.join(h.dataDir, 'templates') };
+    const files: Array<[string, string]> = [
+      [path.join(roots.templateFolders, 'folderdb', 'main.html'), '<b>главная</b>'],
+      [path.join(roots.templateFolders, 'folderdb', 'forms', 'deep', 'invoice.html'), 'invoice'],
+      [path.join(roots.uploadDir, 'folderdb', 'top.txt'), 'at the top of the download folder'],
+      [path.join(roots.uploadDir, 'folderdb', '1abcdef12', '025deadbeef.txt'), 'a FILE cell'],
+      [path.join(roots.uploadDir, 'folderdb', 'docs', 'a', 'b.txt'), 'nested'],
+    ];
+    for (const [file, text] of files) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
+    const manifest = await createBackup(h.store, backupsDir(h.dataDir), { kind: 'manual', ...roots });
+    // every file once in the archive: the FILE cell in `files`, the rest in `folderFiles`
+    const archive = path.join(backupsDir(h.dataDir), manifest.file);
+    const lines = gunzipSync(readFileSync(archive)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { files?: string[][]; folderFiles?: string[][] });
+    expect(lines.flatMap((l) => l.files ?? []).map((f) => f[0])).toEqual(['1abcdef12/025deadbeef.txt']);
+    expect(lines.flatMap((l) => l.folderFiles ?? []).map((f) => `${f[0]}:${f[1]}`).sort()).toEqual([
+      'download:docs/a/b.txt', 'download:top.txt', 'templates:forms/deep/invoice.html', 'templates:main.html',
+    ]);
+    for (const [file] of files) writeFileSync(file, 'changed after the backup');
+    rmSync(path.join(roots.templateFolders, 'folderdb', 'forms'), { recursive: true });
+    await restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, roots);
+    for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
+
+    // an entry that would leave the folder makes the archive damaged; nothing is written from it
+    rewriteArchive(h, manifest, (text) => text.replace('"forms/deep/invoice.html"', '"../../../evil.html"'));
+    await expect(restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, roots)).rejects.toThrow(/bad file entry/);
+    expect(readdirSync(h.dataDir)).not.toContain('evil.html');
+  });
+}
+
+/** changes an archive's text and signs the manifest again (so only the content check can refuse it) */
+function rewriteArchive(hh: Harness, manifest: { id: string; file: string }, edit: (text: string) => string): void {
+  const archive = path.join(backupsDir(hh.dataDir), manifest.file);
+  writeFileSync(archive, gzipSync(edit(gunzipSync(readFileSync(archive)).toString('utf8'))));
+  const json = path.join(backupsDir(hh.dataDir), `${manifest.id}.json`);
+  const m = JSON.parse(readFileSync(json, 'utf8')) as { sha256: string };
+  m.sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
+  writeFileSync(json, JSON.stringify(m));
+}
+
 async function readBackupRows(hh: Harness, id: string, db: string): Promise<unknown[][]> {
   const file = path.join(backupsDir(hh.dataDir), `${id}.jsonl.gz`);
   const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { db?: string; rows?: unknown[][] });
@@ -88,6 +136,7 @@ async function readBackupRows(hh: Harness, id: string, db: string): Promise<unkn
 
 describe('backups (embedded PGlite)', () => {
   backupRoundTrip('pglite', undefined);
+  folderRoundTrip('pglite', undefined);
 
   it('retention keeps BACKUP_KEEP backups per kind; damaged archives are refused', async () => {
     h = await startHarness({ store: sharedStore() });
@@ -255,6 +304,7 @@ describe('backups that move to a new machine (AUTH_SALT)', () => {
 
 describe.skipIf(!MYSQL_URL)('backups (MySQL/MariaDB)', () => {
   backupRoundTrip('mysql', MYSQL_URL);
+  folderRoundTrip('mysql', MYSQL_URL);
 
   it('a backup taken on MySQL restores into PGlite (driver-independent format)', async () => {
     const source = await startHarness({ mysqlUrl: MYSQL_URL });
@@ -286,16 +336,7 @@ describe.skipIf(!MYSQL_URL)('backups (MySQL/MariaDB)', () => {
     await restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, { uploadDir: uploads });
     expect(readFileSync(file, 'utf8')).toBe('kept bytes');
     // an archive whose file entry leaves the folder is damaged, and nothing is written from it
-    const archive = path.join(backupsDir(h.dataDir), manifest.file);
-    const lines = gunzipSync(readFileSync(archive)).toString('utf8').split('\n').filter(Boolean);
-    const bad = lines.map((l) => l.replace('"1abcdef12/025deadbeef.txt"', '"../../evil.txt"')).join('\n') + '\n';
-    const { gzipSync } = await import('node:zlib');
-    writeFileSync(archive, gzipSync(bad));
-    const { createHash } = await import('node:crypto');
-    const json = path.join(backupsDir(h.dataDir), `${manifest.id}.json`);
-    const m = JSON.parse(readFileSync(json, 'utf8')) as { sha256: string };
-    m.sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
-    writeFileSync(json, JSON.stringify(m));
+    rewriteArchive(h, manifest, (text) => text.split('\n').filter(Boolean).map((l) => l.replace('"1abcdef12/025deadbeef.txt"', '"../../evil.txt"')).join('\n') + '\n');
     await expect(restoreBackup(h.store, backupsDir(h.dataDir), manifest.id, { uploadDir: uploads })).rejects.toThrow(/bad file entry/);
     expect(readdirSync(h.dataDir)).not.toContain('evil.txt');
   });

@@ -1,9 +1,13 @@
 /**
  * /api/organizations on both stores: create from a template (owner with the admin role, legacy
  * login with the given password), name rules, ownership, patch, database-info, and delete only
- * with confirmation after a backup that is then restored.
+ * with confirmation after a backup that is then restored (the database's folders — file-manager
+ * templates, uploads — are removed with it and come back with the restore).
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folderRoots } from '../../../server/storage/folders.js';
 import { backupsDir, readManifest, restoreBackup } from '../../../server/appliance/backups.js';
 import { addUser, http, login, skipReason, startApiHarness, STORE_KINDS, type ApiHarness, type LoginData } from './harness.js';
 
@@ -108,19 +112,38 @@ for (const kind of STORE_KINDS) {
       expect(await h.store.databaseExists('acme')).toBe(true);
 
       const rowsBefore = await h.store.exportRows('acme');
+      // the database's folders: a template of the file manager (nested), an uploaded FILE cell, a
+      // file the file manager put in the download folder; another database's folder is not touched
+      const roots = folderRoots(h.config.DATA_DIR, h.config.UPLOAD_DIR);
+      const files: Array<[string, string]> = [
+        [path.join(roots.templates, 'acme', 'forms', 'deep', 'invoice.html'), '<p>счёт</p>'],
+        [path.join(roots.download, 'acme', '1abcdef12', '025deadbeef.txt'), 'uploaded bytes'],
+        [path.join(roots.download, 'acme', 'docs', 'a', 'b', 'note.txt'), 'nested download'],
+      ];
+      const other = path.join(roots.templates, 'my', 'kept.html');
+      for (const [file, text] of [...files, [other, 'other database'] as [string, string]]) {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, text);
+      }
       const r = await http<Envelope<{ deleted: string; backupId: string }>>(h.url, 'DELETE', '/api/organizations/acme', { token: ivan.accessToken, body: { confirm: 'acme' } });
       expect(r.status).toBe(200);
       expect(r.body.data.deleted).toBe('acme');
       expect(await h.store.databaseExists('acme')).toBe(false);
       expect(await h.store.appliance.get('organization', 'acme')).toBeNull();
       expect((await http(h.url, 'GET', '/api/organizations/acme', { token: ivan.accessToken })).status).toBe(404);
+      // the folders went with the database (the other database's stayed)
+      expect(existsSync(path.join(roots.templates, 'acme'))).toBe(false);
+      expect(existsSync(path.join(roots.download, 'acme'))).toBe(false);
+      expect(readFileSync(other, 'utf8')).toBe('other database');
 
       const dir = backupsDir(h.config.DATA_DIR);
       const manifest = await readManifest(dir, r.body.data.backupId);
       expect(manifest.databases).toContain('acme');
-      const restored = await restoreBackup(h.store, dir, manifest.id);
+      const restored = await restoreBackup(h.store, dir, manifest.id, { uploadDir: roots.download, templateFolders: roots.templates });
       expect(restored.restored.acme).toBe(rowsBefore.length);
       expect(await h.store.exportRows('acme')).toEqual(rowsBefore);
+      // the backup taken before the delete held the folders: they are back
+      for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
       h.engine.invalidate('acme');
       const again = await http<Envelope<LoginData>>(h.url, 'POST', '/api/auth/login', { body: { database: 'acme', login: 'ivan', password: 'Acme-pass-1' } });
       expect(again.status).toBe(200);

@@ -5,17 +5,31 @@
  * the target only after a verified copy, and every refusal or failure leaves the source untouched
  * and the target empty.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyStore, moveStore, rowsChecksum, StoreMoveError, type MoveDeps } from '../../../server/appliance/store-move.js';
 import { openStoreTarget, type StoreTarget } from '../../../server/storage/target.js';
+import { folderRoots } from '../../../server/storage/folders.js';
 import type { Store } from '../../../server/storage/types.js';
 import { loadRows } from '../../golden/replay.js';
 import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../../support/stores.js';
 
 const pgliteTarget = (dir: string): StoreTarget => ({ driver: 'pglite', dir, target: dir });
+
+/**
+ * A database's file-manager folders (templates, uploads) are files kept by the database's name
+ * beside the store, not in it: whichever store the server moves to, they are where the database
+ * finds them. These are written before the moves and read after them.
+ */
+function databaseFolderFiles(dataDir: string): Array<[string, string]> {
+  const roots = folderRoots(dataDir, path.join(dataDir, 'uploads'));
+  return [
+    [path.join(roots.templates, 'shop', 'forms', 'invoice.html'), '<p>счёт</p>'],
+    [path.join(roots.download, 'shop', '1abcdef12', '025deadbeef.txt'), 'a FILE cell'],
+  ];
+}
 
 describe('moving the data between stores', () => {
   let work: string;
@@ -44,6 +58,10 @@ describe('moving the data between stores', () => {
     await source.appliance.put('admin', 'console', { login: 'boss' });
     await source.appliance.put('organization', 'shop', { name: 'Лавка' }, { ref: 'owner' });
     sourceBefore = await everything(source);
+    for (const [file, text] of databaseFolderFiles(work)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
   }, 60_000);
   afterAll(async () => {
     for (const store of opened.splice(0)) await store.close().catch(() => undefined);
@@ -75,6 +93,7 @@ describe('moving the data between stores', () => {
     expect(await everything(source)).toEqual(sourceBefore);
     // an embedded target: no MySQL settings in the file
     expect(readFileSync(envFile, 'utf8')).toBe(envBefore);
+    for (const [file, text] of databaseFolderFiles(work)) expect(readFileSync(file, 'utf8')).toBe(text);
   }, 60_000);
 
   describe.skipIf(!TEST_MYSQL_URL)('with MariaDB', () => {
@@ -100,6 +119,8 @@ describe('moving the data between stores', () => {
         expect(readdirSync(back.setAside!).length).toBeGreaterThan(0);
         expect(await everything(await open(home))).toEqual(sourceBefore);
         expect(readFileSync(envFile, 'utf8')).not.toMatch(/DB_HOST|DB_NAME/);
+        // the embedded folder set aside took only the store: the database's folders are in place
+        for (const [file, text] of databaseFolderFiles(work)) expect(readFileSync(file, 'utf8')).toBe(text);
       } finally {
         await dropSchema(mysql);
       }
