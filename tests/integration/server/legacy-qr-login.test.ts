@@ -146,6 +146,17 @@ for (const factory of TEST_STORES) {
       expect(shown.text).not.toContain('<b>o"l&ga');
     });
 
+    it('the master admin cannot confirm (docs/compatibility.md, Security)', async () => {
+      const adminHash = createHash('sha1').update(`${ORACLE.serverName}shop${ORACLE.masterPassword}`).digest('hex');
+      const master = `idb_shop=${createHash('sha512').update(`${adminHash}shop`).digest('hex')}`;
+      const { code, secret } = (await qrnew()).json as Record<string, string>;
+      const shown = await page(code, master);
+      expect(shown.text).toContain('<b>admin</b>');
+      const refused = await call(`${phone.url}/shop/qrlogin?c=${code}`, { form: { c: code, _xsrf: shown.xsrf }, cookie: master });
+      expect(refused.text).toContain('Мастер-администратор не может подтвердить вход по QR-коду');
+      expect((await poll(code, secret)).json).toEqual({ status: 'pending' });
+    });
+
     it('expires a code after two minutes by the engine clock', async () => {
       now += 121_000; // the earlier tests' open codes expire too
       const { code, secret } = (await qrnew()).json as Record<string, string>;
