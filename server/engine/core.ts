@@ -11,6 +11,7 @@ import { EngineExit, RequestContext } from './context.js';
 import { EngineState } from './engine-state.js';
 import { authAction, validateToken, checkXsrf, exitAction, xsrfAction } from './auth.js';
 import { confirmAction } from './reset.js';
+import { qrLoginAction, qrNewAction, qrPendingCookie, qrPollAction } from './qr-login.js';
 import { typesGrant, typesGrantRefusal, typesWriteRefusal } from './grants.js';
 import { ADMIN_ROLE, REPORT, USER } from './ids.js';
 import { runCommand } from './commands.js';
@@ -77,6 +78,9 @@ export class EngineCore extends EngineState {
     if (action === 'confirm') await confirmAction(ctx);
     if (action === 'getcode') await getCodeAction(ctx);
     if (action === 'checkcode') await checkCodeAction(ctx);
+    if (action === 'qrnew') await qrNewAction(ctx);
+    if (action === 'qrpoll') await qrPollAction(ctx);
+    if (action === 'qrlogin') qrPendingCookie(ctx);
     if (action === 'jwt') ctx.dieJson({ error: 'JWT verification failed' });
 
     const ok = await validateToken(ctx);
@@ -99,6 +103,7 @@ export class EngineCore extends EngineState {
     }
     if (action === 'xsrf') xsrfAction(ctx);
     if (action === 'exit') await exitAction(ctx);
+    if (action === 'qrlogin') await qrLoginAction(ctx);
     await runCommand(ctx, state);
     this.genericTail(ctx, state);
   }

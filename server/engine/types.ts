@@ -56,6 +56,11 @@ export interface ResponseCookie {
   /** seconds; undefined = session cookie; 0 or negative = delete */
   maxAge?: number;
   path: string;
+  /** not readable by scripts */
+  httpOnly?: boolean;
+  sameSite?: 'Lax' | 'Strict';
+  /** only over https */
+  secure?: boolean;
 }
 
 export type LegacyBody =

@@ -6,6 +6,7 @@
  * Set-Cookie names, paths and Max-Age lifetimes: AUTH_COOKIE_EXPIRE's default must give what
  * the PHP engine sent).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Row } from '../../server/storage/types.js';
 import { URL_REFUSED } from '../../server/engine/report-plan.js';
@@ -275,15 +276,18 @@ export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ 
       actualIsJson = false;
     }
     const fatalReplaced = actualIsJson && isUndefinedFunctionFatal(ex, status, actualJson);
+    const qr = ex.response_is_json && actualIsJson ? matchQrSession(ex.response, actualJson, baseUrl, tokenMap, problems) : undefined;
+    const expectedJson = qr ?? ex.response;
     if (status !== ex.status && !fatalReplaced) problems.push(`status: expected ${ex.status} got ${status}`);
     if (ex.status !== 302 && !fatalReplaced) {
       if (ex.response_is_json) {
         if (!actualIsJson) problems.push(`body: expected JSON, got text ${JSON.stringify(text.slice(0, 300))}`);
-        else problems.push(...jsonDiff(...maskQueryErrors(normalise(ex.response), normalise(actualJson))));
+        else problems.push(...jsonDiff(...maskQueryErrors(normalise(expectedJson), normalise(actualJson))));
       } else if (bkiWithJsonProblems(ex, text) !== null) {
         problems.push(...(bkiWithJsonProblems(ex, text) ?? []));
       } else {
-        const expected = String(ex.response ?? '').trim();
+        // recorded tokens and QR codes inside a page (a form's hidden field) are ours in our page
+        const expected = substitute(String(ex.response ?? '')).trim();
         if (text.trim() !== expected && !isPlainQueryError(ex, actualIsJson, text) && !isListFilterSqlError(ex, status, text)) problems.push(`text: expected ${JSON.stringify(expected.slice(0, 300))} got ${JSON.stringify(text.trim().slice(0, 300))}`);
       }
     }
@@ -302,6 +306,32 @@ export async function replay(baseUrl: string, exchanges: Exchange[]): Promise<{ 
     else passed++;
   }
   return { passed, mismatches };
+}
+
+/** the pair number of a QR sign-in code as the PHP engine derives it: sha256 of the code, first 6 hex digits, mod 10^6 */
+function qrPair(code: string): string {
+  return String(parseInt(createHash('sha256').update(code).digest('hex').slice(0, 6), 16) % 1_000_000).padStart(6, '0');
+}
+
+/**
+ * QR sign-in (`qrnew`): the code and secret are random, the pair number derives from the code and the
+ * url holds the server's address. The recorded and our code, secret and pair are learnt as pairs (later
+ * requests and pages carry ours); each pair number must derive from its own code; the expected url is
+ * the recorded one with our code and our server's origin. Returns the answer to compare with, or
+ * undefined when the answer is not a QR session.
+ */
+export function matchQrSession(recorded: unknown, actual: unknown, baseUrl: string, tokenMap: Map<string, string>, problems: string[]): unknown {
+  const isQr = (v: unknown): v is { code: string; secret: string; pair: string; url: string } =>
+    !!v && typeof v === 'object' && ['code', 'secret', 'pair', 'url'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
+  if (!isQr(recorded) || !isQr(actual)) return undefined;
+  if (recorded.pair !== qrPair(recorded.code)) problems.push(`qr: the recorded pair ${recorded.pair} is not derived from its code`);
+  if (actual.pair !== qrPair(actual.code)) problems.push(`qr: pair ${actual.pair} is not derived from the code`);
+  tokenMap.set(recorded.code, actual.code);
+  tokenMap.set(recorded.secret, actual.secret);
+  tokenMap.set(recorded.pair, actual.pair);
+  const url = new URL(recorded.url);
+  const expectedUrl = new URL(baseUrl).origin + (url.pathname + url.search).split(recorded.code).join(actual.code);
+  return { ...recorded, pair: actual.pair, url: expectedUrl };
 }
 
 /** the note that marks a report exchange run by a user who may not read some of its columns */

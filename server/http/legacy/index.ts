@@ -175,7 +175,11 @@ export function formatResponse(res: Response, r: LegacyResponse): void {
       const maxAge = c.value === '' ? 0 : c.maxAge;
       s += `; expires=${COOKIE_DATE(Date.now() + (c.value === '' ? -31536001000 : maxAge * 1000))}; Max-Age=${Math.max(0, maxAge)}`;
     }
-    return `${s}; path=${c.path}`;
+    s += `; path=${c.path}`;
+    if (c.secure) s += '; secure';
+    if (c.httpOnly) s += '; HttpOnly';
+    if (c.sameSite) s += `; SameSite=${c.sameSite}`;
+    return s;
   });
   if (cookies.length) res.setHeader('Set-Cookie', cookies);
   const body = r.body;
