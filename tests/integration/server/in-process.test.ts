@@ -14,6 +14,7 @@ import { setAdminPassword } from '../../../server/appliance/admin-account.js';
 import { bootServer, type BootedServer } from '../../../server/runtime/boot.js';
 import { EMBEDDED_STORE_ADMISSION } from '../../../server/storage/admission.js';
 import { openStore } from '../../../server/storage/index.js';
+import type { StoreTarget } from '../../../server/storage/target.js';
 import { getJson } from '../../support/http.js';
 import { makeTempDir, removeDir, serverConfig, silentStream, startInProcessServer, type InProcessServer } from '../../support/server.js';
 
@@ -168,22 +169,22 @@ describe('createApp mount points and error handling', { timeout: 120_000 }, () =
   });
 });
 
+/** the real embedded store, opened only when the test calls letOpen (a slow first start) */
+function gatedEmbeddedOpen() {
+  let letOpen: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (letOpen = resolve));
+  const open = async (target: StoreTarget) => {
+    await gate;
+    if (target.driver !== 'pglite') throw new Error('expected the embedded store');
+    return openStore({ pgliteDir: target.dir });
+  };
+  return { open, letOpen: () => letOpen() };
+}
+
 describe('while the store is still opening', () => {
   it('answers /health at once, /api/health "degraded: starting", the APIs 503, then ok', async () => {
-    let letOpen: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (letOpen = resolve));
-    const server = await startInProcessServer({
-      product: false,
-      waitForStore: false,
-      boot: {
-        // the real store, opened only when the test says so (a slow first start)
-        open: async (target) => {
-          await gate;
-          if (target.driver !== 'pglite') throw new Error('expected the embedded store');
-          return openStore({ pgliteDir: target.dir });
-        },
-      },
-    });
+    const { open, letOpen } = gatedEmbeddedOpen();
+    const server = await startInProcessServer({ product: false, waitForStore: false, boot: { open } });
     const booted = server.booted;
     try {
       expect((await getJson(`${booted.url}/health`)).body).toEqual({ status: 'ok' });
@@ -212,18 +213,8 @@ describe('while the store is still opening', () => {
 
 describe('the console while the store is still opening', () => {
   it('says the database is starting (store_starting), not that it is unavailable, then shows the first-run setup', async () => {
-    let letOpen: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (letOpen = resolve));
-    const server = await startInProcessServer({
-      waitForStore: false,
-      boot: {
-        open: async (target) => {
-          await gate;
-          if (target.driver !== 'pglite') throw new Error('expected the embedded store');
-          return openStore({ pgliteDir: target.dir });
-        },
-      },
-    });
+    const { open, letOpen } = gatedEmbeddedOpen();
+    const server = await startInProcessServer({ waitForStore: false, boot: { open } });
     try {
       const starting = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/admin/setup`);
       expect(starting.status).toBe(503);
