@@ -12,6 +12,7 @@ import { SqlTenantStore } from '../../../server/storage/sql/tenant.js';
 import { isStoreError } from '../../../server/storage/errors.js';
 import { storeContract } from './contract.js';
 import { RecordingExecutor } from './recording-executor.js';
+import { seedPgliteFolder } from '../../support/pglite-template.js';
 
 storeContract('pglite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-'));
@@ -39,6 +40,19 @@ describe('pglite folder lock', () => {
 });
 
 describe('pglite worker thread', () => {
+  it('starts Postgres with a small buffer pool (zeroing initdb\'s 128 MB was most of an open)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-params-'));
+    seedPgliteFolder(dir);
+    const store = await openPgliteStore(dir);
+    try {
+      const rows = await store.inspect("SELECT current_setting('shared_buffers') AS buffers, current_setting('max_connections') AS connections");
+      expect(rows[0]).toEqual({ buffers: '16MB', connections: '5' });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('keeps the server thread turning while PGlite creates a folder and runs a long statement', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-loop-'));
     const delay = monitorEventLoopDelay({ resolution: 10 });
