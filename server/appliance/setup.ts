@@ -48,7 +48,7 @@ export class SetupError extends Error {
 }
 
 export interface SetupDeps {
-  config: Pick<AppConfig, 'DATA_DIR' | 'BCRYPT_ROUNDS' | 'DB_CHARSET' | 'DB_NAME' | 'DEFAULT_DATABASE' | 'INTEGRAM_TEMPLATES' | 'AUTH_SALT'>;
+  config: Pick<AppConfig, 'DATA_DIR' | 'BCRYPT_ROUNDS' | 'DB_CHARSET' | 'DB_NAME' | 'DEFAULT_DATABASE' | 'INTEGRAM_TEMPLATES' | 'AUTH_SALT'> & Partial<Pick<AppConfig, 'PGLITE_SYNC_COMMITS'>>;
   settings: SettingsContext;
   /** the store open now */
   store: Store;
@@ -78,7 +78,7 @@ function targetAfterSetup(deps: SetupDeps, setup: SetupRequest): StoreTarget | n
   if (store.info.driver === 'pglite' && dataDir === config.DATA_DIR) return null;
   return storeTargetFromConfig({
     DATABASE_URL: undefined, DB_HOST: undefined, DB_PORT: 3306, DB_USER: undefined, DB_PASSWORD: undefined, DB_NAME: 'integram',
-    DB_CHARSET: config.DB_CHARSET, DATA_DIR: dataDir,
+    DB_CHARSET: config.DB_CHARSET, DATA_DIR: dataDir, PGLITE_SYNC_COMMITS: config.PGLITE_SYNC_COMMITS,
   });
 }
 

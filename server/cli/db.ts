@@ -248,7 +248,7 @@ async function moveCommand(args: Args): Promise<void> {
   const { config } = loaded;
   let target: StoreTarget;
   if (args.to === 'embedded') {
-    target = embeddedTarget(config.DATA_DIR);
+    target = embeddedTarget(config.DATA_DIR, config.PGLITE_SYNC_COMMITS);
   } else {
     try {
       target = mysqlTarget(parseMysqlUrl(args.to));

@@ -267,6 +267,8 @@ export const SETTINGS = {
   DB_NAME: setting('database', z.string().trim().regex(/^[A-Za-z0-9_$]{1,64}$/, { error: 'expected a MySQL database name' }).default('integram'), 'MySQL database (schema) that holds the tables'),
   DB_USER: setting('database', text().optional(), 'MySQL user'),
   DB_PASSWORD: setting('database', z.string().optional(), 'MySQL password', { secret: true }),
+  PGLITE_SYNC_COMMITS: setting('database', flag(true),
+    'Embedded store: sync every commit to the disk before answering (off: faster writes, but a power cut can lose the last seconds of them)'),
   DB_CHARSET: setting('database', z.string().trim().regex(/^[a-z0-9_]+$/i, { error: 'expected a name of letters, digits or _' }).default('utf8mb4'), 'MySQL connection character set'),
   DB_PING_INTERVAL_MS: setting('database', integer(500, 600_000).default(5000), 'How often the server checks that the database still answers (ms)'),
 

@@ -24,6 +24,8 @@ export type { MysqlOptions };
 export interface OpenStoreOptions {
   mysql?: MysqlOptions;
   pgliteDir?: string;
+  /** sync every commit of the embedded store to the disk (default true; PGLITE_SYNC_COMMITS) */
+  pgliteSyncCommits?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
   if (options.pgliteDir) {
     const { openPgliteStore } = await import('./pglite/index.js');
-    return withReportCache(await openPgliteStore(options.pgliteDir), { ttlMs: REPORT_CACHE_MS.pglite });
+    return withReportCache(await openPgliteStore(options.pgliteDir, { syncCommits: options.pgliteSyncCommits }), { ttlMs: REPORT_CACHE_MS.pglite });
   }
   throw new StoreError('unsupported', 'openStore: give either mysql options or a pgliteDir');
 }

@@ -12,7 +12,7 @@ import type { DriverName, Store } from './types.js';
 
 export type StoreTarget =
   | { driver: 'mysql'; mysql: MysqlOptions; /** host:port, for people */ target: string }
-  | { driver: 'pglite'; dir: string; target: string };
+  | { driver: 'pglite'; dir: string; target: string; /** PGLITE_SYNC_COMMITS */ syncCommits: boolean };
 
 /** What an open store reports back to whoever holds it. */
 export interface StoreEvents {
@@ -25,7 +25,7 @@ export type StoreOpener = (target: StoreTarget, events?: StoreEvents) => Promise
 export type DatabaseSettings = Pick<
   AppConfig,
   'DATABASE_URL' | 'DB_HOST' | 'DB_PORT' | 'DB_NAME' | 'DB_USER' | 'DB_PASSWORD' | 'DB_CHARSET' | 'DATA_DIR'
->;
+> & Partial<Pick<AppConfig, 'PGLITE_SYNC_COMMITS'>>;
 
 function hostPort(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -46,13 +46,13 @@ export function storeTargetFromConfig(config: DatabaseSettings): StoreTarget {
     };
     return mysqlTarget(mysql);
   }
-  return embeddedTarget(config.DATA_DIR);
+  return embeddedTarget(config.DATA_DIR, config.PGLITE_SYNC_COMMITS ?? true);
 }
 
 /** The embedded store of a data folder. */
-export function embeddedTarget(dataDir: string): StoreTarget {
+export function embeddedTarget(dataDir: string, syncCommits = true): StoreTarget {
   const dir = path.join(dataDir, 'pglite');
-  return { driver: 'pglite', dir, target: dir };
+  return { driver: 'pglite', dir, target: dir, syncCommits };
 }
 
 export function mysqlTarget(mysql: MysqlOptions): StoreTarget {
@@ -60,6 +60,6 @@ export function mysqlTarget(mysql: MysqlOptions): StoreTarget {
 }
 
 export const openStoreTarget: StoreOpener = (target, events = {}) =>
-  target.driver === 'mysql' ? openStore({ mysql: { ...target.mysql, onConnectionLost: events.onConnectionLost } }) : openStore({ pgliteDir: target.dir });
+  target.driver === 'mysql' ? openStore({ mysql: { ...target.mysql, onConnectionLost: events.onConnectionLost } }) : openStore({ pgliteDir: target.dir, pgliteSyncCommits: target.syncCommits });
 
 export type { DriverName, Store };

@@ -25,6 +25,7 @@ import { bootServer, type BootOptions, type BootedServer } from '../../server/ru
 import { productBootOptions } from '../../server/runtime/compose.js';
 import { freePort, sleep } from './net.mjs';
 import { seedPgliteFolder } from './pglite-template.js';
+import { TEST_SYNC_COMMITS } from './stores.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST_ENTRY = path.join(REPO_ROOT, 'dist', 'server', 'index.js');
@@ -60,12 +61,12 @@ export function silentStream(): NodeJS.WritableStream {
 
 /**
  * The server's configuration as loadConfig reads it, from `env` only (not this process's):
- * DATA_DIR (default `<cwd>/data`), PORT 0, NODE_ENV test, LOG_FILE off, then `env`.
+ * DATA_DIR (default `<cwd>/data`), PORT 0, NODE_ENV test, LOG_FILE off, PGLITE_SYNC_COMMITS false (stores.ts), then `env`.
  */
 export function serverConfig(env: Record<string, string> = {}, options: { cwd?: string; dataDir?: string } = {}): AppConfig {
   const cwd = options.cwd ?? makeTempDir('integram-config-');
   const loaded = loadConfig({
-    env: { DATA_DIR: options.dataDir ?? path.join(cwd, 'data'), PORT: '0', NODE_ENV: 'test', LOG_FILE: 'off', ...env },
+    env: { DATA_DIR: options.dataDir ?? path.join(cwd, 'data'), PORT: '0', NODE_ENV: 'test', LOG_FILE: 'off', PGLITE_SYNC_COMMITS: String(TEST_SYNC_COMMITS), ...env },
     argv: [],
     cwd,
   });
@@ -419,6 +420,7 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: dataDir,
+    PGLITE_SYNC_COMMITS: String(TEST_SYNC_COMMITS),
   };
   if (options.envFile !== undefined) {
     envFile = path.join(workDir, '.env');

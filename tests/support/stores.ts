@@ -39,12 +39,19 @@ export interface TestStore {
   cleanup(): Promise<void>;
 }
 
+/**
+ * Test stores do not sync each commit to the disk (~8 ms an fsync on this machine's disk), as the
+ * throw-away MariaDB runs with innodb-flush-log-at-trx-commit=2; the sync itself is tested in
+ * tests/integration/storage/pglite.test.ts. Test servers get PGLITE_SYNC_COMMITS=false for the same reason.
+ */
+export const TEST_SYNC_COMMITS = false;
+
 /** PGlite in `<dataDir>/pglite`, as the server puts it (the folder is kept), or in a new temp folder (removed by cleanup). */
 export async function openTestPglite(dataDir?: string): Promise<TestStore> {
   const folder = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'integram-test-pglite-'));
   const pgliteDir = dataDir ? path.join(dataDir, 'pglite') : folder;
   seedPgliteFolder(pgliteDir);
-  const store = await openStore({ pgliteDir });
+  const store = await openStore({ pgliteDir, pgliteSyncCommits: TEST_SYNC_COMMITS });
   return {
     store,
     cleanup: async () => {

@@ -42,7 +42,7 @@ export interface AdminRouterDeps {
   /** the running configuration (read once; changed settings apply after a restart, except LIVE_SETTINGS) */
   config: Pick<AppConfig, 'DATA_DIR' | 'ADMIN_ALLOWED_IPS' | 'BCRYPT_ROUNDS' | 'HOST' | 'PORT' | 'DB_CHARSET' | 'DB_NAME' | 'DEFAULT_DATABASE' | 'INTEGRAM_TEMPLATES' | 'AUTH_SALT'>
     // the main Integram server a database is brought over from (the pull form's defaults)
-    & Partial<Pick<AppConfig, 'INTEGRAM_API_BASE_URL' | 'INTEGRAM_AUTH_TOKEN' | 'INTEGRAM_REGISTRATION_USERNAME' | 'INTEGRAM_REGISTRATION_PASSWORD'>>;
+    & Partial<Pick<AppConfig, 'PGLITE_SYNC_COMMITS' | 'INTEGRAM_API_BASE_URL' | 'INTEGRAM_AUTH_TOKEN' | 'INTEGRAM_REGISTRATION_USERNAME' | 'INTEGRAM_REGISTRATION_PASSWORD'>>;
   /** the store, or null while it is unavailable (MySQL down): admin routes then answer 503 */
   getStore: () => Store | null;
   /** why the store is unavailable ('starting' while it opens; the store handle's reason) */

@@ -42,7 +42,7 @@ export function bindStoreMoveRoutes(routes: AdminRoutes, ctx: AdminContext): voi
     }
     let target: StoreTarget;
     if (request.driver === 'embedded') {
-      target = embeddedTarget(deps.config.DATA_DIR);
+      target = embeddedTarget(deps.config.DATA_DIR, deps.config.PGLITE_SYNC_COMMITS);
     } else {
       const { host, port, user, password, database } = request;
       // the server and the credentials; a database that does not exist yet is created by the move

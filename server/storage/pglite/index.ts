@@ -235,12 +235,12 @@ export class PgliteStore implements Store {
   }
 
   /** Opens (creating if needed) the store in `dir`; throws StoreError('in_use') while another process holds it. */
-  static async open(dir: string): Promise<PgliteStore> {
+  static async open(dir: string, syncCommits: boolean): Promise<PgliteStore> {
     const release = acquireFolderLock(dir);
     let worker: PgliteWorker | null = null;
     try {
       // opening a folder takes seconds (initdb on a new one): in the worker it does not stop the server
-      worker = await PgliteWorker.open(dir);
+      worker = await PgliteWorker.open(dir, syncCommits);
       const ex = new PgExecutor(worker, null);
       const dialect = pgDialect(await pickOrderCollation(ex));
       const version = await runMigrations(ex, 'pglite');
@@ -373,6 +373,11 @@ export class PgliteStore implements Store {
   }
 }
 
-export function openPgliteStore(dir: string): Promise<PgliteStore> {
-  return PgliteStore.open(dir);
+export interface PgliteOpenOptions {
+  /** sync every commit to the disk before it is acknowledged (default true; worker.ts) */
+  syncCommits?: boolean;
+}
+
+export function openPgliteStore(dir: string, options: PgliteOpenOptions = {}): Promise<PgliteStore> {
+  return PgliteStore.open(dir, options.syncCommits ?? true);
 }

@@ -9,6 +9,8 @@ import type { SqlRow } from '../sql/executor.js';
 export interface WorkerOptions {
   /** the PGlite data folder */
   dir: string;
+  /** Postgres syncs every commit to the disk (PGLITE_SYNC_COMMITS) */
+  syncCommits: boolean;
 }
 
 export type WorkerRequest =

@@ -67,8 +67,8 @@ export class PgliteWorker {
   }
 
   /** Starts the worker and opens the folder in it; rejects with the open's error. */
-  static open(dir: string): Promise<PgliteWorker> {
-    const worker = new Worker(workerEntry(), { workerData: { dir } satisfies WorkerOptions, execArgv: workerExecArgv() });
+  static open(dir: string, syncCommits: boolean): Promise<PgliteWorker> {
+    const worker = new Worker(workerEntry(), { workerData: { dir, syncCommits } satisfies WorkerOptions, execArgv: workerExecArgv() });
     return new Promise((resolve, reject) => {
       const onExit = (code: number) => reject(new StoreError('unreachable', `the embedded database could not start (worker exit ${code})`));
       worker.once('error', reject);

@@ -4,6 +4,7 @@
  * statement, and the seconds-long open of a data folder, stopped the server from reading
  * requests at all. Here it only delays other statements. Protocol: protocol.ts.
  */
+import { fsyncSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { WorkerError, WorkerHello, WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
@@ -87,22 +88,74 @@ async function handle(pg: PGlite, request: WorkerRequest): Promise<WorkerReply> 
 }
 
 /**
- * PGlite's start parameters plus a smaller shared memory. Postgres zeroes all of its shared memory
- * when it starts, and with initdb's 128 MB buffer pool that was most of the cost of opening a folder
- * (a CPU profile: `memset` 0.88 s of 1.4 s), and every page it touched stayed resident. PGlite reads
- * table files through the operating system's page cache, so the smaller pool costs no measurable
- * throughput (server CPU per list page and per filtered page within the noise on 60,000 records);
- * measured: 1.0 s instead of 1.4-1.5 s of CPU to open, 166-179 MB resident instead of 316-318 MB.
- * One backend is all PGlite ever runs, so the per-connection tables can be small too.
+ * PGlite's start parameters, changed in two ways.
+ *
+ * A smaller shared memory: Postgres zeroes all of it when it starts, and with initdb's 128 MB buffer
+ * pool that was most of the cost of opening a folder (a CPU profile: `memset` 0.88 s of 1.4 s), and
+ * every page it touched stayed resident. PGlite reads table files through the operating system's page
+ * cache, so the smaller pool costs no measurable throughput (server CPU per list page and per
+ * filtered page within the noise on 60,000 records); measured: 1.0 s instead of 1.4-1.5 s of CPU to
+ * open, 166-179 MB resident instead of 316-318 MB. One backend is all PGlite ever runs, so the
+ * per-connection tables can be small too.
+ *
+ * Commits that reach the disk: PGlite starts Postgres with fsync off (`-F`), and its file system
+ * layer would drop the calls anyway (`fdatasync` is a no-op there). Unless PGLITE_SYNC_COMMITS is off,
+ * Postgres runs with fsync on and `wal_sync_method=fsync`, whose calls reach the file's stream, which
+ * `syncToDisk` teaches to sync.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'max_connections=5'];
+function startParams(syncCommits: boolean): string[] {
+  const params = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'max_connections=5'];
+  return syncCommits ? [...params.filter((param) => param !== '-F'), '-c', 'wal_sync_method=fsync'] : params;
+}
+
+interface NodeFsStream {
+  nfd?: number;
+  node?: { mode: number };
+}
+
+/** the parts of PGlite's Emscripten module that `syncToDisk` needs (not in PGlite's typings) */
+interface EmscriptenFs {
+  NODEFS?: { stream_ops?: { fsync?: (stream: NodeFsStream) => number }; tryFSOperation?: (operation: () => void) => void };
+}
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+
+/**
+ * Gives the streams of PGlite's Node file system an fsync that syncs the real file, so a commit is on
+ * the disk before it is acknowledged (a power cut keeps it). Returns false when this PGlite's module
+ * has another shape (a test checks that it does not). Windows cannot sync a directory opened read-only:
+ * there a directory's sync is skipped, as Postgres itself does on Windows.
+ */
+function syncToDisk(pg: PGlite): boolean {
+  const nodefs = (pg as unknown as { mod?: EmscriptenFs }).mod?.NODEFS;
+  const ops = nodefs?.stream_ops;
+  const tryOperation = nodefs?.tryFSOperation;
+  if (!ops || !tryOperation) return false;
+  ops.fsync = (stream) => {
+    const fd = stream.nfd;
+    if (fd === undefined) return 0;
+    if (process.platform === 'win32' && stream.node && (stream.node.mode & S_IFMT) === S_IFDIR) return 0;
+    // a failure becomes the errno Postgres sees (it stops rather than go on after a lost write)
+    tryOperation(() => fsyncSync(fd));
+    return 0;
+  };
+  return true;
+}
 
 async function main(): Promise<void> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create(options.dir, { startParams: START_PARAMS });
+    pg = await PGlite.create(options.dir, { startParams: startParams(options.syncCommits) });
   } catch (error) {
     port.postMessage({ ready: false, error: toWorkerError(error) } satisfies WorkerHello);
+    return;
+  }
+  if (!syncToDisk(pg)) {
+    // package-lock pins PGlite and a test checks this; an upgrade that breaks it must not run silently
+    await pg.close().catch(() => undefined);
+    const error = { message: 'this PGlite version cannot sync its files to disk (server/storage/pglite/worker.ts)' };
+    port.postMessage({ ready: false, error } satisfies WorkerHello);
     return;
   }
   port.on('message', (request: WorkerRequest) => {

@@ -16,7 +16,7 @@ import type { Store } from '../../../server/storage/types.js';
 import { loadRows } from '../../golden/replay.js';
 import { dropSchema, privateSchemaOptions, TEST_MYSQL_URL } from '../../support/stores.js';
 
-const pgliteTarget = (dir: string): StoreTarget => ({ driver: 'pglite', dir, target: dir });
+const pgliteTarget = (dir: string): StoreTarget => ({ driver: 'pglite', dir, target: dir, syncCommits: false });
 
 /**
  * A database's file-manager folders (templates, uploads) are files kept by the database's name

@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -13,6 +15,14 @@ import { isStoreError } from '../../../server/storage/errors.js';
 import { storeContract } from './contract.js';
 import { RecordingExecutor } from './recording-executor.js';
 import { seedPgliteFolder } from '../../support/pglite-template.js';
+import { REPO_ROOT } from '../../support/server.js';
+
+const TSX_LOADER = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+/** strace is not part of every machine (CI installs it); where it cannot trace, the test says so by skipping */
+function straceWorks(): boolean {
+  return spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', 'true']).status === 0;
+}
 
 storeContract('pglite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-'));
@@ -40,13 +50,45 @@ describe('pglite folder lock', () => {
 });
 
 describe('pglite worker thread', () => {
+  it.skipIf(!straceWorks())('syncs a commit to the disk before it is acknowledged (strace sees the fsync)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-fsync-'));
+    seedPgliteFolder(join(dir, 'pglite'));
+    const trace = join(dir, 'strace.txt');
+    // markers: a failing access() of a path nobody else asks for, before and after one committed INSERT
+    const code = `
+      import { accessSync } from 'node:fs';
+      const { openPgliteStore } = await import(${JSON.stringify(join(REPO_ROOT, 'server/storage/pglite/index.ts'))});
+      const store = await openPgliteStore(${JSON.stringify(join(dir, 'pglite'))});
+      await store.inspect('CREATE TABLE durability_probe (n int)');
+      const mark = (name) => { try { accessSync('/integram-durability-' + name); } catch {} };
+      mark('before');
+      await store.inspect('INSERT INTO durability_probe VALUES (1)');
+      mark('after');
+      await store.close();`;
+    const run = spawnSync('strace', ['-f', '-qq', '-e', 'trace=fsync,fdatasync,access,faccessat,faccessat2', '-o', trace,
+      process.execPath, '--import', TSX_LOADER, '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 170_000 });
+    try {
+      expect(run.status, run.stderr).toBe(0);
+      const lines = readFileSync(trace, 'utf8').split('\n');
+      const before = lines.findIndex((line) => line.includes('integram-durability-before'));
+      const after = lines.findIndex((line) => line.includes('integram-durability-after'));
+      expect(before).toBeGreaterThanOrEqual(0);
+      expect(after).toBeGreaterThan(before);
+      const synced = lines.slice(before, after).filter((line) => /\b(fsync|fdatasync)\(\d+\)\s+= 0/.test(line));
+      expect(synced.length).toBeGreaterThanOrEqual(1); // before this change: none at all
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('starts Postgres with a small buffer pool (zeroing initdb\'s 128 MB was most of an open)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-params-'));
     seedPgliteFolder(dir);
     const store = await openPgliteStore(dir);
     try {
-      const rows = await store.inspect("SELECT current_setting('shared_buffers') AS buffers, current_setting('max_connections') AS connections");
-      expect(rows[0]).toEqual({ buffers: '16MB', connections: '5' });
+      const rows = await store.inspect(`SELECT current_setting('shared_buffers') AS buffers, current_setting('max_connections') AS connections,
+        current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS sync_method`);
+      expect(rows[0]).toEqual({ buffers: '16MB', connections: '5', fsync: 'on', sync_method: 'fsync' });
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
