@@ -61,7 +61,8 @@ export async function prepareData(kind: 'mysql' | 'pglite', options: {
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `integram-bench-${kind}-`));
   const salt = shared?.salt ?? BENCH_SALT;
-  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: salt, NODE_ENV: 'production' };
+  // the product's defaults, not the test harness's (which turns the embedded store's per-commit sync off)
+  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: salt, NODE_ENV: 'production', PGLITE_SYNC_COMMITS: 'true' };
   if (options.logLevel) env.LOG_LEVEL = options.logLevel;
   let spec: StoreSpec;
   let databaseUrl: string | null = null;

@@ -60,7 +60,7 @@ const record = (scenario: string, store: string, figure: string, value: string, 
 /** A server on a fresh store with the golden start rows (login tester / tester-pass-1). */
 async function serverOn(kind: 'mysql' | 'pglite', mariadb: Mariadb | null): Promise<{ server: Child; client: LegacyClient; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `integram-soak-${kind}-`));
-  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: SALT, NODE_ENV: 'production', LOG_LEVEL: 'warn', DB_PING_INTERVAL_MS: '5000' };
+  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: SALT, NODE_ENV: 'production', LOG_LEVEL: 'warn', DB_PING_INTERVAL_MS: '5000', PGLITE_SYNC_COMMITS: 'true' };
   let spec: Parameters<typeof withStore>[0] = { pgliteDir: path.join(dataDir, 'pglite') };
   if (kind === 'mysql' && mariadb) {
     env.DATABASE_URL = `${mariadb.url}/soak_${randomBytes(4).toString('hex')}`;
@@ -389,7 +389,7 @@ async function kill9(kind: 'mysql' | 'pglite', mariadb: Mariadb | null): Promise
   const label = labelOf(kind);
   log(`\n== kill9 (${label}) ==`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `integram-soak-kill-${kind}-`));
-  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: SALT, NODE_ENV: 'production', LOG_LEVEL: 'warn', DB_PING_INTERVAL_MS: '5000' };
+  const env: Record<string, string> = { DATA_DIR: dataDir, AUTH_SALT: SALT, NODE_ENV: 'production', LOG_LEVEL: 'warn', DB_PING_INTERVAL_MS: '5000', PGLITE_SYNC_COMMITS: 'true' };
   let spec: Parameters<typeof withStore>[0] = { pgliteDir: path.join(dataDir, 'pglite') };
   if (kind === 'mysql' && mariadb) {
     env.DATABASE_URL = `${mariadb.url}/soak_${randomBytes(4).toString('hex')}`;
