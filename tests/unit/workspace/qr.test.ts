@@ -5,9 +5,12 @@
  * LAN hint; the countdown; what each poll answer does.
  */
 import { describe, expect, it } from 'vitest';
-import jsQR from 'jsqr';
+import jsqr from 'jsqr';
 import { countdown, isLoopbackUrl, nextState, pairGroups, qrPicture, QUIET_ZONE, secondsLeft } from '../../../workspace/src/qr.js';
 import { parsePollAnswer } from '../../../workspace/src/api/legacy.js';
+
+// jsqr is CommonJS whose types declare a default export: the function is its `default` either way
+const jsQR = jsqr.default;
 
 /** the path's rectangles (`M x y h w v 1 h -w z`) filled black on white, `scale` pixels a module */
 function rasterize(picture: { size: number; path: string }, scale = 4): { data: Uint8ClampedArray; width: number; dark: boolean[][] } {

@@ -297,19 +297,6 @@ export class LegacyClient {
     }
   }
 
-  /**
-   * Signs in with the token a confirmed QR sign-in gave, as the password login leaves it: the token
-   * in the `idb_{db}` cookie (path `/`, 30 days, what `auth` sets and the PHP engine's start page
-   * writes after a QR sign-in), the `_xsrf`, then the session from `xsrf`.
-   */
-  async tokenLogin(token: string, xsrf: string): Promise<Session> {
-    document.cookie = `idb_${this.db}=${encodeURIComponent(token)}; path=/; max-age=${30 * 24 * 3600}; SameSite=Lax`;
-    this.xsrf = xsrf;
-    const session = await this.session();
-    if (!session) throw new EngineError('NO_SESSION', 401);
-    return session;
-  }
-
   /** the current session from the cookie, or null when nobody (or only the guest) is logged in */
   async session(): Promise<Session | null> {
     try {
