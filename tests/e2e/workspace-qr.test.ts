@@ -2,7 +2,9 @@
 // PGlite), EN and RU: the login screen asks `qrnew` and shows the code (read back from the page's
 // pixels: it holds the engine's url), the pair number, the countdown and the url as text; a second
 // client, plain HTTP signed in as the user as a phone would be, opens `qrlogin` (the same pair
-// number), confirms with its `_xsrf`, and the page signs in by itself. A code the engine's clock
+// number), confirms with its `_xsrf`, and the page signs in by itself; a phone's browser without a
+// session is sent by the engine to its login page, by the server on to the workspace's login, signs
+// in there and is back on the confirmation page. A code the engine's clock
 // has expired offers a new one that works; a poll with another screen's secret is denied by the
 // engine; with five open codes from the address the engine's 429 is said. Opened at 127.0.0.1 the
 // screen says a phone cannot reach that address; opened by a LAN name (resolved to this server by
@@ -152,6 +154,32 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace sig
       expect(await page.getByTestId('ws-user').textContent()).toBe(USER.login);
     });
   }
+
+  it('a phone without a session opens the QR, is sent to the workspace\'s login, signs in and confirms in its browser; the screen signs in (en)', async () => {
+    const page = await suite.newPage();
+    await openQr(page, server.url, 'en');
+    const shown = await shownCode(page);
+    const phone = await suite.newPage({ width: 390, height: 844 });
+    await phone.goto(shown.url);
+    // the engine sends a guest to its login page; the server sends that to the workspace's login, the address kept
+    await phone.getByTestId('ws-login-qr-confirm').waitFor();
+    expect(new URL(phone.url()).pathname).toBe(`/${DB}`);
+    expect(new URL(phone.url()).searchParams.get('uri')).toBe(`/${DB}/qrlogin?c=${shown.code}`);
+    await chooseLocale(phone, 'en');
+    expect(await phone.getByTestId('ws-login-qr-confirm').textContent()).toBe('Sign in here to confirm the sign-in by QR code on the other screen.');
+    expect(await phone.getByTestId('ws-login-qr').count()).toBe(0);
+    await screenshot(phone, 'ws-qr-en-phone-login');
+    await phone.getByTestId('ws-login-name').fill(USER.login);
+    await phone.getByTestId('ws-login-password').fill(USER.password);
+    await phone.getByTestId('ws-login-submit').click();
+    // back on the engine's confirmation page, with the same pair number as the screen
+    await phone.waitForURL(`${server.url}/${DB}/qrlogin?c=${shown.code}`);
+    expect(await phone.locator('body').textContent()).toContain(shown.pair);
+    await phone.locator('form button[type="submit"]').click();
+    await poll(() => phone.locator('body').textContent()).toContain(TEXT.ru.confirmed);
+    await page.getByTestId('ws-menu').waitFor();
+    expect(await page.getByTestId('ws-user').textContent()).toBe(USER.login);
+  });
 
   it('a code expired by the engine offers a new code, and the new one signs in (ru)', async () => {
     const page = await suite.newPage();

@@ -198,6 +198,7 @@ const en = {
   qrTooMany: 'Too many sign-ins by QR code are waiting on this server. Wait two minutes and try again.',
   qrFailed: 'No code: {reason}',
   qrPollTrouble: 'The server does not answer; still trying.',
+  qrSignInToConfirm: 'Sign in here to confirm the sign-in by QR code on the other screen.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
@@ -390,6 +391,7 @@ const ru: Record<MessageKey, string> = {
   qrTooMany: 'Слишком много входов по QR-коду ждут подтверждения на этом сервере. Подождите две минуты и повторите.',
   qrFailed: 'Код не получен: {reason}',
   qrPollTrouble: 'Сервер не отвечает; пробуем снова.',
+  qrSignInToConfirm: 'Войдите здесь, чтобы подтвердить вход по QR-коду на другом экране.',
 };
 
 /** names of the base types for the structure editor and labels */

@@ -60,6 +60,18 @@ export function secondsLeft(ttlSeconds: number, startedMs: number, nowMs: number
   return Math.max(0, Math.ceil(ttlSeconds - (nowMs - startedMs) / 1000));
 }
 
+/**
+ * The QR confirmation page a phone returns to after signing in: the engine sends a phone without a
+ * session from `/{db}/qrlogin?c=…` to its login page with that address as `uri` (the server sends
+ * that on to the workspace, docs/workspace.md). Only that page of this database: any other `uri` is
+ * ignored, so the login is no redirector. Null when there is none.
+ */
+export function qrReturnAddress(uri: string | null, db: string): string | null {
+  if (uri === null) return null;
+  const match = /^\/([^/?#]+)\/qrlogin\?c=([0-9a-f]{32,64})$/i.exec(uri);
+  return match && match[1].toLowerCase() === db.toLowerCase() ? `/${match[1]}/qrlogin?c=${match[2]}` : null;
+}
+
 /** `m:ss` */
 export function countdown(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));

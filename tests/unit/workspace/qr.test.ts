@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import jsqr from 'jsqr';
-import { countdown, isLoopbackUrl, nextState, pairGroups, qrPicture, QUIET_ZONE, secondsLeft } from '../../../workspace/src/qr.js';
+import { countdown, isLoopbackUrl, nextState, pairGroups, qrPicture, qrReturnAddress, QUIET_ZONE, secondsLeft } from '../../../workspace/src/qr.js';
 import { parsePollAnswer } from '../../../workspace/src/api/legacy.js';
 
 // jsqr is CommonJS whose types declare a default export: the function is its `default` either way
@@ -94,6 +94,28 @@ describe('isLoopbackUrl', () => {
     'not an address',
   ])('%s is not a loopback address', (url) => {
     expect(isLoopbackUrl(url)).toBe(false);
+  });
+});
+
+describe('qrReturnAddress', () => {
+  const code = 'a1'.repeat(32);
+  it('returns to the QR confirmation page of this database only', () => {
+    expect(qrReturnAddress(`/shop/qrlogin?c=${code}`, 'shop')).toBe(`/shop/qrlogin?c=${code}`);
+    expect(qrReturnAddress(`/Shop/qrlogin?c=${code}`, 'shop')).toBe(`/Shop/qrlogin?c=${code}`);
+  });
+
+  it.each([
+    null,
+    '',
+    `/other/qrlogin?c=${code}`,
+    `/shop/qrlogin?c=${code}&next=//evil.example`,
+    '/shop/qrlogin?c=xyz',
+    `/shop/object/18`,
+    `https://evil.example/shop/qrlogin?c=${code}`,
+    `//evil.example/shop/qrlogin?c=${code}`,
+    `/shop/qrlogin?c=${code}#x`,
+  ])('ignores %s', (uri) => {
+    expect(qrReturnAddress(uri, 'shop')).toBeNull();
   });
 });
 
