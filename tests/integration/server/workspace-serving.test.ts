@@ -68,6 +68,30 @@ describe('the workspace is served', () => {
     }
   });
 
+  it('sends a browser asking for the engine\'s login page /start.html to the workspace\'s login of that database, with its own address kept', async () => {
+    const redirect = async (url: string, accept = HTML, method = 'GET') => {
+      const res = await fetch(`${server.url}${url}`, { method, headers: { Accept: accept }, redirect: 'manual' });
+      return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+    };
+    // where the engine sends a guest who opened a QR code's address on the phone
+    const code = 'ab'.repeat(32);
+    const qr = await redirect(`/start.html?db=shop&r=InvalidToken&uri=/shop/qrlogin?c=${code}`);
+    expect(qr.status).toBe(302);
+    expect(qr.location).toBe(`/shop?uri=${encodeURIComponent(`/shop/qrlogin?c=${code}`)}`);
+    expect((await redirect('/start.html?db=shop&r=InvalidToken')).location).toBe('/shop');
+    // an address outside the database is not carried
+    for (const uri of ['https://elsewhere.example/shop/', '//elsewhere.example/shop/', '/other/qrlogin?c=1', '/shopx/y']) {
+      expect((await redirect(`/start.html?db=shop&uri=${encodeURIComponent(uri)}`)).location, uri).toBe('/shop');
+    }
+    // no database, a bad or reserved name, a script, another method: the legacy API as before
+    for (const [url, accept, method] of [['/start.html'], ['/start.html?db=bad-name'], ['/start.html?db=api'], ['/start.html?db=shop', '*/*'], ['/start.html?db=shop', HTML, 'POST']] as Array<[string, string?, string?]>) {
+      const answer = await redirect(url, accept, method);
+      expect(answer.text, `${method ?? 'GET'} ${url}`).toMatch(/^legacy /);
+    }
+    // without a build there is no workspace login to send it to
+    expect((await get(bare, '/start.html?db=shop')).text).toBe('legacy GET /start.html?db=shop');
+  });
+
   it('serves the assets, and a missing asset is a 404 rather than the legacy API', async () => {
     const asset = await get(server, '/workspace/assets/app.js', '*/*');
     expect(asset.status).toBe(200);

@@ -5,6 +5,7 @@
  * the database so the answer is grounded in what this user may read, and reads the answer as
  * Server-Sent Events: `start` (who answers), `delta` (text), `end`, or `error` midway.
  */
+import { engineToken } from './cookies.js';
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -17,15 +18,6 @@ export class ChatError extends Error {
     super(message);
     this.name = 'ChatError';
   }
-}
-
-function engineToken(db: string): string | null {
-  const name = `idb_${db}=`;
-  for (const part of document.cookie.split(';')) {
-    const cookie = part.trim();
-    if (cookie.startsWith(name)) return decodeURIComponent(cookie.slice(name.length));
-  }
-  return null;
 }
 
 /** The events of an SSE body, one `{event, data}` per blank-line-separated block. */

@@ -146,6 +146,33 @@ export interface MenuItem {
   href: string;
 }
 
+/** `qrnew`: the code (in the QR's address), the secret (only this screen has it), the pair number, the address, seconds to live */
+export interface QrNewAnswer {
+  code: string;
+  secret: string;
+  pair: string;
+  url: string;
+  ttl: number;
+}
+
+/** the engine's `qrpoll` answer (docs/legacy-api.md, "Sign-in by QR code") */
+export type QrPollAnswer =
+  | { status: 'pending' }
+  | { status: 'expired' }
+  | { status: 'denied' }
+  | { status: 'confirmed'; token: string; _xsrf: string; user: string };
+
+/** An answer body of `qrpoll` as the engine sent it (403 `denied` included), or null when it is none of them. */
+export function parsePollAnswer(body: unknown): QrPollAnswer | null {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+  const b = body as Record<string, unknown>;
+  if (b.status === 'pending' || b.status === 'expired' || b.status === 'denied') return { status: b.status };
+  if (b.status === 'confirmed' && typeof b.token === 'string' && b.token !== '') {
+    return { status: 'confirmed', token: b.token, _xsrf: typeof b._xsrf === 'string' ? b._xsrf : '', user: typeof b.user === 'string' ? b.user : '' };
+  }
+  return null;
+}
+
 /** A file to upload as the multipart field `t{requisite}`. */
 export interface UploadField {
   field: string;
@@ -249,6 +276,25 @@ export class LegacyClient {
     const session = await this.session();
     if (!session) throw new EngineError('NO_SESSION', 401);
     return session;
+  }
+
+  /** `qrnew`: a code for a sign-in by QR (no login needed); too many open codes: EngineError 429 */
+  qrNew(): Promise<QrNewAnswer> {
+    return this.request<QrNewAnswer>('POST', 'qrnew', { JSON: '' }, '');
+  }
+
+  /** `qrpoll` with the code and its secret in the body (never in the address: it lands in logs) */
+  async qrPoll(code: string, secret: string): Promise<QrPollAnswer> {
+    try {
+      const body = await this.request<unknown>('POST', 'qrpoll', { JSON: '' }, query({ c: code, s: secret }));
+      const answer = parsePollAnswer(body);
+      if (!answer) throw new EngineError('HTTP 200', 200);
+      return answer;
+    } catch (error) {
+      // the engine answers a wrong secret with 403 {"status":"denied"}
+      if (error instanceof EngineError && error.status === 403) return { status: 'denied' };
+      throw error;
+    }
   }
 
   /** the current session from the cookie, or null when nobody (or only the guest) is logged in */
