@@ -16,6 +16,7 @@ import { BASE_NAMES, type ReqInfo } from './meta.js';
 import { NO_BUILTIN_REQS, PASSWORD, PASSWORD_STARS, TOKEN, USER, XSRF } from './ids.js';
 import { moveToOrder } from './row-order.js';
 import { checkValGranted } from './masks.js';
+import { findKeyDuplicate, keyValueOf, storedKeyValues, unmask, type KeyColumn } from './import-keys.js';
 
 /** what the engine knows about one record's columns and current cells (PHP GetObjectReqs + Get_Current_Values) */
 export interface RecordState {
@@ -139,48 +140,28 @@ async function refByText(ctx: RequestContext, target: number, text: string): Pro
   return null;
 }
 
+/**
+ * PHP FindUniqueRecordDuplicateFromRequest: another record of table `typ` under `up` with the same
+ * key values (and the same value when `includeVal`): the record's stored key values (`skipId`, 0 for
+ * a new record) with the request's `NEW_<column>` / `t<column>` fields over them (import-keys.ts).
+ */
 async function uniqueDuplicate(ctx: RequestContext, typ: number, skipId: number, up: number, val: string, includeVal: boolean): Promise<Row | null> {
-  const keyReqs = ctx.meta.reqsOf(typ).filter((r) => r.parsed.key);
-  const env = ctx.formatEnv();
-  const wanted = new Map<number, { ref: boolean; values: string[] }>();
-  const stored = skipId > 0 ? await ctx.t.find({ up: skipId }) : [];
-  for (const r of keyReqs) {
-    const field = `t${r.id}`;
-    if (r.refTarget !== null) {
-      let ids = stored.filter((c) => c.val === String(r.id)).map((c) => String(c.t));
-      if (ctx.has(field)) ids = valueList(ctx.request[field]).map((x) => x.trim()).filter((x) => x !== '' && toInt(x) > 0).map((x) => String(toInt(x)));
-      wanted.set(r.id, { ref: true, values: [...new Set(ids)].sort() });
-    } else {
-      let v = stored.filter((c) => c.t === r.id).sort((a, b) => b.id - a.id)[0]?.val ?? '';
-      if (ctx.has(field)) {
-        const raw = valueString(ctx.request[field]);
-        v = formatVal(baseNameOf(r), NO_BUILTIN_REQS.has(r.id) ? raw : builtIn(raw, env), env);
-      }
-      wanted.set(r.id, { ref: false, values: v === '' ? [] : [v] });
+  const cols: KeyColumn[] = ctx.meta.reqsOf(typ).filter((r) => r.parsed.key)
+    .map((r) => ({ id: r.id, term: r.t, base: baseNameOf(r), refTarget: r.refTarget, multi: r.multi }));
+  const keys = await storedKeyValues(ctx, skipId, cols);
+  for (const col of cols) {
+    const typed = col.refTarget !== null ? ctx.request[`NEW_${col.id}`] : undefined;
+    if (typed !== undefined && valueString(typed).trim() !== '') {
+      keys.set(col.id, await keyValueOf(ctx, col, unmask(valueString(typed))));
+      continue;
     }
+    const field = ctx.request[`t${col.id}`];
+    if (!ctx.has(`t${col.id}`) || field === undefined) continue;
+    const raw = Array.isArray(field) ? field.map(paramString) : paramString(field);
+    const unmasked = col.refTarget === null ? raw : typeof raw === 'string' ? unmask(raw) : raw.map(unmask);
+    keys.set(col.id, await keyValueOf(ctx, col, unmasked, true));
   }
-  if (!includeVal && ![...wanted.values()].some((w) => w.values.length)) return null;
-  let candidates = await ctx.t.find({ t: typ, up });
-  if (includeVal) candidates = candidates.filter((c) => c.val.toLowerCase() === val.toLowerCase());
-  candidates = candidates.filter((c) => c.id !== skipId);
-  if (!candidates.length) return null;
-  if (!wanted.size) return candidates[0];
-  const cells = await ctx.t.find({ up: candidates.map((c) => c.id) });
-  for (const cand of candidates) {
-    const own = cells.filter((c) => c.up === cand.id);
-    let same = true;
-    for (const [reqId, w] of wanted) {
-      const have = w.ref
-        ? [...new Set(own.filter((c) => c.val === String(reqId)).map((c) => String(c.t)))].sort()
-        : own.filter((c) => c.t === reqId && c.val !== '').map((c) => c.val);
-      if (w.ref ? JSON.stringify(have) !== JSON.stringify(w.values) : (w.values.length ? !have.some((h) => h.toLowerCase() === w.values[0].toLowerCase()) : have.length > 0)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cand;
-  }
-  return null;
+  return findKeyDuplicate(ctx, typ, up, val, keys, includeVal, skipId);
 }
 
 async function mNew(ctx: RequestContext, s: CommandState): Promise<void> {

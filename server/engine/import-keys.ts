@@ -1,12 +1,14 @@
 /**
- * Composite unique keys in the table import (docs/legacy-api.md, "Import"): a table whose columns
- * carry the `:KEY:` attribute matches an imported line with an existing record by those columns
- * together (and by the record's value too when the table itself is unique), as the PHP engine's
- * UniqueKeyReqs / UniqueKeyNormalizeValue / UniqueKeyNormalizeRefs / FindUniqueRecordDuplicate do.
+ * Composite unique keys (docs/legacy-api.md, "Import" and `_m_new`/`_m_save`): a table whose columns
+ * carry the `:KEY:` attribute matches a new or saved record, or an imported line, with an existing
+ * record by those columns together (and by the record's value too when the table itself is unique),
+ * as the PHP engine's UniqueKeyReqs / UniqueKeyNormalizeValue / UniqueKeyNormalizeRefs /
+ * UniqueKeyStoredValues / FindUniqueRecordDuplicate do, for the import and for the DML alike.
  *
  * A key value is normalised like the cell the import would write (built-ins, then the column's
  * format); a reference key is the set of target ids its names or ids give. A reference name that
  * names no record yet makes the line a new record (the engine creates the target afterwards).
+ * A saved record's keys are its stored ones with the request's fields over them (keyValuesOfRecord).
  * Values compare without case, as MySQL's collation compares them, on both stores.
  */
 import type { Row } from '../storage/types.js';
@@ -32,14 +34,37 @@ export type KeyValue =
   | { kind: 'value'; value: string }
   | { kind: 'ref'; refTarget: number; ids: number[]; multi: boolean; missing: boolean };
 
-/** a key column's value from its (unmasked) field of the line */
-export async function keyValueOf(ctx: RequestContext, col: KeyColumn, raw: string): Promise<KeyValue> {
+/** PHP UnMaskDelimiters(): `\\` → `\`, `\:` → `:`, `\;` → `;` (a `\,` stays as it is) */
+export function unmask(v: string): string {
+  return v.replace(/\\([\\:;])/g, '$1');
+}
+
+/**
+ * a key column's value: from an imported line's field or a request's field (a list: `t5[]=…`),
+ * delimiters unmasked (`unmask`) in a reference column's; `idList` (the request's `t<column>`): a single reference column's
+ * `12,13` of ids only is a list too, of which the first counts (PHP UniqueKeySplitRefValues)
+ */
+export async function keyValueOf(ctx: RequestContext, col: KeyColumn, raw: string | readonly string[], idList = false): Promise<KeyValue> {
   if (col.refTarget === null) {
     const env = ctx.formatEnv();
-    return { kind: 'value', value: formatVal(col.base, NO_BUILTIN_REQS.has(col.term) ? raw : builtIn(raw, env), env) };
+    const text = typeof raw === 'string' ? raw : raw.join(',');
+    return { kind: 'value', value: formatVal(col.base, NO_BUILTIN_REQS.has(col.term) ? text : builtIn(text, env), env) };
   }
-  // PHP UniqueKeySplitRefValues: a multi column splits at unescaped commas, a single one keeps `\,` as a comma
-  const parts = col.multi ? splitAtCommas(raw) : [raw.split('\\,').join(',')];
+  return refKeyValue(ctx, { ...col, refTarget: col.refTarget }, typeof raw === 'string' ? splitRefs(col, raw, idList) : raw);
+}
+
+/** PHP UniqueKeySplitRefValues: a multi column splits at unescaped commas, a single one keeps `\,` as a comma */
+function splitRefs(col: KeyColumn, raw: string, idList: boolean): string[] {
+  if (col.multi) return splitAtCommas(raw);
+  const single = raw.split('\\,').join(',');
+  if (idList && single.includes(',')) {
+    const parts = single.split(',');
+    if (parts.every((part) => isNumeric(part.trim()))) return parts;
+  }
+  return [single];
+}
+
+async function refKeyValue(ctx: RequestContext, col: KeyColumn & { refTarget: number }, parts: readonly string[]): Promise<KeyValue> {
   const ids: number[] = [];
   let missing = false;
   for (const part of parts) {
@@ -85,11 +110,14 @@ const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCas
  * `includeVal`) whose key cells hold exactly these key values; null when none, when a reference key
  * names a record that does not exist, or (without the value) when every key value is empty.
  */
-export async function findKeyDuplicate(ctx: RequestContext, typ: number, up: number, val: string, keys: Map<number, KeyValue>, includeVal: boolean): Promise<Row | null> {
+export async function findKeyDuplicate(
+  ctx: RequestContext, typ: number, up: number, val: string, keys: Map<number, KeyValue>, includeVal: boolean, skipId = 0,
+): Promise<Row | null> {
   if (!includeVal && ![...keys.values()].some((k) => (k.kind === 'ref' ? k.ids.length > 0 : k.value !== ''))) return null;
   if ([...keys.values()].some((k) => k.kind === 'ref' && k.missing)) return null;
   let candidates = await ctx.t.find({ t: typ, up }, { orderBy: 'id' });
   if (includeVal) candidates = candidates.filter((c) => same(c.val, val));
+  if (skipId > 0) candidates = candidates.filter((c) => c.id !== skipId);
   if (!candidates.length) return null;
   const cells = keys.size ? await ctx.t.find({ up: candidates.map((c) => c.id) }) : [];
   // the tables of the records reference cells point at (a reference cell's t is its target)
@@ -110,4 +138,30 @@ export async function findKeyDuplicate(ctx: RequestContext, typ: number, up: num
     if (matches) return cand;
   }
   return null;
+}
+
+/**
+ * PHP UniqueKeyStoredValues: the key values record `recordId` holds now (none for a new record): a
+ * reference key is the sorted set of its targets in the column's table, a value key its latest cell.
+ */
+export async function storedKeyValues(ctx: RequestContext, recordId: number, cols: readonly KeyColumn[]): Promise<Map<number, KeyValue>> {
+  const keys = new Map<number, KeyValue>();
+  for (const col of cols) {
+    keys.set(col.id, col.refTarget === null ? { kind: 'value', value: '' } : { kind: 'ref', refTarget: col.refTarget, ids: [], multi: col.multi, missing: false });
+  }
+  if (recordId <= 0 || !cols.length) return keys;
+  const cells = await ctx.t.find({ up: recordId });
+  const refCellTargets = [...new Set(cells.filter((c) => cols.some((col) => col.refTarget !== null && c.val === String(col.id))).map((c) => c.t))];
+  const targetTable = new Map((refCellTargets.length ? await ctx.t.find({ id: refCellTargets }) : []).map((r) => [r.id, r.t]));
+  for (const col of cols) {
+    if (col.refTarget !== null) {
+      const refTarget = col.refTarget;
+      const ids = cells.filter((c) => c.val === String(col.id) && (refTarget === 1 || targetTable.get(c.t) === refTarget)).map((c) => c.t);
+      keys.set(col.id, { kind: 'ref', refTarget, ids: [...new Set(ids)].sort((a, b) => a - b), multi: col.multi, missing: false });
+    } else {
+      const latest = cells.filter((c) => c.t === col.id).sort((a, b) => b.id - a.id)[0];
+      if (latest) keys.set(col.id, { kind: 'value', value: latest.val });
+    }
+  }
+  return keys;
 }

@@ -17,7 +17,7 @@ import { formatVal } from './format.js';
 import { BASE_NAMES } from './meta.js';
 import { parseAttrs } from './attrs.js';
 import { describeTable, emptyStructure } from './table-export.js';
-import { findKeyDuplicate, keyValueOf, type KeyValue } from './import-keys.js';
+import { findKeyDuplicate, keyValueOf, unmask, type KeyValue } from './import-keys.js';
 import { isNumeric, toInt } from './php.js';
 import { paramString } from './context.js';
 
@@ -59,11 +59,6 @@ function splitFields(line: string, sep: ';' | ',' | ':'): string[] {
   }
   out.push(cur);
   return out;
-}
-
-/** PHP UnMaskDelimiters(): `\\` → `\`, `\:` → `:`, `\;` → `;` (a `\,` stays as it is) */
-function unmask(v: string): string {
-  return v.replace(/\\([\\:;])/g, '$1');
 }
 
 /** PHP rtrim($v, "\t\n\r\0\x0B") */
