@@ -11,28 +11,28 @@ import { ACTIVITY, ADMIN_ROLE, EMAIL, TOKEN, USER, XSRF } from './ids.js';
 import { dateYmd, microtimeString } from './php.js';
 
 /** The private-space database: the only one `_new_db` runs in. */
-const PRIVATE_SPACE = 'my';
+export const PRIVATE_SPACE = 'my';
 /** Records of `my` that register a user's database, and their requisites. */
-const DATABASE = 271;
-const DATABASE_DATE = 275;
-const DATABASE_NOTES = 276;
-const DATABASE_TEMPLATE = 283;
+export const DATABASE = 271;
+export const DATABASE_DATE = 275;
+export const DATABASE_NOTES = 276;
+export const DATABASE_TEMPLATE = 283;
 /** The user table's date requisite and the role requisite of the templates (the engine writes these ids as they are). */
-const USER_DATE = 156;
-const USER_ROLE_REQUISITE = '115';
+export const USER_DATE = 156;
+export const USER_ROLE_REQUISITE = '115';
 /** The user's name requisite in `my` (joined by the engine's count of databases). */
-const USER_NAME = 33;
+export const USER_NAME = 33;
 /** Plan records: a requisite of the user whose value is 1143; its type below 1147 is the free plan. */
 const PLAN_VALUE = '1143';
 const FIRST_PAID_PLAN = 1147;
 const FREE_PLAN_DATABASES = 3;
 /** The engine's name rule for a new database: 3–15 letters, digits or `_`, starting with a letter. */
-const NEW_DB_NAME = /^[a-z]\w{2,14}$/i;
+export const NEW_DB_NAME = /^[a-z]\w{2,14}$/i;
 /** Lifetimes (s) of the cookies the engine sets for the new database. */
-const TOKEN_COOKIE_SECONDS = 2592000 * 12;
-const LOCALE_COOKIE_SECONDS = 2592000000;
+export const TOKEN_COOKIE_SECONDS = 2592000 * 12;
+export const LOCALE_COOKIE_SECONDS = 2592000000;
 
-function reservedName(name: string): boolean {
+export function reservedName(name: string): boolean {
   return RESERVED_TENANT_NAMES.has(name) || MYSQL_RESERVED_WORDS.has(name);
 }
 
