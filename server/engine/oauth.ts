@@ -120,12 +120,15 @@ async function markUsed(ctx: RequestContext, code: string): Promise<void> {
   await ctx.store.appliance.put(KIND, codeId(code), { used: true }, { expiresAt: new Date(ctx.core.clock.now() + USED_CODE_SECONDS * 1000) });
 }
 
-/** PHP's redirect_uri: PUBLIC_URL, else https:// and the request's host (Yandex) or SERVER_NAME (Google) */
-function redirectUri(ctx: RequestContext, provider: ProviderName): string {
+/**
+ * The redirect_uri, which must be the one the sign-in page sent to the provider: PUBLIC_URL, else
+ * https:// and the request's host (PHP: the Host header for Yandex, SERVER_NAME for Google;
+ * docs/compatibility.md)
+ */
+function redirectUri(ctx: RequestContext): string {
   const configured = ctx.core.oauth?.publicUrl;
   if (configured) return `${configured}/auth.asp`;
-  const host = provider === 'Yandex' || ctx.core.serverName === '127.0.0.1' ? ctx.req.host || ctx.core.serverName : ctx.core.serverName;
-  return `https://${host.replace(/[^a-z0-9.:-]/gi, '')}/auth.asp`;
+  return `https://${(ctx.req.host || ctx.core.serverName).replace(/[^a-z0-9.:-]/gi, '')}/auth.asp`;
 }
 
 function parseObject(text: string): Record<string, unknown> {
@@ -153,7 +156,7 @@ async function send(ctx: RequestContext, provider: ProviderName, step: string, r
 /** the token exchange (POST, form-encoded) */
 async function exchange(ctx: RequestContext, provider: ProviderName, config: OAuthProvider, code: string): Promise<Record<string, unknown>> {
   const body = new URLSearchParams({
-    grant_type: 'authorization_code', code, client_id: config.clientId, client_secret: config.clientSecret, redirect_uri: redirectUri(ctx, provider),
+    grant_type: 'authorization_code', code, client_id: config.clientId, client_secret: config.clientSecret, redirect_uri: redirectUri(ctx),
   }).toString();
   const { status, data } = await send(ctx, provider, 'token', {
     method: 'POST', url: config.tokenUrl, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body,
