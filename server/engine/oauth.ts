@@ -25,6 +25,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from './context.js';
 import type { OAuthProvider } from './types.js';
+import type { TenantStore } from '../storage/types.js';
 import { ACTIVITY, ADMIN_ROLE, EMAIL, TOKEN, USER, XSRF } from './ids.js';
 import { dateYmd, htmlspecialchars, microtimeString } from './php.js';
 import { qrPendingRedirect, t9n } from './qr-login.js';
@@ -270,12 +271,12 @@ async function register(ctx: RequestContext, provider: ProviderName, user: Socia
   });
   ctx.core.invalidateSessions(ctx.db);
   ctx.setCookie(`idb_${ctx.db}`, token, TOKEN_COOKIE_SECONDS);
-  const db = await databaseNameFor(ctx, user.email, uid);
+  let db = await databaseNameFor(ctx, user.email, uid);
   if ((await ctx.t.count({ t: DATABASE, val: db })) > 0) return ctx.db;
   const locale = (ctx.req.cookies[`${ctx.db}_locale`] ?? ctx.req.cookies.my_locale ?? 'RU').toUpperCase();
   const wanted = locale === 'EN' ? 'en' : 'ru';
   const template = (await port.templates()).includes(wanted) ? wanted : 'ru';
-  const outcome = await port.create(db, template, async (tx) => {
+  const populate = async (tx: TenantStore) => {
     const owner = await tx.insert({ up: 1, ord: 0, t: USER, val: db });
     await tx.insert({ up: owner, ord: 1, t: USER_DATE, val: today });
     if (user.email) await tx.insert({ up: owner, ord: 1, t: EMAIL, val: user.email });
@@ -284,7 +285,14 @@ async function register(ctx: RequestContext, provider: ProviderName, user: Socia
     await tx.insert({ up: owner, ord: 1, t: TOKEN, val: token });
     await tx.insert({ up: owner, ord: 1, t: XSRF, val: xsrf });
     await tx.insert({ up: owner, ord: 1, t: ACTIVITY, val: microtimeString(nowMs) });
-  });
+  };
+  let outcome = await port.create(db, template, populate);
+  // a database of that name exists without being registered in my (made by an administrator): the
+  // user's own `g<id>` instead (the PHP engine checks only my and would fail creating the table)
+  if (outcome === 'taken' && db !== `g${uid}`) {
+    db = `g${uid}`;
+    outcome = await port.create(db, template, populate);
+  }
   if (outcome === 'taken') {
     ctx.core.logger?.warn({ db }, 'OAuth: the new user\'s database name is taken; they land in my');
     return ctx.db;

@@ -348,6 +348,14 @@ for (const factory of TEST_STORES) {
       const again = await call(`${open.url}/auth.asp?code=g-new-again`);
       expect(again.location).toBe('/newbieone');
       expect(await rows('my', { t: USER, val: 'g-new-2' })).toHaveLength(1);
+      // the e-mail names a database that exists but is not registered in my: the user's own g<id>
+      await opened.store.createDatabase('spare', await loadTemplate(defaultTemplatesDir(), 'ru'));
+      provider.code('g-new-spare', { id: 'g-new-3', email: 'spare@example.org' });
+      const spare = await call(`${open.url}/auth.asp?code=g-new-spare`);
+      const spareUid = (await rows('my', { t: USER, val: 'g-new-3' }))[0].id;
+      expect(spare.location).toBe(`/g${spareUid}`);
+      expect((await rows(`g${spareUid}`, { t: USER, val: `g${spareUid}` }))).toHaveLength(1);
+      expect(await rows('spare', { t: USER, val: 'spare' })).toHaveLength(0);
     });
 
     it('the error callback answers as the oracle recorded it (Location included)', async () => {
