@@ -36,6 +36,21 @@ export function reservedName(name: string): boolean {
   return RESERVED_TENANT_NAMES.has(name) || MYSQL_RESERVED_WORDS.has(name);
 }
 
+/**
+ * PHP newDb(): the owner of a new database (login = its name, the admin role) holding the token and
+ * xsrf of the user who made it, so the same sign-in opens it; e-mail and name when known.
+ */
+export async function insertOwner(tx: TenantStore, owner: { db: string; nowMs: number; token: string; xsrf: string; email?: string; name?: string }): Promise<void> {
+  const userId = await tx.insert({ up: 1, ord: 0, t: USER, val: owner.db });
+  await tx.insert({ up: userId, ord: 1, t: USER_DATE, val: dateYmd(owner.nowMs / 1000) });
+  if (owner.email) await tx.insert({ up: userId, ord: 1, t: EMAIL, val: owner.email });
+  if (owner.name) await tx.insert({ up: userId, ord: 1, t: USER_NAME, val: owner.name });
+  await tx.insert({ up: userId, ord: 1, t: ADMIN_ROLE, val: USER_ROLE_REQUISITE });
+  await tx.insert({ up: userId, ord: 1, t: TOKEN, val: owner.token });
+  await tx.insert({ up: userId, ord: 1, t: XSRF, val: owner.xsrf });
+  await tx.insert({ up: userId, ord: 1, t: ACTIVITY, val: microtimeString(owner.nowMs) });
+}
+
 /** How many databases the engine counts for the user, and the user's plan (its joins included). */
 async function countedDatabases(t: TenantStore, userId: number): Promise<{ databases: number; plan: number }> {
   const registered = await t.count({ up: userId, t: DATABASE });
@@ -68,16 +83,9 @@ export async function newDatabase(ctx: RequestContext): Promise<never> {
   const requested = ctx.str('template').toLowerCase();
   const template = (await port.templates()).includes(requested) ? requested : 'ru';
   const nowMs = ctx.core.clock.now();
-  const outcome = await port.create(name, template, async (tx) => {
-    // the new database's owner is a user named like it, holding the creator's token, so the same
-    // token works there at once
-    const userId = await tx.insert({ up: 1, ord: 0, t: USER, val: name });
-    await tx.insert({ up: userId, ord: 1, t: USER_DATE, val: dateYmd(nowMs / 1000) });
-    await tx.insert({ up: userId, ord: 1, t: ADMIN_ROLE, val: USER_ROLE_REQUISITE });
-    await tx.insert({ up: userId, ord: 1, t: TOKEN, val: session.token });
-    await tx.insert({ up: userId, ord: 1, t: XSRF, val: session.xsrf });
-    await tx.insert({ up: userId, ord: 1, t: ACTIVITY, val: microtimeString(nowMs) });
-  });
+  // the new database's owner is a user named like it, holding the creator's token, so the same
+  // token works there at once
+  const outcome = await port.create(name, template, (tx) => insertOwner(tx, { db: name, nowMs, token: session.token, xsrf: session.xsrf }));
   if (outcome === 'taken') occupied();
   let id = 0;
   try {

@@ -26,11 +26,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from './context.js';
 import type { OAuthProvider } from './types.js';
 import type { TenantStore } from '../storage/types.js';
-import { ACTIVITY, ADMIN_ROLE, EMAIL, TOKEN, USER, XSRF } from './ids.js';
+import { ACTIVITY, EMAIL, TOKEN, USER, XSRF } from './ids.js';
 import { dateYmd, htmlspecialchars, microtimeString } from './php.js';
 import { qrPendingRedirect, t9n } from './qr-login.js';
 import {
-  DATABASE, DATABASE_DATE, DATABASE_NOTES, DATABASE_TEMPLATE, LOCALE_COOKIE_SECONDS, NEW_DB_NAME, PRIVATE_SPACE, reservedName,
+  DATABASE, DATABASE_DATE, DATABASE_NOTES, DATABASE_TEMPLATE, insertOwner, LOCALE_COOKIE_SECONDS, NEW_DB_NAME, PRIVATE_SPACE, reservedName,
   TOKEN_COOKIE_SECONDS, USER_DATE, USER_NAME, USER_ROLE_REQUISITE,
 } from './new-db.js';
 
@@ -276,16 +276,7 @@ async function register(ctx: RequestContext, provider: ProviderName, user: Socia
   const locale = (ctx.req.cookies[`${ctx.db}_locale`] ?? ctx.req.cookies.my_locale ?? 'RU').toUpperCase();
   const wanted = locale === 'EN' ? 'en' : 'ru';
   const template = (await port.templates()).includes(wanted) ? wanted : 'ru';
-  const populate = async (tx: TenantStore) => {
-    const owner = await tx.insert({ up: 1, ord: 0, t: USER, val: db });
-    await tx.insert({ up: owner, ord: 1, t: USER_DATE, val: today });
-    if (user.email) await tx.insert({ up: owner, ord: 1, t: EMAIL, val: user.email });
-    if (user.name) await tx.insert({ up: owner, ord: 1, t: USER_NAME, val: user.name });
-    await tx.insert({ up: owner, ord: 1, t: ADMIN_ROLE, val: USER_ROLE_REQUISITE });
-    await tx.insert({ up: owner, ord: 1, t: TOKEN, val: token });
-    await tx.insert({ up: owner, ord: 1, t: XSRF, val: xsrf });
-    await tx.insert({ up: owner, ord: 1, t: ACTIVITY, val: microtimeString(nowMs) });
-  };
+  const populate = (tx: TenantStore) => insertOwner(tx, { db, nowMs, token, xsrf, email: user.email, name: user.name });
   let outcome = await port.create(db, template, populate);
   // a database of that name exists without being registered in my (made by an administrator): the
   // user's own `g<id>` instead (the PHP engine checks only my and would fail creating the table)
