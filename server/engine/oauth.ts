@@ -91,8 +91,9 @@ const codeId = (code: string): string => createHash('sha256').update(code).diges
 const sleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });
 
 /**
- * The duplicate guard: true when this request may exchange the code. A code already used (or being
- * used, after waiting for it) answers the PHP engine's redirect here.
+ * The duplicate guard: returns when this request may exchange the code (it holds the marker until
+ * markUsed). A code already exchanged, or being exchanged (after waiting for that, at most 30 s),
+ * ends the request with the PHP engine's redirect.
  */
 async function claimCode(ctx: RequestContext, code: string, state: string): Promise<void> {
   const { appliance } = ctx.store;
