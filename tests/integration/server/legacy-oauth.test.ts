@@ -188,6 +188,10 @@ for (const factory of TEST_STORES) {
       expect(r.location).toBe('/shop2');
       expect(r.cookies.get('idb_shop2')).toBe('b'.repeat(64));
       expect(r.cookies.has('idb_shop')).toBe(false);
+      // the duplicate guard holds on /my too (PHP: /auth.asp only; docs/compatibility.md)
+      const dup = await call(`${server.url}/my?code=g-ok-2&state=shop2`);
+      expect(dup.location).toBe('/my');
+      expect(provider.tokenRequests('g-ok-2')).toHaveLength(1);
       // a database the user does not have: no database cookie; Google still goes where state says (PHP)
       provider.code('g-ok-3', { id: 'g-1001', email: 'ivan@example.org', name: 'Ivan' });
       const other = await call(`${server.url}/auth.asp?code=g-ok-3&state=elsewhere`);
