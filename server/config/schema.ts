@@ -218,7 +218,7 @@ export const SETTINGS = {
   PUBLIC_URL: setting(
     'server',
     httpUrl().optional(),
-    'Base URL the API description (/api/openapi.json, Swagger UI) names as its server (default "/": the address the page came from)',
+    'Base URL the API description (/api/openapi.json, Swagger UI) names as its server (default "/": the address the page came from); also the OAuth redirect_uri {PUBLIC_URL}/auth.asp (default https://{host}/auth.asp)',
   ),
   SERVER_NAME: setting(
     'server',
@@ -299,7 +299,15 @@ export const SETTINGS = {
   ),
   INTEGRAM_MASTER_PASSWORD: setting('auth', z.string().min(1).optional(), 'Master admin password of the legacy engine (unset = no master admin)', { secret: true }),
   AUTH_MODE: setting('auth', z.enum(['real', 'mock']).default('real'), 'real; mock is for development only (NODE_ENV=development on a loopback HOST)'),
-  REGISTRATION_ENABLED: setting('auth', flag(false), 'Allow self-registration through POST /api/auth/register'),
+  REGISTRATION_ENABLED: setting('auth', flag(false), 'Allow self-registration through POST /api/auth/register, and an account with a database of its own at a first OAuth sign-in'),
+  OAUTH_GOOGLE_CLIENT_ID: setting('auth', text().optional(), 'Client id of the Google sign-in of the legacy engine (/auth.asp callback); unset = Google sign-in off'),
+  OAUTH_GOOGLE_CLIENT_SECRET: setting('auth', text().optional(), 'Client secret of the Google sign-in', { secret: true }),
+  OAUTH_GOOGLE_TOKEN_URL: setting('auth', httpUrl().default('https://accounts.google.com/o/oauth2/token'), "Google's token endpoint (the code is exchanged here)"),
+  OAUTH_GOOGLE_USERINFO_URL: setting('auth', httpUrl().default('https://www.googleapis.com/oauth2/v1/userinfo'), "Google's userinfo endpoint"),
+  OAUTH_YANDEX_CLIENT_ID: setting('auth', text().optional(), 'Client id of the Yandex sign-in of the legacy engine (/auth.asp callback); unset = Yandex sign-in off'),
+  OAUTH_YANDEX_CLIENT_SECRET: setting('auth', text().optional(), 'Client secret of the Yandex sign-in', { secret: true }),
+  OAUTH_YANDEX_TOKEN_URL: setting('auth', httpUrl().default('https://oauth.yandex.ru/token'), "Yandex's token endpoint (the code is exchanged here)"),
+  OAUTH_YANDEX_USERINFO_URL: setting('auth', httpUrl().default('https://login.yandex.ru/info?format=json'), "Yandex's userinfo endpoint"),
   DEFAULT_DATABASE: setting('auth', z.string().trim().regex(DB_NAME_RULE, { error: 'expected a database name of 1-15 letters, digits or _' }).default('my'), 'Database used by /api/auth when a request names none; the first-run wizard creates it, registration opens only there'),
   INTEGRAM_TEMPLATES: setting('auth', z.string().trim().regex(/^:([a-z0-9_]+:)+$/i, { error: 'expected a list like :ru:en:' }).default(':ru:en:'), 'Templates offered for new databases'),
   ADMIN_ALLOWED_IPS: setting(

@@ -9,7 +9,7 @@ import type { TenantMeta } from './meta.js';
 import type { Session } from './session.js';
 import type { FormatEnv } from './format.js';
 import type { EngineState } from './engine-state.js';
-import { setOwn } from './php.js';
+import { htmlentities, setOwn, urlencode } from './php.js';
 
 /**
  * Thrown to end a request with a finished answer (PHP's die/exit). Not an Error:
@@ -219,16 +219,25 @@ export class RequestContext {
     throw new EngineExit(this.response(302, { kind: 'redirect', location }));
   }
 
-  /** PHP login($z, $u, $message, $details) */
+  /** PHP login($z, $u, $message, $details) on this request's database */
   login(message: string, login = '', details = ''): never {
-    if (this.api) this.apiDump({ message, db: this.db, login, details }, 'login.json');
+    this.loginIn(this.db, message, login, details);
+  }
+
+  /**
+   * PHP login() naming the database (`''` for none, as the OAuth error callback does). Without a
+   * login the page gets the request's `u` or `login` parameter, HTML-escaped, as PHP does.
+   */
+  loginIn(db: string, message: string, login = '', details = ''): never {
+    if (this.api) this.apiDump({ message, db, login, details }, 'login.json');
     let p = '?';
-    if (this.db) p += `db=${this.db}&`;
-    if (login) p += `login=${login}&`;
+    if (db) p += `db=${db}&`;
+    const named = login || this.getStr('u') || this.getStr('login');
+    if (named) p += `login=${login ? login : htmlentities(named)}&`;
     if (message) p += `r=${message}&`;
     if (message === 'reenter') this.redirect(this.req.uri);
     if (!this.req.uri.toLowerCase().includes('auth.asp')) p += `uri=${this.req.uri}&`;
-    if (details) p += `d=${encodeURIComponent(details)}&`;
+    if (details) p += `d=${urlencode(details)}&`;
     this.redirect(`/start.html${p.slice(0, -1)}`);
   }
 }

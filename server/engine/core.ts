@@ -12,12 +12,21 @@ import { EngineState } from './engine-state.js';
 import { authAction, validateToken, checkXsrf, exitAction, xsrfAction } from './auth.js';
 import { confirmAction } from './reset.js';
 import { qrLoginAction, qrNewAction, qrPendingCookie, qrPollAction } from './qr-login.js';
+import { isOAuthCodeCallback, isOAuthErrorCallback, oauthCodeAction, oauthErrorAction } from './oauth.js';
 import { typesGrant, typesGrantRefusal, typesWriteRefusal } from './grants.js';
 import { ADMIN_ROLE, REPORT, USER } from './ids.js';
 import { runCommand } from './commands.js';
 import type { CommandState } from './command-state.js';
 
 const DB_NAME = /^[a-z0-9_]{1,15}$/i;
+/** the path of the OAuth providers' callback (PHP: the special database name `auth.asp`) */
+const OAUTH_CALLBACK = 'auth.asp';
+
+/** PHP: `auth.asp` is the callback when `code` or `error` is not empty (empty() treats '0' as empty) */
+function oauthCallbackParams(req: LegacyRequest): boolean {
+  const filled = (v: string | string[] | undefined) => v !== undefined && v !== '' && v !== '0';
+  return filled(req.query.code) || filled(req.query.error);
+}
 
 export const ENGINE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store, no-cache, must-revalidate',
@@ -29,8 +38,11 @@ export const ENGINE_HEADERS: Readonly<Record<string, string>> = {
 
 /** the engine as index.ts builds it: its state (settings, caches) and the answer to one request */
 export class EngineCore extends EngineState {
-  async handle(req: LegacyRequest): Promise<LegacyResponse> {
+  async handle(request: LegacyRequest): Promise<LegacyResponse> {
     const withHeaders = (r: LegacyResponse): LegacyResponse => ({ ...r, headers: { ...ENGINE_HEADERS, ...r.headers } });
+    // the OAuth callback (oauth.ts): with a code or an error it runs in `my`; otherwise it is no database
+    const callback = request.db === OAUTH_CALLBACK && oauthCallbackParams(request);
+    const req = callback ? { ...request, db: 'my' } : request;
     if (!DB_NAME.test(req.db)) return withHeaders(textResponse(200, 'Invalid database'));
     let store: Store;
     try {
@@ -46,6 +58,7 @@ export class EngineCore extends EngineState {
       return session && !session.guest && session.user ? { ...withHeaders(r), actor: { user: session.user, userId: session.userId } } : withHeaders(r);
     };
     try {
+      if (callback && isOAuthErrorCallback(ctx)) oauthErrorAction(ctx);
       await this.run(ctx);
       return withActor(ctx.response(200, { kind: 'empty' }));
     } catch (err) {
@@ -64,6 +77,7 @@ export class EngineCore extends EngineState {
       if (ctx.api) ctx.myDie(msg, 404);
       ctx.login('dBNotExists', '', msg);
     }
+    if (isOAuthCodeCallback(ctx)) await oauthCodeAction(ctx);
     if (req.method.toUpperCase() === 'OPTIONS') {
       ctx.headersOut.Allow = 'GET,POST,OPTIONS';
       throw new EngineExit(ctx.response(200, { kind: 'empty' }));

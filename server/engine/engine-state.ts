@@ -6,7 +6,7 @@
  */
 import { SingleFlight } from '../storage/single-flight.js';
 import type { Store, TenantStore } from '../storage/types.js';
-import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, EngineMailPort, FileStore, FolderStore, NewDatabasePort } from './types.js';
+import type { EngineClock, EngineLoginThrottle, EngineLogger, EngineOptions, EngineMailPort, EngineOAuthPort, FileStore, FolderStore, NewDatabasePort } from './types.js';
 import type { CachedSession, FoundSession } from './session.js';
 import { TenantMeta } from './meta.js';
 import { sha1hex, sha512hex } from './format.js';
@@ -44,6 +44,8 @@ export class EngineState {
   readonly folders?: FolderStore;
   /** mail of the password reset (reset.ts); undefined: a reset answers WRONG_CONT */
   readonly mail?: EngineMailPort;
+  /** OAuth sign-in (oauth.ts); undefined: every callback answers oauthError */
+  readonly oauth?: EngineOAuthPort;
 
   constructor(opts: EngineOptions) {
     this.storeFn = opts.store;
@@ -62,6 +64,7 @@ export class EngineState {
     this.files = opts.files;
     this.folders = opts.folders;
     this.mail = opts.mail;
+    this.oauth = opts.oauth;
   }
 
   /** Max-Age of a COOKIES_EXPIRE cookie; undefined = a session cookie */

@@ -9,7 +9,7 @@ import type { EngineOptions, LegacyRequest, LegacyResponse } from './types.js';
 import { EngineOperations } from './operations.js';
 
 export type {
-  EngineOptions, LegacyRequest, LegacyResponse, LegacyBody, UploadedFile, FileStore, FolderStore, ResponseCookie, EngineClock, EngineLogger, EngineLoginThrottle, LoginThrottleVerdict, NewDatabasePort, EngineMailPort,
+  EngineOptions, LegacyRequest, LegacyResponse, LegacyBody, UploadedFile, FileStore, FolderStore, ResponseCookie, EngineClock, EngineLogger, EngineLoginThrottle, LoginThrottleVerdict, NewDatabasePort, EngineMailPort, EngineOAuthPort, OAuthProvider, OAuthHttpRequest,
 } from './types.js';
 export { EngineCallError, EngineOperations, type CallOptions, type LegacyCredentials, type LegacyUser } from './operations.js';
 export { ENGINE_HEADERS } from './core.js';

@@ -11,29 +11,44 @@ import { ACTIVITY, ADMIN_ROLE, EMAIL, TOKEN, USER, XSRF } from './ids.js';
 import { dateYmd, microtimeString } from './php.js';
 
 /** The private-space database: the only one `_new_db` runs in. */
-const PRIVATE_SPACE = 'my';
+export const PRIVATE_SPACE = 'my';
 /** Records of `my` that register a user's database, and their requisites. */
-const DATABASE = 271;
-const DATABASE_DATE = 275;
-const DATABASE_NOTES = 276;
-const DATABASE_TEMPLATE = 283;
+export const DATABASE = 271;
+export const DATABASE_DATE = 275;
+export const DATABASE_NOTES = 276;
+export const DATABASE_TEMPLATE = 283;
 /** The user table's date requisite and the role requisite of the templates (the engine writes these ids as they are). */
-const USER_DATE = 156;
-const USER_ROLE_REQUISITE = '115';
+export const USER_DATE = 156;
+export const USER_ROLE_REQUISITE = '115';
 /** The user's name requisite in `my` (joined by the engine's count of databases). */
-const USER_NAME = 33;
+export const USER_NAME = 33;
 /** Plan records: a requisite of the user whose value is 1143; its type below 1147 is the free plan. */
 const PLAN_VALUE = '1143';
 const FIRST_PAID_PLAN = 1147;
 const FREE_PLAN_DATABASES = 3;
 /** The engine's name rule for a new database: 3–15 letters, digits or `_`, starting with a letter. */
-const NEW_DB_NAME = /^[a-z]\w{2,14}$/i;
+export const NEW_DB_NAME = /^[a-z]\w{2,14}$/i;
 /** Lifetimes (s) of the cookies the engine sets for the new database. */
-const TOKEN_COOKIE_SECONDS = 2592000 * 12;
-const LOCALE_COOKIE_SECONDS = 2592000000;
+export const TOKEN_COOKIE_SECONDS = 2592000 * 12;
+export const LOCALE_COOKIE_SECONDS = 2592000000;
 
-function reservedName(name: string): boolean {
+export function reservedName(name: string): boolean {
   return RESERVED_TENANT_NAMES.has(name) || MYSQL_RESERVED_WORDS.has(name);
+}
+
+/**
+ * PHP newDb(): the owner of a new database (login = its name, the admin role) holding the token and
+ * xsrf of the user who made it, so the same sign-in opens it; e-mail and name when known.
+ */
+export async function insertOwner(tx: TenantStore, owner: { db: string; nowMs: number; token: string; xsrf: string; email?: string; name?: string }): Promise<void> {
+  const userId = await tx.insert({ up: 1, ord: 0, t: USER, val: owner.db });
+  await tx.insert({ up: userId, ord: 1, t: USER_DATE, val: dateYmd(owner.nowMs / 1000) });
+  if (owner.email) await tx.insert({ up: userId, ord: 1, t: EMAIL, val: owner.email });
+  if (owner.name) await tx.insert({ up: userId, ord: 1, t: USER_NAME, val: owner.name });
+  await tx.insert({ up: userId, ord: 1, t: ADMIN_ROLE, val: USER_ROLE_REQUISITE });
+  await tx.insert({ up: userId, ord: 1, t: TOKEN, val: owner.token });
+  await tx.insert({ up: userId, ord: 1, t: XSRF, val: owner.xsrf });
+  await tx.insert({ up: userId, ord: 1, t: ACTIVITY, val: microtimeString(owner.nowMs) });
 }
 
 /** How many databases the engine counts for the user, and the user's plan (its joins included). */
@@ -68,16 +83,9 @@ export async function newDatabase(ctx: RequestContext): Promise<never> {
   const requested = ctx.str('template').toLowerCase();
   const template = (await port.templates()).includes(requested) ? requested : 'ru';
   const nowMs = ctx.core.clock.now();
-  const outcome = await port.create(name, template, async (tx) => {
-    // the new database's owner is a user named like it, holding the creator's token, so the same
-    // token works there at once
-    const userId = await tx.insert({ up: 1, ord: 0, t: USER, val: name });
-    await tx.insert({ up: userId, ord: 1, t: USER_DATE, val: dateYmd(nowMs / 1000) });
-    await tx.insert({ up: userId, ord: 1, t: ADMIN_ROLE, val: USER_ROLE_REQUISITE });
-    await tx.insert({ up: userId, ord: 1, t: TOKEN, val: session.token });
-    await tx.insert({ up: userId, ord: 1, t: XSRF, val: session.xsrf });
-    await tx.insert({ up: userId, ord: 1, t: ACTIVITY, val: microtimeString(nowMs) });
-  });
+  // the new database's owner is a user named like it, holding the creator's token, so the same
+  // token works there at once
+  const outcome = await port.create(name, template, (tx) => insertOwner(tx, { db: name, nowMs, token: session.token, xsrf: session.xsrf }));
   if (outcome === 'taken') occupied();
   let id = 0;
   try {

@@ -76,6 +76,11 @@ export function strtolower(s: string): string {
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
+/** PHP urlencode(): like encodeURIComponent, but a space is `+` and `!'()*~` are encoded too (a lone surrogate becomes U+FFFD) */
+export function urlencode(s: string): string {
+  return encodeURIComponent(s.replace(/\p{Cs}/gu, '\ufffd')).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+}
+
 export function htmlspecialchars(s: string): string {
   return s.replace(/[&"'<>]/g, (c) => SPECIAL[c]);
 }

@@ -42,7 +42,7 @@ interface QrSession {
 }
 
 /** PHP t9n(): the part of a `[RU]…[EN]…` text in the caller's language (cookie `{db}_locale`, `my_locale`, else RU) */
-function t9n(ctx: RequestContext, text: string): string {
+export function t9n(ctx: RequestContext, text: string): string {
   const locale = ctx.req.cookies[`${ctx.db}_locale`] ?? ctx.req.cookies.my_locale ?? 'RU';
   const at = text.toLowerCase().indexOf(`[${locale.toLowerCase()}]`);
   if (at < 0) return text;
@@ -150,6 +150,23 @@ export async function qrPollAction(ctx: RequestContext): Promise<never> {
 export function qrPendingCookie(ctx: RequestContext): void {
   const c = ctx.getStr('c') ?? '';
   if (CODE_MASK.test(c)) ctx.cookiesOut.push({ name: 'qr_pending', value: `${ctx.db}:${c}`, maxAge: QR_TTL_SECONDS, path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(ctx) });
+}
+
+/**
+ * PHP qrLoginPendingRedirect(): a sign-in that does not return through `uri` (OAuth) goes back to the
+ * QR confirmation page the `qr_pending` cookie names; the cookie is cleared. '' when there is none
+ * (or it is malformed: only a database name and a code pass, so it cannot point elsewhere).
+ */
+export function qrPendingRedirect(ctx: RequestContext): string {
+  const pending = ctx.req.cookies.qr_pending ?? '';
+  if (pending === '') return '';
+  ctx.cookiesOut.push({ name: 'qr_pending', value: '', maxAge: 0, path: '/' });
+  const at = pending.indexOf(':');
+  if (at < 0) return '';
+  const db = pending.slice(0, at);
+  const code = pending.slice(at + 1);
+  if (!/^[a-z0-9_]{1,15}$/i.test(db) || !CODE_MASK.test(code)) return '';
+  return `/${db}/qrlogin?c=${code}`;
 }
 
 function page(ctx: RequestContext, title: string, inner: string): never {

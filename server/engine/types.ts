@@ -139,6 +139,8 @@ export interface EngineOptions {
   folders?: FolderStore;
   /** how `_new_db` makes a database (the appliance's create-from-template); without it `_new_db` answers 501 */
   databases?: NewDatabasePort;
+  /** OAuth sign-in (Google, Yandex; engine/oauth.ts); without it every callback answers `oauthError` */
+  oauth?: EngineOAuthPort;
   /** mail for the PHP engine's password reset (`auth` with `reset`, engine/reset.ts); without it a reset answers WRONG_CONT */
   mail?: EngineMailPort;
 }
@@ -152,6 +154,40 @@ export interface EngineMailPort {
    * them); null: none is known, so no mail with a link is sent
    */
   origin: string | null;
+}
+
+/** One OAuth provider's client and endpoints (OAUTH_GOOGLE_*, OAUTH_YANDEX_*). */
+export interface OAuthProvider {
+  clientId: string;
+  clientSecret: string;
+  /** the code is exchanged for an access token here (POST, form-encoded) */
+  tokenUrl: string;
+  /** the signed-in user's id, e-mail and name come from here (GET) */
+  userinfoUrl: string;
+}
+
+/** an outbound request of the OAuth sign-in; the engine never opens a connection itself */
+export interface OAuthHttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  /** form-encoded body of a POST */
+  body?: string;
+}
+
+/**
+ * OAuth sign-in as the host configures it (engine/oauth.ts). A provider left out is off: its
+ * callback answers `oauthError` without any request.
+ */
+export interface EngineOAuthPort {
+  google?: OAuthProvider;
+  yandex?: OAuthProvider;
+  /** PUBLIC_URL without a trailing slash: the redirect_uri is `{publicUrl}/auth.asp`; null: `https://{host}/auth.asp` as the PHP engine sends it */
+  publicUrl: string | null;
+  /** an unknown social user gets an account in `my` and a database of their own (REGISTRATION_ENABLED); false: refused */
+  registration: boolean;
+  /** performs one request; resolves with any HTTP status, rejects when no answer came (refused, timed out, too large) */
+  request(req: OAuthHttpRequest): Promise<{ status: number; text: string }>;
 }
 
 /**

@@ -8,7 +8,7 @@
 /** Values under these keys (compared case-insensitively) are replaced by CENSOR. */
 export const SECRET_KEYS: readonly string[] = [
   'password', 'pwd', 'pass', 'passwd', 'newPassword', 'oldPassword', 'passwordHash',
-  'token', 'accessToken', 'refreshToken', 'secret', 'clientSecret', '_xsrf', 'xsrf', 'apiKey', 'api_key',
+  'token', 'accessToken', 'refreshToken', 'secret', 'clientSecret', 'client_secret', 'access_token', 'refresh_token', 'id_token', '_xsrf', 'xsrf', 'apiKey', 'api_key',
   'authorization', 'x-authorization', 'cookie', 'set-cookie',
 ];
 

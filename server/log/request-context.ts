@@ -39,7 +39,7 @@ declare global {
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** Query parameters whose values must not appear in a logged URL. */
-const SECRET_PARAMS = /^(token|secret|pwd|password|pass|_xsrf|xsrf|key|api_?key|access_?token|refresh_?token|code)$/i;
+const SECRET_PARAMS = /^(token|secret|pwd|password|pass|_xsrf|xsrf|key|api_?key|access_?token|refresh_?token|id_?token|client_?secret|code)$/i;
 
 /** The URL with the values of credential-like query parameters replaced. */
 export function redactUrl(url: string): string {

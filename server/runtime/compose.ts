@@ -22,6 +22,7 @@ import { legacyLoginThrottle } from '../appliance/login-throttle.js';
 import { newDatabasePort } from '../appliance/databases.js';
 import { defaultTemplatesDir } from '../appliance/templates.js';
 import { createMailer } from '../appliance/mail.js';
+import { oauthPort } from '../appliance/oauth.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { MODERN_API_SEGMENTS, securityMiddleware } from '../http/security.js';
 import { WORKSPACE_ROOT, workspaceRouter } from '../http/workspace.js';
@@ -128,6 +129,8 @@ function productFor(context: ServerContext): Product {
         origin: config.PUBLIC_URL ? config.PUBLIC_URL.replace(/\/+$/, '') : config.SERVER_NAME ? `https://${config.SERVER_NAME}` : null,
       }
       : undefined,
+    // OAuth sign-in (Google, Yandex): the providers whose client id and secret are set
+    oauth: oauthPort(config),
     logger: {
       info: (o, m) => legacyLogger.info(o, m),
       warn: (o, m) => legacyLogger.warn(o, m),

@@ -11,7 +11,7 @@ import { DiskFileStore } from '../../server/storage/files.js';
 import { DiskFolders } from '../../server/storage/folders.js';
 import { legacyLoginThrottle } from '../../server/appliance/login-throttle.js';
 import { defaultTemplatesDir } from '../../server/appliance/templates.js';
-import { createEngine, type Engine, type EngineClock } from '../../server/engine/index.js';
+import { createEngine, type Engine, type EngineClock, type EngineOAuthPort } from '../../server/engine/index.js';
 import { createLegacyRouter } from '../../server/http/legacy/index.js';
 import type { Store } from '../../server/storage/types.js';
 import { listen, type Listening } from './server.js';
@@ -35,6 +35,8 @@ export interface LegacyStackOptions {
   uploadLimitBytes?: number;
   /** the engine's clock (default: the real one) */
   clock?: EngineClock;
+  /** OAuth sign-in (default: none, every callback answers oauthError) */
+  oauth?: EngineOAuthPort;
   logger?: { info: (...args: unknown[]) => void; warn: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
 }
 
@@ -52,6 +54,7 @@ export function legacyStack(options: LegacyStackOptions): LegacyStack {
     metaTtlMs: options.cacheTtlMs,
     tokenTtlSeconds: options.tokenTtlSeconds,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.oauth ? { oauth: options.oauth } : {}),
     loginThrottle: legacyLoginThrottle(options.getStore),
     databases: newDatabasePort(
       () => ({ store: options.getStore(), templatesDir: defaultTemplatesDir(), salt: options.salt, invalidate: (db) => engine.invalidate(db) }),

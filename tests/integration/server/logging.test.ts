@@ -152,6 +152,11 @@ describe('log system', () => {
   it('hides credential-like query parameters in logged URLs', () => {
     expect(redactUrl('/my/object/18?JSON&token=abc&_xsrf=def&F_U=1&secret=x')).toBe('/my/object/18?JSON&token=[redacted]&_xsrf=[redacted]&F_U=1&secret=[redacted]');
     expect(redactUrl('/plain')).toBe('/plain');
+    // the OAuth callback's code and anything token-like a provider could send back
+    expect(redactUrl('/auth.asp?code=4%2F0Ab&state=yandex%3Ashop&id_token=x&client_secret=y')).toBe('/auth.asp?code=[redacted]&state=yandex%3Ashop&id_token=[redacted]&client_secret=[redacted]');
+    expect(redactSecrets({ provider: { client_secret: 's', access_token: 'a', id_token: 'i', refresh_token: 'r', error: 'invalid_grant' } })).toEqual({
+      provider: { client_secret: CENSOR, access_token: CENSOR, id_token: CENSOR, refresh_token: CENSOR, error: 'invalid_grant' },
+    });
   });
 });
 
