@@ -67,6 +67,34 @@ for (const kind of STORES) {
       expect((arrayForm.json as { deleted: number[] }).deleted).toHaveLength(1);
     });
 
+    it('a composite key on a reference column: an id list counts its first id, _m_save checks the key it is given', async () => {
+      const owner = await c.table('KeyOwner', 3, []);
+      const dev = await c.table('KeyDevice', 3, []);
+      const refType = Number(((await c.post(`_d_ref/${owner.type}?JSON`)).json as { obj: number }).obj);
+      const refReq = Number(((await c.post(`_d_req/${dev.type}?JSON`, { t: String(refType) })).json as { id: number }).id);
+      expect((await c.post(`_d_key/${refReq}?JSON`)).status).toBe(200);
+      const ann = await c.record(owner.type, { [`t${owner.type}`]: 'Ann' });
+      const bob = await c.record(owner.type, { [`t${owner.type}`]: 'Bob' });
+      const phone = await c.record(dev.type, { [`t${dev.type}`]: 'phone', [`t${refReq}`]: String(ann) });
+      // PHP UniqueKeySplitRefValues: `t<col>=ann,bob` on a single reference is a list of ids, the first counts
+      const dup = await c.post(`_m_new/${dev.type}?JSON`, { up: '1', [`t${dev.type}`]: 'tablet', [`t${refReq}`]: `${ann},${bob}` });
+      expect(dup.json).toMatchObject({ id: phone, warning: 'Запись уже существует' });
+      const laptop = await c.record(dev.type, { [`t${dev.type}`]: 'laptop', [`t${refReq}`]: String(bob) });
+      expect(laptop).toBeGreaterThan(phone);
+      const clash = await c.post(`_m_save/${laptop}?JSON`, { [`t${refReq}`]: String(ann) });
+      expect(JSON.stringify(clash.json)).toContain(`Запись с таким ключом уже существует #${phone}`);
+      const rows = (await c.get(`object/${dev.type}?JSON_OBJ`)).json as { i: number; r: string[] }[];
+      expect(rows.find((x) => x.i === laptop)?.r[1]).toBe(`${bob}:Bob`); // refused: nothing written
+    });
+
+    it('jwt answers the engine\'s verification failure (the PHP engine dies with a 500: it has no key)', async () => {
+      for (const jwt of ['a.b.c', 'not-a-token', '']) {
+        const r = await c.post('jwt', { jwt });
+        expect(r.status).toBe(200);
+        expect(r.json).toEqual({ error: 'JWT verification failed' });
+      }
+    });
+
     it('_m_id moves a record to a new id and repoints references', async () => {
       const city = await c.table('Town', 3, []);
       const person = await c.table('Citizen', 3, []);
