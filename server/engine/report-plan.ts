@@ -906,6 +906,27 @@ class Planner {
     return { mainRecord: Number.isSafeInteger(id) && id > 0 ? id : 0 };
   }
 
+  /**
+   * The request's `i<column id>=<cell id>` on a column whose source is a text, number or date cell
+   * (recorded: rep-icol; the engine's `%<column>_OBJ_ID%` on that cell): only the rows whose cell of
+   * that requisite is that record, so rows without the cell go too. A value that is 0 or no number
+   * made the engine's SQL fail (ours: the report error). On a reference column it changes nothing.
+   */
+  private cellRecords(): ReportExpr[] {
+    const conditions: ReportExpr[] = [];
+    const seen = new Set<number>();
+    this.sources.forEach((source, index) => {
+      if (source.kind !== 'cell' || this.unreadable[index] || seen.has(source.reqId) || !this.ctx.has(`i${source.reqId}`)) return;
+      seen.add(source.reqId);
+      const text = this.ctx.str(`i${source.reqId}`);
+      const id = toInt(text);
+      if (id === 0) throw new FormulaError(`i${source.reqId}: нужен номер записи, а не «${text}»`);
+      const cellId: ReportExpr = { kind: 'cell', table: this.ownerIndex[index], reqId: source.reqId, part: 'id' };
+      conditions.push({ kind: 'binary', op: '=', left: cellId, right: { kind: 'number', value: Number.isSafeInteger(id) ? id : 0 } });
+    });
+    return conditions;
+  }
+
   plan(writeBack = false): ReportPlan {
     const hidden = this.unreadable;
     for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
@@ -915,6 +936,7 @@ class Planner {
       // a column the request's SELECT leaves out is not grouped by: NULL like an unreadable one
       const select = this.def.columns.map((c, i) => (hidden[i] || c.dropped ? { kind: 'null' } as const : this.selectExpr(i)));
       const { where, leading } = this.filters();
+      where.push(...this.cellRecords());
       const byName = (name: string) => this.rowExprByName(name);
       for (const [label, text] of [['WHERE', this.def.params.get('WHERE') ?? ''], ['WHERE', this.ctx.str('WHERE')]] as const) {
         if (text.trim() !== '') where.push(this.clause(label, text, byName));
