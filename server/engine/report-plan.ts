@@ -60,9 +60,10 @@ export interface ReportPlan {
   /** a formula or filter the grammar refuses: the answer carries it as data, like the engine's SQL errors */
   error: string | null;
   /**
-   * a confirmed run of a report with "Set" (132): the query's select holds, after the columns, the
-   * main record's id and, per target, the cell's id (NULL when it has none; always NULL for a
-   * reference, whose cell is looked up when written) and the value to store
+   * a run of a report with "Set" (132): the query's select holds, after the columns (from `first`),
+   * per target the cell's id (NULL when it has none; always NULL for a reference, whose cell is
+   * looked up when written) and the value to store, then the record id of each target's table
+   * (`owner` counts them in that order)
    */
   writeBack?: { first: number; targets: SetTarget[] };
 }
@@ -70,10 +71,13 @@ export interface ReportPlan {
 /** bases a "Set" may write into a cell: the value is stored as `_m_set` reads it (format.ts formatVal) */
 const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER', 'SIGNED', 'DATE']);
 
-/** a cell a confirmed "Set" writes: a scalar cell of the main table (stored by its base) or a reference cell (to a record of `target`) */
+/** a cell a confirmed "Set" writes: a scalar cell (stored by its base) or a reference cell (to a record of `target`), of the record of `owner` */
 export type SetTarget =
-  | { kind: 'cell'; column: number; reqId: number; base: string }
-  | { kind: 'ref'; column: number; reqId: number; target: number };
+  | { kind: 'cell'; column: number; reqId: number; base: string; owner: number }
+  | { kind: 'ref'; column: number; reqId: number; target: number; owner: number };
+
+/** how a run treats the report's "Set" columns: not at all (sub-reports), selected (a preview), or to be written */
+export type SetMode = 'none' | 'preview' | 'confirmed';
 
 const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
 const ROW_FUNCTIONS = new Set([
@@ -848,25 +852,34 @@ class Planner {
   // ---- the plan -------------------------------------------------------------------
 
   /**
-   * The engine's "Set" write-back (recorded: rep-set, rep-set2) on the main table of a report
-   * without grouping: a text, number, decimal or date cell, or a reference cell; the Set text parsed
-   * by the grammar like a formula ([THIS] is the cell's value, other names the columns' aliases).
-   * Anything else (cells of joined tables, other bases, grouped reports): 501.
+   * The engine's "Set" write-back (recorded: rep-set, rep-set2, rep-set3, rep-set4): a text, number,
+   * decimal or date cell, or a reference cell, of the main table or of a table joined to it; the Set
+   * text parsed by the grammar like a formula ([THIS] is the cell's value, other names the columns'
+   * aliases). The select gets, per target, the cell's id (NULL when there is none; always NULL for a
+   * reference, whose cell is looked up when written) and the value, then the record id of each
+   * target's table: the engine selects them in every run of the report, so a grouped report is
+   * grouped by them too (one row per record and cell). `confirmed`: a target that cannot be written
+   * is refused (501 for what is not built, the report error without the grant); in a preview it is
+   * only left out. The joined table's own value (not a cell) broke the engine's SQL: the report error.
    */
-  private writeBack(select: ReportExpr[]): NonNullable<ReportPlan['writeBack']> {
-    if (select.some(containsAggregate)) throw new ReportUnsupported(`Присвоение значений в отчёте с группировкой пока не поддерживается (${this.def.name})`);
+  private writeBack(select: ReportExpr[], confirmed: boolean): NonNullable<ReportPlan['writeBack']> {
     const first = select.length;
     const targets: SetTarget[] = [];
-    select.push({ kind: 'record', table: 0, part: 'id' });
+    const owners: number[] = [];
+    const main = this.tables.tables.at(0)?.typeId;
     this.def.columns.forEach((def, index) => {
       if (def.set.trim() === '') return;
       const source = this.sources[index];
       const key = this.columns[index].key;
-      const writable = this.ownerIndex[index] === 0 && (source.kind === 'ref' || (source.kind === 'cell' && WRITABLE_BASES.has(this.baseOfSource(index))));
-      if (!writable) {
-        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых, числовых, дат и ссылок главной таблицы (колонка ${key})`);
+      if (source.kind === 'table' && source.table !== main && !this.unreadable[index]) {
+        throw new FormulaError(`присвоение колонки ${key}: значение связанной таблицы не присваивается, только её реквизиты`);
       }
-      if (this.unreadable[index] || this.columns[index].granted !== 1) throw new FormulaError(`нет доступа на запись в колонку ${key}`);
+      const writable = source.kind === 'ref' || (source.kind === 'cell' && WRITABLE_BASES.has(this.baseOfSource(index)));
+      const refuse = (err: Error) => {
+        if (confirmed) throw err;
+      };
+      if (!writable) return refuse(new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых, числовых, дат и ссылок (колонка ${key})`));
+      if (this.unreadable[index] || this.columns[index].granted !== 1) return refuse(new FormulaError(`нет доступа на запись в колонку ${key}`));
       let expr: ReportExpr;
       try {
         expr = this.toExpr(parseFormula(def.set), { thisField: this.fields[index], column: key, names: (name) => this.rowExprByName(name) });
@@ -875,14 +888,18 @@ class Planner {
         throw err;
       }
       if (containsAggregate(expr)) throw new FormulaError(`присвоение колонки ${key}: агрегатная функция недопустима`);
+      const owner = this.ownerIndex[index];
+      if (!owners.includes(owner)) owners.push(owner);
+      const at = owners.indexOf(owner);
       if (source.kind === 'ref') {
         select.push({ kind: 'null' }, expr);
-        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target });
+        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target, owner: at });
       } else if (source.kind === 'cell') {
-        select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
-        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index) });
+        select.push({ kind: 'cell', table: owner, reqId: source.reqId, part: 'id' }, expr);
+        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index), owner: at });
       }
     });
+    for (const owner of owners) select.push({ kind: 'record', table: owner, part: 'id' });
     return { first, targets };
   }
 
@@ -927,7 +944,7 @@ class Planner {
     return conditions;
   }
 
-  plan(writeBack = false): ReportPlan {
+  plan(setMode: SetMode = 'none'): ReportPlan {
     const hidden = this.unreadable;
     for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
     try {
@@ -968,7 +985,10 @@ class Planner {
         ...this.limit(),
         ...this.mainRecord(),
       };
-      if (writeBack) return { columns: this.columns, query, error: null, writeBack: this.writeBack(select) };
+      if (setMode !== 'none' && this.def.columns.some((c) => c.set.trim() !== '')) {
+        const writeBack = this.writeBack(select, setMode === 'confirmed');
+        if (setMode === 'confirmed') return { columns: this.columns, query, error: null, writeBack };
+      }
       return { columns: this.columns, query, error: null };
     } catch (err) {
       if (err instanceof FormulaError) {
@@ -979,7 +999,7 @@ class Planner {
   }
 }
 
-/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores; `subs`: the values of the sub-reports it names */
-export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false, subs?: SubReports): ReportPlan {
-  return new Planner(ctx, def, subs).plan(writeBack);
+/** the plan of a report run; confirmed, also what its "Set" stores; `subs`: the values of the sub-reports it names */
+export function planReport(ctx: RequestContext, def: ReportDef, setMode: SetMode = 'none', subs?: SubReports): ReportPlan {
+  return new Planner(ctx, def, subs).plan(setMode);
 }

@@ -137,11 +137,19 @@ export async function storeSetValues(ctx: RequestContext, plan: ReportPlan, raw:
   for (const [k, target] of targets.entries()) {
     const rowIndexes: number[] = [];
     const values: { record: number; text: string; cellId: ReportCell }[] = [];
+    // each cell once (a record met again in a later row keeps that row as it was), a row without
+    // the target's record (a reference to nothing) writes nothing
+    const done = new Set<string>();
     raw.forEach((line, r) => {
-      if (line[first] === null) return;
-      const computed = line[first + 2 + 2 * k];
+      const record = line[first + 2 * targets.length + target.owner];
+      if (record === null) return;
+      const cellId = line[first + 2 * k];
+      const once = cellId !== null ? `c${cellText(cellId)}` : `r${cellText(record)}`;
+      if (done.has(once)) return;
+      done.add(once);
+      const computed = line[first + 1 + 2 * k];
       rowIndexes.push(r);
-      values.push({ record: Number(line[first]), text: computed === null ? '' : cellText(computed), cellId: line[first + 1 + 2 * k] });
+      values.push({ record: Number(record), text: computed === null ? '' : cellText(computed), cellId });
     });
     if (target.kind === 'ref') {
       await storeRefs(ctx, target, values, batch, rows, rowIndexes);

@@ -149,7 +149,7 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   const subs = await loadSubReports(ctx, def, (sub, subSubs) => runSubReport(ctx, sub, subSubs));
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, def, writesBack, subs);
+    plan = planReport(ctx, def, writesBack ? 'confirmed' : 'preview', subs);
   } catch (err) {
     if (err instanceof ReportUnsupported) ctx.dieJson([{ error: err.message }], 501);
     if (err instanceof ReportLinkError) ctx.dieText(err.message);
@@ -189,7 +189,7 @@ async function runSubReport(ctx: RequestContext, def: ReportDef, subs: SubReport
   const firstOnly = { ...def, columns: def.columns.map((c, i) => (i === shownFirst ? c : { ...c, dropped: true })) };
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, firstOnly, false, subs);
+    plan = planReport(ctx, firstOnly, 'none', subs);
   } catch (err) {
     if (err instanceof ReportUnsupported || err instanceof ReportLinkError) return failed(err.message);
     throw err;
