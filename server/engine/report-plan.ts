@@ -61,8 +61,8 @@ export interface ReportPlan {
   error: string | null;
   /**
    * a run of a report with "Set" (132): the query's select holds, after the columns (from `first`),
-   * per target the cell's id (NULL when it has none; always NULL for a reference, whose cell is
-   * looked up when written) and the value to store, then the record id of each target's table
+   * per target the cell's id (NULL when it has none; for a reference, the id of the record it points
+   * to) and the value to store, then the record id of each target's table
    * (`owner` counts them in that order)
    */
   writeBack?: { first: number; targets: SetTarget[] };
@@ -73,8 +73,8 @@ const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER', 'SIGNED', 'D
 
 /** a cell a confirmed "Set" writes: a scalar cell (stored by its base) or a reference cell (to a record of `target`), of the record of `owner` */
 export type SetTarget =
-  | { kind: 'cell'; column: number; reqId: number; base: string; owner: number }
-  | { kind: 'ref'; column: number; reqId: number; target: number; owner: number };
+  | { kind: 'cell'; column: number; reqId: number; base: string; owner: number; shown: boolean }
+  | { kind: 'ref'; column: number; reqId: number; target: number; owner: number; shown: boolean };
 
 /** how a run treats the report's "Set" columns: not at all (sub-reports), selected (a preview), or to be written */
 export type SetMode = 'none' | 'preview' | 'confirmed';
@@ -855,8 +855,8 @@ class Planner {
    * The engine's "Set" write-back (recorded: rep-set, rep-set2, rep-set3, rep-set4): a text, number,
    * decimal or date cell, or a reference cell, of the main table or of a table joined to it; the Set
    * text parsed by the grammar like a formula ([THIS] is the cell's value, other names the columns'
-   * aliases). The select gets, per target, the cell's id (NULL when there is none; always NULL for a
-   * reference, whose cell is looked up when written) and the value, then the record id of each
+   * aliases). The select gets, per target, the cell's id (NULL when there is none; for a reference,
+   * the id of the record it points to) and the value, then the record id of each
    * target's table: the engine selects them in every run of the report, so a grouped report is
    * grouped by them too (one row per record and cell). `confirmed`: a target that cannot be written
    * is refused (501 for what is not built, the report error without the grant); in a preview it is
@@ -891,12 +891,16 @@ class Planner {
       const owner = this.ownerIndex[index];
       if (!owners.includes(owner)) owners.push(owner);
       const at = owners.indexOf(owner);
-      if (source.kind === 'ref') {
-        select.push({ kind: 'null' }, expr);
-        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target, owner: at });
+      // a Set that is `[THIS]` alone stores the value the row shows (recorded: rep-set5)
+      const shown = def.set === '[THIS]';
+      const field = this.fields[index];
+      if (source.kind === 'ref' && field?.kind === 'record') {
+        // a reference cell is known by its record and its target (a record may have several)
+        select.push({ ...field, part: 'id' }, expr);
+        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target, owner: at, shown });
       } else if (source.kind === 'cell') {
         select.push({ kind: 'cell', table: owner, reqId: source.reqId, part: 'id' }, expr);
-        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index), owner: at });
+        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index), owner: at, shown });
       }
     });
     for (const owner of owners) select.push({ kind: 'record', table: owner, part: 'id' });

@@ -15,6 +15,8 @@
  *   for the whole column before any row is written; ours needs WRITE on the target table). A row
  *   that has the reference gets the first word's record; a row without it gets one reference per
  *   word (the engine's multi-select fan-out).
+ * A Set that is `[THIS]` alone stores the value the row shows (its formula applied), and a cell whose
+ * new value is what the row shows is not written (so that Set writes nothing: rep-set5).
  * The answer shows the stored values, a NUMBER or SIGNED column's as JSON numbers, a reference's as
  * the word that named it.
  */
@@ -96,7 +98,7 @@ async function resolveRef(ctx: RequestContext, target: number, value: string, kn
 }
 
 /** a reference Set: resolve every row first (creating the new targets once), then write row by row */
-async function storeRefs(ctx: RequestContext, target: Extract<SetTarget, { kind: 'ref' }>, values: { record: number; text: string }[], batch: InsertBatch, rows: string[][], rowIndexes: number[]): Promise<void> {
+async function storeRefs(ctx: RequestContext, target: Extract<SetTarget, { kind: 'ref' }>, values: { record: number; text: string; cellId: ReportCell }[], batch: InsertBatch, rows: string[][], rowIndexes: number[]): Promise<void> {
   const known = new Map<string, number | string>();
   const pending: string[] = [];
   const resolved: (RefValue | null)[] = [];
@@ -107,9 +109,9 @@ async function storeRefs(ctx: RequestContext, target: Extract<SetTarget, { kind:
   const created = new Map<string, number>();
   for (const word of pending) created.set(word.toLowerCase(), await ctx.t.insert({ up: 1, ord: 1, t: target.target, val: word }));
   const idOf = (id: number | string): number => (typeof id === 'number' ? id : created.get(id)!);
-  for (const [k, { record, text }] of values.entries()) {
+  for (const [k, { record, text, cellId }] of values.entries()) {
     const r = rowIndexes[k];
-    const [cell] = await ctx.t.find({ up: record, val: String(target.reqId) }, { limit: 1 });
+    const [cell] = cellId === null ? [] : await ctx.t.find({ up: record, val: String(target.reqId), t: Number(cellId) }, { limit: 1 });
     if (text === '') {
       if (cell) await ctx.t.deleteIds([cell.id]);
       rows[r][target.column] = '';
@@ -144,12 +146,13 @@ export async function storeSetValues(ctx: RequestContext, plan: ReportPlan, raw:
       const record = line[first + 2 * targets.length + target.owner];
       if (record === null) return;
       const cellId = line[first + 2 * k];
-      const once = cellId !== null ? `c${cellText(cellId)}` : `r${cellText(record)}`;
+      // a reference cell is known by its record and its target
+      const once = cellId === null ? `r${cellText(record)}` : target.kind === 'ref' ? `c${cellText(record)}:${cellText(cellId)}` : `c${cellText(cellId)}`;
       if (done.has(once)) return;
       done.add(once);
       const computed = line[first + 1 + 2 * k];
       rowIndexes.push(r);
-      values.push({ record: Number(record), text: computed === null ? '' : cellText(computed), cellId });
+      values.push({ record: Number(record), text: target.shown ? rows[r][target.column] : computed === null ? '' : cellText(computed), cellId });
     });
     if (target.kind === 'ref') {
       await storeRefs(ctx, target, values, batch, rows, rowIndexes);
@@ -163,6 +166,8 @@ export async function storeSetValues(ctx: RequestContext, plan: ReportPlan, raw:
         continue;
       }
       const val = formatVal(target.base, text, { ...env, warn: () => undefined });
+      // a cell whose new value is what the row shows is left as it is, and so is the row
+      if (cellId !== null && val === rows[r][target.column]) continue;
       rows[r][target.column] = val;
       if (target.base === 'NUMBER' || target.base === 'SIGNED') numeric.add(target.column);
       if (cellId !== null) {

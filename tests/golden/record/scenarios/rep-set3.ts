@@ -4,7 +4,7 @@
  * and spaces; an existing cell gets the whole text), and a reference value of several words (the
  * engine's multi-select fan-out: each word resolved to a record of the target table, created when
  * none has it; a row without the reference gets one reference per word, a row with one has it
- * replaced by the first word's record). A new cell whose value has no such run is queued in the
+ * replaced by the first word's record; the answer shows the word as written: `'alice'`). A new cell whose value has no such run is queued in the
  * engine's insert batch, which only a later split flushes (split_none: never; split_flush: by the
  * next column's new cells). Each previewed, run confirmed, and listed after.
  */
@@ -56,6 +56,10 @@ const scenario: Scenario = {
     await run('multi_ref', await makeReport(rec, 'multi_ref', {}, [
       [order, { t100: 'no' }],
       [orderClient, { t100: 'client', t132: "'Bob, Dave; dave'" }],
+    ]));
+    await run('ref_case', await makeReport(rec, 'ref_case', {}, [
+      [order, { t100: 'no' }],
+      [orderClient, { t100: 'client', t132: "'alice'" }],
     ]));
     await rec.call('clients_after', 'GET', `/object/${client}?JSON_DATA`);
   },
