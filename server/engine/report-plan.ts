@@ -83,13 +83,15 @@ const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']
 const ROW_FUNCTIONS = new Set([
   'ROUND', 'MONTH', 'YEAR', 'DAY', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'COALESCE',
   'CONCAT', 'CONCAT_WS', 'IF', 'LEFT', 'RIGHT', 'REPLACE', 'TRIM', 'FLOOR', 'CEILING',
+  'NULLIF', 'MOD', 'GREATEST', 'LEAST',
 ]);
 /** how many arguments each function takes (the store compiles no other count) */
 const ARITY: Record<string, [number, number]> = {
   ROUND: [1, 2], COALESCE: [1, 16], IFNULL: [2, 2], CONCAT: [1, 64], CONCAT_WS: [2, 64], IF: [3, 3], LEFT: [2, 2], RIGHT: [2, 2], REPLACE: [3, 3],
+  NULLIF: [2, 2], MOD: [2, 2], GREATEST: [2, 16], LEAST: [2, 16],
 };
 /** other names MySQL gives the same functions */
-const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', CEIL: 'CEILING' };
+const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', CEIL: 'CEILING', CHAR_LENGTH: 'LENGTH' };
 /** abn_* functions that read a part of the value's row */
 const ROW_PARTS: Record<string, 'id' | 'up' | 't' | 'ord'> = { ABN_ID: 'id', ABN_UP: 'up', ABN_TYP: 't', ABN_ORD: 'ord' };
 const NUMERIC_BASES = new Set(['NUMBER', 'SIGNED']);
