@@ -884,7 +884,9 @@ class Planner {
       if (this.unreadable[index] || this.columns[index].granted !== 1) return refuse(new FormulaError(`нет доступа на запись в колонку ${key}`));
       let expr: ReportExpr;
       try {
-        expr = this.toExpr(parseFormula(def.set), { thisField: this.fields[index], column: key, names: (name) => this.rowExprByName(name) });
+        // [THIS] is the column's formula when that mentions [THIS] (the engine puts it in place of the field)
+        const thisField = def.formula.includes('[THIS]') ? this.rowExpr(index) : this.fields[index];
+        expr = this.toExpr(parseFormula(def.set), { thisField, column: key, names: (name) => this.rowExprByName(name) });
       } catch (err) {
         if (err instanceof FormulaError) throw new FormulaError(`присвоение колонки ${key}: ${err.message}`);
         throw err;

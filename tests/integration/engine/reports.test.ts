@@ -369,6 +369,22 @@ for (const factory of TEST_STORES) {
       expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
     });
 
+    it('a Set\'s [THIS] is the column\'s formula when that mentions [THIS]; a Set of [THIS] alone writes nothing', async () => {
+      const doubled = await newReport('set_this_formula', { t134: '1' }, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Qty, set: { t100: 'qty', t101: '[THIS]*2', t132: '[THIS]+1' } }]);
+      const same = await newReport('set_this_alone', {}, [{ source: ids.Order, set: { t100: 'no' } }, { source: ids.Order_Qty, set: { t100: 'qty', t101: '[THIS]*2', t132: '[THIS]' } }]);
+      const before = await opened.store.exportRows('rep1');
+      expect((await call('POST', `report/${same}?JSON_KV&confirmed=1`, {})).status).toBe(200);
+      expect(forbiddenChanges(before, await opened.store.exportRows('rep1'))).toEqual([]);
+      const [row] = (await call('GET', `report/${doubled}?JSON_KV`)).json as { no: string; qty: string }[];
+      const order = before.find((r) => r.t === ids.Order && r.val === row.no)!;
+      const cell = before.find((r) => r.up === order.id && r.t === ids.Order_Qty)!;
+      expect(Number(row.qty)).toBe(Number(cell.val) * 2);
+      expect((await call('POST', `report/${doubled}?JSON_KV&confirmed=1`, {})).json).toEqual([{ no: row.no, qty: Number(cell.val) * 2 + 1 }]);
+      expect((await opened.store.exportRows('rep1')).find((r) => r.id === cell.id)!.val).toBe(String(Number(cell.val) * 2 + 1));
+      // the later tests read this cell: put it back
+      await opened.store.tenant('rep1').update(cell.id, { val: cell.val });
+    });
+
     it('URL reports never fetch their URL (a deliberate difference: the engine fetches any address but localhost)', async () => {
       // a listener on 127.0.0.1 that counts what reaches it: the report's URL points there
       let hits = 0;

@@ -12,6 +12,18 @@ import { schemaCalls, type Cells } from './schema-calls.js';
 import type { Scenario } from '../run.js';
 import { addReportMetadata } from './report-echo.js';
 import { makeReport } from './rep-corners.js';
+import type { Recorder } from '../recorder.js';
+
+/**
+ * A report with a Set run as a user sees it: previewed, run confirmed, run again, then each table
+ * listed (`lists`: a name for each call, the table's id)
+ */
+export async function runSet(rec: Recorder, key: string, id: number, lists: [string, number][]): Promise<void> {
+  await rec.call(`${key}_preview`, 'GET', `/report/${id}?JSON_KV`);
+  await rec.call(`${key}_confirmed`, 'POST', `/report/${id}?JSON_KV&confirmed`, { form: {} });
+  await rec.call(`${key}_after`, 'GET', `/report/${id}?JSON_KV`);
+  for (const [name, table] of lists) await rec.call(`${key}_${name}`, 'GET', `/object/${table}?JSON_DATA`);
+}
 
 const scenario: Scenario = {
   tenant: 'repset3',
@@ -34,12 +46,7 @@ const scenario: Scenario = {
     await rec1('o2', order, { [`t${order}`]: 'O-2' });
     await rec1('o3', order, { [`t${order}`]: 'O-3', [`t${orderClient}`]: bob });
 
-    const run = async (key: string, id: number) => {
-      await rec.call(`${key}_preview`, 'GET', `/report/${id}?JSON_KV`);
-      await rec.call(`${key}_confirmed`, 'POST', `/report/${id}?JSON_KV&confirmed`, { form: {} });
-      await rec.call(`${key}_after`, 'GET', `/report/${id}?JSON_KV`);
-      await rec.call(`${key}_list`, 'GET', `/object/${order}?JSON_DATA`);
-    };
+    const run = (key: string, id: number) => runSet(rec, key, id, [['list', order]]);
     await run('split', await makeReport(rec, 'split', {}, [
       [order, { t100: 'no' }],
       [note, { t100: 'note', t132: "'red, green; red'" }],

@@ -8,6 +8,7 @@ import { schemaCalls, type Cells } from './schema-calls.js';
 import type { Scenario } from '../run.js';
 import { addReportMetadata } from './report-echo.js';
 import { makeReport } from './rep-corners.js';
+import { runSet } from './rep-set3.js';
 
 const SUM = 73;
 
@@ -31,13 +32,7 @@ const scenario: Scenario = {
     await rec1('o3', order, { [`t${order}`]: 'O-3', [`t${amount}`]: '7' });
     await rec1('o4', order, { [`t${order}`]: 'O-4', [`t${orderClient}`]: alice, [`t${amount}`]: '1' });
 
-    const run = async (key: string, id: number) => {
-      await rec.call(`${key}_preview`, 'GET', `/report/${id}?JSON_KV`);
-      await rec.call(`${key}_confirmed`, 'POST', `/report/${id}?JSON_KV&confirmed`, { form: {} });
-      await rec.call(`${key}_after`, 'GET', `/report/${id}?JSON_KV`);
-      await rec.call(`${key}_orders`, 'GET', `/object/${order}?JSON_DATA`);
-      await rec.call(`${key}_clients`, 'GET', `/object/${client}?JSON_DATA`);
-    };
+    const run = (key: string, id: number) => runSet(rec, key, id, [['orders', order], ['clients', client]]);
     await run('joined_cell', await makeReport(rec, 'joined_cell', {}, [
       [order, { t100: 'no' }],
       [orderClient, { t100: 'client' }],

@@ -10,6 +10,7 @@ import { schemaCalls, type Cells } from './schema-calls.js';
 import type { Scenario } from '../run.js';
 import { addReportMetadata } from './report-echo.js';
 import { makeReport } from './rep-corners.js';
+import { runSet } from './rep-set3.js';
 
 const scenario: Scenario = {
   tenant: 'repsetthis',
@@ -24,12 +25,7 @@ const scenario: Scenario = {
     await rec1('o1', order, { [`t${order}`]: 'O-1', [`t${qty}`]: '3', [`t${note}`]: 'a' });
     await rec1('o2', order, { [`t${order}`]: 'O-2', [`t${qty}`]: '5' });
 
-    const run = async (key: string, id: number) => {
-      await rec.call(`${key}_preview`, 'GET', `/report/${id}?JSON_KV`);
-      await rec.call(`${key}_confirmed`, 'POST', `/report/${id}?JSON_KV&confirmed`, { form: {} });
-      await rec.call(`${key}_after`, 'GET', `/report/${id}?JSON_KV`);
-      await rec.call(`${key}_list`, 'GET', `/object/${order}?JSON_DATA`);
-    };
+    const run = (key: string, id: number) => runSet(rec, key, id, [['list', order]]);
     await run('this_only', await makeReport(rec, 'this_only', {}, [
       [order, { t100: 'no' }],
       [note, { t100: 'note', t101: "CONCAT([THIS],'!')", t132: '[THIS]' }],
