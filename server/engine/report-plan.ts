@@ -60,9 +60,10 @@ export interface ReportPlan {
   /** a formula or filter the grammar refuses: the answer carries it as data, like the engine's SQL errors */
   error: string | null;
   /**
-   * a confirmed run of a report with "Set" (132): the query's select holds, after the columns, the
-   * main record's id and, per target, the cell's id (NULL when it has none; always NULL for a
-   * reference, whose cell is looked up when written) and the value to store
+   * a run of a report with "Set" (132): the query's select holds, after the columns (from `first`),
+   * per target the cell's id (NULL when it has none; for a reference, the id of the record it points
+   * to) and the value to store, then the record id of each target's table
+   * (`owner` counts them in that order)
    */
   writeBack?: { first: number; targets: SetTarget[] };
 }
@@ -70,22 +71,27 @@ export interface ReportPlan {
 /** bases a "Set" may write into a cell: the value is stored as `_m_set` reads it (format.ts formatVal) */
 const WRITABLE_BASES = new Set(['SHORT', 'CHARS', 'MEMO', 'NUMBER', 'SIGNED', 'DATE']);
 
-/** a cell a confirmed "Set" writes: a scalar cell of the main table (stored by its base) or a reference cell (to a record of `target`) */
+/** a cell a confirmed "Set" writes: a scalar cell (stored by its base) or a reference cell (to a record of `target`), of the record of `owner` */
 export type SetTarget =
-  | { kind: 'cell'; column: number; reqId: number; base: string }
-  | { kind: 'ref'; column: number; reqId: number; target: number };
+  | { kind: 'cell'; column: number; reqId: number; base: string; owner: number; shown: boolean }
+  | { kind: 'ref'; column: number; reqId: number; target: number; owner: number; shown: boolean };
+
+/** how a run treats the report's "Set" columns: not at all (sub-reports), selected (a preview), or to be written */
+export type SetMode = 'none' | 'preview' | 'confirmed';
 
 const AGGREGATES = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
 const ROW_FUNCTIONS = new Set([
   'ROUND', 'MONTH', 'YEAR', 'DAY', 'LOWER', 'UPPER', 'LENGTH', 'ABS', 'COALESCE',
   'CONCAT', 'CONCAT_WS', 'IF', 'LEFT', 'RIGHT', 'REPLACE', 'TRIM', 'FLOOR', 'CEILING',
+  'NULLIF', 'MOD', 'GREATEST', 'LEAST',
 ]);
 /** how many arguments each function takes (the store compiles no other count) */
 const ARITY: Record<string, [number, number]> = {
   ROUND: [1, 2], COALESCE: [1, 16], IFNULL: [2, 2], CONCAT: [1, 64], CONCAT_WS: [2, 64], IF: [3, 3], LEFT: [2, 2], RIGHT: [2, 2], REPLACE: [3, 3],
+  NULLIF: [2, 2], MOD: [2, 2], GREATEST: [2, 16], LEAST: [2, 16],
 };
 /** other names MySQL gives the same functions */
-const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', CEIL: 'CEILING' };
+const FUNCTION_SYNONYMS: Record<string, ReportFunction> = { IFNULL: 'COALESCE', CEIL: 'CEILING', CHAR_LENGTH: 'LENGTH' };
 /** abn_* functions that read a part of the value's row */
 const ROW_PARTS: Record<string, 'id' | 'up' | 't' | 'ord'> = { ABN_ID: 'id', ABN_UP: 'up', ABN_TYP: 't', ABN_ORD: 'ord' };
 const NUMERIC_BASES = new Set(['NUMBER', 'SIGNED']);
@@ -848,41 +854,60 @@ class Planner {
   // ---- the plan -------------------------------------------------------------------
 
   /**
-   * The engine's "Set" write-back (recorded: rep-set, rep-set2) on the main table of a report
-   * without grouping: a text, number, decimal or date cell, or a reference cell; the Set text parsed
-   * by the grammar like a formula ([THIS] is the cell's value, other names the columns' aliases).
-   * Anything else (cells of joined tables, other bases, grouped reports): 501.
+   * The engine's "Set" write-back (recorded: rep-set, rep-set2, rep-set3, rep-set4): a text, number,
+   * decimal or date cell, or a reference cell, of the main table or of a table joined to it; the Set
+   * text parsed by the grammar like a formula ([THIS] is the cell's value, other names the columns'
+   * aliases). The select gets, per target, the cell's id (NULL when there is none; for a reference,
+   * the id of the record it points to) and the value, then the record id of each
+   * target's table: the engine selects them in every run of the report, so a grouped report is
+   * grouped by them too (one row per record and cell). `confirmed`: a target that cannot be written
+   * is refused (501 for what is not built, the report error without the grant); in a preview it is
+   * only left out. The joined table's own value (not a cell) broke the engine's SQL: the report error.
    */
-  private writeBack(select: ReportExpr[]): NonNullable<ReportPlan['writeBack']> {
-    if (select.some(containsAggregate)) throw new ReportUnsupported(`Присвоение значений в отчёте с группировкой пока не поддерживается (${this.def.name})`);
+  private writeBack(select: ReportExpr[], confirmed: boolean): NonNullable<ReportPlan['writeBack']> {
     const first = select.length;
     const targets: SetTarget[] = [];
-    select.push({ kind: 'record', table: 0, part: 'id' });
+    const owners: number[] = [];
+    const main = this.tables.tables.at(0)?.typeId;
     this.def.columns.forEach((def, index) => {
       if (def.set.trim() === '') return;
       const source = this.sources[index];
       const key = this.columns[index].key;
-      const writable = this.ownerIndex[index] === 0 && (source.kind === 'ref' || (source.kind === 'cell' && WRITABLE_BASES.has(this.baseOfSource(index))));
-      if (!writable) {
-        throw new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых, числовых, дат и ссылок главной таблицы (колонка ${key})`);
+      if (source.kind === 'table' && source.table !== main && !this.unreadable[index]) {
+        throw new FormulaError(`присвоение колонки ${key}: значение связанной таблицы не присваивается, только её реквизиты`);
       }
-      if (this.unreadable[index] || this.columns[index].granted !== 1) throw new FormulaError(`нет доступа на запись в колонку ${key}`);
+      const writable = source.kind === 'ref' || (source.kind === 'cell' && WRITABLE_BASES.has(this.baseOfSource(index)));
+      const refuse = (err: Error) => {
+        if (confirmed) throw err;
+      };
+      if (!writable) return refuse(new ReportUnsupported(`Присвоение значений пока поддерживается только для текстовых, числовых, дат и ссылок (колонка ${key})`));
+      if (this.unreadable[index] || this.columns[index].granted !== 1) return refuse(new FormulaError(`нет доступа на запись в колонку ${key}`));
       let expr: ReportExpr;
       try {
-        expr = this.toExpr(parseFormula(def.set), { thisField: this.fields[index], column: key, names: (name) => this.rowExprByName(name) });
+        // [THIS] is the column's formula when that mentions [THIS] (the engine puts it in place of the field)
+        const thisField = def.formula.includes('[THIS]') ? this.rowExpr(index) : this.fields[index];
+        expr = this.toExpr(parseFormula(def.set), { thisField, column: key, names: (name) => this.rowExprByName(name) });
       } catch (err) {
         if (err instanceof FormulaError) throw new FormulaError(`присвоение колонки ${key}: ${err.message}`);
         throw err;
       }
       if (containsAggregate(expr)) throw new FormulaError(`присвоение колонки ${key}: агрегатная функция недопустима`);
-      if (source.kind === 'ref') {
-        select.push({ kind: 'null' }, expr);
-        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target });
+      const owner = this.ownerIndex[index];
+      if (!owners.includes(owner)) owners.push(owner);
+      const at = owners.indexOf(owner);
+      // a Set that is `[THIS]` alone stores the value the row shows (recorded: rep-set5)
+      const shown = def.set === '[THIS]';
+      const field = this.fields[index];
+      if (source.kind === 'ref' && field?.kind === 'record') {
+        // a reference cell is known by its record and its target (a record may have several)
+        select.push({ ...field, part: 'id' }, expr);
+        targets.push({ kind: 'ref', column: index, reqId: source.reqId, target: source.target, owner: at, shown });
       } else if (source.kind === 'cell') {
-        select.push({ kind: 'cell', table: 0, reqId: source.reqId, part: 'id' }, expr);
-        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index) });
+        select.push({ kind: 'cell', table: owner, reqId: source.reqId, part: 'id' }, expr);
+        targets.push({ kind: 'cell', column: index, reqId: source.reqId, base: this.baseOfSource(index), owner: at, shown });
       }
     });
+    for (const owner of owners) select.push({ kind: 'record', table: owner, part: 'id' });
     return { first, targets };
   }
 
@@ -906,7 +931,28 @@ class Planner {
     return { mainRecord: Number.isSafeInteger(id) && id > 0 ? id : 0 };
   }
 
-  plan(writeBack = false): ReportPlan {
+  /**
+   * The request's `i<column id>=<cell id>` on a column whose source is a text, number or date cell
+   * (recorded: rep-icol; the engine's `%<column>_OBJ_ID%` on that cell): only the rows whose cell of
+   * that requisite is that record, so rows without the cell go too. A value that is 0 or no number
+   * made the engine's SQL fail (ours: the report error). On a reference column it changes nothing.
+   */
+  private cellRecords(): ReportExpr[] {
+    const conditions: ReportExpr[] = [];
+    const seen = new Set<number>();
+    this.sources.forEach((source, index) => {
+      if (source.kind !== 'cell' || this.unreadable[index] || seen.has(source.reqId) || !this.ctx.has(`i${source.reqId}`)) return;
+      seen.add(source.reqId);
+      const text = this.ctx.str(`i${source.reqId}`);
+      const id = toInt(text);
+      if (id === 0) throw new FormulaError(`i${source.reqId}: нужен номер записи, а не «${text}»`);
+      const cellId: ReportExpr = { kind: 'cell', table: this.ownerIndex[index], reqId: source.reqId, part: 'id' };
+      conditions.push({ kind: 'binary', op: '=', left: cellId, right: { kind: 'number', value: Number.isSafeInteger(id) ? id : 0 } });
+    });
+    return conditions;
+  }
+
+  plan(setMode: SetMode = 'none'): ReportPlan {
     const hidden = this.unreadable;
     for (let i = 0; i < this.columns.length; i++) if (hidden[i]) this.columns[i].def = { ...this.columns[i].def, hidden: true };
     try {
@@ -915,6 +961,7 @@ class Planner {
       // a column the request's SELECT leaves out is not grouped by: NULL like an unreadable one
       const select = this.def.columns.map((c, i) => (hidden[i] || c.dropped ? { kind: 'null' } as const : this.selectExpr(i)));
       const { where, leading } = this.filters();
+      where.push(...this.cellRecords());
       const byName = (name: string) => this.rowExprByName(name);
       for (const [label, text] of [['WHERE', this.def.params.get('WHERE') ?? ''], ['WHERE', this.ctx.str('WHERE')]] as const) {
         if (text.trim() !== '') where.push(this.clause(label, text, byName));
@@ -946,7 +993,10 @@ class Planner {
         ...this.limit(),
         ...this.mainRecord(),
       };
-      if (writeBack) return { columns: this.columns, query, error: null, writeBack: this.writeBack(select) };
+      if (setMode !== 'none' && this.def.columns.some((c) => c.set.trim() !== '')) {
+        const writeBack = this.writeBack(select, setMode === 'confirmed');
+        if (setMode === 'confirmed') return { columns: this.columns, query, error: null, writeBack };
+      }
       return { columns: this.columns, query, error: null };
     } catch (err) {
       if (err instanceof FormulaError) {
@@ -957,7 +1007,7 @@ class Planner {
   }
 }
 
-/** the plan of a report run; with `writeBack`, also what a confirmed "Set" stores; `subs`: the values of the sub-reports it names */
-export function planReport(ctx: RequestContext, def: ReportDef, writeBack = false, subs?: SubReports): ReportPlan {
-  return new Planner(ctx, def, subs).plan(writeBack);
+/** the plan of a report run; confirmed, also what its "Set" stores; `subs`: the values of the sub-reports it names */
+export function planReport(ctx: RequestContext, def: ReportDef, setMode: SetMode = 'none', subs?: SubReports): ReportPlan {
+  return new Planner(ctx, def, subs).plan(setMode);
 }

@@ -10,24 +10,18 @@
 import type { ReportCell } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import { numId, type CommandState } from './command-state.js';
-import { checkGrantOrDie, firstLevel } from './access.js';
+import { checkGrantOrDie } from './access.js';
 import { checkXsrf } from './auth.js';
 import { checkValGranted } from './masks.js';
 import { REPORT } from './ids.js';
 import { isStoreError } from '../storage/errors.js';
-import { formatVal, formatView } from './format.js';
+import { formatView } from './format.js';
 import { floatToString, toFloat } from './php.js';
 import { loadReport, type ReportDef } from './report-model.js';
 import { applySelect } from './report-select.js';
 import { loadSubReports, type SubReports, type SubReportValue } from './report-sub.js';
+import { cellText, storeSetValues } from './report-set.js';
 import { planReport, ReportLinkError, ReportUnsupported, URL_REFUSED, type PlannedColumn, type ReportPlan } from './report-plan.js';
-
-/** a value as the PHP engine reads it from MySQL: text, numbers in their shortest form, NULL as '' */
-function cellText(value: ReportCell): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return floatToString(value);
-  return value;
-}
 
 /** PHP prints a float with 14 significant digits */
 function phpFloat(n: number): string {
@@ -155,7 +149,7 @@ export async function report(ctx: RequestContext, s: CommandState): Promise<neve
   const subs = await loadSubReports(ctx, def, (sub, subSubs) => runSubReport(ctx, sub, subSubs));
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, def, writesBack, subs);
+    plan = planReport(ctx, def, writesBack ? 'confirmed' : 'preview', subs);
   } catch (err) {
     if (err instanceof ReportUnsupported) ctx.dieJson([{ error: err.message }], 501);
     if (err instanceof ReportLinkError) ctx.dieText(err.message);
@@ -195,7 +189,7 @@ async function runSubReport(ctx: RequestContext, def: ReportDef, subs: SubReport
   const firstOnly = { ...def, columns: def.columns.map((c, i) => (i === shownFirst ? c : { ...c, dropped: true })) };
   let plan: ReportPlan;
   try {
-    plan = planReport(ctx, firstOnly, false, subs);
+    plan = planReport(ctx, firstOnly, 'none', subs);
   } catch (err) {
     if (err instanceof ReportUnsupported || err instanceof ReportLinkError) return failed(err.message);
     throw err;
@@ -214,84 +208,3 @@ async function runSubReport(ctx: RequestContext, def: ReportDef, subs: SubReport
   if (values.length === 0 && def.ifEmpty !== null) values.push(def.ifEmpty);
   return { values };
 }
-
-/** the engine's words of a reference value (a value no target has is created by them; recorded: rep-set2) */
-const REF_WORDS = /[а-яА-Яa-zA-Z0-9\s]+/gu;
-
-/**
- * A reference value of a "Set" resolved to a record of the target table: a number is that record's
- * id (nothing when there is none), a text the record of that value (compared as the stores compare
- * text), or one to create (its value; `created` keeps one record per value for all rows).
- */
-async function resolveRef(ctx: RequestContext, target: number, value: string, created: Map<string, number>): Promise<{ id: number; val: string } | { create: string } | null> {
-  if (/^\d+$/.test(value)) {
-    const row = await ctx.t.get(Number(value));
-    return row && row.t === target && row.up > 0 ? { id: row.id, val: row.val } : null;
-  }
-  const words = [...value.matchAll(REF_WORDS)].map((m) => m[0].trim()).filter((w) => w !== '');
-  if (words.length === 0) return null;
-  // several words make the engine write several references (a multi-select): not built
-  if (words.length > 1) ctx.dieJson([{ error: `Присвоение нескольких ссылок одной ячейке пока не поддерживается («${value}»)` }], 501);
-  // letters, digits and spaces only: nothing LIKE would read as a wildcard
-  const word = words[0];
-  const known = created.get(word.toLowerCase());
-  if (known !== undefined) return { id: known, val: word };
-  const [row] = await ctx.t.find({ t: target, upGreaterThan: 0, valLike: word }, { limit: 1 });
-  return row ? { id: row.id, val: row.val } : { create: word };
-}
-
-/**
- * A confirmed "Set", column by column as the engine writes (recorded: rep-set, rep-set2): each row's
- * target cell gets its computed value, stored as `_m_set` stores that base (a missing cell is created
- * under the row's record, ord 1); a value that computes to NULL or '' deletes the cell. A reference
- * takes the target record's id (by id or value; a value no target has becomes a new record of the
- * target table, once, and needs WRITE on it). The answer shows the stored values, a NUMBER or SIGNED
- * column's as JSON numbers, a reference's as the target's value.
- */
-async function storeSetValues(ctx: RequestContext, plan: ReportPlan, raw: ReportCell[][], rows: string[][]): Promise<Set<number>> {
-  const { first, targets } = plan.writeBack!;
-  const numeric = new Set<number>();
-  const env = ctx.formatEnv();
-  for (const [k, target] of targets.entries()) {
-    const created = new Map<string, number>();
-    for (const [r, values] of raw.entries()) {
-      const record = values[first];
-      if (record === null) continue;
-      const computed = values[first + 2 + 2 * k];
-      const text = computed === null ? '' : cellText(computed);
-      if (target.kind === 'ref') {
-        const [cell] = await ctx.t.find({ up: Number(record), val: String(target.reqId) }, { limit: 1 });
-        if (text === '') {
-          if (cell) await ctx.t.deleteIds([cell.id]);
-          rows[r][target.column] = '';
-          continue;
-        }
-        const resolved = await resolveRef(ctx, target.target, text, created);
-        if (resolved === null) continue;
-        let ref: { id: number; val: string };
-        if ('create' in resolved) {
-          if (firstLevel(ctx, target.target) !== 'WRITE') ctx.myDie(`Нет доступа на запись в таблицу ${ctx.meta.get(target.target)?.val ?? target.target}: значение «${resolved.create}» не создано`, 403);
-          ref = { id: await ctx.t.insert({ up: 1, ord: 1, t: target.target, val: resolved.create }), val: resolved.create };
-          created.set(resolved.create.toLowerCase(), ref.id);
-        } else ref = resolved;
-        if (cell) await ctx.t.update(cell.id, { t: ref.id });
-        else await ctx.t.insert({ up: Number(record), ord: 1, t: ref.id, val: String(target.reqId) });
-        rows[r][target.column] = ref.val;
-        continue;
-      }
-      const cellId = values[first + 1 + 2 * k];
-      if (text === '') {
-        if (cellId !== null) await ctx.t.deleteIds([Number(cellId)]);
-        rows[r][target.column] = '';
-        continue;
-      }
-      const val = formatVal(target.base, text, { ...env, warn: () => undefined });
-      if (cellId !== null) await ctx.t.update(Number(cellId), { val });
-      else await ctx.t.insert({ up: Number(record), ord: 1, t: target.reqId, val });
-      rows[r][target.column] = val;
-      if (target.base === 'NUMBER' || target.base === 'SIGNED') numeric.add(target.column);
-    }
-  }
-  return numeric;
-}
-

@@ -172,7 +172,8 @@ export interface ReportTable {
 export type ReportFunction =
   | 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX' | 'GROUP_CONCAT'
   | 'ROUND' | 'MONTH' | 'YEAR' | 'DAY' | 'LOWER' | 'UPPER' | 'LENGTH' | 'ABS' | 'COALESCE'
-  | 'CONCAT' | 'CONCAT_WS' | 'IF' | 'LEFT' | 'RIGHT' | 'REPLACE' | 'TRIM' | 'FLOOR' | 'CEILING';
+  | 'CONCAT' | 'CONCAT_WS' | 'IF' | 'LEFT' | 'RIGHT' | 'REPLACE' | 'TRIM' | 'FLOOR' | 'CEILING'
+  | 'NULLIF' | 'MOD' | 'GREATEST' | 'LEAST';
 
 export const REPORT_AGGREGATES: ReadonlySet<ReportFunction> = new Set(['SUM', 'COUNT', 'AVG', 'MIN', 'MAX', 'GROUP_CONCAT']);
 

@@ -284,6 +284,30 @@ class ReportCompiler {
       case 'FLOOR': case 'CEILING':
         arity(1, 1);
         return { sql: `${fn}(${this.num(arg(0))})`, type: 'number' };
+      case 'NULLIF': {
+        // NULL when the two are equal as MySQL compares them (text case-blind), else the first
+        arity(2, 2);
+        const equal = this.binary('=', arg(0), arg(1));
+        const first = arg(0);
+        return { sql: `(CASE WHEN ${equal.sql} THEN NULL ELSE ${first.type === 'text' ? first.sql : this.num(first)} END)`, type: first.type === 'text' ? 'text' : 'number' };
+      }
+      case 'MOD': {
+        // the sign of the dividend, fractions kept, NULL for a zero divisor, as MySQL's MOD
+        arity(2, 2);
+        const divisor = () => this.num(arg(1));
+        const dividend = () => this.num(arg(0));
+        const zero = divisor();
+        const [a, b1] = [dividend(), divisor()];
+        const [a2, b2] = [dividend(), divisor()];
+        return { sql: `(CASE WHEN ${zero} = 0 THEN NULL ELSE ${a} - ${b1} * ${this.pg ? 'TRUNC' : 'TRUNCATE'}(${a2} / ${b2}${this.pg ? '' : ', 0'}) END)`, type: 'number' };
+      }
+      case 'GREATEST': case 'LEAST': {
+        // compared as numbers; NULL when any is NULL, as MySQL (Postgres would skip the NULLs)
+        arity(2, 16);
+        const nulls = args.map((_, i) => `${this.num(arg(i))} IS NULL`).join(' OR ');
+        const values = args.map((_, i) => this.num(arg(i))).join(', ');
+        return { sql: `(CASE WHEN ${nulls} THEN NULL ELSE ${fn}(${values}) END)`, type: 'number' };
+      }
       default:
         throw new InvalidReportQuery(`unknown function ${fn}`);
     }

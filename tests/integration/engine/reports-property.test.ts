@@ -10,7 +10,8 @@
  *   FR_/TO_ values, ORDER, LIMIT and TOTALS are only values: no 5xx, no SQL, no change; as SELECT
  *   formulas and functions they answer the report error or the engine's refusal of SQL words.
  * - random calculated columns with CONCAT, CONCAT_WS, LEFT, RIGHT, REPLACE, TRIM, IFNULL, IF, FLOOR,
- *   CEILING over the other columns: no error, and the same answers on both stores.
+ *   CEILING, MOD, NULLIF, GREATEST, LEAST, CHAR_LENGTH over the other columns: no error, and the
+ *   same answers on both stores.
  * The data and the reports come from fixed seeds, so both stores see the same ones.
  */
 import { readFileSync } from 'node:fs';
@@ -134,6 +135,8 @@ const { text: textFormulaArb } = fc.letrec<{ text: string; num: string }>((tie) 
     tie('num').map((a) => `CEILING(${a})`),
     fc.tuple(tie('num'), tie('num')).map(([a, b]) => `(${a} + ${b})`),
     fc.tuple(tie('num'), tie('num')).map(([a, b]) => `FLOOR(${a} / 3 + ${b})`),
+    fc.tuple(fc.constantFrom('MOD', 'NULLIF', 'GREATEST', 'LEAST'), tie('num'), tie('num')).map(([f, a, b]) => `${f}(${a}, ${b})`),
+    tie('text').map((a) => `CHAR_LENGTH(${a})`),
   ),
 }));
 

@@ -52,6 +52,24 @@ for (const dialect of [mysqlDialect, pgDialect('und-x-icu')]) {
       expect(p.values).toEqual([HOSTILE, HOSTILE, `%${HOSTILE}%`, HOSTILE]);
     });
 
+    it('MOD, NULLIF and GREATEST bind their arguments in the order their placeholders come, each as often as it is used', () => {
+      const n = (value: number): ReportExpr => ({ kind: 'number', value });
+      const select: ReportExpr[] = [
+        { kind: 'call', fn: 'MOD', args: [n(7), n(3)] },
+        { kind: 'call', fn: 'NULLIF', args: [n(5), n(6)] },
+        { kind: 'call', fn: 'GREATEST', args: [n(8), n(9)] },
+      ];
+      const p = dialect.newParams();
+      const sql = reportRowsSql(dialect, dialect.quote('rep1'), query({ select, where: [], having: [], order: [] }), p);
+      // the statement with each placeholder replaced by its value reads as the functions were written
+      let next = 0;
+      const filled = (dialect.name === 'mysql' ? sql.replace(/\?/g, () => String(p.values[next++])) : sql.replace(/\$(\d+)/g, (_, i: string) => String(p.values[Number(i) - 1])))
+        .replace(/::float8/g, '');
+      expect(filled).toContain(`CASE WHEN 3 = 0 THEN NULL ELSE 7 - 3 * ${dialect.name === 'mysql' ? 'TRUNCATE(7 / 3, 0)' : 'TRUNC(7 / 3)'} END`);
+      expect(filled).toContain('CASE WHEN (5 = 6) THEN NULL ELSE 5 END');
+      expect(filled).toContain('CASE WHEN 8 IS NULL OR 9 IS NULL THEN NULL ELSE GREATEST(8, 9) END');
+    });
+
     it('binds a REGEXP pattern as a parameter (REGEXP on MySQL, case-insensitive ~* on Postgres)', () => {
       const p = dialect.newParams();
       const regexp: ReportExpr = { kind: 'regexp', arg: { kind: 'cell', table: 0, reqId: 1030 }, pattern: HOSTILE, negate: true };
