@@ -175,6 +175,13 @@ export function weakSecretReason(value: string, minLength: number): string | nul
   return null;
 }
 
+/**
+ * The query parameters that name a unix socket in a mysql:// URL, in the order they are read:
+ * `socket` (Prisma, the mysql client's --socket), `socketPath` (mysql2 / node-mysql's option),
+ * `unix_socket` (PyMySQL / SQLAlchemy). The store reads them (storage/mysql/endpoint.ts).
+ */
+export const MYSQL_URL_SOCKET_PARAMS = ['socket', 'socketPath', 'unix_socket'] as const;
+
 function databaseUrl() {
   return z
     .string()
@@ -200,7 +207,7 @@ function databaseUrl() {
         return;
       }
       if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'the URL names no host' });
-      for (const name of ['socket', 'socketPath', 'unix_socket']) {
+      for (const name of MYSQL_URL_SOCKET_PARAMS) {
         const socket = url.searchParams.get(name);
         if (socket !== null && !path.isAbsolute(socket)) {
           ctx.addIssue({ code: 'custom', message: `${SOCKET_PATH_MESSAGE} (${name}=${socket})` });

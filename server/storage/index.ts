@@ -21,7 +21,7 @@ import type { MysqlOptions } from './mysql/index.js';
 import { socketOfUrl } from './mysql/endpoint.js';
 
 export type { MysqlOptions };
-export { describeEndpoint, URL_SOCKET_PARAMS, type MysqlEndpoint } from './mysql/endpoint.js';
+export { describeEndpoint, type MysqlEndpoint } from './mysql/endpoint.js';
 
 
 export interface OpenStoreOptions {

@@ -3,6 +3,7 @@
  * mysqli does for "localhost"; host and port are then not used). One place for the mysql2
  * connection fields and the text people read (startup line, /api/health, errors).
  */
+import { MYSQL_URL_SOCKET_PARAMS } from '../../config/schema.js';
 
 export interface MysqlEndpoint {
   host: string;
@@ -23,16 +24,9 @@ export function describeEndpoint(endpoint: MysqlEndpoint): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/**
- * The query parameters that name a socket in a mysql:// URL, in the order they are read:
- * `socket` (Prisma, the mysql client's --socket), `socketPath` (mysql2 / node-mysql's option),
- * `unix_socket` (PyMySQL / SQLAlchemy).
- */
-export const URL_SOCKET_PARAMS = ['socket', 'socketPath', 'unix_socket'] as const;
-
-/** The socket path a URL's query names, or null. */
+/** The socket path a URL's query names (`?socket=`, `?socketPath=`, `?unix_socket=`), or null. */
 export function socketOfUrl(params: URLSearchParams): string | null {
-  for (const name of URL_SOCKET_PARAMS) {
+  for (const name of MYSQL_URL_SOCKET_PARAMS) {
     const value = params.get(name);
     if (value !== null) return value;
   }
