@@ -30,6 +30,8 @@ if (!env.TEST_MYSQL_URL) {
     try {
       mariadb = await startMariadb({ log: (m) => console.log(`> ${m}`) });
       env.TEST_MYSQL_URL = mariadb.url;
+      // the same server through its unix socket (the test user may connect there too)
+      env.TEST_MYSQL_SOCKET = mariadb.socket;
     } catch (err) {
       console.error(`> could not start MariaDB: ${err.message}`);
       if (inCi) process.exit(1);

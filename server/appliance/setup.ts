@@ -10,8 +10,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AppConfig } from '../config/index.js';
+import { mysqlSocketPath } from '../config/schema.js';
 import { errorText } from '../jobs/registry.js';
-import { openStoreTarget, storeTargetFromConfig, type StoreTarget } from '../storage/target.js';
+import { describeEndpoint, openStoreTarget, storeTargetFromConfig, type StoreTarget } from '../storage/target.js';
 import type { Store } from '../storage/types.js';
 import { adminPasswordProblem, setAdminPassword } from './admin-account.js';
 import { DEFAULT_ADMIN_LOGIN, ensureDefaultDatabase } from './databases.js';
@@ -29,6 +30,8 @@ export const setupRequestSchema = z.object({
       user: z.string().trim().min(1),
       password: z.string(),
       database: z.string().trim().regex(/^[A-Za-z0-9_$]{1,64}$/),
+      /** a unix socket (DB_SOCKET): host and port are then not used */
+      socketPath: mysqlSocketPath().optional(),
     }),
   ]),
   access: z.enum(['local', 'lan']),
@@ -67,17 +70,17 @@ function targetAfterSetup(deps: SetupDeps, setup: SetupRequest): StoreTarget | n
   const { config, store } = deps;
   const dataDir = setup.dataDir ? path.resolve(deps.settings.cwd ?? process.cwd(), setup.dataDir) : config.DATA_DIR;
   if (setup.database.kind === 'mysql') {
-    const { host, port, user, password, database } = setup.database;
-    const sameAsCurrent = store.info.driver === 'mysql' && store.info.target === `${host}:${port}` && config.DB_NAME === database;
+    const { host, port, socketPath, user, password, database } = setup.database;
+    const sameAsCurrent = store.info.driver === 'mysql' && store.info.target === describeEndpoint({ host, port, socketPath }) && config.DB_NAME === database;
     if (sameAsCurrent) return null;
     return storeTargetFromConfig({
-      DATABASE_URL: undefined, DB_HOST: host, DB_PORT: port, DB_USER: user, DB_PASSWORD: password, DB_NAME: database,
+      DATABASE_URL: undefined, DB_SOCKET: socketPath, DB_HOST: host, DB_PORT: port, DB_USER: user, DB_PASSWORD: password, DB_NAME: database,
       DB_CHARSET: config.DB_CHARSET, DATA_DIR: dataDir,
     });
   }
   if (store.info.driver === 'pglite' && dataDir === config.DATA_DIR) return null;
   return storeTargetFromConfig({
-    DATABASE_URL: undefined, DB_HOST: undefined, DB_PORT: 3306, DB_USER: undefined, DB_PASSWORD: undefined, DB_NAME: 'integram',
+    DATABASE_URL: undefined, DB_SOCKET: undefined, DB_HOST: undefined, DB_PORT: 3306, DB_USER: undefined, DB_PASSWORD: undefined, DB_NAME: 'integram',
     DB_CHARSET: config.DB_CHARSET, DATA_DIR: dataDir, PGLITE_SYNC_COMMITS: config.PGLITE_SYNC_COMMITS,
   });
 }
@@ -88,11 +91,11 @@ function settingsOf(setup: SetupRequest): Record<string, string | null> {
   if (setup.dataDir) values.DATA_DIR = setup.dataDir;
   if (setup.database.kind === 'mysql') {
     Object.assign(values, {
-      DATABASE_URL: null, DB_HOST: setup.database.host, DB_PORT: String(setup.database.port),
+      DATABASE_URL: null, DB_SOCKET: setup.database.socketPath ?? null, DB_HOST: setup.database.host, DB_PORT: String(setup.database.port),
       DB_USER: setup.database.user, DB_PASSWORD: setup.database.password, DB_NAME: setup.database.database,
     });
   } else {
-    Object.assign(values, { DATABASE_URL: null, DB_HOST: null, DB_USER: null, DB_PASSWORD: null });
+    Object.assign(values, { DATABASE_URL: null, DB_SOCKET: null, DB_HOST: null, DB_USER: null, DB_PASSWORD: null });
   }
   return values;
 }

@@ -142,7 +142,7 @@ export async function restoreFolder(dir: string, aside: string | null): Promise<
 }
 
 /** The settings that choose the store (set in the process environment, the .env file cannot switch them). */
-export const STORE_SETTINGS = ['DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'] as const;
+export const STORE_SETTINGS = ['DATABASE_URL', 'DB_SOCKET', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME'] as const;
 
 /** The store settings the process environment sets (the .env file cannot change those). */
 export function storeChosenInEnvironment(env: NodeJS.ProcessEnv): string[] {
@@ -151,9 +151,9 @@ export function storeChosenInEnvironment(env: NodeJS.ProcessEnv): string[] {
 
 /** The .env values that make the server open `target` next time (null removes a key). */
 export function storeSettings(target: StoreTarget): Record<string, string | null> {
-  if (target.driver === 'pglite') return { DATABASE_URL: null, DB_HOST: null, DB_USER: null, DB_PASSWORD: null, DB_PORT: null, DB_NAME: null };
+  if (target.driver === 'pglite') return { DATABASE_URL: null, DB_SOCKET: null, DB_HOST: null, DB_USER: null, DB_PASSWORD: null, DB_PORT: null, DB_NAME: null };
   const m = target.mysql;
-  return { DATABASE_URL: null, DB_HOST: m.host, DB_PORT: String(m.port), DB_USER: m.user, DB_PASSWORD: m.password === '' ? null : m.password, DB_NAME: m.database };
+  return { DATABASE_URL: null, DB_SOCKET: m.socketPath ?? null, DB_HOST: m.host, DB_PORT: String(m.port), DB_USER: m.user, DB_PASSWORD: m.password === '' ? null : m.password, DB_NAME: m.database };
 }
 
 export interface MoveDeps {
@@ -175,7 +175,8 @@ export interface MoveResult extends StoreCopy {
 
 export function sameStore(a: StoreTarget, b: StoreTarget): boolean {
   if (a.driver === 'pglite' || b.driver === 'pglite') return a.driver === b.driver && path.resolve(a.target) === path.resolve(b.target);
-  return a.mysql.host === b.mysql.host && a.mysql.port === b.mysql.port && a.mysql.database.toLowerCase() === b.mysql.database.toLowerCase();
+  // the same server: the same host:port, or the same socket (target: describeEndpoint)
+  return a.target === b.target && a.mysql.database.toLowerCase() === b.mysql.database.toLowerCase();
 }
 
 /**

@@ -18,7 +18,7 @@
  *                                                   INTEGRAM_AUTH_TOKEN, INTEGRAM_REGISTRATION_USERNAME/PASSWORD
  *
  * The store is the one the configuration names (environment > .env file): MySQL when
- * DATABASE_URL, DB_HOST or DB_USER is set, else PGlite in ${DATA_DIR}/pglite. With PGlite
+ * DATABASE_URL, DB_SOCKET, DB_HOST or DB_USER is set, else PGlite in ${DATA_DIR}/pglite. With PGlite
  * the CLI refuses while a running server holds the folder. Any mistake: one line on stderr,
  * exit code 1, no change to the database.
  */

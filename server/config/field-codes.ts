@@ -8,7 +8,7 @@
 export type FieldMessageCode =
   | 'required' | 'exists' | 'cannot_connect' | 'unknown_setting' | 'not_editable' | 'expected_text' | 'no_line_breaks'
   | 'expected_boolean' | 'expected_whole_number' | 'value_too_small' | 'value_too_big' | 'expected_cron' | 'expected_url'
-  | 'expected_ip_list' | 'expected_duration' | 'expected_size' | 'expected_choice' | 'expected_database_url' | 'postgres_unsupported'
+  | 'expected_ip_list' | 'expected_duration' | 'expected_size' | 'expected_choice' | 'expected_database_url' | 'expected_socket_path' | 'postgres_unsupported'
   | 'expected_database_name' | 'expected_templates' | 'lan_needs_password' | 'required_for_https' | 'cannot_read' | 'weak_secret'
   | 'mock_needs_development' | 'mock_needs_loopback' | 'expected_simple_name' | 'password_too_short' | 'password_too_long' | 'password_only_spaces'
   | 'expected_email' | 'required_for_mail' | 'needs_mail';
@@ -35,6 +35,7 @@ const RULES: readonly Rule[] = [
   [/^Invalid option: expected one of (.+)$/, 'expected_choice', 'options'],
   [/^PostgreSQL servers are not supported yet/, 'postgres_unsupported'],
   [/^(expected mysql:\/\/|unsupported scheme|the URL names no host)/, 'expected_database_url'],
+  [/^expected the absolute path of the MySQL\/MariaDB unix socket/, 'expected_socket_path'],
   [/^expected a (MySQL )?database name/, 'expected_database_name'],
   [/^expected a list like :ru:en:$/, 'expected_templates'],
   [/^expected a name of letters, digits or /, 'expected_simple_name'],

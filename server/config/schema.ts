@@ -175,6 +175,13 @@ export function weakSecretReason(value: string, minLength: number): string | nul
   return null;
 }
 
+/**
+ * The query parameters that name a unix socket in a mysql:// URL, in the order they are read:
+ * `socket` (Prisma, the mysql client's --socket), `socketPath` (mysql2 / node-mysql's option),
+ * `unix_socket` (PyMySQL / SQLAlchemy). The store reads them (storage/mysql/endpoint.ts).
+ */
+export const MYSQL_URL_SOCKET_PARAMS = ['socket', 'socketPath', 'unix_socket'] as const;
+
 function databaseUrl() {
   return z
     .string()
@@ -200,7 +207,20 @@ function databaseUrl() {
         return;
       }
       if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'the URL names no host' });
+      for (const name of MYSQL_URL_SOCKET_PARAMS) {
+        const socket = url.searchParams.get(name);
+        if (socket !== null && !path.isAbsolute(socket)) {
+          ctx.addIssue({ code: 'custom', message: `${SOCKET_PATH_MESSAGE} (${name}=${socket})` });
+        }
+      }
     });
+}
+
+const SOCKET_PATH_MESSAGE = 'expected the absolute path of the MySQL/MariaDB unix socket, such as /run/mysqld/mysqld.sock';
+
+/** DB_SOCKET and the console's socket fields: an absolute path (or a Windows named pipe, \\.\pipe\MySQL). */
+export function mysqlSocketPath() {
+  return z.string().trim().refine((value) => path.isAbsolute(value), { error: SOCKET_PATH_MESSAGE });
 }
 
 // ---------------------------------------------------------------------------
@@ -259,9 +279,10 @@ export const SETTINGS = {
   HEAP_KEEPER: setting('server', flag(true), 'Return memory to the system soon after busy periods (server/runtime/heap.ts); false leaves V8 to its defaults'),
 
   // database
-  DATABASE_URL: setting('database', databaseUrl().optional(), 'MySQL/MariaDB as one URL, mysql://user:password@host:3306/database (wins over DB_*)', {
+  DATABASE_URL: setting('database', databaseUrl().optional(), 'MySQL/MariaDB as one URL, mysql://user:password@host:3306/database, or through a unix socket mysql://user:password@localhost/database?socket=/run/mysqld/mysqld.sock (wins over DB_*)', {
     secret: true,
   }),
+  DB_SOCKET: setting('database', mysqlSocketPath().optional(), 'MySQL/MariaDB unix socket, e.g. /run/mysqld/mysqld.sock; when set, MySQL is used through it and DB_HOST/DB_PORT are not'),
   DB_HOST: setting('database', text().optional(), 'MySQL/MariaDB host; with DB_HOST or DB_USER set MySQL is used, otherwise embedded PGlite'),
   DB_PORT: setting('database', integer(1, 65535).default(3306), 'MySQL/MariaDB port'),
   DB_NAME: setting('database', z.string().trim().regex(/^[A-Za-z0-9_$]{1,64}$/, { error: 'expected a MySQL database name' }).default('integram'), 'MySQL database (schema) that holds the tables'),

@@ -33,7 +33,7 @@ export const MESSAGE_CODES = [
 export const FIELD_MESSAGE_CODES = [
   'required', 'exists', 'cannot_connect', 'unknown_setting', 'not_editable', 'expected_text', 'no_line_breaks',
   'expected_boolean', 'expected_whole_number', 'value_too_small', 'value_too_big', 'expected_cron', 'expected_url',
-  'expected_ip_list', 'expected_duration', 'expected_size', 'expected_choice', 'expected_database_url',
+  'expected_ip_list', 'expected_duration', 'expected_size', 'expected_choice', 'expected_database_url', 'expected_socket_path',
   'postgres_unsupported', 'expected_database_name', 'expected_templates', 'lan_needs_password', 'required_for_https',
   'cannot_read', 'weak_secret', 'mock_needs_development', 'mock_needs_loopback', 'expected_simple_name', 'password_too_short',
   'password_too_long', 'password_only_spaces', 'expected_email', 'required_for_mail', 'needs_mail',

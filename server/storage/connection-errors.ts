@@ -10,6 +10,9 @@ const REASONS: Record<string, string> = {
   ETIMEDOUT: 'connection timed out',
   PROTOCOL_SEQUENCE_TIMEOUT: 'connection timed out',
   ENOTFOUND: 'host name not found',
+  // a unix socket (DB_SOCKET): no file there (the server is stopped), or no right to open it
+  ENOENT: 'no socket file (is the server running?)',
+  EACCES: 'permission denied on the socket',
   EAI_AGAIN: 'host name not found',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
@@ -36,6 +39,8 @@ const CONNECTION_CODES = new Set([
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'ENOENT',
+  'EACCES',
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ECONNRESET',

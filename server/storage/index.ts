@@ -2,6 +2,7 @@
  * Opening a store. Which driver to use is the configuration's decision; this module just
  * opens what it is told: MySQL when `mysql` is given, else PGlite in `pgliteDir`.
  */
+import path from 'node:path';
 import { StoreError } from './errors.js';
 import type { Store } from './types.js';
 import { withReportCache } from './report-cache.js';
@@ -17,8 +18,10 @@ export {
 export { LATEST_SCHEMA_VERSION } from './migrations.js';
 export { folderLockHolder, folderInUseMessage } from './lock-file.js';
 import type { MysqlOptions } from './mysql/index.js';
+import { socketOfUrl } from './mysql/endpoint.js';
 
 export type { MysqlOptions };
+export { describeEndpoint, type MysqlEndpoint } from './mysql/endpoint.js';
 
 
 export interface OpenStoreOptions {
@@ -49,7 +52,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 
 /**
  * `mysql://user:pass@host:port/db` → MysqlOptions (port 3306, database `integram`, charset
- * utf8mb4 unless given; `?charset=` is read). `postgresql://` is refused: not supported yet.
+ * utf8mb4 unless given; `?charset=` is read). `?socket=/path` (or `socketPath=`, `unix_socket=`)
+ * connects through that unix socket instead of host and port (`mysql://user:pass@localhost/db?socket=/run/mysqld/mysqld.sock`). `postgresql://` is refused: not supported yet.
  */
 export function parseMysqlUrl(url: string): MysqlOptions {
   let parsed: URL;
@@ -68,7 +72,12 @@ export function parseMysqlUrl(url: string): MysqlOptions {
   if (!parsed.hostname) throw new StoreError('unsupported', 'DATABASE_URL has no host');
   const port = parsed.port ? Number(parsed.port) : 3306;
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'integram';
+  const socketPath = socketOfUrl(parsed.searchParams);
+  if (socketPath !== null && !path.isAbsolute(socketPath)) {
+    throw new StoreError('unsupported', `DATABASE_URL names the socket "${socketPath}": expected an absolute path such as /run/mysqld/mysqld.sock`);
+  }
   return {
+    ...(socketPath ? { socketPath } : {}),
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port,
     user: decodeURIComponent(parsed.username),

@@ -93,7 +93,7 @@ export async function runPhp(options: PhpOptions): Promise<void> {
   execFileSync('chown', ['www-data:www-data', templates]);
   const databaseUrl = `mysql://${encodeURIComponent(kit.INTEGRAM_DB_USER)}:${encodeURIComponent(kit.INTEGRAM_DB_PASSWORD)}@127.0.0.1:${kit.INTEGRAM_DB_PORT}/${kit.INTEGRAM_DB_NAME}`;
   let ours: Child | null = null;
-  const data = await prepareData('mysql', { counts: options.counts, log, keep: options.keep, shared: { databaseUrl, salt: kit.INTEGRAM_SALT } });
+  const data = await prepareData('mysql', { counts: options.counts, log, keep: options.keep, shared: { databaseUrl, salt: kit.INTEGRAM_SALT, socket: kit.ORACLE_SOCK ?? null } });
   try {
     if (!data) throw new Error('the kit\'s MariaDB did not open');
     ours = await startServer(data.env, BENCH_DB);

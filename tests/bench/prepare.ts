@@ -19,7 +19,7 @@ export const BENCH_SALT = 'bench-salt-not-a-secret';
 
 export interface PreparedData {
   kind: 'mysql' | 'pglite';
-  /** the server's environment for this data (DATA_DIR, AUTH_SALT, DATABASE_URL on MySQL) */
+  /** the server's environment for this data (DATA_DIR, AUTH_SALT, DATABASE_URL on MySQL, with ?socket= under BENCH_MYSQL_SOCKET) */
   env: Record<string, string>;
   spec: StoreSpec;
   databaseUrl: string | null;
@@ -32,9 +32,31 @@ export interface PreparedData {
   cleanup(): Promise<void>;
 }
 
+/**
+ * BENCH_MYSQL_SOCKET: the measured server connects to MariaDB through a unix socket instead of TCP
+ * (DATABASE_URL `?socket=`). `1`: the socket of the MariaDB the run uses (the throw-away one's, the
+ * PHP kit's with --php); an absolute path: that socket (with TEST_MYSQL_URL); unset or `0`: TCP.
+ * Seeding, statement counting and cleanup stay on TCP.
+ */
+export function benchSocket(ownSocket: string | null): string | null {
+  const value = (process.env.BENCH_MYSQL_SOCKET ?? '').trim();
+  if (value === '' || value === '0') return null;
+  if (value === '1') {
+    if (!ownSocket) throw new Error('BENCH_MYSQL_SOCKET=1 needs a MariaDB whose socket the bench knows (not TEST_MYSQL_URL): give the socket\'s path instead');
+    return ownSocket;
+  }
+  if (!path.isAbsolute(value)) throw new Error(`BENCH_MYSQL_SOCKET: expected 1, 0 or an absolute path, got "${value}"`);
+  return value;
+}
+
+/** the URL with `?socket=` added (no socket: the URL itself) */
+export function withSocket(databaseUrl: string, socket: string | null): string {
+  return socket ? `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}socket=${encodeURIComponent(socket)}` : databaseUrl;
+}
+
 /** TEST_MYSQL_URL, or a throw-away MariaDB when mariadbd is installed; null: neither */
-async function mariadb(log: (message: string) => void): Promise<Pick<Mariadb, 'url' | 'destroy'> | null> {
-  if (process.env.TEST_MYSQL_URL) return { url: process.env.TEST_MYSQL_URL, destroy: async () => undefined };
+async function mariadb(log: (message: string) => void): Promise<Pick<Mariadb, 'url' | 'destroy'> & { socket: string | null } | null> {
+  if (process.env.TEST_MYSQL_URL) return { url: process.env.TEST_MYSQL_URL, socket: null, destroy: async () => undefined };
   if (!findMariadbd()) return null;
   log('starting a throw-away MariaDB (tests/support/start-mariadb.mjs)');
   return startMariadb({ log });
@@ -51,7 +73,7 @@ export async function prepareData(kind: 'mysql' | 'pglite', options: {
    * instead of a schema of its own: the PHP engine's schema, so both engines read the same table.
    * Cleanup then drops only the tenant.
    */
-  shared?: { databaseUrl: string; salt: string };
+  shared?: { databaseUrl: string; salt: string; socket: string | null };
 }): Promise<PreparedData | null> {
   const { log, shared } = options;
   const db = kind === 'mysql' && !shared ? await mariadb(log) : null;
@@ -68,14 +90,18 @@ export async function prepareData(kind: 'mysql' | 'pglite', options: {
   let databaseUrl: string | null = null;
   if (shared) {
     databaseUrl = shared.databaseUrl;
-    env.DATABASE_URL = databaseUrl;
+    env.DATABASE_URL = withSocket(databaseUrl, benchSocket(shared.socket));
     spec = { mysql: parseMysqlUrl(databaseUrl) };
   } else if (db) {
     databaseUrl = `${db.url.replace(/\/$/, '')}/bench_${randomBytes(4).toString('hex')}`;
-    env.DATABASE_URL = databaseUrl;
+    env.DATABASE_URL = withSocket(databaseUrl, benchSocket(db.socket));
     spec = { mysql: parseMysqlUrl(databaseUrl) };
   } else {
     spec = { pgliteDir: path.join(dataDir, 'pglite') };
+  }
+  if (env.DATABASE_URL) {
+    const reached = parseMysqlUrl(env.DATABASE_URL);
+    log(`the servers reach MariaDB ${reached.socketPath ? `through the unix socket ${reached.socketPath}` : `over TCP at ${reached.host}:${reached.port}`}`);
   }
   const cleanup = async () => {
     if (options.keep) {

@@ -17,7 +17,8 @@
  * BENCH_LOG_LEVEL (server LOG_LEVEL, default: the product default), BENCH_SCENARIOS (comma list of
  * scenario names to run), BENCH_KEEP=1 (keep the seeded schema / data folder and say where),
  * BENCH_CPU_PROF=<dir> (the measured server runs with `node --cpu-prof`,
- * profiles land in <dir>), TEST_MYSQL_URL.
+ * profiles land in <dir>), TEST_MYSQL_URL, BENCH_MYSQL_SOCKET (1 or a path: the measured server reaches
+ * MariaDB through its unix socket instead of TCP; prepare.ts).
  */
 import type autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -26,7 +27,7 @@ import path from 'node:path';
 import { parseMysqlUrl } from '../../server/storage/index.js';
 import { LegacyClient } from '../support/bench-app.js';
 import { prepareData } from './prepare.js';
-import { ROOT, SERVER_ENTRY, coldStarts, median, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child, type ColdStart } from './processes.js';
+import { ROOT, SERVER_ENTRY, coldStarts, cpuMs, median, rssMb, sampleRss, sleep, startBareServer, startPgliteAlone, startServer, type Child, type ColdStart } from './processes.js';
 import { benchScenarios, cannon as cannonWith, drain, scenarioHeaders } from './scenarios.js';
 import { runPhp } from './php.js';
 import { runScale } from './scale.js';
@@ -67,6 +68,8 @@ interface Row {
   non2xx: number;
   errors: number;
   queriesPerRequest: number | null;
+  /** the server process's CPU time (user + system) per answered request, ms */
+  cpuMsPerRequest: number | null;
   load: string;
   target: { rps: number; ratio: number; p99?: number; php: number } | null;
   pass: { rps: boolean; ratio: boolean; p99: boolean } | null;
@@ -171,7 +174,9 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
     const sampler = sampleRss(server.pid);
     const rows: Row[] = [];
     for (const s of list) {
+      const cpuBefore = cpuMs(server.pid);
       const result = await cannon(`${server.url}/${BENCH_DB}/${s.path}`, s, scenarioHeaders(s, c.token));
+      const cpuAfter = cpuMs(server.pid);
       const requests = result.requests.total;
       const target = kind === 'mysql' ? (TARGETS[s.name] ?? null) : null;
       const rps = result.requests.average;
@@ -180,6 +185,7 @@ async function benchStore(kind: 'mysql' | 'pglite', bareRps: number): Promise<St
         store: label, scenario: s.name, what: s.what, rps, p50: result.latency.p50, p99: result.latency.p99, ratio, requests,
         non2xx: result.non2xx, errors: result.errors,
         queriesPerRequest: sqlPerRequest.get(s.name) ?? null,
+        cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null && requests > 0 ? (cpuAfter - cpuBefore) / requests : null,
         load: loadAverage(), target,
         pass: target ? { rps: rps >= target.rps, ratio: ratio >= target.ratio, p99: target.p99 === undefined || result.latency.p99 <= target.p99 } : null,
       };
@@ -203,8 +209,9 @@ const mark = (ok: boolean) => (ok ? 'pass' : 'FAIL');
 
 function formatRow(r: Row): string {
   const q = r.queriesPerRequest === null ? '' : `  ${r.queriesPerRequest.toFixed(2)} q/req`;
+  const cpu = r.cpuMsPerRequest === null ? '' : `  cpu ${r.cpuMsPerRequest.toFixed(3)} ms/req`;
   const bad = r.non2xx || r.errors ? `  (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
-  return `  ${r.scenario.padEnd(15)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  ${pct(r.ratio).padStart(7)} of bare${q}${bad}  [load ${r.load}]`;
+  return `  ${r.scenario.padEnd(15)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  ${pct(r.ratio).padStart(7)} of bare${q}${cpu}${bad}  [load ${r.load}]`;
 }
 
 function targetText(r: Row): string {

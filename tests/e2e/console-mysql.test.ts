@@ -49,6 +49,19 @@ describe.skipIf(chromiumMissing || !MARIADBD || serverMissing !== null)('console
     await page.getByTestId('mysql-user').fill(mariadb.user);
     await page.getByTestId('mysql-password').fill(mariadb.password);
     await page.getByTestId('mysql-database').fill(DB_NAME);
+    // through the server's unix socket, host and port unused (a port where nothing listens): connected too
+    await page.getByTestId('mysql-port').fill('1');
+    await page.getByTestId('mysql-socket').fill(mariadb.socket);
+    await page.getByTestId('mysql-test').click();
+    await poll(() => page.getByTestId('mysql-test-result').textContent()).toContain('Connected in');
+    await screenshot(page, 'wizard-2-database-mysql-socket-ok');
+    // a socket that is not there: said in a sentence
+    await page.getByTestId('mysql-socket').fill(`${mariadb.socket}.missing`);
+    await page.getByTestId('mysql-test').click();
+    await poll(() => page.getByTestId('mysql-test-result').textContent()).toContain('There is no socket');
+    // back to TCP for the rest of the suite
+    await page.getByTestId('mysql-socket').fill('');
+    await page.getByTestId('mysql-port').fill(String(mariadb.port));
     await page.getByTestId('mysql-test').click();
     await poll(() => page.getByTestId('mysql-test-result').textContent()).toContain('Connected in');
     await screenshot(page, 'wizard-2-database-mysql-ok');

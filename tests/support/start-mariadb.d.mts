@@ -7,7 +7,7 @@ export function mariadbInstalled(): boolean;
 export interface MariadbOptions {
   /** default: a free port (net.mjs: none this process handed out before) */
   port?: number;
-  /** the test user, which connects over TCP with a password */
+  /** the test user, which connects over TCP or the socket with a password */
   user?: string;
   password?: string;
   /** default 256M */
@@ -24,6 +24,7 @@ export interface Mariadb {
   password: string;
   /** the temp folder: data/, mysqld.sock, error.log */
   dir: string;
+  /** the unix socket (the test user may connect through it: 'user'@'localhost') */
   socket: string;
   /** mysql://user:pw@127.0.0.1:port (no database part) */
   url: string;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one MariaDB launcher of the test suites: a throw-away server with its own data folder under
-// the OS temp directory, listening on 127.0.0.1 only, with a test user that connects over TCP.
+// the OS temp directory, listening on 127.0.0.1 and on a unix socket in that folder (`socket`), with a
+// test user that connects over either with its password.
 //
 //  - startMariadb(): the shared one for a whole run (tests/run-tests.mjs, the benchmark), on a
 //    free port; `destroy()` stops it and removes its data folder.
@@ -99,10 +100,11 @@ export async function createMariadb(options = {}) {
       await sleep(100);
     }
     if (!installed) {
-      // the test user connects over TCP with a password (root only works through the socket)
+      // the test user connects with a password over TCP (@127.0.0.1) or through the socket (@localhost);
+      // root only works through the socket
       try {
-        sql(`CREATE USER IF NOT EXISTS '${user}'@'127.0.0.1' IDENTIFIED BY '${password}';` +
-          `GRANT ALL PRIVILEGES ON *.* TO '${user}'@'127.0.0.1' WITH GRANT OPTION; FLUSH PRIVILEGES;`);
+        sql(['127.0.0.1', 'localhost'].map((host) => `CREATE USER IF NOT EXISTS '${user}'@'${host}' IDENTIFIED BY '${password}';` +
+          `GRANT ALL PRIVILEGES ON *.* TO '${user}'@'${host}' WITH GRANT OPTION;`).join('') + 'FLUSH PRIVILEGES;');
       } catch (err) {
         await stop();
         throw new Error(`creating the test user failed: ${err.message}`);
@@ -140,6 +142,7 @@ export async function startMariadb(options = {}) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const db = await startMariadb({ log: (m) => console.error(m) });
   console.log(`TEST_MYSQL_URL=${db.url}`);
+  console.log(`TEST_MYSQL_SOCKET=${db.socket}`);
   const shutdown = () => db.destroy().then(() => process.exit(0));
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

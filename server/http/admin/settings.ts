@@ -42,14 +42,15 @@ async function checkStoreChange(ctx: AdminContext, values: Record<string, unknow
   if (!plan.ok || !Object.keys(plan.changes).some((key) => STORE_KEYS.has(key)) || !plan.storeTarget) return;
   const target = plan.storeTarget;
   if (target.driver === 'mysql') {
-    const { host, port, user, password } = target.mysql;
+    const { host, port, socketPath, user, password } = target.mysql;
     // the server and the credentials; the server creates a database that does not exist yet when it opens it
-    const probe = await testMysqlConnection({ host, port, user, password, database: '' });
+    const probe = await testMysqlConnection({ host, port, socketPath, user, password, database: '' });
     if (!probe.ok) {
+      const field = values.DATABASE_URL !== undefined ? 'DATABASE_URL' : socketPath ? 'DB_SOCKET' : 'DB_HOST';
       throw new HttpError(422, `the new database does not answer: ${probe.error ?? 'cannot connect'}`, 'store_unreachable', {
         params: { reason: probe.error ?? 'no answer' },
-        details: { [values.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DB_HOST']: `cannot connect: ${probe.error ?? 'no answer'}` },
-        fieldCodes: { [values.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DB_HOST']: { code: 'cannot_connect', params: { reason: probe.error ?? 'no answer' } } },
+        details: { [field]: `cannot connect: ${probe.error ?? 'no answer'}` },
+        fieldCodes: { [field]: { code: 'cannot_connect', params: { reason: probe.error ?? 'no answer' } } },
       });
     }
   }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { adminExists, readAdminCredentialCopy, createSession } from '../../appliance/admin-account.js';
 import { completeSetup, SetupError, setupRequestSchema } from '../../appliance/setup.js';
 import { lanUrls } from '../../config/net.js';
+import { mysqlSocketPath } from '../../config/schema.js';
 import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
 import type { Store } from '../../storage/types.js';
 import { fieldCodesOf } from '../../config/field-codes.js';
@@ -24,6 +25,8 @@ const mysqlTestSchema = z.object({
   user: z.string().trim().min(1),
   password: z.string(),
   database: z.string().trim().max(64).default(''),
+  /** a unix socket: host and port are then not used */
+  socketPath: mysqlSocketPath().optional(),
 });
 
 /** First-run routes are open only from this machine and only while no admin exists. */

@@ -7,6 +7,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { STORE_MOVE_JOB } from '../../appliance/jobs.js';
+import { mysqlSocketPath } from '../../config/schema.js';
 import { sameStore, storeChosenInEnvironment } from '../../appliance/store-move.js';
 import { testMysqlConnection } from '../../storage/mysql/connection-test.js';
 import { embeddedTarget, mysqlTarget, type StoreTarget } from '../../storage/target.js';
@@ -25,6 +26,8 @@ export const storeMoveRequestSchema = z.discriminatedUnion('driver', [
     user: z.string().trim().min(1, { error: 'a MySQL user' }),
     password: z.string().default(''),
     database: z.string().trim().regex(DB_NAME, { error: 'letters, digits and _ only' }),
+    /** a unix socket: host and port are then not used */
+    socketPath: mysqlSocketPath().optional(),
   }),
 ]);
 
@@ -44,11 +47,11 @@ export function bindStoreMoveRoutes(routes: AdminRoutes, ctx: AdminContext): voi
     if (request.driver === 'embedded') {
       target = embeddedTarget(deps.config.DATA_DIR, deps.config.PGLITE_SYNC_COMMITS);
     } else {
-      const { host, port, user, password, database } = request;
+      const { host, port, socketPath, user, password, database } = request;
       // the server and the credentials; a database that does not exist yet is created by the move
-      const probe = await testMysqlConnection({ host, port, user, password, database: '' });
+      const probe = await testMysqlConnection({ host, port, socketPath, user, password, database: '' });
       if (!probe.ok) throw new HttpError(422, probe.error ?? 'cannot connect to MySQL', 'unreachable', { details: { host: probe.error ?? 'cannot connect' }, params: { reason: probe.error ?? 'no answer' } });
-      target = mysqlTarget({ host, port, user, password, database, charset: deps.config.DB_CHARSET });
+      target = mysqlTarget({ host, port, ...(socketPath ? { socketPath } : {}), user, password, database, charset: deps.config.DB_CHARSET });
     }
     if (!deps.storeTarget) throw new HttpError(501, 'this server cannot move its data', 'unsupported');
     if (sameStore(deps.storeTarget, target)) {

@@ -30,7 +30,7 @@ export const setupRequest = z.object({
   adminPassword: z.string(),
   database: z.union([
     z.object({ kind: z.literal('embedded') }),
-    z.object({ kind: z.literal('mysql'), host: z.string(), port: z.number().int(), user: z.string(), password: z.string(), database: z.string() }),
+    z.object({ kind: z.literal('mysql'), host: z.string(), port: z.number().int(), user: z.string(), password: z.string(), database: z.string(), socketPath: z.string().optional().describe('a unix socket (absolute path); host and port are then not used') }),
   ]),
   access: z.enum(['local', 'lan']),
   dataDir: z.string().optional(),
@@ -48,7 +48,7 @@ export const settingsUpdate = z.object({ values: z.record(z.string(), z.string()
 export const validationResult = z.object({ ok: z.boolean(), fields: z.record(z.string(), z.string()), codes: z.record(z.string(), fieldCode) });
 export const settingsWriteResult = z.object({ ok: z.literal(true), restartRequired: z.boolean() });
 
-export const mysqlTestRequest = z.object({ host: z.string(), port: z.number().int(), user: z.string(), password: z.string(), database: z.string() });
+export const mysqlTestRequest = z.object({ host: z.string(), port: z.number().int(), user: z.string(), password: z.string(), database: z.string(), socketPath: z.string().optional().describe('a unix socket (absolute path); host and port are then not used') });
 export const mailTestRequest = z.object({ to: z.string().optional().describe('Where the test mail goes (default ADMIN_EMAIL)') });
 export const mailTestResult = z.object({ ok: z.literal(true), to: z.string(), from: z.string(), messageId: z.string() });
 export const mysqlTestResult = z.object({ ok: z.boolean(), latencyMs: z.number().optional(), serverVersion: z.string().optional(), error: z.string().optional() });

@@ -3,8 +3,13 @@
  * measure the round trip. Errors come back as one short human sentence, never a stack.
  */
 import mysql from 'mysql2/promise';
+import { describeEndpoint, endpointFields } from './endpoint.js';
 
-export interface MysqlTestRequest { host: string; port: number; user: string; password: string; database: string }
+export interface MysqlTestRequest {
+  host: string; port: number; user: string; password: string; database: string;
+  /** a unix socket path: when given, host and port are not used */
+  socketPath?: string;
+}
 export interface MysqlTestResult { ok: boolean; latencyMs?: number; serverVersion?: string; error?: string }
 
 export const MYSQL_TEST_TIMEOUT_MS = 5000;
@@ -18,7 +23,7 @@ export async function testMysqlConnection(req: MysqlTestRequest): Promise<MysqlT
   });
   try {
     const connecting = mysql.createConnection({
-      host: req.host, port: req.port, user: req.user, password: req.password,
+      ...endpointFields(req), user: req.user, password: req.password,
       database: req.database || undefined, connectTimeout: MYSQL_TEST_TIMEOUT_MS,
     });
     connecting.then((c) => { connection = c; }, () => undefined);
@@ -35,9 +40,14 @@ export async function testMysqlConnection(req: MysqlTestRequest): Promise<MysqlT
   }
 }
 
-export function describeMysqlError(err: unknown, req: Pick<MysqlTestRequest, 'host' | 'port' | 'user' | 'database'>): string {
+export function describeMysqlError(err: unknown, req: Pick<MysqlTestRequest, 'host' | 'port' | 'socketPath' | 'user' | 'database'>): string {
   const code = typeof err === 'object' && err !== null ? String((err as { code?: unknown }).code ?? '') : '';
-  const where = `${req.host}:${req.port}`;
+  const where = describeEndpoint(req);
+  if (req.socketPath) {
+    if (code === 'ENOENT') return `There is no socket ${req.socketPath} (is MySQL/MariaDB running, and is that its socket?)`;
+    if (code === 'ECONNREFUSED') return `Nothing accepts connections at ${where} (connection refused). Is MySQL/MariaDB running?`;
+    if (code === 'EACCES') return `This server's user may not open ${where} (permission denied)`;
+  }
   switch (code) {
     case 'ECONNREFUSED': return `Nothing accepts connections at ${where} (connection refused). Is MySQL/MariaDB running on that port?`;
     case 'ETIMEDOUT': return `No answer from ${where} within ${MYSQL_TEST_TIMEOUT_MS / 1000} s (firewall, wrong host or port?)`;

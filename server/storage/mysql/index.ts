@@ -8,6 +8,7 @@ import mysql, { type Pool, type PoolConnection, type ResultSetHeader, type RowDa
 import { APPLIANCE_TABLE_PREFIX, tenantTableName } from '../db-names.js';
 import { databaseErrorReason, isConnectionError } from '../connection-errors.js';
 import { StoreError } from '../errors.js';
+import { describeEndpoint, endpointFields, type MysqlEndpoint } from './endpoint.js';
 import { MIGRATION_LOCK, runMigrations } from '../migrations.js';
 import { SqlApplianceStore } from '../sql/appliance.js';
 import { listTenantTables, tenantTableSizes, validateRows } from '../sql/common.js';
@@ -16,9 +17,7 @@ import { type RunResult, type SqlExecutor, type SqlRow, toInt } from '../sql/exe
 import { type IdStrategy, SqlTenantStore } from '../sql/tenant.js';
 import type { ApplianceStore, NewRow, Row, Store, StoreInfo, TenantStore } from '../types.js';
 
-export interface MysqlOptions {
-  host: string;
-  port: number;
+export interface MysqlOptions extends MysqlEndpoint {
   user: string;
   password: string;
   /** the schema holding every tenant table (DB_NAME, default `integram`); created if missing */
@@ -143,11 +142,11 @@ function mysqlIds(autoIncrementStep: number): IdStrategy {
 }
 
 /** A short human reason for a failed connection: "ECONNREFUSED 127.0.0.1:3306", "Access denied for user ...". */
-export function connectFailureReason(error: unknown, host: string, port: number): string {
+export function connectFailureReason(error: unknown, endpoint: MysqlEndpoint): string {
   if (!(error instanceof Error)) return String(error);
   const e = error as Error & { code?: string; sqlMessage?: string };
   if (e.sqlMessage) return e.sqlMessage;
-  if (e.code && /^E[A-Z]+$/.test(e.code)) return `${e.code} ${host}:${port}`;
+  if (e.code && /^E[A-Z]+$/.test(e.code)) return `${e.code} ${describeEndpoint(endpoint)}`;
   return e.message.split('\n')[0];
 }
 
@@ -178,11 +177,10 @@ export class MysqlStore implements Store {
   }
 
   static async open(options: MysqlOptions): Promise<MysqlStore> {
-    const { host, port } = options;
     const schema = options.database || 'integram';
     if (!SCHEMA_NAME.test(schema)) throw new StoreError('unsupported', `invalid MySQL database name "${schema}"`);
     const common = {
-      host, port, user: options.user, password: options.password,
+      ...endpointFields(options), user: options.user, password: options.password,
       charset: mysqlCollationOption(options.charset),
       connectTimeout: 10_000,
       supportBigNumbers: true,
@@ -194,7 +192,7 @@ export class MysqlStore implements Store {
       const probe = await mysql.createConnection({ ...common, database: schema });
       await probe.end().catch(() => undefined);
     } catch (error) {
-      if (!isMysqlError(error, 'ER_BAD_DB_ERROR')) throw new StoreError('unreachable', connectFailureReason(error, host, port));
+      if (!isMysqlError(error, 'ER_BAD_DB_ERROR')) throw new StoreError('unreachable', connectFailureReason(error, options));
       try {
         const bootstrap = await mysql.createConnection(common);
         try {
@@ -203,7 +201,7 @@ export class MysqlStore implements Store {
           await bootstrap.end().catch(() => undefined);
         }
       } catch (createError) {
-        throw new StoreError('unreachable', connectFailureReason(createError, host, port));
+        throw new StoreError('unreachable', connectFailureReason(createError, options));
       }
     }
     const pool = mysql.createPool({
@@ -226,11 +224,11 @@ export class MysqlStore implements Store {
       const version = await withNamedLock(pool, lockName(schema, MIGRATION_LOCK), MIGRATION_WAIT_SECONDS, (conn) =>
         runMigrations(new MysqlExecutor(conn, null), 'mysql'));
       if (version === null) throw new StoreError('unreachable', 'timed out waiting for another instance to finish migrations');
-      return new MysqlStore(pool, schema, `${host}:${port}`, version, step, options.onConnectionLost);
+      return new MysqlStore(pool, schema, describeEndpoint(options), version, step, options.onConnectionLost);
     } catch (error) {
       await pool.end().catch(() => undefined);
       if (error instanceof StoreError) throw error;
-      throw new StoreError('unreachable', connectFailureReason(error, host, port));
+      throw new StoreError('unreachable', connectFailureReason(error, options));
     }
   }
 

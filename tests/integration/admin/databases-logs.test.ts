@@ -194,6 +194,28 @@ describe('admin API: MySQL connection test', () => {
     const noDb = await call<MysqlTestResult>(h, 'POST', '/test-mysql', { token, body: { ...base, database: 'no_such_db_here' } });
     expect(noDb.body.error).toMatch(/does not exist/);
   });
+
+  it('tests a unix socket: a missing socket is explained, a relative path refused, the real one answers', async () => {
+    h = await startHarness({ store: sharedStore() });
+    const token = await createAdminAndLogin(h);
+    // host and port name nothing that listens: only the socket can answer
+    const body = { host: '127.0.0.1', port: await closedPort(), user: 'root', password: 'x', database: '' };
+    const missing = await call<MysqlTestResult>(h, 'POST', '/test-mysql', { token, body: { ...body, socketPath: '/nonexistent-dir/mysqld.sock' } });
+    expect(missing.status).toBe(200);
+    expect(missing.body).toEqual({ ok: false, error: 'There is no socket /nonexistent-dir/mysqld.sock (is MySQL/MariaDB running, and is that its socket?)' });
+    const relative = await call<{ error: { code: string; fields: Record<string, string> } }>(h, 'POST', '/test-mysql', { token, body: { ...body, socketPath: 'mysqld.sock' } });
+    expect(relative.status).toBe(400);
+    expect(relative.body.error.code).toBe('invalid_request');
+    expect(relative.body.error.fields.socketPath).toMatch(/absolute path/);
+    const socket = process.env.TEST_MYSQL_SOCKET;
+    if (!MYSQL_URL || !socket) return; // the rest needs the MariaDB of tests/run-tests.mjs
+    const url = new URL(MYSQL_URL);
+    const ok = await call<MysqlTestResult>(h, 'POST', '/test-mysql', {
+      token, body: { ...body, user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), socketPath: socket },
+    });
+    expect(ok.body).toMatchObject({ ok: true });
+    expect(ok.body.serverVersion).toMatch(/MariaDB/);
+  });
 });
 
 async function closedPort(): Promise<number> {

@@ -167,3 +167,60 @@ describe.skipIf(!canRunOwn)('MySQL outage on a private MariaDB', () => {
     }
   }, 180_000);
 });
+
+describe.skipIf(!canRunOwn)('MySQL through a unix socket (DB_SOCKET) on a private MariaDB', () => {
+  it('opens the store over the socket, answers, and reconnects after MariaDB restarts (crash and clean stop)', async () => {
+    const port = await freePort();
+    const db = await createMariadb({ port, user: 'integram_sock', password: 'socket-test-pw', innodbBufferPoolSize: '64M', prefix: 'integram-sock-mariadb-' });
+    await db.start();
+    const socket = db.socket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // DB_HOST names a port where nothing listens: the socket must be what is used
+    const closedPort = await freePort();
+    const server = await spawnServer({
+      ipc: true,
+      env: {
+        DB_SOCKET: db.socket, DB_HOST: '127.0.0.1', DB_PORT: String(closedPort), DB_USER: db.user, DB_PASSWORD: db.password,
+        DB_NAME: `t_${randomBytes(4).toString('hex')}`, DB_PING_INTERVAL_MS: '500',
+      },
+    });
+    try {
+      await waitForHttp(`${server.url}/health`, 60_000);
+      await server.waitForLine(new RegExp(`Database: Connected to socket ${socket} \\(mysql\\)$`), 60_000);
+      const up = await waitForHealth(server.url, (h) => h.status === 'ok', 15_000);
+      expect(up.database).toMatchObject({ driver: 'mysql', connected: true });
+      expect(up.schemaVersion).toBeGreaterThan(0);
+      expect((await getJson(`${server.url}/api/anything`)).status).toBe(404);
+      // the password never reaches the log; the socket path may
+      expect(server.stdout()).not.toContain(db.password);
+
+      // a crash: the socket file stays, nothing accepts on it
+      await db.kill();
+      const down = await waitForHealth(server.url, (h) => h.status === 'degraded', 15_000);
+      expect(down.database.connected).toBe(false);
+      expect((await getJson(`${server.url}/api/anything`)).status).toBe(503);
+      await server.waitForLine(new RegExp(`Database: connection to MySQL at socket ${socket} lost`));
+      await db.start();
+      await waitForHealth(server.url, (h) => h.status === 'ok', 60_000);
+      await server.waitForLine(new RegExp(`Database: reconnected to socket ${socket} \\(mysql\\)`));
+
+      // a clean stop removes the socket file: the reason says so, and the server comes back again
+      await db.stop();
+      const stopped = await waitForHealth(server.url, (h) => h.status === 'degraded', 15_000);
+      expect(['no socket file (is the server running?)', 'connection lost', 'the server is shutting down', 'connection refused']).toContain(stopped.database.reason);
+      const refused = await getJson<{ error: string; code: string }>(`${server.url}/api/anything`);
+      expect(refused.status).toBe(503);
+      expect(refused.body.code).toBe('database_unavailable');
+      expect(refused.body.error).not.toContain(db.socket); // reasons anyone may read name no paths
+      await db.start();
+      const back = await waitForHealth(server.url, (h) => h.status === 'ok', 60_000);
+      expect(back.database.connected).toBe(true);
+      expect((await getJson(`${server.url}/api/anything`)).status).toBe(404);
+
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    } finally {
+      await server.stop();
+      server.cleanup();
+      await db.destroy();
+    }
+  }, 240_000);
+});

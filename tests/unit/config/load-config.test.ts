@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, maskSecret, type LoadConfigOptions, type LoadedConfig } from '../../../server/config/index.js';
 import { EXAMPLE_SECRET_PLACEHOLDER, SETTINGS, SETTING_GROUPS, SETTING_KEYS, configSchema } from '../../../server/config/schema.js';
 import { generateJwtSecret } from '../../../server/config/secrets.js';
+import { fieldCodeOf } from '../../../server/config/field-codes.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -34,7 +35,7 @@ describe('settings registry', () => {
   it('declares every implemented setting once, each with a group and a description', () => {
     const specKeys = [
       'PORT', 'HOST', 'PUBLIC_URL', 'SERVER_NAME', 'NODE_ENV', 'HTTPS_ENABLED', 'SSL_CERT_PATH', 'SSL_KEY_PATH', 'CORS_ORIGIN',
-      'TRUST_PROXY', 'ENV_FILE', 'DATABASE_URL', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_CHARSET',
+      'TRUST_PROXY', 'ENV_FILE', 'DATABASE_URL', 'DB_SOCKET', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_CHARSET',
       'JWT_SECRET', 'JWT_ACCESS_TOKEN_EXPIRES_IN', 'JWT_REFRESH_TOKEN_EXPIRES_IN', 'BCRYPT_ROUNDS', 'AUTH_SALT',
       'AUTH_COOKIE_EXPIRE', 'TOKEN_TTL', 'INTEGRAM_MASTER_PASSWORD', 'AUTH_MODE', 'REGISTRATION_ENABLED', 'DEFAULT_DATABASE',
       'INTEGRAM_TEMPLATES', 'ADMIN_ALLOWED_IPS', 'DATA_DIR', 'LOG_LEVEL', 'LOG_FILE', 'DISABLE_LOGGING', 'BACKUP_SCHEDULE', 'BACKUP_KEEP', 'UPDATE_URL',
@@ -209,6 +210,22 @@ describe('value parsing', () => {
     expect(pg.errors.join()).toMatch(/DATABASE_URL: PostgreSQL servers are not supported yet/);
     expect(load({ DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db' }).ok).toBe(true);
     expect(load({ DATABASE_URL: 'ftp://x' }).ok).toBe(false);
+  });
+
+  it('DB_SOCKET and ?socket= in DATABASE_URL take an absolute path, with a clear message and field code otherwise', () => {
+    const ok = load({ DB_SOCKET: ' /run/mysqld/mysqld.sock ' });
+    expect(ok.ok).toBe(true);
+    expect(ok.ok && ok.config.DB_SOCKET).toBe('/run/mysqld/mysqld.sock');
+    expect(load({ DATABASE_URL: 'mysql://u:p@localhost/db?socket=/run/mysqld/mysqld.sock' }).ok).toBe(true);
+    expect(load({ DATABASE_URL: 'mysql://u:p@localhost/db?unix_socket=/tmp/mysql.sock' }).ok).toBe(true);
+
+    const relative = load({ DB_SOCKET: 'mysqld.sock' });
+    expect(relative.ok).toBe(false);
+    expect(relative.errors.join()).toMatch(/DB_SOCKET: expected the absolute path of the MySQL\/MariaDB unix socket/);
+    expect(fieldCodeOf(item(relative, 'DB_SOCKET').message ?? '')).toEqual({ code: 'expected_socket_path' });
+    const inUrl = load({ DATABASE_URL: 'mysql://u:p@localhost/db?socket=run/mysqld.sock' });
+    expect(inUrl.ok).toBe(false);
+    expect(inUrl.errors.join()).toMatch(/DATABASE_URL: expected the absolute path .*\(socket=run\/mysqld\.sock\)/);
   });
 });
 
