@@ -202,15 +202,20 @@ function createTableStatements(table: string): string[] {
   ];
 }
 
-/** ICU root collation when the build has it, so ORDER BY val sorts like UCA; else code points. */
+/**
+ * ICU root collation when the build has it, so ORDER BY val sorts like UCA; else code points. Asked of
+ * the catalog: comparing with the collation itself loads ICU's data, 0.25-0.45 s of a cold start
+ * (measured with timestamps in the worker and the store); `warmOrderCollation` pays that after the open.
+ */
 async function pickOrderCollation(ex: SqlExecutor): Promise<string> {
-  try {
-    const rows = await ex.query(`SELECT 'a' < 'B' COLLATE "und-x-icu" AS ok`);
-    if (rows[0]?.ok === true) return 'und-x-icu';
-  } catch {
-    // no ICU in this build
-  }
-  return 'C';
+  const rows = await ex.query(`SELECT 1 AS ok FROM pg_collation WHERE collname = 'und-x-icu'`);
+  return rows.length > 0 ? 'und-x-icu' : 'C';
+}
+
+/** Loads ICU's data now, while nothing waits, instead of in the first sorted list. */
+function warmOrderCollation(ex: SqlExecutor, collation: string): void {
+  if (collation === 'C') return;
+  ex.query(`SELECT 'a' < 'B' COLLATE "${collation}" AS ok`).catch(() => undefined);
 }
 
 export class PgliteStore implements Store {
@@ -242,9 +247,10 @@ export class PgliteStore implements Store {
       // opening a folder takes seconds (initdb on a new one): in the worker it does not stop the server
       worker = await PgliteWorker.open(dir, syncCommits);
       const ex = new PgExecutor(worker, null);
-      const dialect = pgDialect(await pickOrderCollation(ex));
+      const collation = await pickOrderCollation(ex);
       const version = await runMigrations(ex, 'pglite');
-      return new PgliteStore(worker, dialect, release, dir, version);
+      warmOrderCollation(ex, collation);
+      return new PgliteStore(worker, pgDialect(collation), release, dir, version);
     } catch (error) {
       if (worker) await worker.close().catch(() => undefined);
       release();
