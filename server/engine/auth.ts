@@ -4,7 +4,7 @@
  * the master admin (only when a master password is configured), and the
  * `_xsrf` check.
  */
-import type { Row } from '../storage/types.js';
+import type { Row, TenantStore } from '../storage/types.js';
 import type { RequestContext } from './context.js';
 import type { CachedSession, FoundSession, Session } from './session.js';
 import { emptyGrants, loadGrants } from './grants.js';
@@ -16,8 +16,21 @@ import { microtimeString, htmlentities, strtolower } from './php.js';
 import { randomBytes } from 'node:crypto';
 import { resetAction } from './reset.js';
 
-function secureToken(): string {
+/** PHP secureToken(): a new session token */
+export function secureToken(): string {
   return randomBytes(32).toString('hex');
+}
+
+/**
+ * PHP updateTokens()'s cells: the user's xsrf and activity time set, each made when missing. `cells`
+ * are the user's child rows (read already by the caller). Inside the caller's transaction.
+ */
+export async function renewSessionCells(t: TenantStore, uid: number, cells: readonly Row[], xsrf: string, nowMs: number): Promise<void> {
+  for (const [type, val] of [[XSRF, xsrf], [ACTIVITY, microtimeString(nowMs)]] as const) {
+    const row = cells.find((c) => c.t === type);
+    if (row) await t.update(row.id, { val });
+    else await t.insert({ up: uid, ord: 1, t: type, val });
+  }
 }
 
 /** longest secret echoed into the idb_{db} cookie (no real secret is near it; browsers keep ≤ 4 KB) */
@@ -304,13 +317,7 @@ export async function authAction(ctx: RequestContext): Promise<never> {
       const token = tokRow ? tokRow.val : secureToken();
       if (!tokRow) await ctx.t.insert({ up: user.user.id, ord: 1, t: TOKEN, val: token });
       const xsrf = core.xsrfFor(ctx.db, ctx.db);
-      const xsrfRow = user.children.find((c) => c.t === XSRF);
-      if (xsrfRow) await ctx.t.update(xsrfRow.id, { val: xsrf });
-      else await ctx.t.insert({ up: user.user.id, ord: 1, t: XSRF, val: xsrf });
-      const act = user.children.find((c) => c.t === ACTIVITY);
-      const now = microtimeString(ctx.nowMs);
-      if (act) await ctx.t.update(act.id, { val: now });
-      else await ctx.t.insert({ up: user.user.id, ord: 1, t: ACTIVITY, val: now });
+      await renewSessionCells(ctx.t, user.user.id, user.children, xsrf, ctx.nowMs);
       return { token, xsrf };
     });
     core.activityWritten.set(`${ctx.db}\u0000${user.user.id}`, ctx.nowMs);

@@ -16,8 +16,7 @@
  */
 import type { Row } from '../storage/types.js';
 import type { RequestContext } from './context.js';
-import { randomBytes } from 'node:crypto';
-import { microtimeString } from './php.js';
+import { renewSessionCells, secureToken } from './auth.js';
 import { ACTIVITY, EMAIL, RETRIES, TOKEN, USER, XSRF } from './ids.js';
 
 const MAIL_MASK = /.+@.+\..+/i;
@@ -101,19 +100,13 @@ export async function checkCodeAction(ctx: RequestContext): Promise<never> {
     ctx.core.invalidateSessions(ctx.db);
     answer(ctx, { error: next >= CHECKCODE_RETRIES_LIMIT ? TOO_MANY : 'Неверный код' });
   }
-  const token = randomBytes(32).toString('hex');
+  const token = secureToken();
   const xsrf = ctx.core.xsrfFor(ctx.db, ctx.db);
   await ctx.inTransaction(async () => {
     if (retriesRow && retries > 0) await ctx.t.update(retriesRow.id, { val: '0' });
     // a right code means the user has a token row (the code is its start)
     if (tokRow) await ctx.t.update(tokRow.id, { val: token });
-    const xsrfRow = cell(XSRF);
-    if (xsrfRow) await ctx.t.update(xsrfRow.id, { val: xsrf });
-    else await ctx.t.insert({ up: user, ord: 1, t: XSRF, val: xsrf });
-    const act = cell(ACTIVITY);
-    const now = microtimeString(ctx.nowMs);
-    if (act) await ctx.t.update(act.id, { val: now });
-    else await ctx.t.insert({ up: user, ord: 1, t: ACTIVITY, val: now });
+    await renewSessionCells(ctx.t, user, cells, xsrf, ctx.nowMs);
   });
   await ctx.core.loginThrottle.recordSuccess(ctx.db, u);
   ctx.core.activityWritten.set(`${ctx.db}\u0000${user}`, ctx.nowMs);

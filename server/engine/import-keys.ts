@@ -105,6 +105,12 @@ function splitAtCommas(text: string): string[] {
 
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** the table of each record these reference cells point at (a reference cell's t is its target) */
+async function tablesOfTargets(ctx: RequestContext, refCells: readonly Row[]): Promise<Map<number, number>> {
+  const targets = [...new Set(refCells.map((c) => c.t))];
+  return new Map((targets.length ? await ctx.t.find({ id: targets }) : []).map((r) => [r.id, r.t]));
+}
+
 /**
  * PHP FindUniqueRecordDuplicate: the first record of table `typ` under `up` (with value `val` when
  * `includeVal`) whose key cells hold exactly these key values; null when none, when a reference key
@@ -120,9 +126,7 @@ export async function findKeyDuplicate(
   if (skipId > 0) candidates = candidates.filter((c) => c.id !== skipId);
   if (!candidates.length) return null;
   const cells = keys.size ? await ctx.t.find({ up: candidates.map((c) => c.id) }) : [];
-  // the tables of the records reference cells point at (a reference cell's t is its target)
-  const refCellTargets = [...new Set(cells.filter((c) => keys.get(toInt(c.val))?.kind === 'ref').map((c) => c.t))];
-  const targetTable = new Map((refCellTargets.length ? await ctx.t.find({ id: refCellTargets }) : []).map((r) => [r.id, r.t]));
+  const targetTable = await tablesOfTargets(ctx, cells.filter((c) => keys.get(toInt(c.val))?.kind === 'ref'));
   for (const cand of candidates) {
     const own = cells.filter((c) => c.up === cand.id);
     const matches = [...keys].every(([reqId, key]) => {
@@ -151,8 +155,7 @@ export async function storedKeyValues(ctx: RequestContext, recordId: number, col
   }
   if (recordId <= 0 || !cols.length) return keys;
   const cells = await ctx.t.find({ up: recordId });
-  const refCellTargets = [...new Set(cells.filter((c) => cols.some((col) => col.refTarget !== null && c.val === String(col.id))).map((c) => c.t))];
-  const targetTable = new Map((refCellTargets.length ? await ctx.t.find({ id: refCellTargets }) : []).map((r) => [r.id, r.t]));
+  const targetTable = await tablesOfTargets(ctx, cells.filter((c) => cols.some((col) => col.refTarget !== null && c.val === String(col.id))));
   for (const col of cols) {
     if (col.refTarget !== null) {
       const refTarget = col.refTarget;

@@ -22,12 +22,13 @@
  * opens no connection, and tests point the endpoints at a fake provider on 127.0.0.1. Codes, tokens
  * and the client secret are never logged.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { renewSessionCells, secureToken } from './auth.js';
 import type { RequestContext } from './context.js';
 import type { OAuthProvider } from './types.js';
 import type { TenantStore } from '../storage/types.js';
 import { ACTIVITY, EMAIL, TOKEN, USER, XSRF } from './ids.js';
-import { dateYmd, htmlspecialchars, microtimeString } from './php.js';
+import { dateYmd, htmlspecialchars } from './php.js';
 import { qrPendingRedirect, t9n } from './qr-login.js';
 import {
   DATABASE, DATABASE_DATE, DATABASE_NOTES, DATABASE_TEMPLATE, insertOwner, LOCALE_COOKIE_SECONDS, NEW_DB_NAME, PRIVATE_SPACE, reservedName,
@@ -202,18 +203,11 @@ async function userinfo(ctx: RequestContext, provider: ProviderName, config: OAu
 async function updateTokens(ctx: RequestContext, uid: number): Promise<string> {
   let token = '';
   await ctx.inTransaction(async () => {
-    const first = async (t: number) => (await ctx.t.find({ up: uid, t }, { limit: 1 }))[0];
-    const tok = await first(TOKEN);
-    token = tok ? tok.val : randomBytes(32).toString('hex');
+    const cells = await ctx.t.find({ up: uid, t: [TOKEN, XSRF, ACTIVITY] });
+    const tok = cells.find((c) => c.t === TOKEN);
+    token = tok ? tok.val : secureToken();
     if (!tok) await ctx.t.insert({ up: uid, ord: 1, t: TOKEN, val: token });
-    const xsrf = ctx.core.xsrfFor(ctx.db, token);
-    const xsrfRow = await first(XSRF);
-    if (xsrfRow) await ctx.t.update(xsrfRow.id, { val: xsrf });
-    else await ctx.t.insert({ up: uid, ord: 1, t: XSRF, val: xsrf });
-    const act = await first(ACTIVITY);
-    const now = microtimeString(ctx.core.clock.now());
-    if (act) await ctx.t.update(act.id, { val: now });
-    else await ctx.t.insert({ up: uid, ord: 1, t: ACTIVITY, val: now });
+    await renewSessionCells(ctx.t, uid, cells, ctx.core.xsrfFor(ctx.db, token), ctx.core.clock.now());
   });
   ctx.core.invalidateSessions(ctx.db);
   ctx.setCookie(`idb_${ctx.db}`, token, TOKEN_COOKIE_SECONDS);
@@ -230,7 +224,7 @@ async function ownerToken(ctx: RequestContext, db: string, provider: ProviderNam
     const owner = (await t.find({ t: USER, val: db }, { limit: 1 }))[0];
     if (!owner) return;
     const tok = (await t.find({ up: owner.id, t: TOKEN }, { limit: 1 }))[0];
-    token = tok ? tok.val : randomBytes(32).toString('hex');
+    token = tok ? tok.val : secureToken();
     if (!tok) await t.insert({ up: owner.id, ord: 1, t: TOKEN, val: token });
     if ((await t.count({ up: owner.id, t: XSRF })) === 0) await t.insert({ up: owner.id, ord: 1, t: XSRF, val: ctx.core.xsrfFor(db, token) });
   });
@@ -252,7 +246,7 @@ async function databaseNameFor(ctx: RequestContext, email: string, uid: number):
  */
 async function register(ctx: RequestContext, provider: ProviderName, user: SocialUser): Promise<string> {
   const port = ctx.core.databases!;
-  const token = randomBytes(32).toString('hex');
+  const token = secureToken();
   const xsrf = ctx.core.xsrfFor(ctx.db, token);
   const nowMs = ctx.core.clock.now();
   const today = dateYmd(nowMs / 1000);
