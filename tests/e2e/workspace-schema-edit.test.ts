@@ -257,6 +257,32 @@ describe.skipIf(chromiumMissing || workspaceMissing !== null)('the workspace str
     });
   }
 
+  it('keeps what is typed into one field while another field\'s save reloads the table', async () => {
+    const { table, color, weight } = await petTable('drafts');
+    const { page } = await suite.signIn(ADMIN, 'en', '#/schema', noteStructure);
+    await openTable(page, table);
+    // the alias's answer is held until the other fields have been typed into
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/_d_alias/${weight}*`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByTestId(`schema-col-${weight}-alias`).fill('Kilograms');
+    await page.getByTestId(`schema-col-${weight}-alias-set`).click();
+    await page.getByTestId(`schema-col-${color}-alias`).fill('Shade');
+    await page.getByTestId('ws-first-alias-value').fill('Nickname');
+    await page.getByTestId('ws-save-table-name').fill(`Pet drafts renamed`);
+    release();
+    await poll(() => page.getByTestId('ws-notice').textContent()).toBe('Saved');
+    await poll(() => page.getByTestId(`schema-col-${weight}-down`).getAttribute('aria-label')).toContain('Kilograms');
+    expect(await page.getByTestId(`schema-col-${color}-alias`).inputValue()).toBe('Shade');
+    expect(await page.getByTestId('ws-first-alias-value').inputValue()).toBe('Nickname');
+    expect(await page.getByTestId('ws-save-table-name').inputValue()).toBe('Pet drafts renamed');
+    // nothing of it was saved: only the weight's alias
+    await expect(meta(table)).resolves.toMatchObject({ val: 'Pet drafts', reqs: [{ val: 'Color drafts' }, { attrs: '{"alias":"Kilograms"}' }, {}] });
+  });
+
   it('no page error and no request outside the origin', () => {
     expect(suite.pageErrors()).toEqual([]);
     expect(suite.foreign()).toEqual([]);

@@ -7,6 +7,7 @@
 import { reactive, ref } from 'vue';
 import { LegacyClient, type Session } from './api/legacy.js';
 import { menuEntries, type MenuEntry } from './values.js';
+import { parseRoute, type Route } from './routes.js';
 import { engineText } from './i18n.js';
 
 /** the page's first path segment (`/{db}`); under the dev server (`/workspace/?db=…`) the `db` parameter */
@@ -32,31 +33,6 @@ export async function loadTables(): Promise<void> {
     .map(([id, name]) => ({ id, name }))
     .sort((a, b) => a.name.localeCompare(b.name));
   roleMenu.value = menuEntries(menu ?? [], db);
-}
-
-
-export type Route =
-  | { view: 'home' }
-  | { view: 'table'; table: string; parent?: number }
-  | { view: 'record'; id: string }
-  | { view: 'new'; table: string; parent: number }
-  | { view: 'reports' }
-  | { view: 'report'; id: string }
-  | { view: 'import'; table: string }
-  | { view: 'schema' };
-
-export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '');
-  const [head, a, b] = parts;
-  const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? v : null);
-  if (head === 't' && num(a)) return { view: 'table', table: a, ...(num(b) ? { parent: Number(b) } : {}) };
-  if (head === 'rec' && num(a)) return { view: 'record', id: a };
-  if (head === 'new' && num(a)) return { view: 'new', table: a, parent: num(b) ? Number(b) : 1 };
-  if (head === 'reports') return { view: 'reports' };
-  if (head === 'report' && num(a)) return { view: 'report', id: a };
-  if (head === 'import' && num(a)) return { view: 'import', table: a };
-  if (head === 'schema') return { view: 'schema' };
-  return { view: 'home' };
 }
 
 export const route = ref<Route>(parseRoute(location.hash));

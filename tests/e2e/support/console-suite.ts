@@ -1,7 +1,7 @@
 // The frame the console's browser suites share: real headless servers as child processes (each with
 // its own data folder and .env), Chromium, the console admin set up through the API, and one page in
 // a context with the console's locale and a step timeout. Registers the suite's beforeAll/afterAll.
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { assertConsoleServed, setupAdminViaApi } from './console.js';
@@ -82,6 +82,14 @@ export function consoleSuite(options: ConsoleSuiteOptions): ConsoleSuite {
     }
     page = await (await newContext()).newPage();
   }, options.setupTimeout ?? 180_000);
+
+  // a failed step says what the servers printed (and whether they restarted): the page alone rarely tells
+  afterEach(({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    for (const [i, server] of servers.entries()) {
+      console.error(`[e2e] server ${i + 1} (${server.url}, restarts ${server.restarts()}), the end of its output:\n${server.output().slice(-6000)}`);
+    }
+  });
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
