@@ -7,7 +7,9 @@
  * Used by the console's test mail (admin API), the password reset and registration confirmation
  * of Integram users (/api/auth), and the alerts to ADMIN_EMAIL (./admin-alerts.ts).
  */
-import nodemailer from 'nodemailer';
+// nodemailer is loaded with the first message: most starts send none
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { AppConfig } from '../config/index.js';
 import { isEmailAddress } from '../config/schema.js';
 
@@ -128,7 +130,8 @@ export function createMailer(config: MailConfig, options: MailerOptions = {}): M
     };
   }
   const timeout = options.timeoutMs ?? 15_000;
-  const transport = nodemailer.createTransport({
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | null = null;
+  const transportOf = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,
     secure: config.SMTP_SECURE,
@@ -140,14 +143,14 @@ export function createMailer(config: MailConfig, options: MailerOptions = {}): M
     // never log the conversation: it carries the AUTH exchange
     logger: false,
     debug: false,
-  });
+  })));
   const from = { name: config.FROM_NAME, address };
   return {
     configured: true,
     from: `${config.FROM_NAME} <${address}>`,
     async send(message) {
       try {
-        const info = await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+        const info = await (await transportOf()).sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html });
         return { messageId: String(info.messageId), accepted: (info.accepted ?? []).map((a) => (typeof a === 'string' ? a : a.address)) };
       } catch (err) {
         throw classifyMailError(err, config);

@@ -132,12 +132,15 @@ export async function coldStarts(env: Record<string, string>, runs: number, entr
     const server = await spawnServer({ entry: 'built', ...(entryFile ? { entryFile } : {}), env, dataDir: env.DATA_DIR, cwd: env.DATA_DIR, killAfterMs: 60_000 });
     try {
       const status = async (pathName: string) => fetch(`${server.url}${pathName}`).then((r) => r.status, () => 0);
-      while ((await status('/health')) !== 200) await sleep(10);
+      const waitFor = async (pathName: string, what: string) => {
+        while ((await status(pathName)) !== 200) {
+          if (performance.now() - spawned > 120_000) throw new Error(`${what} within 120 s (${server.url}):\n${server.output()}`);
+          await sleep(10);
+        }
+      };
+      await waitFor('/health', 'the server did not answer /health');
       const healthMs = performance.now() - spawned;
-      while ((await status('/health/ready')) !== 200) {
-        if (performance.now() - spawned > 120_000) throw new Error(`the store did not open within 120 s:\n${server.output()}`);
-        await sleep(10);
-      }
+      await waitFor('/health/ready', 'the store did not open');
       results.push({ healthMs, connectedMs: performance.now() - spawned });
     } finally {
       await server.stop();

@@ -2,7 +2,8 @@
  * "Test connection" for the MySQL settings: connect with a 5 s timeout, ask the version,
  * measure the round trip. Errors come back as one short human sentence, never a stack.
  */
-import mysql from 'mysql2/promise';
+// mysql2 is loaded on the first test: a server on the embedded store starts without it
+import type { Connection } from 'mysql2/promise';
 import { describeEndpoint, endpointFields } from './endpoint.js';
 
 export interface MysqlTestRequest {
@@ -16,12 +17,13 @@ export const MYSQL_TEST_TIMEOUT_MS = 5000;
 
 export async function testMysqlConnection(req: MysqlTestRequest): Promise<MysqlTestResult> {
   const started = performance.now();
-  let connection: mysql.Connection | null = null;
+  let connection: Connection | null = null;
   const timeout = new Promise<never>((_, reject) => {
     const timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), MYSQL_TEST_TIMEOUT_MS + 500);
     timer.unref();
   });
   try {
+    const { default: mysql } = await import('mysql2/promise');
     const connecting = mysql.createConnection({
       ...endpointFields(req), user: req.user, password: req.password,
       database: req.database || undefined, connectTimeout: MYSQL_TEST_TIMEOUT_MS,
@@ -35,7 +37,7 @@ export async function testMysqlConnection(req: MysqlTestRequest): Promise<MysqlT
   } catch (err) {
     return { ok: false, error: describeMysqlError(err, req) };
   } finally {
-    const conn = connection as mysql.Connection | null;
+    const conn = connection as Connection | null;
     if (conn) await conn.end().catch(() => conn.destroy());
   }
 }

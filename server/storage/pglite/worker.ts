@@ -4,9 +4,11 @@
  * statement, and the seconds-long open of a data folder, stopped the server from reading
  * requests at all. Here it only delays other statements. Protocol: protocol.ts.
  */
-import { fsyncSync } from 'node:fs';
+import { fsyncSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
 import type { WorkerError, WorkerHello, WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
 import { escapeParams, unescapeRow } from './text-escape.js';
 import type { SqlRow } from '../sql/executor.js';
@@ -143,10 +145,25 @@ function syncToDisk(pg: PGlite): boolean {
   return true;
 }
 
+/** the part of the WebAssembly global used here (the project's `lib` has no WebAssembly types) */
+declare const WebAssembly: { Module: new (bytes: Uint8Array) => PgliteWasmModule };
+type PgliteWasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+
+/**
+ * PGlite's WebAssembly, compiled synchronously here. Left to PGlite, the compile is asynchronous, and
+ * V8 finishing that job kept this thread from running its event loop for ~0.2 s after the open had
+ * resolved, so the server's first statements waited (timestamps in both threads; 0.5 s instead of
+ * 0.8 s from the call to the first answer, docs/benchmarks.md "Cold start"). The same package's file.
+ */
+function compilePgliteWasm(): PgliteWasmModule {
+  const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  return new WebAssembly.Module(readFileSync(path.join(dist, 'pglite.wasm')));
+}
+
 async function main(): Promise<void> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create(options.dir, { startParams: startParams(options.syncCommits) });
+    pg = await PGlite.create(options.dir, { startParams: startParams(options.syncCommits), pgliteWasmModule: compilePgliteWasm() });
   } catch (error) {
     port.postMessage({ ready: false, error: toWorkerError(error) } satisfies WorkerHello);
     return;

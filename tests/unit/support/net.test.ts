@@ -19,6 +19,8 @@ describe.skipIf(ephemeral === null)('freePort', () => {
     expect(new Set(ports).size).toBe(20);
     for (const port of ports) {
       expect(port).toBeLessThan(ephemeral ?? 0);
+      // fetch and Chromium refuse 10080 and the ports below it that are on the fetch standard's list
+      expect(port).toBeGreaterThan(10_080);
       const server = net.createServer();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
