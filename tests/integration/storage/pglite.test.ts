@@ -99,6 +99,7 @@ describe('pglite worker thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'integram-pglite-loop-'));
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    const before = performance.eventLoopUtilization();
     const store = await openPgliteStore(dir); // a new folder: initdb, seconds of WebAssembly
     try {
       const started = performance.now();
@@ -106,8 +107,13 @@ describe('pglite worker thread', () => {
       expect(rows[0].n).toBe(428571);
       expect(performance.now() - started).toBeGreaterThan(100); // the statement did take time...
       delay.disable();
-      // ...and none of it, nor the open, was spent on this thread (before the worker: seconds)
-      expect(delay.max / 1e6).toBeLessThan(250);
+      const busy = performance.eventLoopUtilization(before);
+      console.log(`server thread during the open and the statement: ${Math.round(busy.utilization * 100)} % busy, longest block ${Math.round(delay.max / 1e6)} ms`);
+      // ...and this thread was busy for a small part of it (before the worker: all of it, for seconds).
+      // The longest single block is bounded loosely: a garbage collection of this test process's heap
+      // under a busy CI machine took ~300 ms once; the open alone blocked for seconds.
+      expect(busy.utilization).toBeLessThan(0.25);
+      expect(delay.max / 1e6).toBeLessThan(1_000);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
